@@ -1,0 +1,135 @@
+# tandem - plain Makefile. `make help` lists the targets.
+#
+# Variables: CC (gcc or clang), BUILD (output folder), SAN=1 (ASan+UBSan build
+# in build/san), PREFIX (install prefix), SHARED (path of ../shared/data).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+SHARED  ?= ../shared/data
+FUZZ_SECONDS ?= 600
+
+ifeq ($(SAN),1)
+BUILD   ?= build/san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   ?= build
+SANFLAGS =
+endif
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wvla -Wformat=2 -Wconversion -Wno-sign-conversion -Werror
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+	     $(SANFLAGS) -Iinclude -Isrc -MMD -MP
+LDFLAGS ?=
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS    =
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+# Fuzz targets are linked into the test binary for corpus replay, each entry
+# point renamed after its file (fuzz/fuzz_decimal.c -> fuzz_decimal).
+FUZZ_REPLAY_OBJ := $(FUZZ_SRC:%.c=$(BUILD)/replay/%.o)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/%)
+
+LIB   = $(BUILD)/libtandem.a
+TOOL  = $(BUILD)/tandem
+TESTS = $(BUILD)/tandem-tests
+
+.PHONY: all test check san bench fuzz fuzz-run tidy cppcheck install clean demo help
+
+all: $(TOOL)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/replay/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFUZZ_ENTRY=$* -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TOOL): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS)
+
+$(TESTS): $(TEST_OBJ) $(FUZZ_REPLAY_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(FUZZ_REPLAY_OBJ) $(LIB) $(LIBS)
+
+# The test command of the README. Ends with the line "N passed, N failed".
+test: $(TOOL) $(TESTS)
+	@TANDEM_BIN=$(TOOL) TANDEM_SHARED_DATA=$(SHARED) $(TESTS) $(T)
+
+check: test
+
+# ASan + UBSan build of the whole suite, in build/san.
+san:
+	$(MAKE) SAN=1 test
+
+$(BUILD)/bench_%: bench/bench_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# Benchmarks print figures; they never pass or fail.
+bench: $(TOOL) $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do TANDEM_SHARED_DATA=$(SHARED) ./$$b || exit 1; done
+
+# libFuzzer binaries (clang only), one per fuzz/fuzz_*.c, in build/fuzz.
+FUZZ_FLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc \
+	     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC)
+
+fuzz: $(FUZZ_BIN)
+
+# Runs every fuzzer for FUZZ_SECONDS on its committed corpus, adding new inputs.
+fuzz-run: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus/$$n; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 fuzz/corpus/$$n || exit 1; done
+
+TIDY_SRC = $(LIB_SRC) $(CLI_SRC)
+tidy:
+	clang-tidy --quiet $(TIDY_SRC) -- -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem -Iinclude -Isrc src
+
+install: $(TOOL) $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tandem
+	install -m 0755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/tandem
+	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libtandem.a
+	install -m 0644 include/tandem/*.h $(DESTDIR)$(PREFIX)/include/tandem/
+
+# A short tour of what exists, on the embedded defaults.
+demo: $(TOOL)
+	@TANDEM=$(TOOL) SHARED=$(SHARED) sh scripts/demo
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make            build build/tandem and build/libtandem.a"
+	@echo "make test       run every test (ends with 'N passed, N failed')"
+	@echo "make san        the tests again under ASan+UBSan (build/san)"
+	@echo "make bench      run the benchmarks (they print figures)"
+	@echo "make fuzz       build the libFuzzer targets (clang)"
+	@echo "make fuzz-run   run each fuzzer FUZZ_SECONDS on its corpus"
+	@echo "make tidy       clang-tidy;  make cppcheck   cppcheck"
+	@echo "make install    install into PREFIX (default /usr/local)"
+	@echo "make demo       a short demo of tandem on its embedded defaults"
+	@echo "CC=clang BUILD=build/clang make test   the same with clang"
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,68 @@
+/*
+ * src/cli/cli.h - what the subcommands of the tandem tool share: exit codes,
+ * error reporting, option parsing helpers and a bounded line reader.
+ * The tool uses the library only through include/tandem/.
+ */
+#ifndef TANDEM_CLI_H
+#define TANDEM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tandem/buf.h"
+
+/* Exit codes, documented in README.md and `tandem --help`. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,      /* done; every input valid */
+	CLI_EXIT_INVALID = 1, /* the input is invalid or has findings */
+	CLI_EXIT_USAGE = 2,   /* bad command line */
+	CLI_EXIT_IO = 3,      /* I/O or internal error */
+};
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+};
+
+/* Output format chosen by --json. */
+extern bool cli_json;
+
+/* "tandem CMD: message" on stderr, then returns the exit code. */
+int cli_error(int exit_code, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Same plus "see 'tandem CMD --help'" - for usage errors (exit 2). */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parses a positive decimal integer option value no larger than max. */
+bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+/*
+ * Writes a value for a terminal: printable ASCII and valid UTF-8 as is,
+ * other bytes as \xHH, tabs and newlines escaped, and values longer than
+ * width_max bytes cut with a note of their full length.
+ */
+void cli_print_value(FILE *f, const char *s, size_t len, size_t width_max);
+
+/*
+ * Bounded line reader. Reads the next line (without its "\n" or "\r\n")
+ * into line (reset first). Returns 1 for a line, 0 at end of file, or a
+ * negative TANDEM_E* code on a read error. A line longer than line->max is
+ * read to its end but only its first line->max bytes are kept, and
+ * *truncated is set.
+ */
+int cli_read_line(FILE *f, struct tandem_buf *line, bool *truncated);
+
+/*
+ * Opens path for reading ("-" is stdin). Refuses directories and reports
+ * any failure itself; returns NULL then.
+ */
+FILE *cli_open_input(const char *cmd, const char *path);
+
+/* The commands (one file each). */
+int cmd_id(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif /* TANDEM_CLI_H */

@@ -1,0 +1,126 @@
+/*
+ * src/cli/main.c - the tandem command-line tool: global options and the
+ * table of commands. Each command lives in its own cmd_<name>.c.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tandem/log.h"
+#include "tandem/version.h"
+
+static const struct cli_command commands[] = {
+	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
+	{"version", "print the version", cmd_version},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tandem [--version] [--help] [--json] [--log-format text|json]\n"
+		"              <command> [<args>]\n"
+		"\n"
+		"tandem: public finances of French and German administrations.\n"
+		"\n"
+		"commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"'tandem <command> --help' tells more about a command.\n"
+		"\n"
+		"options:\n"
+		"  --json              machine-readable output (also per command)\n"
+		"  --log-format FMT    log lines on stderr as text (default) or json\n"
+		"  --version           print the version and exit\n"
+		"\n"
+		"exit codes: 0 ok, 1 the input is invalid or has findings,\n"
+		"            2 usage error, 3 I/O or internal error\n");
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: tandem version [--json]\n\nPrints the version of tandem.\n");
+		return CLI_EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			cli_json = true;
+		else
+			return cli_usage("version", "unknown argument '%s'", argv[i]);
+	}
+	if (cli_json)
+		printf("{\"version\":\"%s\"}\n", tandem_version());
+	else
+		printf("tandem %s\n", tandem_version());
+	return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"json", no_argument, NULL, 'j'},
+		{"log-format", required_argument, NULL, 'L'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	tandem_log_set_sink(tandem_log_sink_text, stderr);
+	opterr = 0;
+	/* "+": stop at the first non-option, the command name. */
+	while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return CLI_EXIT_OK;
+		case 'V':
+			printf("tandem %s\n", tandem_version());
+			return CLI_EXIT_OK;
+		case 'j':
+			cli_json = true;
+			break;
+		case 'L':
+			if (strcmp(optarg, "json") == 0)
+				tandem_log_set_sink(tandem_log_sink_json, stderr);
+			else if (strcmp(optarg, "text") != 0)
+				return cli_usage(NULL, "--log-format is text or json, not '%s'",
+						 optarg);
+			break;
+		case ':':
+			return cli_usage(NULL, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage(NULL, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		if (optind + 1 >= argc) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		/* "tandem help id" is "tandem id --help". */
+		char *help_argv[] = {argv[optind + 1], "--help", NULL};
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			if (strcmp(commands[i].name, help_argv[0]) == 0)
+				return commands[i].run(2, help_argv);
+		return cli_usage(NULL, "no such command '%s'", argv[optind + 1]);
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(commands[i].name, argv[optind]) == 0) {
+			int first = optind;
+			optind = 0; /* getopt starts afresh for the command */
+			return commands[i].run(argc - first, argv + first);
+		}
+	}
+	return cli_usage(NULL, "no such command '%s'", argv[optind]);
+}

@@ -1,0 +1,200 @@
+/*
+ * src/core/buf.c - growable byte buffer with a hard maximum (tandem/buf.h).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "tandem/buf.h"
+
+/* An empty buffer points here so data is never NULL. Never written to. */
+static char empty[1];
+
+void tandem_buf_init(struct tandem_buf *b, size_t max)
+{
+	b->data = empty;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void tandem_buf_release(struct tandem_buf *b)
+{
+	if (b->cap)
+		tandem_free(b->data);
+	tandem_buf_init(b, b->max);
+}
+
+void tandem_buf_reset(struct tandem_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->data[0] = '\0';
+}
+
+int tandem_buf_grow(struct tandem_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	TANDEM_ASSERT(b->len <= b->max);
+	if (extra > b->max - b->len)
+		return TANDEM_ELIMIT;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	if (cap > b->max + 1)
+		cap = b->max + 1;
+	p = tandem_realloc(b->cap ? b->data : NULL, cap);
+	if (p == NULL)
+		return TANDEM_ENOMEM;
+	if (b->cap == 0)
+		p[0] = '\0';
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int tandem_buf_append(struct tandem_buf *b, const void *data, size_t len)
+{
+	int err = tandem_buf_grow(b, len);
+
+	if (err)
+		return err;
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	TANDEM_ASSERT(b->len < b->cap);
+	return 0;
+}
+
+int tandem_buf_puts(struct tandem_buf *b, const char *s)
+{
+	return tandem_buf_append(b, s, strlen(s));
+}
+
+int tandem_buf_putc(struct tandem_buf *b, char c)
+{
+	return tandem_buf_append(b, &c, 1);
+}
+
+int tandem_buf_vprintf(struct tandem_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n, err;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return TANDEM_EINVAL;
+	err = tandem_buf_grow(b, (size_t)n);
+	if (err)
+		return err;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int tandem_buf_printf(struct tandem_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = tandem_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, min = 0x80, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, min = 0x800, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, min = 0x10000, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int tandem_buf_json_string(struct tandem_buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start_len = b->len;
+	int err = tandem_buf_putc(b, '"');
+
+	for (size_t i = 0; !err && i < len;) {
+		unsigned char c = p[i];
+		size_t n = utf8_seq(p + i, len - i);
+		char esc[8];
+
+		if (n > 1) {
+			err = tandem_buf_append(b, p + i, n);
+			i += n;
+			continue;
+		}
+		i++;
+		switch (c) {
+		case '"':  err = tandem_buf_puts(b, "\\\""); break;
+		case '\\': err = tandem_buf_puts(b, "\\\\"); break;
+		case '\n': err = tandem_buf_puts(b, "\\n"); break;
+		case '\r': err = tandem_buf_puts(b, "\\r"); break;
+		case '\t': err = tandem_buf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20 || c >= 0x7f || n == 0) {
+				/* Control byte or a byte of broken UTF-8. */
+				snprintf(esc, sizeof esc, "\\u%04x", c);
+				err = tandem_buf_puts(b, esc);
+			} else {
+				err = tandem_buf_putc(b, (char)c);
+			}
+		}
+	}
+	if (!err)
+		err = tandem_buf_putc(b, '"');
+	if (err) {
+		/* All or nothing: never leave half a string behind. */
+		b->len = start_len;
+		if (b->cap)
+			b->data[b->len] = '\0';
+	}
+	return err;
+}
+
+char *tandem_buf_detach(struct tandem_buf *b, size_t *len)
+{
+	char *p;
+
+	if (b->cap == 0 && tandem_buf_grow(b, 0) != 0)
+		return NULL;
+	p = b->data;
+	if (len)
+		*len = b->len;
+	tandem_buf_init(b, b->max);
+	return p;
+}

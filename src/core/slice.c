@@ -1,0 +1,64 @@
+/*
+ * src/core/slice.c - string slice helpers (tandem/slice.h).
+ */
+#include <string.h>
+
+#include "tandem/slice.h"
+
+struct tandem_slice tandem_slice_from_cstr(const char *s)
+{
+	return tandem_slice_make(s ? s : "", s ? strlen(s) : 0);
+}
+
+bool tandem_slice_eq(struct tandem_slice a, struct tandem_slice b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+bool tandem_slice_eq_cstr(struct tandem_slice a, const char *s)
+{
+	return tandem_slice_eq(a, tandem_slice_from_cstr(s));
+}
+
+bool tandem_slice_has_prefix(struct tandem_slice s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+
+struct tandem_slice tandem_slice_trim(struct tandem_slice s)
+{
+	while (s.len && is_space(s.ptr[0])) {
+		s.ptr++;
+		s.len--;
+	}
+	while (s.len && is_space(s.ptr[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+bool tandem_slice_cut(struct tandem_slice s, char sep,
+		      struct tandem_slice *before, struct tandem_slice *after)
+{
+	const char *p = s.len ? memchr(s.ptr, sep, s.len) : NULL;
+
+	if (p == NULL) {
+		*before = s;
+		*after = tandem_slice_make(s.ptr + s.len, 0);
+		return false;
+	}
+	*before = tandem_slice_make(s.ptr, (size_t)(p - s.ptr));
+	*after = tandem_slice_make(p + 1, s.len - (size_t)(p - s.ptr) - 1);
+	return true;
+}
+
+bool tandem_slice_has_nul(struct tandem_slice s)
+{
+	return s.len && memchr(s.ptr, '\0', s.len) != NULL;
+}

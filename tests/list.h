@@ -1,0 +1,9 @@
+/*
+ * tests/list.h - the registry of tests, one TEST_DECLARE(name) per test.
+ * Each test file keeps its own list, included here in running order.
+ */
+#include "list_core.h"
+#include "list_decimal.h"
+#include "list_ident.h"
+#include "list_cli.h"
+#include "list_fuzz.h"
