@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEST(name) void test_##name(void)
+#define TEST(name)                                                             \
+	void test_##name(void);                                                \
+	void test_##name(void)
 
 _Noreturn void test__fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

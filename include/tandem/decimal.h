@@ -93,23 +93,30 @@ int tandem_dec_from_int(int64_t coef, int scale, struct tandem_dec *out);
 int tandem_dec_to_minor(struct tandem_dec d, int scale, enum tandem_round mode,
 			int64_t *out);
 
-/* Exact sum and difference; the result has the larger of the two scales. */
+/*
+ * Exact sum and difference; the result has the larger of the two scales.
+ * Exact whenever the result fits, even when aligning the operands would not
+ * fit in 128 bits (10^37 - 9999999999999999999999999999999999999.9 = 0.1).
+ */
 int tandem_dec_add(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out);
 int tandem_dec_sub(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out);
 
 /*
- * Exact product (quantity x unit price): scale is the sum of the scales.
- * TANDEM_EOVERFLOW if the coefficient needs more than 38 digits or the scale
- * exceeds TANDEM_DEC_SCALE_MAX after dropping trailing zeros.
+ * Exact product (quantity x unit price): the scale is the sum of the scales.
+ * When that scale exceeds TANDEM_DEC_SCALE_MAX or the coefficient needs more
+ * than 38 digits, trailing zeros are dropped (the value stays exact, the
+ * scale shrinks); TANDEM_EOVERFLOW if it still does not fit.
  */
 int tandem_dec_mul(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out);
 
 /*
  * Quotient a / b rounded to the given scale with the rule (used for prices
- * per base quantity and percentages). TANDEM_EINVAL if b is zero.
+ * per base quantity and percentages), computed from the exact quotient
+ * whatever the operands' sizes. TANDEM_EINVAL if b is zero, TANDEM_EOVERFLOW
+ * if the rounded quotient does not fit.
  */
 int tandem_dec_div(struct tandem_dec a, struct tandem_dec b, int scale,
 		   enum tandem_round mode, struct tandem_dec *out);

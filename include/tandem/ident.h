@@ -110,8 +110,11 @@ enum tandem_id_type tandem_id_detect(const char *value, size_t len);
  *   VAT_DE   8 digits (or DE+8)        -> DE + 9 digits
  *   IBAN     country + BBAN, or a full IBAN whose check digits are replaced
  *   LEITWEG  id without check digits (with or without the final hyphen)
- * BIC has no check digits: TANDEM_EUNSUPPORTED. Returns 0, TANDEM_EBADINPUT
- * with r->reason/detail set, or TANDEM_ELIMIT if out_size is too small.
+ * BIC has no check digits: TANDEM_EUNSUPPORTED. The completed identifier is
+ * then checked; r holds that check's verdict (r->pos is -1 when the check of
+ * the output fails, since offsets would point into the output). Returns 0,
+ * TANDEM_EBADINPUT with r->reason/detail set, or TANDEM_ELIMIT if out_size is
+ * too small.
  */
 int tandem_id_compute(enum tandem_id_type type, const char *value, size_t len,
 		      char *out, size_t out_size, struct tandem_id_result *r);

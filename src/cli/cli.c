@@ -13,8 +13,14 @@
 bool cli_json;
 
 static void vreport(const char *cmd, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
-	fprintf(stderr, cmd ? "tandem %s: " : "tandem: ", cmd);
+	if (cmd)
+		fprintf(stderr, "tandem %s: ", cmd);
+	else
+		fputs("tandem: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

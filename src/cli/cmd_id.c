@@ -39,7 +39,8 @@ static const char usage_text[] =
 	"  --json           one JSON document: {\"results\":[...],\"summary\":{...}}\n"
 	"\n"
 	"Output (text): one line per value, tab-separated:\n"
-	"  [LINE] VALUE TYPE valid|invalid [REASON DETAIL]\n"
+	"  [LINE] VALUE TYPE valid|invalid [REASON DETAIL]    (check)\n"
+	"  [LINE] VALUE TYPE RESULT                           (compute)\n"
 	"then a summary line. Spaces and no-break spaces inside a value are ignored.\n"
 	"Exit status: 0 all valid, 1 some invalid, 2 usage error, 3 I/O error.\n";
 
@@ -49,6 +50,7 @@ struct id_run {
 	bool invalid_only;
 	bool from_file;
 	size_t checked, valid, invalid;
+	size_t printed; /* results written, for the JSON separators */
 	size_t by_type[TANDEM_ID_TYPE_COUNT_];
 	struct tandem_buf json; /* one result at a time */
 };
@@ -80,7 +82,7 @@ static void report_json(struct id_run *run, long line, const char *value,
 	size_t shown = len > JSON_INPUT_MAX ? JSON_INPUT_MAX : len;
 
 	tandem_buf_reset(b);
-	tandem_buf_puts(b, run->checked > 1 ? ",\n" : "\n");
+	tandem_buf_puts(b, run->printed++ ? ",\n" : "\n");
 	tandem_buf_puts(b, "{");
 	if (line > 0)
 		tandem_buf_printf(b, "\"line\":%ld,", line);
@@ -113,14 +115,38 @@ static void report_text(const struct id_run *run, long line, const char *value,
 	if (line > 0)
 		printf("%ld\t", line);
 	cli_print_value(stdout, value, len, DISPLAY_MAX);
-	printf("\t%s\t%s", tandem_id_type_name(r->type), valid ? "valid" : "invalid");
-	if (computed)
-		printf("\t%s", computed);
-	else if (!valid)
+	printf("\t%s", tandem_id_type_name(r->type));
+	if (computed) {
+		/* compute: the input has no check digits yet; show the result. */
+		printf("\t%s\n", computed);
+		return;
+	}
+	printf("\t%s", valid ? "valid" : "invalid");
+	if (!valid)
 		printf("\t%s\t%s", tandem_id_reason_name(r->reason), r->detail);
 	else if (run->type == TANDEM_ID_UNKNOWN && r->flags)
 		printf("\t%s", r->detail);
 	putchar('\n');
+}
+
+/* Counts one result and prints it. */
+static void record(struct id_run *run, long line, const char *value, size_t len,
+		   const struct tandem_id_result *r, int err, const char *computed)
+{
+	run->checked++;
+	run->by_type[r->type < TANDEM_ID_TYPE_COUNT_ ? r->type : 0]++;
+	if (err == 0)
+		run->valid++;
+	else
+		run->invalid++;
+	if (run->invalid_only && err == 0)
+		return;
+	if (err != 0)
+		computed = NULL;
+	if (cli_json)
+		report_json(run, line, value, len, r, computed, err == 0);
+	else
+		report_text(run, line, value, len, r, computed, err == 0);
 }
 
 /* Checks (or completes) one value and reports it. */
@@ -140,20 +166,25 @@ static void process(struct id_run *run, long line, const char *value, size_t len
 		r.reason = TANDEM_ID_R_BAD_FORMAT;
 		snprintf(r.detail, sizeof r.detail, "%s", tandem_strerror(err));
 	}
-	run->checked++;
-	run->by_type[r.type < TANDEM_ID_TYPE_COUNT_ ? r.type : 0]++;
-	if (err == 0)
-		run->valid++;
-	else
-		run->invalid++;
-	if (run->invalid_only && err == 0)
-		return;
-	if (cli_json)
-		report_json(run, line, value, len, &r, err == 0 && run->compute ? computed : NULL,
-			    err == 0);
-	else
-		report_text(run, line, value, len, &r,
-			    err == 0 && run->compute ? computed : NULL, err == 0);
+	record(run, line, value, len, &r, err, run->compute ? computed : NULL);
+}
+
+/*
+ * A value cut by the line limit: only its beginning was kept, and checking
+ * that part could call a far longer value valid. Reported as too long.
+ */
+static void process_cut(struct id_run *run, long line, const char *value,
+			size_t len)
+{
+	struct tandem_id_result r;
+
+	memset(&r, 0, sizeof r);
+	r.type = run->type;
+	r.reason = TANDEM_ID_R_TOO_LONG;
+	r.pos = -1;
+	snprintf(r.detail, sizeof r.detail,
+		 "the line is longer than %u bytes: the value was cut", LINE_MAX_BYTES);
+	record(run, line, value, len, &r, TANDEM_EBADINPUT, NULL);
 }
 
 static void print_summary(const struct id_run *run)
@@ -172,8 +203,9 @@ static void print_summary(const struct id_run *run)
 		printf("}}}\n");
 		return;
 	}
-	printf("%s %zu: %zu valid, %zu invalid", run->compute ? "computed" : "checked",
-	       run->checked, run->valid, run->invalid);
+	printf("%s %zu: %zu %s, %zu invalid", run->compute ? "computed" : "checked",
+	       run->checked, run->valid, run->compute ? "completed" : "valid",
+	       run->invalid);
 	if (run->from_file || run->checked > 1) {
 		const char *sep = " (";
 		for (int t = 0; t < TANDEM_ID_TYPE_COUNT_; t++) {
@@ -207,39 +239,34 @@ static bool take_column(const char *line, size_t len, unsigned long col,
 	return true;
 }
 
-static int run_file(struct id_run *run, const char *path, unsigned long column,
-		    bool header)
+static int run_file(struct id_run *run, FILE *f, const char *path,
+		    unsigned long column, bool header)
 {
 	struct tandem_buf line;
 	bool truncated;
 	long lineno = 0;
 	int rc, status = CLI_EXIT_OK;
-	FILE *f = cli_open_input("id", path);
 
-	if (f == NULL)
-		return CLI_EXIT_IO;
 	tandem_buf_init(&line, LINE_MAX_BYTES);
 	while ((rc = cli_read_line(f, &line, &truncated)) == 1) {
 		const char *v = line.data;
 		size_t n = line.len;
 
 		lineno++;
-		if (header && lineno == 1)
-			continue;
-		/* A truncated line keeps 64 KiB: still too long for any check. */
+		if ((header && lineno == 1) || line.len == 0)
+			continue; /* the header, or an empty line */
 		if (column && !take_column(line.data, line.len, column, &v, &n)) {
 			v = "";
 			n = 0;
-		} else if (!column && n == 0) {
-			continue;
 		}
-		process(run, lineno, v, n);
+		if (truncated && v + n == line.data + line.len)
+			process_cut(run, lineno, v, n);
+		else
+			process(run, lineno, v, n);
 	}
 	if (rc < 0)
 		status = cli_error(CLI_EXIT_IO, "id", "error reading '%s' after line %ld",
 				   path, lineno);
-	if (f != stdin)
-		fclose(f);
 	tandem_buf_release(&line);
 	return status;
 }
@@ -258,6 +285,7 @@ int cmd_id(int argc, char **argv)
 	};
 	struct id_run run = {0};
 	const char *file = NULL, *sub;
+	FILE *in = NULL;
 	unsigned long column = 0;
 	bool header = false;
 	int c, status = CLI_EXIT_OK;
@@ -317,19 +345,24 @@ int cmd_id(int argc, char **argv)
 	if (!file && (column || header))
 		return cli_usage("id", "--column and --header go with --file");
 	run.from_file = file != NULL;
+	/* Open before writing anything, so a missing file leaves no output. */
+	if (file && (in = cli_open_input("id", file)) == NULL)
+		return CLI_EXIT_IO;
 	tandem_buf_init(&run.json, 4 * JSON_INPUT_MAX + 4096);
 	if (cli_json)
 		fputs("{\"results\":[", stdout);
-	if (file)
-		status = run_file(&run, file, column, header);
-	else
+	if (in) {
+		status = run_file(&run, in, file, column, header);
+		if (in != stdin)
+			fclose(in);
+	} else {
 		for (int i = optind; i < argc; i++)
 			process(&run, 0, argv[i], strlen(argv[i]));
+	}
 	tandem_buf_release(&run.json);
+	/* The summary closes the JSON document even after a read error. */
+	print_summary(&run);
 	if (status != CLI_EXIT_OK)
 		return status;
-	print_summary(&run);
-	if (fflush(stdout) != 0)
-		return cli_error(CLI_EXIT_IO, "id", "cannot write the output");
 	return run.invalid ? CLI_EXIT_INVALID : CLI_EXIT_OK;
 }

@@ -2,6 +2,7 @@
  * src/cli/main.c - the tandem command-line tool: global options and the
  * table of commands. Each command lives in its own cmd_<name>.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,25 @@ int cmd_version(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static int run(int argc, char **argv);
+
+/*
+ * Output goes through stdio: a full disk or a closed pipe shows only when
+ * the buffer is flushed. Every path ends here, so a failed write is exit 3.
+ */
 int main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error(CLI_EXIT_IO, NULL, "cannot write the output: %s",
+			  strerror(errno ? errno : EIO));
+		return CLI_EXIT_IO;
+	}
+	return status;
+}
+
+static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"help", no_argument, NULL, 'h'},

@@ -122,8 +122,11 @@ char *tandem_arena_strndup(struct tandem_arena *a, const char *s, size_t len)
 {
 	char *p;
 
-	if (len == SIZE_MAX)
+	if (len == SIZE_MAX) {
+		if (!a->err)
+			a->err = TANDEM_ELIMIT;
 		return NULL;
+	}
 	p = tandem_arena_alloc(a, len + 1);
 	if (p == NULL)
 		return NULL;

@@ -40,7 +40,9 @@ int tandem_buf_grow(struct tandem_buf *b, size_t extra)
 	char *p;
 
 	TANDEM_ASSERT(b->len <= b->max);
-	if (extra > b->max - b->len)
+	/* The NUL needs one byte more than the content: SIZE_MAX is never
+	 * reachable, whatever max says. */
+	if (extra > b->max - b->len || extra >= SIZE_MAX - b->len)
 		return TANDEM_ELIMIT;
 	need = b->len + extra + 1;
 	if (need <= b->cap)
@@ -48,8 +50,10 @@ int tandem_buf_grow(struct tandem_buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	if (cap > b->max + 1)
+	if (cap - 1 > b->max)
 		cap = b->max + 1;
+	if (cap < need)
+		cap = need;
 	p = tandem_realloc(b->cap ? b->data : NULL, cap);
 	if (p == NULL)
 		return TANDEM_ENOMEM;

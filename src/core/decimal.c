@@ -4,14 +4,15 @@
  * A value is coef * 10^-scale with |coef| < 10^38, so every coefficient and
  * its negation fit in a signed 128-bit integer (2^127 ~ 1.7 * 10^38) and the
  * negation never overflows. Intermediate results are computed with the
- * compiler's overflow-checking builtins and then checked against 10^38.
+ * compiler's overflow-checking builtins; when 128 bits do not suffice for an
+ * intermediate (a result that fits can need a wider one), the operation is
+ * redone on 256 bits (u256.h). Every result is checked against 10^38.
  */
 #include <string.h>
 
 #include "core/core.h"
+#include "core/u256.h"
 #include "tandem/decimal.h"
-
-__extension__ typedef unsigned __int128 u128;
 
 #define E19 ((tandem_i128)10000000000000000000u)
 
@@ -61,6 +62,22 @@ static int shift_up(tandem_i128 coef, int k, tandem_i128 *out)
 		return TANDEM_EOVERFLOW;
 	*out = r;
 	return 0;
+}
+
+/* sign * mag as a coefficient, or TANDEM_EOVERFLOW if mag >= 10^38. */
+static int from_wide(struct u256 mag, int neg, tandem_i128 *out)
+{
+	u128 v;
+
+	if (u256_to_u128(mag, &v) != 0 || v >= (u128)COEF_LIMIT)
+		return TANDEM_EOVERFLOW;
+	*out = neg ? -(tandem_i128)v : (tandem_i128)v;
+	return 0;
+}
+
+static struct u256 wide_abs(tandem_i128 v)
+{
+	return u256_from_u128((u128)abs128(v));
 }
 
 const char *tandem_round_name(enum tandem_round mode)
@@ -164,10 +181,12 @@ int tandem_dec_parse(struct tandem_slice s, struct tandem_dec *out)
 		keep = TANDEM_DEC_SCALE_MAX;
 	}
 	for (size_t i = 0; i < int_len + keep; i++) {
-		char c = i < int_len ? int_start[i] : frac_start[i - int_len];
-		coef = coef * 10 + (c - '0');
-		if (!fits(coef))
+		const char *c = i < int_len ? int_start + i : frac_start + (i - int_len);
+		/* From 10^37 on, one more digit reaches 10^38: refuse before
+		 * multiplying, so nothing ever overflows. */
+		if (coef >= pow10_tab[TANDEM_DEC_DIGITS_MAX - 1])
 			return TANDEM_EOVERFLOW;
+		coef = coef * 10 + (*c - '0');
 	}
 	out->coef = neg ? -coef : coef;
 	out->scale = (int)keep;
@@ -247,16 +266,43 @@ int tandem_dec_to_minor(struct tandem_dec d, int scale, enum tandem_round mode,
 	return 0;
 }
 
+/* Exact a + b at the given common scale on 256 bits. */
+static int add_wide(struct tandem_dec a, struct tandem_dec b, int scale,
+		    tandem_i128 *out)
+{
+	struct u256 x = wide_abs(a.coef), y = wide_abs(b.coef);
+	int xneg = a.coef < 0, yneg = b.coef < 0, ovf;
+
+	/* 10^38 * 10^30 < 2^255: aligning and adding never overflow here. */
+	ovf = u256_mul_pow10(&x, scale - a.scale);
+	ovf |= u256_mul_pow10(&y, scale - b.scale);
+	TANDEM_ASSERT(ovf == 0);
+	if (xneg == yneg) {
+		ovf = u256_add(&x, y);
+		TANDEM_ASSERT(ovf == 0);
+		return from_wide(x, xneg, out);
+	}
+	if (u256_cmp(x, y) >= 0) {
+		u256_sub(&x, y);
+		return from_wide(x, xneg, out);
+	}
+	u256_sub(&y, x);
+	return from_wide(y, yneg, out);
+}
+
 int tandem_dec_add(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out)
 {
 	int scale = a.scale > b.scale ? a.scale : b.scale;
 	tandem_i128 x, y, sum;
 
+	TANDEM_ASSERT(scale_ok(a.scale) && scale_ok(b.scale));
 	if (shift_up(a.coef, scale - a.scale, &x) ||
 	    shift_up(b.coef, scale - b.scale, &y) ||
-	    __builtin_add_overflow(x, y, &sum) || !fits(sum))
-		return TANDEM_EOVERFLOW;
+	    __builtin_add_overflow(x, y, &sum) || !fits(sum)) {
+		if (add_wide(a, b, scale, &sum) != 0)
+			return TANDEM_EOVERFLOW;
+	}
 	out->coef = sum;
 	out->scale = scale;
 	return 0;
@@ -271,26 +317,78 @@ int tandem_dec_sub(struct tandem_dec a, struct tandem_dec b,
 int tandem_dec_mul(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out)
 {
-	tandem_i128 p;
 	int scale = a.scale + b.scale;
+	struct u256 p;
+	tandem_i128 coef;
 
-	if (__builtin_mul_overflow(a.coef, b.coef, &p) || !fits(p))
-		return TANDEM_EOVERFLOW;
-	while (scale > TANDEM_DEC_SCALE_MAX && p % 10 == 0) {
-		p /= 10;
+	if (!__builtin_mul_overflow(a.coef, b.coef, &coef) && fits(coef) &&
+	    scale <= TANDEM_DEC_SCALE_MAX) {
+		out->coef = coef;
+		out->scale = scale;
+		return 0;
+	}
+	/*
+	 * Exact product on 256 bits (< 10^76), then trailing zeros dropped
+	 * while the scale is too large or the coefficient too long: the value
+	 * stays exact, only its written scale shrinks.
+	 */
+	p = u256_mul128((u128)abs128(a.coef), (u128)abs128(b.coef));
+	while (scale > 0) {
+		u128 v;
+		int fits_now = u256_to_u128(p, &v) == 0 && v < (u128)COEF_LIMIT;
+		struct u256 t = p;
+
+		if (fits_now && scale <= TANDEM_DEC_SCALE_MAX)
+			break;
+		if (u256_div_small(&t, 10) != 0)
+			break;
+		p = t;
 		scale--;
 	}
-	if (scale > TANDEM_DEC_SCALE_MAX)
+	if (scale > TANDEM_DEC_SCALE_MAX ||
+	    from_wide(p, (a.coef < 0) != (b.coef < 0), &coef) != 0)
 		return TANDEM_EOVERFLOW;
-	out->coef = p;
+	out->coef = coef;
 	out->scale = scale;
 	return 0;
+}
+
+/*
+ * |a| * 10^e / |b| (or |a| / (|b| * 10^-e)) on 256 bits, rounded. When the
+ * scaled dividend needs over 256 bits the quotient is at least
+ * 2^256 / 10^38 > 10^38 and cannot fit anyway.
+ */
+static int div_wide(struct tandem_dec a, struct tandem_dec b, int e,
+		    enum tandem_round mode, tandem_i128 *out)
+{
+	struct u256 n = wide_abs(a.coef), d = wide_abs(b.coef), q, r, rest;
+	int sign = (a.coef < 0) != (b.coef < 0) ? -1 : 1, half;
+
+	if (e >= 0 && u256_mul_pow10(&n, e) != 0)
+		return TANDEM_EOVERFLOW;
+	if (e < 0) {
+		/* -e <= 30, so the divisor stays below 10^68. */
+		int ovf = u256_mul_pow10(&d, -e);
+		TANDEM_ASSERT(ovf == 0);
+	}
+	u256_divmod(n, d, &q, &r);
+	if (!u256_is_zero(r)) {
+		rest = d;
+		u256_sub(&rest, r);
+		half = u256_cmp(r, rest);
+		if (round_away(mode, sign, half, (int)(q.w[0] & 1u))) {
+			struct u256 one = u256_from_u128(1);
+			if (u256_add(&q, one))
+				return TANDEM_EOVERFLOW;
+		}
+	}
+	return from_wide(q, sign < 0, out);
 }
 
 int tandem_dec_div(struct tandem_dec a, struct tandem_dec b, int scale,
 		   enum tandem_round mode, struct tandem_dec *out)
 {
-	tandem_i128 n = a.coef, d = b.coef, dk, q;
+	tandem_i128 n = a.coef, d = b.coef, scaled, q;
 	int e = scale + b.scale - a.scale; /* q = a.coef * 10^e / b.coef */
 
 	if (!scale_ok(scale) || mode < 0 || mode >= TANDEM_ROUND_COUNT_ ||
@@ -300,32 +398,14 @@ int tandem_dec_div(struct tandem_dec a, struct tandem_dec b, int scale,
 		n = -n;
 		d = -d;
 	}
-	if (e >= 0) {
-		if (n != 0 && (e > TANDEM_DEC_DIGITS_MAX ||
-			       __builtin_mul_overflow(n, pow10_tab[e], &n)))
-			return TANDEM_EOVERFLOW;
-		q = div_round(n, d, mode);
-	} else if (-e <= TANDEM_DEC_DIGITS_MAX &&
-		   !__builtin_mul_overflow(d, pow10_tab[-e], &dk)) {
-		q = div_round(n, dk, mode);
-	} else {
-		/*
-		 * d * 10^k exceeds 2^127 > |n|: the truncated quotient is 0
-		 * and only the rounding decides. Half the divisor is
-		 * 5 * d * 10^(k-1); if even that overflows, |n| is below it.
-		 */
-		int k = -e, half = -1;
-		tandem_i128 h;
-
-		q = 0;
-		if (k - 1 <= TANDEM_DEC_DIGITS_MAX &&
-		    !__builtin_mul_overflow(d, pow10_tab[k - 1], &h) &&
-		    !__builtin_mul_overflow(h, 5, &h)) {
-			tandem_i128 an = abs128(n);
-			half = an < h ? -1 : (an == h ? 0 : 1);
-		}
-		if (n != 0 && round_away(mode, n < 0 ? -1 : 1, half, 0))
-			q = n < 0 ? -1 : 1;
+	if (e >= 0 && e <= TANDEM_DEC_DIGITS_MAX &&
+	    !__builtin_mul_overflow(n, pow10_tab[e], &scaled)) {
+		q = div_round(scaled, d, mode);
+	} else if (e < 0 && -e <= TANDEM_DEC_DIGITS_MAX &&
+		   !__builtin_mul_overflow(d, pow10_tab[-e], &scaled)) {
+		q = div_round(n, scaled, mode);
+	} else if (div_wide(a, b, e, mode, &q) != 0) {
+		return TANDEM_EOVERFLOW;
 	}
 	if (!fits(q))
 		return TANDEM_EOVERFLOW;

@@ -50,7 +50,7 @@ int tandem_diag_add(struct tandem_diag *d, enum tandem_severity sev, int code,
 		    const char *rule, const char *path, long line,
 		    const char *fmt, ...)
 {
-	char msg[TANDEM_DIAG_MESSAGE_MAX];
+	char msg[TANDEM_DIAG_MESSAGE_MAX + 1];
 	struct tandem_finding *f;
 	va_list ap;
 	int n, err;

@@ -69,7 +69,7 @@ void tandem_log_sink_json(void *file, const struct tandem_log_record *r)
 	struct tandem_buf b;
 
 	format_time(r->time_ms, ts);
-	tandem_buf_init(&b, 4 * TANDEM_LOG_MESSAGE_MAX);
+	tandem_buf_init(&b, (size_t)4 * TANDEM_LOG_MESSAGE_MAX);
 	tandem_buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"module\":", ts,
 			  tandem_log_level_name(r->level));
 	tandem_buf_json_string(&b, r->module, strlen(r->module));
@@ -84,7 +84,7 @@ void tandem_log_sink_json(void *file, const struct tandem_log_record *r)
 void tandem_log(enum tandem_log_level level, const char *module,
 		const char *fmt, ...)
 {
-	char msg[TANDEM_LOG_MESSAGE_MAX];
+	char msg[TANDEM_LOG_MESSAGE_MAX + 1];
 	struct tandem_log_record r;
 	struct timespec ts;
 	va_list ap;

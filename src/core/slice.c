@@ -23,7 +23,8 @@ bool tandem_slice_eq_cstr(struct tandem_slice a, const char *s)
 bool tandem_slice_has_prefix(struct tandem_slice s, const char *prefix)
 {
 	size_t n = strlen(prefix);
-	return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
+	/* A zero-initialised slice has ptr NULL: never hand it to memcmp. */
+	return s.len >= n && (n == 0 || memcmp(s.ptr, prefix, n) == 0);
 }
 
 static bool is_space(char c)
@@ -50,7 +51,8 @@ bool tandem_slice_cut(struct tandem_slice s, char sep,
 
 	if (p == NULL) {
 		*before = s;
-		*after = tandem_slice_make(s.ptr + s.len, 0);
+		/* No pointer arithmetic on a NULL ptr (a {NULL, 0} slice). */
+		*after = tandem_slice_make(s.len ? s.ptr + s.len : s.ptr, 0);
 		return false;
 	}
 	*before = tandem_slice_make(s.ptr, (size_t)(p - s.ptr));

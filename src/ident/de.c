@@ -50,22 +50,17 @@ int id_check_vat_de(const struct id_norm *n, struct tandem_id_result *r)
 int id_compute_vat_de(const struct id_norm *n, char *out,
 		      struct tandem_id_result *r)
 {
-	const char *d = n->s;
-	size_t len = n->len;
+	size_t from = n->len >= 2 && memcmp(n->s, "DE", 2) == 0 ? 2 : 0;
+	size_t len = n->len - from;
+	const char *d = n->s + from;
 
-	if (len >= 2 && memcmp(d, "DE", 2) == 0) {
-		d += 2;
-		len -= 2;
-	}
+	if (id_expect_class(n, from, n->len, 'n', "a German VAT number has digits only", r))
+		return TANDEM_EBADINPUT;
 	if (len == 9) /* a full number whose check digit is to be recomputed */
 		len = 8;
 	if (len != 8)
 		return id_fail(r, TANDEM_ID_R_BAD_LENGTH, -1,
 			       "give the 8 first digits (optionally after DE)");
-	for (size_t i = 0; i < 8; i++)
-		if (!tandem__is_digit(d[i]))
-			return id_fail(r, TANDEM_ID_R_BAD_CHAR, -1,
-				       "a German VAT number has digits only");
 	memcpy(out, "DE", 2);
 	memcpy(out + 2, d, 8);
 	out[10] = id_mod11_10_check_digit(d, 8);
@@ -95,6 +90,7 @@ static int leitweg_layout(const struct id_norm *n, int check_digits,
 		nparts++;
 		start = i + 1;
 	}
+	TANDEM_ASSERT(nparts >= 1); /* the loop always closes one part */
 	if (len[0] < LEITWEG_COARSE_MIN || len[0] > LEITWEG_COARSE_MAX)
 		return id_fail(r, TANDEM_ID_R_BAD_FORMAT, n->orig[0],
 			       "the coarse address (first part) has %zu characters, not 2 to 12 digits",

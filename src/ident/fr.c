@@ -142,17 +142,18 @@ int id_check_vat_fr(const struct id_norm *n, struct tandem_id_result *r)
 	if (n->len < 2 || memcmp(n->s, "FR", 2) != 0)
 		return id_fail(r, TANDEM_ID_R_BAD_COUNTRY, n->orig[0],
 			       "a French VAT number starts with FR");
-	if (n->len != 13)
-		return id_fail(r, TANDEM_ID_R_BAD_LENGTH, -1,
-			       "%zu characters: FR + 2-character key + 9-digit SIREN makes 13",
-			       n->len);
-	for (int i = 2; i < 4; i++)
+	/* Characters first: a stray one is the more useful answer. */
+	for (size_t i = 2; i < 4 && i < n->len; i++)
 		if (key_index(n->s[i]) < 0)
 			return id_fail(r, TANDEM_ID_R_BAD_CHAR, n->orig[i],
 				       "character %ld ('%c') is not allowed in the key (digits, letters but I and O)",
 				       n->orig[i] + 1, n->s[i]);
-	if (id_expect_class(n, 4, 13, 'n', "the SIREN part has digits only", r))
+	if (id_expect_class(n, 4, n->len, 'n', "the SIREN part has digits only", r))
 		return TANDEM_EBADINPUT;
+	if (n->len != 13)
+		return id_fail(r, TANDEM_ID_R_BAD_LENGTH, -1,
+			       "%zu characters: FR + 2-character key + 9-digit SIREN makes 13",
+			       n->len);
 	if (id_all_zero(siren, 9))
 		return id_fail(r, TANDEM_ID_R_PLACEHOLDER, -1,
 			       "the SIREN part is all zeros");
@@ -211,26 +212,20 @@ int id_compute_siret(const struct id_norm *n, char *out,
 int id_compute_vat_fr(const struct id_norm *n, char *out,
 		      struct tandem_id_result *r)
 {
-	const char *siren = n->s;
-	size_t len = n->len;
+	size_t from = 0, len = n->len;
+	const char *siren;
 	int err;
 
-	if (len == 11 && memcmp(n->s, "FR", 2) == 0) {
-		/* FR + SIREN without a key. */
-		siren += 2;
-		len -= 2;
-	} else if (len == 13 && memcmp(n->s, "FR", 2) == 0) {
-		/* A full number whose key is to be recomputed. */
-		siren += 4;
-		len -= 4;
-	}
-	if (len != 9)
+	if (len == 11 && memcmp(n->s, "FR", 2) == 0)
+		from = 2; /* FR + SIREN without a key */
+	else if (len == 13 && memcmp(n->s, "FR", 2) == 0)
+		from = 4; /* a full number whose key is to be recomputed */
+	if (id_expect_class(n, from, len, 'n', "the SIREN has digits only", r))
+		return TANDEM_EBADINPUT;
+	if (len - from != 9)
 		return id_fail(r, TANDEM_ID_R_BAD_LENGTH, -1,
 			       "give a 9-digit SIREN (optionally after FR)");
-	for (size_t i = 0; i < 9; i++)
-		if (!tandem__is_digit(siren[i]))
-			return id_fail(r, TANDEM_ID_R_BAD_CHAR, -1,
-				       "the SIREN has digits only");
+	siren = n->s + from;
 	err = snprintf(out, TANDEM_ID_NORM_MAX, "FR%02u%.9s", numeric_key(siren),
 		       siren);
 	TANDEM_ASSERT(err == 13);

@@ -297,10 +297,9 @@ int id_compute_iban(const struct id_norm *n, char *out,
 	if (len > IBAN_LEN_MAX || len < 5)
 		return id_fail(r, TANDEM_ID_R_BAD_LENGTH, -1,
 			       "an IBAN has 15 to 34 characters");
-	for (const char *p = bban; p < n->s + n->len; p++)
-		if (!tandem__is_digit(*p) && !tandem__is_upper(*p))
-			return id_fail(r, TANDEM_ID_R_BAD_CHAR, -1,
-				       "the BBAN has digits and letters only");
+	if (id_expect_class(n, (size_t)(bban - n->s), n->len, 'c',
+			    "the BBAN has digits and letters only", r))
+		return TANDEM_EBADINPUT;
 	out[0] = n->s[0];
 	out[1] = n->s[1];
 	memmove(out + 4, bban, len - 4);

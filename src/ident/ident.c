@@ -189,6 +189,7 @@ static void result_init(struct tandem_id_result *r, enum tandem_id_type type)
 static int vat_type(const struct id_norm *n, enum tandem_id_type *type,
 		    struct tandem_id_result *r)
 {
+	TANDEM_ASSERT(n->len > 0); /* normalize() refuses empty values */
 	if (n->len >= 2 && memcmp(n->s, "FR", 2) == 0)
 		*type = TANDEM_ID_VAT_FR;
 	else if (n->len >= 2 && memcmp(n->s, "DE", 2) == 0)
@@ -288,9 +289,15 @@ int tandem_id_compute(enum tandem_id_type type, const char *value, size_t len,
 	if (full_len >= out_size)
 		return TANDEM_ELIMIT;
 	memcpy(out, full, full_len + 1);
-	/* What compute produces must pass the check: verify, and keep the
-	 * check's verdict (a layout or national-check failure, say). */
-	return tandem_id_check(type, full, full_len, r);
+	/*
+	 * What compute produces must pass the check: verify, and keep the
+	 * check's verdict (a layout or national-check failure, say). Its
+	 * offsets would point into the output, not the caller's input.
+	 */
+	err = tandem_id_check(type, full, full_len, r);
+	if (err)
+		r->pos = -1;
+	return err;
 }
 
 static const char *const type_names[] = {
