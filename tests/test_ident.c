@@ -210,12 +210,25 @@ TEST(ident_siret_rejections)
 	/* The 14-digit Luhn passes, the SIREN 732829321 does not. */
 	EXPECT_REASON(TANDEM_ID_SIRET, "73282932100015", TANDEM_ID_R_BAD_SIREN);
 	/*
-	 * When the 14-digit Luhn fails, that is the reason, whatever the
-	 * SIREN part: BAD_SIREN is only for a SIRET whose own Luhn passes.
+	 * The SIREN part is checked first: a digit mistyped among the first
+	 * nine breaks both checks, and "the last digit should be 5" would
+	 * suggest a fix that leaves the SIREN invalid. So both failing is
+	 * BAD_SIREN, with no expected digit and the offset of the SIREN.
 	 */
-	EXPECT_CHECKSUM(TANDEM_ID_SIRET, "73282932100016", "5");
-	/* Digit sum 15, a multiple of 5, but not La Poste: Luhn applies. */
-	EXPECT_CHECKSUM(TANDEM_ID_SIRET, "35600000100000", "4");
+	{
+		struct tandem_id_result r;
+
+		ASSERT_EQ(tandem_id_check(TANDEM_ID_SIRET, "73282932100016", 14, &r),
+			  TANDEM_EBADINPUT);
+		ASSERT_EQ(r.reason, TANDEM_ID_R_BAD_SIREN);
+		ASSERT_EQ(r.pos, 0);
+		ASSERT_STR_EQ(r.expected, "");
+	}
+	/* Digit sum 15, a multiple of 5, but not La Poste: Luhn applies, and
+	 * the SIREN 356000001 fails it first. */
+	EXPECT_REASON(TANDEM_ID_SIRET, "35600000100000", TANDEM_ID_R_BAD_SIREN);
+	/* A valid SIREN with a wrong last digit: BAD_CHECKSUM with the digit. */
+	EXPECT_CHECKSUM(TANDEM_ID_SIRET, "73282932000070", "4");
 }
 
 TEST(ident_siret_la_poste)

@@ -248,6 +248,28 @@ int tandem_id_check(enum tandem_id_type type, const char *value, size_t len,
 	}
 }
 
+/*
+ * The check of a completed identifier failed: its detail counts characters
+ * of the output, so say which value it is about, and drop the offset.
+ */
+static void explain_completed(struct tandem_id_result *r, const char *full)
+{
+	char why[TANDEM_ID_DETAIL_MAX];
+	size_t room, why_len;
+	int n;
+
+	memcpy(why, r->detail, sizeof why);
+	n = snprintf(r->detail, sizeof r->detail, "completed as %s, which fails: ", full);
+	if (n > 0 && (size_t)n < sizeof r->detail) {
+		room = sizeof r->detail - (size_t)n - 1;
+		why_len = strnlen(why, sizeof why);
+		why_len = why_len < room ? why_len : room;
+		memcpy(r->detail + n, why, why_len);
+		r->detail[(size_t)n + why_len] = '\0';
+	}
+	r->pos = -1;
+}
+
 int tandem_id_compute(enum tandem_id_type type, const char *value, size_t len,
 		      char *out, size_t out_size, struct tandem_id_result *r)
 {
@@ -296,7 +318,7 @@ int tandem_id_compute(enum tandem_id_type type, const char *value, size_t len,
 	 */
 	err = tandem_id_check(type, full, full_len, r);
 	if (err)
-		r->pos = -1;
+		explain_completed(r, full);
 	return err;
 }
 
