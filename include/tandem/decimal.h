@@ -14,6 +14,13 @@
  * TANDEM_EOVERFLOW and leaves *out untouched. Nothing ever wraps silently.
  * Where a result must be shortened, the caller names the rounding rule.
  *
+ * Scale of exact results (add, sub, mul): the natural scale (the larger of
+ * the two for a sum, their total for a product). When the value at that
+ * scale would need more than 38 digits or a scale above
+ * TANDEM_DEC_SCALE_MAX, trailing zeros are dropped - the value is unchanged,
+ * only fewer zeros are written - and TANDEM_EOVERFLOW comes only if it still
+ * does not fit. So x + x and x * 2 always agree.
+ *
  * Rounding rules at a tie (the discarded part is exactly one half):
  *   HALF_UP       away from zero: 2.5 -> 3, -2.5 -> -3 (commercial rounding,
  *                 the usual rule of French and German accounting);
@@ -94,7 +101,7 @@ int tandem_dec_to_minor(struct tandem_dec d, int scale, enum tandem_round mode,
 			int64_t *out);
 
 /*
- * Exact sum and difference; the result has the larger of the two scales.
+ * Exact sum and difference at the larger of the two scales (see above).
  * Exact whenever the result fits, even when aligning the operands would not
  * fit in 128 bits (10^37 - 9999999999999999999999999999999999999.9 = 0.1).
  */
@@ -104,10 +111,8 @@ int tandem_dec_sub(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out);
 
 /*
- * Exact product (quantity x unit price): the scale is the sum of the scales.
- * When that scale exceeds TANDEM_DEC_SCALE_MAX or the coefficient needs more
- * than 38 digits, trailing zeros are dropped (the value stays exact, the
- * scale shrinks); TANDEM_EOVERFLOW if it still does not fit.
+ * Exact product (quantity x unit price) at the sum of the scales (see above
+ * for when trailing zeros are dropped).
  */
 int tandem_dec_mul(struct tandem_dec a, struct tandem_dec b,
 		   struct tandem_dec *out);

@@ -80,6 +80,35 @@ static struct u256 wide_abs(tandem_i128 v)
 	return u256_from_u128((u128)abs128(v));
 }
 
+/*
+ * An exact wide result sign * mag * 10^-scale made to fit: trailing zeros
+ * are dropped while the scale is above TANDEM_DEC_SCALE_MAX or the
+ * coefficient has more than 38 digits. The value never changes, only its
+ * written scale; TANDEM_EOVERFLOW if it still does not fit.
+ */
+static int narrow(struct u256 mag, int neg, int scale, struct tandem_dec *out)
+{
+	tandem_i128 coef;
+
+	while (scale > 0) {
+		u128 v;
+		struct u256 t = mag;
+
+		if (u256_to_u128(mag, &v) == 0 && v < (u128)COEF_LIMIT &&
+		    scale <= TANDEM_DEC_SCALE_MAX)
+			break;
+		if (u256_div_small(&t, 10) != 0)
+			break;
+		mag = t;
+		scale--;
+	}
+	if (scale > TANDEM_DEC_SCALE_MAX || from_wide(mag, neg, &coef) != 0)
+		return TANDEM_EOVERFLOW;
+	out->coef = coef;
+	out->scale = scale;
+	return 0;
+}
+
 const char *tandem_round_name(enum tandem_round mode)
 {
 	switch (mode) {
@@ -266,9 +295,9 @@ int tandem_dec_to_minor(struct tandem_dec d, int scale, enum tandem_round mode,
 	return 0;
 }
 
-/* Exact a + b at the given common scale on 256 bits. */
+/* Exact a + b at the given common scale on 256 bits, then narrowed. */
 static int add_wide(struct tandem_dec a, struct tandem_dec b, int scale,
-		    tandem_i128 *out)
+		    struct tandem_dec *out)
 {
 	struct u256 x = wide_abs(a.coef), y = wide_abs(b.coef);
 	int xneg = a.coef < 0, yneg = b.coef < 0, ovf;
@@ -280,14 +309,14 @@ static int add_wide(struct tandem_dec a, struct tandem_dec b, int scale,
 	if (xneg == yneg) {
 		ovf = u256_add(&x, y);
 		TANDEM_ASSERT(ovf == 0);
-		return from_wide(x, xneg, out);
+		return narrow(x, xneg, scale, out);
 	}
 	if (u256_cmp(x, y) >= 0) {
 		u256_sub(&x, y);
-		return from_wide(x, xneg, out);
+		return narrow(x, xneg, scale, out);
 	}
 	u256_sub(&y, x);
-	return from_wide(y, yneg, out);
+	return narrow(y, yneg, scale, out);
 }
 
 int tandem_dec_add(struct tandem_dec a, struct tandem_dec b,
@@ -299,10 +328,8 @@ int tandem_dec_add(struct tandem_dec a, struct tandem_dec b,
 	TANDEM_ASSERT(scale_ok(a.scale) && scale_ok(b.scale));
 	if (shift_up(a.coef, scale - a.scale, &x) ||
 	    shift_up(b.coef, scale - b.scale, &y) ||
-	    __builtin_add_overflow(x, y, &sum) || !fits(sum)) {
-		if (add_wide(a, b, scale, &sum) != 0)
-			return TANDEM_EOVERFLOW;
-	}
+	    __builtin_add_overflow(x, y, &sum) || !fits(sum))
+		return add_wide(a, b, scale, out);
 	out->coef = sum;
 	out->scale = scale;
 	return 0;
@@ -327,30 +354,9 @@ int tandem_dec_mul(struct tandem_dec a, struct tandem_dec b,
 		out->scale = scale;
 		return 0;
 	}
-	/*
-	 * Exact product on 256 bits (< 10^76), then trailing zeros dropped
-	 * while the scale is too large or the coefficient too long: the value
-	 * stays exact, only its written scale shrinks.
-	 */
+	/* Exact product on 256 bits (< 10^76), then narrowed. */
 	p = u256_mul128((u128)abs128(a.coef), (u128)abs128(b.coef));
-	while (scale > 0) {
-		u128 v;
-		int fits_now = u256_to_u128(p, &v) == 0 && v < (u128)COEF_LIMIT;
-		struct u256 t = p;
-
-		if (fits_now && scale <= TANDEM_DEC_SCALE_MAX)
-			break;
-		if (u256_div_small(&t, 10) != 0)
-			break;
-		p = t;
-		scale--;
-	}
-	if (scale > TANDEM_DEC_SCALE_MAX ||
-	    from_wide(p, (a.coef < 0) != (b.coef < 0), &coef) != 0)
-		return TANDEM_EOVERFLOW;
-	out->coef = coef;
-	out->scale = scale;
-	return 0;
+	return narrow(p, (a.coef < 0) != (b.coef < 0), scale, out);
 }
 
 /*
