@@ -19,13 +19,18 @@ endif
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wvla -Wformat=2 -Wconversion -Wno-sign-conversion -Werror
 CFLAGS  ?= -O2 -g
+# Libraries from Debian, found with pkg-config (scripts/install-deps).
+PKGS    = libxml-2.0 libqpdf zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
-	     $(SANFLAGS) -Iinclude -Isrc -MMD -MP
+	     $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS    =
+LIBS    = $(PKG_LIBS) -lpthread
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/einvoice/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -85,12 +90,12 @@ bench: $(TOOL) $(BENCH_BIN)
 
 # libFuzzer binaries (clang only), one per fuzz/fuzz_*.c, in build/fuzz.
 FUZZ_FLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc \
-	     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+	     $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
 
 fuzz: $(FUZZ_BIN)
 
@@ -105,7 +110,7 @@ TIDY_SRC = $(LIB_SRC) $(CLI_SRC)
 tidy:
 	@fail=0; for f in $(TIDY_SRC); do \
 	  out=$$(clang-tidy --quiet $$f -- -std=c17 -D_POSIX_C_SOURCE=200809L \
-	    -D_DEFAULT_SOURCE -Iinclude -Isrc 2>&1) || { fail=1; printf '%s\n' "$$out"; }; \
+	    -D_DEFAULT_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) 2>&1) || { fail=1; printf '%s\n' "$$out"; }; \
 	done; [ $$fail = 0 ] && echo "clang-tidy: $(words $(TIDY_SRC)) files clean"; exit $$fail
 
 cppcheck:

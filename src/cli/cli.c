@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "tandem/error.h"
+#include "tandem/diag.h"
 
 bool cli_json;
 
@@ -132,4 +133,76 @@ FILE *cli_open_input(const char *cmd, const char *path)
 		return NULL;
 	}
 	return f;
+}
+
+int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
+		  size_t *len)
+{
+	FILE *f = cli_open_input(cmd, path);
+	struct stat st;
+	size_t got = 0, cap;
+	char *buf;
+
+	*data = NULL;
+	*len = 0;
+	if (f == NULL)
+		return TANDEM_EIO;
+	/* A regular file says its size: refuse before reading a byte. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > max) {
+		*len = (size_t)st.st_size;
+		if (f != stdin)
+			fclose(f);
+		return TANDEM_ELIMIT;
+	}
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+	buf = malloc(cap);
+	while (buf) {
+		size_t n = fread(buf + got, 1, cap - got, f);
+		got += n;
+		if (n == 0 || got > max)
+			break;
+		if (got == cap) {
+			char *bigger = realloc(buf, cap * 2 > max + 1 ? max + 1 : cap * 2);
+			if (bigger == NULL) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			buf = bigger;
+		}
+	}
+	if (buf == NULL || ferror(f)) {
+		cli_error(CLI_EXIT_IO, cmd, "cannot read '%s': %s", path,
+			  buf ? strerror(errno) : "out of memory");
+		free(buf);
+		if (f != stdin)
+			fclose(f);
+		return TANDEM_EIO;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (got > max) {
+		free(buf);
+		*len = got;
+		return TANDEM_ELIMIT;
+	}
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+void cli_print_findings(FILE *f, const struct tandem_diag *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct tandem_finding *x = &d->items[i];
+
+		fprintf(f, "  %s %s", tandem_severity_name(x->severity), x->rule);
+		if (x->line > 0)
+			fprintf(f, " (line %ld)", x->line);
+		fprintf(f, ": %s\n", x->message);
+	}
+	if (d->dropped)
+		fprintf(f, "  %zu more findings not stored\n", d->dropped);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "tandem/buf.h"
+#include "tandem/diag.h"
 
 /* Exit codes, documented in README.md and `tandem --help`. */
 enum cli_exit {
@@ -61,8 +62,21 @@ int cli_read_line(FILE *f, struct tandem_buf *line, bool *truncated);
  */
 FILE *cli_open_input(const char *cmd, const char *path);
 
+/*
+ * Reads a whole file into a malloc'ed buffer (free it with free), refusing
+ * directories and files over max bytes without reading them. Returns 0,
+ * TANDEM_ELIMIT (too big: *len holds the size), or TANDEM_EIO with the
+ * message already printed.
+ */
+int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
+		  size_t *len);
+
+/* Writes the findings of a diag to f as indented text lines. */
+void cli_print_findings(FILE *f, const struct tandem_diag *d);
+
 /* The commands (one file each). */
 int cmd_id(int argc, char **argv);
+int cmd_invoice(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif /* TANDEM_CLI_H */

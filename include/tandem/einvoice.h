@@ -1,0 +1,127 @@
+/*
+ * tandem/einvoice.h - e-invoice intake: what arrived, safely opened.
+ *
+ * An EN 16931 e-invoice arrives as XML (UBL 2.1 Invoice or CreditNote,
+ * UN/CEFACT CII) or as a PDF/A-3 carrying the CII XML as an attachment
+ * (Factur-X, ZUGFeRD, XRechnung in ZUGFeRD). tandem_einv_open() takes the
+ * bytes as received and returns a struct tandem_einv_source: the container,
+ * the syntax, the customization id (BT-24) and its profile, the invoice XML
+ * (extracted from the PDF when needed) and, for a PDF, what its attachment
+ * and its XMP metadata say.
+ *
+ * Safety: the XML parser never touches the network or the file system,
+ * refuses any document type declaration (so no external entity and no
+ * entity expansion can happen), and stops at TANDEM_EINV_XML_BYTES_MAX
+ * bytes, TANDEM_EINV_XML_DEPTH_MAX levels and TANDEM_EINV_XML_NODES_MAX
+ * elements. The PDF attachment is inflated by tandem itself with a cap, so
+ * a small stream that inflates to gigabytes is refused, not read.
+ *
+ * Problems are findings in the caller's struct tandem_diag with ids
+ * TANDEM-XML-*, TANDEM-PDF-* and TANDEM-FX-* (docs/einvoice.md lists them).
+ *
+ * Coming next on this header (issue 3): the EN 16931 model, the UBL and CII
+ * readers and writers, and validation with the CEN and XRechnung rules.
+ */
+#ifndef TANDEM_EINVOICE_H
+#define TANDEM_EINVOICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tandem/arena.h"
+#include "tandem/diag.h"
+
+/* Limits. */
+#define TANDEM_EINV_XML_BYTES_MAX (32u << 20)  /* the corpus's largest is 3.3 MB */
+#define TANDEM_EINV_PDF_BYTES_MAX (64u << 20)
+#define TANDEM_EINV_XML_DEPTH_MAX 128           /* UBL and CII need about 12 */
+#define TANDEM_EINV_XML_NODES_MAX 2000000
+#define TANDEM_EINV_PDF_ATTACHMENTS_MAX 1000    /* name-tree entries examined */
+#define TANDEM_EINV_TEXT_MAX 512                /* stored identifier strings */
+
+enum tandem_einv_container {
+	TANDEM_EINV_CONTAINER_XML = 0,
+	TANDEM_EINV_CONTAINER_PDF,
+};
+
+enum tandem_einv_syntax {
+	TANDEM_EINV_SYNTAX_UNKNOWN = 0,
+	TANDEM_EINV_SYNTAX_UBL_INVOICE,    /* urn:oasis:names:specification:ubl:schema:xsd:Invoice-2 */
+	TANDEM_EINV_SYNTAX_UBL_CREDITNOTE, /* ...:CreditNote-2 */
+	TANDEM_EINV_SYNTAX_CII,            /* urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100 */
+	TANDEM_EINV_SYNTAX_ZUGFERD1,       /* ZUGFeRD 1.0 CrossIndustryDocument: not EN 16931 */
+};
+
+/* Profile named by the customization id (BT-24) or by the XMP metadata. */
+enum tandem_einv_profile {
+	TANDEM_EINV_PROFILE_UNKNOWN = 0, /* absent or not recognised */
+	TANDEM_EINV_PROFILE_MINIMUM,     /* Factur-X/ZUGFeRD MINIMUM: not a full invoice */
+	TANDEM_EINV_PROFILE_BASIC_WL,    /* BASIC WL: not a full invoice */
+	TANDEM_EINV_PROFILE_BASIC,
+	TANDEM_EINV_PROFILE_EN16931,     /* EN 16931 itself, or a CIUS of it (Peppol ...) */
+	TANDEM_EINV_PROFILE_EXTENDED,
+	TANDEM_EINV_PROFILE_XRECHNUNG,
+	TANDEM_EINV_PROFILE_COUNT_
+};
+
+/* What a PDF container says about its invoice. Strings are "" when absent. */
+struct tandem_einv_pdf_info {
+	char attachment[TANDEM_EINV_TEXT_MAX];   /* file name of the invoice XML */
+	char relationship[32];                   /* AFRelationship: Data, Source, Alternative */
+	bool in_af;                              /* listed in the catalog's /AF array */
+	bool in_embedded_files;                  /* listed in /Names /EmbeddedFiles */
+	size_t attachments;                      /* embedded files found in all */
+	bool has_xmp;                            /* the catalog has XMP metadata */
+	bool xmp_readable;                       /* ... and it parses as XML */
+	char xmp_namespace[96];                  /* namespace of the fx: fields */
+	char xmp_document_type[64];              /* e.g. INVOICE */
+	char xmp_document_file_name[TANDEM_EINV_TEXT_MAX];
+	char xmp_version[32];                    /* e.g. 1.0 */
+	char xmp_conformance_level[32];          /* e.g. EN 16931 */
+	enum tandem_einv_profile xmp_profile;
+};
+
+struct tandem_einv_xml; /* the parsed document, private to src/einvoice */
+
+struct tandem_einv_source {
+	enum tandem_einv_container container;
+	enum tandem_einv_syntax syntax;
+	char customization[TANDEM_EINV_TEXT_MAX]; /* BT-24, whitespace trimmed */
+	enum tandem_einv_profile profile;         /* from BT-24 */
+	bool full_invoice;                        /* false for MINIMUM, BASIC WL */
+	const char *xml;                          /* the invoice XML: in the arena
+						     when extracted from a PDF, else
+						     the caller's data (keep it alive) */
+	size_t xml_len;
+	struct tandem_einv_pdf_info pdf;          /* container == PDF */
+	struct tandem_einv_xml *doc;              /* for the readers to come */
+};
+
+/*
+ * Opens an e-invoice from the bytes received (a PDF if they start with
+ * "%PDF-", XML otherwise). Everything it allocates lives in the arena and
+ * is released with it, the parsed document included.
+ *
+ * Returns 0 when an invoice XML was found and parsed (findings may still
+ * have been added, e.g. a Factur-X profile mismatch); TANDEM_EBADINPUT when
+ * the input is not a readable e-invoice (the findings say why: malformed
+ * XML, wrong root element, no invoice attachment ...); TANDEM_ELIMIT when a
+ * limit was hit (also reported as a finding); TANDEM_ENOMEM.
+ * *out is set whenever the return is 0, and may be set (with what could be
+ * learnt) on TANDEM_EBADINPUT.
+ */
+int tandem_einv_open(struct tandem_arena *a, const void *data, size_t len,
+		     struct tandem_diag *d, struct tandem_einv_source **out);
+
+/* "xml", "pdf". */
+const char *tandem_einv_container_name(enum tandem_einv_container c);
+/* "ubl-invoice", "ubl-creditnote", "cii", "zugferd1", "unknown". */
+const char *tandem_einv_syntax_name(enum tandem_einv_syntax s);
+/* "MINIMUM", "BASIC WL", "BASIC", "EN 16931", "EXTENDED", "XRECHNUNG",
+ * "unknown": the spelling of the XMP ConformanceLevel. */
+const char *tandem_einv_profile_name(enum tandem_einv_profile p);
+
+/* Profile of a customization id (BT-24), e.g. urn:cen.eu:en16931:2017. */
+enum tandem_einv_profile tandem_einv_profile_of_customization(const char *id);
+
+#endif /* TANDEM_EINVOICE_H */

@@ -1,0 +1,281 @@
+/*
+ * src/cli/cmd_invoice.c - `tandem invoice inspect` and `tandem invoice
+ * extract`: open e-invoices (XML, or PDF with an embedded XML) safely, say
+ * what they are, and take the invoice XML out of a Factur-X / ZUGFeRD PDF.
+ * Validation against the EN 16931 rules (`tandem invoice validate`) comes
+ * with the semantic model (issue 3).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tandem/arena.h"
+#include "tandem/diag.h"
+#include "tandem/einvoice.h"
+#include "tandem/error.h"
+
+#define ARENA_MAX (512u << 20)  /* one invoice: XML copy, parsed tree, PDF */
+#define FINDINGS_MAX 1000
+#define FILE_MAX TANDEM_EINV_PDF_BYTES_MAX
+
+static const char usage_text[] =
+	"usage: tandem invoice inspect [--json] FILE...\n"
+	"       tandem invoice extract [-o OUT] FILE.pdf\n"
+	"\n"
+	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
+	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
+	"          (BT-24) and profile; for a PDF its invoice attachment,\n"
+	"          AFRelationship and Factur-X/ZUGFeRD XMP metadata, and whether\n"
+	"          they agree. Problems are findings: TANDEM-XML-*, TANDEM-PDF-*,\n"
+	"          TANDEM-FX-* (docs/einvoice.md).\n"
+	"extract   writes the invoice XML embedded in a PDF to OUT (default stdout).\n"
+	"\n"
+	"It does not yet validate against the EN 16931 rules.\n"
+	"Exit status: 0 every file is a readable e-invoice without errors,\n"
+	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
+
+struct inspect_run {
+	size_t files, ok, bad;
+	bool first;
+	struct tandem_buf out;
+};
+
+/* Opens one file into a; fills *src (maybe NULL) and the diag. */
+static int open_file(const char *path, struct tandem_arena *a,
+		     struct tandem_diag *d, struct tandem_einv_source **src,
+		     char **data)
+{
+	size_t len;
+	int err = cli_read_file("invoice", path, FILE_MAX, data, &len);
+
+	*src = NULL;
+	if (err == TANDEM_EIO)
+		return err;
+	if (err == TANDEM_ELIMIT) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-FILE-SIZE",
+				NULL, 0, "the file has %zu bytes or more; the limit is %u",
+				len, FILE_MAX);
+		return TANDEM_EBADINPUT;
+	}
+	return tandem_einv_open(a, *data, len, d, src);
+}
+
+static void put_json_field(struct tandem_buf *b, const char *key, const char *value)
+{
+	tandem_buf_printf(b, ",\"%s\":", key);
+	tandem_buf_json_string(b, value, strlen(value));
+}
+
+static void report_json(struct inspect_run *run, const char *path,
+			const struct tandem_einv_source *src,
+			const struct tandem_diag *d, bool ok)
+{
+	struct tandem_buf *b = &run->out;
+
+	tandem_buf_reset(b);
+	tandem_buf_puts(b, run->first ? "\n{\"file\":" : ",\n{\"file\":");
+	run->first = false;
+	tandem_buf_json_string(b, path, strlen(path));
+	tandem_buf_printf(b, ",\"ok\":%s", ok ? "true" : "false");
+	if (src) {
+		put_json_field(b, "container", tandem_einv_container_name(src->container));
+		put_json_field(b, "syntax", tandem_einv_syntax_name(src->syntax));
+		put_json_field(b, "customization", src->customization);
+		put_json_field(b, "profile", tandem_einv_profile_name(src->profile));
+		tandem_buf_printf(b, ",\"full_invoice\":%s,\"xml_bytes\":%zu",
+				  src->full_invoice ? "true" : "false", src->xml_len);
+		if (src->container == TANDEM_EINV_CONTAINER_PDF) {
+			const struct tandem_einv_pdf_info *p = &src->pdf;
+			tandem_buf_puts(b, ",\"pdf\":{\"attachment\":");
+			tandem_buf_json_string(b, p->attachment, strlen(p->attachment));
+			put_json_field(b, "relationship", p->relationship);
+			tandem_buf_printf(b, ",\"in_af\":%s,\"in_embedded_files\":%s,\"attachments\":%zu",
+					  p->in_af ? "true" : "false",
+					  p->in_embedded_files ? "true" : "false", p->attachments);
+			put_json_field(b, "xmp_conformance_level", p->xmp_conformance_level);
+			put_json_field(b, "xmp_version", p->xmp_version);
+			put_json_field(b, "xmp_document_type", p->xmp_document_type);
+			put_json_field(b, "xmp_document_file_name", p->xmp_document_file_name);
+			tandem_buf_puts(b, "}");
+		}
+	}
+	tandem_buf_puts(b, ",\"findings\":");
+	tandem_diag_format_json(d, b);
+	tandem_buf_puts(b, "}");
+	fwrite(b->data, 1, b->len, stdout);
+}
+
+static void report_text(const char *path, const struct tandem_einv_source *src,
+			const struct tandem_diag *d)
+{
+	cli_print_value(stdout, path, strlen(path), 4096);
+	if (src && src->syntax != TANDEM_EINV_SYNTAX_UNKNOWN) {
+		printf(": %s, %s, profile %s", tandem_einv_container_name(src->container),
+		       tandem_einv_syntax_name(src->syntax),
+		       tandem_einv_profile_name(src->profile));
+		if (src->customization[0])
+			printf(" (%s)", src->customization);
+		if (!src->full_invoice)
+			printf(", not a full invoice");
+	} else if (src) {
+		printf(": %s", tandem_einv_container_name(src->container));
+	}
+	putchar('\n');
+	if (src && src->container == TANDEM_EINV_CONTAINER_PDF && src->pdf.attachment[0]) {
+		const struct tandem_einv_pdf_info *p = &src->pdf;
+		printf("  attachment %s, %zu bytes, AFRelationship %s%s; XMP %s %s %s\n",
+		       p->attachment, src->xml_len, p->relationship[0] ? p->relationship : "(none)",
+		       p->in_af ? ", in /AF" : ", not in /AF",
+		       p->xmp_conformance_level[0] ? p->xmp_conformance_level : "(none)",
+		       p->xmp_version, p->xmp_document_type);
+	}
+	cli_print_findings(stdout, d);
+}
+
+static int inspect(int argc, char **argv, int first)
+{
+	struct inspect_run run = {0};
+	int status = CLI_EXIT_OK;
+
+	run.first = true;
+	tandem_buf_init(&run.out, 1u << 20);
+	if (cli_json)
+		fputs("{\"files\":[", stdout);
+	for (int i = first; i < argc; i++) {
+		struct tandem_arena a;
+		struct tandem_diag d;
+		struct tandem_einv_source *src = NULL;
+		char *data = NULL;
+		int err;
+		bool ok;
+
+		tandem_arena_init(&a, ARENA_MAX);
+		tandem_diag_init(&d, FINDINGS_MAX);
+		err = open_file(argv[i], &a, &d, &src, &data);
+		if (err == TANDEM_EIO) {
+			status = CLI_EXIT_IO;
+		} else {
+			ok = err == 0 && tandem_diag_count(&d, TANDEM_SEV_ERROR) == 0;
+			run.files++;
+			if (ok)
+				run.ok++;
+			else
+				run.bad++;
+			if (err == TANDEM_ENOMEM || err == TANDEM_EINVAL)
+				tandem_diag_add(&d, TANDEM_SEV_ERROR, err, "TANDEM-INTERNAL",
+						NULL, 0, "%s", tandem_strerror(err));
+			if (cli_json)
+				report_json(&run, argv[i], src, &d, ok);
+			else
+				report_text(argv[i], src, &d);
+		}
+		tandem_diag_release(&d);
+		tandem_arena_release(&a);
+		free(data);
+	}
+	if (cli_json)
+		printf("\n],\"summary\":{\"files\":%zu,\"ok\":%zu,\"not_ok\":%zu}}\n",
+		       run.files, run.ok, run.bad);
+	else
+		printf("inspected %zu: %zu ok, %zu not ok\n", run.files, run.ok, run.bad);
+	tandem_buf_release(&run.out);
+	if (status != CLI_EXIT_OK)
+		return status;
+	return run.bad ? CLI_EXIT_INVALID : CLI_EXIT_OK;
+}
+
+static int extract(const char *path, const char *out_path)
+{
+	struct tandem_arena a;
+	struct tandem_diag d;
+	struct tandem_einv_source *src = NULL;
+	char *data = NULL;
+	int err, status = CLI_EXIT_OK;
+	FILE *out;
+
+	tandem_arena_init(&a, ARENA_MAX);
+	tandem_diag_init(&d, FINDINGS_MAX);
+	err = open_file(path, &a, &d, &src, &data);
+	if (err == TANDEM_EIO) {
+		status = CLI_EXIT_IO;
+	} else if (src == NULL || src->container != TANDEM_EINV_CONTAINER_PDF ||
+		   src->xml == NULL) {
+		if (src && src->container != TANDEM_EINV_CONTAINER_PDF)
+			cli_error(0, "invoice", "%s is not a PDF: nothing to extract", path);
+		else
+			cli_error(0, "invoice", "%s: no invoice XML could be extracted", path);
+		cli_print_findings(stderr, &d);
+		status = CLI_EXIT_INVALID;
+	} else {
+		/* The XML is written as embedded, even if it does not parse. */
+		out = out_path ? fopen(out_path, "wb") : stdout;
+		if (out == NULL) {
+			status = cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'", out_path);
+		} else {
+			if (fwrite(src->xml, 1, src->xml_len, out) != src->xml_len ||
+			    (out != stdout && fclose(out) != 0))
+				status = cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'",
+						   out_path ? out_path : "stdout");
+			if (d.count)
+				cli_print_findings(stderr, &d);
+		}
+	}
+	tandem_diag_release(&d);
+	tandem_arena_release(&a);
+	free(data);
+	return status;
+}
+
+int cmd_invoice(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out_path = NULL, *sub;
+	int c;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	}
+	sub = argv[1];
+	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
+		return cli_usage("invoice", "unknown subcommand '%s' (inspect or extract)", sub);
+	argc--;
+	argv++;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			cli_json = true;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return CLI_EXIT_OK;
+		case ':':
+			return cli_usage("invoice", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage("invoice", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("invoice", "give the files to %s", sub);
+	if (strcmp(sub, "extract") == 0) {
+		if (argc - optind != 1)
+			return cli_usage("invoice", "extract takes one PDF");
+		if (cli_json)
+			return cli_usage("invoice", "extract writes XML; --json goes with inspect");
+		return extract(argv[optind], out_path);
+	}
+	if (out_path)
+		return cli_usage("invoice", "-o goes with extract");
+	return inspect(argc, argv, optind);
+}

@@ -1,0 +1,350 @@
+/*
+ * src/einvoice/pdf.c - finds the invoice XML inside a Factur-X / ZUGFeRD /
+ * XRechnung PDF with libqpdf's C API, and inflates it with a cap.
+ *
+ * Where the invoice is: the catalog's /AF array (PDF/A-3 associated files)
+ * and the /Names /EmbeddedFiles name tree both list file specifications;
+ * the one named factur-x.xml, xrechnung.xml, zugferd-invoice.xml or
+ * ZUGFeRD-invoice.xml is the invoice. Its /EF /F stream holds the XML,
+ * usually FlateDecode-compressed. qpdf hands over the raw stream; tandem
+ * inflates it itself, so the output is bounded by TANDEM_EINV_XML_BYTES_MAX
+ * whatever the stream claims. The XMP packet of the catalog's /Metadata is
+ * read the same way (xmp.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <qpdf/qpdf-c.h>
+#include <zlib.h>
+
+#include "core/core.h"
+#include "einvoice_int.h"
+
+#define NAME_TREE_DEPTH_MAX 16
+#define XMP_BYTES_MAX (4u << 20)
+
+/* Attachment names of an invoice, in order of preference. */
+static const char *const invoice_names[] = {
+	"factur-x.xml", "xrechnung.xml", "zugferd-invoice.xml",
+};
+
+int einv_inflate(struct tandem_arena *a, const unsigned char *in, size_t in_len,
+		 size_t max, char **out, size_t *out_len)
+{
+	z_stream z;
+	unsigned char chunk[16384];
+	struct tandem_buf b;
+	int zr, err = 0;
+
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return TANDEM_ENOMEM;
+	tandem_buf_init(&b, max);
+	z.next_in = (unsigned char *)in;
+	do {
+		/* zlib counts in uInt: feed at most 1 GiB at a time. */
+		size_t left = in_len - (size_t)(z.next_in - in);
+		z.avail_in = (uInt)(left > (1u << 30) ? (1u << 30) : left);
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			err = zr == Z_MEM_ERROR ? TANDEM_ENOMEM : TANDEM_EBADINPUT;
+			break;
+		}
+		err = tandem_buf_append(&b, chunk, sizeof chunk - z.avail_out);
+		if (err)
+			break;
+		if (zr == Z_BUF_ERROR && z.avail_in == 0 &&
+		    (size_t)(z.next_in - in) == in_len && z.avail_out != 0) {
+			/* Truncated stream: no more input, no end marker. */
+			err = TANDEM_EBADINPUT;
+			break;
+		}
+	} while (zr != Z_STREAM_END);
+	inflateEnd(&z);
+	if (!err) {
+		*out = tandem_arena_strndup(a, b.data, b.len);
+		*out_len = b.len;
+		if (*out == NULL)
+			err = tandem_arena_error(a) ? tandem_arena_error(a) : TANDEM_ENOMEM;
+	}
+	tandem_buf_release(&b);
+	return err;
+}
+
+struct pdf {
+	qpdf_data q;
+	struct tandem_arena *a;
+	struct tandem_diag *d;
+	struct tandem_einv_pdf_info *info;
+	qpdf_oh invoice;      /* file specification of the invoice, 0 if none */
+	int invoice_rank;     /* index in invoice_names, lower is better */
+	bool saw_order_x;
+	char others[256];     /* names of other attachments, for the message */
+};
+
+/* The file name of a file specification: /UF, else /F. */
+static void filespec_name(struct pdf *p, qpdf_oh spec, char *out, size_t size)
+{
+	qpdf_oh name = qpdf_oh_get_key(p->q, spec, "/UF");
+
+	if (!qpdf_oh_is_string(p->q, name))
+		name = qpdf_oh_get_key(p->q, spec, "/F");
+	out[0] = '\0';
+	if (qpdf_oh_is_string(p->q, name))
+		einv_copy(out, size, qpdf_oh_get_utf8_value(p->q, name));
+}
+
+static int invoice_rank(const char *name)
+{
+	for (size_t i = 0; i < TANDEM_ARRAY_SIZE(invoice_names); i++)
+		if (strcasecmp(name, invoice_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Looks at one file specification, from /AF (in_af) or the name tree. */
+static void consider(struct pdf *p, qpdf_oh spec, bool in_af)
+{
+	char name[TANDEM_EINV_TEXT_MAX];
+	int rank;
+
+	if (!qpdf_oh_is_dictionary(p->q, spec))
+		return;
+	filespec_name(p, spec, name, sizeof name);
+	rank = invoice_rank(name);
+	if (rank < 0) {
+		if (strcasecmp(name, "order-x.xml") == 0)
+			p->saw_order_x = true;
+		else if (!in_af && strlen(p->others) + strlen(name) + 3 < sizeof p->others)
+			snprintf(p->others + strlen(p->others),
+				 sizeof p->others - strlen(p->others), "%s%s",
+				 p->others[0] ? ", " : "", name);
+		if (!in_af)
+			p->info->attachments++;
+		return;
+	}
+	if (!in_af)
+		p->info->attachments++;
+	if (p->invoice == 0 || rank < p->invoice_rank ||
+	    (rank == p->invoice_rank && in_af && !p->info->in_af)) {
+		p->invoice = spec;
+		p->invoice_rank = rank;
+		einv_copy(p->info->attachment, sizeof p->info->attachment, name);
+	}
+	if (strcasecmp(name, p->info->attachment) == 0) {
+		if (in_af)
+			p->info->in_af = true;
+		else
+			p->info->in_embedded_files = true;
+	}
+}
+
+/* Walks a name tree (/Names pairs, /Kids children), bounded in depth and size. */
+static void walk_names(struct pdf *p, qpdf_oh node, int depth, size_t *seen)
+{
+	qpdf_oh names, kids;
+
+	if (depth > NAME_TREE_DEPTH_MAX || !qpdf_oh_is_dictionary(p->q, node))
+		return;
+	names = qpdf_oh_get_key(p->q, node, "/Names");
+	if (qpdf_oh_is_array(p->q, names)) {
+		int n = qpdf_oh_get_array_n_items(p->q, names);
+		for (int i = 1; i < n && *seen < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i += 2) {
+			(*seen)++;
+			consider(p, qpdf_oh_get_array_item(p->q, names, i), false);
+		}
+	}
+	kids = qpdf_oh_get_key(p->q, node, "/Kids");
+	if (qpdf_oh_is_array(p->q, kids)) {
+		int n = qpdf_oh_get_array_n_items(p->q, kids);
+		for (int i = 0; i < n && *seen < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i++)
+			walk_names(p, qpdf_oh_get_array_item(p->q, kids, i), depth + 1, seen);
+	}
+}
+
+/*
+ * The decoded data of a stream: raw if unfiltered, inflated with the cap if
+ * FlateDecode without a predictor; anything else is refused.
+ */
+static int stream_data(struct pdf *p, qpdf_oh stream, size_t max, const char *what,
+		       char **out, size_t *out_len)
+{
+	/* Filters are keys of the stream's dictionary, not of the stream. */
+	qpdf_oh dict = qpdf_oh_get_dict(p->q, stream);
+	qpdf_oh filter = qpdf_oh_get_key(p->q, dict, "/Filter");
+	qpdf_oh parms = qpdf_oh_get_key(p->q, dict, "/DecodeParms");
+	unsigned char *raw = NULL;
+	size_t raw_len = 0;
+	bool flate = false;
+	int err;
+
+	if (qpdf_oh_is_array(p->q, filter) &&
+	    qpdf_oh_get_array_n_items(p->q, filter) == 1)
+		filter = qpdf_oh_get_array_item(p->q, filter, 0);
+	if (qpdf_oh_is_name_and_equals(p->q, filter, "/FlateDecode"))
+		flate = true;
+	else if (!qpdf_oh_is_null(p->q, filter)) {
+		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
+				"TANDEM-PDF-FILTER", NULL, 0,
+				"the %s is encoded with a filter tandem does not decode (only FlateDecode)",
+				what);
+		return TANDEM_EBADINPUT;
+	}
+	if (flate && qpdf_oh_is_dictionary(p->q, parms) &&
+	    qpdf_oh_has_key(p->q, parms, "/Predictor")) {
+		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
+				"TANDEM-PDF-FILTER", NULL, 0,
+				"the %s uses a FlateDecode predictor, which tandem does not decode",
+				what);
+		return TANDEM_EBADINPUT;
+	}
+	if (qpdf_oh_get_stream_data(p->q, stream, qpdf_dl_none, NULL, &raw, &raw_len) &
+	    QPDF_ERRORS) {
+		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+				"TANDEM-PDF-UNREADABLE", NULL, 0,
+				"the %s stream cannot be read: %s", what,
+				qpdf_get_error_full_text(p->q, qpdf_get_error(p->q)));
+		free(raw);
+		return TANDEM_EBADINPUT;
+	}
+	if (flate) {
+		err = einv_inflate(p->a, raw, raw_len, max, out, out_len);
+		if (err == TANDEM_ELIMIT)
+			tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_ELIMIT,
+					"TANDEM-PDF-SIZE", NULL, 0,
+					"the %s inflates to more than %zu bytes: refused",
+					what, max);
+		else if (err == TANDEM_EBADINPUT)
+			tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+					"TANDEM-PDF-CORRUPT", NULL, 0,
+					"the %s stream is corrupt (bad FlateDecode data)",
+					what);
+	} else if (raw_len > max) {
+		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-PDF-SIZE",
+				NULL, 0, "the %s has %zu bytes; the limit is %zu",
+				what, raw_len, max);
+		err = TANDEM_ELIMIT;
+	} else {
+		*out = tandem_arena_strndup(p->a, (const char *)raw, raw_len);
+		*out_len = raw_len;
+		err = *out ? 0 : TANDEM_ENOMEM;
+	}
+	free(raw);
+	return err;
+}
+
+static void read_xmp(struct pdf *p, struct tandem_einv_source *src, qpdf_oh root)
+{
+	qpdf_oh meta = qpdf_oh_get_key(p->q, root, "/Metadata");
+	char *xmp;
+	size_t xmp_len;
+
+	if (!qpdf_oh_is_stream(p->q, meta))
+		return;
+	if (stream_data(p, meta, XMP_BYTES_MAX, "XMP metadata", &xmp, &xmp_len) != 0)
+		return;
+	einv_xmp_read(p->a, xmp, xmp_len, p->d, &src->pdf);
+}
+
+/* Reports what failed with qpdf's own explanation. */
+static int pdf_error(struct pdf *p, const char *what)
+{
+	const char *why = qpdf_has_error(p->q)
+		? qpdf_get_error_full_text(p->q, qpdf_get_error(p->q))
+		: "no catalog dictionary";
+
+	tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-PDF-UNREADABLE",
+			NULL, 0, "%s: %s", what, why);
+	return TANDEM_EBADINPUT;
+}
+
+static int extract(struct pdf *p, const void *data, size_t len,
+		   struct tandem_einv_source *src)
+{
+	qpdf_oh root, af, names, ef, stream;
+	size_t seen = 0;
+	char *xml;
+	size_t xml_len;
+	int err;
+
+	if (qpdf_read_memory(p->q, "invoice.pdf", data, len, NULL) & QPDF_ERRORS)
+		return pdf_error(p, "not a readable PDF");
+	root = qpdf_get_root(p->q);
+	if (qpdf_has_error(p->q) || !qpdf_oh_is_dictionary(p->q, root))
+		return pdf_error(p, "the PDF has no readable catalog");
+	read_xmp(p, src, root);
+	af = qpdf_oh_get_key(p->q, root, "/AF");
+	if (qpdf_oh_is_array(p->q, af)) {
+		int n = qpdf_oh_get_array_n_items(p->q, af);
+		for (int i = 0; i < n && i < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i++)
+			consider(p, qpdf_oh_get_array_item(p->q, af, i), true);
+	}
+	names = qpdf_oh_get_key(p->q, root, "/Names");
+	if (qpdf_oh_is_dictionary(p->q, names))
+		walk_names(p, qpdf_oh_get_key(p->q, names, "/EmbeddedFiles"), 0, &seen);
+	if (p->invoice == 0) {
+		if (p->saw_order_x)
+			tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+					"TANDEM-PDF-NO-INVOICE", NULL, 0,
+					"the PDF carries an Order-X order (order-x.xml), not an invoice");
+		else
+			tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+					"TANDEM-PDF-NO-INVOICE", NULL, 0,
+					"the PDF has no invoice attachment (factur-x.xml, xrechnung.xml or zugferd-invoice.xml)%s%s",
+					p->others[0] ? "; it has: " : "", p->others);
+		return TANDEM_EBADINPUT;
+	}
+	src->pdf.relationship[0] = '\0';
+	{
+		qpdf_oh rel = qpdf_oh_get_key(p->q, p->invoice, "/AFRelationship");
+		if (qpdf_oh_is_name(p->q, rel))
+			einv_copy(src->pdf.relationship, sizeof src->pdf.relationship,
+				  qpdf_oh_get_name(p->q, rel) + 1);
+	}
+	ef = qpdf_oh_get_key(p->q, p->invoice, "/EF");
+	stream = qpdf_oh_get_key(p->q, ef, "/F");
+	if (!qpdf_oh_is_stream(p->q, stream))
+		stream = qpdf_oh_get_key(p->q, ef, "/UF");
+	if (!qpdf_oh_is_stream(p->q, stream)) {
+		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+				"TANDEM-PDF-NO-INVOICE", NULL, 0,
+				"the attachment %s has no embedded file stream",
+				src->pdf.attachment);
+		return TANDEM_EBADINPUT;
+	}
+	err = stream_data(p, stream, TANDEM_EINV_XML_BYTES_MAX, "invoice attachment",
+			  &xml, &xml_len);
+	if (err)
+		return err;
+	src->xml = xml;
+	src->xml_len = xml_len;
+	return 0;
+}
+
+int einv_pdf_extract(struct tandem_arena *a, const void *data, size_t len,
+		     struct tandem_diag *d, struct tandem_einv_source *src)
+{
+	struct pdf p = {0};
+	int err;
+
+	if (len > TANDEM_EINV_PDF_BYTES_MAX) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-PDF-SIZE", NULL, 0,
+				"the PDF has %zu bytes; the limit is %u", len,
+				TANDEM_EINV_PDF_BYTES_MAX);
+		return TANDEM_ELIMIT;
+	}
+	p.q = qpdf_init();
+	if (p.q == NULL)
+		return TANDEM_ENOMEM;
+	qpdf_silence_errors(p.q);
+	qpdf_set_suppress_warnings(p.q, QPDF_TRUE);
+	p.a = a;
+	p.d = d;
+	p.info = &src->pdf;
+	err = extract(&p, data, len, src);
+	qpdf_cleanup(&p.q);
+	return err;
+}

@@ -1,0 +1,252 @@
+/*
+ * src/einvoice/xml.c - safe XML parsing with libxml2 for everything that
+ * arrives from outside: invoices and XMP packets.
+ *
+ * libxml2 builds the tree through its SAX2 callbacks; three of them are
+ * wrapped here:
+ *   - internalSubset: any <!DOCTYPE ...> stops the parser at once, before a
+ *     single entity declaration is read. An e-invoice never has one, and
+ *     without it there is no external entity, no XXE and no billion laughs;
+ *   - startElementNs / endElementNs: count elements and depth, and stop the
+ *     parser when a limit is crossed.
+ * Options: XML_PARSE_NONET, and none of NOENT, DTDLOAD, DTDATTR, XINCLUDE;
+ * an external entity loader that refuses everything guards the rest.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#include "core/core.h"
+#include "einvoice_int.h"
+
+struct parse_state {
+	startElementNsSAX2Func start;
+	endElementNsSAX2Func end;
+	size_t depth;
+	size_t elements;
+	int stop_reason; /* 0, or which limit or rule stopped the parser */
+	long stop_line;
+};
+
+enum { STOP_NONE, STOP_DTD, STOP_DEPTH, STOP_ELEMENTS };
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* Refuses every external resource: a document must never make us read one. */
+static xmlParserInputPtr no_external(const char *url, const char *id,
+				     xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+/* libxml2 prints errors to stderr unless told otherwise; we report them. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void init_libxml(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(no_external);
+	xmlSetGenericErrorFunc(NULL, quiet);
+}
+
+static void stop(xmlParserCtxtPtr ctxt, struct parse_state *st, int reason)
+{
+	if (st->stop_reason == STOP_NONE) {
+		st->stop_reason = reason;
+		st->stop_line = xmlSAX2GetLineNumber(ctxt);
+	}
+	xmlStopParser(ctxt);
+}
+
+static void on_internal_subset(void *ctx, const xmlChar *name,
+			       const xmlChar *external_id,
+			       const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	stop(ctxt, ctxt->_private, STOP_DTD);
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		     const xmlChar *uri, int nb_namespaces,
+		     const xmlChar **namespaces, int nb_attributes,
+		     int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (++st->elements > TANDEM_EINV_XML_NODES_MAX) {
+		stop(ctxt, st, STOP_ELEMENTS);
+		return;
+	}
+	if (++st->depth > TANDEM_EINV_XML_DEPTH_MAX) {
+		stop(ctxt, st, STOP_DEPTH);
+		return;
+	}
+	st->start(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+		  nb_attributes, nb_defaulted, attributes);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		   const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (st->depth > 0)
+		st->depth--;
+	st->end(ctx, localname, prefix, uri);
+}
+
+static void free_doc(void *doc)
+{
+	xmlFreeDoc(doc);
+}
+
+/* The libxml2 message, one line, without its trailing newline. */
+static void error_text(const xmlError *e, char *out, size_t size)
+{
+	size_t n;
+
+	einv_copy(out, size, e && e->message ? e->message : "not well-formed");
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+}
+
+int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
+		   const char *what, struct tandem_diag *d, xmlDocPtr *out)
+{
+	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
+			    XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+			    XML_PARSE_NOCDATA;
+	struct parse_state st = {0};
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	char msg[256];
+	int err = 0;
+
+	*out = NULL;
+	pthread_once(&init_once, init_libxml);
+	if (len > TANDEM_EINV_XML_BYTES_MAX || len > (size_t)INT32_MAX) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-XML-SIZE",
+				NULL, 0, "the %s has %zu bytes; the limit is %u", what,
+				len, TANDEM_EINV_XML_BYTES_MAX);
+		return TANDEM_ELIMIT;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return TANDEM_ENOMEM;
+	st.start = ctxt->sax->startElementNs;
+	st.end = ctxt->sax->endElementNs;
+	ctxt->sax->internalSubset = on_internal_subset;
+	ctxt->sax->startElementNs = on_start;
+	ctxt->sax->endElementNs = on_end;
+	ctxt->_private = &st;
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL, options);
+
+	switch (st.stop_reason) {
+	case STOP_DTD:
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-XML-DTD",
+				NULL, st.stop_line,
+				"the %s has a document type declaration (<!DOCTYPE>): refused, an e-invoice never has one and it could declare external or exploding entities",
+				what);
+		err = TANDEM_EBADINPUT;
+		break;
+	case STOP_DEPTH:
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-XML-DEPTH",
+				NULL, st.stop_line,
+				"the %s nests elements more than %d deep", what,
+				TANDEM_EINV_XML_DEPTH_MAX);
+		err = TANDEM_ELIMIT;
+		break;
+	case STOP_ELEMENTS:
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-XML-ELEMENTS",
+				NULL, st.stop_line,
+				"the %s has more than %d elements", what,
+				TANDEM_EINV_XML_NODES_MAX);
+		err = TANDEM_ELIMIT;
+		break;
+	default:
+		if (doc == NULL || !ctxt->wellFormed) {
+			const xmlError *e = xmlCtxtGetLastError(ctxt);
+			error_text(e, msg, sizeof msg);
+			tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+					"TANDEM-XML-MALFORMED", NULL,
+					e ? e->line : 0, "the %s is not well-formed XML: %s",
+					what, msg);
+			err = TANDEM_EBADINPUT;
+		}
+	}
+	xmlFreeParserCtxt(ctxt);
+	if (err == 0 && xmlDocGetRootElement(doc) == NULL) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+				"TANDEM-XML-MALFORMED", NULL, 0,
+				"the %s has no root element", what);
+		err = TANDEM_EBADINPUT;
+	}
+	if (err) {
+		xmlFreeDoc(doc);
+		return err;
+	}
+	err = tandem_arena_on_release(a, free_doc, doc);
+	if (err) {
+		xmlFreeDoc(doc);
+		return err;
+	}
+	*out = doc;
+	return 0;
+}
+
+xmlNodePtr einv_xml_child(xmlNodePtr parent, const char *ns, const char *name)
+{
+	for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || n->ns == NULL)
+			continue;
+		if (strcmp((const char *)n->name, name) == 0 &&
+		    strcmp((const char *)n->ns->href, ns) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+void einv_xml_text(xmlNodePtr node, char *out, size_t size)
+{
+	xmlChar *s = node ? xmlNodeGetContent(node) : NULL;
+	const char *p = s ? (const char *)s : "";
+	size_t n;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	einv_copy(out, size, p);
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t' ||
+			 out[n - 1] == '\r' || out[n - 1] == '\n'))
+		out[--n] = '\0';
+	xmlFree(s);
+}
+
+void einv_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	TANDEM_ASSERT(size > 0);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
