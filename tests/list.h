@@ -5,5 +5,6 @@
 #include "list_core.h"
 #include "list_decimal.h"
 #include "list_ident.h"
+#include "list_einvoice.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

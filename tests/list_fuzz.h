@@ -1,3 +1,5 @@
 /* tests/list_fuzz.h - tests of tests/test_fuzz.c, in running order. */
 TEST_DECLARE(fuzz_replay_decimal)
 TEST_DECLARE(fuzz_replay_ident)
+TEST_DECLARE(fuzz_replay_xml)
+TEST_DECLARE(fuzz_replay_pdf)

@@ -16,6 +16,8 @@
 
 int fuzz_decimal(const uint8_t *data, size_t size);
 int fuzz_ident(const uint8_t *data, size_t size);
+int fuzz_xml(const uint8_t *data, size_t size);
+int fuzz_pdf(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -58,4 +60,14 @@ TEST(fuzz_replay_decimal)
 TEST(fuzz_replay_ident)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_ident", fuzz_ident), 0);
+}
+
+TEST(fuzz_replay_xml)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_xml", fuzz_xml), 0);
+}
+
+TEST(fuzz_replay_pdf)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_pdf", fuzz_pdf), 0);
 }

@@ -106,7 +106,8 @@ struct tandem_einv_source {
  * have been added, e.g. a Factur-X profile mismatch); TANDEM_EBADINPUT when
  * the input is not a readable e-invoice (the findings say why: malformed
  * XML, wrong root element, no invoice attachment ...); TANDEM_ELIMIT when a
- * limit was hit (also reported as a finding); TANDEM_ENOMEM.
+ * limit of the document was hit (also reported as a finding); TANDEM_ENOMEM
+ * when memory or the caller's arena ran out (the document is not blamed).
  * *out is set whenever the return is 0, and may be set (with what could be
  * learnt) on TANDEM_EBADINPUT.
  */

@@ -65,10 +65,12 @@ int einv_inflate(struct tandem_arena *a, const unsigned char *in, size_t in_len,
 	} while (zr != Z_STREAM_END);
 	inflateEnd(&z);
 	if (!err) {
+		/* The caller's arena being full is not the document's fault:
+		 * ENOMEM, never the ELIMIT that means "inflates too far". */
 		*out = tandem_arena_strndup(a, b.data, b.len);
 		*out_len = b.len;
 		if (*out == NULL)
-			err = tandem_arena_error(a) ? tandem_arena_error(a) : TANDEM_ENOMEM;
+			err = TANDEM_ENOMEM;
 	}
 	tandem_buf_release(&b);
 	return err;
@@ -142,13 +144,19 @@ static void consider(struct pdf *p, qpdf_oh spec, bool in_af)
 	}
 }
 
-/* Walks a name tree (/Names pairs, /Kids children), bounded in depth and size. */
+/*
+ * Walks a name tree (/Names pairs, /Kids children). *seen counts nodes and
+ * entries together, so a tree whose nodes list themselves again and again
+ * (a loop) ends after TANDEM_EINV_PDF_ATTACHMENTS_MAX steps, not 8^16.
+ */
 static void walk_names(struct pdf *p, qpdf_oh node, int depth, size_t *seen)
 {
 	qpdf_oh names, kids;
 
-	if (depth > NAME_TREE_DEPTH_MAX || !qpdf_oh_is_dictionary(p->q, node))
+	if (depth > NAME_TREE_DEPTH_MAX || *seen >= TANDEM_EINV_PDF_ATTACHMENTS_MAX ||
+	    !qpdf_oh_is_dictionary(p->q, node))
 		return;
+	(*seen)++;
 	names = qpdf_oh_get_key(p->q, node, "/Names");
 	if (qpdf_oh_is_array(p->q, names)) {
 		int n = qpdf_oh_get_array_n_items(p->q, names);

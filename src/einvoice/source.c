@@ -189,7 +189,7 @@ int tandem_einv_open(struct tandem_arena *a, const void *data, size_t len,
 		return TANDEM_EINVAL;
 	src = tandem_arena_calloc(a, 1, sizeof *src);
 	if (src == NULL)
-		return tandem_arena_error(a);
+		return TANDEM_ENOMEM; /* the caller's arena: not the document's fault */
 	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
 		src->container = TANDEM_EINV_CONTAINER_PDF;
 		err = einv_pdf_extract(a, data, len, d, src);
@@ -205,7 +205,7 @@ int tandem_einv_open(struct tandem_arena *a, const void *data, size_t len,
 	if (err == 0) {
 		src->doc = tandem_arena_calloc(a, 1, sizeof *src->doc);
 		if (src->doc == NULL)
-			return tandem_arena_error(a);
+			return TANDEM_ENOMEM;
 		src->doc->doc = doc;
 		err = identify(doc, src, d);
 	}

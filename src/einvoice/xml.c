@@ -203,10 +203,10 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 		xmlFreeDoc(doc);
 		return err;
 	}
-	err = tandem_arena_on_release(a, free_doc, doc);
-	if (err) {
+	if (tandem_arena_on_release(a, free_doc, doc) != 0) {
+		/* The caller's arena is full: a resource failure, not the XML's. */
 		xmlFreeDoc(doc);
-		return err;
+		return TANDEM_ENOMEM;
 	}
 	*out = doc;
 	return 0;

@@ -1,0 +1,107 @@
+/*
+ * fuzz/fuzz_xml.c - fuzz target of e-invoice intake for XML input
+ * (tandem_einv_open in tandem/einvoice.h). The bytes are handed over as a
+ * received invoice XML; inputs starting with "%PDF-" would take the PDF path
+ * and are left to fuzz_pdf. Each input gets a fresh arena (256 MiB limit)
+ * and diag (100 findings), released afterwards. The target asserts that the
+ * status is one the header promises, that a success names a UBL Invoice,
+ * UBL CreditNote or CII document held in the caller's bytes, that a failure
+ * comes with at least one error finding, that every finding carries a
+ * TANDEM-* rule id and a message, and that the returned strings and enums
+ * are well formed (NUL inside their arrays, profiles inside the enum).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "tandem/arena.h"
+#include "tandem/assert.h"
+#include "tandem/diag.h"
+#include "tandem/einvoice.h"
+#include "tandem/error.h"
+
+#define FUZZ_XML_ARENA_BYTES_MAX (256u << 20)
+#define FUZZ_XML_FINDINGS_MAX 100
+
+/* True if the array of n bytes holds a NUL, i.e. a string ends inside it. */
+static bool has_nul(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL;
+}
+
+/*
+ * Every stored finding has a severity, a status code from error.h (or 0), a
+ * TANDEM-* rule id and a message; a failed open has added an error.
+ */
+static void check_diag(const struct tandem_diag *d, int rc)
+{
+	TANDEM_ASSERT(d->count <= FUZZ_XML_FINDINGS_MAX);
+	for (size_t i = 0; i < d->count; i++) {
+		const struct tandem_finding *f = &d->items[i];
+
+		TANDEM_ASSERT((int)f->severity >= 0 &&
+			      f->severity < TANDEM_SEV_COUNT_);
+		TANDEM_ASSERT(f->code <= 0 && f->code >= TANDEM_EINTERNAL);
+		TANDEM_ASSERT(f->rule != NULL && f->rule[0] != '\0');
+		TANDEM_ASSERT(strncmp(f->rule, "TANDEM-", 7) == 0);
+		TANDEM_ASSERT(f->rule[7] != '\0');
+		TANDEM_ASSERT(f->message != NULL && f->message[0] != '\0');
+		TANDEM_ASSERT(f->path != NULL);
+		TANDEM_ASSERT(f->line >= 0);
+	}
+	if (rc != 0)
+		TANDEM_ASSERT(tandem_diag_count(d, TANDEM_SEV_ERROR) > 0);
+}
+
+/* What any returned source must satisfy, whatever the status. */
+static void check_source(const struct tandem_einv_source *src)
+{
+	TANDEM_ASSERT(src->container == TANDEM_EINV_CONTAINER_XML);
+	TANDEM_ASSERT((int)src->syntax >= TANDEM_EINV_SYNTAX_UNKNOWN &&
+		      src->syntax <= TANDEM_EINV_SYNTAX_ZUGFERD1);
+	TANDEM_ASSERT(has_nul(src->customization, sizeof src->customization));
+	TANDEM_ASSERT((int)src->profile >= 0 &&
+		      src->profile < TANDEM_EINV_PROFILE_COUNT_);
+	TANDEM_ASSERT(tandem_einv_syntax_name(src->syntax)[0] != '\0');
+	TANDEM_ASSERT(tandem_einv_profile_name(src->profile)[0] != '\0');
+}
+
+int FUZZ_ENTRY(const uint8_t *data, size_t size)
+{
+	struct tandem_arena arena;
+	struct tandem_diag diag;
+	struct tandem_einv_source *src = NULL;
+	int rc;
+
+	if (size >= 5 && memcmp(data, "%PDF-", 5) == 0)
+		return 0;
+	tandem_arena_init(&arena, FUZZ_XML_ARENA_BYTES_MAX);
+	tandem_diag_init(&diag, FUZZ_XML_FINDINGS_MAX);
+
+	rc = tandem_einv_open(&arena, data, size, &diag, &src);
+	TANDEM_ASSERT(rc == 0 || rc == TANDEM_EBADINPUT ||
+		      rc == TANDEM_ELIMIT || rc == TANDEM_ENOMEM);
+	check_diag(&diag, rc);
+	if (src != NULL)
+		check_source(src);
+	if (rc == 0) {
+		TANDEM_ASSERT(src != NULL);
+		TANDEM_ASSERT(src->syntax == TANDEM_EINV_SYNTAX_UBL_INVOICE ||
+			      src->syntax == TANDEM_EINV_SYNTAX_UBL_CREDITNOTE ||
+			      src->syntax == TANDEM_EINV_SYNTAX_CII);
+		/* The XML of an XML container is the caller's own bytes. */
+		TANDEM_ASSERT(src->xml == (const char *)data);
+		TANDEM_ASSERT(src->xml_len == size);
+		TANDEM_ASSERT(src->doc != NULL);
+		/* The profile is the one BT-24 names, and decides "full". */
+		TANDEM_ASSERT(src->profile == tandem_einv_profile_of_customization(
+						      src->customization));
+		TANDEM_ASSERT(src->full_invoice ==
+			      (src->profile != TANDEM_EINV_PROFILE_MINIMUM &&
+			       src->profile != TANDEM_EINV_PROFILE_BASIC_WL));
+	}
+
+	tandem_diag_release(&diag);
+	tandem_arena_release(&arena);
+	return 0;
+}
