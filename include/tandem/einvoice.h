@@ -70,7 +70,9 @@ struct tandem_einv_pdf_info {
 	char relationship[32];                   /* AFRelationship: Data, Source, Alternative */
 	bool in_af;                              /* listed in the catalog's /AF array */
 	bool in_embedded_files;                  /* listed in /Names /EmbeddedFiles */
-	size_t attachments;                      /* embedded files found in all */
+	size_t attachments;                      /* entries of the /EmbeddedFiles
+						    name tree (files listed only in
+						    /AF are not counted) */
 	bool has_xmp;                            /* the catalog has XMP metadata */
 	bool xmp_readable;                       /* ... and it parses as XML */
 	char xmp_namespace[96];                  /* namespace of the fx: fields */
