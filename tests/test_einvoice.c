@@ -2729,3 +2729,127 @@ TEST(einv_cli_too_large)
 		FAIL("no limit named: stdout %s stderr %s", cli_out, cli_err);
 	ASSERT_STR_CONTAINS(cli_out, "limit");
 }
+
+/* ------------------------------------------------------------------------ */
+/* Attributes per start tag: bounded before libxml2 spends quadratic time. */
+
+/* A UBL Invoice start tag with xmlns plus n more attributes whose quoted
+ * values hold '=' signs (which must not count). Caller frees. */
+static char *many_attributes(size_t n)
+{
+	size_t cap = 128 + n * 24, len;
+	char *s = malloc(cap);
+
+	ASSERT(s != NULL);
+	len = (size_t)snprintf(s, cap, "<Invoice xmlns=\"%s\"",
+			       "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, " a%zu='x=y'", i);
+	snprintf(s + len, cap - len, "/>");
+	return s;
+}
+
+TEST(einv_xml_attributes_limit)
+{
+	struct opened o;
+	char *s;
+
+	/* xmlns counts: xmlns + 255 = exactly the limit, accepted. */
+	s = many_attributes(TANDEM_EINV_XML_ATTRIBUTES_MAX - 1);
+	open_str(&o, s);
+	EXPECT_NO_FINDING(&o, "TANDEM-XML-ATTRIBUTES");
+	EXPECT_RC(&o, 0);
+	opened_release(&o);
+	free(s);
+
+	s = many_attributes(TANDEM_EINV_XML_ATTRIBUTES_MAX);
+	open_str(&o, s);
+	EXPECT_RC(&o, TANDEM_ELIMIT);
+	ASSERT_EQ(EXPECT_FINDING(&o, "TANDEM-XML-ATTRIBUTES", TANDEM_SEV_ERROR)->line, 1);
+	opened_release(&o);
+	free(s);
+}
+
+TEST(einv_xml_attributes_no_quadratic_time)
+{
+	/* 200,000 attributes cost libxml2 2.9 over a minute; refused at once. */
+	double t0 = now_s();
+	char *s = many_attributes(200000);
+	struct opened o;
+
+	open_str(&o, s);
+	EXPECT_RC(&o, TANDEM_ELIMIT);
+	EXPECT_FINDING(&o, "TANDEM-XML-ATTRIBUTES", TANDEM_SEV_ERROR);
+	ASSERT_LT(now_s() - t0, 2.0);
+	opened_release(&o);
+	free(s);
+}
+
+/*
+ * Appends "> <t a=b a=b ... >": a stray '>' first, so that a scanner that
+ * ended the section at the first '>' would then meet the fake tag.
+ */
+static void fake_tag(struct tandem_buf *b, int n)
+{
+	tandem_buf_puts(b, " > <t");
+	for (int i = 0; i < n; i++)
+		tandem_buf_puts(b, " a=b");
+	tandem_buf_puts(b, "> ");
+}
+
+TEST(einv_xml_attributes_prescan_skips_markup)
+{
+	/*
+	 * Inside comments, processing instructions and CDATA sections, text
+	 * that looks like a tag with 300 attributes (and holds '>' signs, so
+	 * only the real end marker ends the section) is not a tag. Text '='
+	 * signs do not count either. The document opens.
+	 */
+	struct tandem_buf b;
+	struct opened o;
+
+	tandem_buf_init(&b, 1u << 20);
+	tandem_buf_puts(&b, "<?xml version=\"1.0\"?><!-- ");
+	fake_tag(&b, 300);
+	tandem_buf_puts(&b, "--><Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><?pi ");
+	fake_tag(&b, 300);
+	tandem_buf_puts(&b, "?><x><![CDATA[");
+	fake_tag(&b, 300);
+	tandem_buf_puts(&b, "]]>");
+	for (int i = 0; i < 300; i++)
+		tandem_buf_puts(&b, "a=b ");
+	tandem_buf_puts(&b, "</x></Invoice>");
+	open_bytes(&o, b.data, b.len);
+	EXPECT_NO_FINDING(&o, "TANDEM-XML-ATTRIBUTES");
+	EXPECT_RC(&o, 0);
+	opened_release(&o);
+	tandem_buf_release(&b);
+}
+
+TEST(einv_pdf_no_stderr_on_wrong_types)
+{
+	/* A filespec with /EF null: qpdf used to print "application did not
+	 * handle error" at cleanup. The tool must print nothing on stderr. */
+	static const char pdf[] =
+		"%PDF-1.7\n1 0 obj<</AF[2 0 R]>>endobj\n"
+		"2 0 obj<</F(factur-x.xml)/EF null>>endobj\n"
+		"trailer<</Root 1 0 R>>\n";
+	char dir[] = "/tmp/tandem-einv-XXXXXX", path[256];
+	const char *argv[] = {"invoice", "inspect", path, NULL};
+	char *out, *err;
+	FILE *f;
+
+	ASSERT(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/ef-null.pdf", dir);
+	f = fopen(path, "wb");
+	ASSERT(f != NULL);
+	ASSERT_EQ(fwrite(pdf, 1, sizeof pdf - 1, f), sizeof pdf - 1);
+	fclose(f);
+	ASSERT_EQ(test_run_cli(argv, NULL, &out, &err), 1);
+	unlink(path);
+	rmdir(dir);
+	ASSERT_STR_CONTAINS(out, "TANDEM-PDF-NO-INVOICE");
+	ASSERT_STR_EQ(err, "");
+	free(out);
+	free(err);
+}

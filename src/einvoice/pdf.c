@@ -272,7 +272,8 @@ static int pdf_error(struct pdf *p, const char *what)
 static int extract(struct pdf *p, const void *data, size_t len,
 		   struct tandem_einv_source *src)
 {
-	qpdf_oh root, af, names, ef, stream;
+	qpdf_oh root, af, names, ef, stream = 0;
+	bool have_stream;
 	size_t seen = 0;
 	char *xml;
 	size_t xml_len;
@@ -312,11 +313,17 @@ static int extract(struct pdf *p, const void *data, size_t len,
 			einv_copy(src->pdf.relationship, sizeof src->pdf.relationship,
 				  qpdf_oh_get_name(p->q, rel) + 1);
 	}
+	/* Every lookup checks the type first: a qpdf operation on the wrong
+	 * type leaves an error that qpdf would print at cleanup. */
 	ef = qpdf_oh_get_key(p->q, p->invoice, "/EF");
-	stream = qpdf_oh_get_key(p->q, ef, "/F");
-	if (!qpdf_oh_is_stream(p->q, stream))
-		stream = qpdf_oh_get_key(p->q, ef, "/UF");
-	if (!qpdf_oh_is_stream(p->q, stream)) {
+	have_stream = false;
+	if (qpdf_oh_is_dictionary(p->q, ef)) {
+		stream = qpdf_oh_get_key(p->q, ef, "/F");
+		if (!qpdf_oh_is_stream(p->q, stream))
+			stream = qpdf_oh_get_key(p->q, ef, "/UF");
+		have_stream = qpdf_oh_is_stream(p->q, stream);
+	}
+	if (!have_stream) {
 		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
 				"TANDEM-PDF-NO-INVOICE", NULL, 0,
 				"the attachment %s has no embedded file stream",
@@ -353,6 +360,10 @@ int einv_pdf_extract(struct tandem_arena *a, const void *data, size_t len,
 	p.d = d;
 	p.info = &src->pdf;
 	err = extract(&p, data, len, src);
+	/* Whatever error is still pending, qpdf_cleanup() would print it to
+	 * stderr: take it (this also clears it). */
+	while (qpdf_has_error(p.q))
+		(void)qpdf_get_error(p.q);
 	qpdf_cleanup(&p.q);
 	return err;
 }
