@@ -151,7 +151,12 @@ static long line_of(const char *xml, const char *at)
  */
 static long attributes_over_limit(const char *xml, size_t len)
 {
-	const char *p = xml, *stop = xml + len;
+	const char *p, *stop;
+
+	if (len == 0)
+		return 0; /* xml may be NULL: no pointer arithmetic on it */
+	p = xml;
+	stop = xml + len;
 
 	while ((p = memchr(p, '<', (size_t)(stop - p))) != NULL) {
 		const char *tag = p++;
