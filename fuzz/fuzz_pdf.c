@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "einv_checks.h"
 #include "fuzz.h"
 #include "tandem/arena.h"
 #include "tandem/assert.h"
@@ -25,41 +26,8 @@
 #include "tandem/error.h"
 
 #define FUZZ_PDF_ARENA_BYTES_MAX (256u << 20)
-#define FUZZ_PDF_FINDINGS_MAX 100
 #define FUZZ_PDF_MAGIC "%PDF-"
 #define FUZZ_PDF_MAGIC_LEN 5
-
-/* True if the array of n bytes holds a NUL, i.e. a string ends inside it. */
-static bool has_nul(const char *s, size_t n)
-{
-	return memchr(s, '\0', n) != NULL;
-}
-
-/*
- * Every stored finding has a severity, a status code from error.h (or 0), a
- * TANDEM-* rule id and a message. A document refused (EBADINPUT, ELIMIT)
- * has an error finding saying why; ENOMEM blames no document and may have
- * none.
- */
-static void check_diag(const struct tandem_diag *d, int rc)
-{
-	TANDEM_ASSERT(d->count <= FUZZ_PDF_FINDINGS_MAX);
-	for (size_t i = 0; i < d->count; i++) {
-		const struct tandem_finding *f = &d->items[i];
-
-		TANDEM_ASSERT((int)f->severity >= 0 &&
-			      f->severity < TANDEM_SEV_COUNT_);
-		TANDEM_ASSERT(f->code <= 0 && f->code >= TANDEM_EINTERNAL);
-		TANDEM_ASSERT(f->rule != NULL && f->rule[0] != '\0');
-		TANDEM_ASSERT(strncmp(f->rule, "TANDEM-", 7) == 0);
-		TANDEM_ASSERT(f->rule[7] != '\0');
-		TANDEM_ASSERT(f->message != NULL && f->message[0] != '\0');
-		TANDEM_ASSERT(f->path != NULL);
-		TANDEM_ASSERT(f->line >= 0);
-	}
-	if (rc == TANDEM_EBADINPUT || rc == TANDEM_ELIMIT)
-		TANDEM_ASSERT(tandem_diag_count(d, TANDEM_SEV_ERROR) > 0);
-}
 
 /* The PDF fields: every string ends inside its array, enums in range. */
 static void check_pdf_info(const struct tandem_einv_pdf_info *p)
@@ -115,7 +83,7 @@ static void open_checked(const uint8_t *pdf, size_t len)
 	int rc;
 
 	tandem_arena_init(&arena, FUZZ_PDF_ARENA_BYTES_MAX);
-	tandem_diag_init(&diag, FUZZ_PDF_FINDINGS_MAX);
+	tandem_diag_init(&diag, FUZZ_EINV_FINDINGS_MAX);
 
 	rc = tandem_einv_open(&arena, pdf, len, &diag, &src);
 	TANDEM_ASSERT(rc == 0 || rc == TANDEM_EBADINPUT ||

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "einv_checks.h"
 #include "fuzz.h"
 #include "tandem/arena.h"
 #include "tandem/assert.h"
@@ -22,39 +23,6 @@
 #include "tandem/error.h"
 
 #define FUZZ_XML_ARENA_BYTES_MAX (256u << 20)
-#define FUZZ_XML_FINDINGS_MAX 100
-
-/* True if the array of n bytes holds a NUL, i.e. a string ends inside it. */
-static bool has_nul(const char *s, size_t n)
-{
-	return memchr(s, '\0', n) != NULL;
-}
-
-/*
- * Every stored finding has a severity, a status code from error.h (or 0), a
- * TANDEM-* rule id and a message. A document refused (EBADINPUT, ELIMIT)
- * has an error finding saying why; ENOMEM blames no document and may have
- * none.
- */
-static void check_diag(const struct tandem_diag *d, int rc)
-{
-	TANDEM_ASSERT(d->count <= FUZZ_XML_FINDINGS_MAX);
-	for (size_t i = 0; i < d->count; i++) {
-		const struct tandem_finding *f = &d->items[i];
-
-		TANDEM_ASSERT((int)f->severity >= 0 &&
-			      f->severity < TANDEM_SEV_COUNT_);
-		TANDEM_ASSERT(f->code <= 0 && f->code >= TANDEM_EINTERNAL);
-		TANDEM_ASSERT(f->rule != NULL && f->rule[0] != '\0');
-		TANDEM_ASSERT(strncmp(f->rule, "TANDEM-", 7) == 0);
-		TANDEM_ASSERT(f->rule[7] != '\0');
-		TANDEM_ASSERT(f->message != NULL && f->message[0] != '\0');
-		TANDEM_ASSERT(f->path != NULL);
-		TANDEM_ASSERT(f->line >= 0);
-	}
-	if (rc == TANDEM_EBADINPUT || rc == TANDEM_ELIMIT)
-		TANDEM_ASSERT(tandem_diag_count(d, TANDEM_SEV_ERROR) > 0);
-}
 
 /* What any returned source must satisfy, whatever the status. */
 static void check_source(const struct tandem_einv_source *src)
@@ -79,7 +47,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	if (size >= 5 && memcmp(data, "%PDF-", 5) == 0)
 		return 0;
 	tandem_arena_init(&arena, FUZZ_XML_ARENA_BYTES_MAX);
-	tandem_diag_init(&diag, FUZZ_XML_FINDINGS_MAX);
+	tandem_diag_init(&diag, FUZZ_EINV_FINDINGS_MAX);
 
 	rc = tandem_einv_open(&arena, data, size, &diag, &src);
 	TANDEM_ASSERT(rc == 0 || rc == TANDEM_EBADINPUT ||
