@@ -9,12 +9,15 @@
  * (extracted from the PDF when needed) and, for a PDF, what its attachment
  * and its XMP metadata say.
  *
- * Safety: the XML parser never touches the network or the file system,
+ * Safety: only UTF-8 (or ASCII) XML is accepted. The parser never touches
+ * the network or the file system,
  * refuses any document type declaration (so no external entity and no
  * entity expansion can happen), and stops at TANDEM_EINV_XML_BYTES_MAX
  * bytes, TANDEM_EINV_XML_DEPTH_MAX levels, TANDEM_EINV_XML_NODES_MAX
- * elements and TANDEM_EINV_XML_ATTRIBUTES_MAX attributes in one start tag
- * (counted by a linear pre-scan before libxml2 sees the bytes). The PDF attachment is inflated by tandem itself with a cap, so
+ * elements and attributes, and TANDEM_EINV_XML_ATTRIBUTES_MAX attributes in
+ * one start tag (counted by a linear pre-scan before libxml2 sees the
+ * bytes). Comments and processing instructions are not kept in the tree.
+ * libxml2 is set up process-wide to refuse every external entity. The PDF attachment is inflated by tandem itself with a cap, so
  * a small stream that inflates to gigabytes is refused, not read.
  *
  * Problems are findings in the caller's struct tandem_diag with ids
@@ -36,7 +39,7 @@
 #define TANDEM_EINV_XML_BYTES_MAX (32u << 20)  /* the corpus's largest is 3.3 MB */
 #define TANDEM_EINV_PDF_BYTES_MAX (64u << 20)
 #define TANDEM_EINV_XML_DEPTH_MAX 128           /* UBL and CII need about 12 */
-#define TANDEM_EINV_XML_NODES_MAX 1000000   /* ~140 MB of tree at most */
+#define TANDEM_EINV_XML_NODES_MAX 1000000   /* elements + attributes */
 #define TANDEM_EINV_XML_ATTRIBUTES_MAX 256  /* per start tag; libxml2 2.9 spends
 					       quadratic time on many more */
 #define TANDEM_EINV_PDF_ATTACHMENTS_MAX 1000    /* name-tree entries examined */

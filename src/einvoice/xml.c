@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -94,7 +95,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	xmlParserCtxtPtr ctxt = ctx;
 	struct parse_state *st = ctxt->_private;
 
-	if (++st->elements > TANDEM_EINV_XML_NODES_MAX) {
+	/* Attributes are tree nodes too: they count against the same limit. */
+	st->elements += 1 + (size_t)nb_attributes;
+	if (st->elements > TANDEM_EINV_XML_NODES_MAX) {
 		stop(ctxt, st, STOP_ELEMENTS);
 		return;
 	}
@@ -202,6 +205,58 @@ static long attributes_over_limit(const char *xml, size_t len)
 	return 0;
 }
 
+/*
+ * The pre-scan reads '<', '=', quotes as ASCII bytes: it only holds for
+ * ASCII-compatible input. UTF-16/32, EBCDIC or a declared UTF-7 would hide
+ * attributes from it, so anything but UTF-8 (or its ASCII subset) is
+ * refused; EN 16931 invoices are UTF-8. Returns what was found, or NULL.
+ */
+static const char *foreign_encoding(const char *xml, size_t len, char *name,
+				    size_t name_size)
+{
+	const unsigned char *u = (const unsigned char *)xml;
+	const char *p, *end, *enc;
+	char quote;
+	size_t n;
+
+	if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe)))
+		return "UTF-16 or UTF-32 (byte-order mark)";
+	if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xfe && u[3] == 0xff)
+		return "UTF-32 (byte-order mark)";
+	if (len >= 2 && (u[0] == 0 || u[1] == 0))
+		return "UTF-16 or UTF-32 (NUL bytes in the first characters)";
+	if (len >= 4 && u[0] == 0x4c && u[1] == 0x6f && u[2] == 0xa7 && u[3] == 0x94)
+		return "EBCDIC";
+	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		xml += 3; /* the UTF-8 byte-order mark */
+		len -= 3;
+	}
+	if (len < 5 || memcmp(xml, "<?xml", 5) != 0)
+		return NULL;
+	end = skip_past(xml, xml + (len < 512 ? len : 512), "?>");
+	for (p = xml + 5; p + 8 < end; p++)
+		if (memcmp(p, "encoding", 8) == 0)
+			break;
+	if (p + 8 >= end)
+		return NULL;
+	for (p += 8; p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '='); p++)
+		;
+	if (p >= end || (*p != '"' && *p != '\''))
+		return NULL; /* malformed: libxml2 reports it */
+	quote = *p++;
+	enc = p;
+	while (p < end && *p != quote)
+		p++;
+	n = (size_t)(p - enc);
+	if ((n == 5 && strncasecmp(enc, "UTF-8", 5) == 0) ||
+	    (n == 4 && strncasecmp(enc, "UTF8", 4) == 0) ||
+	    (n == 8 && strncasecmp(enc, "US-ASCII", 8) == 0) ||
+	    (n == 5 && strncasecmp(enc, "ASCII", 5) == 0))
+		return NULL;
+	snprintf(name, name_size, "%.*s (declared)", (int)(n < 64 ? n : 64), enc);
+	return name;
+}
+
 static void free_doc(void *doc)
 {
 	xmlFreeDoc(doc);
@@ -227,6 +282,7 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 	struct parse_state st = {0};
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
+	const char *foreign;
 	char msg[256];
 	int err = 0;
 
@@ -237,6 +293,12 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 				NULL, 0, "the %s has %zu bytes; the limit is %u", what,
 				len, TANDEM_EINV_XML_BYTES_MAX);
 		return TANDEM_ELIMIT;
+	}
+	if ((foreign = foreign_encoding(xml, len, msg, sizeof msg)) != NULL) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+				"TANDEM-XML-ENCODING", NULL, 1,
+				"the %s is not UTF-8: %s", what, foreign);
+		return TANDEM_EBADINPUT;
 	}
 	if ((st.stop_line = attributes_over_limit(xml, len)) != 0) {
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT,
@@ -251,6 +313,10 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 	st.start = ctxt->sax->startElementNs;
 	st.end = ctxt->sax->endElementNs;
 	ctxt->sax->internalSubset = on_internal_subset;
+	/* Comments and processing instructions mean nothing in an invoice
+	 * and would cost tree memory that no limit counts: not kept. */
+	ctxt->sax->comment = NULL;
+	ctxt->sax->processingInstruction = NULL;
 	ctxt->sax->startElementNs = on_start;
 	ctxt->sax->endElementNs = on_end;
 	ctxt->_private = &st;
