@@ -1145,3 +1145,17 @@ TEST(cli_real_parties)
 	free(out);
 	free(err);
 }
+
+TEST(cli_usage_names_the_option)
+{
+	/* The unknown or value-less option is named, not the subcommand. */
+	const char *const a1[] = {"id", "check", "-x5", "1", NULL};
+	const char *const a2[] = {"invoice", "inspect", "-q1", "f", NULL};
+	const char *const a3[] = {"id", "check", "--type", NULL};
+	const char *const a4[] = {"id", "check", "--frob", "1", NULL};
+
+	expect(a1, NULL, 2, NULL, "unknown option '-x'");
+	expect(a2, NULL, 2, NULL, "unknown option '-q'");
+	expect(a3, NULL, 2, NULL, "option '--type' needs a value");
+	expect(a4, NULL, 2, NULL, "unknown option '--frob'");
+}

@@ -1185,3 +1185,13 @@ TEST(decimal_to_minor_limits)
 		  TANDEM_EOVERFLOW);
 	ASSERT_EQ(v, -42);
 }
+
+TEST(decimal_parse_null_empty_slice)
+{
+	/* slice.h allows {NULL, 0}: not a decimal, and no pointer
+	 * arithmetic on NULL (UBSan checks this in the SAN build). */
+	struct tandem_dec d = {7, 0};
+
+	ASSERT_EQ(tandem_dec_parse(tandem_slice_make(NULL, 0), &d), TANDEM_EBADINPUT);
+	ASSERT(d.coef == 7 && d.scale == 0);
+}

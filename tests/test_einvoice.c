@@ -553,6 +553,7 @@ struct pdf_spec {
 	const char *name;         /* attachment file name */
 	const char *relationship; /* AFRelationship name without the slash */
 	const char *xmp;          /* XMP packet for /Metadata, NULL for none */
+	const char *xmp_filter;   /* its /Filter, or NULL for none */
 	const char *tree;         /* if set, the /EmbeddedFiles value instead */
 	const char *obj7;         /* if set, the body of object 7 */
 };
@@ -635,8 +636,9 @@ static char *build_pdf(const struct pdf_spec *s, size_t *len)
 	pdf_printf(&b, "\nendstream\nendobj\n");
 	off[6] = b.len;
 	if (s->xmp) {
-		pdf_printf(&b, "6 0 obj\n<< /Type /Metadata /Subtype /XML /Length %zu >>\nstream\n",
-			   strlen(s->xmp));
+		pdf_printf(&b, "6 0 obj\n<< /Type /Metadata /Subtype /XML /Length %zu%s%s >>\nstream\n",
+			   strlen(s->xmp), s->xmp_filter ? " /Filter " : "",
+			   s->xmp_filter ? s->xmp_filter : "");
 		buf_str(&b, s->xmp);
 		pdf_printf(&b, "\nendstream\nendobj\n");
 	} else {
@@ -2410,6 +2412,27 @@ TEST(einv_corpus_reference_syntax)
 /* The command-line tool. */
 
 /* A mkdtemp() directory and the files written into it. */
+/* A whole file into a malloc'ed buffer (free it); fails the test if it
+ * cannot be read. */
+static char *read_file_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	if (f == NULL)
+		FAIL("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = malloc((size_t)n + 1);
+	if (data == NULL || fread(data, 1, (size_t)n, f) != (size_t)n)
+		FAIL("cannot read %s", path);
+	fclose(f);
+	*len = (size_t)n;
+	return data;
+}
+
 struct scratch {
 	char dir[64];
 	char files[SCRATCH_FILES_MAX][128];
@@ -2671,7 +2694,98 @@ TEST(einv_cli_extract_unwritable)
 	RUN(3, "invoice", "extract", good, "-o", "/nonexistent/tandem/out.xml");
 	ASSERT_STR_CONTAINS(cli_err, "/nonexistent/tandem/out.xml");
 	RUN(3, "invoice", "extract", good, "-o", "/dev/full");
+	/* A device is written in place, never renamed over: it stays one. */
+	{
+		struct stat st;
+		ASSERT_EQ(stat("/dev/full", &st), 0);
+		ASSERT(S_ISCHR(st.st_mode));
+	}
 }
+
+TEST(einv_cli_extract_malformed_xml)
+{
+	/*
+	 * The embedded XML is written as it is, but an error finding about
+	 * it makes the exit status 1 (README: 1 = invalid input or findings).
+	 */
+	static const char bad[] = "<not-closed>";
+	struct scratch s;
+	struct pdf_spec spec;
+	const char *pdf_path, *out_path;
+	unsigned char *z;
+	size_t z_len, pdf_len;
+	char *pdf, *written;
+	size_t written_len;
+
+	scratch_init(&s);
+	z = zlib_bytes(bad, sizeof bad - 1, &z_len);
+	spec = pdf_spec_flate(z, z_len);
+	pdf = build_pdf(&spec, &pdf_len);
+	pdf_path = scratch_write(&s, "bad.pdf", pdf, pdf_len);
+	out_path = scratch_path(&s, "out.xml");
+	RUN(1, "invoice", "extract", pdf_path, "-o", out_path);
+	ASSERT_STR_CONTAINS(cli_err, "TANDEM-XML-MALFORMED");
+	written = read_file_all(out_path, &written_len);
+	ASSERT_EQ(written_len, sizeof bad - 1);
+	ASSERT_MEM_EQ(written, bad, written_len);
+	free(written);
+	tandem_free(pdf);
+	tandem_free(z);
+	scratch_remove(&s);
+}
+
+TEST(einv_xmp_filter_is_a_warning)
+{
+	/* An XMP packet in a filter tandem does not decode: the invoice is
+	 * fine, so a TANDEM-FX-XMP warning, not an error, and no second
+	 * "no XMP metadata" warning. */
+	struct sample smp;
+	struct pdf_spec spec;
+	struct opened o;
+	char *pdf;
+	size_t pdf_len;
+
+	sample_load(&smp);
+	spec = pdf_spec_flate(smp.z, smp.z_len);
+	spec.xmp = "3C3F787061636B65743F3E";
+	spec.xmp_filter = "/ASCIIHexDecode";
+	pdf = build_pdf(&spec, &pdf_len);
+	open_bytes(&o, pdf, pdf_len);
+	EXPECT_RC(&o, 0);
+	EXPECT_NO_FINDING(&o, "TANDEM-PDF-FILTER");
+	ASSERT_EQ(EXPECT_FINDING(&o, "TANDEM-FX-XMP", TANDEM_SEV_WARNING)->severity,
+		  TANDEM_SEV_WARNING);
+	ASSERT(o.src->pdf.has_xmp);
+	ASSERT(!o.src->pdf.xmp_readable);
+	ASSERT_EQ(tandem_diag_count(&o.d, TANDEM_SEV_WARNING), 1);
+	opened_release(&o);
+	tandem_free(pdf);
+	sample_free(&smp);
+}
+
+TEST(einv_pdf_predictor_in_parms_array)
+{
+	/* /DecodeParms [<< /Predictor 12 >>] is the one-filter array form. */
+	struct sample smp;
+	struct pdf_spec spec;
+	struct opened o;
+	char *pdf;
+	size_t pdf_len;
+
+	sample_load(&smp);
+	spec = pdf_spec_flate(smp.z, smp.z_len);
+	spec.filter = "[/FlateDecode]";
+	spec.parms = "[<< /Predictor 12 /Columns 4 >>]";
+	pdf = build_pdf(&spec, &pdf_len);
+	open_bytes(&o, pdf, pdf_len);
+	EXPECT_RC(&o, TANDEM_EBADINPUT);
+	EXPECT_FINDING(&o, "TANDEM-PDF-FILTER", TANDEM_SEV_ERROR);
+	EXPECT_NO_FINDING(&o, "TANDEM-XML-MALFORMED");
+	opened_release(&o);
+	tandem_free(pdf);
+	sample_free(&smp);
+}
+
 
 TEST(einv_cli_io_errors)
 {

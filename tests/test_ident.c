@@ -975,3 +975,21 @@ TEST(ident_parties_siret_ratio)
 		     "[0.95, 0.995]",
 		     valid, rows, ratio);
 }
+
+TEST(ident_result_filled_on_einval)
+{
+	/* "Fills *r completely in every case": a bad type included. */
+	struct tandem_id_result r;
+	char out[64];
+
+	memset(&r, 0x5a, sizeof r);
+	ASSERT_EQ(tandem_id_check((enum tandem_id_type)99, "1", 1, &r), TANDEM_EINVAL);
+	ASSERT_EQ(r.pos, -1);
+	ASSERT_EQ(r.normalized[0], '\0');
+	ASSERT_EQ(r.detail[0], '\0');
+	memset(&r, 0x5a, sizeof r);
+	ASSERT_EQ(tandem_id_compute(TANDEM_ID_UNKNOWN, "1", 1, out, sizeof out, &r),
+		  TANDEM_EINVAL);
+	ASSERT_EQ(r.pos, -1);
+	ASSERT_EQ(r.expected[0], '\0');
+}

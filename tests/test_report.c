@@ -729,3 +729,31 @@ TEST(core_version)
 		 TANDEM_VERSION_MINOR, TANDEM_VERSION_PATCH);
 	ASSERT_STR_EQ(tandem_version(), want);
 }
+
+TEST(core_log_json_sink_escape_heavy_message)
+{
+	/*
+	 * A message of TANDEM_LOG_MESSAGE_MAX control bytes escapes to six
+	 * times its length (\u0001 each): the line must still be complete
+	 * JSON with the whole message, not a cut, invalid one.
+	 */
+	char msg[TANDEM_LOG_MESSAGE_MAX + 1];
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	ASSERT(f != NULL);
+	memset(msg, 0x01, TANDEM_LOG_MESSAGE_MAX);
+	msg[TANDEM_LOG_MESSAGE_MAX] = '\0';
+	tandem_log_set_sink(tandem_log_sink_json, f);
+	tandem_log(TANDEM_LOG_ERROR, "core", "%s", msg);
+	tandem_log_set_sink(NULL, NULL);
+	ASSERT_EQ(fclose(f), 0);
+	ASSERT(text != NULL);
+	ASSERT(strstr(text, "\"message\":\"\\u0001") != NULL);
+	ASSERT(strstr(text, "\"message\":}") == NULL);
+	/* 2048 escapes of 6 bytes, then the closing quote, brace, newline. */
+	ASSERT_GT(size, (size_t)6 * TANDEM_LOG_MESSAGE_MAX);
+	ASSERT_STR_EQ(text + size - 3, "\"}\n");
+	free(text);
+}

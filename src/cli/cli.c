@@ -2,6 +2,7 @@
  * src/cli/cli.c - helpers shared by the subcommands (src/cli/cli.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "tandem/diag.h"
 
 bool cli_json;
+
+#define TEXT_SHOWN_MAX 4096 /* bytes of one message shown */
 
 static void vreport(const char *cmd, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
@@ -50,6 +53,20 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+int cli_unknown_option(const char *cmd, char **argv)
+{
+	if (optopt)
+		return cli_usage(cmd, "unknown option '-%c'", optopt);
+	return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+int cli_missing_value(const char *cmd, char **argv)
+{
+	if (optopt && !(optind > 0 && strncmp(argv[optind - 1], "--", 2) == 0))
+		return cli_usage(cmd, "option '-%c' needs a value", optopt);
+	return cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+}
+
 bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
@@ -69,19 +86,60 @@ bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes) that is not a
+ * C1 control character (U+0080..U+009F, which terminals also obey), else 0.
+ */
+static size_t printable_utf8(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned cp, min;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, min = 0xa0, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, min = 0x800, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, min = 0x10000, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 void cli_print_value(FILE *f, const char *s, size_t len, size_t width_max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t shown = len > width_max ? width_max : len;
 
-	/* Identifiers are ASCII: anything else is shown byte by byte. */
-	for (size_t i = 0; i < shown; i++) {
+	/*
+	 * Text from outside (values, document fields, messages quoting them)
+	 * must not drive the terminal: control bytes, C1 controls and broken
+	 * UTF-8 are shown as \xHH; readable UTF-8 passes.
+	 */
+	for (size_t i = 0; i < shown;) {
+		size_t u = p[i] >= 0x80 ? printable_utf8(p + i, shown - i) : 0;
+
+		if (u) {
+			fwrite(p + i, 1, u, f);
+			i += u;
+			continue;
+		}
 		if (p[i] == '\\')
 			fputs("\\\\", f);
 		else if (p[i] < 0x20 || p[i] >= 0x7f)
 			fprintf(f, "\\x%02X", p[i]);
 		else
 			fputc(p[i], f);
+		i++;
 	}
 	if (shown < len)
 		fprintf(f, "...(%zu bytes)", len);
@@ -139,7 +197,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
 		  size_t *len)
 {
 	FILE *f = cli_open_input(cmd, path);
-	struct stat st;
+	struct stat st = {0};
 	size_t got = 0, cap;
 	char *buf;
 
@@ -148,8 +206,9 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
 	if (f == NULL)
 		return TANDEM_EIO;
 	/* A regular file says its size: refuse before reading a byte. */
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size > max) {
+	if (fstat(fileno(f), &st) != 0)
+		memset(&st, 0, sizeof st); /* unknown: read and count instead */
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
 		*len = (size_t)st.st_size;
 		if (f != stdin)
 			fclose(f);
@@ -195,13 +254,19 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
 
 void cli_print_findings(FILE *f, const struct tandem_diag *d)
 {
+	/* Messages quote the document (names, namespaces, libxml2's words):
+	 * printed escaped, so a document cannot forge lines or drive the
+	 * terminal. */
 	for (size_t i = 0; i < d->count; i++) {
 		const struct tandem_finding *x = &d->items[i];
 
-		fprintf(f, "  %s %s", tandem_severity_name(x->severity), x->rule);
+		fprintf(f, "  %s ", tandem_severity_name(x->severity));
+		cli_print_value(f, x->rule, strlen(x->rule), TEXT_SHOWN_MAX);
 		if (x->line > 0)
 			fprintf(f, " (line %ld)", x->line);
-		fprintf(f, ": %s\n", x->message);
+		fputs(": ", f);
+		cli_print_value(f, x->message, strlen(x->message), TEXT_SHOWN_MAX);
+		fputc('\n', f);
 	}
 	if (d->dropped)
 		fprintf(f, "  %zu more findings not stored\n", d->dropped);

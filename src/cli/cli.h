@@ -37,13 +37,21 @@ int cli_error(int exit_code, const char *cmd, const char *fmt, ...)
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Usage errors for getopt_long's '?' and ':' returns, naming the option
+ * that getopt rejected (optopt for a short option, else the argument).
+ */
+int cli_unknown_option(const char *cmd, char **argv);
+int cli_missing_value(const char *cmd, char **argv);
+
 /* Parses a positive decimal integer option value no larger than max. */
 bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 
 /*
- * Writes a value for a terminal: printable ASCII and valid UTF-8 as is,
- * other bytes as \xHH, tabs and newlines escaped, and values longer than
- * width_max bytes cut with a note of their full length.
+ * Writes text from outside for a terminal: printable ASCII and valid UTF-8
+ * as is; control bytes (tab and newline included), C1 controls and broken
+ * UTF-8 as \xHH; a backslash doubled; more than width_max bytes cut with a
+ * note of the full length. Every document-derived string goes through it.
  */
 void cli_print_value(FILE *f, const char *s, size_t len, size_t width_max);
 

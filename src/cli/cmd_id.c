@@ -331,9 +331,9 @@ int cmd_id(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
 		case ':':
-			return cli_usage("id", "option '%s' needs a value", argv[optind - 1]);
+			return cli_missing_value("id", argv);
 		default:
-			return cli_usage("id", "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option("id", argv);
 		}
 	}
 	if (run.compute && run.type == TANDEM_ID_UNKNOWN)

@@ -5,9 +5,12 @@
  * Validation against the EN 16931 rules (`tandem invoice validate`) comes
  * with the semantic model (issue 3).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tandem/arena.h"
@@ -18,6 +21,7 @@
 #define ARENA_MAX (512u << 20)  /* one invoice: XML copy, parsed tree, PDF */
 #define FINDINGS_MAX 1000
 #define FILE_MAX TANDEM_EINV_PDF_BYTES_MAX
+#define TEXT_SHOWN_MAX 4096 /* bytes of one document-derived string shown */
 
 static const char usage_text[] =
 	"usage: tandem invoice inspect [--json] FILE...\n"
@@ -106,16 +110,28 @@ static void report_json(struct inspect_run *run, const char *path,
 	fwrite(b->data, 1, b->len, stdout);
 }
 
+/* A document-derived string, escaped (cli_print_value); "(none)" if empty. */
+static void put_text(const char *s)
+{
+	if (s[0] == '\0')
+		fputs("(none)", stdout);
+	else
+		cli_print_value(stdout, s, strlen(s), TEXT_SHOWN_MAX);
+}
+
 static void report_text(const char *path, const struct tandem_einv_source *src,
 			const struct tandem_diag *d)
 {
-	cli_print_value(stdout, path, strlen(path), 4096);
+	cli_print_value(stdout, path, strlen(path), TEXT_SHOWN_MAX);
 	if (src && src->syntax != TANDEM_EINV_SYNTAX_UNKNOWN) {
 		printf(": %s, %s, profile %s", tandem_einv_container_name(src->container),
 		       tandem_einv_syntax_name(src->syntax),
 		       tandem_einv_profile_name(src->profile));
-		if (src->customization[0])
-			printf(" (%s)", src->customization);
+		if (src->customization[0]) {
+			fputs(" (", stdout);
+			put_text(src->customization);
+			putchar(')');
+		}
 		if (!src->full_invoice)
 			printf(", not a full invoice");
 	} else if (src) {
@@ -124,11 +140,17 @@ static void report_text(const char *path, const struct tandem_einv_source *src,
 	putchar('\n');
 	if (src && src->container == TANDEM_EINV_CONTAINER_PDF && src->pdf.attachment[0]) {
 		const struct tandem_einv_pdf_info *p = &src->pdf;
-		printf("  attachment %s, %zu bytes, AFRelationship %s%s; XMP %s %s %s\n",
-		       p->attachment, src->xml_len, p->relationship[0] ? p->relationship : "(none)",
-		       p->in_af ? ", in /AF" : ", not in /AF",
-		       p->xmp_conformance_level[0] ? p->xmp_conformance_level : "(none)",
-		       p->xmp_version, p->xmp_document_type);
+		fputs("  attachment ", stdout);
+		put_text(p->attachment);
+		printf(", %zu bytes, AFRelationship ", src->xml_len);
+		put_text(p->relationship);
+		printf("%s; XMP ", p->in_af ? ", in /AF" : ", not in /AF");
+		put_text(p->xmp_conformance_level);
+		putchar(' ');
+		put_text(p->xmp_version);
+		putchar(' ');
+		put_text(p->xmp_document_type);
+		putchar('\n');
 	}
 	cli_print_findings(stdout, d);
 }
@@ -155,6 +177,10 @@ static int inspect(int argc, char **argv, int first)
 		err = open_file(argv[i], &a, &d, &src, &data);
 		if (err == TANDEM_EIO) {
 			status = CLI_EXIT_IO;
+		} else if (err == TANDEM_ENOMEM || err == TANDEM_EINVAL) {
+			/* Not the document's fault: an internal error, exit 3. */
+			cli_error(0, "invoice", "%s: %s", argv[i], tandem_strerror(err));
+			status = CLI_EXIT_IO;
 		} else {
 			ok = err == 0 && tandem_diag_count(&d, TANDEM_SEV_ERROR) == 0;
 			run.files++;
@@ -162,9 +188,6 @@ static int inspect(int argc, char **argv, int first)
 				run.ok++;
 			else
 				run.bad++;
-			if (err == TANDEM_ENOMEM || err == TANDEM_EINVAL)
-				tandem_diag_add(&d, TANDEM_SEV_ERROR, err, "TANDEM-INTERNAL",
-						NULL, 0, "%s", tandem_strerror(err));
 			if (cli_json)
 				report_json(&run, argv[i], src, &d, ok);
 			else
@@ -185,6 +208,63 @@ static int inspect(int argc, char **argv, int first)
 	return run.bad ? CLI_EXIT_INVALID : CLI_EXIT_OK;
 }
 
+/* Writes data to an open stream; closes it unless it is stdout. */
+static int write_stream(FILE *out, const char *name, const char *data, size_t len)
+{
+	int ok = fwrite(data, 1, len, out) == len && fflush(out) == 0;
+
+	if (out != stdout && fclose(out) != 0)
+		ok = 0;
+	return ok ? CLI_EXIT_OK
+		  : cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'", name);
+}
+
+/*
+ * Writes data to stdout, or to path. A regular file (or a new one) is
+ * written atomically: a temporary file beside it, then rename, so a
+ * failure never leaves half a file. Anything else that exists (a device,
+ * a FIFO) is written in place: renaming over it would replace it.
+ */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	char tmp[4096];
+	FILE *out;
+	int fd;
+
+	if (path == NULL)
+		return write_stream(stdout, "stdout", data, len);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out = fopen(path, "wb");
+		if (out == NULL)
+			return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s': %s",
+					 path, strerror(errno));
+		return write_stream(out, path, data, len);
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
+		return cli_error(CLI_EXIT_IO, "invoice", "output path too long");
+	fd = mkstemp(tmp);
+	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (out == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s': %s", path,
+				 strerror(errno));
+	}
+	if (fwrite(data, 1, len, out) != len || fflush(out) != 0 ||
+	    fsync(fileno(out)) != 0) {
+		fclose(out);
+		unlink(tmp);
+		return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'", path);
+	}
+	if (fclose(out) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s': %s", path,
+				 strerror(errno));
+	}
+	return CLI_EXIT_OK;
+}
+
 static int extract(const char *path, const char *out_path)
 {
 	struct tandem_arena a;
@@ -192,7 +272,6 @@ static int extract(const char *path, const char *out_path)
 	struct tandem_einv_source *src = NULL;
 	char *data = NULL;
 	int err, status = CLI_EXIT_OK;
-	FILE *out;
 
 	tandem_arena_init(&a, ARENA_MAX);
 	tandem_diag_init(&d, FINDINGS_MAX);
@@ -208,18 +287,16 @@ static int extract(const char *path, const char *out_path)
 		cli_print_findings(stderr, &d);
 		status = CLI_EXIT_INVALID;
 	} else {
-		/* The XML is written as embedded, even if it does not parse. */
-		out = out_path ? fopen(out_path, "wb") : stdout;
-		if (out == NULL) {
-			status = cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'", out_path);
-		} else {
-			if (fwrite(src->xml, 1, src->xml_len, out) != src->xml_len ||
-			    (out != stdout && fclose(out) != 0))
-				status = cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'",
-						   out_path ? out_path : "stdout");
-			if (d.count)
-				cli_print_findings(stderr, &d);
-		}
+		/*
+		 * The XML is written as embedded, even if it does not parse;
+		 * error findings then make the exit status 1. With -o, a
+		 * temporary file renamed at the end: never half a file.
+		 */
+		status = write_output(out_path, src->xml, src->xml_len);
+		if (d.count)
+			cli_print_findings(stderr, &d);
+		if (status == CLI_EXIT_OK && tandem_diag_count(&d, TANDEM_SEV_ERROR))
+			status = CLI_EXIT_INVALID;
 	}
 	tandem_diag_release(&d);
 	tandem_arena_release(&a);
@@ -261,9 +338,9 @@ int cmd_invoice(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
 		case ':':
-			return cli_usage("invoice", "option '%s' needs a value", argv[optind - 1]);
+			return cli_missing_value("invoice", argv);
 		default:
-			return cli_usage("invoice", "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option("invoice", argv);
 		}
 	}
 	if (optind >= argc)

@@ -114,9 +114,9 @@ static int run(int argc, char **argv)
 						 optarg);
 			break;
 		case ':':
-			return cli_usage(NULL, "option '%s' needs a value", argv[optind - 1]);
+			return cli_missing_value(NULL, argv);
 		default:
-			return cli_usage(NULL, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(NULL, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -180,6 +180,8 @@ int tandem_dec_parse(struct tandem_slice s, struct tandem_dec *out)
 
 	if (s.len > TANDEM_DEC_INPUT_MAX)
 		return TANDEM_ELIMIT;
+	if (s.len == 0)
+		return TANDEM_EBADINPUT; /* ptr may be NULL: no arithmetic on it */
 	p = s.ptr;
 	end = s.ptr + s.len;
 	while (p < end && is_xml_space(*p))

@@ -69,7 +69,9 @@ void tandem_log_sink_json(void *file, const struct tandem_log_record *r)
 	struct tandem_buf b;
 
 	format_time(r->time_ms, ts);
-	tandem_buf_init(&b, (size_t)4 * TANDEM_LOG_MESSAGE_MAX);
+	/* Every byte may escape to \u00XX: room for six times the longest
+	 * message, so the line is never cut into invalid JSON. */
+	tandem_buf_init(&b, (size_t)6 * (TANDEM_LOG_MESSAGE_MAX + strlen(r->module)) + 128);
 	tandem_buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"module\":", ts,
 			  tandem_log_level_name(r->level));
 	tandem_buf_json_string(&b, r->module, strlen(r->module));

@@ -168,8 +168,12 @@ static void walk_names(struct pdf *p, qpdf_oh node, int depth, size_t *seen)
 	kids = qpdf_oh_get_key(p->q, node, "/Kids");
 	if (qpdf_oh_is_array(p->q, kids)) {
 		int n = qpdf_oh_get_array_n_items(p->q, kids);
-		for (int i = 0; i < n && *seen < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i++)
+		/* Every kid counts, dictionary or not: an array of a million
+		 * integers is not walked to its end. */
+		for (int i = 0; i < n && *seen < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i++) {
+			(*seen)++;
 			walk_names(p, qpdf_oh_get_array_item(p->q, kids, i), depth + 1, seen);
+		}
 	}
 }
 
@@ -189,9 +193,13 @@ static int stream_data(struct pdf *p, qpdf_oh stream, size_t max, const char *wh
 	bool flate = false;
 	int err;
 
+	/* [/FlateDecode] and [<< ... >>] are the one-filter forms too. */
 	if (qpdf_oh_is_array(p->q, filter) &&
 	    qpdf_oh_get_array_n_items(p->q, filter) == 1)
 		filter = qpdf_oh_get_array_item(p->q, filter, 0);
+	if (qpdf_oh_is_array(p->q, parms) &&
+	    qpdf_oh_get_array_n_items(p->q, parms) == 1)
+		parms = qpdf_oh_get_array_item(p->q, parms, 0);
 	if (qpdf_oh_is_name_and_equals(p->q, filter, "/FlateDecode"))
 		flate = true;
 	else if (!qpdf_oh_is_null(p->q, filter)) {
@@ -244,17 +252,33 @@ static int stream_data(struct pdf *p, qpdf_oh stream, size_t max, const char *wh
 	return err;
 }
 
+/*
+ * The XMP packet. Whatever goes wrong with it is a warning: the invoice may
+ * be fine. stream_data() reports into a diag of our own, turned into one
+ * TANDEM-FX-XMP warning.
+ */
 static void read_xmp(struct pdf *p, struct tandem_einv_source *src, qpdf_oh root)
 {
 	qpdf_oh meta = qpdf_oh_get_key(p->q, root, "/Metadata");
+	struct tandem_diag local, *outer = p->d;
 	char *xmp;
 	size_t xmp_len;
+	int err;
 
 	if (!qpdf_oh_is_stream(p->q, meta))
 		return;
-	if (stream_data(p, meta, XMP_BYTES_MAX, "XMP metadata", &xmp, &xmp_len) != 0)
-		return;
-	einv_xmp_read(p->a, xmp, xmp_len, p->d, &src->pdf);
+	src->pdf.has_xmp = true;
+	tandem_diag_init(&local, 1);
+	p->d = &local;
+	err = stream_data(p, meta, XMP_BYTES_MAX, "XMP metadata", &xmp, &xmp_len);
+	p->d = outer;
+	if (err == 0)
+		einv_xmp_read(p->a, xmp, xmp_len, p->d, &src->pdf);
+	else if (local.count)
+		tandem_diag_add(p->d, TANDEM_SEV_WARNING, local.items[0].code,
+				"TANDEM-FX-XMP", NULL, 0, "the XMP metadata cannot be read: %s",
+				local.items[0].message);
+	tandem_diag_release(&local);
 }
 
 /* Reports what failed with qpdf's own explanation. */

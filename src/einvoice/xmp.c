@@ -79,7 +79,6 @@ void einv_xmp_read(struct tandem_arena *a, const char *xmp, size_t len,
 	struct tandem_diag local;
 	xmlDocPtr doc;
 
-	info->has_xmp = true;
 	/*
 	 * A broken packet is a warning: the invoice itself may be fine. The
 	 * parser's findings go to a diag of our own and come back as one.

@@ -220,9 +220,11 @@ int tandem_id_check(enum tandem_id_type type, const char *value, size_t len,
 	struct id_norm n;
 	int err;
 
+	if (r == NULL)
+		return TANDEM_EINVAL;
+	result_init(r, type >= 0 && type < TANDEM_ID_TYPE_COUNT_ ? type : TANDEM_ID_UNKNOWN);
 	if (type < 0 || type >= TANDEM_ID_TYPE_COUNT_ || (value == NULL && len))
 		return TANDEM_EINVAL;
-	result_init(r, type);
 	err = normalize(value ? value : "", len, &n, r);
 	memcpy(r->normalized, n.s, n.len);
 	r->normalized[n.len] = '\0';
@@ -278,10 +280,12 @@ int tandem_id_compute(enum tandem_id_type type, const char *value, size_t len,
 	size_t full_len;
 	int err;
 
+	if (r == NULL)
+		return TANDEM_EINVAL;
+	result_init(r, type > TANDEM_ID_UNKNOWN && type < TANDEM_ID_TYPE_COUNT_ ? type : TANDEM_ID_UNKNOWN);
 	if (type <= TANDEM_ID_UNKNOWN || type >= TANDEM_ID_TYPE_COUNT_ ||
 	    (value == NULL && len) || out == NULL)
 		return TANDEM_EINVAL;
-	result_init(r, type);
 	err = normalize(value ? value : "", len, &n, r);
 	memcpy(r->normalized, n.s, n.len);
 	r->normalized[n.len] = '\0';
