@@ -581,3 +581,27 @@ TEST(core_slice_zero_initialised)
 	ASSERT_EQ(before.len, 0);
 	ASSERT_EQ(after.len, 0);
 }
+
+TEST(core_utf8_sequence)
+{
+	unsigned cp = 0;
+
+	ASSERT_EQ(tandem_utf8_sequence("A", 1, &cp), 1);
+	ASSERT_EQ(cp, 'A');
+	ASSERT_EQ(tandem_utf8_sequence("\xc3\xa9", 2, &cp), 2);      /* é */
+	ASSERT_EQ(cp, 0xe9);
+	ASSERT_EQ(tandem_utf8_sequence("\xe2\x82\xac", 3, &cp), 3);  /* € */
+	ASSERT_EQ(cp, 0x20ac);
+	ASSERT_EQ(tandem_utf8_sequence("\xf0\x9d\x84\x9e", 4, &cp), 4); /* 𝄞 */
+	ASSERT_EQ(cp, 0x1d11e);
+	ASSERT_EQ(tandem_utf8_sequence("\xc2\x9b", 2, &cp), 2);      /* C1 CSI */
+	ASSERT_EQ(cp, 0x9b);
+	/* Invalid: cut short, overlong, surrogate, above U+10FFFF, stray. */
+	ASSERT_EQ(tandem_utf8_sequence("\xe2\x82", 2, NULL), 0);
+	ASSERT_EQ(tandem_utf8_sequence("\xc0\xaf", 2, NULL), 0);
+	ASSERT_EQ(tandem_utf8_sequence("\xe0\x80\xaf", 3, NULL), 0);
+	ASSERT_EQ(tandem_utf8_sequence("\xed\xa0\x80", 3, NULL), 0);
+	ASSERT_EQ(tandem_utf8_sequence("\xf4\x90\x80\x80", 4, NULL), 0);
+	ASSERT_EQ(tandem_utf8_sequence("\x80", 1, NULL), 0);
+	ASSERT_EQ(tandem_utf8_sequence("\xc3" "A", 2, NULL), 0);
+}

@@ -42,4 +42,12 @@ bool tandem_slice_cut(struct tandem_slice s, char sep,
 /* True if the slice holds a NUL byte (such input is never a valid C string). */
 bool tandem_slice_has_nul(struct tandem_slice s);
 
+/*
+ * Length (1 to 4) of the valid UTF-8 sequence at s, reading at most n
+ * bytes; 0 if the bytes there are not valid UTF-8 (overlong forms,
+ * surrogates and code points above U+10FFFF are invalid). If cp is not
+ * NULL it receives the code point. n must be at least 1.
+ */
+size_t tandem_utf8_sequence(const char *s, size_t n, unsigned *cp);
+
 #endif /* TANDEM_SLICE_H */

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "tandem/error.h"
 #include "tandem/diag.h"
+#include "tandem/slice.h"
 
 bool cli_json;
 
@@ -86,33 +87,14 @@ bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes) that is not a
- * C1 control character (U+0080..U+009F, which terminals also obey), else 0.
- */
-static size_t printable_utf8(const unsigned char *s, size_t n)
+/* Length of a valid UTF-8 sequence at s that is not a C1 control
+ * (U+0080..U+009F, which terminals also obey), else 0. */
+static size_t printable_utf8(const char *s, size_t n)
 {
-	size_t len;
-	unsigned cp, min;
+	unsigned cp;
+	size_t len = tandem_utf8_sequence(s, n, &cp);
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, min = 0xa0, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, min = 0x800, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, min = 0x10000, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return len > 1 && cp >= 0xa0 ? len : 0;
 }
 
 void cli_print_value(FILE *f, const char *s, size_t len, size_t width_max)
@@ -126,7 +108,7 @@ void cli_print_value(FILE *f, const char *s, size_t len, size_t width_max)
 	 * UTF-8 are shown as \xHH; readable UTF-8 passes.
 	 */
 	for (size_t i = 0; i < shown;) {
-		size_t u = p[i] >= 0x80 ? printable_utf8(p + i, shown - i) : 0;
+		size_t u = p[i] >= 0x80 ? printable_utf8(s + i, shown - i) : 0;
 
 		if (u) {
 			fwrite(p + i, 1, u, f);

@@ -8,6 +8,7 @@
 
 #include "core/core.h"
 #include "tandem/buf.h"
+#include "tandem/slice.h"
 
 /* An empty buffer points here so data is never NULL. Never written to. */
 static char empty[1];
@@ -117,35 +118,6 @@ int tandem_buf_printf(struct tandem_buf *b, const char *fmt, ...)
 	return err;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, min = 0x80, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, min = 0x800, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, min = 0x10000, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 int tandem_buf_json_string(struct tandem_buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -154,7 +126,7 @@ int tandem_buf_json_string(struct tandem_buf *b, const char *s, size_t len)
 
 	for (size_t i = 0; !err && i < len;) {
 		unsigned char c = p[i];
-		size_t n = utf8_seq(p + i, len - i);
+		size_t n = tandem_utf8_sequence(s + i, len - i, NULL);
 		char esc[8];
 
 		if (n > 1) {

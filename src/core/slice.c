@@ -64,3 +64,36 @@ bool tandem_slice_has_nul(struct tandem_slice s)
 {
 	return s.len && memchr(s.ptr, '\0', s.len) != NULL;
 }
+
+size_t tandem_utf8_sequence(const char *str, size_t n, unsigned *cp_out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len;
+	unsigned min, cp;
+
+	if (s[0] < 0x80) {
+		if (cp_out)
+			*cp_out = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, min = 0x80, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, min = 0x800, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, min = 0x10000, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	if (cp_out)
+		*cp_out = cp;
+	return len;
+}
