@@ -20,7 +20,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototype
        -Wvla -Wformat=2 -Wconversion -Wno-sign-conversion -Werror
 CFLAGS  ?= -O2 -g
 # Libraries from Debian, found with pkg-config (scripts/install-deps).
-PKGS    = libxml-2.0 libqpdf zlib
+PKGS    = libxml-2.0 libqpdf zlib libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -28,9 +28,9 @@ ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLA
 	     $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS    = $(PKG_LIBS) -lpthread
+LIBS    = $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/einvoice/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/schematron/*.c src/einvoice/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))

@@ -6,5 +6,6 @@
 #include "list_decimal.h"
 #include "list_ident.h"
 #include "list_einvoice.h"
+#include "list_validate.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

@@ -23,8 +23,14 @@
  * Problems are findings in the caller's struct tandem_diag with ids
  * TANDEM-XML-*, TANDEM-PDF-* and TANDEM-FX-* (docs/einvoice.md lists them).
  *
+ * Validation (tandem_einv_validate) runs the official Schematron artefacts
+ * of EN 16931 (CEN TC 434) and, for XRechnung invoices, of KoSIT, as they
+ * are published: tandem_einv_rules_load() reads them from a directory once,
+ * and every rule keeps its id, flag and message. tandem's evaluator of
+ * XPath 2.0 (src/schematron) replaces the XSLT processor.
+ *
  * Coming next on this header (issue 3): the EN 16931 model, the UBL and CII
- * readers and writers, and validation with the CEN and XRechnung rules.
+ * readers and writers.
  */
 #ifndef TANDEM_EINVOICE_H
 #define TANDEM_EINVOICE_H
@@ -132,5 +138,91 @@ const char *tandem_einv_profile_name(enum tandem_einv_profile p);
 
 /* Profile of a customization id (BT-24), e.g. urn:cen.eu:en16931:2017. */
 enum tandem_einv_profile tandem_einv_profile_of_customization(const char *id);
+
+/*
+ * Validation rule sets, loaded from a directory laid out as the artefacts
+ * are published (the layout of ../shared/data/einvoice/artefacts):
+ *   cen/ubl/schematron/preprocessed/EN16931-UBL-validation-preprocessed.sch
+ *   cen/cii/schematron/preprocessed/EN16931-CII-validation-preprocessed.sch
+ *   xrechnung/schematron-src/ubl/XRechnung-UBL-validation.sch  (optional)
+ *   xrechnung/schematron-src/cii/XRechnung-CII-validation.sch  (optional)
+ * Loading compiles every rule (a few milliseconds); the result is immutable
+ * and may be shared by threads.
+ */
+struct tandem_einv_rules;
+
+/* Environment variable naming the artefacts directory. */
+#define TANDEM_EINV_ARTEFACTS_ENV "TANDEM_ARTEFACTS"
+
+/*
+ * Loads the rule sets under dir (NULL: $TANDEM_ARTEFACTS). Returns 0;
+ * TANDEM_EINVAL when dir is NULL and the variable is unset; TANDEM_EIO
+ * when a required file is missing or unreadable; TANDEM_EBADINPUT when a
+ * file is not a Schematron schema tandem can compile. A finding in d
+ * (TANDEM-RULES-LOAD) says which file and why.
+ */
+int tandem_einv_rules_load(const char *dir, struct tandem_einv_rules **out,
+			   struct tandem_diag *d);
+void tandem_einv_rules_free(struct tandem_einv_rules *r);
+
+/* What a rule set holds, for `tandem invoice rules`. */
+struct tandem_einv_rule {
+	const char *set;     /* "CEN-UBL", "CEN-CII", "XRechnung-UBL", "XRechnung-CII" */
+	const char *id;      /* e.g. "BR-CO-10" */
+	const char *flag;    /* "fatal" or "warning" (as the artefact says) */
+	const char *context; /* XPath of the nodes it applies to */
+	const char *test;    /* XPath 2.0 condition */
+	const char *message; /* as published */
+	long line;           /* in the .sch file */
+};
+
+/* Number of rules and the i-th one (0 <= i < count), set by set. */
+size_t tandem_einv_rules_count(const struct tandem_einv_rules *r);
+void tandem_einv_rules_get(const struct tandem_einv_rules *r, size_t i,
+			   struct tandem_einv_rule *out);
+
+/* Per-thread validation state (about 64 MiB of address space, reserved
+ * lazily). */
+struct tandem_einv_validator;
+
+int tandem_einv_validator_new(const struct tandem_einv_rules *r,
+			      struct tandem_einv_validator **out);
+void tandem_einv_validator_free(struct tandem_einv_validator *v);
+
+/* Result of one validation. */
+struct tandem_einv_verdict {
+	bool valid;            /* no fatal finding of any rule set */
+	size_t fatal;          /* failed fatal asserts (each firing counted) */
+	size_t warnings;       /* failed warning asserts */
+	const char *sets[2];   /* rule sets applied, e.g. "CEN-UBL", "XRechnung-UBL" */
+};
+
+/*
+ * Validates an opened invoice with the CEN rules of its syntax and, when
+ * BT-24 names XRechnung and its rules are loaded, the XRechnung rules.
+ * Each failed assert is a finding: rule = the rule id, severity ERROR for
+ * flag "fatal" and WARNING otherwise, path = the XPath of the node, line =
+ * its source line, message = the rule's message. A rule whose test cannot
+ * be evaluated on this input (a type error, a bad number) counts as failed,
+ * and its message says why.
+ * Returns 0 when validation ran (verdict filled); TANDEM_EUNSUPPORTED when
+ * no rule set exists for the syntax (ZUGFeRD 1.0), with a finding;
+ * TANDEM_ELIMIT when the document needs more work than the limits allow
+ * (verdict incomplete, a finding says so); TANDEM_ENOMEM.
+ */
+int tandem_einv_validate(struct tandem_einv_validator *v,
+			 const struct tandem_einv_source *src, struct tandem_diag *d,
+			 struct tandem_einv_verdict *verdict);
+
+/*
+ * Validates with one rule set only ("CEN-UBL", "CEN-CII", "XRechnung-UBL",
+ * "XRechnung-CII"), whatever BT-24 says - as a reference validator run with
+ * a chosen stylesheet does. TANDEM_ENOENT when the set is unknown or not
+ * loaded; otherwise as tandem_einv_validate(). Findings of flag
+ * "information" have severity INFO and count neither as fatal nor warning.
+ */
+int tandem_einv_validate_set(struct tandem_einv_validator *v,
+			     const struct tandem_einv_source *src, const char *set,
+			     struct tandem_diag *d, struct tandem_einv_verdict *verdict);
 
 #endif /* TANDEM_EINVOICE_H */

@@ -85,6 +85,7 @@ void cli_print_findings(FILE *f, const struct tandem_diag *d);
 /* The commands (one file each). */
 int cmd_id(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
+int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_version(int argc, char **argv);
 
 #endif /* TANDEM_CLI_H */

@@ -2,8 +2,8 @@
  * src/cli/cmd_invoice.c - `tandem invoice inspect` and `tandem invoice
  * extract`: open e-invoices (XML, or PDF with an embedded XML) safely, say
  * what they are, and take the invoice XML out of a Factur-X / ZUGFeRD PDF.
- * Validation against the EN 16931 rules (`tandem invoice validate`) comes
- * with the semantic model (issue 3).
+ * `tandem invoice validate` and `tandem invoice rules` live in
+ * cmd_validate.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +26,8 @@
 static const char usage_text[] =
 	"usage: tandem invoice inspect [--json] FILE...\n"
 	"       tandem invoice extract [-o OUT] FILE.pdf\n"
+	"       tandem invoice validate [--json] [--jobs N] [--artefacts DIR] FILE|DIR...\n"
+	"       tandem invoice rules [--json] [--artefacts DIR] [RULE-ID...]\n"
 	"\n"
 	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
 	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
@@ -35,7 +37,8 @@ static const char usage_text[] =
 	"          TANDEM-FX-* (docs/einvoice.md).\n"
 	"extract   writes the invoice XML embedded in a PDF to OUT (default stdout).\n"
 	"\n"
-	"It does not yet validate against the EN 16931 rules.\n"
+	"validate  checks them with the EN 16931 / XRechnung rules\n"
+	"          (tandem invoice validate --help).\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -320,8 +323,11 @@ int cmd_invoice(int argc, char **argv)
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
 	sub = argv[1];
+	if (strcmp(sub, "validate") == 0 || strcmp(sub, "rules") == 0)
+		return cmd_invoice_validate(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
-		return cli_usage("invoice", "unknown subcommand '%s' (inspect or extract)", sub);
+		return cli_usage("invoice",
+				 "unknown subcommand '%s' (inspect, extract, validate or rules)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

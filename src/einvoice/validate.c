@@ -1,0 +1,269 @@
+/*
+ * src/einvoice/validate.c - validation of an opened invoice with the
+ * official Schematron artefacts (EN 16931 CEN rules, XRechnung rules),
+ * run by src/schematron.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "core/core.h"
+#include "einvoice_int.h"
+#include "schematron/schematron.h"
+
+enum rule_set { SET_CEN_UBL, SET_CEN_CII, SET_XR_UBL, SET_XR_CII, SET_COUNT };
+
+static const struct {
+	const char *name;
+	const char *path;
+	bool required;
+} set_files[SET_COUNT] = {
+	{"CEN-UBL", "cen/ubl/schematron/preprocessed/EN16931-UBL-validation-preprocessed.sch", true},
+	{"CEN-CII", "cen/cii/schematron/preprocessed/EN16931-CII-validation-preprocessed.sch", true},
+	{"XRechnung-UBL", "xrechnung/schematron-src/ubl/XRechnung-UBL-validation.sch", false},
+	{"XRechnung-CII", "xrechnung/schematron-src/cii/XRechnung-CII-validation.sch", false},
+};
+
+struct tandem_einv_rules {
+	struct sch_schema *sets[SET_COUNT]; /* NULL when not loaded (optional) */
+};
+
+struct tandem_einv_validator {
+	const struct tandem_einv_rules *rules;
+	struct sch_runner *runner;
+};
+
+int tandem_einv_rules_load(const char *dir, struct tandem_einv_rules **out,
+			   struct tandem_diag *d)
+{
+	*out = NULL;
+	if (!dir)
+		dir = getenv(TANDEM_EINV_ARTEFACTS_ENV);
+	if (!dir || !*dir) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EINVAL, "TANDEM-RULES-LOAD", NULL, 0,
+				"no validation artefacts: give their directory (--artefacts DIR "
+				"or the environment variable %s)", TANDEM_EINV_ARTEFACTS_ENV);
+		return TANDEM_EINVAL;
+	}
+	struct tandem_einv_rules *r = tandem_calloc(1, sizeof *r);
+	if (!r)
+		return TANDEM_ENOMEM;
+	for (int i = 0; i < SET_COUNT; i++) {
+		char path[4096], err[512];
+		snprintf(path, sizeof path, "%s/%s", dir, set_files[i].path);
+		int rc = sch_load(path, &r->sets[i], err, sizeof err);
+		if (rc == TANDEM_EIO && !set_files[i].required)
+			continue;
+		if (rc) {
+			tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-RULES-LOAD", path, 0,
+					"cannot load the %s rules: %s", set_files[i].name, err);
+			tandem_einv_rules_free(r);
+			return rc;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+void tandem_einv_rules_free(struct tandem_einv_rules *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < SET_COUNT; i++)
+		sch_free(r->sets[i]);
+	tandem_free(r);
+}
+
+size_t tandem_einv_rules_count(const struct tandem_einv_rules *r)
+{
+	size_t n = 0;
+	for (int i = 0; i < SET_COUNT; i++)
+		n += r->sets[i] ? sch_assert_count(r->sets[i]) : 0;
+	return n;
+}
+
+void tandem_einv_rules_get(const struct tandem_einv_rules *r, size_t i,
+			   struct tandem_einv_rule *out)
+{
+	for (int s = 0; s < SET_COUNT; s++) {
+		size_t n = r->sets[s] ? sch_assert_count(r->sets[s]) : 0;
+		if (i >= n) {
+			i -= n;
+			continue;
+		}
+		struct sch_rule_info info;
+		sch_rule_info(r->sets[s], i, &info);
+		out->set = set_files[s].name;
+		out->id = info.id;
+		out->flag = info.flag;
+		out->context = info.context;
+		out->test = info.test;
+		out->message = info.message;
+		out->line = info.line;
+		return;
+	}
+	TANDEM_ASSERT(!"rule index out of range");
+}
+
+int tandem_einv_validator_new(const struct tandem_einv_rules *r,
+			      struct tandem_einv_validator **out)
+{
+	struct tandem_einv_validator *v = tandem_calloc(1, sizeof *v);
+	*out = NULL;
+	if (!v)
+		return TANDEM_ENOMEM;
+	int rc = sch_runner_new(&v->runner);
+	if (rc) {
+		tandem_free(v);
+		return rc;
+	}
+	v->rules = r;
+	*out = v;
+	return 0;
+}
+
+void tandem_einv_validator_free(struct tandem_einv_validator *v)
+{
+	if (!v)
+		return;
+	sch_runner_free(v->runner);
+	tandem_free(v);
+}
+
+struct collect {
+	struct tandem_diag *d;
+	struct tandem_einv_verdict *verdict;
+};
+
+/* Appends one step "prefix:name[i]" (the index only when siblings share the name). */
+static void path_step(struct tandem_buf *b, xmlNodePtr n)
+{
+	bool attr = n->type == XML_ATTRIBUTE_NODE;
+	tandem_buf_puts(b, attr ? "/@" : "/");
+	if (n->ns && n->ns->prefix)
+		tandem_buf_printf(b, "%s:", (const char *)n->ns->prefix);
+	tandem_buf_puts(b, (const char *)n->name);
+	if (attr || !n->parent)
+		return;
+	size_t index = 0, same = 0;
+	for (xmlNodePtr k = n->parent->children; k; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, (const char *)n->name) ||
+		    k->ns != n->ns)
+			continue;
+		same++;
+		if (k == n)
+			index = same;
+	}
+	if (same > 1)
+		tandem_buf_printf(b, "[%zu]", index);
+}
+
+/* The location of a node, e.g. /ubl:Invoice/cac:InvoiceLine[2]/cbc:ID. */
+static void node_path(struct tandem_buf *b, xmlNodePtr n)
+{
+	xmlNodePtr chain[TANDEM_EINV_XML_DEPTH_MAX + 2];
+	size_t depth = 0;
+	for (xmlNodePtr k = n; k && k->type != XML_DOCUMENT_NODE && depth < TANDEM_ARRAY_SIZE(chain);
+	     k = k->parent)
+		chain[depth++] = k;
+	if (!depth)
+		tandem_buf_puts(b, "/");
+	while (depth)
+		path_step(b, chain[--depth]);
+}
+
+static int on_event(void *arg, const struct sch_event *ev)
+{
+	struct collect *col = arg;
+	bool fatal = strcmp(ev->flag, "fatal") == 0 || strcmp(ev->flag, "error") == 0;
+	bool info = strcmp(ev->flag, "information") == 0 || strcmp(ev->flag, "info") == 0;
+	enum tandem_severity sev = fatal ? TANDEM_SEV_ERROR : info ? TANDEM_SEV_INFO : TANDEM_SEV_WARNING;
+	xmlNodePtr at = ev->node;
+	long line = 0;
+	struct tandem_buf path;
+	tandem_buf_init(&path, 8192);
+	node_path(&path, at);
+	if (at->type != XML_DOCUMENT_NODE)
+		line = xmlGetLineNo(at->type == XML_ATTRIBUTE_NODE ? at->parent : at);
+	if (fatal)
+		col->verdict->fatal++;
+	else if (!info)
+		col->verdict->warnings++;
+	int rc = tandem_diag_add(col->d, sev, 0,
+				 ev->id, path.data ? path.data : "/", line < 0 ? 0 : line,
+				 "%s%s%s%s", ev->message, ev->error ? " (the rule could not be evaluated: " : "",
+				 ev->error ? ev->error : "", ev->error ? ")" : "");
+	tandem_buf_release(&path);
+	return rc == TANDEM_ENOMEM ? rc : 0;
+}
+
+static int run_set(struct tandem_einv_validator *v, enum rule_set set, xmlDocPtr doc,
+		   struct tandem_diag *d, struct tandem_einv_verdict *verdict)
+{
+	struct collect col = {d, verdict};
+	int rc = sch_run(v->runner, v->rules->sets[set], doc, on_event, &col);
+	if (rc == TANDEM_ELIMIT || rc == TANDEM_EBADINPUT)
+		tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-RULES-LIMIT", NULL, 0,
+				"the %s rules could not be run to the end on this invoice: %s",
+				set_files[set].name, sch_runner_error(v->runner));
+	return rc;
+}
+
+int tandem_einv_validate(struct tandem_einv_validator *v, const struct tandem_einv_source *src,
+			 struct tandem_diag *d, struct tandem_einv_verdict *verdict)
+{
+	memset(verdict, 0, sizeof *verdict);
+	if (!src->doc || !src->doc->doc)
+		return TANDEM_EINVAL;
+	enum rule_set cen, xr;
+	switch (src->syntax) {
+	case TANDEM_EINV_SYNTAX_UBL_INVOICE:
+	case TANDEM_EINV_SYNTAX_UBL_CREDITNOTE:
+		cen = SET_CEN_UBL;
+		xr = SET_XR_UBL;
+		break;
+	case TANDEM_EINV_SYNTAX_CII:
+		cen = SET_CEN_CII;
+		xr = SET_XR_CII;
+		break;
+	default:
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED, "TANDEM-RULES-SYNTAX", NULL,
+				0, "no EN 16931 rules exist for the %s syntax",
+				tandem_einv_syntax_name(src->syntax));
+		return TANDEM_EUNSUPPORTED;
+	}
+	int rc = run_set(v, cen, src->doc->doc, d, verdict);
+	verdict->sets[0] = set_files[cen].name;
+	if (!rc && src->profile == TANDEM_EINV_PROFILE_XRECHNUNG && v->rules->sets[xr]) {
+		rc = run_set(v, xr, src->doc->doc, d, verdict);
+		verdict->sets[1] = set_files[xr].name;
+	}
+	if (rc == TANDEM_EBADINPUT)
+		verdict->fatal++; /* a rule set that could not run is not a pass */
+	verdict->valid = verdict->fatal == 0 && rc == 0;
+	return rc == TANDEM_EBADINPUT ? 0 : rc;
+}
+
+int tandem_einv_validate_set(struct tandem_einv_validator *v, const struct tandem_einv_source *src,
+			     const char *set, struct tandem_diag *d,
+			     struct tandem_einv_verdict *verdict)
+{
+	memset(verdict, 0, sizeof *verdict);
+	if (!src->doc || !src->doc->doc)
+		return TANDEM_EINVAL;
+	for (int i = 0; i < SET_COUNT; i++) {
+		if (strcmp(set_files[i].name, set) != 0)
+			continue;
+		if (!v->rules->sets[i])
+			return TANDEM_ENOENT;
+		int rc = run_set(v, (enum rule_set)i, src->doc->doc, d, verdict);
+		verdict->sets[0] = set_files[i].name;
+		if (rc == TANDEM_EBADINPUT)
+			verdict->fatal++;
+		verdict->valid = verdict->fatal == 0 && rc == 0;
+		return rc == TANDEM_EBADINPUT ? 0 : rc;
+	}
+	return TANDEM_ENOENT;
+}

@@ -1,0 +1,335 @@
+/*
+ * src/schematron/xp.h - the XPath 2.0 evaluator behind the Schematron runner,
+ * private to src/schematron/.
+ *
+ * It covers the part of XPath 2.0 that validation artefacts use (EN 16931,
+ * XRechnung, Factur-X): paths over all axes, predicates, general and value
+ * comparisons, arithmetic on xs:integer, xs:decimal and xs:double, for / some
+ * / every / if, cast and castable, and the function library in xp_func.c.
+ * Documents are untyped, as for an XSLT processor without a schema: element
+ * and attribute values atomize to xs:untypedAtomic, which comparisons and
+ * arithmetic convert exactly as the specification says (untyped against a
+ * number compares as xs:double, against a string as a string).
+ *
+ * xs:decimal is the core decimal type (38 digits, scale <= 30). A decimal
+ * cast from a double keeps the double's exact binary value to 38 significant
+ * digits, as Saxon keeps its exact value, so comparisons give the same result.
+ *
+ * Compiled expressions are immutable and shared between threads; all
+ * evaluation state lives in a struct xp_ctx, one per thread.
+ */
+#ifndef TANDEM_SCHEMATRON_XP_H
+#define TANDEM_SCHEMATRON_XP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+#include "tandem/arena.h"
+#include "tandem/decimal.h"
+
+/* Limits. */
+#define XP_EXPR_LEN_MAX   (64 * 1024) /* characters of one expression */
+#define XP_EXPR_DEPTH_MAX 200         /* nesting of the parser */
+#define XP_VARS_MAX       4096        /* variable slots of one rule set */
+#define XP_SCRATCH_MAX    (64u << 20) /* bytes of evaluation memory */
+#define XP_STEPS_MAX      200000000u  /* work units per document */
+
+enum xp_type {
+	XP_NODE,
+	XP_UNTYPED,
+	XP_STRING,
+	XP_BOOLEAN,
+	XP_INTEGER, /* dec with scale 0 */
+	XP_DECIMAL,
+	XP_DOUBLE,
+	XP_DATE,
+};
+
+struct xp_item {
+	enum xp_type type;
+	union {
+		xmlNodePtr node; /* elements, attributes (cast), text, document */
+		struct {
+			const char *p; /* not NUL-terminated */
+			size_t n;
+		} s;
+		bool b;
+		struct tandem_dec dec;
+		double d;
+		struct {
+			int64_t days;  /* since 1970-01-01, in UTC when tz is set */
+			int16_t tz_min;
+			bool has_tz;
+		} date;
+	} v;
+};
+
+struct xp_seq {
+	struct xp_item *it;
+	size_t n;
+};
+
+/* Axes. */
+enum xp_axis {
+	XP_AXIS_CHILD,
+	XP_AXIS_ATTRIBUTE,
+	XP_AXIS_SELF,
+	XP_AXIS_PARENT,
+	XP_AXIS_ANCESTOR,
+	XP_AXIS_ANCESTOR_OR_SELF,
+	XP_AXIS_DESCENDANT,
+	XP_AXIS_DESCENDANT_OR_SELF,
+	XP_AXIS_PRECEDING,
+	XP_AXIS_PRECEDING_SIBLING,
+	XP_AXIS_FOLLOWING,
+	XP_AXIS_FOLLOWING_SIBLING,
+};
+
+enum xp_test_kind {
+	XP_TEST_NAME,      /* ns:local or local (ns NULL: no namespace) */
+	XP_TEST_ANY_NAME,  /* * */
+	XP_TEST_NS_ANY,    /* prefix:* */
+	XP_TEST_LOCAL_ANY, /* *:local */
+	XP_TEST_NODE,      /* node() */
+	XP_TEST_TEXT,      /* text() */
+	XP_TEST_ELEMENT,   /* element() */
+	XP_TEST_ATTRIBUTE, /* attribute() */
+	XP_TEST_DOCUMENT,  /* document-node() */
+	XP_TEST_COMMENT,   /* comment(): never matches, comments are dropped */
+};
+
+struct xp_test {
+	enum xp_test_kind kind;
+	const char *ns;    /* namespace URI or NULL */
+	const char *local; /* local name or NULL */
+};
+
+enum xp_op {
+	XP_OP_LITERAL, /* lit */
+	XP_OP_VAR,     /* var */
+	XP_OP_CONTEXT, /* . */
+	XP_OP_ROOT,    /* / */
+	XP_OP_SEQ,     /* a, b, ... */
+	XP_OP_OR,
+	XP_OP_AND,
+	XP_OP_GCMP,    /* = != < <= > >=  (sub: enum xp_cmp) */
+	XP_OP_VCMP,    /* eq ne lt le gt ge */
+	XP_OP_NCMP,    /* is << >> */
+	XP_OP_RANGE,
+	XP_OP_ADD,
+	XP_OP_SUB,
+	XP_OP_MUL,
+	XP_OP_DIV,
+	XP_OP_IDIV,
+	XP_OP_MOD,
+	XP_OP_NEG,
+	XP_OP_UNION,
+	XP_OP_INTERSECT,
+	XP_OP_EXCEPT,
+	XP_OP_PATH,    /* kids[0] / kids[1] */
+	XP_OP_STEP,    /* axis::test[preds] */
+	XP_OP_FILTER,  /* kids[0][preds] */
+	XP_OP_CALL,
+	XP_OP_IF,      /* kids: cond, then, else */
+	XP_OP_SOME,    /* kids: in1, ..., satisfies; vars in binds */
+	XP_OP_EVERY,
+	XP_OP_FOR,     /* kids: in1, ..., return */
+	XP_OP_CAST,    /* kids[0] cast as type (sub), optional (flag) */
+	XP_OP_CASTABLE,
+	XP_OP_INSTANCE,
+};
+
+enum xp_cmp { XP_EQ, XP_NE, XP_LT, XP_LE, XP_GT, XP_GE, XP_IS, XP_PRECEDES, XP_FOLLOWS };
+
+struct xp_ctx;
+struct xp_focus;
+struct xp_expr;
+
+typedef int (*xp_fn)(struct xp_ctx *c, const struct xp_focus *f,
+		     struct xp_seq *args, size_t nargs, struct xp_seq *out);
+
+struct xp_func {
+	const char *ns;   /* function namespace URI */
+	const char *name; /* local name */
+	uint8_t args_min;
+	uint8_t args_max;
+	xp_fn fn;
+};
+
+struct xp_expr {
+	enum xp_op op;
+	int sub;                /* comparison, cast target type */
+	bool flag;              /* cast: '?' allows the empty sequence */
+	enum xp_axis axis;      /* step */
+	struct xp_test test;    /* step */
+	uint16_t nkids;
+	uint16_t npreds;
+	struct xp_expr **kids;
+	struct xp_expr **preds; /* step and filter predicates */
+	int *binds;             /* quantified/for: variable slots, nkids-1 */
+	int var;                /* variable slot */
+	const struct xp_func *fn;
+	struct xp_item lit;
+};
+
+/* A name binding known to the compiler: namespace prefixes and variables. */
+struct xp_ns {
+	const char *prefix;
+	const char *uri;
+};
+
+struct xp_scope {
+	const char *name; /* variable name, without '$' */
+	int slot;
+	const struct xp_scope *up;
+};
+
+struct xp_compiler {
+	struct tandem_arena *arena; /* owns the compiled expressions */
+	const struct xp_ns *ns;     /* prefix table, terminated by prefix NULL */
+	const struct xp_scope *scope;
+	int *next_slot;             /* variable slot allocator */
+	char err[256];              /* what went wrong and where */
+};
+
+/*
+ * Compiles an expression. On error returns TANDEM_EBADINPUT (syntax, unknown
+ * prefix, function or variable) or TANDEM_ELIMIT with a message in cc->err.
+ */
+int xp_compile(struct xp_compiler *cc, const char *text, struct xp_expr **out);
+
+/* The focus: context item, position and size. */
+struct xp_focus {
+	struct xp_item item;
+	size_t pos;
+	size_t size;
+};
+
+/* Evaluation state of one thread. */
+struct xp_ctx {
+	char *scratch;         /* bump allocator, XP_SCRATCH_MAX bytes reserved */
+	size_t used;
+	struct xp_seq *vars;   /* XP_VARS_MAX slots */
+	xmlDocPtr doc;
+	uint64_t steps;        /* work done on this document */
+	int err;               /* first error, 0 if none */
+	char err_code[16];     /* XPath error code, e.g. "XPTY0004" */
+	char err_msg[256];
+};
+
+int xp_ctx_init(struct xp_ctx *c);
+void xp_ctx_release(struct xp_ctx *c);
+
+/*
+ * Prepares c for a new document: numbers the nodes of doc in document order
+ * (kept in each node's psvi field) and resets the work counter.
+ */
+void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc);
+
+/* Scratch memory; xp_mark / xp_reset free everything allocated since. */
+void *xp_alloc(struct xp_ctx *c, size_t n);
+static inline size_t xp_mark(const struct xp_ctx *c) { return c->used; }
+static inline void xp_reset(struct xp_ctx *c, size_t mark) { c->used = mark; }
+
+/*
+ * Evaluates e with focus f into out (scratch memory). Returns 0, or a
+ * negative error with c->err_code and c->err_msg set: a dynamic error of
+ * the expression (TANDEM_EBADINPUT) or a limit (TANDEM_ELIMIT).
+ */
+int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+	    struct xp_seq *out);
+
+/* Effective boolean value of e. */
+int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e,
+		 const struct xp_focus *f, bool *out);
+
+/* Records a dynamic error and returns TANDEM_EBADINPUT. */
+int xp_error(struct xp_ctx *c, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* --- values (xp_value.c) --- */
+
+/* Document-order key of a node (0 for the document node). */
+uintptr_t xp_node_order(xmlNodePtr n);
+
+/* String value of a node, without copying when it is one text node. */
+int xp_node_string(struct xp_ctx *c, xmlNodePtr n, const char **p, size_t *len);
+
+/* Atomizes seq: nodes become xs:untypedAtomic, in a copy when there are any. */
+int xp_atomize(struct xp_ctx *c, struct xp_seq *seq);
+
+/* String value of an item (xs:string cast), into scratch memory. */
+int xp_item_string(struct xp_ctx *c, const struct xp_item *it, const char **p,
+		   size_t *len);
+
+/* Casts an atomic item to type (XP_STRING ... XP_DATE). */
+int xp_cast(struct xp_ctx *c, const struct xp_item *in, enum xp_type type,
+	    struct xp_item *out);
+
+/* Whether an atomic item can be cast to type. */
+bool xp_castable(struct xp_ctx *c, const struct xp_item *in, enum xp_type type);
+
+/* Value comparison of two atomic items (after untyped conversion). */
+int xp_compare(struct xp_ctx *c, const struct xp_item *a, enum xp_cmp op,
+	       const struct xp_item *b, bool *out);
+
+/* General comparison of two atomized sequences. */
+int xp_general_compare(struct xp_ctx *c, const struct xp_seq *a, enum xp_cmp op,
+		       const struct xp_seq *b, bool *out);
+
+/* Arithmetic on two atomic numeric items: XP_OP_ADD ... XP_OP_MOD. */
+int xp_arith(struct xp_ctx *c, enum xp_op op, const struct xp_item *a,
+	     const struct xp_item *b, struct xp_item *out);
+
+bool xp_is_numeric(enum xp_type t);
+
+/* Numeric value of a numeric item as a double. */
+double xp_to_double(const struct xp_item *it);
+
+/* Decimal value of a finite double: its exact binary value, 38 digits. */
+int xp_double_to_dec(struct xp_ctx *c, double d, struct tandem_dec *out);
+
+/* Effective boolean value of a sequence. */
+int xp_ebv(struct xp_ctx *c, const struct xp_seq *seq, bool *out);
+
+/* Sorts a node sequence in document order and removes duplicates. */
+void xp_sort_nodes(struct xp_seq *seq);
+
+/* Name of a type, for messages ("xs:decimal"). */
+const char *xp_type_name(enum xp_type t);
+
+/* Singleton sequences in scratch memory. */
+int xp_seq_one(struct xp_ctx *c, const struct xp_item *it, struct xp_seq *out);
+int xp_seq_bool(struct xp_ctx *c, bool b, struct xp_seq *out);
+int xp_seq_string(struct xp_ctx *c, const char *p, size_t n, struct xp_seq *out);
+
+/* --- functions (xp_func.c) --- */
+
+#define XP_NS_FN "http://www.w3.org/2005/xpath-functions"
+#define XP_NS_XS "http://www.w3.org/2001/XMLSchema"
+
+const struct xp_func *xp_func_find(const char *ns, const char *name, size_t nargs);
+
+/* --- regular expressions (xp_regex.c) --- */
+
+/* matches($s, $pattern, $flags): XSD/XPath regex semantics over PCRE2. */
+int xp_regex_match(struct xp_ctx *c, const char *s, size_t n, const char *pat,
+		   size_t pat_len, const char *flags, size_t flags_len, bool *out);
+
+/* First match at or after byte from: *found, and its [start, end) bytes. */
+int xp_regex_find(struct xp_ctx *c, const char *s, size_t n, size_t from, const char *pat,
+		  size_t pat_len, const char *flags, size_t flags_len, bool *found, size_t *start,
+		  size_t *end);
+
+/* replace($s, $pattern, $replacement, $flags) into scratch memory. */
+int xp_regex_replace(struct xp_ctx *c, const char *s, size_t n, const char *pat, size_t pat_len,
+		     const char *rep, size_t rep_len, const char *flags, size_t flags_len,
+		     const char **out, size_t *out_len);
+
+/* Releases the per-thread compiled-pattern cache. */
+void xp_regex_release(void);
+
+#endif /* TANDEM_SCHEMATRON_XP_H */
