@@ -86,7 +86,7 @@ $(BUILD)/bench_%: bench/bench_%.c $(LIB)
 
 # Benchmarks print figures; they never pass or fail.
 bench: $(TOOL) $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do TANDEM_SHARED_DATA=$(SHARED) ./$$b || exit 1; done
+	@for b in $(BENCH_BIN); do TANDEM_BIN=$(TOOL) TANDEM_SHARED_DATA=$(SHARED) ./$$b || exit 1; done
 
 # libFuzzer binaries (clang only), one per fuzz/fuzz_*.c, in build/fuzz.
 FUZZ_FLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc \

@@ -1,12 +1,19 @@
 /*
- * bench/bench_einvoice.c - throughput of opening e-invoices safely (parse
- * with the safe libxml2 setup, identify syntax and profile) on the files of
+ * bench/bench_einvoice.c - throughput of e-invoice intake on the files of
  * ../shared/data/einvoice/bench_ubl.txt and bench_cii.txt, in one process,
- * files read into memory first; and of extracting the XML from the FeRD
- * Factur-X PDFs. Validation is not measured yet (it does not exist yet).
+ * files read into memory first:
+ *   - opening (parse with the safe libxml2 setup, identify syntax, profile);
+ *   - validation with every rule of the CEN EN 16931 artefacts (open +
+ *     validate), on one thread and on two (one validator per thread);
+ *   - one cold `tandem invoice validate FILE` (process start, rule loading,
+ *     validation), the median of 20 runs;
+ * and of extracting the XML from the FeRD Factur-X PDFs.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "tandem/arena.h"
@@ -102,18 +109,142 @@ static void time_open(const char *name)
 	       done / t, bytes / t / 1e6, n_files);
 }
 
+static struct tandem_einv_rules *rules;
+
+struct worker {
+	size_t first, step; /* files first, first + step, ... */
+	double done, bytes, seconds;
+	size_t valid;
+};
+
+static void *validate_loop(void *arg)
+{
+	struct worker *w = arg;
+	struct tandem_einv_validator *v;
+	double t0 = bench_now_s(), t;
+
+	if (tandem_einv_validator_new(rules, &v) != 0)
+		return NULL;
+	do {
+		for (size_t i = w->first; i < n_files; i += w->step) {
+			struct tandem_arena a;
+			struct tandem_diag d;
+			struct tandem_einv_source *src;
+			struct tandem_einv_verdict verdict;
+
+			tandem_arena_init(&a, 512u << 20);
+			tandem_diag_init(&d, 2000);
+			if (tandem_einv_open(&a, files[i].data, files[i].len, &d, &src) == 0 &&
+			    tandem_einv_validate(v, src, &d, &verdict) == 0)
+				w->valid += verdict.valid;
+			tandem_diag_release(&d);
+			tandem_arena_release(&a);
+			w->bytes += (double)files[i].len;
+			w->done++;
+		}
+		t = bench_now_s() - t0;
+	} while (t < MIN_S);
+	w->seconds = t;
+	tandem_einv_validator_free(v);
+	return NULL;
+}
+
+static void time_validate(const char *name, size_t threads)
+{
+	struct worker w[2] = {{0}};
+	pthread_t tid[2];
+	double done = 0, bytes = 0, seconds = 0;
+
+	for (size_t k = 0; k < threads; k++) {
+		w[k].first = k;
+		w[k].step = threads;
+		pthread_create(&tid[k], NULL, validate_loop, &w[k]);
+	}
+	for (size_t k = 0; k < threads; k++) {
+		pthread_join(tid[k], NULL);
+		done += w[k].done;
+		bytes += w[k].bytes;
+		if (w[k].seconds > seconds)
+			seconds = w[k].seconds;
+	}
+	bench_sink = (long)w[0].valid;
+	printf("%-44s %9.0f invoices/s %8.1f MB/s  (%zu files, %zu thread%s)\n", name,
+	       done / seconds, bytes / seconds / 1e6, n_files, threads, threads > 1 ? "s" : "");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Median wall time of `tandem invoice validate FILE`, a fresh process each time. */
+static void time_cold(const char *tool, const char *artefacts, const char *file)
+{
+	double runs[20];
+	for (int i = 0; i < 20; i++) {
+		fflush(stdout); /* the child must not print our buffer again */
+		double t0 = bench_now_s();
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (!freopen("/dev/null", "w", stdout))
+				_exit(127);
+			execl(tool, tool, "invoice", "validate", "--artefacts", artefacts, file,
+			      (char *)NULL);
+			_exit(127);
+		}
+		int status;
+		waitpid(pid, &status, 0);
+		runs[i] = bench_now_s() - t0;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+			printf("cold validate: %s failed (status %d)\n", tool, status);
+			return;
+		}
+	}
+	qsort(runs, 20, sizeof runs[0], cmp_double);
+	printf("%-44s %9.2f ms (median of 20; min %.2f ms)\n", "cold tandem invoice validate FILE",
+	       runs[10] * 1e3, runs[0] * 1e3);
+}
+
 int main(void)
 {
-	char dir[4096];
+	char dir[4096], artefacts[4096];
 	DIR *d;
 	struct dirent *e;
+	struct tandem_diag diag;
+	const char *tool = getenv("TANDEM_BIN");
 
-	if (load_list("bench_ubl.txt") == 0 && n_files)
+	snprintf(artefacts, sizeof artefacts, "%s/einvoice/artefacts", bench_shared_data());
+	tandem_diag_init(&diag, 10);
+	if (tandem_einv_rules_load(artefacts, &rules, &diag) != 0) {
+		printf("validation artefacts not loaded (%s): validation not measured\n",
+		       diag.count ? diag.items[0].message : "?");
+		rules = NULL;
+	}
+	tandem_diag_release(&diag);
+	if (load_list("bench_ubl.txt") == 0 && n_files) {
 		time_open("open UBL (parse + identify)");
+		if (rules) {
+			time_validate("validate UBL (open + CEN rules)", 1);
+			time_validate("validate UBL (open + CEN rules)", 2);
+		}
+	}
 	free_files();
-	if (load_list("bench_cii.txt") == 0 && n_files)
+	if (load_list("bench_cii.txt") == 0 && n_files) {
 		time_open("open CII (parse + identify)");
+		if (rules) {
+			time_validate("validate CII (open + CEN rules)", 1);
+			time_validate("validate CII (open + CEN rules)", 2);
+		}
+	}
 	free_files();
+	if (rules && tool) {
+		char file[4096];
+		snprintf(file, sizeof file, "%s/einvoice/corpus/ubl/cen-examples/BIS3_Invoice_positive.XML",
+			 bench_shared_data());
+		time_cold(tool, artefacts, file);
+	}
+	tandem_einv_rules_free(rules);
 	snprintf(dir, sizeof dir, "%s/einvoice/corpus/facturx/ferd-2.4/3._EN16931",
 		 bench_shared_data());
 	d = opendir(dir);

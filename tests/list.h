@@ -7,5 +7,6 @@
 #include "list_ident.h"
 #include "list_einvoice.h"
 #include "list_validate.h"
+#include "list_xpath.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

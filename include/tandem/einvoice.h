@@ -146,8 +146,9 @@ enum tandem_einv_profile tandem_einv_profile_of_customization(const char *id);
  *   cen/cii/schematron/preprocessed/EN16931-CII-validation-preprocessed.sch
  *   xrechnung/schematron-src/ubl/XRechnung-UBL-validation.sch  (optional)
  *   xrechnung/schematron-src/cii/XRechnung-CII-validation.sch  (optional)
- * Loading compiles every rule (a few milliseconds); the result is immutable
- * and may be shared by threads.
+ * Loading checks that the files are there; each set is compiled on first
+ * use (a few milliseconds), under a lock, so the rules may be shared by
+ * threads.
  */
 struct tandem_einv_rules;
 
@@ -176,7 +177,12 @@ struct tandem_einv_rule {
 	long line;           /* in the .sch file */
 };
 
-/* Number of rules and the i-th one (0 <= i < count), set by set. */
+/* Compiles every set now; a finding (TANDEM-RULES-LOAD) for a set that
+ * cannot be compiled. Call it before listing rules. */
+int tandem_einv_rules_compile(struct tandem_einv_rules *r, struct tandem_diag *d);
+
+/* Number of rules and the i-th one (0 <= i < count), set by set, of the
+ * sets compiled so far. */
 size_t tandem_einv_rules_count(const struct tandem_einv_rules *r);
 void tandem_einv_rules_get(const struct tandem_einv_rules *r, size_t i,
 			   struct tandem_einv_rule *out);
@@ -185,7 +191,7 @@ void tandem_einv_rules_get(const struct tandem_einv_rules *r, size_t i,
  * lazily). */
 struct tandem_einv_validator;
 
-int tandem_einv_validator_new(const struct tandem_einv_rules *r,
+int tandem_einv_validator_new(struct tandem_einv_rules *r,
 			      struct tandem_einv_validator **out);
 void tandem_einv_validator_free(struct tandem_einv_validator *v);
 
@@ -208,7 +214,8 @@ struct tandem_einv_verdict {
  * Returns 0 when validation ran (verdict filled); TANDEM_EUNSUPPORTED when
  * no rule set exists for the syntax (ZUGFeRD 1.0), with a finding;
  * TANDEM_ELIMIT when the document needs more work than the limits allow
- * (verdict incomplete, a finding says so); TANDEM_ENOMEM.
+ * (verdict incomplete, a finding says so); TANDEM_EIO when a rule set
+ * cannot be compiled (a finding says why); TANDEM_ENOMEM.
  */
 int tandem_einv_validate(struct tandem_einv_validator *v,
 			 const struct tandem_einv_source *src, struct tandem_diag *d,

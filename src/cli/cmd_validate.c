@@ -68,7 +68,7 @@ struct run {
 	struct job *jobs;
 	size_t njobs;
 	atomic_size_t next;
-	const struct tandem_einv_rules *rules;
+	struct tandem_einv_rules *rules;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
@@ -373,9 +373,18 @@ static int validate(struct paths *files, const char *artefacts, unsigned long jo
 static int list_rules(const char *artefacts, char **ids, int nids)
 {
 	struct tandem_einv_rules *rules = NULL;
+	struct tandem_diag d;
 	int status = load_rules(artefacts, &rules);
 	if (status)
 		return status;
+	tandem_diag_init(&d, 10);
+	if (tandem_einv_rules_compile(rules, &d)) {
+		cli_print_findings(stderr, &d);
+		tandem_diag_release(&d);
+		tandem_einv_rules_free(rules);
+		return CLI_EXIT_IO;
+	}
+	tandem_diag_release(&d);
 	size_t n = tandem_einv_rules_count(rules), shown = 0;
 	if (cli_json)
 		fputs("{\"rules\":[", stdout);

@@ -3,9 +3,11 @@
  * official Schematron artefacts (EN 16931 CEN rules, XRechnung rules),
  * run by src/schematron.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 
@@ -26,12 +28,46 @@ static const struct {
 	{"XRechnung-CII", "xrechnung/schematron-src/cii/XRechnung-CII-validation.sch", false},
 };
 
+/*
+ * Each set is compiled on first use (a one-file command pays only for the
+ * set it needs); present[] says which files exist, checked at load time.
+ */
 struct tandem_einv_rules {
-	struct sch_schema *sets[SET_COUNT]; /* NULL when not loaded (optional) */
+	char dir[4096];
+	bool present[SET_COUNT];
+	pthread_mutex_t lock;
+	struct sch_schema *sets[SET_COUNT]; /* NULL until compiled */
+	int load_rc[SET_COUNT];             /* 0, or why compiling failed */
+	char load_err[SET_COUNT][512];
 };
 
+/* The compiled set, compiling it now if needed; NULL with a finding if it fails. */
+static const struct sch_schema *get_set(struct tandem_einv_rules *r, enum rule_set set,
+					struct tandem_diag *d, int *rc)
+{
+	*rc = 0;
+	if (!r->present[set]) {
+		*rc = TANDEM_ENOENT;
+		return NULL;
+	}
+	pthread_mutex_lock(&r->lock);
+	if (!r->sets[set] && !r->load_rc[set]) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", r->dir, set_files[set].path);
+		r->load_rc[set] = sch_load(path, &r->sets[set], r->load_err[set],
+					   sizeof r->load_err[set]);
+	}
+	const struct sch_schema *s = r->sets[set];
+	*rc = r->load_rc[set];
+	pthread_mutex_unlock(&r->lock);
+	if (*rc && d)
+		tandem_diag_add(d, TANDEM_SEV_ERROR, *rc, "TANDEM-RULES-LOAD", NULL, 0,
+				"cannot load the %s rules: %s", set_files[set].name, r->load_err[set]);
+	return s;
+}
+
 struct tandem_einv_validator {
-	const struct tandem_einv_rules *rules;
+	struct tandem_einv_rules *rules;
 	struct sch_runner *runner;
 };
 
@@ -50,20 +86,36 @@ int tandem_einv_rules_load(const char *dir, struct tandem_einv_rules **out,
 	struct tandem_einv_rules *r = tandem_calloc(1, sizeof *r);
 	if (!r)
 		return TANDEM_ENOMEM;
+	if (strlen(dir) >= sizeof r->dir) {
+		tandem_free(r);
+		return TANDEM_EINVAL;
+	}
+	snprintf(r->dir, sizeof r->dir, "%s", dir);
+	pthread_mutex_init(&r->lock, NULL);
 	for (int i = 0; i < SET_COUNT; i++) {
-		char path[4096], err[512];
+		char path[4200];
 		snprintf(path, sizeof path, "%s/%s", dir, set_files[i].path);
-		int rc = sch_load(path, &r->sets[i], err, sizeof err);
-		if (rc == TANDEM_EIO && !set_files[i].required)
-			continue;
-		if (rc) {
-			tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-RULES-LOAD", path, 0,
-					"cannot load the %s rules: %s", set_files[i].name, err);
+		r->present[i] = access(path, R_OK) == 0;
+		if (!r->present[i] && set_files[i].required) {
+			tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-RULES-LOAD", path, 0,
+					"cannot load the %s rules: %s is missing or unreadable",
+					set_files[i].name, path);
 			tandem_einv_rules_free(r);
-			return rc;
+			return TANDEM_EIO;
 		}
 	}
 	*out = r;
+	return 0;
+}
+
+/* Compiles every set now (for listing, and to report errors early). */
+static int load_all(struct tandem_einv_rules *r, struct tandem_diag *d)
+{
+	for (int i = 0; i < SET_COUNT; i++) {
+		int rc;
+		if (r->present[i] && !get_set(r, (enum rule_set)i, d, &rc))
+			return rc;
+	}
 	return 0;
 }
 
@@ -73,7 +125,13 @@ void tandem_einv_rules_free(struct tandem_einv_rules *r)
 		return;
 	for (int i = 0; i < SET_COUNT; i++)
 		sch_free(r->sets[i]);
+	pthread_mutex_destroy(&r->lock);
 	tandem_free(r);
+}
+
+int tandem_einv_rules_compile(struct tandem_einv_rules *r, struct tandem_diag *d)
+{
+	return load_all(r, d);
 }
 
 size_t tandem_einv_rules_count(const struct tandem_einv_rules *r)
@@ -87,6 +145,7 @@ size_t tandem_einv_rules_count(const struct tandem_einv_rules *r)
 void tandem_einv_rules_get(const struct tandem_einv_rules *r, size_t i,
 			   struct tandem_einv_rule *out)
 {
+	TANDEM_ASSERT(i < tandem_einv_rules_count(r));
 	for (int s = 0; s < SET_COUNT; s++) {
 		size_t n = r->sets[s] ? sch_assert_count(r->sets[s]) : 0;
 		if (i >= n) {
@@ -104,10 +163,9 @@ void tandem_einv_rules_get(const struct tandem_einv_rules *r, size_t i,
 		out->line = info.line;
 		return;
 	}
-	TANDEM_ASSERT(!"rule index out of range");
 }
 
-int tandem_einv_validator_new(const struct tandem_einv_rules *r,
+int tandem_einv_validator_new(struct tandem_einv_rules *r,
 			      struct tandem_einv_validator **out)
 {
 	struct tandem_einv_validator *v = tandem_calloc(1, sizeof *v);
@@ -149,7 +207,7 @@ static void path_step(struct tandem_buf *b, xmlNodePtr n)
 		return;
 	size_t index = 0, same = 0;
 	for (xmlNodePtr k = n->parent->children; k; k = k->next) {
-		if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, (const char *)n->name) ||
+		if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, (const char *)n->name) != 0 ||
 		    k->ns != n->ns)
 			continue;
 		same++;
@@ -203,7 +261,11 @@ static int run_set(struct tandem_einv_validator *v, enum rule_set set, xmlDocPtr
 		   struct tandem_diag *d, struct tandem_einv_verdict *verdict)
 {
 	struct collect col = {d, verdict};
-	int rc = sch_run(v->runner, v->rules->sets[set], doc, on_event, &col);
+	int rc;
+	const struct sch_schema *s = get_set(v->rules, set, d, &rc);
+	if (!s)
+		return rc == TANDEM_ENOMEM ? rc : TANDEM_EIO;
+	rc = sch_run(v->runner, s, doc, on_event, &col);
 	if (rc == TANDEM_ELIMIT || rc == TANDEM_EBADINPUT)
 		tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-RULES-LIMIT", NULL, 0,
 				"the %s rules could not be run to the end on this invoice: %s",
@@ -236,7 +298,7 @@ int tandem_einv_validate(struct tandem_einv_validator *v, const struct tandem_ei
 	}
 	int rc = run_set(v, cen, src->doc->doc, d, verdict);
 	verdict->sets[0] = set_files[cen].name;
-	if (!rc && src->profile == TANDEM_EINV_PROFILE_XRECHNUNG && v->rules->sets[xr]) {
+	if (!rc && src->profile == TANDEM_EINV_PROFILE_XRECHNUNG && v->rules->present[xr]) {
 		rc = run_set(v, xr, src->doc->doc, d, verdict);
 		verdict->sets[1] = set_files[xr].name;
 	}
@@ -256,7 +318,7 @@ int tandem_einv_validate_set(struct tandem_einv_validator *v, const struct tande
 	for (int i = 0; i < SET_COUNT; i++) {
 		if (strcmp(set_files[i].name, set) != 0)
 			continue;
-		if (!v->rules->sets[i])
+		if (!v->rules->present[i])
 			return TANDEM_ENOENT;
 		int rc = run_set(v, (enum rule_set)i, src->doc->doc, d, verdict);
 		verdict->sets[0] = set_files[i].name;

@@ -43,11 +43,13 @@ struct loader {
 	struct sch_pattern *patterns;
 	size_t npatterns, cap_patterns;
 	struct sch_let globals_v[1024];
-	size_t nglobals;
+	size_t nglobals;  /* compiled (pass 2) */
+	size_t ndeclared; /* declared (pass 1): bounds nglobals */
 	int next_slot;
 	const char *pattern_id;
 	const struct xp_expr *generic[256];
 	size_t ngeneric;
+	struct xp_names *names;
 };
 
 static int fail(struct loader *ld, int rc, xmlNodePtr at, const char *fmt, ...)
@@ -102,11 +104,15 @@ static xmlDocPtr read_doc(struct loader *ld, const char *path, xmlNodePtr from)
 		fail(ld, TANDEM_EIO, from, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	char *buf = tandem_malloc(SCH_FILE_MAX + 1);
-	size_t n = buf ? fread(buf, 1, SCH_FILE_MAX + 1, fp) : 0;
-	bool bad = ferror(fp);
+	/* Size first: a buffer of the file's size, not of the limit. */
+	long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
+	bool seek_ok = size >= 0 && fseek(fp, 0, SEEK_SET) == 0;
+	size_t cap = seek_ok && (size_t)size <= SCH_FILE_MAX ? (size_t)size + 1 : SCH_FILE_MAX + 1;
+	char *buf = tandem_malloc(cap);
+	size_t n = buf ? fread(buf, 1, cap, fp) : 0;
+	bool bad = ferror(fp) || !seek_ok;
 	fclose(fp);
-	if (!buf || bad || n > SCH_FILE_MAX) {
+	if (!buf || bad || n > SCH_FILE_MAX || n == cap) {
 		tandem_free(buf);
 		fail(ld, buf ? (bad ? TANDEM_EIO : TANDEM_ELIMIT) : TANDEM_ENOMEM, from,
 		     bad ? "cannot read %s" : "%s is larger than the limit or memory", path);
@@ -157,8 +163,10 @@ static int declare_global(struct loader *ld, xmlNodePtr n)
 	const char *name = attr(ld, n, "name");
 	if (!name)
 		return fail(ld, TANDEM_EBADINPUT, n, "<let> without name");
-	if (ld->next_slot >= XP_VARS_MAX || ld->nglobals == TANDEM_ARRAY_SIZE(ld->globals_v))
-		return fail(ld, TANDEM_ELIMIT, n, "too many variables");
+	if (ld->next_slot >= XP_VARS_MAX || ld->ndeclared == TANDEM_ARRAY_SIZE(ld->globals_v))
+		return fail(ld, TANDEM_ELIMIT, n, "more than %zu global variables",
+			    TANDEM_ARRAY_SIZE(ld->globals_v));
+	ld->ndeclared++;
 	struct xp_scope *sc = tandem_arena_calloc(&ld->s->arena, 1, sizeof *sc);
 	if (!sc)
 		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
@@ -171,6 +179,8 @@ static int declare_global(struct loader *ld, xmlNodePtr n)
 
 static int collect(struct loader *ld, xmlNodePtr parent, int depth, bool in_pattern)
 {
+	if (!parent)
+		return ld->rc;
 	for (xmlNodePtr n = parent->children; n && !ld->rc; n = n->next) {
 		if (!is_sch(n, NULL))
 			continue;
@@ -225,6 +235,7 @@ static struct xp_expr *compile(struct loader *ld, xmlNodePtr at, const char *tex
 {
 	struct xp_compiler cc = {
 		.arena = &ld->s->arena,
+		.names = ld->names,
 		.ns = ld->ns,
 		.scope = scope,
 		.next_slot = &ld->next_slot,
@@ -328,7 +339,7 @@ static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
 		return ld->rc;
 	struct tandem_buf text;
 	size_t cap = 0;
-	tandem_buf_init(&text, 64 * 1024);
+	tandem_buf_init(&text, (size_t)64 * 1024);
 	message_parts(ld, n, scope, a, &cap, &text);
 	a->message_text = tandem_arena_strndup(&ld->s->arena, text.data ? text.data : "", text.len);
 	tandem_buf_release(&text);
@@ -489,6 +500,35 @@ static int index_alt(struct loader *ld, xmlNodePtr at, const struct xp_expr *e, 
 
 static int add_pattern(struct loader *ld, xmlNodePtr n, int depth);
 
+/* Groups the alternatives of a pattern by the local name of their last step. */
+static int group_alts(struct loader *ld, xmlNodePtr at, struct sch_pattern *p)
+{
+	struct tandem_arena *a = &ld->s->arena;
+	p->groups = tandem_arena_calloc(a, p->nalts + 1, sizeof *p->groups);
+	p->wild = tandem_arena_calloc(a, p->nalts + 1, sizeof(const struct sch_alt *));
+	if (!p->groups || !p->wild)
+		return fail(ld, TANDEM_ENOMEM, at, "out of memory");
+	for (size_t i = 0; i < p->nalts; i++) {
+		const struct sch_alt *alt = &p->alts[i];
+		if (!alt->local || alt->generic) {
+			p->wild[p->nwild++] = alt;
+			continue;
+		}
+		size_t g = 0;
+		while (g < p->ngroups && strcmp(p->groups[g].local, alt->local) != 0)
+			g++;
+		if (g == p->ngroups) {
+			p->groups[g].local = alt->local;
+			p->groups[g].alts = tandem_arena_calloc(a, p->nalts, sizeof(const struct sch_alt *));
+			if (!p->groups[g].alts)
+				return fail(ld, TANDEM_ENOMEM, at, "out of memory");
+			p->ngroups++;
+		}
+		p->groups[g].alts[p->groups[g].n++] = alt;
+	}
+	return 0;
+}
+
 static int pattern_children(struct loader *ld, xmlNodePtr parent, struct sch_rule **rules,
 			    size_t *nrules, size_t *cap, int depth)
 {
@@ -577,12 +617,16 @@ static int add_pattern(struct loader *ld, xmlNodePtr n, int depth)
 		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
 	for (size_t i = 0; i < nrules && !ld->rc; i++)
 		index_alt(ld, n, p->rules[i].context, i, p->alts, &p->nalts, max);
+	if (!ld->rc)
+		group_alts(ld, n, p);
 	ld->npatterns++;
 	return ld->rc;
 }
 
 static int compile_all(struct loader *ld, xmlNodePtr parent, int depth)
 {
+	if (!parent)
+		return ld->rc;
 	for (xmlNodePtr n = parent->children; n && !ld->rc; n = n->next) {
 		if (!is_sch(n, NULL))
 			continue;
@@ -637,6 +681,7 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 	}
 	tandem_arena_init(&s->arena, SCH_ARENA_MAX);
 	ld->s = s;
+	ld->names = tandem_calloc(1, sizeof *ld->names);
 	ld->err = err;
 	ld->err_size = err_size;
 	xmlDocPtr doc = read_doc(ld, path, NULL);
@@ -656,7 +701,7 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 		s->globals = tandem_arena_alloc(&s->arena, (ld->nglobals + 1) * sizeof *s->globals);
 		s->patterns = tandem_arena_alloc(&s->arena, (ld->npatterns + 1) * sizeof *s->patterns);
 		s->asserts = tandem_arena_alloc(&s->arena, (ld->nasserts + 1) * sizeof *s->asserts);
-		s->generic = tandem_arena_alloc(&s->arena, (ld->ngeneric + 1) * sizeof *s->generic);
+		s->generic = tandem_arena_alloc(&s->arena, (ld->ngeneric + 1) * sizeof(const struct xp_expr *));
 		if (!s->ns || !s->globals || !s->patterns || !s->asserts || !s->generic) {
 			fail(ld, TANDEM_ENOMEM, NULL, "out of memory");
 		} else {
@@ -667,7 +712,7 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 			if (ld->nasserts)
 				memcpy(s->asserts, ld->asserts, ld->nasserts * sizeof *s->asserts);
 			if (ld->ngeneric)
-				memcpy(s->generic, ld->generic, ld->ngeneric * sizeof *s->generic);
+				memcpy(s->generic, ld->generic, ld->ngeneric * sizeof(const struct xp_expr *));
 			s->ngeneric = ld->ngeneric;
 			s->nglobals = ld->nglobals;
 			s->npatterns = ld->npatterns;
@@ -678,6 +723,7 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 		}
 	}
 	int rc = ld->rc;
+	tandem_free(ld->names);
 	tandem_free(ld->asserts);
 	tandem_free(ld->patterns);
 	tandem_free(ld);

@@ -61,39 +61,9 @@ static xmlNodePtr parent_of(xmlNodePtr n)
 }
 
 /* Whether n passes the node test of a pattern step. */
-static bool step_test(const struct xp_expr *s, xmlNodePtr n)
+static bool step_test(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n)
 {
-	const struct xp_test *t = &s->test;
-	bool attr_axis = s->axis == XP_AXIS_ATTRIBUTE;
-	xmlElementType principal = attr_axis ? XML_ATTRIBUTE_NODE : XML_ELEMENT_NODE;
-	switch (t->kind) {
-	case XP_TEST_NAME:
-		if (n->type != principal || strcmp((const char *)n->name, t->local) != 0)
-			return false;
-		if (!t->ns)
-			return !n->ns;
-		return n->ns && n->ns->href && strcmp((const char *)n->ns->href, t->ns) == 0;
-	case XP_TEST_ANY_NAME:
-		return n->type == principal;
-	case XP_TEST_NS_ANY:
-		return n->type == principal && n->ns && n->ns->href &&
-		       strcmp((const char *)n->ns->href, t->ns) == 0;
-	case XP_TEST_LOCAL_ANY:
-		return n->type == principal && strcmp((const char *)n->name, t->local) == 0;
-	case XP_TEST_NODE:
-		return attr_axis ? n->type == XML_ATTRIBUTE_NODE : n->type != XML_ATTRIBUTE_NODE;
-	case XP_TEST_TEXT:
-		return !attr_axis && (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE);
-	case XP_TEST_ELEMENT:
-		return !attr_axis && n->type == XML_ELEMENT_NODE;
-	case XP_TEST_ATTRIBUTE:
-		return n->type == XML_ATTRIBUTE_NODE;
-	case XP_TEST_DOCUMENT:
-		return n->type == XML_DOCUMENT_NODE;
-	case XP_TEST_COMMENT:
-		return false;
-	}
-	return false;
+	return xp_test_node(c, n, &s->test, s->axis == XP_AXIS_ATTRIBUTE);
 }
 
 /* Predicates of a pattern step, with n's position among its selected siblings. */
@@ -108,7 +78,7 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 				   ? (p ? (xmlNodePtr)p->properties : n)
 				   : (p ? p->children : n);
 	for (xmlNodePtr k = first; k; k = k->next) {
-		if (!step_test(s, k))
+		if (!step_test(c, s, k))
 			continue;
 		size++;
 		if (k == n)
@@ -122,7 +92,7 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 	for (size_t i = 0; i < s->npreds && *ok; i++) {
 		struct xp_focus f = {.item = {.type = XP_NODE, .v.node = n}, .pos = pos, .size = size};
 		size_t mark = xp_mark(c);
-		struct xp_seq r;
+		struct xp_seq r = {0};
 		if (xp_eval(c, s->preds[i], &f, &r))
 			return c->err;
 		if (r.n == 1 && xp_is_numeric(r.it[0].type))
@@ -141,9 +111,9 @@ static int match_step(struct xp_ctx *c, const struct xp_expr *left, const struct
 		      xmlNodePtr n, bool *ok)
 {
 	*ok = false;
-	if (!step_test(s, n))
+	if (!step_test(c, s, n))
 		return 0;
-	bool preds;
+	bool preds = false;
 	if (step_preds(c, s, n, &preds))
 		return c->err;
 	if (!preds)
@@ -215,31 +185,91 @@ static bool in_set(const struct xp_seq *set, xmlNodePtr n)
 	return false;
 }
 
-/* The first rule of pattern p whose context matches n, or SIZE_MAX. */
-static int first_rule(struct sch_runner *r, const struct sch_pattern *p, xmlNodePtr n,
-		      size_t *rule)
+/*
+ * Per document, each pattern's name groups are looked up by the interned
+ * name of the node: a hash table from name pointer to group.
+ */
+struct dispatch {
+	size_t slots; /* power of two */
+	const xmlChar **keys;
+	const struct sch_name_group **groups;
+};
+
+static size_t dispatch_slot(const struct dispatch *d, const xmlChar *key)
 {
-	struct xp_ctx *c = &r->ctx;
-	*rule = SIZE_MAX;
+	size_t i = (((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15u) & (d->slots - 1);
+	while (d->keys[i] && d->keys[i] != key)
+		i = (i + 1) & (d->slots - 1);
+	return i;
+}
+
+static int build_dispatch(struct xp_ctx *c, const struct sch_pattern *p, struct dispatch *d)
+{
+	d->slots = 16;
+	while (d->slots < p->ngroups * 2)
+		d->slots *= 2;
+	d->keys = xp_alloc(c, d->slots * sizeof *d->keys);
+	d->groups = xp_alloc(c, d->slots * sizeof(const struct sch_name_group *));
+	if (!d->keys || !d->groups)
+		return c->err;
+	memset(d->keys, 0, d->slots * sizeof *d->keys);
+	for (size_t g = 0; g < p->ngroups; g++) {
+		const xmlChar *key = c->dict ? xmlDictExists(c->dict, (const xmlChar *)p->groups[g].local, -1)
+					     : NULL;
+		if (!key)
+			continue; /* no node of this document has the name */
+		size_t i = dispatch_slot(d, key);
+		d->keys[i] = key;
+		d->groups[i] = &p->groups[g];
+	}
+	return 0;
+}
+
+static int try_alt(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, int kind,
+		   bool *ok)
+{
+	*ok = false;
+	if (a->node_kind && a->node_kind != kind)
+		return 0;
+	if (a->generic) {
+		*ok = in_set(&r->generic[a->generic_index], n);
+		return 0;
+	}
+	if (!r->ctx.dict && a->local && n->name && strcmp(a->local, (const char *)n->name) != 0)
+		return 0;
+	return match(&r->ctx, a->path, n, ok);
+}
+
+/* The first rule of pattern p whose context matches n, or SIZE_MAX. */
+static int first_rule(struct sch_runner *r, const struct sch_pattern *p, const struct dispatch *d,
+		      xmlNodePtr n, size_t *rule)
+{
 	int kind = n->type == XML_ELEMENT_NODE ? XML_ELEMENT_NODE
 		 : n->type == XML_ATTRIBUTE_NODE ? XML_ATTRIBUTE_NODE
 						   : XML_DOCUMENT_NODE;
-	for (size_t i = 0; i < p->nalts; i++) {
-		const struct sch_alt *a = &p->alts[i];
+	const struct sch_name_group *g = NULL;
+	*rule = SIZE_MAX;
+	if (!r->ctx.dict) {
+		for (size_t i = 0; i < p->ngroups && !g; i++)
+			if (n->name && strcmp(p->groups[i].local, (const char *)n->name) == 0)
+				g = &p->groups[i];
+	} else if (n->type != XML_DOCUMENT_NODE) {
+		size_t i = dispatch_slot(d, n->name);
+		g = d->keys[i] ? d->groups[i] : NULL;
+	}
+	/* Merge the name group and the wildcards, both in rule order. */
+	size_t i = 0, j = 0, ng = g ? g->n : 0;
+	while (i < ng || j < p->nwild) {
+		const struct sch_alt *a;
+		if (j >= p->nwild || (i < ng && g->alts[i]->rule < p->wild[j]->rule))
+			a = g->alts[i++];
+		else
+			a = p->wild[j++];
 		if (a->rule >= *rule)
 			break;
-		if (a->node_kind && a->node_kind != kind)
-			continue;
-		if (a->local && strcmp(a->local, (const char *)n->name) != 0)
-			continue;
-		if (a->generic) {
-			if (in_set(&r->generic[a->generic_index], n))
-				*rule = a->rule;
-			continue;
-		}
-		bool ok;
-		if (match(c, a->path, n, &ok))
-			return c->err;
+		bool ok = false;
+		if (try_alt(r, a, n, kind, &ok))
+			return r->ctx.err;
 		if (ok)
 			*rule = a->rule;
 	}
@@ -272,8 +302,13 @@ static const char *message(struct xp_ctx *c, const struct sch_assert *a, const s
 			if (k)
 				tandem_buf_putc(&b, ' ');
 			if (p->kind == SCH_PART_NAME) {
-				if (r.it[k].type == XP_NODE && r.it[k].v.node->name)
-					tandem_buf_puts(&b, (const char *)r.it[k].v.node->name);
+				/* name(): the prefixed name, as the skeleton writes it. */
+				xmlNodePtr node = r.it[k].type == XP_NODE ? r.it[k].v.node : NULL;
+				if (node && node->name && node->type != XML_DOCUMENT_NODE) {
+					if (node->ns && node->ns->prefix)
+						tandem_buf_printf(&b, "%s:", (const char *)node->ns->prefix);
+					tandem_buf_puts(&b, (const char *)node->name);
+				}
 			} else if (xp_item_string(c, &r.it[k], &s, &len) == 0) {
 				tandem_buf_append(&b, s, len);
 			}
@@ -353,13 +388,13 @@ static int fire(struct sch_runner *r, const struct sch_schema *s, const struct s
 	return 0;
 }
 
-static int visit(struct sch_runner *r, const struct sch_schema *s, xmlNodePtr n,
-		 sch_event_fn fn, void *arg)
+static int visit(struct sch_runner *r, const struct sch_schema *s, const struct dispatch *d,
+		 xmlNodePtr n, sch_event_fn fn, void *arg)
 {
 	struct xp_ctx *c = &r->ctx;
 	for (size_t p = 0; p < s->npatterns; p++) {
 		size_t rule;
-		if (first_rule(r, &s->patterns[p], n, &rule)) {
+		if (first_rule(r, &s->patterns[p], &d[p], n, &rule)) {
 			if (c->err == TANDEM_ELIMIT)
 				return c->err;
 			c->err = 0; /* a context predicate failed: the rule does not match */
@@ -409,13 +444,19 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 		set->n = k;
 		xp_sort_nodes(set);
 	}
-	rc = visit(r, s, (xmlNodePtr)doc, fn, arg);
+	struct dispatch *d = xp_alloc(c, (s->npatterns + 1) * sizeof *d);
+	if (!d)
+		return c->err;
+	for (size_t p = 0; p < s->npatterns; p++)
+		if (build_dispatch(c, &s->patterns[p], &d[p]))
+			return c->err;
+	rc = visit(r, s, d, (xmlNodePtr)doc, fn, arg);
 	xmlNodePtr n = doc->children;
 	while (n && !rc) {
 		if (n->type == XML_ELEMENT_NODE) {
-			rc = visit(r, s, n, fn, arg);
+			rc = visit(r, s, d, n, fn, arg);
 			for (xmlAttrPtr a = n->properties; a && !rc; a = a->next)
-				rc = visit(r, s, (xmlNodePtr)a, fn, arg);
+				rc = visit(r, s, d, (xmlNodePtr)a, fn, arg);
 			if (!rc && n->children) {
 				n = n->children;
 				continue;

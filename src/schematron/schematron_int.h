@@ -59,12 +59,23 @@ struct sch_rule {
 	long line;
 };
 
+/* Alternatives whose last step has one local name, in rule order. */
+struct sch_name_group {
+	const char *local;
+	const struct sch_alt **alts;
+	size_t n;
+};
+
 struct sch_pattern {
 	const char *id;
 	struct sch_rule *rules;
 	size_t nrules;
 	struct sch_alt *alts; /* every alternative of every rule, by rule order */
 	size_t nalts;
+	struct sch_name_group *groups; /* by local name of the last step */
+	size_t ngroups;
+	const struct sch_alt **wild;   /* the others (wildcards, generic), in rule order */
+	size_t nwild;
 };
 
 struct sch_schema {

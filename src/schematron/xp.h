@@ -31,7 +31,7 @@
 #include "tandem/decimal.h"
 
 /* Limits. */
-#define XP_EXPR_LEN_MAX   (64 * 1024) /* characters of one expression */
+#define XP_EXPR_LEN_MAX   65536u /* characters of one expression */
 #define XP_EXPR_DEPTH_MAX 200         /* nesting of the parser */
 #define XP_VARS_MAX       4096        /* variable slots of one rule set */
 #define XP_SCRATCH_MAX    (64u << 20) /* bytes of evaluation memory */
@@ -187,8 +187,16 @@ struct xp_scope {
 	const struct xp_scope *up;
 };
 
+/* Names interned per rule set, so equal names share one pointer. */
+#define XP_NAMES_MAX 16384
+struct xp_names {
+	const char *slot[XP_NAMES_MAX]; /* open addressing; NULL when free */
+	size_t n;
+};
+
 struct xp_compiler {
 	struct tandem_arena *arena; /* owns the compiled expressions */
+	struct xp_names *names;     /* optional: interns name tests */
 	const struct xp_ns *ns;     /* prefix table, terminated by prefix NULL */
 	const struct xp_scope *scope;
 	int *next_slot;             /* variable slot allocator */
@@ -208,12 +216,34 @@ struct xp_focus {
 	size_t size;
 };
 
+/* Per-document caches of name lookups (see xp_eval.c). */
+#define XP_NAME_CACHE 1024
+struct xp_name_slot {
+	const char *key;      /* a compiled local name */
+	uint32_t gen;         /* document generation the entry belongs to */
+	const xmlChar *ptr;   /* interned name, or NULL: not in the document */
+};
+
+struct xp_ns_slot {
+	const xmlNs *ns;
+	const char *uri;
+	bool eq;
+};
+
+struct xp_index;
+
 /* Evaluation state of one thread. */
 struct xp_ctx {
 	char *scratch;         /* bump allocator, XP_SCRATCH_MAX bytes reserved */
 	size_t used;
 	struct xp_seq *vars;   /* XP_VARS_MAX slots */
 	xmlDocPtr doc;
+	xmlDictPtr dict;       /* the document's name dictionary, or NULL */
+	uint32_t gen;          /* bumped for each document */
+	struct xp_name_slot names[XP_NAME_CACHE];
+	struct xp_ns_slot ns_cache[8];
+	unsigned ns_next;
+	struct xp_index *index; /* elements by name, in scratch memory */
 	uint64_t steps;        /* work done on this document */
 	int err;               /* first error, 0 if none */
 	char err_code[16];     /* XPath error code, e.g. "XPTY0004" */
@@ -229,7 +259,15 @@ void xp_ctx_release(struct xp_ctx *c);
  */
 void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc);
 
-/* Scratch memory; xp_mark / xp_reset free everything allocated since. */
+/*
+ * Whether node n passes a node test (attr_axis: the principal node kind is
+ * attribute). Names compare by interned pointer when the document has a
+ * dictionary.
+ */
+bool xp_test_node(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t, bool attr_axis);
+
+/* Scratch memory; xp_mark / xp_reset free everything allocated since.
+ * xp_ctx_begin() keeps its per-document index below the first mark. */
 void *xp_alloc(struct xp_ctx *c, size_t n);
 static inline size_t xp_mark(const struct xp_ctx *c) { return c->used; }
 static inline void xp_reset(struct xp_ctx *c, size_t mark) { c->used = mark; }

@@ -57,40 +57,171 @@ void *xp_alloc(struct xp_ctx *c, size_t n)
 	return c->scratch + at;
 }
 
+/*
+ * The element index: for each element name (interned pointer), its elements
+ * in document order; and for each node number, the last number inside its
+ * subtree. descendant::x from any node is then a binary search, not a walk.
+ */
+struct xp_index {
+	size_t slots;          /* power of two */
+	const xmlChar **keys;  /* slots entries, NULL when free */
+	uint32_t *start;       /* slots entries: first position in nodes */
+	uint32_t *count;       /* slots entries */
+	xmlNodePtr *nodes;     /* elements grouped by name, each group in order */
+	uint32_t *end_of;      /* by node number: last number in its subtree */
+	size_t numbers;        /* node numbers used, plus one */
+};
+
+static size_t name_slot(const struct xp_index *ix, const xmlChar *key)
+{
+	size_t h = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15u;
+	size_t i = h & (ix->slots - 1);
+	while (ix->keys[i] && ix->keys[i] != key)
+		i = (i + 1) & (ix->slots - 1);
+	return i;
+}
+
 static void set_order(xmlNodePtr n, uintptr_t k)
 {
 	if (n->type == XML_ATTRIBUTE_NODE)
-		((xmlAttrPtr)n)->psvi = (void *)k;
+		((xmlAttrPtr)n)->psvi = (void *)k; /* NOLINT(performance-no-int-to-ptr): a number, not a pointer */
 	else
-		n->psvi = (void *)k;
+		n->psvi = (void *)k; /* NOLINT(performance-no-int-to-ptr) */
 }
 
-void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
+/* Numbers the nodes; returns the number of elements. */
+static size_t number_nodes(xmlDocPtr doc, uint32_t *end_of, size_t *numbers)
 {
 	uintptr_t k = 1;
-	c->doc = doc;
-	c->steps = 0;
-	c->err = 0;
-	c->used = 0;
+	size_t elements = 0;
 	xmlNodePtr n = doc->children;
 	while (n) {
 		set_order(n, k++);
 		if (n->type == XML_ELEMENT_NODE) {
-			for (xmlAttrPtr a = n->properties; a; a = a->next)
+			elements++;
+			for (xmlAttrPtr a = n->properties; a; a = a->next) {
+				if (end_of)
+					end_of[k] = (uint32_t)k;
 				set_order((xmlNodePtr)a, k++);
+			}
 		}
 		if (n->type == XML_ELEMENT_NODE && n->children) {
 			n = n->children;
 			continue;
 		}
-		while (n && !n->next) {
+		for (;;) {
+			if (end_of)
+				end_of[(uintptr_t)n->psvi] = (uint32_t)(k - 1);
+			if (n->next || !n->parent || n->parent->type == XML_DOCUMENT_NODE)
+				break;
 			n = n->parent;
-			if (n && n->type == XML_DOCUMENT_NODE)
-				n = NULL;
 		}
-		if (n)
-			n = n->next;
+		n = n->next;
 	}
+	*numbers = k;
+	return elements;
+}
+
+static void build_index(struct xp_ctx *c, xmlDocPtr doc)
+{
+	size_t numbers;
+	size_t elements = number_nodes(doc, NULL, &numbers);
+	struct xp_index *ix = xp_alloc(c, sizeof *ix);
+	c->index = NULL;
+	if (!ix || !c->dict)
+		return;
+	ix->slots = 64;
+	while (ix->slots < elements * 2)
+		ix->slots *= 2;
+	ix->keys = xp_alloc(c, ix->slots * sizeof *ix->keys);
+	ix->start = xp_alloc(c, ix->slots * sizeof *ix->start);
+	ix->count = xp_alloc(c, ix->slots * sizeof *ix->count);
+	ix->nodes = xp_alloc(c, (elements + 1) * sizeof(xmlNodePtr));
+	ix->end_of = xp_alloc(c, (numbers + 1) * sizeof *ix->end_of);
+	if (!ix->keys || !ix->start || !ix->count || !ix->nodes || !ix->end_of) {
+		c->err = 0; /* no index: the axes walk the tree instead */
+		return;
+	}
+	memset(ix->keys, 0, ix->slots * sizeof *ix->keys);
+	memset(ix->count, 0, ix->slots * sizeof *ix->count);
+	number_nodes(doc, ix->end_of, &ix->numbers);
+	/* Count, place, fill: each group keeps document order. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (xmlNodePtr n = doc->children; n;) {
+			if (n->type == XML_ELEMENT_NODE) {
+				size_t i = name_slot(ix, n->name);
+				if (pass == 0) {
+					ix->keys[i] = n->name;
+					ix->count[i]++;
+				} else {
+					ix->nodes[ix->start[i] + ix->count[i]++] = n;
+				}
+			}
+			if (n->type == XML_ELEMENT_NODE && n->children) {
+				n = n->children;
+				continue;
+			}
+			while (n && !n->next) {
+				n = n->parent;
+				if (n && n->type == XML_DOCUMENT_NODE)
+					n = NULL;
+			}
+			if (n)
+				n = n->next;
+		}
+		if (pass == 0) {
+			uint32_t at = 0;
+			for (size_t i = 0; i < ix->slots; i++) {
+				ix->start[i] = at;
+				at += ix->count[i];
+				ix->count[i] = 0;
+			}
+		}
+	}
+	c->index = ix;
+}
+
+void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
+{
+	c->doc = doc;
+	c->dict = doc->dict;
+	c->gen++;
+	c->steps = 0;
+	c->err = 0;
+	c->used = 0;
+	c->ns_next = 0;
+	memset(c->ns_cache, 0, sizeof c->ns_cache);
+	build_index(c, doc);
+}
+
+/* The interned form of a compiled name, or NULL when the document has none. */
+static const xmlChar *resolve(struct xp_ctx *c, const char *local)
+{
+	size_t h = (((uintptr_t)local >> 3) * 0x9E3779B97F4A7C15u) >> 54;
+	struct xp_name_slot *s = &c->names[h & (XP_NAME_CACHE - 1)];
+	if (s->key != local || s->gen != c->gen) {
+		s->key = local;
+		s->gen = c->gen;
+		s->ptr = xmlDictExists(c->dict, (const xmlChar *)local, -1);
+	}
+	return s->ptr;
+}
+
+static bool ns_is(struct xp_ctx *c, const xmlNs *ns, const char *uri)
+{
+	if (!uri)
+		return !ns;
+	if (!ns || !ns->href)
+		return false;
+	for (unsigned i = 0; i < 8; i++) {
+		if (c->ns_cache[i].ns == ns && c->ns_cache[i].uri == uri)
+			return c->ns_cache[i].eq;
+	}
+	struct xp_ns_slot *s = &c->ns_cache[c->ns_next++ & 7];
+	s->ns = ns;
+	s->uri = uri;
+	s->eq = strcmp((const char *)ns->href, uri) == 0;
+	return s->eq;
 }
 
 static int limit_steps(struct xp_ctx *c)
@@ -166,36 +297,39 @@ static int atomized(struct xp_ctx *c, const struct xp_seq *in, struct xp_seq *ou
 
 /* --- node tests and axes --- */
 
-static bool name_is(xmlNodePtr n, const struct xp_test *t)
+static bool name_is(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t)
 {
-	if (strcmp((const char *)n->name, t->local) != 0)
+	if (c->dict) {
+		const xmlChar *p = resolve(c, t->local);
+		if (!p || n->name != p)
+			return false;
+	} else if (strcmp((const char *)n->name, t->local) != 0) {
 		return false;
-	if (!t->ns)
-		return !n->ns;
-	return n->ns && n->ns->href && strcmp((const char *)n->ns->href, t->ns) == 0;
+	}
+	return ns_is(c, n->ns, t->ns);
 }
 
-static bool test_node(xmlNodePtr n, const struct xp_test *t, bool attr_axis)
+bool xp_test_node(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t, bool attr_axis)
 {
 	xmlElementType principal = attr_axis ? XML_ATTRIBUTE_NODE : XML_ELEMENT_NODE;
 	switch (t->kind) {
 	case XP_TEST_NAME:
-		return n->type == principal && name_is(n, t);
+		return n->type == principal && name_is(c, n, t);
 	case XP_TEST_ANY_NAME:
 		return n->type == principal;
 	case XP_TEST_NS_ANY:
-		return n->type == principal && n->ns && n->ns->href &&
-		       strcmp((const char *)n->ns->href, t->ns) == 0;
+		return n->type == principal && ns_is(c, n->ns, t->ns);
 	case XP_TEST_LOCAL_ANY:
 		return n->type == principal && strcmp((const char *)n->name, t->local) == 0;
 	case XP_TEST_NODE:
-		return n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE ||
-		       n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE ||
-		       n->type == XML_DOCUMENT_NODE;
+		return attr_axis ? n->type == XML_ATTRIBUTE_NODE
+				 : n->type == XML_ELEMENT_NODE || n->type == XML_TEXT_NODE ||
+					   n->type == XML_CDATA_SECTION_NODE ||
+					   n->type == XML_DOCUMENT_NODE;
 	case XP_TEST_TEXT:
-		return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
+		return !attr_axis && (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE);
 	case XP_TEST_ELEMENT:
-		return n->type == XML_ELEMENT_NODE;
+		return !attr_axis && n->type == XML_ELEMENT_NODE;
 	case XP_TEST_ATTRIBUTE:
 		return n->type == XML_ATTRIBUTE_NODE;
 	case XP_TEST_DOCUMENT:
@@ -204,6 +338,46 @@ static bool test_node(xmlNodePtr n, const struct xp_test *t, bool attr_axis)
 		return false;
 	}
 	return false;
+}
+
+#define test_node(n, t, attr) xp_test_node(c, (n), (t), (attr))
+
+/* descendant::name through the index; false when the index cannot answer. */
+static bool indexed_descendants(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t,
+				struct vec *v, int *rc)
+{
+	struct xp_index *ix = c->index;
+	*rc = 0;
+	if (!ix || t->kind != XP_TEST_NAME || n->type == XML_ATTRIBUTE_NODE)
+		return false;
+	const xmlChar *p = resolve(c, t->local);
+	if (!p)
+		return true; /* no element of that name */
+	size_t i = name_slot(ix, p);
+	if (!ix->keys[i])
+		return true;
+	xmlNodePtr *list = ix->nodes + ix->start[i];
+	size_t cnt = ix->count[i], lo = 0;
+	uintptr_t from = 0, to = UINTPTR_MAX;
+	if (n->type != XML_DOCUMENT_NODE) {
+		from = xp_node_order(n);
+		if (from >= ix->numbers)
+			return false;
+		to = ix->end_of[from];
+		size_t hi = cnt;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (xp_node_order(list[mid]) <= from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	for (size_t k = lo; k < cnt && xp_node_order(list[k]) <= to; k++) {
+		if (ns_is(c, list[k]->ns, t->ns) && (*rc = vec_push_node(c, v, list[k])))
+			return true;
+	}
+	return true;
 }
 
 static bool is_tree_node(xmlNodePtr n)
@@ -251,7 +425,7 @@ static int axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 	*reverse = false;
 	switch (axis) {
 	case XP_AXIS_CHILD:
-		if (is_attr)
+		if (is_attr || (t->kind == XP_TEST_NAME && c->dict && !resolve(c, t->local)))
 			return 0;
 		for (xmlNodePtr k = n->children; k; k = k->next) {
 			c->steps++;
@@ -290,9 +464,13 @@ static int axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 		if (test_node(n, t, is_attr) && vec_push_node(c, v, n))
 			return c->err;
 		/* fallthrough */
-	case XP_AXIS_DESCENDANT:
+	case XP_AXIS_DESCENDANT: {
 		if (is_attr)
 			return 0;
+		int rc;
+		if (indexed_descendants(c, n, t, v, &rc))
+			return rc;
+	}
 		for (xmlNodePtr k = next_in(n, n); k; k = next_in(k, n)) {
 			c->steps++;
 			if (is_tree_node(k) && test_node(k, t, false) && vec_push_node(c, v, k))
@@ -388,8 +566,8 @@ static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t np
 		for (size_t i = 0; i < n; i++) {
 			struct xp_focus f = {.item = s->it[i], .pos = i + 1, .size = n};
 			size_t mark = xp_mark(c);
-			struct xp_seq r;
-			bool keep;
+			struct xp_seq r = {0};
+			bool keep = false;
 			if (xp_eval(c, pe, &f, &r))
 				return c->err;
 			if (r.n == 1 && xp_is_numeric(r.it[0].type)) {
@@ -410,7 +588,7 @@ static int eval_step(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n,
 		     struct xp_seq *out)
 {
 	struct vec v = {0};
-	bool reverse;
+	bool reverse = false;
 	if (axis_nodes(c, n, e->axis, &e->test, &v, &reverse))
 		return c->err;
 	out->it = v.it;
@@ -429,6 +607,7 @@ static int eval_step(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n,
 
 static int need_node(struct xp_ctx *c, const struct xp_focus *f, xmlNodePtr *n)
 {
+	*n = NULL;
 	if (!f || f->pos == 0)
 		return xp_error(c, "XPDY0002", "the context item is absent");
 	if (f->item.type != XP_NODE)
@@ -440,7 +619,7 @@ static int need_node(struct xp_ctx *c, const struct xp_focus *f, xmlNodePtr *n)
 static int eval_path(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		     struct xp_seq *out)
 {
-	struct xp_seq left;
+	struct xp_seq left = {0};
 	if (xp_eval(c, e->kids[0], f, &left))
 		return c->err;
 	const struct xp_expr *rhs = e->kids[1];
@@ -449,7 +628,7 @@ static int eval_path(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	for (size_t i = 0; i < left.n; i++) {
 		if (left.it[i].type != XP_NODE)
 			return xp_error(c, "XPTY0019", "the left side of '/' holds an atomic value");
-		struct xp_seq r;
+		struct xp_seq r = {0};
 		if (rhs->op == XP_OP_STEP) {
 			if (eval_step(c, rhs, left.it[i].v.node, &r))
 				return c->err;
@@ -479,7 +658,7 @@ static int eval_path(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 static int eval_setop(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		      struct xp_seq *out)
 {
-	struct xp_seq a, b;
+	struct xp_seq a = {0}, b = {0};
 	if (xp_eval(c, e->kids[0], f, &a) || xp_eval(c, e->kids[1], f, &b))
 		return c->err;
 	for (size_t i = 0; i < a.n; i++)
@@ -512,7 +691,8 @@ static int eval_setop(struct xp_ctx *c, const struct xp_expr *e, const struct xp
 static int one_atomic(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		      struct xp_item *it, bool *empty)
 {
-	struct xp_seq s, a;
+	*empty = true;
+	struct xp_seq s = {0}, a = {0};
 	if (xp_eval(c, e, f, &s) || atomized(c, &s, &a))
 		return c->err;
 	*empty = a.n == 0;
@@ -526,8 +706,8 @@ static int one_atomic(struct xp_ctx *c, const struct xp_expr *e, const struct xp
 static int eval_arith(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		      struct xp_seq *out)
 {
-	struct xp_item a, b, r;
-	bool ea, eb;
+	struct xp_item a = {0}, b = {0}, r = {0};
+	bool ea = false, eb = false;
 	if (one_atomic(c, e->kids[0], f, &a, &ea) || one_atomic(c, e->kids[1], f, &b, &eb))
 		return c->err;
 	if (ea || eb) {
@@ -542,8 +722,8 @@ static int eval_arith(struct xp_ctx *c, const struct xp_expr *e, const struct xp
 static int eval_vcmp(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		     struct xp_seq *out)
 {
-	struct xp_item a, b;
-	bool ea, eb, r;
+	struct xp_item a = {0}, b = {0};
+	bool ea = false, eb = false, r = false;
 	if (one_atomic(c, e->kids[0], f, &a, &ea) || one_atomic(c, e->kids[1], f, &b, &eb))
 		return c->err;
 	if (ea || eb) {
@@ -558,8 +738,8 @@ static int eval_vcmp(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 static int eval_gcmp(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		     struct xp_seq *out)
 {
-	struct xp_seq a, b, aa, bb;
-	bool r;
+	struct xp_seq a = {0}, b = {0}, aa = {0}, bb = {0};
+	bool r = false;
 	if (xp_eval(c, e->kids[0], f, &a) || atomized(c, &a, &aa) ||
 	    xp_eval(c, e->kids[1], f, &b) || atomized(c, &b, &bb) ||
 	    xp_general_compare(c, &aa, (enum xp_cmp)e->sub, &bb, &r))
@@ -570,7 +750,7 @@ static int eval_gcmp(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 static int eval_ncmp(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		     struct xp_seq *out)
 {
-	struct xp_seq a, b;
+	struct xp_seq a = {0}, b = {0};
 	if (xp_eval(c, e->kids[0], f, &a) || xp_eval(c, e->kids[1], f, &b))
 		return c->err;
 	if (!a.n || !b.n) {
@@ -588,8 +768,8 @@ static int eval_ncmp(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 static int eval_range(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		      struct xp_seq *out)
 {
-	struct xp_item a, b;
-	bool ea, eb;
+	struct xp_item a = {0}, b = {0};
+	bool ea = false, eb = false;
 	if (one_atomic(c, e->kids[0], f, &a, &ea) || one_atomic(c, e->kids[1], f, &b, &eb))
 		return c->err;
 	out->n = 0;
@@ -624,13 +804,13 @@ static int eval_binding(struct xp_ctx *c, const struct xp_expr *e, const struct 
 	if (level == nb) {
 		const struct xp_expr *body = e->kids[nb];
 		if (e->op == XP_OP_FOR) {
-			struct xp_seq r;
+			struct xp_seq r = {0};
 			if (xp_eval(c, body, f, &r) || vec_append(c, acc, &r))
 				return c->err;
 			return 0;
 		}
 		size_t mark = xp_mark(c);
-		bool b;
+		bool b = false;
 		if (xp_eval_bool(c, body, f, &b))
 			return c->err;
 		xp_reset(c, mark);
@@ -638,7 +818,7 @@ static int eval_binding(struct xp_ctx *c, const struct xp_expr *e, const struct 
 			*decided = true;
 		return 0;
 	}
-	struct xp_seq dom;
+	struct xp_seq dom = {0};
 	if (xp_eval(c, e->kids[level], f, &dom))
 		return c->err;
 	int slot = e->binds[level];
@@ -658,7 +838,7 @@ static int eval_binding(struct xp_ctx *c, const struct xp_expr *e, const struct 
 static int eval_cast(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		     struct xp_seq *out)
 {
-	struct xp_seq s, a;
+	struct xp_seq s = {0}, a = {0};
 	if (xp_eval(c, e->kids[0], f, &s) || atomized(c, &s, &a))
 		return c->err;
 	if (e->op == XP_OP_CASTABLE) {
@@ -676,7 +856,7 @@ static int eval_cast(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 		return xp_error(c, "XPTY0004",
 				"a sequence of more than one item is not allowed as the argument of %s()",
 				xp_type_name((enum xp_type)e->sub));
-	struct xp_item r;
+	struct xp_item r = {0};
 	if (xp_cast(c, &a.it[0], (enum xp_type)e->sub, &r))
 		return c->err;
 	return xp_seq_one(c, &r, out);
@@ -715,8 +895,8 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		return xp_seq_one(c, &f->item, out);
 	case XP_OP_ROOT: {
 		xmlNodePtr n = NULL;
-		if (need_node(c, f, &n))
-			return c->err;
+		if (need_node(c, f, &n) || !n)
+			return c->err ? c->err : TANDEM_EINVAL;
 		struct xp_item it = {.type = XP_NODE, .v.node = (xmlNodePtr)n->doc};
 		if (n->type == XML_DOCUMENT_NODE)
 			it.v.node = n;
@@ -725,7 +905,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	case XP_OP_SEQ: {
 		struct vec v = {0};
 		for (size_t i = 0; i < e->nkids; i++) {
-			struct xp_seq r;
+			struct xp_seq r = {0};
 			if (xp_eval(c, e->kids[i], f, &r) || vec_append(c, &v, &r))
 				return c->err;
 		}
@@ -735,7 +915,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	}
 	case XP_OP_OR:
 	case XP_OP_AND: {
-		bool a, b = false;
+		bool a = false, b = false;
 		if (xp_eval_bool(c, e->kids[0], f, &a))
 			return c->err;
 		if (a == (e->op == XP_OP_AND) && xp_eval_bool(c, e->kids[1], f, &b))
@@ -758,8 +938,8 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	case XP_OP_MOD:
 		return eval_arith(c, e, f, out);
 	case XP_OP_NEG: {
-		struct xp_item a;
-		bool ea;
+		struct xp_item a = {0};
+		bool ea = false;
 		if (one_atomic(c, e->kids[0], f, &a, &ea))
 			return c->err;
 		if (ea)
@@ -787,7 +967,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		return eval_step(c, e, n, out);
 	}
 	case XP_OP_FILTER: {
-		struct xp_seq s;
+		struct xp_seq s = {0};
 		if (xp_eval(c, e->kids[0], f, &s))
 			return c->err;
 		/* Predicates filter in place: work on a private copy. */
@@ -802,7 +982,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	case XP_OP_CALL:
 		return eval_call(c, e, f, out);
 	case XP_OP_IF: {
-		bool b;
+		bool b = false;
 		if (xp_eval_bool(c, e->kids[0], f, &b))
 			return c->err;
 		return xp_eval(c, e->kids[b ? 1 : 2], f, out);
@@ -834,7 +1014,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		 bool *out)
 {
-	struct xp_seq s;
+	struct xp_seq s = {0};
 	if (xp_eval(c, e, f, &s))
 		return c->err;
 	return xp_ebv(c, &s, out);

@@ -22,6 +22,7 @@ static int empty(struct xp_seq *out)
 /* Atomizes an argument that must hold at most one item. */
 static int opt_atomic(struct xp_ctx *c, struct xp_seq *arg, const char *fn, struct xp_item **it)
 {
+	*it = NULL;
 	if (xp_atomize(c, arg))
 		return c->err;
 	if (arg->n > 1)
@@ -36,6 +37,8 @@ static int opt_atomic(struct xp_ctx *c, struct xp_seq *arg, const char *fn, stru
 static int opt_string(struct xp_ctx *c, struct xp_seq *arg, const char *fn, const char **p,
 		      size_t *n)
 {
+	*p = "";
+	*n = 0;
 	struct xp_item *it = NULL;
 	if (opt_atomic(c, arg, fn, &it))
 		return c->err;
@@ -50,6 +53,8 @@ static int opt_string(struct xp_ctx *c, struct xp_seq *arg, const char *fn, cons
 /* The context item as a one-item sequence, for the zero-argument forms. */
 static int context_arg(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *arg)
 {
+	arg->it = NULL;
+	arg->n = 0;
 	if (!f || f->pos == 0)
 		return xp_error(c, "XPDY0002", "the context item is absent");
 	arg->it = (struct xp_item *)&f->item;
@@ -95,7 +100,7 @@ static int fn_false(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a
 static int fn_boolean(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, size_t n,
 		      struct xp_seq *out)
 {
-	bool b;
+	bool b = false;
 	(void)f, (void)n;
 	return xp_ebv(c, &a[0], &b) ? c->err : xp_seq_bool(c, b, out);
 }
@@ -103,7 +108,7 @@ static int fn_boolean(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq 
 static int fn_not(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, size_t n,
 		  struct xp_seq *out)
 {
-	bool b;
+	bool b = false;
 	(void)f, (void)n;
 	return xp_ebv(c, &a[0], &b) ? c->err : xp_seq_bool(c, !b, out);
 }
@@ -183,6 +188,9 @@ static int fn_sum(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, 
 static int numeric_arg(struct xp_ctx *c, struct xp_seq *arg, const char *fn, struct xp_item *x,
 		       bool *none)
 {
+	*none = true;
+	x->type = XP_DOUBLE;
+	x->v.d = 0;
 	struct xp_item *it = NULL;
 	if (opt_atomic(c, arg, fn, &it))
 		return c->err;
@@ -200,8 +208,8 @@ static int numeric_arg(struct xp_ctx *c, struct xp_seq *arg, const char *fn, str
 static int fn_abs(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, size_t n,
 		  struct xp_seq *out)
 {
-	struct xp_item x;
-	bool none;
+	struct xp_item x = {0};
+	bool none = false;
 	(void)f, (void)n;
 	if (numeric_arg(c, &a[0], "abs", &x, &none))
 		return c->err;
@@ -218,8 +226,8 @@ static int fn_abs(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, 
 static int rounding(struct xp_ctx *c, struct xp_seq *a, const char *fn, enum tandem_round mode,
 		    struct xp_seq *out)
 {
-	struct xp_item x;
-	bool none;
+	struct xp_item x = {0};
+	bool none = false;
 	if (numeric_arg(c, &a[0], fn, &x, &none))
 		return c->err;
 	if (none)
@@ -390,6 +398,8 @@ static int fn_concat(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *
 static int two_strings(struct xp_ctx *c, struct xp_seq *a, const char *fn, const char **p,
 		       size_t *pn, const char **q, size_t *qn)
 {
+	*q = "";
+	*qn = 0;
 	if (opt_string(c, &a[0], fn, p, pn) || opt_string(c, &a[1], fn, q, qn))
 		return c->err;
 	return 0;
@@ -468,8 +478,9 @@ static int fn_substring_after(struct xp_ctx *c, const struct xp_focus *f, struct
 
 static int double_arg(struct xp_ctx *c, struct xp_seq *arg, const char *fn, double *d)
 {
-	struct xp_item x;
-	bool none;
+	*d = 0;
+	struct xp_item x = {0};
+	bool none = false;
 	if (numeric_arg(c, arg, fn, &x, &none))
 		return c->err;
 	if (none)
@@ -503,6 +514,85 @@ static int fn_substring(struct xp_ctx *c, const struct xp_focus *f, struct xp_se
 	return xp_seq_string(c, p + b, e - b, out);
 }
 
+/*
+ * Simple Unicode case mapping for the scripts of European invoices: Latin-1,
+ * Latin Extended-A, basic Greek and Cyrillic; 'ß' upper-cases to "SS" (the
+ * full mapping). Other code points are kept.
+ */
+static uint32_t map_case(uint32_t cp, bool upper)
+{
+	if (cp < 0x80) {
+		if (upper && cp >= 'a' && cp <= 'z')
+			return cp - 32;
+		if (!upper && cp >= 'A' && cp <= 'Z')
+			return cp + 32;
+		return cp;
+	}
+	if (upper) {
+		if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
+			return cp - 32;
+		if (cp == 0xFF)
+			return 0x178;
+		if (cp >= 0x100 && cp <= 0x17F && cp != 0x131 && cp != 0x138 && cp != 0x149 &&
+		    cp != 0x17F) {
+			bool odd_lower = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+			if (odd_lower ? (cp % 2 == 0) : (cp % 2 == 1))
+				return cp - 1;
+			return cp;
+		}
+		if (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2)
+			return cp - 32;
+		if (cp >= 0x430 && cp <= 0x44F)
+			return cp - 32;
+		if (cp >= 0x450 && cp <= 0x45F)
+			return cp - 80;
+		return cp;
+	}
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		return cp + 32;
+	if (cp == 0x178)
+		return 0xFF;
+	if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138 && cp != 0x149) {
+		bool odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+		if (odd_upper ? (cp % 2 == 1) : (cp % 2 == 0))
+			return cp + 1;
+		return cp;
+	}
+	if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2)
+		return cp + 32;
+	if (cp >= 0x410 && cp <= 0x42F)
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 80;
+	return cp;
+}
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static int next_cp(const char *p, size_t n, size_t *i, uint32_t *cp);
+
 static int case_map(struct xp_ctx *c, struct xp_seq *a, const char *fn, bool upper,
 		    struct xp_seq *out)
 {
@@ -510,19 +600,21 @@ static int case_map(struct xp_ctx *c, struct xp_seq *a, const char *fn, bool upp
 	size_t pn;
 	if (opt_string(c, &a[0], fn, &p, &pn))
 		return c->err;
-	char *buf = xp_alloc(c, pn + 1);
+	char *buf = xp_alloc(c, pn * 2 + 1); /* "ß" (2 bytes) -> "SS": never more than double */
 	if (!buf)
 		return c->err;
-	/* ASCII letters map; other code points are kept (codes are ASCII). */
-	for (size_t i = 0; i < pn; i++) {
-		char ch = p[i];
-		if (upper && ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 32);
-		else if (!upper && ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch + 32);
-		buf[i] = ch;
+	size_t k = 0;
+	for (size_t i = 0; i < pn;) {
+		uint32_t cp;
+		next_cp(p, pn, &i, &cp);
+		if (upper && cp == 0xDF) {
+			buf[k++] = 'S';
+			buf[k++] = 'S';
+			continue;
+		}
+		k += put_utf8(buf + k, map_case(cp, upper));
 	}
-	return xp_seq_string(c, buf, pn, out);
+	return xp_seq_string(c, buf, k, out);
 }
 
 static int fn_upper_case(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, size_t n,
@@ -605,7 +697,7 @@ static int fn_matches(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq 
 {
 	const char *p, *pat, *flags = "";
 	size_t pn, patn, fln = 0;
-	bool r;
+	bool r = false;
 	(void)f;
 	if (opt_string(c, &a[0], "matches", &p, &pn) || opt_string(c, &a[1], "matches", &pat, &patn) ||
 	    (n == 3 && opt_string(c, &a[2], "matches", &flags, &fln)))
@@ -634,7 +726,7 @@ static int fn_tokenize(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq
 	if (!it)
 		return c->err;
 	for (;;) {
-		bool found;
+		bool found = false;
 		size_t b, e;
 		if (xp_regex_find(c, p, pn, from, pat, patn, flags, fln, &found, &b, &e))
 			return c->err;
@@ -760,6 +852,7 @@ static int fn_distinct_values(struct xp_ctx *c, const struct xp_focus *f, struct
 static int node_arg(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, size_t n,
 		    const char *fn, xmlNodePtr *node)
 {
+	*node = NULL;
 	struct xp_seq arg = {0};
 	if (n == 0 ? context_arg(c, f, &arg) : (arg = a[0], 0))
 		return c->err;
@@ -799,7 +892,7 @@ static int fn_name(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a,
 		return c->err;
 	memcpy(buf, node->ns->prefix, pl);
 	buf[pl] = ':';
-	memcpy(buf + pl + 1, local, ll);
+	memcpy(buf + pl + 1, local, ll + 1); /* with its NUL */
 	return xp_seq_string(c, buf, pl + ll + 1, out);
 }
 
@@ -830,8 +923,8 @@ static int cardinality(struct xp_ctx *c, struct xp_seq *a, size_t lo, size_t hi,
 		       struct xp_seq *out)
 {
 	if (a[0].n < lo || a[0].n > hi)
-		return xp_error(c, lo ? "FORG0005" : "FORG0003", "%s() called with %zu items", fn,
-				a[0].n);
+		return xp_error(c, hi == 1 ? (lo ? "FORG0005" : "FORG0003") : "FORG0004",
+				"%s() called with %zu items", fn, a[0].n);
 	*out = a[0];
 	return 0;
 }
@@ -892,7 +985,7 @@ static int min_max(struct xp_ctx *c, struct xp_seq *a, bool want_max, struct xp_
 		return c->err;
 	for (size_t i = 1; i < a[0].n; i++) {
 		struct xp_item x = a[0].it[i];
-		bool gt;
+		bool gt = false;
 		if (x.type == XP_UNTYPED && xp_cast(c, &x, XP_DOUBLE, &x))
 			return c->err;
 		if (xp_compare(c, &x, want_max ? XP_GT : XP_LT, &best, &gt))

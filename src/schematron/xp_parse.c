@@ -265,7 +265,9 @@ static bool is_word(const struct parser *ps, const char *word)
 static char peek_char(const struct parser *ps)
 {
 	size_t i = skip_space(ps, ps->next);
-	return i < ps->len ? ps->src[i] : '\0';
+	if (i < ps->len)
+		return ps->src[i];
+	return 0;
 }
 
 static bool peek_two(const struct parser *ps, char a, char b)
@@ -305,13 +307,13 @@ static int push(struct parser *ps, struct xp_expr ***arr, uint16_t *n, struct xp
 {
 	if (*n == UINT16_MAX)
 		return fail(ps, "too many operands");
-	struct xp_expr **na = tandem_arena_alloc(ps->cc->arena, (size_t)(*n + 1) * sizeof *na);
+	struct xp_expr **na = tandem_arena_alloc(ps->cc->arena, (size_t)(*n + 1) * sizeof(struct xp_expr *));
 	if (!na) {
 		fail(ps, "out of memory");
 		return ps->err = TANDEM_ENOMEM;
 	}
 	if (*n)
-		memcpy(na, *arr, *n * sizeof *na);
+		memcpy(na, *arr, *n * sizeof(struct xp_expr *));
 	na[*n] = x;
 	*arr = na;
 	(*n)++;
@@ -335,6 +337,32 @@ static const char *arena_str(struct parser *ps, const char *p, size_t n)
 		ps->err = TANDEM_ENOMEM;
 	}
 	return s;
+}
+
+/* The name as a string of the arena, shared with equal names when interning. */
+static const char *name_str(struct parser *ps, const char *p, size_t n)
+{
+	struct xp_names *t = ps->cc->names;
+	if (!t)
+		return arena_str(ps, p, n);
+	size_t h = 14695981039346656037u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	for (size_t i = h & (XP_NAMES_MAX - 1);; i = (i + 1) & (XP_NAMES_MAX - 1)) {
+		const char *s = t->slot[i];
+		if (!s) {
+			if (t->n + 1 >= XP_NAMES_MAX / 2)
+				return arena_str(ps, p, n); /* full: no sharing */
+			s = arena_str(ps, p, n);
+			if (s) {
+				t->slot[i] = s;
+				t->n++;
+			}
+			return s;
+		}
+		if (strncmp(s, p, n) == 0 && s[n] == '\0')
+			return s;
+	}
 }
 
 /* Namespace URI of a prefix; NULL (and an error) when unknown. */
@@ -531,7 +559,7 @@ static int parse_node_test(struct parser *ps, struct xp_test *test, enum xp_axis
 		return fail(ps, "expected a name test");
 	if (ps->t.star_prefix) {
 		test->kind = XP_TEST_LOCAL_ANY;
-		test->local = arena_str(ps, ps->t.local, ps->t.local_n);
+		test->local = name_str(ps, ps->t.local, ps->t.local_n);
 		return test->local ? advance(ps) : ps->err;
 	}
 	if (ps->t.prefix) {
@@ -544,7 +572,7 @@ static int parse_node_test(struct parser *ps, struct xp_test *test, enum xp_axis
 		}
 	}
 	test->kind = XP_TEST_NAME;
-	test->local = arena_str(ps, ps->t.local, ps->t.local_n);
+	test->local = name_str(ps, ps->t.local, ps->t.local_n);
 	return test->local ? advance(ps) : ps->err;
 }
 
@@ -707,15 +735,84 @@ static struct xp_expr *descendant_or_self(struct parser *ps)
 	return e;
 }
 
+/* Whether e reads the position or size of the focus it is evaluated in. */
+static bool uses_position(const struct xp_expr *e)
+{
+	if (e->op == XP_OP_CALL && (strcmp(e->fn->name, "position") == 0 ||
+				    strcmp(e->fn->name, "last") == 0))
+		return true;
+	/* The right side of a path and predicates get a focus of their own. */
+	size_t kids = e->op == XP_OP_PATH ? 1 : e->nkids;
+	for (size_t i = 0; i < kids; i++)
+		if (uses_position(e->kids[i]))
+			return true;
+	return false;
+}
+
+/* A predicate whose value is always a boolean or a node sequence, never a
+ * number, and that does not read the position: it filters the same nodes
+ * whatever the axis it follows. */
+static bool plain_predicate(const struct xp_expr *e)
+{
+	if (uses_position(e))
+		return false;
+	switch (e->op) {
+	case XP_OP_OR:
+	case XP_OP_AND:
+	case XP_OP_GCMP:
+	case XP_OP_VCMP:
+	case XP_OP_NCMP:
+	case XP_OP_STEP:
+	case XP_OP_CASTABLE:
+		return true;
+	case XP_OP_PATH:
+		return e->kids[1]->op == XP_OP_STEP;
+	case XP_OP_CALL: {
+		static const char *const boolean_fns[] = {"not", "exists", "empty", "boolean",
+							  "true", "false", "contains", "starts-with",
+							  "ends-with", "matches"};
+		for (size_t i = 0; i < sizeof boolean_fns / sizeof boolean_fns[0]; i++)
+			if (strcmp(e->fn->name, boolean_fns[i]) == 0)
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Whether b is a child step, or a union of them, that descendant:: can replace. */
+static bool can_descend(const struct xp_expr *b)
+{
+	if (b->op == XP_OP_STEP && b->axis == XP_AXIS_CHILD) {
+		for (size_t i = 0; i < b->npreds; i++)
+			if (!plain_predicate(b->preds[i]))
+				return false;
+		return true;
+	}
+	return b->op == XP_OP_UNION && can_descend(b->kids[0]) && can_descend(b->kids[1]);
+}
+
+/* descendant::x selects what descendant-or-self::node()/child::x does. */
+static void descend(struct xp_expr *b)
+{
+	if (b->op == XP_OP_STEP) {
+		b->axis = XP_AXIS_DESCENDANT;
+		return;
+	}
+	descend(b->kids[0]);
+	descend(b->kids[1]);
+}
+
 /*
- * a//b. When b is a child step without predicates, descendant::b selects the
- * same nodes as descendant-or-self::node()/child::b without visiting every
- * node twice.
+ * a//b: descendant-or-self::node()/b, or, when b is a child step (or a
+ * union of them) whose predicates do not depend on position, descendant::b,
+ * which selects the same nodes without visiting every node twice.
  */
 static struct xp_expr *join_dslash(struct parser *ps, struct xp_expr *a, struct xp_expr *b)
 {
-	if (b->op == XP_OP_STEP && b->axis == XP_AXIS_CHILD && b->npreds == 0) {
-		b->axis = XP_AXIS_DESCENDANT;
+	if (can_descend(b)) {
+		descend(b);
 		return binary(ps, XP_OP_PATH, a, b);
 	}
 	struct xp_expr *dos = descendant_or_self(ps);
@@ -1060,7 +1157,7 @@ int xp_compile(struct xp_compiler *cc, const char *text, struct xp_expr **out)
 	cc->err[0] = '\0';
 	*out = NULL;
 	if (ps.len > XP_EXPR_LEN_MAX) {
-		snprintf(cc->err, sizeof cc->err, "expression longer than %d characters",
+		snprintf(cc->err, sizeof cc->err, "expression longer than %u characters",
 			 XP_EXPR_LEN_MAX);
 		return TANDEM_ELIMIT;
 	}

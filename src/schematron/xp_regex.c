@@ -54,7 +54,7 @@ static int put(char *out, size_t *k, size_t max, const char *s)
 	size_t n = strlen(s);
 	if (*k + n >= max)
 		return -1;
-	memcpy(out + *k, s, n);
+	memcpy(out + *k, s, n + 1); /* with its NUL */
 	*k += n;
 	return 0;
 }
@@ -88,6 +88,15 @@ static int translate(const char *p, size_t n, char *out, size_t max)
 				break;
 			case 's':
 				rep = in_class ? " \\t\\n\\r" : "[ \\t\\n\\r]";
+				break;
+			case 'w':
+				/* XSD: every character but punctuation, separators, others. */
+				rep = in_class ? "\\p{L}\\p{M}\\p{N}\\p{S}" : "[\\p{L}\\p{M}\\p{N}\\p{S}]";
+				break;
+			case 'W':
+				if (in_class)
+					return -1;
+				rep = "[^\\p{L}\\p{M}\\p{N}\\p{S}]";
 				break;
 			case 'S':
 				if (in_class)
@@ -247,8 +256,14 @@ int xp_regex_replace(struct xp_ctx *c, const char *s, size_t n, const char *pat,
 			return xp_error(c, "FORX0004", "invalid replacement string");
 		r[k++] = rep[i];
 	}
-	if (!md && !(md = pcre2_match_data_create(1, NULL)))
+	/* A pattern that matches the empty string is an error (FORX0003). */
+	pcre2_match_data *gd = pcre2_match_data_create_from_pattern(code, NULL);
+	if (!gd)
 		return TANDEM_ENOMEM;
+	if (pcre2_match(code, (PCRE2_SPTR) "", 0, 0, 0, gd, NULL) >= 0) {
+		pcre2_match_data_free(gd);
+		return xp_error(c, "FORX0003", "replace() pattern matches the empty string");
+	}
 	size_t cap = n * 2 + 64;
 	for (int attempt = 0; attempt < 6; attempt++) {
 		char *buf = xp_alloc(c, cap);
@@ -256,17 +271,21 @@ int xp_regex_replace(struct xp_ctx *c, const char *s, size_t n, const char *pat,
 			return c->err;
 		PCRE2_SIZE len = cap;
 		int rc = pcre2_substitute(code, (PCRE2_SPTR)s, n, 0,
-					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, md,
+					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, gd,
 					  NULL, (PCRE2_SPTR)r, k, (PCRE2_UCHAR *)buf, &len);
 		c->steps += n / 8 + 1;
 		if (rc >= 0) {
+			pcre2_match_data_free(gd);
 			*out = buf;
 			*out_len = len;
 			return 0;
 		}
-		if (rc != PCRE2_ERROR_NOMEMORY)
+		if (rc != PCRE2_ERROR_NOMEMORY) {
+			pcre2_match_data_free(gd);
 			return xp_error(c, "FORX0004", "replace() failed (PCRE2 %d)", rc);
+		}
 		cap = len + 1;
 	}
+	pcre2_match_data_free(gd);
 	return xp_error(c, "FORX0004", "replace() result too long");
 }

@@ -107,6 +107,8 @@ static size_t gather_text(xmlNodePtr n, char *dst)
 
 int xp_node_string(struct xp_ctx *c, xmlNodePtr n, const char **p, size_t *len)
 {
+	*p = "";
+	*len = 0;
 	if (is_text(n)) {
 		*p = n->content ? (const char *)n->content : "";
 		*len = strlen(*p);
@@ -197,7 +199,7 @@ static int format_double(struct xp_ctx *c, double d, const char **p, size_t *len
 	else if (d == 0)
 		snprintf(buf, sizeof buf, signbit(d) ? "-0" : "0");
 	else if (fabs(d) >= 1e-6 && fabs(d) < 1e6) {
-		for (int prec = 1; prec <= 17; prec++) {
+		for (int prec = 1; prec <= 24; prec++) {
 			snprintf(buf, sizeof buf, "%.*f", prec, d);
 			if (strtod(buf, NULL) == d)
 				break;
@@ -458,6 +460,8 @@ double xp_to_double(const struct xp_item *it)
 
 int xp_item_string(struct xp_ctx *c, const struct xp_item *it, const char **p, size_t *len)
 {
+	*p = "";
+	*len = 0;
 	switch (it->type) {
 	case XP_NODE:
 		return xp_node_string(c, it->v.node, p, len);
@@ -616,7 +620,7 @@ int xp_cast(struct xp_ctx *c, const struct xp_item *in, enum xp_type type, struc
 bool xp_castable(struct xp_ctx *c, const struct xp_item *in, enum xp_type type)
 {
 	struct xp_ctx probe = *c;
-	struct xp_item out;
+	struct xp_item out = {0};
 	probe.err = 0;
 	int rc = xp_cast(&probe, in, type, &out);
 	c->used = probe.used;
@@ -717,7 +721,7 @@ int xp_general_compare(struct xp_ctx *c, const struct xp_seq *a, enum xp_cmp op,
 {
 	for (size_t i = 0; i < a->n; i++) {
 		for (size_t j = 0; j < b->n; j++) {
-			bool r;
+			bool r = false;
 			if (general_pair(c, &a->it[i], op, &b->it[j], &r))
 				return c->err;
 			if (r) {
@@ -782,7 +786,7 @@ static int decimal_arith(struct xp_ctx *c, enum xp_op op, const struct xp_item *
 	case XP_OP_MOD: {
 		if (tandem_dec_is_zero(y))
 			return xp_error(c, "FOAR0001", "division by zero");
-		struct tandem_dec q, qy;
+		struct tandem_dec q = {0, 0}, qy = {0, 0};
 		rc = tandem_dec_div(x, y, 0, TANDEM_ROUND_DOWN, &q);
 		if (!rc)
 			rc = tandem_dec_mul(q, y, &qy);
