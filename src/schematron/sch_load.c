@@ -500,6 +500,24 @@ static int index_alt(struct loader *ld, xmlNodePtr at, const struct xp_expr *e, 
 
 static int add_pattern(struct loader *ld, xmlNodePtr n, int depth);
 
+/* Compiles a schema- or pattern-level <let>, declared in pass 1. */
+static int compile_global(struct loader *ld, xmlNodePtr n)
+{
+	const char *vname = attr(ld, n, "name");
+	const char *value = attr(ld, n, "value");
+	const struct xp_scope *sc = ld->globals;
+	while (sc && vname && strcmp(sc->name, vname) != 0)
+		sc = sc->up;
+	if (!sc || !value)
+		return fail(ld, TANDEM_EBADINPUT, n, "<let> needs name and value");
+	struct xp_expr *e = compile(ld, n, value, ld->globals);
+	if (!e)
+		return ld->rc;
+	TANDEM_ASSERT(ld->nglobals < ld->ndeclared);
+	ld->globals_v[ld->nglobals++] = (struct sch_let){sc->slot, e};
+	return 0;
+}
+
 /* Groups the alternatives of a pattern by the local name of their last step. */
 static int group_alts(struct loader *ld, xmlNodePtr at, struct sch_pattern *p)
 {
@@ -554,17 +572,8 @@ static int pattern_children(struct loader *ld, xmlNodePtr parent, struct sch_rul
 			(*nrules)++;
 		} else if (!strcmp(name, "let")) {
 			/* Pattern-level lets are global variables. */
-			const char *vname = attr(ld, k, "name");
-			const char *value = attr(ld, k, "value");
-			const struct xp_scope *sc = ld->globals;
-			while (sc && vname && strcmp(sc->name, vname) != 0)
-				sc = sc->up;
-			if (!sc || !value)
-				return fail(ld, TANDEM_EBADINPUT, k, "bad <let>");
-			struct xp_expr *e = compile(ld, k, value, ld->globals);
-			if (!e)
+			if (compile_global(ld, k))
 				return ld->rc;
-			ld->globals_v[ld->nglobals++] = (struct sch_let){sc->slot, e};
 		} else if (!strcmp(name, "include")) {
 			xmlDocPtr doc = include_doc(ld, k, depth + 1);
 			if (!doc)
@@ -639,17 +648,8 @@ static int compile_all(struct loader *ld, xmlNodePtr parent, int depth)
 				xmlFree(t);
 			}
 		} else if (!strcmp(name, "let")) {
-			const char *vname = attr(ld, n, "name");
-			const char *value = attr(ld, n, "value");
-			const struct xp_scope *sc = ld->globals;
-			while (sc && vname && strcmp(sc->name, vname) != 0)
-				sc = sc->up;
-			if (!sc || !value)
-				return fail(ld, TANDEM_EBADINPUT, n, "bad <let>");
-			struct xp_expr *e = compile(ld, n, value, ld->globals);
-			if (!e)
+			if (compile_global(ld, n))
 				return ld->rc;
-			ld->globals_v[ld->nglobals++] = (struct sch_let){sc->slot, e};
 		} else if (!strcmp(name, "pattern")) {
 			add_pattern(ld, n, depth);
 		} else if (!strcmp(name, "include")) {
