@@ -29,6 +29,7 @@
 
 #include "tandem/arena.h"
 #include "tandem/decimal.h"
+#include "tandem/error.h"
 
 /* Limits. */
 #define XP_EXPR_LEN_MAX   65536u /* characters of one expression */
@@ -283,6 +284,17 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 /* Effective boolean value of e. */
 int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e,
 		 const struct xp_focus *f, bool *out);
+
+/*
+ * Forgets a dynamic error (TANDEM_EBADINPUT) after an operation whose
+ * failure only means "no" (castable, number(), equality in
+ * distinct-values); limits and memory failures stay.
+ */
+static inline void xp_forgive(struct xp_ctx *c)
+{
+	if (c->err == TANDEM_EBADINPUT)
+		c->err = 0;
+}
 
 /* Records a dynamic error and returns TANDEM_EBADINPUT. */
 int xp_error(struct xp_ctx *c, const char *code, const char *fmt, ...)

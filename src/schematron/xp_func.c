@@ -285,11 +285,13 @@ static int fn_number(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *
 	if (opt_atomic(c, &arg, "number", &it))
 		return c->err;
 	if (it) {
-		struct xp_ctx probe = *c;
-		probe.err = 0;
-		if (xp_cast(&probe, it, XP_DOUBLE, &r))
+		if (xp_cast(c, it, XP_DOUBLE, &r)) {
+			xp_forgive(c);
+			r.type = XP_DOUBLE;
 			r.v.d = NAN;
-		c->used = probe.used;
+		}
+		if (c->err)
+			return c->err;
 	}
 	return xp_seq_one(c, &r, out);
 }
@@ -833,13 +835,12 @@ static int fn_distinct_values(struct xp_ctx *c, const struct xp_focus *f, struct
 	for (size_t i = 0; i < a[0].n; i++) {
 		bool seen = false;
 		for (size_t j = 0; j < k && !seen; j++) {
-			struct xp_ctx probe = *c;
 			bool eq = false;
-			probe.err = 0;
-			if (xp_compare(&probe, &a[0].it[i], XP_EQ, &it[j], &eq) == 0)
+			if (xp_compare(c, &a[0].it[i], XP_EQ, &it[j], &eq) == 0)
 				seen = eq;
-			c->used = probe.used;
-			c->steps = probe.steps;
+			xp_forgive(c); /* values of different types are distinct */
+			if (c->err)
+				return c->err;
 		}
 		if (!seen)
 			it[k++] = a[0].it[i];
@@ -962,12 +963,12 @@ static int fn_index_of(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq
 		return it ? xp_error(c, "XPTY0004", "index-of() of an empty search value") : c->err;
 	size_t k = 0;
 	for (size_t i = 0; i < a[0].n; i++) {
-		struct xp_ctx probe = *c;
 		bool eq = false;
-		probe.err = 0;
-		if (xp_compare(&probe, &a[0].it[i], XP_EQ, x, &eq) == 0 && eq)
+		if (xp_compare(c, &a[0].it[i], XP_EQ, x, &eq) == 0 && eq)
 			it[k++] = (struct xp_item){.type = XP_INTEGER, .v.dec = {(tandem_i128)(i + 1), 0}};
-		c->used = probe.used;
+		xp_forgive(c); /* values of different types are not equal */
+		if (c->err)
+			return c->err;
 	}
 	out->it = it;
 	out->n = k;

@@ -619,11 +619,9 @@ int xp_cast(struct xp_ctx *c, const struct xp_item *in, enum xp_type type, struc
 
 bool xp_castable(struct xp_ctx *c, const struct xp_item *in, enum xp_type type)
 {
-	struct xp_ctx probe = *c;
 	struct xp_item out = {0};
-	probe.err = 0;
-	int rc = xp_cast(&probe, in, type, &out);
-	c->used = probe.used;
+	int rc = xp_cast(c, in, type, &out);
+	xp_forgive(c);
 	return rc == 0;
 }
 
