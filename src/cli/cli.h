@@ -86,6 +86,7 @@ void cli_print_findings(FILE *f, const struct tandem_diag *d);
 int cmd_id(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
 int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */
+int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
 int cmd_version(int argc, char **argv);
 
 #endif /* TANDEM_CLI_H */

@@ -28,6 +28,8 @@ static const char usage_text[] =
 	"       tandem invoice extract [-o OUT] FILE.pdf\n"
 	"       tandem invoice validate [--json] [--jobs N] [--artefacts DIR] FILE|DIR...\n"
 	"       tandem invoice rules [--json] [--artefacts DIR] [RULE-ID...]\n"
+	"       tandem invoice show FILE\n"
+	"       tandem invoice terms [--json] [BT-ID...]\n"
 	"\n"
 	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
 	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
@@ -39,6 +41,9 @@ static const char usage_text[] =
 	"\n"
 	"validate  checks them with the EN 16931 / XRechnung rules\n"
 	"          (tandem invoice validate --help).\n"
+	"show      prints the EN 16931 model of an invoice as JSON; terms lists\n"
+	"          where each business term is in UBL and CII\n"
+	"          (tandem invoice show --help).\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -325,9 +330,12 @@ int cmd_invoice(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "validate") == 0 || strcmp(sub, "rules") == 0)
 		return cmd_invoice_validate(argc - 1, argv + 1);
+	if (strcmp(sub, "show") == 0 || strcmp(sub, "terms") == 0)
+		return cmd_invoice_show(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
-				 "unknown subcommand '%s' (inspect, extract, validate or rules)", sub);
+				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
+				 "show or terms)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

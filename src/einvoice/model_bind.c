@@ -1,0 +1,152 @@
+/*
+ * src/einvoice/model_bind.c - the binding table resolved for each syntax:
+ * the paths of embedded groups joined into their terms' paths, the UBL
+ * CreditNote spellings applied, and everything compiled once per process.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "einvoice/model.h"
+#include "tandem/log.h"
+
+#define BIND_ARENA_MAX (4u << 20)
+
+/* UBL Invoice names and their CreditNote spelling. */
+static const struct {
+	const char *invoice;
+	const char *credit_note;
+} cn_names[] = {
+	{ "cac:InvoiceLine", "cac:CreditNoteLine" },
+	{ "cbc:InvoiceTypeCode", "cbc:CreditNoteTypeCode" },
+	{ "cbc:InvoicedQuantity", "cbc:CreditedQuantity" },
+};
+
+static struct tandem_arena arena;
+static struct einv_bound bound[EINV_B_COUNT_];
+static bool bound_ok;
+static pthread_once_t bound_once = PTHREAD_ONCE_INIT;
+
+/* The row's own path for the binding (NULL: none). */
+static const char *own_path(enum einv_binding b, const char *ubl, const char *ubl_cn,
+			    const char *cii)
+{
+	if (b == EINV_B_CII)
+		return cii;
+	if (b == EINV_B_UBL_CN && ubl_cn != NULL)
+		return ubl_cn;
+	return ubl;
+}
+
+/* Applies the CreditNote spellings to an Invoice path. */
+static const char *credit_note(const char *path)
+{
+	struct tandem_buf buf;
+	const char *out = path;
+	const char *p = path;
+
+	tandem_buf_init(&buf, 4096);
+	while (*p != '\0') {
+		size_t i;
+
+		for (i = 0; i < sizeof cn_names / sizeof cn_names[0]; i++) {
+			size_t len = strlen(cn_names[i].invoice);
+
+			if (strncmp(p, cn_names[i].invoice, len) == 0 && !(p[len] >= 'A' &&
+									 p[len] <= 'z')) {
+				(void)tandem_buf_puts(&buf, cn_names[i].credit_note);
+				p += len;
+				break;
+			}
+		}
+		if (i == sizeof cn_names / sizeof cn_names[0])
+			(void)tandem_buf_putc(&buf, *p++);
+	}
+	if (buf.len > 0)
+		out = tandem_arena_strndup(&arena, buf.data, buf.len);
+	tandem_buf_release(&buf);
+	return out;
+}
+
+static const struct einv_path *compile(const char *text, const char *what)
+{
+	char err[160];
+	const struct einv_path *p = einv_path_compile(&arena, text, err, sizeof err);
+
+	if (p == NULL)
+		tandem_log(TANDEM_LOG_ERROR, "einvoice", "binding of %s: %s: %s", what, text, err);
+	return p;
+}
+
+static bool build(enum einv_binding b)
+{
+	struct einv_bound *bd = &bound[b];
+	const char *rel[EINV_G_COUNT_] = { "" };
+
+	bd->term = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->term);
+	bd->scheme = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->scheme);
+	bd->version = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->version);
+	bd->term_text = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->term_text);
+	bd->group_text = tandem_arena_calloc(&arena, EINV_G_COUNT_, sizeof *bd->group_text);
+	if (bd->term == NULL || bd->scheme == NULL || bd->version == NULL ||
+	    bd->term_text == NULL || bd->group_text == NULL)
+		return false;
+	bd->group_text[EINV_G_INVOICE] = "";
+	for (int g = 1; g < EINV_G_COUNT_; g++) {
+		const struct einv_group *gr = &einv_groups[g];
+		const char *own = own_path(b, gr->ubl, gr->ubl_cn, gr->cii);
+		const struct einv_group *parent = &einv_groups[gr->parent];
+		bool from_parent = parent->many || gr->parent == EINV_G_INVOICE;
+		const char *full = from_parent ? own : einv_path_join(&arena, rel[gr->parent], own);
+
+		if (full == NULL)
+			return false;
+		if (b == EINV_B_UBL_CN && gr->ubl_cn == NULL)
+			full = credit_note(full);
+		rel[g] = full;
+		bd->group_text[g] = full;
+		if (gr->many && (bd->group[g] = compile(full, gr->id)) == NULL)
+			return false;
+	}
+	for (size_t i = 0; i < einv_term_count; i++) {
+		const struct einv_term *t = &einv_terms[i];
+		const struct einv_group *gr = &einv_groups[t->group];
+		const char *own = own_path(b, t->ubl, t->ubl_cn, t->cii);
+		const char *scheme = b == EINV_B_CII ? t->cii_scheme : t->ubl_scheme;
+		const char *full;
+
+		if (own == NULL)
+			continue;
+		full = gr->many || t->group == EINV_G_INVOICE ?
+			       own : einv_path_join(&arena, rel[t->group], own);
+		if (full == NULL)
+			return false;
+		if (b == EINV_B_UBL_CN && t->ubl_cn == NULL)
+			full = credit_note(full);
+		bd->term_text[i] = full;
+		if ((bd->term[i] = compile(full, t->id)) == NULL)
+			return false;
+		if (t->kind == EINV_ID || t->kind == EINV_IDS) {
+			bd->scheme[i] = compile(scheme != NULL ? scheme : "@schemeID", t->id);
+			if (bd->scheme[i] == NULL)
+				return false;
+		}
+		if (t->version != NULL && (bd->version[i] = compile(t->version, t->id)) == NULL)
+			return false;
+	}
+	return true;
+}
+
+static void build_all(void)
+{
+	tandem_arena_init(&arena, BIND_ARENA_MAX);
+	bound_ok = true;
+	for (int b = 0; b < EINV_B_COUNT_; b++)
+		if (!build((enum einv_binding)b))
+			bound_ok = false;
+}
+
+const struct einv_bound *einv_bound_get(enum einv_binding b)
+{
+	(void)pthread_once(&bound_once, build_all);
+	return bound_ok ? &bound[b] : NULL;
+}

@@ -1,0 +1,2 @@
+/* tests/list_model.h - tests of tests/test_model.c, in running order. */
+TEST_DECLARE(model_valid_corpus_totals)

@@ -1,0 +1,263 @@
+/*
+ * tests/test_model.c - the EN 16931 model and its readers.
+ *
+ * On the corpus: every file the official validator found valid is read,
+ * and the totals it read must satisfy the calculation rules the validator
+ * checked (BR-CO-10 to BR-CO-16), the line count must be that of the
+ * document, and the mandatory terms must be there. The XRechnung test
+ * suite gives the same business cases in UBL and in CII: both readings must
+ * agree on the core terms. Small inline documents pin the details.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "einvoice/einvoice_int.h"
+#include "einvoice/model.h"
+#include "tandem/arena.h"
+#include "tandem/diag.h"
+#include "tandem/einvoice.h"
+#include "tandem/en16931.h"
+#include "tandem/error.h"
+#include "test.h"
+
+#define LINE_MAX_BYTES (256 * 1024)
+#define ARENA_MAX (512u << 20)
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)n + 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf != NULL) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	}
+	return buf;
+}
+
+/* Opens and reads data; returns the model or NULL. */
+static struct tandem_einv_invoice *read_model(struct tandem_arena *a, struct tandem_diag *d,
+					      const char *data, size_t len,
+					      struct tandem_einv_source **src_out)
+{
+	struct tandem_einv_source *src = NULL;
+	struct tandem_einv_invoice *inv = NULL;
+
+	if (tandem_einv_open(a, data, len, d, &src) != 0)
+		return NULL;
+	if (src_out != NULL)
+		*src_out = src;
+	if (tandem_einv_read(a, src, d, &inv) != 0)
+		return NULL;
+	return inv;
+}
+
+static struct tandem_dec num(const struct tandem_einv_num *n)
+{
+	struct tandem_dec zero = { 0, 0 };
+
+	return n->set ? n->value : zero;
+}
+
+/* a == b once both are rounded to 2 decimals as the XSLT's round() does. */
+static bool same_amount(struct tandem_dec a, struct tandem_dec b)
+{
+	struct tandem_dec ra, rb;
+
+	if (tandem_dec_round(a, 2, TANDEM_ROUND_HALF_CEILING, &ra) != 0 ||
+	    tandem_dec_round(b, 2, TANDEM_ROUND_HALF_CEILING, &rb) != 0)
+		return false;
+	return tandem_dec_cmp(ra, rb) == 0;
+}
+
+static struct tandem_dec add(struct tandem_dec a, struct tandem_dec b)
+{
+	struct tandem_dec r = a;
+
+	(void)tandem_dec_add(a, b, &r);
+	return r;
+}
+
+static struct tandem_dec sub(struct tandem_dec a, struct tandem_dec b)
+{
+	struct tandem_dec r = a;
+
+	(void)tandem_dec_sub(a, b, &r);
+	return r;
+}
+
+/* Number of invoice line elements, counted with libxml2's own XPath. */
+static long count_lines(const struct tandem_einv_source *src)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(src->doc->doc);
+	xmlXPathObjectPtr res;
+	long n = -1;
+
+	if (ctx == NULL)
+		return -1;
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"cac",
+			   (const xmlChar *)"urn:oasis:names:specification:ubl:schema:xsd:"
+					    "CommonAggregateComponents-2");
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"ram",
+			   (const xmlChar *)"urn:un:unece:uncefact:data:standard:"
+					    "ReusableAggregateBusinessInformationEntity:100");
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"rsm",
+			   (const xmlChar *)"urn:un:unece:uncefact:data:standard:"
+					    "CrossIndustryInvoice:100");
+	res = xmlXPathEvalExpression(
+		(const xmlChar *)"count(/*/cac:InvoiceLine | /*/cac:CreditNoteLine | "
+				 "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+				 "ram:IncludedSupplyChainTradeLineItem)",
+		ctx);
+	if (res != NULL && res->type == XPATH_NUMBER)
+		n = (long)res->floatval;
+	xmlXPathFreeObject(res);
+	xmlXPathFreeContext(ctx);
+	return n;
+}
+
+struct totals_tally {
+	size_t files, read, mandatory, lines, co10, co11, co12, co13, co14, co15, co16;
+};
+
+/* The calculation rules of EN 16931 on what was read. */
+static void check_totals(const char *rel, const struct tandem_einv_invoice *inv,
+			 const struct tandem_einv_source *src, struct totals_tally *t)
+{
+	const struct tandem_einv_totals *tot = &inv->totals;
+	struct tandem_dec lines = { 0, 0 }, allow = { 0, 0 }, charge = { 0, 0 }, vat = { 0, 0 };
+	bool ok;
+
+	t->read++;
+	ok = inv->number && inv->issue_date && inv->type_code && inv->currency &&
+	     inv->process.specification && inv->seller.name && inv->buyer.name &&
+	     tot->line_net.set && tot->without_vat.set && tot->with_vat.set && tot->due.set &&
+	     inv->n_vat > 0 && inv->n_lines > 0;
+	if (ok)
+		t->mandatory++;
+	else
+		printf("  %s: a mandatory term was not read\n", rel);
+	if ((long)inv->n_lines == count_lines(src))
+		t->lines++;
+	for (size_t i = 0; i < inv->n_lines; i++)
+		lines = add(lines, num(&inv->lines[i].net_amount));
+	for (size_t i = 0; i < inv->n_allowances; i++)
+		allow = add(allow, num(&inv->allowances[i].amount));
+	for (size_t i = 0; i < inv->n_charges; i++)
+		charge = add(charge, num(&inv->charges[i].amount));
+	for (size_t i = 0; i < inv->n_vat; i++)
+		vat = add(vat, num(&inv->vat[i].tax));
+	if (same_amount(lines, num(&tot->line_net)))
+		t->co10++;
+	else
+		printf("  %s: BR-CO-10 does not hold on what was read\n", rel);
+	if (same_amount(allow, num(&tot->allowances)))
+		t->co11++;
+	if (same_amount(charge, num(&tot->charges)))
+		t->co12++;
+	if (same_amount(add(sub(num(&tot->line_net), num(&tot->allowances)), num(&tot->charges)),
+			num(&tot->without_vat)))
+		t->co13++;
+	if (!tot->vat.set || same_amount(vat, num(&tot->vat)))
+		t->co14++;
+	else
+		printf("  %s: BR-CO-14 does not hold on what was read\n", rel);
+	/* The CII form of BR-CO-15 also accepts BT-112 = BT-109. */
+	if (same_amount(add(num(&tot->without_vat), num(&tot->vat)), num(&tot->with_vat)) ||
+	    (inv->syntax == TANDEM_EINV_SYNTAX_CII &&
+	     same_amount(num(&tot->without_vat), num(&tot->with_vat))))
+		t->co15++;
+	else
+		printf("  %s: BR-CO-15 does not hold on what was read\n", rel);
+	if (same_amount(add(sub(num(&tot->with_vat), num(&tot->paid)), num(&tot->rounding)),
+			num(&tot->due)))
+		t->co16++;
+	else
+		printf("  %s: BR-CO-16 does not hold on what was read\n", rel);
+}
+
+TEST(model_valid_corpus_totals)
+{
+	const char *shared = test_shared_data();
+	char path[4096];
+	FILE *f;
+	char *line;
+	struct totals_tally t = { 0 };
+
+	if (!shared)
+		SKIP("../shared/data is missing: no corpus to read");
+	snprintf(path, sizeof path, "%s/einvoice/reference_verdicts_cen.tsv", shared);
+	f = fopen(path, "r");
+	if (!f)
+		SKIP("reference_verdicts_cen.tsv is missing");
+	line = malloc(LINE_MAX_BYTES);
+	ASSERT(line != NULL);
+	ASSERT(fgets(line, LINE_MAX_BYTES, f) != NULL); /* header */
+	while (fgets(line, LINE_MAX_BYTES, f)) {
+		char *rel = strtok(line, "\t");
+		char *cols[5];
+		struct tandem_arena a;
+		struct tandem_diag d;
+		struct tandem_einv_source *src = NULL;
+		struct tandem_einv_invoice *inv;
+		char *data;
+		size_t len;
+
+		for (int i = 0; i < 4; i++)
+			cols[i] = strtok(NULL, "\t");
+		/* path syntax customization xslt verdict ... */
+		if (rel == NULL || cols[3] == NULL || strcmp(cols[3], "valid") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/einvoice/corpus/%s", shared, rel);
+		data = read_all(path, &len);
+		if (data == NULL)
+			continue;
+		t.files++;
+		tandem_arena_init(&a, ARENA_MAX);
+		tandem_diag_init(&d, 100);
+		inv = read_model(&a, &d, data, len, &src);
+		if (inv != NULL)
+			check_totals(rel, inv, src, &t);
+		else
+			printf("  %s: not read\n", rel);
+		tandem_diag_release(&d);
+		tandem_arena_release(&a);
+		free(data);
+	}
+	fclose(f);
+	free(line);
+	printf("  %zu valid files: %zu read, %zu with every mandatory term, %zu with the "
+	       "document's line count;\n  calculation rules on what was read: BR-CO-10 %zu, "
+	       "11 %zu, 12 %zu, 13 %zu, 14 %zu, 15 %zu, 16 %zu\n",
+	       t.files, t.read, t.mandatory, t.lines, t.co10, t.co11, t.co12, t.co13, t.co14,
+	       t.co15, t.co16);
+	ASSERT_GT(t.files, 400);
+	ASSERT_EQ(t.read, t.files);
+	ASSERT_EQ(t.mandatory, t.files);
+	ASSERT_EQ(t.lines, t.files);
+	ASSERT_EQ(t.co10, t.files);
+	ASSERT_EQ(t.co11, t.files);
+	ASSERT_EQ(t.co12, t.files);
+	ASSERT_EQ(t.co13, t.files);
+	ASSERT_EQ(t.co14, t.files);
+	ASSERT_EQ(t.co15, t.files);
+	ASSERT_EQ(t.co16, t.files);
+}
