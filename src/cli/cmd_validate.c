@@ -24,6 +24,7 @@
 #include "tandem/arena.h"
 #include "tandem/diag.h"
 #include "tandem/einvoice.h"
+#include "tandem/en16931.h"
 #include "tandem/error.h"
 
 #define ARENA_MAX (512u << 20)
@@ -155,8 +156,53 @@ static void json_str(FILE *f, const char *s)
 	tandem_buf_release(&b);
 }
 
+static void json_key_str(FILE *f, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	fprintf(f, ",\"%s\":", key);
+	json_str(f, value);
+}
+
+static void report_routing(FILE *f, const struct tandem_einv_routing *r)
+{
+	if (cli_json) {
+		fprintf(f, ",\"routing\":{\"kind\":\"%s\",\"valid\":%s",
+			tandem_einv_route_name(r->kind), r->valid ? "true" : "false");
+		json_key_str(f, "buyer_siret", r->buyer_siret);
+		json_key_str(f, "service_code", r->service_code);
+		json_key_str(f, "commitment", r->commitment);
+		json_key_str(f, "leitweg_id", r->leitweg_id);
+		fputs("}", f);
+		return;
+	}
+	if (r->kind == TANDEM_EINV_ROUTE_NONE)
+		return;
+	fputs("  routing: ", f);
+	if (r->kind == TANDEM_EINV_ROUTE_LEITWEG) {
+		fputs("Leitweg-ID ", f);
+		cli_print_value(f, r->leitweg_id, strlen(r->leitweg_id), TEXT_SHOWN_MAX);
+	} else {
+		fputs("Chorus Pro, buyer SIRET ", f);
+		cli_print_value(f, r->buyer_siret, strlen(r->buyer_siret), TEXT_SHOWN_MAX);
+		fputs(", code service ", f);
+		if (r->service_code != NULL)
+			cli_print_value(f, r->service_code, strlen(r->service_code),
+					TEXT_SHOWN_MAX);
+		else
+			fputs("(none)", f);
+		fputs(", EJ ", f);
+		if (r->commitment != NULL)
+			cli_print_value(f, r->commitment, strlen(r->commitment), TEXT_SHOWN_MAX);
+		else
+			fputs("(none)", f);
+	}
+	fputs(r->valid ? "\n" : " (not valid: see TANDEM-ID findings)\n", f);
+}
+
 static void report(FILE *f, struct job *job, const struct tandem_einv_source *src,
-		   const struct tandem_diag *d, const struct tandem_einv_verdict *v, int outcome)
+		   const struct tandem_diag *d, const struct tandem_einv_verdict *v, int outcome,
+		   const struct tandem_einv_routing *routing)
 {
 	if (cli_json) {
 		struct tandem_buf b;
@@ -169,6 +215,8 @@ static void report(FILE *f, struct job *job, const struct tandem_einv_source *sr
 			json_str(f, src->customization);
 			fprintf(f, ",\"profile\":\"%s\"", tandem_einv_profile_name(src->profile));
 		}
+		if (routing != NULL)
+			report_routing(f, routing);
 		fprintf(f, ",\"rule_sets\":[");
 		for (int i = 0; i < 2 && v->sets[i]; i++)
 			fprintf(f, "%s\"%s\"", i ? "," : "", v->sets[i]);
@@ -190,6 +238,8 @@ static void report(FILE *f, struct job *job, const struct tandem_einv_source *sr
 			v->sets[1] ? v->sets[1] : "");
 	}
 	fputc('\n', f);
+	if (routing != NULL)
+		report_routing(f, routing);
 	for (size_t i = 0; i < d->count; i++) {
 		const struct tandem_finding *x = &d->items[i];
 		fprintf(f, "  %s ", tandem_severity_name(x->severity));
@@ -214,6 +264,8 @@ static void validate_one(struct tandem_einv_validator *val, struct job *job)
 	struct tandem_diag d;
 	struct tandem_einv_source *src = NULL;
 	struct tandem_einv_verdict v = {0};
+	struct tandem_einv_invoice *inv = NULL;
+	struct tandem_einv_routing routing = {0};
 	char *data = NULL;
 	size_t len = 0;
 	int outcome = 1;
@@ -231,6 +283,12 @@ static void validate_one(struct tandem_einv_validator *val, struct job *job)
 	} else if ((rc = tandem_einv_open(&a, data, len, &d, &src)) == 0) {
 		rc = tandem_einv_validate(val, src, &d, &v);
 		outcome = rc == 0 && v.valid && tandem_diag_count(&d, TANDEM_SEV_ERROR) == 0 ? 0 : 1;
+		/* tandem's own checks and the routing keys, on the model. */
+		if ((rc == 0 || rc == TANDEM_ELIMIT) && tandem_einv_read(&a, src, &d, &inv) == 0 &&
+		    tandem_einv_check_ids(inv, src, &d) == 0)
+			tandem_einv_routing(inv, &routing);
+		if (tandem_arena_error(&a) == TANDEM_ENOMEM)
+			rc = TANDEM_ENOMEM;
 	}
 	if (rc == TANDEM_ENOMEM) {
 		tandem_diag_add(&d, TANDEM_SEV_ERROR, rc, "TANDEM-MEMORY", NULL, 0,
@@ -238,7 +296,7 @@ static void validate_one(struct tandem_einv_validator *val, struct job *job)
 		outcome = 3;
 	}
 	if (f && outcome != 3)
-		report(f, job, src, &d, &v, outcome);
+		report(f, job, src, &d, &v, outcome, inv != NULL ? &routing : NULL);
 	if (f)
 		fclose(f);
 	job->outcome = outcome;
