@@ -1159,3 +1159,34 @@ TEST(cli_usage_names_the_option)
 	expect(a3, NULL, 2, NULL, "option '--type' needs a value");
 	expect(a4, NULL, 2, NULL, "unknown option '--frob'");
 }
+
+/* tandem invoice show and terms: output and exit codes. */
+TEST(cli_invoice_show_and_terms)
+{
+	static const char broken[] = "<Invoice xmlns=\"urn:oasis:names:specification:ubl:"
+				     "schema:xsd:Invoice-2\"><cbc:ID>";
+	const char *shared = test_shared_data();
+	struct scratch s;
+	char path[4096];
+
+	expect((const char *const[]){"invoice", "terms", "BT-13", NULL}, NULL, 0,
+	       "cac:OrderReference/cbc:ID", NULL);
+	expect((const char *const[]){"invoice", "terms", "--json", "BG-25", NULL}, NULL, 0,
+	       "\"cii\": \"rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem\"",
+	       NULL);
+	expect((const char *const[]){"invoice", "terms", "BT-999", NULL}, NULL, 1, NULL,
+	       "no business term");
+	expect((const char *const[]){"invoice", "show", NULL}, NULL, 2, NULL, "one file");
+	expect((const char *const[]){"invoice", "show", "/nonexistent/x.xml", NULL}, NULL, 3,
+	       NULL, NULL);
+	scratch_file(&s, broken, sizeof broken - 1);
+	expect((const char *const[]){"invoice", "show", s.path, NULL}, NULL, 1, NULL,
+	       "TANDEM-XML-MALFORMED");
+	scratch_remove(&s);
+	if (!shared)
+		SKIP("../shared/data is missing: no invoice to show");
+	snprintf(path, sizeof path, "%s/einvoice/corpus/ubl/cen-examples/guide-example1.xml",
+		 shared);
+	expect((const char *const[]){"invoice", "show", path, NULL}, NULL, 0,
+	       "\"BT-115 Amount due for payment\": \"250.33\"", NULL);
+}

@@ -23,9 +23,10 @@
 #include "tandem/einvoice.h"
 #include "tandem/en16931.h"
 #include "tandem/error.h"
+#include "tandem/ident.h"
 #include "test.h"
 
-#define LINE_MAX_BYTES (256 * 1024)
+#define LINE_MAX_BYTES ((size_t)256 * 1024)
 #define ARENA_MAX (512u << 20)
 
 static char *read_all(const char *path, size_t *len)
@@ -260,4 +261,149 @@ TEST(model_valid_corpus_totals)
 	ASSERT_EQ(t.co14, t.files);
 	ASSERT_EQ(t.co15, t.files);
 	ASSERT_EQ(t.co16, t.files);
+}
+
+/* A small UBL invoice with the values the checks look at. */
+static const char ubl_checks[] =
+	"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\""
+	" xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\""
+	" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">"
+	"<cbc:CustomizationID>%s</cbc:CustomizationID>"
+	"<cbc:ID>F-1</cbc:ID><cbc:IssueDate>2026-01-15</cbc:IssueDate>"
+	"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>"
+	"<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>"
+	"<cbc:BuyerReference>%s</cbc:BuyerReference>"
+	"<cac:OrderReference><cbc:ID>EJ-2026-0042</cbc:ID></cac:OrderReference>"
+	"<cac:AccountingSupplierParty><cac:Party>"
+	"<cac:PartyTaxScheme><cbc:CompanyID>%s</cbc:CompanyID>"
+	"<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+	"<cac:PartyLegalEntity><cbc:RegistrationName>S</cbc:RegistrationName>"
+	"<cbc:CompanyID schemeID=\"0002\">%s</cbc:CompanyID></cac:PartyLegalEntity>"
+	"</cac:Party></cac:AccountingSupplierParty>"
+	"<cac:AccountingCustomerParty><cac:Party>"
+	"<cac:PartyIdentification><cbc:ID schemeID=\"0009\">%s</cbc:ID></cac:PartyIdentification>"
+	"<cac:PartyLegalEntity><cbc:RegistrationName>B</cbc:RegistrationName></cac:PartyLegalEntity>"
+	"</cac:Party></cac:AccountingCustomerParty>"
+	"<cac:PaymentMeans><cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>"
+	"<cac:PayeeFinancialAccount><cbc:ID>%s</cbc:ID>"
+	"<cac:FinancialInstitutionBranch><cbc:ID>%s</cbc:ID></cac:FinancialInstitutionBranch>"
+	"</cac:PayeeFinancialAccount></cac:PaymentMeans>"
+	"</Invoice>";
+
+struct check_case {
+	const char *customization, *buyer_ref, *vat, *siren, *siret, *iban, *bic;
+};
+
+/* Runs the checks and routing on the fixture; returns the findings' rule
+ * ids joined by spaces into ids. */
+static int run_checks(const struct check_case *c, char *ids, size_t size,
+		      struct tandem_einv_routing *routing)
+{
+	char xml[8192];
+	struct tandem_arena a;
+	struct tandem_diag d;
+	struct tandem_einv_source *src = NULL;
+	struct tandem_einv_invoice *inv;
+	int n = snprintf(xml, sizeof xml, ubl_checks, c->customization, c->buyer_ref, c->vat,
+			 c->siren, c->siret, c->iban, c->bic);
+	int rc = -1;
+
+	memset(routing, 0, sizeof *routing);
+	ids[0] = '\0';
+	if (n < 0 || (size_t)n >= sizeof xml)
+		return -1;
+	tandem_arena_init(&a, ARENA_MAX);
+	tandem_diag_init(&d, 100);
+	inv = read_model(&a, &d, xml, (size_t)n, &src);
+	if (inv != NULL) {
+		rc = tandem_einv_check_ids(inv, src, &d);
+		tandem_einv_routing(inv, routing);
+		for (size_t i = 0; i < d.count; i++) {
+			strncat(ids, d.items[i].rule, size - strlen(ids) - 1);
+			strncat(ids, " ", size - strlen(ids) - 1);
+		}
+	}
+	/* Routing strings point into the arena: keep only what the tests use. */
+	routing->buyer_siret = routing->buyer_siret != NULL ? "set" : NULL;
+	routing->service_code = routing->service_code != NULL ? "set" : NULL;
+	routing->commitment = routing->commitment != NULL ? "set" : NULL;
+	routing->leitweg_id = routing->leitweg_id != NULL ? "set" : NULL;
+	tandem_diag_release(&d);
+	tandem_arena_release(&a);
+	return rc;
+}
+
+/* Changes one digit. */
+static void bump(char *c)
+{
+	if (*c == '9')
+		*c = '0';
+	else
+		(*c)++;
+}
+
+static const char cius_en[] = "urn:cen.eu:en16931:2017";
+static const char cius_xr[] = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0";
+
+TEST(model_checks_and_routing_france)
+{
+	char siret[32], siren[32], vat[32], ids[512];
+	struct tandem_id_result r;
+	struct tandem_einv_routing rt;
+
+	ASSERT_EQ(tandem_id_compute(TANDEM_ID_SIRET, "7328293200007", 13, siret, sizeof siret, &r), 0);
+	ASSERT_EQ(tandem_id_compute(TANDEM_ID_SIREN, "73282932", 8, siren, sizeof siren, &r), 0);
+	ASSERT_EQ(tandem_id_compute(TANDEM_ID_VAT_FR, siren, 9, vat, sizeof vat, &r), 0);
+	struct check_case ok = { cius_en, "SERVICE-42", vat, siren, siret,
+				 "DE89370400440532013000", "COBADEFFXXX" };
+	ASSERT_EQ(run_checks(&ok, ids, sizeof ids, &rt), 0);
+	ASSERT_STR_EQ(ids, "");
+	ASSERT_EQ(rt.kind, TANDEM_EINV_ROUTE_CHORUS);
+	ASSERT(rt.valid);
+	ASSERT(rt.buyer_siret && rt.service_code && rt.commitment && !rt.leitweg_id);
+
+	/* One wrong digit in each identifier: one finding each. */
+	bump(&siret[13]);
+	bump(&siren[8]);
+	bump(&vat[3]);
+	struct check_case bad = { cius_en, "SERVICE-42", vat, siren, siret,
+				  "DE89370400440532013001", "COBADE" };
+	ASSERT_EQ(run_checks(&bad, ids, sizeof ids, &rt), 0);
+	ASSERT_STR_CONTAINS(ids, "TANDEM-ID-SIRET");
+	ASSERT_STR_CONTAINS(ids, "TANDEM-ID-SIREN");
+	ASSERT_STR_CONTAINS(ids, "TANDEM-ID-VAT");
+	ASSERT_STR_CONTAINS(ids, "TANDEM-ID-IBAN");
+	ASSERT_STR_CONTAINS(ids, "TANDEM-ID-BIC");
+	ASSERT_EQ(rt.kind, TANDEM_EINV_ROUTE_CHORUS);
+	ASSERT(!rt.valid);
+
+	/* A foreign VAT number is only checked for its country prefix. */
+	struct check_case foreign = { cius_en, "X", "NL123456789B01", "", "", "", "" };
+	ASSERT_EQ(run_checks(&foreign, ids, sizeof ids, &rt), 0);
+	ASSERT(strstr(ids, "TANDEM-ID-VAT") == NULL);
+	struct check_case nocc = { cius_en, "X", "123456789", "", "", "", "" };
+	ASSERT_EQ(run_checks(&nocc, ids, sizeof ids, &rt), 0);
+	ASSERT_STR_CONTAINS(ids, "TANDEM-ID-VAT");
+}
+
+TEST(model_checks_and_routing_germany)
+{
+	char ids[512];
+	struct tandem_einv_routing rt;
+	struct check_case ok = { cius_xr, "04011000-12345-03", "DE136695976", "", "", "", "" };
+	struct check_case bad = { cius_xr, "04011000-12345-34", "DE136695976", "", "", "", "" };
+	struct check_case none = { cius_xr, "ABTEILUNG 7", "DE136695976", "", "", "", "" };
+
+	ASSERT_EQ(run_checks(&ok, ids, sizeof ids, &rt), 0);
+	ASSERT_STR_EQ(ids, "");
+	ASSERT_EQ(rt.kind, TANDEM_EINV_ROUTE_LEITWEG);
+	ASSERT(rt.valid && rt.leitweg_id);
+	ASSERT_EQ(run_checks(&bad, ids, sizeof ids, &rt), 0);
+	ASSERT_STR_EQ(ids, "TANDEM-ID-LEITWEG ");
+	ASSERT_EQ(rt.kind, TANDEM_EINV_ROUTE_LEITWEG);
+	ASSERT(!rt.valid);
+	/* Not a Leitweg-ID at all: reported for XRechnung, no German route. */
+	ASSERT_EQ(run_checks(&none, ids, sizeof ids, &rt), 0);
+	ASSERT_STR_EQ(ids, "TANDEM-ID-LEITWEG ");
+	ASSERT_EQ(rt.kind, TANDEM_EINV_ROUTE_NONE);
 }

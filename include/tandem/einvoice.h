@@ -29,8 +29,8 @@
  * and every rule keeps its id, flag and message. tandem's evaluator of
  * XPath 2.0 (src/schematron) replaces the XSLT processor.
  *
- * Coming next on this header (issue 3): the EN 16931 model, the UBL and CII
- * readers and writers.
+ * The EN 16931 model of an opened invoice, its readers and tandem's own
+ * checks are in tandem/en16931.h.
  */
 #ifndef TANDEM_EINVOICE_H
 #define TANDEM_EINVOICE_H

@@ -45,7 +45,8 @@ static void check(struct checker *c, enum tandem_id_type type, const char *rule,
 	struct tandem_id_result r;
 	int rc;
 
-	if (value == NULL || c->err != 0)
+	/* An empty value is the schematron's business (BR-* presence rules). */
+	if (value == NULL || value[0] == '\0' || c->err != 0)
 		return;
 	rc = tandem_id_check(type, value, strlen(value), &r);
 	if (rc == 0)
@@ -93,14 +94,14 @@ static void check_vat(struct checker *c, const char *vat, const char *bt, const 
 {
 	char cc[2];
 
-	if (vat == NULL || c->err != 0)
+	if (vat == NULL || vat[0] == '\0' || c->err != 0)
 		return;
 	if (strncmp(vat, "FR", 2) == 0 || strncmp(vat, "DE", 2) == 0) {
 		check(c, TANDEM_ID_VAT, "TANDEM-ID-VAT", bt, what, vat);
 		return;
 	}
 	cc[0] = vat[0];
-	cc[1] = vat[0] != '\0' ? vat[1] : '\0';
+	cc[1] = vat[1];
 	if (strncmp(vat, "EL", 2) == 0 || strncmp(vat, "XI", 2) == 0 ||
 	    (cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z' &&
 	     tandem_iso3166_is_assigned(cc)))
@@ -169,17 +170,22 @@ static bool valid_id(enum tandem_id_type type, const char *value)
 	return value != NULL && tandem_id_check(type, value, strlen(value), &r) == 0;
 }
 
+static bool is_siret(const struct tandem_einv_id *id)
+{
+	return id->value != NULL && id->value[0] != '\0' && id->scheme != NULL &&
+	       strcmp(id->scheme, ICD_SIRET) == 0;
+}
+
 /* The buyer's SIRET: an identifier, legal registration or electronic
  * address with scheme 0009. */
 static const char *buyer_siret(const struct tandem_einv_party *b)
 {
 	for (size_t i = 0; i < b->ids.count; i++)
-		if (b->ids.items[i].scheme != NULL &&
-		    strcmp(b->ids.items[i].scheme, ICD_SIRET) == 0)
+		if (is_siret(&b->ids.items[i]))
 			return b->ids.items[i].value;
-	if (b->legal_id.scheme != NULL && strcmp(b->legal_id.scheme, ICD_SIRET) == 0)
+	if (is_siret(&b->legal_id))
 		return b->legal_id.value;
-	if (b->endpoint.scheme != NULL && strcmp(b->endpoint.scheme, ICD_SIRET) == 0)
+	if (is_siret(&b->endpoint))
 		return b->endpoint.value;
 	return NULL;
 }

@@ -34,6 +34,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <libxml/tree.h>
+
 #include "tandem/en16931.h"
 
 enum einv_kind {
@@ -142,13 +144,12 @@ const struct einv_bound *einv_bound_get(enum einv_binding b);
 /* Path evaluation on libxml2 nodes. vars[i] is the text of top-level term
  * i (for $BT-n); results are appended to out (at most max). Returns the
  * number found or -1 when out of memory. */
-struct _xmlNode;
 struct einv_nodes {
-	struct _xmlNode **items;
+	xmlNodePtr *items;
 	size_t count;
 	size_t cap;
 };
-long einv_path_eval(const struct einv_path *p, struct _xmlNode *ctx,
+long einv_path_eval(const struct einv_path *p, xmlNodePtr ctx,
 		    const char *const *vars, size_t max, struct einv_nodes *out);
 void einv_nodes_release(struct einv_nodes *n);
 

@@ -82,9 +82,9 @@ static bool build(enum einv_binding b)
 	struct einv_bound *bd = &bound[b];
 	const char *rel[EINV_G_COUNT_] = { "" };
 
-	bd->term = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->term);
-	bd->scheme = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->scheme);
-	bd->version = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->version);
+	bd->term = tandem_arena_calloc(&arena, einv_term_count, sizeof(const struct einv_path *));
+	bd->scheme = tandem_arena_calloc(&arena, einv_term_count, sizeof(const struct einv_path *));
+	bd->version = tandem_arena_calloc(&arena, einv_term_count, sizeof(const struct einv_path *));
 	bd->term_text = tandem_arena_calloc(&arena, einv_term_count, sizeof *bd->term_text);
 	bd->group_text = tandem_arena_calloc(&arena, EINV_G_COUNT_, sizeof *bd->group_text);
 	if (bd->term == NULL || bd->scheme == NULL || bd->version == NULL ||

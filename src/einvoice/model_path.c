@@ -3,15 +3,16 @@
  * (model.h): joining, compiling and evaluating on libxml2 trees.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/tree.h>
 
 #include "einvoice/model.h"
+#include "tandem/alloc.h"
 #include "tandem/error.h"
 
 #define PATH_STEPS_MAX 16
+#define JOIN_PARTS_MAX 32 /* steps of a prefix and a path */
 #define PATH_ALTS_MAX 4
 #define PATH_PREDS_MAX 3
 #define TEXT_CMP_MAX 512 /* longer texts never equal a literal or a code */
@@ -65,8 +66,8 @@ static const struct {
 static int join_one(struct tandem_buf *b, const char *prefix, const char *alt,
 		    size_t alt_len)
 {
-	const char *parts[2 * PATH_STEPS_MAX];
-	size_t lens[2 * PATH_STEPS_MAX];
+	const char *parts[JOIN_PARTS_MAX];
+	size_t lens[JOIN_PARTS_MAX];
 	size_t n = 0;
 	const char *srcs[2] = { prefix, alt };
 	size_t src_lens[2] = { strlen(prefix), alt_len };
@@ -91,7 +92,7 @@ static int join_one(struct tandem_buf *b, const char *prefix, const char *alt,
 			    !(lens[n - 1] == 2 && memcmp(parts[n - 1], "..", 2) == 0))
 				n--;
 			else if (q > p && !(q - p == 1 && *p == '.')) {
-				if (n == 2 * PATH_STEPS_MAX)
+				if (n == JOIN_PARTS_MAX)
 					return TANDEM_ELIMIT;
 				parts[n] = p;
 				lens[n++] = (size_t)(q - p);
@@ -372,7 +373,9 @@ static bool node_text(xmlNodePtr node, char *buf, size_t size, size_t *len)
 
 		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
 			continue;
-		l = c->content != NULL ? strlen((const char *)c->content) : 0;
+		if (c->content == NULL)
+			continue;
+		l = strlen((const char *)c->content);
 		if (n + l >= size)
 			return false;
 		memcpy(buf + n, c->content, l);
@@ -444,7 +447,7 @@ static int push(struct einv_nodes *out, xmlNodePtr node)
 {
 	if (out->count == out->cap) {
 		size_t cap = out->cap == 0 ? 16 : out->cap * 2;
-		xmlNodePtr *items = realloc(out->items, cap * sizeof *items);
+		xmlNodePtr *items = tandem_realloc(out->items, cap * sizeof(xmlNodePtr));
 
 		if (items == NULL)
 			return TANDEM_ENOMEM;
@@ -505,7 +508,7 @@ long einv_path_eval(const struct einv_path *p, xmlNodePtr ctx, const char *const
 
 void einv_nodes_release(struct einv_nodes *n)
 {
-	free(n->items);
+	tandem_free(n->items);
 	n->items = NULL;
 	n->count = n->cap = 0;
 }

@@ -10,6 +10,7 @@
 
 #include "einvoice/einvoice_int.h"
 #include "einvoice/model.h"
+#include "tandem/alloc.h"
 #include "tandem/error.h"
 
 struct reader {
@@ -287,13 +288,13 @@ static void read_many(struct reader *r, int g, xmlNodePtr ctx, char *parent_base
 	*(void **)(parent_base + gr->offset) = items;
 	*(size_t *)(parent_base + gr->count_offset) = count;
 	/* Children evaluate paths too: take the nodes out of the scratch list. */
-	xmlNodePtr *nodes = malloc(count * sizeof *nodes);
+	xmlNodePtr *nodes = tandem_malloc(count * sizeof(xmlNodePtr));
 
 	if (nodes == NULL) {
 		r->err = TANDEM_ENOMEM;
 		return;
 	}
-	memcpy(nodes, r->nodes.items + mark, count * sizeof *nodes);
+	memcpy(nodes, r->nodes.items + mark, count * sizeof(xmlNodePtr));
 	r->nodes.count = mark;
 	for (size_t i = 0; i < count && r->err == 0; i++) {
 		char *item = items + i * gr->size;
@@ -305,7 +306,7 @@ static void read_many(struct reader *r, int g, xmlNodePtr ctx, char *parent_base
 		if (g == EINV_G_NOTE && r->ubl)
 			split_ubl_note(r, (struct tandem_einv_note *)(void *)item);
 	}
-	free(nodes);
+	tandem_free(nodes);
 }
 
 /* Reads group g whose struct is at base; ctx is the node of its nearest
