@@ -9,7 +9,9 @@
  * (EBADINPUT, ELIMIT) comes with an error finding, that every finding
  * carries a TANDEM-* rule id and a message, and that the returned strings
  * and enums are well formed (NUL inside their arrays, profiles inside the
- * enum).
+ * enum). An opened invoice is then read into the EN 16931 model
+ * (tandem_einv_read), written as JSON and given to the identifier checks
+ * and routing: reading never fails on a value, only on memory or limits.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -19,10 +21,40 @@
 #include "tandem/arena.h"
 #include "tandem/assert.h"
 #include "tandem/diag.h"
+#include "tandem/buf.h"
 #include "tandem/einvoice.h"
+#include "tandem/en16931.h"
 #include "tandem/error.h"
 
 #define FUZZ_XML_ARENA_BYTES_MAX (256u << 20)
+#define FUZZ_XML_JSON_MAX (64u << 20)
+
+/* The model of an opened invoice: read, shown, checked. */
+static void check_model(struct tandem_arena *arena, const struct tandem_einv_source *src,
+			struct tandem_diag *diag)
+{
+	struct tandem_einv_invoice *inv = NULL;
+	struct tandem_einv_routing routing;
+	struct tandem_buf json;
+	int rc = tandem_einv_read(arena, src, diag, &inv);
+
+	TANDEM_ASSERT(rc == 0 || rc == TANDEM_ELIMIT || rc == TANDEM_ENOMEM);
+	if (rc != 0) {
+		TANDEM_ASSERT(inv == NULL);
+		return;
+	}
+	TANDEM_ASSERT(inv != NULL && inv->syntax == src->syntax);
+	tandem_buf_init(&json, FUZZ_XML_JSON_MAX);
+	rc = tandem_einv_to_json(inv, &json);
+	TANDEM_ASSERT(rc == 0 || rc == TANDEM_ENOMEM || rc == TANDEM_ELIMIT);
+	TANDEM_ASSERT(rc != 0 || (json.len > 2 && json.data[0] == '{'));
+	tandem_buf_release(&json);
+	rc = tandem_einv_check_ids(inv, src, diag);
+	TANDEM_ASSERT(rc == 0 || rc == TANDEM_ENOMEM);
+	tandem_einv_routing(inv, &routing);
+	TANDEM_ASSERT(routing.kind != TANDEM_EINV_ROUTE_LEITWEG || routing.leitweg_id != NULL);
+	TANDEM_ASSERT(routing.kind != TANDEM_EINV_ROUTE_CHORUS || routing.buyer_siret != NULL);
+}
 
 /* What any returned source must satisfy, whatever the status. */
 static void check_source(const struct tandem_einv_source *src)
@@ -70,6 +102,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 		TANDEM_ASSERT(src->full_invoice ==
 			      (src->profile != TANDEM_EINV_PROFILE_MINIMUM &&
 			       src->profile != TANDEM_EINV_PROFILE_BASIC_WL));
+		check_model(&arena, src, &diag);
 	}
 
 	tandem_diag_release(&diag);
