@@ -5,7 +5,8 @@
  * It covers the part of XPath 2.0 that validation artefacts use (EN 16931,
  * XRechnung, Factur-X): paths over all axes, predicates, general and value
  * comparisons, arithmetic on xs:integer, xs:decimal and xs:double, for / some
- * / every / if, cast and castable, and the function library in xp_func.c.
+ * / every / if, cast and castable, and the function library in xp_func.c
+ * and xp_func_str.c.
  * Documents are untyped, as for an XSLT processor without a schema: element
  * and attribute values atomize to xs:untypedAtomic, which comparisons and
  * arithmetic convert exactly as the specification says (untyped against a
@@ -217,7 +218,7 @@ struct xp_focus {
 	size_t size;
 };
 
-/* Per-document caches of name lookups (see xp_eval.c). */
+/* Per-document caches of name lookups (see xp_axis.c). */
 #define XP_NAME_CACHE 1024
 struct xp_name_slot {
 	const char *key;      /* a compiled local name */
@@ -300,7 +301,59 @@ static inline void xp_forgive(struct xp_ctx *c)
 int xp_error(struct xp_ctx *c, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* --- values (xp_value.c) --- */
+/* --- rewrites (xp_rewrite.c) --- */
+
+/* Whether b is a child step, or a union of them, that descendant:: can replace
+ * after '//' (its predicates do not depend on position). */
+bool xp_can_descend(const struct xp_expr *b);
+
+/* Turns the child steps of b into descendant steps. */
+void xp_descend(struct xp_expr *b);
+
+/* --- shared by xp_eval.c and xp_axis.c --- */
+
+/*
+ * Checks the work counter: TANDEM_ELIMIT (recorded in c) once a document
+ * has needed more than XP_STEPS_MAX steps, else 0.
+ */
+int xp_limit_steps(struct xp_ctx *c);
+
+/* A growable sequence in scratch memory; {0} is empty. */
+struct xp_vec {
+	struct xp_item *it;
+	size_t n;
+	size_t cap;
+};
+
+/* Doubles the capacity of v (at least 8 items), copying what it holds. */
+int xp_vec_grow(struct xp_ctx *c, struct xp_vec *v);
+
+static inline int xp_vec_push(struct xp_ctx *c, struct xp_vec *v, const struct xp_item *it)
+{
+	int rc = v->n == v->cap ? xp_vec_grow(c, v) : 0;
+	if (rc)
+		return rc;
+	v->it[v->n++] = *it;
+	return 0;
+}
+
+/* Appends a node; one step of work. */
+static inline int xp_vec_push_node(struct xp_ctx *c, struct xp_vec *v, xmlNodePtr n)
+{
+	struct xp_item it = {.type = XP_NODE, .v.node = n};
+	c->steps++;
+	return xp_vec_push(c, v, &it);
+}
+
+/*
+ * Appends to v the nodes of one axis from n that pass test t, in axis order;
+ * *reverse is set for the reverse axes, whose order is reverse document
+ * order (xp_axis.c).
+ */
+int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
+		  const struct xp_test *t, struct xp_vec *v, bool *reverse);
+
+/* --- values (xp_value.c; comparisons and arithmetic in xp_compare.c) --- */
 
 /* Document-order key of a node (0 for the document node). */
 uintptr_t xp_node_order(xmlNodePtr n);
@@ -356,12 +409,32 @@ int xp_seq_one(struct xp_ctx *c, const struct xp_item *it, struct xp_seq *out);
 int xp_seq_bool(struct xp_ctx *c, bool b, struct xp_seq *out);
 int xp_seq_string(struct xp_ctx *c, const char *p, size_t n, struct xp_seq *out);
 
-/* --- functions (xp_func.c) --- */
+/* --- functions (xp_func.c, xp_func_str.c) --- */
 
 #define XP_NS_FN "http://www.w3.org/2005/xpath-functions"
 #define XP_NS_XS "http://www.w3.org/2001/XMLSchema"
 
 const struct xp_func *xp_func_find(const char *ns, const char *name, size_t nargs);
+
+/* The string and regex functions (xp_func_str.c). */
+extern const struct xp_func xp_funcs_string[];
+extern const size_t xp_funcs_string_count;
+
+/*
+ * Atomizes a function argument that must hold at most one item: *it is that
+ * item, or NULL for the empty sequence; fn names the function in the error.
+ */
+int xp_arg_atomic(struct xp_ctx *c, struct xp_seq *arg, const char *fn, struct xp_item **it);
+
+/*
+ * A numeric argument of at most one item (untyped is cast to xs:double):
+ * *none when it is the empty sequence.
+ */
+int xp_arg_numeric(struct xp_ctx *c, struct xp_seq *arg, const char *fn, struct xp_item *x,
+		   bool *none);
+
+/* The context item as a one-item sequence, for the zero-argument forms. */
+int xp_arg_context(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *arg);
 
 /* --- regular expressions (xp_regex.c) --- */
 
