@@ -174,7 +174,7 @@ static void read_term(struct reader *r, size_t t, xmlNodePtr ctx, char *base)
 	const struct einv_term *term = &einv_terms[t];
 	void *field = base + term->offset;
 	size_t mark = r->nodes.count;
-	size_t max = term->kind == EINV_IDS ? TANDEM_EINV_GROUP_MAX : 1;
+	size_t max = term->kind == EINV_IDS ? TANDEM_EINV_GROUP_MAX + 1 : 1;
 	long n;
 
 	if (r->bd->term[t] == NULL)
@@ -220,6 +220,14 @@ static void read_term(struct reader *r, size_t t, xmlNodePtr ctx, char *base)
 		struct tandem_einv_ids *ids = field;
 		size_t count = (size_t)n;
 
+		if (count > TANDEM_EINV_GROUP_MAX) {
+			(void)tandem_diag_add(r->d, TANDEM_SEV_ERROR, TANDEM_ELIMIT,
+					      "TANDEM-MODEL-LIMIT", NULL, 0,
+					      "more than %d occurrences of %s (%s)",
+					      TANDEM_EINV_GROUP_MAX, term->id, term->name);
+			r->err = TANDEM_ELIMIT;
+			break;
+		}
 		ids->items = tandem_arena_calloc(r->a, count, sizeof *ids->items);
 		if (ids->items == NULL) {
 			r->err = TANDEM_ENOMEM;
@@ -251,7 +259,10 @@ static void split_ubl_note(struct reader *r, struct tandem_einv_note *note)
 	note->subject = tandem_arena_strndup(r->a, s + 1, 3);
 	if (note->subject == NULL)
 		r->err = TANDEM_ENOMEM;
-	note->text = s + 5;
+	s += 5;
+	while (is_space(*s))
+		s++;
+	note->text = s;
 }
 
 static void read_group(struct reader *r, int g, xmlNodePtr ctx, char *base);
@@ -376,5 +387,74 @@ int tandem_einv_read(struct tandem_arena *a, const struct tandem_einv_source *sr
 	if (r.err != 0)
 		return r.err;
 	*out = inv;
+	return 0;
+}
+
+static int b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int tandem_einv_binary_decode(struct tandem_arena *a, const struct tandem_einv_binary *b,
+			      unsigned char **out, size_t *len)
+{
+	unsigned char *buf;
+	unsigned long acc = 0;
+	size_t n = 0, pad = 0, chars = 0;
+
+	*out = NULL;
+	*len = 0;
+	buf = tandem_arena_alloc(a, b->base64_len / 4 * 3 + 3);
+	if (buf == NULL)
+		return TANDEM_ENOMEM;
+	for (size_t i = 0; i < b->base64_len; i++) {
+		char c = b->base64[i];
+		int v;
+
+		if (is_space(c))
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		v = b64_value(c);
+		if (v < 0 || pad > 0)
+			return TANDEM_EBADINPUT;
+		acc = (acc << 6) | (unsigned long)v;
+		if (++chars % 4 == 0) {
+			buf[n++] = (unsigned char)(acc >> 16);
+			buf[n++] = (unsigned char)(acc >> 8);
+			buf[n++] = (unsigned char)acc;
+			acc = 0;
+		}
+	}
+	/* 2 or 3 characters left carry 1 or 2 bytes; padding must complete 4. */
+	switch (chars % 4) {
+	case 0:
+		break;
+	case 2:
+		buf[n++] = (unsigned char)(acc >> 4);
+		break;
+	case 3:
+		buf[n++] = (unsigned char)(acc >> 10);
+		buf[n++] = (unsigned char)(acc >> 2);
+		break;
+	default:
+		return TANDEM_EBADINPUT;
+	}
+	if (pad > 2 || (pad > 0 && (chars + pad) % 4 != 0))
+		return TANDEM_EBADINPUT;
+	*out = buf;
+	*len = n;
 	return 0;
 }
