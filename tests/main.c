@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +62,28 @@ const char *test_shared_data(void)
 {
 	const char *p = getenv("TANDEM_SHARED_DATA");
 	return p && *p ? p : "../shared/data";
+}
+
+char *test_read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	if (f == NULL)
+		return NULL;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (buf = malloc((size_t)st.st_size + 1)) != NULL) {
+		*len = fread(buf, 1, (size_t)st.st_size, f);
+		if (*len == (size_t)st.st_size) {
+			buf[*len] = '\0';
+		} else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	return buf;
 }
 
 const char *test_tandem_bin(void)

@@ -76,6 +76,10 @@ _Noreturn void test__skip(const char *reason);
  * the environment variable TANDEM_SHARED_DATA). */
 const char *test_shared_data(void);
 
+/* A whole regular file into a malloc'ed NUL-terminated buffer (free it);
+ * NULL when it cannot be opened or read completely. */
+char *test_read_file(const char *path, size_t *len);
+
 /* Path of the tandem binary under test (environment TANDEM_BIN). */
 const char *test_tandem_bin(void);
 

@@ -29,31 +29,6 @@
 #define LINE_MAX_BYTES ((size_t)256 * 1024)
 #define ARENA_MAX (512u << 20)
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)n + 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf != NULL) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	}
-	return buf;
-}
-
 /* Opens and reads data; returns the model or NULL. */
 static struct tandem_einv_invoice *read_model(struct tandem_arena *a, struct tandem_diag *d,
 					      const char *data, size_t len,
@@ -228,7 +203,7 @@ TEST(model_valid_corpus_totals)
 		if (rel == NULL || cols[3] == NULL || strcmp(cols[3], "valid") != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/einvoice/corpus/%s", shared, rel);
-		data = read_all(path, &len);
+		data = test_read_file(path, &len);
 		if (data == NULL)
 			continue;
 		t.files++;

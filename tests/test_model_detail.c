@@ -1440,30 +1440,6 @@ static void paths_free(struct paths *p)
 	p->count = 0;
 }
 
-/* Whole file into a malloc'ed buffer (NUL added); NULL if it cannot be read. */
-static char *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	FILE *f = fopen(path, "rb");
-	char *buf;
-
-	if (f == NULL)
-		return NULL;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL)
-		FAIL("out of memory reading %s", path);
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	if (*len != (size_t)st.st_size)
-		FAIL("short read of %s", path);
-	buf[*len] = '\0';
-	return buf;
-}
-
 static bool is_invoice_file(const char *name)
 {
 	return ends_with(name, ".xml") || ends_with(name, ".XML") || ends_with(name, ".pdf");
@@ -1492,7 +1468,7 @@ TEST(model_detail_corpus)
 		const char *rel = strlen(p.items[i]) > base ? p.items[i] + base : p.items[i];
 		struct model m;
 		size_t len;
-		char *data = read_file(p.items[i], &len);
+		char *data = test_read_file(p.items[i], &len);
 
 		if (data == NULL)
 			FAIL("cannot read %s", p.items[i]);
@@ -1629,7 +1605,7 @@ static bool read_corpus_file(struct model *m, const char *path, char **data)
 {
 	size_t len;
 
-	*data = read_file(path, &len);
+	*data = test_read_file(path, &len);
 	if (*data == NULL)
 		FAIL("cannot read %s", path);
 	model_open(m, *data, len);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "tandem/error.h"
 #include "tandem/diag.h"
+#include "tandem/einvoice.h"
 #include "tandem/slice.h"
 
 bool cli_json;
@@ -252,4 +253,23 @@ void cli_print_findings(FILE *f, const struct tandem_diag *d)
 	}
 	if (d->dropped)
 		fprintf(f, "  %zu more findings not stored\n", d->dropped);
+}
+
+int cli_open_invoice(const char *path, struct tandem_arena *a,
+		     struct tandem_diag *d, struct tandem_einv_source **src,
+		     char **data)
+{
+	size_t len;
+	int err = cli_read_file("invoice", path, TANDEM_EINV_PDF_BYTES_MAX, data, &len);
+
+	*src = NULL;
+	if (err == TANDEM_EIO)
+		return err;
+	if (err == TANDEM_ELIMIT) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-FILE-SIZE",
+				NULL, 0, "the file has %zu bytes or more; the limit is %u",
+				len, TANDEM_EINV_PDF_BYTES_MAX);
+		return TANDEM_EBADINPUT;
+	}
+	return tandem_einv_open(a, *data, len, d, src);
 }

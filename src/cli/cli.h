@@ -79,6 +79,17 @@ FILE *cli_open_input(const char *cmd, const char *path);
 int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
 		  size_t *len);
 
+/*
+ * Reads an e-invoice file (at most TANDEM_EINV_PDF_BYTES_MAX bytes) into
+ * *data (free it) and opens it in a: returns tandem_einv_open()'s status,
+ * TANDEM_EBADINPUT with a TANDEM-FILE-SIZE finding for a file too large, or
+ * TANDEM_EIO with the message printed. *src may stay NULL.
+ */
+struct tandem_arena;
+struct tandem_einv_source;
+int cli_open_invoice(const char *path, struct tandem_arena *a, struct tandem_diag *d,
+		     struct tandem_einv_source **src, char **data);
+
 /* Writes the findings of a diag to f as indented text lines. */
 void cli_print_findings(FILE *f, const struct tandem_diag *d);
 

@@ -20,7 +20,6 @@
 
 #define ARENA_MAX (512u << 20)  /* one invoice: XML copy, parsed tree, PDF */
 #define FINDINGS_MAX 1000
-#define FILE_MAX TANDEM_EINV_PDF_BYTES_MAX
 #define TEXT_SHOWN_MAX 4096 /* bytes of one document-derived string shown */
 
 static const char usage_text[] =
@@ -52,26 +51,6 @@ struct inspect_run {
 	bool first;
 	struct tandem_buf out;
 };
-
-/* Opens one file into a; fills *src (maybe NULL) and the diag. */
-static int open_file(const char *path, struct tandem_arena *a,
-		     struct tandem_diag *d, struct tandem_einv_source **src,
-		     char **data)
-{
-	size_t len;
-	int err = cli_read_file("invoice", path, FILE_MAX, data, &len);
-
-	*src = NULL;
-	if (err == TANDEM_EIO)
-		return err;
-	if (err == TANDEM_ELIMIT) {
-		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-FILE-SIZE",
-				NULL, 0, "the file has %zu bytes or more; the limit is %u",
-				len, FILE_MAX);
-		return TANDEM_EBADINPUT;
-	}
-	return tandem_einv_open(a, *data, len, d, src);
-}
 
 static void put_json_field(struct tandem_buf *b, const char *key, const char *value)
 {
@@ -182,7 +161,7 @@ static int inspect(int argc, char **argv, int first)
 
 		tandem_arena_init(&a, ARENA_MAX);
 		tandem_diag_init(&d, FINDINGS_MAX);
-		err = open_file(argv[i], &a, &d, &src, &data);
+		err = cli_open_invoice(argv[i], &a, &d, &src, &data);
 		if (err == TANDEM_EIO) {
 			status = CLI_EXIT_IO;
 		} else if (err == TANDEM_ENOMEM || err == TANDEM_EINVAL) {
@@ -283,7 +262,7 @@ static int extract(const char *path, const char *out_path)
 
 	tandem_arena_init(&a, ARENA_MAX);
 	tandem_diag_init(&d, FINDINGS_MAX);
-	err = open_file(path, &a, &d, &src, &data);
+	err = cli_open_invoice(path, &a, &d, &src, &data);
 	if (err == TANDEM_EIO) {
 		status = CLI_EXIT_IO;
 	} else if (src == NULL || src->container != TANDEM_EINV_CONTAINER_PDF ||

@@ -38,22 +38,16 @@ static int show(const char *path)
 	struct tandem_einv_invoice *inv = NULL;
 	struct tandem_buf out;
 	char *data = NULL;
-	size_t len = 0;
 	int status = CLI_EXIT_OK;
-	int err = cli_read_file("invoice", path, TANDEM_EINV_PDF_BYTES_MAX, &data, &len);
+	int err;
 
-	if (err == TANDEM_EIO)
-		return CLI_EXIT_IO;
 	tandem_arena_init(&a, ARENA_MAX);
 	tandem_diag_init(&d, FINDINGS_MAX);
 	tandem_buf_init(&out, JSON_MAX);
-	if (err == TANDEM_ELIMIT) {
-		(void)tandem_diag_add(&d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-FILE-SIZE",
-				      NULL, 0, "the file is larger than %u bytes",
-				      TANDEM_EINV_PDF_BYTES_MAX);
-		err = TANDEM_EBADINPUT;
-	} else {
-		err = tandem_einv_open(&a, data, len, &d, &src);
+	err = cli_open_invoice(path, &a, &d, &src, &data);
+	if (err == TANDEM_EIO) {
+		status = CLI_EXIT_IO;
+		goto done;
 	}
 	if (err == 0)
 		err = tandem_einv_read(&a, src, &d, &inv);
@@ -68,6 +62,7 @@ static int show(const char *path)
 		fprintf(stderr, "tandem invoice: %s: not a readable EN 16931 invoice\n", path);
 		status = CLI_EXIT_INVALID;
 	}
+done:
 	tandem_buf_release(&out);
 	tandem_diag_release(&d);
 	tandem_arena_release(&a);
