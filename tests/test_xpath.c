@@ -51,15 +51,26 @@ struct fx {
 	xmlDocPtr doc;
 	int next_slot;
 	struct xp_focus focus;
+	struct xp_names *names; /* NULL: names are not interned */
 };
 
-static void fx_open(struct fx *fx, const char *xml)
+/*
+ * Opens a fixture on xml. Mode 0: the document has a name dictionary (so
+ * the evaluator builds its element and attribute index) and compiled names
+ * are not interned; mode 1: the same with interned, numbered names, as
+ * sch_load compiles them; mode 2: no dictionary, so every axis walks the
+ * tree and names compare as strings.
+ */
+static void fx_open_mode(struct fx *fx, const char *xml, int mode)
 {
 	memset(fx, 0, sizeof *fx);
 	tandem_arena_init(&fx->arena, 64u << 20);
 	if (xp_ctx_init(&fx->ctx) != 0)
 		FAIL("xp_ctx_init failed");
-	fx->doc = xmlReadMemory(xml, (int)strlen(xml), "t.xml", NULL, XML_PARSE_NONET);
+	if (mode == 1 && !(fx->names = calloc(1, sizeof *fx->names)))
+		FAIL("out of memory");
+	fx->doc = xmlReadMemory(xml, (int)strlen(xml), "t.xml", NULL,
+			       XML_PARSE_NONET | (mode == 2 ? XML_PARSE_NODICT : 0));
 	if (!fx->doc)
 		FAIL("the test document is not well-formed: %s", xml);
 	xp_ctx_begin(&fx->ctx, fx->doc);
@@ -68,10 +79,18 @@ static void fx_open(struct fx *fx, const char *xml)
 		.pos = 1,
 		.size = 1,
 	};
+	if (mode == 2 && fx->ctx.dict)
+		FAIL("the document of mode 2 has a dictionary");
+}
+
+static void fx_open(struct fx *fx, const char *xml)
+{
+	fx_open_mode(fx, xml, 0);
 }
 
 static void fx_close(struct fx *fx)
 {
+	free(fx->names);
 	xmlFreeDoc(fx->doc);
 	xp_ctx_release(&fx->ctx);
 	xp_regex_release();
@@ -92,6 +111,7 @@ static struct xp_expr *fx_compile(struct fx *fx, const char *text)
 {
 	struct xp_compiler cc = {
 		.arena = &fx->arena,
+		.names = fx->names,
 		.ns = test_ns,
 		.scope = NULL,
 		.next_slot = &fx->next_slot,
@@ -111,6 +131,7 @@ static const char *fx_compile_error(struct fx *fx, const char *text, int *rc)
 {
 	struct xp_compiler cc = {
 		.arena = &fx->arena,
+		.names = fx->names,
 		.ns = test_ns,
 		.scope = NULL,
 		.next_slot = &fx->next_slot,
@@ -282,6 +303,52 @@ TEST(xpath_path_child_attribute_descendant)
 	ASSERT_STR_EQ(fx_ids(&fx, "/r/zz"), "");
 	ASSERT_EQ(fx_bool(&fx, "/r/a/zz"), false);
 	fx_close(&fx);
+}
+
+/*
+ * The element and attribute index, names resolved by number and the tree
+ * walks must select the same nodes in the same order: each expression is
+ * evaluated in the three modes of fx_open_mode().
+ */
+TEST(xpath_path_index_and_walk_agree)
+{
+	static const struct {
+		const char *expr;
+		const char *want;
+	} cases[] = {
+		{"string-join(//@id, ' ')", "a1 b1 b2 c1 a2 b3 pb1 d1 e1 b4"},
+		{"string-join(//@*, ' ')", "a1 1 b1 b2 c1 a2 2 b3 pb1 d1 e1 b4"},
+		{"string-join(//@n, ' ')", "1 2"},
+		{"string-join(/r/a[2]//@id, ' ')", "a2 b3 pb1"},
+		{"string-join(//a//@id, ' ')", "a1 b1 b2 c1 a2 b3 pb1"},
+		{"string-join(//e/..//@id, ' ')", "d1 e1 b4"},
+		{"string-join(//@id[. = 'b2' or . = 'e1'], ' ')", "b2 e1"},
+		{"count(//@id[1])", "10"},
+		{"count(//@id[2])", "0"},
+		{"count(//@missing)", "0"},
+		{"count(//a/@missing)", "0"},
+		{"count(/r/a/@*)", "4"},
+		{"string-join(//a/b/@id, ' ')", "b1 b2 b3"},
+		{"string-join(/r/*/b/@id, ' ')", "b1 b2 b3"},
+		{"string-join(//p:b/@id, ' ')", "pb1"},
+		{"string-join(/r/d/e/b/@id, ' ')", "b4"},
+		{"string-join(r/a/c/@id, ' ')", "c1"},
+		{"count(/r/a/missing/b)", "0"},
+		{"count(/r/missing)", "0"},
+		{"string-join(//b[@id = 'b4']/ancestor::*/name(), ' ')", "r d e"},
+		{"string-join(//b/@id[. = 'b3']/../following-sibling::*/@id, ' ')", "pb1"},
+	};
+	for (int mode = 0; mode < 3; mode++) {
+		struct fx fx;
+		fx_open_mode(&fx, path_doc, mode);
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			const char *got = fx_str(&fx, cases[i].expr);
+			if (strcmp(got, cases[i].want) != 0)
+				FAIL("mode %d: %s = \"%s\", want \"%s\"", mode, cases[i].expr, got,
+				     cases[i].want);
+		}
+		fx_close(&fx);
+	}
 }
 
 TEST(xpath_path_parent_ancestor)
@@ -1516,7 +1583,9 @@ TEST(sch_contexts)
 	ASSERT_STR_EQ(lines_of(&ev, "E4", buf, sizeof buf), "E4||y y1\nE4||y y2\n");
 	/* /: the document node, once. */
 	ASSERT_STR_EQ(lines_of(&ev, "E5", buf, sizeof buf), "E5||document node\n");
-	ASSERT_EQ(ev.n, 9);
+	/* /root/sub//@currency: attributes of sub and of the elements below it. */
+	ASSERT_STR_EQ(lines_of(&ev, "E6", buf, sizeof buf), "E6||sub currency EUR\n");
+	ASSERT_EQ(ev.n, 10);
 }
 
 TEST(sch_dynamic_error_event)

@@ -466,6 +466,7 @@ static int index_alt(struct loader *ld, xmlNodePtr at, const struct xp_expr *e, 
 	a->path = e;
 	a->rule = rule;
 	a->local = NULL;
+	a->name_id = 0;
 	a->node_kind = 0;
 	a->generic = false;
 	if (!plain_path(e)) {
@@ -482,13 +483,15 @@ static int index_alt(struct loader *ld, xmlNodePtr at, const struct xp_expr *e, 
 	if (last->op == XP_OP_ROOT) {
 		a->node_kind = XML_DOCUMENT_NODE;
 	} else if (last->op == XP_OP_STEP) {
-		bool attr_axis = last->axis == XP_AXIS_ATTRIBUTE;
-		if (last->axis != XP_AXIS_CHILD && last->axis != XP_AXIS_ATTRIBUTE &&
-		    last->axis != XP_AXIS_DESCENDANT && last->axis != XP_AXIS_DESCENDANT_OR_SELF)
+		bool attr_axis = xp_axis_attr(last->axis);
+		if (last->axis != XP_AXIS_CHILD && !attr_axis && last->axis != XP_AXIS_DESCENDANT &&
+		    last->axis != XP_AXIS_DESCENDANT_OR_SELF)
 			return fail(ld, TANDEM_EUNSUPPORTED, at,
 				    "a rule context may use only child, attribute and // steps");
-		if (last->test.kind == XP_TEST_NAME || last->test.kind == XP_TEST_LOCAL_ANY)
+		if (last->test.kind == XP_TEST_NAME || last->test.kind == XP_TEST_LOCAL_ANY) {
 			a->local = last->test.local;
+			a->name_id = last->test.name_id;
+		}
 		if (last->test.kind == XP_TEST_NAME || last->test.kind == XP_TEST_ANY_NAME ||
 		    last->test.kind == XP_TEST_NS_ANY || last->test.kind == XP_TEST_LOCAL_ANY)
 			a->node_kind = attr_axis ? XML_ATTRIBUTE_NODE : XML_ELEMENT_NODE;
@@ -537,6 +540,7 @@ static int group_alts(struct loader *ld, xmlNodePtr at, struct sch_pattern *p)
 			g++;
 		if (g == p->ngroups) {
 			p->groups[g].local = alt->local;
+			p->groups[g].name_id = alt->name_id;
 			p->groups[g].alts = tandem_arena_calloc(a, p->nalts, sizeof(const struct sch_alt *));
 			if (!p->groups[g].alts)
 				return fail(ld, TANDEM_ENOMEM, at, "out of memory");

@@ -63,7 +63,7 @@ static xmlNodePtr parent_of(xmlNodePtr n)
 /* Whether n passes the node test of a pattern step. */
 static bool step_test(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n)
 {
-	return xp_test_node(c, n, &s->test, s->axis == XP_AXIS_ATTRIBUTE);
+	return xp_test_node(c, n, &s->test, xp_axis_attr(s->axis));
 }
 
 /* Predicates of a pattern step, with n's position among its selected siblings. */
@@ -74,7 +74,7 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 		return 0;
 	size_t pos = 0, size = 0;
 	xmlNodePtr p = n->parent;
-	xmlNodePtr first = s->axis == XP_AXIS_ATTRIBUTE
+	xmlNodePtr first = xp_axis_attr(s->axis)
 				   ? (p ? (xmlNodePtr)p->properties : n)
 				   : (p ? p->children : n);
 	for (xmlNodePtr k = first; k; k = k->next) {
@@ -129,6 +129,13 @@ static int match_step(struct xp_ctx *c, const struct xp_expr *left, const struct
 	case XP_AXIS_ATTRIBUTE:
 		return parent_of(n) ? match(c, left, parent_of(n), ok) : 0;
 	case XP_AXIS_DESCENDANT:
+		for (xmlNodePtr a = parent_of(n); a && !*ok; a = parent_of(a)) {
+			if (match(c, left, a, ok))
+				return c->err;
+		}
+		return 0;
+	case XP_AXIS_DESCENDANT_ATTRIBUTE:
+		/* left//@x: the owner element or one of its ancestors matches left. */
 		for (xmlNodePtr a = parent_of(n); a && !*ok; a = parent_of(a)) {
 			if (match(c, left, a, ok))
 				return c->err;
@@ -214,8 +221,7 @@ static int build_dispatch(struct xp_ctx *c, const struct sch_pattern *p, struct 
 		return c->err;
 	memset(d->keys, 0, d->slots * sizeof *d->keys);
 	for (size_t g = 0; g < p->ngroups; g++) {
-		const xmlChar *key = c->dict ? xmlDictExists(c->dict, (const xmlChar *)p->groups[g].local, -1)
-					     : NULL;
+		const xmlChar *key = xp_resolve(c, p->groups[g].local, p->groups[g].name_id);
 		if (!key)
 			continue; /* no node of this document has the name */
 		size_t i = dispatch_slot(d, key);

@@ -44,6 +44,7 @@ struct sch_alt {
 	size_t rule;       /* index in the pattern, earlier wins */
 	int node_kind;     /* XML_ELEMENT_NODE, XML_ATTRIBUTE_NODE, XML_DOCUMENT_NODE, 0 any */
 	const char *local; /* local name of the last step, NULL for a wildcard */
+	uint32_t name_id;  /* its number among the interned names (xp_resolve) */
 	bool generic;      /* not a plain path pattern, e.g. (/a | /b)[$x]: matched by
 			      membership in its value on the document node */
 	size_t generic_index;
@@ -62,6 +63,7 @@ struct sch_rule {
 /* Alternatives whose last step has one local name, in rule order. */
 struct sch_name_group {
 	const char *local;
+	uint32_t name_id;
 	const struct sch_alt **alts;
 	size_t n;
 };

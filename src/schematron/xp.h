@@ -88,7 +88,16 @@ enum xp_axis {
 	XP_AXIS_PRECEDING_SIBLING,
 	XP_AXIS_FOLLOWING,
 	XP_AXIS_FOLLOWING_SIBLING,
+	/* Not in the grammar: a//@x compiles to a/descendant-attribute::x, the
+	 * attributes of the node and of its descendants (xp_rewrite.c). */
+	XP_AXIS_DESCENDANT_ATTRIBUTE,
 };
+
+/* Whether an axis selects attributes (its principal node kind). */
+static inline bool xp_axis_attr(enum xp_axis a)
+{
+	return a == XP_AXIS_ATTRIBUTE || a == XP_AXIS_DESCENDANT_ATTRIBUTE;
+}
 
 enum xp_test_kind {
 	XP_TEST_NAME,      /* ns:local or local (ns NULL: no namespace) */
@@ -107,6 +116,8 @@ struct xp_test {
 	enum xp_test_kind kind;
 	const char *ns;    /* namespace URI or NULL */
 	const char *local; /* local name or NULL */
+	uint32_t name_id;  /* local's number among the interned names (1 ..
+			      XP_NAME_IDS_MAX), 0 when not interned */
 };
 
 enum xp_op {
@@ -189,10 +200,16 @@ struct xp_scope {
 	const struct xp_scope *up;
 };
 
-/* Names interned per rule set, so equal names share one pointer. */
-#define XP_NAMES_MAX 16384
+/*
+ * Names interned per rule set, so equal names share one pointer and a
+ * number (1 .. XP_NAME_IDS_MAX) by which an evaluation context finds the
+ * document's form of the name without hashing.
+ */
+#define XP_NAMES_MAX    16384
+#define XP_NAME_IDS_MAX (XP_NAMES_MAX / 2) /* the table is kept half empty */
 struct xp_names {
 	const char *slot[XP_NAMES_MAX]; /* open addressing; NULL when free */
+	uint32_t id[XP_NAMES_MAX];      /* number of the name in slot */
 	size_t n;
 };
 
@@ -243,6 +260,7 @@ struct xp_ctx {
 	xmlDictPtr dict;       /* the document's name dictionary, or NULL */
 	uint32_t gen;          /* bumped for each document */
 	struct xp_name_slot names[XP_NAME_CACHE];
+	struct xp_name_slot *by_id; /* XP_NAME_IDS_MAX + 1 entries, by name number */
 	struct xp_ns_slot ns_cache[8];
 	unsigned ns_next;
 	struct xp_index *index; /* elements by name, in scratch memory */
@@ -260,6 +278,13 @@ void xp_ctx_release(struct xp_ctx *c);
  * (kept in each node's psvi field) and resets the work counter.
  */
 void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc);
+
+/*
+ * The document's interned form of a compiled name (id: its number, or 0 when
+ * it has none), or NULL when no node of the document has that name or the
+ * document has no dictionary. Looked up once per document.
+ */
+const xmlChar *xp_resolve(struct xp_ctx *c, const char *local, uint32_t id);
 
 /*
  * Whether node n passes a node test (attr_axis: the principal node kind is
@@ -303,11 +328,13 @@ int xp_error(struct xp_ctx *c, const char *code, const char *fmt, ...)
 
 /* --- rewrites (xp_rewrite.c) --- */
 
-/* Whether b is a child step, or a union of them, that descendant:: can replace
- * after '//' (its predicates do not depend on position). */
+/* Whether b is a child or attribute step, or a union of them, that
+ * descendant:: or descendant-attribute:: can replace after '//' (its
+ * predicates do not depend on position). */
 bool xp_can_descend(const struct xp_expr *b);
 
-/* Turns the child steps of b into descendant steps. */
+/* Turns the child steps of b into descendant steps, and its attribute
+ * steps into descendant-attribute steps. */
 void xp_descend(struct xp_expr *b);
 
 /* --- shared by xp_eval.c and xp_axis.c --- */

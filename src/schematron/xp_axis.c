@@ -15,26 +15,33 @@
 #include "xp.h"
 
 /*
- * The element index: for each element name (interned pointer), its elements
- * in document order; and for each node number, the last number inside its
- * subtree. descendant::x from any node is then a binary search, not a walk.
+ * The index: for each element name and each attribute name (interned
+ * pointers), its nodes in document order; and for each node number, the last
+ * number inside its subtree (an element's attributes are numbered right
+ * after it, so they are inside). descendant::x and a//@x from any node are
+ * then a binary search, not a walk.
  */
-struct xp_index {
+struct xp_name_table {
 	size_t slots;          /* power of two */
 	const xmlChar **keys;  /* slots entries, NULL when free */
 	uint32_t *start;       /* slots entries: first position in nodes */
 	uint32_t *count;       /* slots entries */
-	xmlNodePtr *nodes;     /* elements grouped by name, each group in order */
-	uint32_t *end_of;      /* by node number: last number in its subtree */
-	size_t numbers;        /* node numbers used, plus one */
+	xmlNodePtr *nodes;     /* nodes grouped by name, each group in order */
 };
 
-static size_t name_slot(const struct xp_index *ix, const xmlChar *key)
+struct xp_index {
+	struct xp_name_table el; /* elements */
+	struct xp_name_table at; /* attributes */
+	uint32_t *end_of;        /* by node number: last number in its subtree */
+	size_t numbers;          /* node numbers used, plus one */
+};
+
+static size_t name_slot(const struct xp_name_table *t, const xmlChar *key)
 {
 	size_t h = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15u;
-	size_t i = h & (ix->slots - 1);
-	while (ix->keys[i] && ix->keys[i] != key)
-		i = (i + 1) & (ix->slots - 1);
+	size_t i = h & (t->slots - 1);
+	while (t->keys[i] && t->keys[i] != key)
+		i = (i + 1) & (t->slots - 1);
 	return i;
 }
 
@@ -46,19 +53,29 @@ static void set_order(xmlNodePtr n, uintptr_t k)
 		n->psvi = (void *)k; /* NOLINT(performance-no-int-to-ptr) */
 }
 
-/* Numbers the nodes; returns the number of elements. */
-static size_t number_nodes(xmlDocPtr doc, uint32_t *end_of, size_t *numbers)
+/*
+ * Numbers the nodes and counts elements and attributes. With end_of, also
+ * records subtree ends and lists the elements and the attributes in
+ * document order into els and ats.
+ */
+static void number_nodes(xmlDocPtr doc, uint32_t *end_of, xmlNodePtr *els, xmlNodePtr *ats,
+			 size_t *numbers, size_t *elements, size_t *attributes)
 {
 	uintptr_t k = 1;
-	size_t elements = 0;
+	size_t ne = 0, na = 0;
 	xmlNodePtr n = doc->children;
 	while (n) {
 		set_order(n, k++);
 		if (n->type == XML_ELEMENT_NODE) {
-			elements++;
+			if (els)
+				els[ne] = n;
+			ne++;
 			for (xmlAttrPtr a = n->properties; a; a = a->next) {
-				if (end_of)
+				if (end_of) {
 					end_of[k] = (uint32_t)k;
+					ats[na] = (xmlNodePtr)a;
+				}
+				na++;
 				set_order((xmlNodePtr)a, k++);
 			}
 		}
@@ -76,64 +93,65 @@ static size_t number_nodes(xmlDocPtr doc, uint32_t *end_of, size_t *numbers)
 		n = n->next;
 	}
 	*numbers = k;
-	return elements;
+	*elements = ne;
+	*attributes = na;
+}
+
+/* Groups list (n nodes in document order) by name into t; false when out of memory. */
+static bool fill_table(struct xp_ctx *c, struct xp_name_table *t, xmlNodePtr *list, size_t n)
+{
+	t->slots = 16;
+	while (t->slots < n * 2)
+		t->slots *= 2;
+	t->keys = xp_alloc(c, t->slots * sizeof *t->keys);
+	t->start = xp_alloc(c, t->slots * sizeof *t->start);
+	t->count = xp_alloc(c, t->slots * sizeof *t->count);
+	t->nodes = xp_alloc(c, (n + 1) * sizeof(xmlNodePtr));
+	if (!t->keys || !t->start || !t->count || !t->nodes)
+		return false;
+	memset(t->keys, 0, t->slots * sizeof *t->keys);
+	memset(t->count, 0, t->slots * sizeof *t->count);
+	/* Count, place, fill: each group keeps document order. */
+	for (size_t k = 0; k < n; k++) {
+		size_t i = name_slot(t, list[k]->name);
+		t->keys[i] = list[k]->name;
+		t->count[i]++;
+	}
+	uint32_t at = 0;
+	for (size_t i = 0; i < t->slots; i++) {
+		t->start[i] = at;
+		at += t->count[i];
+		t->count[i] = 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		size_t i = name_slot(t, list[k]->name);
+		t->nodes[t->start[i] + t->count[i]++] = list[k];
+	}
+	return true;
 }
 
 static void build_index(struct xp_ctx *c, xmlDocPtr doc)
 {
-	size_t numbers;
-	size_t elements = number_nodes(doc, NULL, &numbers);
-	struct xp_index *ix = xp_alloc(c, sizeof *ix);
+	size_t numbers, elements, attributes;
+	number_nodes(doc, NULL, NULL, NULL, &numbers, &elements, &attributes);
 	c->index = NULL;
-	if (!ix || !c->dict)
+	if (!c->dict)
 		return;
-	ix->slots = 64;
-	while (ix->slots < elements * 2)
-		ix->slots *= 2;
-	ix->keys = xp_alloc(c, ix->slots * sizeof *ix->keys);
-	ix->start = xp_alloc(c, ix->slots * sizeof *ix->start);
-	ix->count = xp_alloc(c, ix->slots * sizeof *ix->count);
-	ix->nodes = xp_alloc(c, (elements + 1) * sizeof(xmlNodePtr));
-	ix->end_of = xp_alloc(c, (numbers + 1) * sizeof *ix->end_of);
-	if (!ix->keys || !ix->start || !ix->count || !ix->nodes || !ix->end_of) {
+	/* The lists are scratch below the index tables; they stay allocated
+	 * with the index for the document (a few bytes per node). */
+	struct xp_index *ix = xp_alloc(c, sizeof *ix);
+	xmlNodePtr *els = xp_alloc(c, (elements + 1) * sizeof(xmlNodePtr));
+	xmlNodePtr *ats = xp_alloc(c, (attributes + 1) * sizeof(xmlNodePtr));
+	uint32_t *end_of = xp_alloc(c, (numbers + 1) * sizeof *end_of);
+	if (!ix || !els || !ats || !end_of) {
 		c->err = 0; /* no index: the axes walk the tree instead */
 		return;
 	}
-	memset(ix->keys, 0, ix->slots * sizeof *ix->keys);
-	memset(ix->count, 0, ix->slots * sizeof *ix->count);
-	number_nodes(doc, ix->end_of, &ix->numbers);
-	/* Count, place, fill: each group keeps document order. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (xmlNodePtr n = doc->children; n;) {
-			if (n->type == XML_ELEMENT_NODE) {
-				size_t i = name_slot(ix, n->name);
-				if (pass == 0) {
-					ix->keys[i] = n->name;
-					ix->count[i]++;
-				} else {
-					ix->nodes[ix->start[i] + ix->count[i]++] = n;
-				}
-			}
-			if (n->type == XML_ELEMENT_NODE && n->children) {
-				n = n->children;
-				continue;
-			}
-			while (n && !n->next) {
-				n = n->parent;
-				if (n && n->type == XML_DOCUMENT_NODE)
-					n = NULL;
-			}
-			if (n)
-				n = n->next;
-		}
-		if (pass == 0) {
-			uint32_t at = 0;
-			for (size_t i = 0; i < ix->slots; i++) {
-				ix->start[i] = at;
-				at += ix->count[i];
-				ix->count[i] = 0;
-			}
-		}
+	ix->end_of = end_of;
+	number_nodes(doc, ix->end_of, els, ats, &ix->numbers, &elements, &attributes);
+	if (!fill_table(c, &ix->el, els, elements) || !fill_table(c, &ix->at, ats, attributes)) {
+		c->err = 0;
+		return;
 	}
 	c->index = ix;
 }
@@ -151,17 +169,28 @@ void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
 	build_index(c, doc);
 }
 
-/* The interned form of a compiled name, or NULL when the document has none. */
-static const xmlChar *resolve(struct xp_ctx *c, const char *local)
+const xmlChar *xp_resolve(struct xp_ctx *c, const char *local, uint32_t id)
 {
-	size_t h = (((uintptr_t)local >> 3) * 0x9E3779B97F4A7C15u) >> 54;
-	struct xp_name_slot *s = &c->names[h & (XP_NAME_CACHE - 1)];
+	if (!c->dict)
+		return NULL;
+	struct xp_name_slot *s;
+	if (id && id <= XP_NAME_IDS_MAX) {
+		s = &c->by_id[id];
+	} else {
+		size_t h = (((uintptr_t)local >> 3) * 0x9E3779B97F4A7C15u) >> 54;
+		s = &c->names[h & (XP_NAME_CACHE - 1)];
+	}
 	if (s->key != local || s->gen != c->gen) {
 		s->key = local;
 		s->gen = c->gen;
 		s->ptr = xmlDictExists(c->dict, (const xmlChar *)local, -1);
 	}
 	return s->ptr;
+}
+
+static const xmlChar *resolve(struct xp_ctx *c, const struct xp_test *t)
+{
+	return xp_resolve(c, t->local, t->name_id);
 }
 
 static bool ns_is(struct xp_ctx *c, const xmlNs *ns, const char *uri)
@@ -186,7 +215,7 @@ static bool ns_is(struct xp_ctx *c, const xmlNs *ns, const char *uri)
 static bool name_is(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t)
 {
 	if (c->dict) {
-		const xmlChar *p = resolve(c, t->local);
+		const xmlChar *p = resolve(c, t);
 		if (!p || n->name != p)
 			return false;
 	} else if (strcmp((const char *)n->name, t->local) != 0) {
@@ -226,41 +255,109 @@ bool xp_test_node(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t, bool 
 	return false;
 }
 
-#define test_node(n, t, attr) xp_test_node(c, (n), (t), (attr))
+/*
+ * The node test of one axis walk. A name test is resolved once for the
+ * walk: then a node passes when its interned name is that pointer.
+ */
+struct walk {
+	const struct xp_test *t;
+	const xmlChar *name; /* resolved name of a name test, else NULL */
+};
 
-/* descendant::name through the index; false when the index cannot answer. */
-static bool indexed_descendants(struct xp_ctx *c, xmlNodePtr n, const struct xp_test *t,
-				struct xp_vec *v, int *rc)
+static inline bool pass(struct xp_ctx *c, const struct walk *w, xmlNodePtr k, bool attr_axis)
 {
-	struct xp_index *ix = c->index;
-	*rc = 0;
-	if (!ix || t->kind != XP_TEST_NAME || n->type == XML_ATTRIBUTE_NODE)
-		return false;
-	const xmlChar *p = resolve(c, t->local);
-	if (!p)
-		return true; /* no element of that name */
-	size_t i = name_slot(ix, p);
-	if (!ix->keys[i])
+	if (w->name)
+		return k->type == (attr_axis ? XML_ATTRIBUTE_NODE : XML_ELEMENT_NODE) &&
+		       k->name == w->name && ns_is(c, k->ns, w->t->ns);
+	return xp_test_node(c, k, w->t, attr_axis);
+}
+
+/*
+ * The nodes of table tab named p that lie in the subtree of n, after n
+ * itself, in document order: list[*lo .. *hi). False when the index cannot
+ * answer.
+ */
+static bool index_range(struct xp_ctx *c, const struct xp_name_table *tab, xmlNodePtr n,
+			const xmlChar *p, xmlNodePtr **list, size_t *lo, size_t *hi)
+{
+	const struct xp_index *ix = c->index;
+	*list = NULL;
+	*lo = *hi = 0;
+	size_t i = name_slot(tab, p);
+	if (!tab->keys[i])
+		return true; /* no node of that name */
+	*list = tab->nodes + tab->start[i];
+	*hi = tab->count[i];
+	if (n->type == XML_DOCUMENT_NODE)
 		return true;
-	xmlNodePtr *list = ix->nodes + ix->start[i];
-	size_t cnt = ix->count[i], lo = 0;
-	uintptr_t from = 0, to = UINTPTR_MAX;
-	if (n->type != XML_DOCUMENT_NODE) {
-		from = xp_node_order(n);
-		if (from >= ix->numbers)
-			return false;
-		to = ix->end_of[from];
-		size_t hi = cnt;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (xp_node_order(list[mid]) <= from)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+	uintptr_t from = xp_node_order(n);
+	if (from >= ix->numbers)
+		return false;
+	uintptr_t to = ix->end_of[from];
+	size_t a = 0, b = *hi;
+	while (a < b) { /* first number after from */
+		size_t mid = a + (b - a) / 2;
+		if (xp_node_order((*list)[mid]) <= from)
+			a = mid + 1;
+		else
+			b = mid;
 	}
-	for (size_t k = lo; k < cnt && xp_node_order(list[k]) <= to; k++) {
+	*lo = a;
+	b = *hi;
+	while (a < b) { /* first number after to */
+		size_t mid = a + (b - a) / 2;
+		if (xp_node_order((*list)[mid]) <= to)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*hi = a;
+	return true;
+}
+
+/*
+ * Nodes of table tab that pass the name test t and lie in the subtree of n,
+ * after n itself (descendant::name with the elements, a//@name with the
+ * attributes), through the index; false when the index cannot answer.
+ */
+static bool indexed(struct xp_ctx *c, const struct xp_name_table *tab, xmlNodePtr n,
+		    const struct xp_test *t, struct xp_vec *v, int *rc)
+{
+	*rc = 0;
+	if (!c->index || t->kind != XP_TEST_NAME || n->type == XML_ATTRIBUTE_NODE)
+		return false;
+	const xmlChar *p = resolve(c, t);
+	xmlNodePtr *list;
+	size_t lo, hi;
+	if (!p)
+		return true; /* no node of that name */
+	if (!index_range(c, tab, n, p, &list, &lo, &hi))
+		return false;
+	for (size_t k = lo; k < hi; k++) {
 		if (ns_is(c, list[k]->ns, t->ns) && (*rc = xp_vec_push_node(c, v, list[k])))
+			return true;
+	}
+	return true;
+}
+
+/*
+ * child::name through the index, when few elements of that name lie below n
+ * (then checking their parent is cheaper than walking n's children); false
+ * when the walk is the better way.
+ */
+#define XP_INDEXED_CHILDREN_MAX 8
+static bool indexed_children(struct xp_ctx *c, xmlNodePtr n, const struct walk *w,
+			     struct xp_vec *v)
+{
+	xmlNodePtr *list;
+	size_t lo, hi;
+	if (!index_range(c, &c->index->el, n, w->name, &list, &lo, &hi) ||
+	    hi - lo > XP_INDEXED_CHILDREN_MAX)
+		return false;
+	for (size_t k = lo; k < hi; k++) {
+		c->steps++;
+		if (list[k]->parent == n && ns_is(c, list[k]->ns, w->t->ns) &&
+		    xp_vec_push_node(c, v, list[k]))
 			return true;
 	}
 	return true;
@@ -287,14 +384,14 @@ static xmlNodePtr next_in(xmlNodePtr n, xmlNodePtr top)
 
 /* Collects the descendants of n in reverse document order. */
 static int push_subtree_reverse(struct xp_ctx *c, struct xp_vec *v, xmlNodePtr n,
-				const struct xp_test *t)
+				const struct walk *w)
 {
 	for (xmlNodePtr k = n->last; k; k = k->prev) {
 		if (!is_tree_node(k))
 			continue;
-		if (k->type == XML_ELEMENT_NODE && push_subtree_reverse(c, v, k, t))
+		if (k->type == XML_ELEMENT_NODE && push_subtree_reverse(c, v, k, w))
 			return c->err;
-		if (test_node(k, t, false) && xp_vec_push_node(c, v, k))
+		if (pass(c, w, k, false) && xp_vec_push_node(c, v, k))
 			return c->err;
 	}
 	return xp_limit_steps(c);
@@ -308,14 +405,23 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 		      const struct xp_test *t, struct xp_vec *v, bool *reverse)
 {
 	bool is_attr = n->type == XML_ATTRIBUTE_NODE;
+	struct walk walk = {t, NULL}, *w = &walk;
 	*reverse = false;
+	if (t->kind == XP_TEST_NAME && c->dict) {
+		/* No node of the document has the name: no axis selects one. */
+		w->name = resolve(c, t);
+		if (!w->name)
+			return 0;
+	}
 	switch (axis) {
 	case XP_AXIS_CHILD:
-		if (is_attr || (t->kind == XP_TEST_NAME && c->dict && !resolve(c, t->local)))
+		if (is_attr)
 			return 0;
+		if (w->name && c->index && indexed_children(c, n, w, v))
+			return c->err;
 		for (xmlNodePtr k = n->children; k; k = k->next) {
 			c->steps++;
-			if (is_tree_node(k) && test_node(k, t, false) && xp_vec_push_node(c, v, k))
+			if (is_tree_node(k) && pass(c, w, k, false) && xp_vec_push_node(c, v, k))
 				return c->err;
 		}
 		return 0;
@@ -323,52 +429,71 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 		if (n->type != XML_ELEMENT_NODE)
 			return 0;
 		for (xmlAttrPtr a = n->properties; a; a = a->next) {
-			if (test_node((xmlNodePtr)a, t, true) && xp_vec_push_node(c, v, (xmlNodePtr)a))
+			if (pass(c, w, (xmlNodePtr)a, true) && xp_vec_push_node(c, v, (xmlNodePtr)a))
 				return c->err;
 		}
 		return 0;
 	case XP_AXIS_SELF:
-		if (test_node(n, t, is_attr))
+		if (pass(c, w, n, is_attr))
 			return xp_vec_push_node(c, v, n);
 		return 0;
 	case XP_AXIS_PARENT:
-		if (n->parent && test_node(n->parent, t, false))
+		if (n->parent && pass(c, w, n->parent, false))
 			return xp_vec_push_node(c, v, n->parent);
 		return 0;
 	case XP_AXIS_ANCESTOR_OR_SELF:
-		if (test_node(n, t, is_attr) && xp_vec_push_node(c, v, n))
+		if (pass(c, w, n, is_attr) && xp_vec_push_node(c, v, n))
 			return c->err;
 		/* fallthrough */
 	case XP_AXIS_ANCESTOR:
 		*reverse = true;
 		for (xmlNodePtr p = n->parent; p; p = p->parent) {
-			if (test_node(p, t, false) && xp_vec_push_node(c, v, p))
+			if (pass(c, w, p, false) && xp_vec_push_node(c, v, p))
 				return c->err;
 		}
 		return 0;
 	case XP_AXIS_DESCENDANT_OR_SELF:
-		if (test_node(n, t, is_attr) && xp_vec_push_node(c, v, n))
+		if (pass(c, w, n, is_attr) && xp_vec_push_node(c, v, n))
 			return c->err;
 		/* fallthrough */
 	case XP_AXIS_DESCENDANT: {
 		if (is_attr)
 			return 0;
 		int rc;
-		if (indexed_descendants(c, n, t, v, &rc))
+		if (c->index && indexed(c, &c->index->el, n, t, v, &rc))
 			return rc;
 	}
 		for (xmlNodePtr k = next_in(n, n); k; k = next_in(k, n)) {
 			c->steps++;
-			if (is_tree_node(k) && test_node(k, t, false) && xp_vec_push_node(c, v, k))
+			if (is_tree_node(k) && pass(c, w, k, false) && xp_vec_push_node(c, v, k))
 				return c->err;
 		}
 		return xp_limit_steps(c);
+	case XP_AXIS_DESCENDANT_ATTRIBUTE: {
+		if (is_attr)
+			return 0;
+		int rc;
+		if (c->index && indexed(c, &c->index->at, n, t, v, &rc))
+			return rc;
+		/* Each element's attributes follow it in document order. */
+		for (xmlNodePtr k = n; k; k = next_in(k, n)) {
+			c->steps++;
+			if (k->type != XML_ELEMENT_NODE)
+				continue;
+			for (xmlAttrPtr a = k->properties; a; a = a->next) {
+				if (pass(c, w, (xmlNodePtr)a, true) &&
+				    xp_vec_push_node(c, v, (xmlNodePtr)a))
+					return c->err;
+			}
+		}
+		return xp_limit_steps(c);
+	}
 	case XP_AXIS_FOLLOWING_SIBLING:
 		if (is_attr)
 			return 0;
 		for (xmlNodePtr k = n->next; k; k = k->next) {
 			c->steps++;
-			if (is_tree_node(k) && test_node(k, t, false) && xp_vec_push_node(c, v, k))
+			if (is_tree_node(k) && pass(c, w, k, false) && xp_vec_push_node(c, v, k))
 				return c->err;
 		}
 		return 0;
@@ -378,7 +503,7 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 			return 0;
 		for (xmlNodePtr k = n->prev; k; k = k->prev) {
 			c->steps++;
-			if (is_tree_node(k) && test_node(k, t, false) && xp_vec_push_node(c, v, k))
+			if (is_tree_node(k) && pass(c, w, k, false) && xp_vec_push_node(c, v, k))
 				return c->err;
 		}
 		return 0;
@@ -389,7 +514,7 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 			start = n->parent;
 			for (xmlNodePtr k = next_in(start, start); k; k = next_in(k, start)) {
 				c->steps++;
-				if (is_tree_node(k) && test_node(k, t, false) && xp_vec_push_node(c, v, k))
+				if (is_tree_node(k) && pass(c, w, k, false) && xp_vec_push_node(c, v, k))
 					return c->err;
 			}
 		}
@@ -397,11 +522,11 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 			for (xmlNodePtr s = a->next; s; s = s->next) {
 				if (!is_tree_node(s))
 					continue;
-				if (test_node(s, t, false) && xp_vec_push_node(c, v, s))
+				if (pass(c, w, s, false) && xp_vec_push_node(c, v, s))
 					return c->err;
 				for (xmlNodePtr k = next_in(s, s); k; k = next_in(k, s)) {
 					c->steps++;
-					if (is_tree_node(k) && test_node(k, t, false) &&
+					if (is_tree_node(k) && pass(c, w, k, false) &&
 					    xp_vec_push_node(c, v, k))
 						return c->err;
 				}
@@ -418,9 +543,9 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 			for (xmlNodePtr s = a->prev; s; s = s->prev) {
 				if (!is_tree_node(s))
 					continue;
-				if (s->type == XML_ELEMENT_NODE && push_subtree_reverse(c, v, s, t))
+				if (s->type == XML_ELEMENT_NODE && push_subtree_reverse(c, v, s, w))
 					return c->err;
-				if (test_node(s, t, false) && xp_vec_push_node(c, v, s))
+				if (pass(c, w, s, false) && xp_vec_push_node(c, v, s))
 					return c->err;
 			}
 		}

@@ -25,7 +25,8 @@ int xp_ctx_init(struct xp_ctx *c)
 	memset(c, 0, sizeof *c);
 	c->scratch = tandem_malloc(XP_SCRATCH_MAX);
 	c->vars = tandem_calloc(XP_VARS_MAX, sizeof *c->vars);
-	if (!c->scratch || !c->vars) {
+	c->by_id = tandem_calloc(XP_NAME_IDS_MAX + 1, sizeof *c->by_id);
+	if (!c->scratch || !c->vars || !c->by_id) {
 		xp_ctx_release(c);
 		return TANDEM_ENOMEM;
 	}
@@ -36,8 +37,10 @@ void xp_ctx_release(struct xp_ctx *c)
 {
 	tandem_free(c->scratch);
 	tandem_free(c->vars);
+	tandem_free(c->by_id);
 	c->scratch = NULL;
 	c->vars = NULL;
+	c->by_id = NULL;
 }
 
 void *xp_alloc(struct xp_ctx *c, size_t n)

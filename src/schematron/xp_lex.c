@@ -267,9 +267,10 @@ const char *xp_lex_arena_str(struct xp_parser *ps, const char *p, size_t n)
 }
 
 /* The name as a string of the arena, shared with equal names when interning. */
-const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n)
+const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n, uint32_t *id)
 {
 	struct xp_names *t = ps->cc->names;
+	*id = 0;
 	if (!t)
 		return xp_lex_arena_str(ps, p, n);
 	size_t h = 14695981039346656037u;
@@ -278,17 +279,20 @@ const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n)
 	for (size_t i = h & (XP_NAMES_MAX - 1);; i = (i + 1) & (XP_NAMES_MAX - 1)) {
 		const char *s = t->slot[i];
 		if (!s) {
-			if (t->n + 1 >= XP_NAMES_MAX / 2)
+			if (t->n + 1 >= XP_NAME_IDS_MAX)
 				return xp_lex_arena_str(ps, p, n); /* full: no sharing */
 			s = xp_lex_arena_str(ps, p, n);
 			if (s) {
 				t->slot[i] = s;
-				t->n++;
+				t->id[i] = (uint32_t)++t->n;
+				*id = t->id[i];
 			}
 			return s;
 		}
-		if (strncmp(s, p, n) == 0 && s[n] == '\0')
+		if (strncmp(s, p, n) == 0 && s[n] == '\0') {
+			*id = t->id[i];
 			return s;
+		}
 	}
 }
 
@@ -353,7 +357,7 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 		return xp_lex_fail(ps, "expected a name test");
 	if (ps->t.star_prefix) {
 		test->kind = XP_TEST_LOCAL_ANY;
-		test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n);
+		test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &test->name_id);
 		return test->local ? xp_lex_advance(ps) : ps->err;
 	}
 	if (ps->t.prefix) {
@@ -366,6 +370,6 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 		}
 	}
 	test->kind = XP_TEST_NAME;
-	test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n);
+	test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &test->name_id);
 	return test->local ? xp_lex_advance(ps) : ps->err;
 }

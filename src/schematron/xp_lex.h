@@ -74,8 +74,9 @@ int xp_lex_expect_word(struct xp_parser *ps, const char *word);
 /* A copy of p[0..n) in the compiler's arena (NULL and an error when full). */
 const char *xp_lex_arena_str(struct xp_parser *ps, const char *p, size_t n);
 
-/* The name as a string of the arena, shared with equal names when interning. */
-const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n);
+/* The name as a string of the arena, shared with equal names when interning;
+ * *id is its number among the interned names, 0 when not interned. */
+const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n, uint32_t *id);
 
 /* Namespace URI of a prefix; NULL (and an error) when unknown. */
 const char *xp_lex_resolve_prefix(struct xp_parser *ps, const char *p, size_t n);

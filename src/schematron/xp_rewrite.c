@@ -54,10 +54,11 @@ static bool plain_predicate(const struct xp_expr *e)
 	}
 }
 
-/* Whether b is a child step, or a union of them, that descendant:: can replace. */
+/* Whether b is a child or attribute step, or a union of them, that
+ * descendant:: or descendant-attribute:: can replace. */
 bool xp_can_descend(const struct xp_expr *b)
 {
-	if (b->op == XP_OP_STEP && b->axis == XP_AXIS_CHILD) {
+	if (b->op == XP_OP_STEP && (b->axis == XP_AXIS_CHILD || b->axis == XP_AXIS_ATTRIBUTE)) {
 		for (size_t i = 0; i < b->npreds; i++)
 			if (!plain_predicate(b->preds[i]))
 				return false;
@@ -66,11 +67,16 @@ bool xp_can_descend(const struct xp_expr *b)
 	return b->op == XP_OP_UNION && xp_can_descend(b->kids[0]) && xp_can_descend(b->kids[1]);
 }
 
-/* descendant::x selects what descendant-or-self::node()/child::x does. */
+/*
+ * descendant::x selects what descendant-or-self::node()/child::x does, and
+ * descendant-attribute::x what descendant-or-self::node()/attribute::x does:
+ * the attributes of the node and of its descendant elements.
+ */
 void xp_descend(struct xp_expr *b)
 {
 	if (b->op == XP_OP_STEP) {
-		b->axis = XP_AXIS_DESCENDANT;
+		b->axis = b->axis == XP_AXIS_ATTRIBUTE ? XP_AXIS_DESCENDANT_ATTRIBUTE
+						       : XP_AXIS_DESCENDANT;
 		return;
 	}
 	xp_descend(b->kids[0]);
