@@ -1,6 +1,7 @@
 /* tests/list_xpath.h - tests of tests/test_xpath.c, in running order. */
 TEST_DECLARE(xpath_path_child_attribute_descendant)
 TEST_DECLARE(xpath_path_index_and_walk_agree)
+TEST_DECLARE(xpath_boolean_shortcuts)
 TEST_DECLARE(xpath_path_parent_ancestor)
 TEST_DECLARE(xpath_path_preceding_following)
 TEST_DECLARE(xpath_path_positional_predicates)

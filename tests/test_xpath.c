@@ -351,6 +351,60 @@ TEST(xpath_path_index_and_walk_agree)
 	}
 }
 
+/*
+ * xp_eval_bool() decides not(), boolean(), exists(), empty(), and, or and
+ * general comparisons without building their value, and exists() of a path
+ * stops at the first node: the result must be that of the full value, and a
+ * dynamic error met on the way must still be raised.
+ */
+TEST(xpath_boolean_shortcuts)
+{
+	static const struct {
+		const char *expr;
+		bool want;
+	} cases[] = {
+		{"exists(//a[@n = '2']/b)", true},
+		{"empty(//a[@n = '3']/b)", true},
+		{"exists(/r/a/b[. = 'z'])", true},
+		{"exists(/r/a/b[. = 'q'])", false},
+		{"not(//b[. = 'q'])", true},
+		{"not(//b[. = 'y'] or //x)", false},
+		{"exists(//a[2]/b)", true},
+		{"exists(//a[3])", false},
+		{"exists(//b[last()][. = 'z'])", true},
+		{"exists(/r/a[b = 'y'][c])", true},
+		{"exists(/r/a[b = 'y'][p:b])", false},
+		{"boolean(/r/a/@n = 2)", true},
+		{"/r/a/@n = 3 or /r/d", true},
+		{"exists(/r/a/@n[. = '2'])", true},
+		{"empty(/r/*[@n][not(b)])", true},
+	};
+	struct fx fx;
+	fx_open(&fx, path_doc);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (fx_bool(&fx, cases[i].expr) != cases[i].want)
+			FAIL("%s is not %s", cases[i].expr, cases[i].want ? "true" : "false");
+		/* The same through the full value. */
+		char full[256];
+		snprintf(full, sizeof full, "string(%s)", cases[i].expr);
+		ASSERT_STR_EQ(fx_str(&fx, full), cases[i].want ? "true" : "false");
+	}
+	/* Errors: two b in the first a, a sequence of two atomic values. */
+	static const char *const errors[][2] = {
+		{"exists(/r/a[xs:decimal(b) > 0])", "XPTY0004"},
+		{"not((1, 2))", "FORG0006"},
+		{"exists(//a/b) and not((1, 2))", "FORG0006"},
+	};
+	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+		bool b = false;
+		int rc = xp_eval_bool(&fx.ctx, fx_compile(&fx, errors[i][0]), &fx.focus, &b);
+		ASSERT_EQ(rc, TANDEM_EBADINPUT);
+		ASSERT_STR_EQ(fx.ctx.err_code, errors[i][1]);
+		fx.ctx.err = 0;
+	}
+	fx_close(&fx);
+}
+
 TEST(xpath_path_parent_ancestor)
 {
 	struct fx fx;
@@ -878,6 +932,17 @@ TEST(xpath_contains_starts_ends)
 	ASSERT_EQ(fx_bool(&fx, "ends-with('abc', 'ab')"), false);
 	ASSERT_EQ(fx_bool(&fx, "ends-with('abc', '')"), true);
 	ASSERT_EQ(fx_bool(&fx, "ends-with('c', 'abc')"), false);
+	/* Code lists: the search skips ahead, it must not skip a match. */
+	ASSERT_EQ(fx_bool(&fx, "contains(' AED AFN ALL AMD ', ' ALL ')"), true);
+	ASSERT_EQ(fx_bool(&fx, "contains(' AED AFN ALL AMD ', ' AMD ')"), true);
+	ASSERT_EQ(fx_bool(&fx, "contains(' AED AFN ALL AMD ', ' AED ')"), true);
+	ASSERT_EQ(fx_bool(&fx, "contains(' AED AFN ALL AMD ', ' AL ')"), false);
+	ASSERT_EQ(fx_bool(&fx, "contains(' AED AFN ALL AMD ', ' AMD  ')"), false);
+	ASSERT_EQ(fx_bool(&fx, "contains('aaaaab', 'aab')"), true);
+	ASSERT_EQ(fx_bool(&fx, "contains('abcabcabd', 'abcabd')"), true);
+	ASSERT_STR_EQ(fx_str(&fx, "substring-before('abcabcabd', 'abd')"), "abcabc");
+	ASSERT_STR_EQ(fx_str(&fx, "substring-after('xéé1éé2', 'éé2')"), "");
+	ASSERT_STR_EQ(fx_str(&fx, "substring-after('xéé1éé2', 'é1é')"), "é2");
 	fx_close(&fx);
 }
 

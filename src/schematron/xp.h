@@ -164,12 +164,16 @@ struct xp_expr;
 typedef int (*xp_fn)(struct xp_ctx *c, const struct xp_focus *f,
 		     struct xp_seq *args, size_t nargs, struct xp_seq *out);
 
+/* Functions xp_eval_bool() evaluates without building their result. */
+enum xp_fn_kind { XP_FN_OTHER, XP_FN_NOT, XP_FN_BOOLEAN, XP_FN_EXISTS, XP_FN_EMPTY };
+
 struct xp_func {
 	const char *ns;   /* function namespace URI */
 	const char *name; /* local name */
+	xp_fn fn;
 	uint8_t args_min;
 	uint8_t args_max;
-	xp_fn fn;
+	uint8_t kind;     /* enum xp_fn_kind */
 };
 
 struct xp_expr {
@@ -180,6 +184,8 @@ struct xp_expr {
 	struct xp_test test;    /* step */
 	uint16_t nkids;
 	uint16_t npreds;
+	bool plain_preds;       /* every predicate is plain */
+	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
 	struct xp_expr **kids;
 	struct xp_expr **preds; /* step and filter predicates */
 	int *binds;             /* quantified/for: variable slots, nkids-1 */
@@ -327,6 +333,14 @@ int xp_error(struct xp_ctx *c, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* --- rewrites (xp_rewrite.c) --- */
+
+/*
+ * A predicate whose value is always a boolean or a node sequence, never a
+ * number, and that does not read the position or size: it keeps an item
+ * exactly when its effective boolean value is true, whatever the axis it
+ * follows and whichever items come before.
+ */
+bool xp_plain_predicate(const struct xp_expr *e);
 
 /* Whether b is a child or attribute step, or a union of them, that
  * descendant:: or descendant-attribute:: can replace after '//' (its

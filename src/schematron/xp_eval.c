@@ -115,6 +115,31 @@ static int atomized(struct xp_ctx *c, const struct xp_seq *in, struct xp_seq *ou
 
 /* --- predicates --- */
 
+/* Whether predicate pe keeps item it at position pos of size items. */
+static int pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_item *it,
+		     size_t pos, size_t size, bool *keep)
+{
+	struct xp_focus f = {.item = *it, .pos = pos, .size = size};
+	size_t mark = xp_mark(c);
+	*keep = false;
+	if (pe->plain) {
+		/* Never a number: the effective boolean value decides. */
+		if (xp_eval_bool(c, pe, &f, keep))
+			return c->err;
+	} else {
+		struct xp_seq r = {0};
+		if (xp_eval(c, pe, &f, &r))
+			return c->err;
+		if (r.n == 1 && xp_is_numeric(r.it[0].type)) {
+			*keep = xp_to_double(&r.it[0]) == (double)pos;
+		} else if (xp_ebv(c, &r, keep)) {
+			return c->err;
+		}
+	}
+	xp_reset(c, mark);
+	return 0;
+}
+
 static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t npreds,
 		       struct xp_seq *s)
 {
@@ -133,18 +158,9 @@ static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t np
 		}
 		size_t k = 0, n = s->n;
 		for (size_t i = 0; i < n; i++) {
-			struct xp_focus f = {.item = s->it[i], .pos = i + 1, .size = n};
-			size_t mark = xp_mark(c);
-			struct xp_seq r = {0};
 			bool keep = false;
-			if (xp_eval(c, pe, &f, &r))
+			if (pred_keep(c, pe, &s->it[i], i + 1, n, &keep))
 				return c->err;
-			if (r.n == 1 && xp_is_numeric(r.it[0].type)) {
-				keep = xp_to_double(&r.it[0]) == (double)(i + 1);
-			} else if (xp_ebv(c, &r, &keep)) {
-				return c->err;
-			}
-			xp_reset(c, mark);
 			if (keep)
 				s->it[k++] = s->it[i];
 		}
@@ -580,9 +596,126 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	return xp_error(c, "XPST0003", "unknown expression");
 }
 
+/*
+ * Whether step e from node n selects at least one node. With plain
+ * predicates the candidates are tested one by one and the first that passes
+ * them all decides, as a lazy evaluator would; otherwise the step is
+ * evaluated in full.
+ */
+static int step_exists(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n, bool *out)
+{
+	*out = false;
+	if (!e->plain_preds) {
+		struct xp_seq r = {0};
+		if (eval_step(c, e, n, &r))
+			return c->err;
+		*out = r.n > 0;
+		return 0;
+	}
+	struct xp_vec v = {0};
+	bool reverse = false;
+	if (xp_axis_nodes(c, n, e->axis, &e->test, &v, &reverse))
+		return c->err;
+	for (size_t i = 0; i < v.n && !*out; i++) {
+		bool keep = true;
+		for (size_t p = 0; p < e->npreds && keep; p++) {
+			if (pred_keep(c, e->preds[p], &v.it[i], 1, 1, &keep))
+				return c->err;
+		}
+		*out = keep;
+	}
+	return 0;
+}
+
+/*
+ * Whether e selects at least one item (exists(), empty()). A path whose
+ * last step is an axis step stops at the first node it finds.
+ */
+static int eval_exists(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+		       bool *out)
+{
+	*out = false;
+	if (e->op == XP_OP_STEP) {
+		xmlNodePtr n = NULL;
+		if (need_node(c, f, &n))
+			return c->err;
+		return step_exists(c, e, n, out);
+	}
+	if (e->op == XP_OP_PATH && e->kids[1]->op == XP_OP_STEP) {
+		struct xp_seq left = {0};
+		if (xp_eval(c, e->kids[0], f, &left))
+			return c->err;
+		for (size_t i = 0; i < left.n && !*out; i++) {
+			if (left.it[i].type != XP_NODE)
+				return xp_error(c, "XPTY0019",
+						"the left side of '/' holds an atomic value");
+			if (step_exists(c, e->kids[1], left.it[i].v.node, out))
+				return c->err;
+		}
+		return xp_limit_steps(c);
+	}
+	struct xp_seq s = {0};
+	if (xp_eval(c, e, f, &s))
+		return c->err;
+	*out = s.n > 0;
+	return 0;
+}
+
+/* A general comparison straight to a boolean. */
+static int gcmp_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+		     bool *out)
+{
+	struct xp_seq a = {0}, b = {0}, aa = {0}, bb = {0};
+	*out = false;
+	if (xp_eval(c, e->kids[0], f, &a) || atomized(c, &a, &aa) ||
+	    xp_eval(c, e->kids[1], f, &b) || atomized(c, &b, &bb))
+		return c->err;
+	return xp_general_compare(c, &aa, (enum xp_cmp)e->sub, &bb, out);
+}
+
 int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		 bool *out)
 {
+	*out = false;
+	if (c->err)
+		return c->err;
+	switch (e->op) {
+	case XP_OP_OR:
+	case XP_OP_AND: {
+		bool a = false;
+		if (xp_eval_bool(c, e->kids[0], f, &a))
+			return c->err;
+		if (a != (e->op == XP_OP_AND)) {
+			*out = a;
+			return 0;
+		}
+		return xp_eval_bool(c, e->kids[1], f, out);
+	}
+	case XP_OP_GCMP:
+		return gcmp_bool(c, e, f, out);
+	case XP_OP_CALL: {
+		bool b = false;
+		switch (e->fn->kind) {
+		case XP_FN_NOT:
+		case XP_FN_BOOLEAN:
+			if (xp_eval_bool(c, e->kids[0], f, &b))
+				return c->err;
+			*out = e->fn->kind == XP_FN_NOT ? !b : b;
+			return 0;
+		case XP_FN_EXISTS:
+		case XP_FN_EMPTY:
+			if (eval_exists(c, e->kids[0], f, &b))
+				return c->err;
+			*out = e->fn->kind == XP_FN_EXISTS ? b : !b;
+			return 0;
+		case XP_FN_OTHER:
+			break;
+		}
+		break;
+	}
+	default:
+		break;
+	}
 	struct xp_seq s = {0};
 	if (xp_eval(c, e, f, &s))
 		return c->err;

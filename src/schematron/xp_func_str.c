@@ -148,12 +148,36 @@ static int two_strings(struct xp_ctx *c, struct xp_seq *a, const char *fn, const
 	return 0;
 }
 
+/*
+ * First occurrence of q in p, byte-wise (UTF-8 makes that a code-point
+ * match). Horspool's search: after a mismatch the window moves by the shift
+ * of its last byte, so the code lists of contains(' AED AFN ...', ...) are
+ * read a few bytes per step, not byte by byte.
+ */
 static const char *find(const char *p, size_t pn, const char *q, size_t qn)
 {
 	if (qn == 0)
 		return p;
-	for (size_t i = 0; i + qn <= pn; i++) {
-		if (p[i] == q[0] && memcmp(p + i, q, qn) == 0)
+	if (qn > pn)
+		return NULL;
+	if (qn < 3) {
+		for (size_t i = 0; i + qn <= pn; i++) {
+			if (p[i] == q[0] && memcmp(p + i, q, qn) == 0)
+				return p + i;
+		}
+		return NULL;
+	}
+	/* A shift never exceeds the true one, so capping at 255 stays exact. */
+	unsigned char shift[256];
+	size_t cap = qn < 255 ? qn : 255;
+	memset(shift, (int)cap, sizeof shift);
+	for (size_t i = 0; i + 1 < qn; i++) {
+		size_t s = qn - 1 - i;
+		shift[(unsigned char)q[i]] = (unsigned char)(s < cap ? s : cap);
+	}
+	char last = q[qn - 1];
+	for (size_t i = 0; i + qn <= pn; i += shift[(unsigned char)p[i + qn - 1]]) {
+		if (p[i + qn - 1] == last && memcmp(p + i, q, qn - 1) == 0)
 			return p + i;
 	}
 	return NULL;
@@ -563,24 +587,24 @@ static int fn_string_join(struct xp_ctx *c, const struct xp_focus *f, struct xp_
 }
 
 const struct xp_func xp_funcs_string[] = {
-	{XP_NS_FN, "concat", 2, 16, fn_concat},
-	{XP_NS_FN, "contains", 2, 2, fn_contains},
-	{XP_NS_FN, "ends-with", 2, 2, fn_ends_with},
-	{XP_NS_FN, "lower-case", 1, 1, fn_lower_case},
-	{XP_NS_FN, "matches", 2, 3, fn_matches},
-	{XP_NS_FN, "normalize-space", 0, 1, fn_normalize_space},
-	{XP_NS_FN, "replace", 3, 4, fn_replace},
-	{XP_NS_FN, "starts-with", 2, 2, fn_starts_with},
-	{XP_NS_FN, "string", 0, 1, fn_string},
-	{XP_NS_FN, "string-join", 2, 2, fn_string_join},
-	{XP_NS_FN, "string-length", 0, 1, fn_string_length},
-	{XP_NS_FN, "string-to-codepoints", 1, 1, fn_string_to_codepoints},
-	{XP_NS_FN, "substring", 2, 3, fn_substring},
-	{XP_NS_FN, "substring-after", 2, 2, fn_substring_after},
-	{XP_NS_FN, "substring-before", 2, 2, fn_substring_before},
-	{XP_NS_FN, "tokenize", 2, 3, fn_tokenize},
-	{XP_NS_FN, "translate", 3, 3, fn_translate},
-	{XP_NS_FN, "upper-case", 1, 1, fn_upper_case},
+	{XP_NS_FN, "concat", fn_concat, 2, 16, XP_FN_OTHER},
+	{XP_NS_FN, "contains", fn_contains, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "ends-with", fn_ends_with, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "lower-case", fn_lower_case, 1, 1, XP_FN_OTHER},
+	{XP_NS_FN, "matches", fn_matches, 2, 3, XP_FN_OTHER},
+	{XP_NS_FN, "normalize-space", fn_normalize_space, 0, 1, XP_FN_OTHER},
+	{XP_NS_FN, "replace", fn_replace, 3, 4, XP_FN_OTHER},
+	{XP_NS_FN, "starts-with", fn_starts_with, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "string", fn_string, 0, 1, XP_FN_OTHER},
+	{XP_NS_FN, "string-join", fn_string_join, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "string-length", fn_string_length, 0, 1, XP_FN_OTHER},
+	{XP_NS_FN, "string-to-codepoints", fn_string_to_codepoints, 1, 1, XP_FN_OTHER},
+	{XP_NS_FN, "substring", fn_substring, 2, 3, XP_FN_OTHER},
+	{XP_NS_FN, "substring-after", fn_substring_after, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "substring-before", fn_substring_before, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "tokenize", fn_tokenize, 2, 3, XP_FN_OTHER},
+	{XP_NS_FN, "translate", fn_translate, 3, 3, XP_FN_OTHER},
+	{XP_NS_FN, "upper-case", fn_upper_case, 1, 1, XP_FN_OTHER},
 };
 
 const size_t xp_funcs_string_count = sizeof xp_funcs_string / sizeof xp_funcs_string[0];

@@ -196,6 +196,11 @@ static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 		if (!p || xp_lex_expect_sym(ps, "]") || push(ps, &e->preds, &e->npreds, p))
 			return ps->err ? ps->err : TANDEM_EBADINPUT;
 	}
+	e->plain_preds = true;
+	for (size_t i = 0; i < e->npreds; i++) {
+		e->preds[i]->plain = xp_plain_predicate(e->preds[i]);
+		e->plain_preds = e->plain_preds && e->preds[i]->plain;
+	}
 	return 0;
 }
 

@@ -22,10 +22,7 @@ static bool uses_position(const struct xp_expr *e)
 	return false;
 }
 
-/* A predicate whose value is always a boolean or a node sequence, never a
- * number, and that does not read the position: it filters the same nodes
- * whatever the axis it follows. */
-static bool plain_predicate(const struct xp_expr *e)
+bool xp_plain_predicate(const struct xp_expr *e)
 {
 	if (uses_position(e))
 		return false;
@@ -60,7 +57,7 @@ bool xp_can_descend(const struct xp_expr *b)
 {
 	if (b->op == XP_OP_STEP && (b->axis == XP_AXIS_CHILD || b->axis == XP_AXIS_ATTRIBUTE)) {
 		for (size_t i = 0; i < b->npreds; i++)
-			if (!plain_predicate(b->preds[i]))
+			if (!xp_plain_predicate(b->preds[i]))
 				return false;
 		return true;
 	}

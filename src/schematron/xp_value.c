@@ -662,8 +662,16 @@ int xp_seq_one(struct xp_ctx *c, const struct xp_item *it, struct xp_seq *out)
 
 int xp_seq_bool(struct xp_ctx *c, bool b, struct xp_seq *out)
 {
-	struct xp_item it = {.type = XP_BOOLEAN, .v.b = b};
-	return xp_seq_one(c, &it, out);
+	/* Shared and read-only, like a literal's item: the evaluator writes
+	 * only into sequences it has just built or copied. */
+	static const struct xp_item items[2] = {
+		{.type = XP_BOOLEAN, .v.b = false},
+		{.type = XP_BOOLEAN, .v.b = true},
+	};
+	(void)c;
+	out->it = (struct xp_item *)&items[b ? 1 : 0];
+	out->n = 1;
+	return 0;
 }
 
 int xp_seq_string(struct xp_ctx *c, const char *p, size_t n, struct xp_seq *out)
