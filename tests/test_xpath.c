@@ -337,6 +337,15 @@ TEST(xpath_path_index_and_walk_agree)
 		{"count(/r/missing)", "0"},
 		{"string-join(//b[@id = 'b4']/ancestor::*/name(), ' ')", "r d e"},
 		{"string-join(//b/@id[. = 'b3']/../following-sibling::*/@id, ' ')", "pb1"},
+		/* Shared predicates (mode 1) are kept per node: equal ones agree,
+		 * ones with variables are not shared. */
+		{"count(//b[. = 'x']) + count(/r/a/b[. = 'x'])", "2"},
+		{"count(//b[. = 'x'][. = 'x'])", "1"},
+		{"string-join(for $v in ('x', 'z', 'q') return string(count(//b[. = $v])), ' ')",
+		 "1 1 0"},
+		{"string-join(for $v in (1, 2) return string(count(//a[@n = $v]/b)), ' ')", "2 1"},
+		{"string-join(//a[b = 'y']/@id, ' ')", "a1"},
+		{"string-join(//a[b = 'z']/@id, ' ')", "a2"},
 	};
 	for (int mode = 0; mode < 3; mode++) {
 		struct fx fx;

@@ -77,6 +77,8 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 	xmlNodePtr first = xp_axis_attr(s->axis)
 				   ? (p ? (xmlNodePtr)p->properties : n)
 				   : (p ? p->children : n);
+	if (s->plain_preds)
+		first = NULL; /* no predicate reads the position */
 	for (xmlNodePtr k = first; k; k = k->next) {
 		if (!step_test(c, s, k))
 			continue;
@@ -89,17 +91,10 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 	}
 	/* Each predicate filters the sibling list; positions after the first
 	 * predicate are rare in rule contexts and evaluated on that list. */
+	struct xp_item item = {.type = XP_NODE, .v.node = n};
 	for (size_t i = 0; i < s->npreds && *ok; i++) {
-		struct xp_focus f = {.item = {.type = XP_NODE, .v.node = n}, .pos = pos, .size = size};
-		size_t mark = xp_mark(c);
-		struct xp_seq r = {0};
-		if (xp_eval(c, s->preds[i], &f, &r))
+		if (xp_pred_keep(c, s->preds[i], &item, pos, size, ok))
 			return c->err;
-		if (r.n == 1 && xp_is_numeric(r.it[0].type))
-			*ok = xp_to_double(&r.it[0]) == (double)pos;
-		else if (xp_ebv(c, &r, ok))
-			return c->err;
-		xp_reset(c, mark);
 	}
 	return 0;
 }

@@ -186,6 +186,7 @@ struct xp_expr {
 	uint16_t npreds;
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
+	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
 	struct xp_expr **kids;
 	struct xp_expr **preds; /* step and filter predicates */
 	int *binds;             /* quantified/for: variable slots, nkids-1 */
@@ -213,10 +214,16 @@ struct xp_scope {
  */
 #define XP_NAMES_MAX    16384
 #define XP_NAME_IDS_MAX (XP_NAMES_MAX / 2) /* the table is kept half empty */
+#define XP_MEMO_IDS_MAX 8192               /* shared predicates of one rule set */
 struct xp_names {
 	const char *slot[XP_NAMES_MAX]; /* open addressing; NULL when free */
 	uint32_t id[XP_NAMES_MAX];      /* number of the name in slot */
 	size_t n;
+	/* Plain predicates without variables, by structure (xp_memo_id()). */
+	const struct xp_expr *memo[XP_MEMO_IDS_MAX * 2];
+	uint64_t memo_hash[XP_MEMO_IDS_MAX * 2];
+	uint32_t memo_id[XP_MEMO_IDS_MAX * 2];
+	size_t nmemo;
 };
 
 struct xp_compiler {
@@ -255,6 +262,15 @@ struct xp_ns_slot {
 	bool eq;
 };
 
+/* The value of a shared predicate on a node, for one document (gen). */
+#define XP_MEMO_SLOTS 65536 /* a cache: a collision replaces the older value */
+struct xp_memo_slot {
+	const void *node;
+	uint32_t gen;
+	uint32_t id;
+	bool keep;
+};
+
 struct xp_index;
 
 /* Evaluation state of one thread. */
@@ -267,6 +283,7 @@ struct xp_ctx {
 	uint32_t gen;          /* bumped for each document */
 	struct xp_name_slot names[XP_NAME_CACHE];
 	struct xp_name_slot *by_id; /* XP_NAME_IDS_MAX + 1 entries, by name number */
+	struct xp_memo_slot *memo;  /* XP_MEMO_SLOTS entries: predicate values */
 	struct xp_ns_slot ns_cache[8];
 	unsigned ns_next;
 	struct xp_index *index; /* elements by name, in scratch memory */
@@ -318,6 +335,14 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e,
 		 const struct xp_focus *f, bool *out);
 
 /*
+ * Whether predicate pe keeps item it at position pos of size items: a
+ * number keeps the item at that position, anything else by its effective
+ * boolean value. Shared predicates are evaluated once per node and document.
+ */
+int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_item *it,
+		 size_t pos, size_t size, bool *keep);
+
+/*
  * Forgets a dynamic error (TANDEM_EBADINPUT) after an operation whose
  * failure only means "no" (castable, number(), equality in
  * distinct-values); limits and memory failures stay.
@@ -341,6 +366,16 @@ int xp_error(struct xp_ctx *c, const char *code, const char *fmt, ...)
  * follows and whichever items come before.
  */
 bool xp_plain_predicate(const struct xp_expr *e);
+
+/*
+ * A number for a plain predicate that refers to no variable, the same for
+ * every predicate of the rule set with the same structure (1 ..
+ * XP_MEMO_IDS_MAX), or 0. Such a predicate's value depends only on the node
+ * it is evaluated on, so an evaluation context keeps it per document
+ * (xp_pred_keep()): the rules of EN 16931 test the same predicates on the
+ * same nodes dozens of times.
+ */
+uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e);
 
 /* Whether b is a child or attribute step, or a union of them, that
  * descendant:: or descendant-attribute:: can replace after '//' (its
@@ -397,7 +432,14 @@ int xp_axis_nodes(struct xp_ctx *c, xmlNodePtr n, enum xp_axis axis,
 /* --- values (xp_value.c; comparisons and arithmetic in xp_compare.c) --- */
 
 /* Document-order key of a node (0 for the document node). */
-uintptr_t xp_node_order(xmlNodePtr n);
+static inline uintptr_t xp_node_order(xmlNodePtr n)
+{
+	if (n->type == XML_ATTRIBUTE_NODE)
+		return (uintptr_t)((xmlAttrPtr)n)->psvi;
+	if (n->type == XML_DOCUMENT_NODE)
+		return 0;
+	return (uintptr_t)n->psvi;
+}
 
 /* String value of a node, without copying when it is one text node. */
 int xp_node_string(struct xp_ctx *c, xmlNodePtr n, const char **p, size_t *len);

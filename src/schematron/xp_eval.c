@@ -26,7 +26,8 @@ int xp_ctx_init(struct xp_ctx *c)
 	c->scratch = tandem_malloc(XP_SCRATCH_MAX);
 	c->vars = tandem_calloc(XP_VARS_MAX, sizeof *c->vars);
 	c->by_id = tandem_calloc(XP_NAME_IDS_MAX + 1, sizeof *c->by_id);
-	if (!c->scratch || !c->vars || !c->by_id) {
+	c->memo = tandem_calloc(XP_MEMO_SLOTS, sizeof *c->memo);
+	if (!c->scratch || !c->vars || !c->by_id || !c->memo) {
 		xp_ctx_release(c);
 		return TANDEM_ENOMEM;
 	}
@@ -38,6 +39,8 @@ void xp_ctx_release(struct xp_ctx *c)
 	tandem_free(c->scratch);
 	tandem_free(c->vars);
 	tandem_free(c->by_id);
+	tandem_free(c->memo);
+	c->memo = NULL;
 	c->scratch = NULL;
 	c->vars = NULL;
 	c->by_id = NULL;
@@ -115,13 +118,21 @@ static int atomized(struct xp_ctx *c, const struct xp_seq *in, struct xp_seq *ou
 
 /* --- predicates --- */
 
-/* Whether predicate pe keeps item it at position pos of size items. */
-static int pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_item *it,
-		     size_t pos, size_t size, bool *keep)
+int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_item *it,
+		 size_t pos, size_t size, bool *keep)
 {
 	struct xp_focus f = {.item = *it, .pos = pos, .size = size};
 	size_t mark = xp_mark(c);
+	struct xp_memo_slot *m = NULL;
 	*keep = false;
+	if (pe->memo_id && it->type == XP_NODE) {
+		uintptr_t key = ((uintptr_t)it->v.node >> 4) ^ ((uintptr_t)pe->memo_id * 0x9E3779B1u);
+		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 48 & (XP_MEMO_SLOTS - 1)];
+		if (m->gen == c->gen && m->id == pe->memo_id && m->node == it->v.node) {
+			*keep = m->keep;
+			return 0;
+		}
+	}
 	if (pe->plain) {
 		/* Never a number: the effective boolean value decides. */
 		if (xp_eval_bool(c, pe, &f, keep))
@@ -137,6 +148,9 @@ static int pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp
 		}
 	}
 	xp_reset(c, mark);
+	if (m)
+		*m = (struct xp_memo_slot){.node = it->v.node, .gen = c->gen, .id = pe->memo_id,
+					   .keep = *keep};
 	return 0;
 }
 
@@ -159,7 +173,7 @@ static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t np
 		size_t k = 0, n = s->n;
 		for (size_t i = 0; i < n; i++) {
 			bool keep = false;
-			if (pred_keep(c, pe, &s->it[i], i + 1, n, &keep))
+			if (xp_pred_keep(c, pe, &s->it[i], i + 1, n, &keep))
 				return c->err;
 			if (keep)
 				s->it[k++] = s->it[i];
@@ -619,7 +633,7 @@ static int step_exists(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n, 
 	for (size_t i = 0; i < v.n && !*out; i++) {
 		bool keep = true;
 		for (size_t p = 0; p < e->npreds && keep; p++) {
-			if (pred_keep(c, e->preds[p], &v.it[i], 1, 1, &keep))
+			if (xp_pred_keep(c, e->preds[p], &v.it[i], 1, 1, &keep))
 				return c->err;
 		}
 		*out = keep;

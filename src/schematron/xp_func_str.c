@@ -175,9 +175,13 @@ static const char *find(const char *p, size_t pn, const char *q, size_t qn)
 		size_t s = qn - 1 - i;
 		shift[(unsigned char)q[i]] = (unsigned char)(s < cap ? s : cap);
 	}
-	char last = q[qn - 1];
+	/* Compared from the end in place: in a code list the window's last
+	 * byte (a space) matches at every code, the one before it rarely. */
 	for (size_t i = 0; i + qn <= pn; i += shift[(unsigned char)p[i + qn - 1]]) {
-		if (p[i + qn - 1] == last && memcmp(p + i, q, qn - 1) == 0)
+		size_t j = qn;
+		while (j > 0 && p[i + j - 1] == q[j - 1])
+			j--;
+		if (j == 0)
 			return p + i;
 	}
 	return NULL;

@@ -199,6 +199,7 @@ static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 	e->plain_preds = true;
 	for (size_t i = 0; i < e->npreds; i++) {
 		e->preds[i]->plain = xp_plain_predicate(e->preds[i]);
+		e->preds[i]->memo_id = xp_memo_id(ps->cc->names, e->preds[i]);
 		e->plain_preds = e->plain_preds && e->preds[i]->plain;
 	}
 	return 0;

@@ -79,3 +79,166 @@ void xp_descend(struct xp_expr *b)
 	xp_descend(b->kids[0]);
 	xp_descend(b->kids[1]);
 }
+
+/* --- shared predicates --- */
+
+/* Whether e refers to a variable anywhere (its value may change between
+ * evaluations on the same node: rule lets, for/some/every bindings). */
+static bool uses_var(const struct xp_expr *e)
+{
+	if (e->op == XP_OP_VAR)
+		return true;
+	for (size_t i = 0; i < e->nkids; i++)
+		if (uses_var(e->kids[i]))
+			return true;
+	for (size_t i = 0; i < e->npreds; i++)
+		if (uses_var(e->preds[i]))
+			return true;
+	return false;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001B3u + (h >> 29);
+}
+
+static uint64_t mix_str(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = mix(h, (unsigned char)p[i]);
+	return mix(h, n);
+}
+
+static uint64_t lit_hash(uint64_t h, const struct xp_item *it)
+{
+	h = mix(h, (uint64_t)it->type);
+	switch (it->type) {
+	case XP_STRING:
+	case XP_UNTYPED:
+		return mix_str(h, it->v.s.p, it->v.s.n);
+	case XP_BOOLEAN:
+		return mix(h, it->v.b);
+	case XP_INTEGER:
+	case XP_DECIMAL:
+		h = mix(h, (uint64_t)it->v.dec.coef);
+		h = mix(h, (uint64_t)(it->v.dec.coef >> 64));
+		return mix(h, (uint64_t)it->v.dec.scale);
+	case XP_DOUBLE: {
+		uint64_t bits;
+		memcpy(&bits, &it->v.d, sizeof bits);
+		return mix(h, bits);
+	}
+	case XP_DATE:
+		h = mix(h, (uint64_t)it->v.date.days);
+		h = mix(h, (uint64_t)(int64_t)it->v.date.tz_min);
+		return mix(h, it->v.date.has_tz);
+	case XP_NODE:
+		break;
+	}
+	return h;
+}
+
+static bool lit_equal(const struct xp_item *a, const struct xp_item *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case XP_STRING:
+	case XP_UNTYPED:
+		return a->v.s.n == b->v.s.n && memcmp(a->v.s.p, b->v.s.p, a->v.s.n) == 0;
+	case XP_BOOLEAN:
+		return a->v.b == b->v.b;
+	case XP_INTEGER:
+	case XP_DECIMAL:
+		return a->v.dec.coef == b->v.dec.coef && a->v.dec.scale == b->v.dec.scale;
+	case XP_DOUBLE: {
+		/* The same bits: -0 and 0 stay apart, which only costs sharing. */
+		uint64_t x, y;
+		memcpy(&x, &a->v.d, sizeof x);
+		memcpy(&y, &b->v.d, sizeof y);
+		return x == y;
+	}
+	case XP_DATE:
+		return a->v.date.days == b->v.date.days && a->v.date.tz_min == b->v.date.tz_min &&
+		       a->v.date.has_tz == b->v.date.has_tz;
+	case XP_NODE:
+		break;
+	}
+	return false;
+}
+
+static uint64_t str_or_null(uint64_t h, const char *s)
+{
+	return s ? mix_str(h, s, strlen(s)) : mix(h, 0x55);
+}
+
+static uint64_t expr_hash(const struct xp_expr *e)
+{
+	uint64_t h = 0xCBF29CE484222325u;
+	h = mix(h, (uint64_t)e->op);
+	h = mix(h, (uint64_t)e->sub);
+	h = mix(h, e->flag);
+	h = mix(h, (uint64_t)e->axis);
+	h = mix(h, (uint64_t)e->test.kind);
+	h = str_or_null(h, e->test.ns);
+	h = str_or_null(h, e->test.local);
+	h = mix(h, (uint64_t)e->var);
+	h = str_or_null(h, e->fn ? e->fn->name : NULL);
+	if (e->op == XP_OP_LITERAL)
+		h = lit_hash(h, &e->lit);
+	h = mix(h, e->nkids);
+	for (size_t i = 0; i < e->nkids; i++)
+		h = mix(h, expr_hash(e->kids[i]));
+	h = mix(h, e->npreds);
+	for (size_t i = 0; i < e->npreds; i++)
+		h = mix(h, expr_hash(e->preds[i]));
+	return h;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether a and b are the same expression, node for node. */
+static bool expr_equal(const struct xp_expr *a, const struct xp_expr *b)
+{
+	if (a == b)
+		return true;
+	if (a->op != b->op || a->sub != b->sub || a->flag != b->flag || a->axis != b->axis ||
+	    a->test.kind != b->test.kind || !same_str(a->test.ns, b->test.ns) ||
+	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn != b->fn ||
+	    a->nkids != b->nkids || a->npreds != b->npreds ||
+	    (a->op == XP_OP_LITERAL && !lit_equal(&a->lit, &b->lit)))
+		return false;
+	if ((a->op == XP_OP_SOME || a->op == XP_OP_EVERY || a->op == XP_OP_FOR) && a->nkids &&
+	    memcmp(a->binds, b->binds, ((size_t)a->nkids - 1) * sizeof *a->binds) != 0)
+		return false;
+	for (size_t i = 0; i < a->nkids; i++)
+		if (!expr_equal(a->kids[i], b->kids[i]))
+			return false;
+	for (size_t i = 0; i < a->npreds; i++)
+		if (!expr_equal(a->preds[i], b->preds[i]))
+			return false;
+	return true;
+}
+
+uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e)
+{
+	if (!t || !e->plain || uses_var(e))
+		return 0;
+	uint64_t h = expr_hash(e);
+	for (size_t i = h & (XP_MEMO_IDS_MAX * 2 - 1);; i = (i + 1) & (XP_MEMO_IDS_MAX * 2 - 1)) {
+		const struct xp_expr *s = t->memo[i];
+		if (!s) {
+			if (t->nmemo + 1 >= XP_MEMO_IDS_MAX)
+				return 0; /* full: evaluated every time */
+			t->memo[i] = e;
+			t->memo_hash[i] = h;
+			t->memo_id[i] = (uint32_t)++t->nmemo;
+			return t->memo_id[i];
+		}
+		if (t->memo_hash[i] == h && expr_equal(s, e))
+			return t->memo_id[i];
+	}
+}

@@ -48,14 +48,6 @@ bool xp_is_numeric(enum xp_type t)
 	return t == XP_INTEGER || t == XP_DECIMAL || t == XP_DOUBLE;
 }
 
-uintptr_t xp_node_order(xmlNodePtr n)
-{
-	if (n->type == XML_ATTRIBUTE_NODE)
-		return (uintptr_t)((xmlAttrPtr)n)->psvi;
-	if (n->type == XML_DOCUMENT_NODE)
-		return 0;
-	return (uintptr_t)n->psvi;
-}
 
 static int cmp_order(const void *a, const void *b)
 {
