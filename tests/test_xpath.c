@@ -950,6 +950,23 @@ TEST(xpath_contains_starts_ends)
 	ASSERT_EQ(fx_bool(&fx, "contains('aaaaab', 'aab')"), true);
 	ASSERT_EQ(fx_bool(&fx, "contains('abcabcabd', 'abcabd')"), true);
 	ASSERT_STR_EQ(fx_str(&fx, "substring-before('abcabcabd', 'abd')"), "abcabc");
+	/* A literal of 64 bytes or more is searched through its trigram index. */
+	static const char *const in_list[][2] = {
+		{"' AED '", "true"},  {"' ZWL '", "true"},  {"' DE123 '", "true"}, {"'AED AFN'", "true"},
+		{"' XYZ '", "false"}, {"' AE '", "false"},  {"''", "true"},        {"'Z'", "true"},
+		{"' Q'", "false"},    {"r/t", "true"},      {"()", "true"},        {"'ZWL  '", "false"},
+	};
+	for (size_t i = 0; i < sizeof in_list / sizeof in_list[0]; i++) {
+		char expr[256];
+		snprintf(expr, sizeof expr,
+			 "string(contains(' AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM DE123 BBD "
+			 "BDT BGN BHD ZWL ', %s))",
+			 in_list[i][0]);
+		ASSERT_STR_EQ(fx_str(&fx, expr), in_list[i][1]);
+	}
+	ASSERT_STR_EQ(fx_error(&fx, "contains(' AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT "
+				    "BGN BHD BIF ', (r/t, r/t))"),
+		      "XPTY0004");
 	ASSERT_STR_EQ(fx_str(&fx, "substring-after('xéé1éé2', 'éé2')"), "");
 	ASSERT_STR_EQ(fx_str(&fx, "substring-after('xéé1éé2', 'é1é')"), "é2");
 	fx_close(&fx);

@@ -160,12 +160,13 @@ enum xp_cmp { XP_EQ, XP_NE, XP_LT, XP_LE, XP_GT, XP_GE, XP_IS, XP_PRECEDES, XP_F
 struct xp_ctx;
 struct xp_focus;
 struct xp_expr;
+struct xp_lit_index;
 
 typedef int (*xp_fn)(struct xp_ctx *c, const struct xp_focus *f,
 		     struct xp_seq *args, size_t nargs, struct xp_seq *out);
 
 /* Functions xp_eval_bool() evaluates without building their result. */
-enum xp_fn_kind { XP_FN_OTHER, XP_FN_NOT, XP_FN_BOOLEAN, XP_FN_EXISTS, XP_FN_EMPTY };
+enum xp_fn_kind { XP_FN_OTHER, XP_FN_NOT, XP_FN_BOOLEAN, XP_FN_EXISTS, XP_FN_EMPTY, XP_FN_CONTAINS };
 
 struct xp_func {
 	const char *ns;   /* function namespace URI */
@@ -187,6 +188,7 @@ struct xp_expr {
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
 	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
+	struct xp_lit_index *lit_index; /* contains(long literal, x): the literal's index */
 	struct xp_expr **kids;
 	struct xp_expr **preds; /* step and filter predicates */
 	int *binds;             /* quantified/for: variable slots, nkids-1 */
@@ -263,12 +265,11 @@ struct xp_ns_slot {
 };
 
 /* The value of a shared predicate on a node, for one document (gen). */
-#define XP_MEMO_SLOTS 65536 /* a cache: a collision replaces the older value */
+#define XP_MEMO_SLOTS 16384 /* a cache: a collision replaces the older value */
 struct xp_memo_slot {
 	const void *node;
 	uint32_t gen;
-	uint32_t id;
-	bool keep;
+	uint32_t id_keep; /* memo id << 1 | value */
 };
 
 struct xp_index;
@@ -498,6 +499,18 @@ int xp_seq_string(struct xp_ctx *c, const char *p, size_t n, struct xp_seq *out)
 #define XP_NS_XS "http://www.w3.org/2001/XMLSchema"
 
 const struct xp_func *xp_func_find(const char *ns, const char *name, size_t nargs);
+
+/*
+ * Indexes the trigrams of p[0..n) (a string literal of the expression tree,
+ * which must outlive the index) in arena a; *out stays NULL when n < 3.
+ */
+#define XP_LIT_INDEX_MIN 64 /* shorter literals are searched directly */
+int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
+		       struct xp_lit_index **out);
+
+/* contains(literal, arg) through the literal's index. */
+int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct xp_seq *arg,
+			bool *out);
 
 /* The string and regex functions (xp_func_str.c). */
 extern const struct xp_func xp_funcs_string[];

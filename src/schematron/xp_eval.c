@@ -127,9 +127,9 @@ int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_ite
 	*keep = false;
 	if (pe->memo_id && it->type == XP_NODE) {
 		uintptr_t key = ((uintptr_t)it->v.node >> 4) ^ ((uintptr_t)pe->memo_id * 0x9E3779B1u);
-		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 48 & (XP_MEMO_SLOTS - 1)];
-		if (m->gen == c->gen && m->id == pe->memo_id && m->node == it->v.node) {
-			*keep = m->keep;
+		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 40 & (XP_MEMO_SLOTS - 1)];
+		if (m->gen == c->gen && m->id_keep >> 1 == pe->memo_id && m->node == it->v.node) {
+			*keep = m->id_keep & 1;
 			return 0;
 		}
 	}
@@ -149,8 +149,8 @@ int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_ite
 	}
 	xp_reset(c, mark);
 	if (m)
-		*m = (struct xp_memo_slot){.node = it->v.node, .gen = c->gen, .id = pe->memo_id,
-					   .keep = *keep};
+		*m = (struct xp_memo_slot){.node = it->v.node, .gen = c->gen,
+					   .id_keep = pe->memo_id << 1 | (*keep ? 1u : 0u)};
 	return 0;
 }
 
@@ -467,6 +467,13 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	struct xp_seq args[16];
 	if (e->nkids > 16)
 		return xp_error(c, "TANDEM", "more than 16 arguments");
+	if (e->lit_index) {
+		bool b = false;
+		if (xp_eval(c, e->kids[1], f, &args[1]) ||
+		    xp_contains_indexed(c, e->lit_index, &args[1], &b))
+			return c->err;
+		return xp_seq_bool(c, b, out);
+	}
 	for (size_t i = 0; i < e->nkids; i++) {
 		if (xp_eval(c, e->kids[i], f, &args[i]))
 			return c->err;

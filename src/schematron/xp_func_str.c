@@ -187,6 +187,76 @@ static const char *find(const char *p, size_t pn, const char *q, size_t qn)
 	return NULL;
 }
 
+/*
+ * A long string literal searched by contains(), typically a code list
+ * (' AED AFN ALL ... '): for each trigram, the positions where it starts,
+ * chained through buckets. A search looks only at the positions of the
+ * needle's first trigram.
+ */
+struct xp_lit_index {
+	const char *p;
+	size_t n;
+	uint32_t mask;  /* buckets - 1 */
+	uint32_t *head; /* by bucket: first position + 1, 0 for none */
+	uint32_t *next; /* by position: next position + 1 in its bucket */
+};
+
+static uint32_t trigram_bucket(const char *p, uint32_t mask)
+{
+	uint32_t t = (uint32_t)(unsigned char)p[0] << 16 | (uint32_t)(unsigned char)p[1] << 8 |
+		     (uint32_t)(unsigned char)p[2];
+	return (t * 0x9E3779B1u) >> 8 & mask;
+}
+
+int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
+		       struct xp_lit_index **out)
+{
+	*out = NULL;
+	if (n < 3 || n > XP_EXPR_LEN_MAX)
+		return 0;
+	struct xp_lit_index *ix = tandem_arena_calloc(a, 1, sizeof *ix);
+	uint32_t buckets = 64;
+	while (buckets < n)
+		buckets *= 2;
+	if (ix) {
+		ix->head = tandem_arena_calloc(a, buckets, sizeof *ix->head);
+		ix->next = tandem_arena_calloc(a, n, sizeof *ix->next);
+	}
+	if (!ix || !ix->head || !ix->next)
+		return TANDEM_ENOMEM;
+	ix->p = p;
+	ix->n = n;
+	ix->mask = buckets - 1;
+	for (size_t i = n - 3 + 1; i-- > 0;) {
+		uint32_t b = trigram_bucket(p + i, ix->mask);
+		ix->next[i] = ix->head[b];
+		ix->head[b] = (uint32_t)i + 1;
+	}
+	*out = ix;
+	return 0;
+}
+
+int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct xp_seq *arg,
+			bool *out)
+{
+	const char *q;
+	size_t qn;
+	*out = false;
+	if (opt_string(c, arg, "contains", &q, &qn))
+		return c->err;
+	c->steps++;
+	if (qn < 3) {
+		*out = find(ix->p, ix->n, q, qn) != NULL;
+		return 0;
+	}
+	for (uint32_t k = ix->head[trigram_bucket(q, ix->mask)]; k && !*out; k = ix->next[k - 1]) {
+		size_t at = k - 1;
+		c->steps++;
+		*out = at + qn <= ix->n && memcmp(ix->p + at, q, qn) == 0;
+	}
+	return xp_limit_steps(c);
+}
+
 static int fn_contains(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq *a, size_t n,
 		       struct xp_seq *out)
 {
@@ -592,7 +662,7 @@ static int fn_string_join(struct xp_ctx *c, const struct xp_focus *f, struct xp_
 
 const struct xp_func xp_funcs_string[] = {
 	{XP_NS_FN, "concat", fn_concat, 2, 16, XP_FN_OTHER},
-	{XP_NS_FN, "contains", fn_contains, 2, 2, XP_FN_OTHER},
+	{XP_NS_FN, "contains", fn_contains, 2, 2, XP_FN_CONTAINS},
 	{XP_NS_FN, "ends-with", fn_ends_with, 2, 2, XP_FN_OTHER},
 	{XP_NS_FN, "lower-case", fn_lower_case, 1, 1, XP_FN_OTHER},
 	{XP_NS_FN, "matches", fn_matches, 2, 3, XP_FN_OTHER},
