@@ -43,6 +43,13 @@ void *tandem_calloc(size_t count, size_t size)
 
 	if (size != 0 && count > SIZE_MAX / size)
 		return NULL;
+	if (malloc_fn == malloc) {
+		/* The C library's calloc knows when fresh pages are already
+		 * zero: a large table costs no page faults until it is used. */
+		if (inject_failure())
+			return NULL;
+		return calloc(1, count * size > 0 ? count * size : 1);
+	}
 	p = tandem_malloc(count * size);
 	if (p)
 		memset(p, 0, count * size);

@@ -120,7 +120,8 @@ static xmlDocPtr read_doc(struct loader *ld, const char *path, xmlNodePtr from)
 	}
 	/* Trusted artefacts, still parsed without network, DTD or entities. */
 	xmlDocPtr doc = xmlReadMemory(buf, (int)n, path, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				      XML_PARSE_COMPACT);
 	tandem_free(buf);
 	if (!doc) {
 		fail(ld, TANDEM_EBADINPUT, from, "%s is not well-formed XML", path);

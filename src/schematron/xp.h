@@ -113,9 +113,9 @@ enum xp_test_kind {
 };
 
 struct xp_test {
-	enum xp_test_kind kind;
 	const char *ns;    /* namespace URI or NULL */
 	const char *local; /* local name or NULL */
+	enum xp_test_kind kind;
 	uint32_t name_id;  /* local's number among the interned names (1 ..
 			      XP_NAME_IDS_MAX), 0 when not interned */
 };
@@ -180,21 +180,21 @@ struct xp_func {
 struct xp_expr {
 	enum xp_op op;
 	int sub;                /* comparison, cast target type */
-	bool flag;              /* cast: '?' allows the empty sequence */
 	enum xp_axis axis;      /* step */
-	struct xp_test test;    /* step */
+	int var;                /* variable slot */
+	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
 	uint16_t nkids;
 	uint16_t npreds;
+	bool flag;              /* cast: '?' allows the empty sequence */
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
-	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
-	struct xp_lit_index *lit_index; /* contains(long literal, x): the literal's index */
+	struct xp_test test;    /* step */
 	struct xp_expr **kids;
 	struct xp_expr **preds; /* step and filter predicates */
 	int *binds;             /* quantified/for: variable slots, nkids-1 */
-	int var;                /* variable slot */
 	const struct xp_func *fn;
-	struct xp_item lit;
+	struct xp_lit_index *lit_index; /* contains(long literal, x): the literal's index */
+	struct xp_item *lit;    /* XP_OP_LITERAL: the value (same arena), else NULL */
 };
 
 /* A name binding known to the compiler: namespace prefixes and variables. */
@@ -216,7 +216,7 @@ struct xp_scope {
  */
 #define XP_NAMES_MAX    16384
 #define XP_NAME_IDS_MAX (XP_NAMES_MAX / 2) /* the table is kept half empty */
-#define XP_MEMO_IDS_MAX 8192               /* shared predicates of one rule set */
+#define XP_MEMO_IDS_MAX 2048               /* shared predicates of one rule set */
 struct xp_names {
 	const char *slot[XP_NAMES_MAX]; /* open addressing; NULL when free */
 	uint32_t id[XP_NAMES_MAX];      /* number of the name in slot */

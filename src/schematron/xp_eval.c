@@ -159,9 +159,9 @@ static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t np
 {
 	for (size_t p = 0; p < npreds && s->n; p++) {
 		const struct xp_expr *pe = preds[p];
-		if (pe->op == XP_OP_LITERAL && pe->lit.type == XP_INTEGER) {
+		if (pe->op == XP_OP_LITERAL && pe->lit->type == XP_INTEGER) {
 			/* [n]: the n-th item. */
-			struct tandem_dec d = pe->lit.v.dec;
+			struct tandem_dec d = pe->lit->v.dec;
 			if (d.coef >= 1 && (size_t)d.coef <= s->n) {
 				s->it[0] = s->it[(size_t)d.coef - 1];
 				s->n = 1;
@@ -490,7 +490,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		return c->err;
 	switch (e->op) {
 	case XP_OP_LITERAL:
-		*out = (struct xp_seq){(struct xp_item *)&e->lit, 1};
+		*out = (struct xp_seq){e->lit, 1};
 		return 0;
 	case XP_OP_VAR:
 		*out = c->vars[e->var];

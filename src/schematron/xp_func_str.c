@@ -193,12 +193,13 @@ static const char *find(const char *p, size_t pn, const char *q, size_t qn)
  * chained through buckets. A search looks only at the positions of the
  * needle's first trigram.
  */
+#define XP_LIT_INDEX_MAX 65534 /* positions + 1 fit in 16 bits */
 struct xp_lit_index {
 	const char *p;
 	size_t n;
-	uint32_t mask;  /* buckets - 1 */
-	uint32_t *head; /* by bucket: first position + 1, 0 for none */
-	uint32_t *next; /* by position: next position + 1 in its bucket */
+	uint32_t mask;  /* buckets - 1; about one bucket per 4 bytes */
+	uint16_t *head; /* by bucket: first position + 1, 0 for none */
+	uint16_t *next; /* by position: next position + 1 in its bucket */
 };
 
 static uint32_t trigram_bucket(const char *p, uint32_t mask)
@@ -212,11 +213,11 @@ int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
 		       struct xp_lit_index **out)
 {
 	*out = NULL;
-	if (n < 3 || n > XP_EXPR_LEN_MAX)
+	if (n < 3 || n > XP_LIT_INDEX_MAX)
 		return 0;
 	struct xp_lit_index *ix = tandem_arena_calloc(a, 1, sizeof *ix);
 	uint32_t buckets = 64;
-	while (buckets < n)
+	while (buckets < n / 4)
 		buckets *= 2;
 	if (ix) {
 		ix->head = tandem_arena_calloc(a, buckets, sizeof *ix->head);
@@ -230,7 +231,7 @@ int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
 	for (size_t i = n - 3 + 1; i-- > 0;) {
 		uint32_t b = trigram_bucket(p + i, ix->mask);
 		ix->next[i] = ix->head[b];
-		ix->head[b] = (uint32_t)i + 1;
+		ix->head[b] = (uint16_t)(i + 1);
 	}
 	*out = ix;
 	return 0;
@@ -249,7 +250,7 @@ int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct 
 		*out = find(ix->p, ix->n, q, qn) != NULL;
 		return 0;
 	}
-	for (uint32_t k = ix->head[trigram_bucket(q, ix->mask)]; k && !*out; k = ix->next[k - 1]) {
+	for (size_t k = ix->head[trigram_bucket(q, ix->mask)]; k && !*out; k = ix->next[k - 1]) {
 		size_t at = k - 1;
 		c->steps++;
 		*out = at + qn <= ix->n && memcmp(ix->p + at, q, qn) == 0;

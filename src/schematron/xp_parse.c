@@ -14,9 +14,12 @@
 #include "core/core.h"
 #include "xp_lex.h"
 
+/* A new node; a literal gets its value's item (most nodes have none). */
 static struct xp_expr *node_new(struct xp_parser *ps, enum xp_op op)
 {
 	struct xp_expr *e = tandem_arena_calloc(ps->cc->arena, 1, sizeof *e);
+	if (e && op == XP_OP_LITERAL && !(e->lit = tandem_arena_calloc(ps->cc->arena, 1, sizeof *e->lit)))
+		e = NULL;
 	if (!e) {
 		xp_lex_fail(ps, "out of memory");
 		ps->err = TANDEM_ENOMEM;
@@ -26,21 +29,27 @@ static struct xp_expr *node_new(struct xp_parser *ps, enum xp_op op)
 	return e;
 }
 
-/* Appends x to a growing array of expression pointers (arena memory). */
+/*
+ * Appends x to a growing array of expression pointers (arena memory). The
+ * capacity doubles: it is 2 for n <= 2, else the power of two >= n, so a
+ * new array is needed only when n is 0 or a power of two of at least 2.
+ */
 static int push(struct xp_parser *ps, struct xp_expr ***arr, uint16_t *n, struct xp_expr *x)
 {
 	if (*n == UINT16_MAX)
 		return xp_lex_fail(ps, "too many operands");
-	struct xp_expr **na = tandem_arena_alloc(ps->cc->arena, (size_t)(*n + 1) * sizeof(struct xp_expr *));
-	if (!na) {
-		xp_lex_fail(ps, "out of memory");
-		return ps->err = TANDEM_ENOMEM;
+	if (*n == 0 || (*n >= 2 && (*n & (*n - 1)) == 0)) {
+		size_t cap = *n ? (size_t)*n * 2 : 2;
+		struct xp_expr **na = tandem_arena_alloc(ps->cc->arena, cap * sizeof(struct xp_expr *));
+		if (!na) {
+			xp_lex_fail(ps, "out of memory");
+			return ps->err = TANDEM_ENOMEM;
+		}
+		if (*n)
+			memcpy(na, *arr, *n * sizeof(struct xp_expr *));
+		*arr = na;
 	}
-	if (*n)
-		memcpy(na, *arr, *n * sizeof(struct xp_expr *));
-	na[*n] = x;
-	*arr = na;
-	(*n)++;
+	(*arr)[(*n)++] = x;
 	return 0;
 }
 
@@ -74,14 +83,14 @@ static int parse_literal_number(struct xp_parser *ps, struct xp_expr *e)
 	buf[ps->t.n] = '\0';
 	e->op = XP_OP_LITERAL;
 	if (strpbrk(buf, "eE")) {
-		e->lit.type = XP_DOUBLE;
-		e->lit.v.d = strtod(buf, NULL);
+		e->lit->type = XP_DOUBLE;
+		e->lit->v.d = strtod(buf, NULL);
 	} else {
-		e->lit.type = strchr(buf, '.') ? XP_DECIMAL : XP_INTEGER;
-		if (tandem_dec_parse_cstr(buf, &e->lit.v.dec))
+		e->lit->type = strchr(buf, '.') ? XP_DECIMAL : XP_INTEGER;
+		if (tandem_dec_parse_cstr(buf, &e->lit->v.dec))
 			return xp_lex_fail(ps, "numeric literal out of range");
-		if (e->lit.type == XP_DECIMAL)
-			e->lit.v.dec = tandem_dec_reduce(e->lit.v.dec);
+		if (e->lit->type == XP_DECIMAL)
+			e->lit->v.dec = tandem_dec_reduce(e->lit->v.dec);
 	}
 	return xp_lex_advance(ps);
 }
@@ -101,9 +110,9 @@ static int parse_literal_string(struct xp_parser *ps, struct xp_expr *e)
 	}
 	s[k] = '\0';
 	e->op = XP_OP_LITERAL;
-	e->lit.type = XP_STRING;
-	e->lit.v.s.p = s;
-	e->lit.v.s.n = k;
+	e->lit->type = XP_STRING;
+	e->lit->v.s.p = s;
+	e->lit->v.s.n = k;
 	return xp_lex_advance(ps);
 }
 
@@ -186,8 +195,8 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 	}
 	/* contains('long literal', x): the literal is a code list, index it. */
 	if (e->fn->kind == XP_FN_CONTAINS && e->nkids == 2 && e->kids[0]->op == XP_OP_LITERAL &&
-	    e->kids[0]->lit.type == XP_STRING && e->kids[0]->lit.v.s.n >= XP_LIT_INDEX_MIN &&
-	    xp_lit_index_build(ps->cc->arena, e->kids[0]->lit.v.s.p, e->kids[0]->lit.v.s.n,
+	    e->kids[0]->lit->type == XP_STRING && e->kids[0]->lit->v.s.n >= XP_LIT_INDEX_MIN &&
+	    xp_lit_index_build(ps->cc->arena, e->kids[0]->lit->v.s.p, e->kids[0]->lit->v.s.n,
 			       &e->lit_index)) {
 		xp_lex_fail(ps, "out of memory");
 		ps->err = TANDEM_ENOMEM;
@@ -431,7 +440,7 @@ static struct xp_expr *parse_unary(struct xp_parser *ps)
 		struct xp_expr *zero = node_new(ps, XP_OP_LITERAL);
 		if (!zero)
 			return NULL;
-		zero->lit.type = XP_INTEGER;
+		zero->lit->type = XP_INTEGER;
 		return binary(ps, XP_OP_ADD, zero, e);
 	}
 	return push(ps, &u->kids, &u->nkids, e) ? NULL : u;

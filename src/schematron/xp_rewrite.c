@@ -185,7 +185,7 @@ static uint64_t expr_hash(const struct xp_expr *e)
 	h = mix(h, (uint64_t)e->var);
 	h = str_or_null(h, e->fn ? e->fn->name : NULL);
 	if (e->op == XP_OP_LITERAL)
-		h = lit_hash(h, &e->lit);
+		h = lit_hash(h, e->lit);
 	h = mix(h, e->nkids);
 	for (size_t i = 0; i < e->nkids; i++)
 		h = mix(h, expr_hash(e->kids[i]));
@@ -209,7 +209,7 @@ static bool expr_equal(const struct xp_expr *a, const struct xp_expr *b)
 	    a->test.kind != b->test.kind || !same_str(a->test.ns, b->test.ns) ||
 	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn != b->fn ||
 	    a->nkids != b->nkids || a->npreds != b->npreds ||
-	    (a->op == XP_OP_LITERAL && !lit_equal(&a->lit, &b->lit)))
+	    (a->op == XP_OP_LITERAL && !lit_equal(a->lit, b->lit)))
 		return false;
 	if ((a->op == XP_OP_SOME || a->op == XP_OP_EVERY || a->op == XP_OP_FOR) && a->nkids &&
 	    memcmp(a->binds, b->binds, ((size_t)a->nkids - 1) * sizeof *a->binds) != 0)
