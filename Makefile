@@ -22,13 +22,18 @@ CFLAGS  ?= -O2 -g
 # Libraries from Debian, found with pkg-config (scripts/install-deps).
 PKGS    = libxml-2.0 libqpdf zlib libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# libqpdf is not linked: src/einvoice/pdf.c loads it with dlopen() at the
+# first PDF, by the soname of the installed library.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libqpdf,$(PKGS)))
+QPDF_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libqpdf)/libqpdf.so" 2>/dev/null \
+		 | awk '/SONAME/ { print $$2 }')
+PKG_CFLAGS += -DTANDEM_QPDF_SONAME='"$(or $(QPDF_SONAME),libqpdf.so)"'
 
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
 	     $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LIBS    = $(PKG_LIBS) -lpthread -lm
+LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/schematron/*.c src/einvoice/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))

@@ -11,6 +11,9 @@
  * whatever the stream claims. The XMP packet of the catalog's /Metadata is
  * read the same way (xmp.c).
  */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +23,81 @@
 
 #include "core/core.h"
 #include "einvoice_int.h"
+
+/*
+ * libqpdf is a C++ library with a dozen dependencies; linking it would cost
+ * every run of tandem about 5 ms of start-up (relocations and page faults)
+ * for the rare PDF. It is loaded with dlopen() at the first PDF instead,
+ * once per process, and stays loaded. The functions used, by name:
+ */
+#define QPDF_FUNCS(X) \
+	X(qpdf_oh_get_key) \
+	X(qpdf_oh_is_dictionary) \
+	X(qpdf_oh_is_array) \
+	X(qpdf_oh_get_array_n_items) \
+	X(qpdf_oh_get_array_item) \
+	X(qpdf_oh_is_stream) \
+	X(qpdf_has_error) \
+	X(qpdf_get_error_full_text) \
+	X(qpdf_get_error) \
+	X(qpdf_oh_is_string) \
+	X(qpdf_cleanup) \
+	X(qpdf_silence_errors) \
+	X(qpdf_set_suppress_warnings) \
+	X(qpdf_read_memory) \
+	X(qpdf_oh_is_null) \
+	X(qpdf_oh_is_name_and_equals) \
+	X(qpdf_oh_is_name) \
+	X(qpdf_oh_has_key) \
+	X(qpdf_oh_get_utf8_value) \
+	X(qpdf_oh_get_stream_data) \
+	X(qpdf_oh_get_name) \
+	X(qpdf_oh_get_dict) \
+	X(qpdf_init) \
+	X(qpdf_get_root)
+
+static struct {
+#define X(f) __typeof__(&f) f; /* NOLINT(bugprone-macro-parentheses): a declaration */
+	QPDF_FUNCS(X)
+#undef X
+} qp;
+
+static pthread_once_t qp_once = PTHREAD_ONCE_INIT;
+static char qp_error[256]; /* why loading failed; "" when loaded */
+
+static void qp_load(void)
+{
+	void *h = dlopen(TANDEM_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *sym;
+
+	if (h == NULL) {
+		snprintf(qp_error, sizeof qp_error, "%s", dlerror());
+		return;
+	}
+	/* memcpy: ISO C has no conversion from void * to a function pointer. */
+#define X(f)                                                                        \
+	sym = dlsym(h, #f);                                                         \
+	if (sym == NULL) {                                                          \
+		snprintf(qp_error, sizeof qp_error, "%s has no %s", TANDEM_QPDF_SONAME, #f); \
+		return;                                                             \
+	}                                                                           \
+	memcpy(&qp.f, &sym, sizeof sym);
+	QPDF_FUNCS(X)
+#undef X
+	qp_error[0] = '\0';
+}
+
+/* Loads libqpdf once; 0, or TANDEM_EUNSUPPORTED with a finding. */
+static int qp_ready(struct tandem_diag *d)
+{
+	if (pthread_once(&qp_once, qp_load) != 0 || qp.qpdf_init == NULL) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED, "TANDEM-PDF-UNREADABLE",
+				NULL, 0, "PDF support is not available: %s",
+				qp_error[0] ? qp_error : "libqpdf cannot be loaded");
+		return TANDEM_EUNSUPPORTED;
+	}
+	return 0;
+}
 
 #define NAME_TREE_DEPTH_MAX 16
 #define XMP_BYTES_MAX (4u << 20)
@@ -90,13 +168,13 @@ struct pdf {
 /* The file name of a file specification: /UF, else /F. */
 static void filespec_name(struct pdf *p, qpdf_oh spec, char *out, size_t size)
 {
-	qpdf_oh name = qpdf_oh_get_key(p->q, spec, "/UF");
+	qpdf_oh name = qp.qpdf_oh_get_key(p->q, spec, "/UF");
 
-	if (!qpdf_oh_is_string(p->q, name))
-		name = qpdf_oh_get_key(p->q, spec, "/F");
+	if (!qp.qpdf_oh_is_string(p->q, name))
+		name = qp.qpdf_oh_get_key(p->q, spec, "/F");
 	out[0] = '\0';
-	if (qpdf_oh_is_string(p->q, name))
-		einv_copy(out, size, qpdf_oh_get_utf8_value(p->q, name));
+	if (qp.qpdf_oh_is_string(p->q, name))
+		einv_copy(out, size, qp.qpdf_oh_get_utf8_value(p->q, name));
 }
 
 static int invoice_rank(const char *name)
@@ -113,7 +191,7 @@ static void consider(struct pdf *p, qpdf_oh spec, bool in_af)
 	char name[TANDEM_EINV_TEXT_MAX];
 	int rank;
 
-	if (!qpdf_oh_is_dictionary(p->q, spec))
+	if (!qp.qpdf_oh_is_dictionary(p->q, spec))
 		return;
 	filespec_name(p, spec, name, sizeof name);
 	rank = invoice_rank(name);
@@ -154,25 +232,25 @@ static void walk_names(struct pdf *p, qpdf_oh node, int depth, size_t *seen)
 	qpdf_oh names, kids;
 
 	if (depth > NAME_TREE_DEPTH_MAX || *seen >= TANDEM_EINV_PDF_ATTACHMENTS_MAX ||
-	    !qpdf_oh_is_dictionary(p->q, node))
+	    !qp.qpdf_oh_is_dictionary(p->q, node))
 		return;
 	(*seen)++;
-	names = qpdf_oh_get_key(p->q, node, "/Names");
-	if (qpdf_oh_is_array(p->q, names)) {
-		int n = qpdf_oh_get_array_n_items(p->q, names);
+	names = qp.qpdf_oh_get_key(p->q, node, "/Names");
+	if (qp.qpdf_oh_is_array(p->q, names)) {
+		int n = qp.qpdf_oh_get_array_n_items(p->q, names);
 		for (int i = 1; i < n && *seen < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i += 2) {
 			(*seen)++;
-			consider(p, qpdf_oh_get_array_item(p->q, names, i), false);
+			consider(p, qp.qpdf_oh_get_array_item(p->q, names, i), false);
 		}
 	}
-	kids = qpdf_oh_get_key(p->q, node, "/Kids");
-	if (qpdf_oh_is_array(p->q, kids)) {
-		int n = qpdf_oh_get_array_n_items(p->q, kids);
+	kids = qp.qpdf_oh_get_key(p->q, node, "/Kids");
+	if (qp.qpdf_oh_is_array(p->q, kids)) {
+		int n = qp.qpdf_oh_get_array_n_items(p->q, kids);
 		/* Every kid counts, dictionary or not: an array of a million
 		 * integers is not walked to its end. */
 		for (int i = 0; i < n && *seen < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i++) {
 			(*seen)++;
-			walk_names(p, qpdf_oh_get_array_item(p->q, kids, i), depth + 1, seen);
+			walk_names(p, qp.qpdf_oh_get_array_item(p->q, kids, i), depth + 1, seen);
 		}
 	}
 }
@@ -185,44 +263,44 @@ static int stream_data(struct pdf *p, qpdf_oh stream, size_t max, const char *wh
 		       char **out, size_t *out_len)
 {
 	/* Filters are keys of the stream's dictionary, not of the stream. */
-	qpdf_oh dict = qpdf_oh_get_dict(p->q, stream);
-	qpdf_oh filter = qpdf_oh_get_key(p->q, dict, "/Filter");
-	qpdf_oh parms = qpdf_oh_get_key(p->q, dict, "/DecodeParms");
+	qpdf_oh dict = qp.qpdf_oh_get_dict(p->q, stream);
+	qpdf_oh filter = qp.qpdf_oh_get_key(p->q, dict, "/Filter");
+	qpdf_oh parms = qp.qpdf_oh_get_key(p->q, dict, "/DecodeParms");
 	unsigned char *raw = NULL;
 	size_t raw_len = 0;
 	bool flate = false;
 	int err;
 
 	/* [/FlateDecode] and [<< ... >>] are the one-filter forms too. */
-	if (qpdf_oh_is_array(p->q, filter) &&
-	    qpdf_oh_get_array_n_items(p->q, filter) == 1)
-		filter = qpdf_oh_get_array_item(p->q, filter, 0);
-	if (qpdf_oh_is_array(p->q, parms) &&
-	    qpdf_oh_get_array_n_items(p->q, parms) == 1)
-		parms = qpdf_oh_get_array_item(p->q, parms, 0);
-	if (qpdf_oh_is_name_and_equals(p->q, filter, "/FlateDecode"))
+	if (qp.qpdf_oh_is_array(p->q, filter) &&
+	    qp.qpdf_oh_get_array_n_items(p->q, filter) == 1)
+		filter = qp.qpdf_oh_get_array_item(p->q, filter, 0);
+	if (qp.qpdf_oh_is_array(p->q, parms) &&
+	    qp.qpdf_oh_get_array_n_items(p->q, parms) == 1)
+		parms = qp.qpdf_oh_get_array_item(p->q, parms, 0);
+	if (qp.qpdf_oh_is_name_and_equals(p->q, filter, "/FlateDecode"))
 		flate = true;
-	else if (!qpdf_oh_is_null(p->q, filter)) {
+	else if (!qp.qpdf_oh_is_null(p->q, filter)) {
 		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
 				"TANDEM-PDF-FILTER", NULL, 0,
 				"the %s is encoded with a filter tandem does not decode (only FlateDecode)",
 				what);
 		return TANDEM_EBADINPUT;
 	}
-	if (flate && qpdf_oh_is_dictionary(p->q, parms) &&
-	    qpdf_oh_has_key(p->q, parms, "/Predictor")) {
+	if (flate && qp.qpdf_oh_is_dictionary(p->q, parms) &&
+	    qp.qpdf_oh_has_key(p->q, parms, "/Predictor")) {
 		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
 				"TANDEM-PDF-FILTER", NULL, 0,
 				"the %s uses a FlateDecode predictor, which tandem does not decode",
 				what);
 		return TANDEM_EBADINPUT;
 	}
-	if (qpdf_oh_get_stream_data(p->q, stream, qpdf_dl_none, NULL, &raw, &raw_len) &
+	if (qp.qpdf_oh_get_stream_data(p->q, stream, qpdf_dl_none, NULL, &raw, &raw_len) &
 	    QPDF_ERRORS) {
 		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
 				"TANDEM-PDF-UNREADABLE", NULL, 0,
 				"the %s stream cannot be read: %s", what,
-				qpdf_get_error_full_text(p->q, qpdf_get_error(p->q)));
+				qp.qpdf_get_error_full_text(p->q, qp.qpdf_get_error(p->q)));
 		free(raw);
 		return TANDEM_EBADINPUT;
 	}
@@ -259,13 +337,13 @@ static int stream_data(struct pdf *p, qpdf_oh stream, size_t max, const char *wh
  */
 static void read_xmp(struct pdf *p, struct tandem_einv_source *src, qpdf_oh root)
 {
-	qpdf_oh meta = qpdf_oh_get_key(p->q, root, "/Metadata");
+	qpdf_oh meta = qp.qpdf_oh_get_key(p->q, root, "/Metadata");
 	struct tandem_diag local, *outer = p->d;
 	char *xmp;
 	size_t xmp_len;
 	int err;
 
-	if (!qpdf_oh_is_stream(p->q, meta))
+	if (!qp.qpdf_oh_is_stream(p->q, meta))
 		return;
 	src->pdf.has_xmp = true;
 	tandem_diag_init(&local, 1);
@@ -284,8 +362,8 @@ static void read_xmp(struct pdf *p, struct tandem_einv_source *src, qpdf_oh root
 /* Reports what failed with qpdf's own explanation. */
 static int pdf_error(struct pdf *p, const char *what)
 {
-	const char *why = qpdf_has_error(p->q)
-		? qpdf_get_error_full_text(p->q, qpdf_get_error(p->q))
+	const char *why = qp.qpdf_has_error(p->q)
+		? qp.qpdf_get_error_full_text(p->q, qp.qpdf_get_error(p->q))
 		: "no catalog dictionary";
 
 	tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-PDF-UNREADABLE",
@@ -303,21 +381,21 @@ static int extract(struct pdf *p, const void *data, size_t len,
 	size_t xml_len;
 	int err;
 
-	if (qpdf_read_memory(p->q, "invoice.pdf", data, len, NULL) & QPDF_ERRORS)
+	if (qp.qpdf_read_memory(p->q, "invoice.pdf", data, len, NULL) & QPDF_ERRORS)
 		return pdf_error(p, "not a readable PDF");
-	root = qpdf_get_root(p->q);
-	if (qpdf_has_error(p->q) || !qpdf_oh_is_dictionary(p->q, root))
+	root = qp.qpdf_get_root(p->q);
+	if (qp.qpdf_has_error(p->q) || !qp.qpdf_oh_is_dictionary(p->q, root))
 		return pdf_error(p, "the PDF has no readable catalog");
 	read_xmp(p, src, root);
-	af = qpdf_oh_get_key(p->q, root, "/AF");
-	if (qpdf_oh_is_array(p->q, af)) {
-		int n = qpdf_oh_get_array_n_items(p->q, af);
+	af = qp.qpdf_oh_get_key(p->q, root, "/AF");
+	if (qp.qpdf_oh_is_array(p->q, af)) {
+		int n = qp.qpdf_oh_get_array_n_items(p->q, af);
 		for (int i = 0; i < n && i < TANDEM_EINV_PDF_ATTACHMENTS_MAX; i++)
-			consider(p, qpdf_oh_get_array_item(p->q, af, i), true);
+			consider(p, qp.qpdf_oh_get_array_item(p->q, af, i), true);
 	}
-	names = qpdf_oh_get_key(p->q, root, "/Names");
-	if (qpdf_oh_is_dictionary(p->q, names))
-		walk_names(p, qpdf_oh_get_key(p->q, names, "/EmbeddedFiles"), 0, &seen);
+	names = qp.qpdf_oh_get_key(p->q, root, "/Names");
+	if (qp.qpdf_oh_is_dictionary(p->q, names))
+		walk_names(p, qp.qpdf_oh_get_key(p->q, names, "/EmbeddedFiles"), 0, &seen);
 	if (p->invoice == 0) {
 		if (p->saw_order_x)
 			tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
@@ -332,20 +410,20 @@ static int extract(struct pdf *p, const void *data, size_t len,
 	}
 	src->pdf.relationship[0] = '\0';
 	{
-		qpdf_oh rel = qpdf_oh_get_key(p->q, p->invoice, "/AFRelationship");
-		if (qpdf_oh_is_name(p->q, rel))
+		qpdf_oh rel = qp.qpdf_oh_get_key(p->q, p->invoice, "/AFRelationship");
+		if (qp.qpdf_oh_is_name(p->q, rel))
 			einv_copy(src->pdf.relationship, sizeof src->pdf.relationship,
-				  qpdf_oh_get_name(p->q, rel) + 1);
+				  qp.qpdf_oh_get_name(p->q, rel) + 1);
 	}
 	/* Every lookup checks the type first: a qpdf operation on the wrong
 	 * type leaves an error that qpdf would print at cleanup. */
-	ef = qpdf_oh_get_key(p->q, p->invoice, "/EF");
+	ef = qp.qpdf_oh_get_key(p->q, p->invoice, "/EF");
 	have_stream = false;
-	if (qpdf_oh_is_dictionary(p->q, ef)) {
-		stream = qpdf_oh_get_key(p->q, ef, "/F");
-		if (!qpdf_oh_is_stream(p->q, stream))
-			stream = qpdf_oh_get_key(p->q, ef, "/UF");
-		have_stream = qpdf_oh_is_stream(p->q, stream);
+	if (qp.qpdf_oh_is_dictionary(p->q, ef)) {
+		stream = qp.qpdf_oh_get_key(p->q, ef, "/F");
+		if (!qp.qpdf_oh_is_stream(p->q, stream))
+			stream = qp.qpdf_oh_get_key(p->q, ef, "/UF");
+		have_stream = qp.qpdf_oh_is_stream(p->q, stream);
 	}
 	if (!have_stream) {
 		tandem_diag_add(p->d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
@@ -375,19 +453,22 @@ int einv_pdf_extract(struct tandem_arena *a, const void *data, size_t len,
 				TANDEM_EINV_PDF_BYTES_MAX);
 		return TANDEM_ELIMIT;
 	}
-	p.q = qpdf_init();
+	err = qp_ready(d);
+	if (err)
+		return err;
+	p.q = qp.qpdf_init();
 	if (p.q == NULL)
 		return TANDEM_ENOMEM;
-	qpdf_silence_errors(p.q);
-	qpdf_set_suppress_warnings(p.q, QPDF_TRUE);
+	qp.qpdf_silence_errors(p.q);
+	qp.qpdf_set_suppress_warnings(p.q, QPDF_TRUE);
 	p.a = a;
 	p.d = d;
 	p.info = &src->pdf;
 	err = extract(&p, data, len, src);
 	/* Whatever error is still pending, qpdf_cleanup() would print it to
 	 * stderr: take it (this also clears it). */
-	while (qpdf_has_error(p.q))
-		(void)qpdf_get_error(p.q);
-	qpdf_cleanup(&p.q);
+	while (qp.qpdf_has_error(p.q))
+		(void)qp.qpdf_get_error(p.q);
+	qp.qpdf_cleanup(&p.q);
 	return err;
 }
