@@ -387,6 +387,14 @@ TEST(xpath_boolean_shortcuts)
 		{"/r/a/@n = 3 or /r/d", true},
 		{"exists(/r/a/@n[. = '2'])", true},
 		{"empty(/r/*[@n][not(b)])", true},
+		/* Names the document lacks decide not(), exists() and empty(). */
+		{"not(/r/a/missing)", true},
+		{"not((/r/a | /r/d)/e/missing)", true},
+		{"exists(//missing)", false},
+		{"empty(//@missing)", true},
+		{"not(missing/b)", true},
+		{"not(/r/a/b)", false},
+		{"exists(r/d/e/b)", true},
 	};
 	struct fx fx;
 	fx_open(&fx, path_doc);
@@ -403,6 +411,10 @@ TEST(xpath_boolean_shortcuts)
 		{"exists(/r/a[xs:decimal(b) > 0])", "XPTY0004"},
 		{"not((1, 2))", "FORG0006"},
 		{"exists(//a/b) and not((1, 2))", "FORG0006"},
+		/* An absent name does not hide an error on the way to it. */
+		{"not((1, 2)/missing)", "XPTY0019"},
+		{"exists((1, 2)[not(missing)])", "XPTY0020"},
+		{"not(/r/a[xs:decimal(b) > 0]/missing)", "XPTY0004"},
 	};
 	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
 		bool b = false;

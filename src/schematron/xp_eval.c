@@ -467,10 +467,10 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	struct xp_seq args[16];
 	if (e->nkids > 16)
 		return xp_error(c, "TANDEM", "more than 16 arguments");
-	if (e->lit_index) {
+	if (e->fn->kind == XP_FN_CONTAINS && e->aux.lit_index) {
 		bool b = false;
 		if (xp_eval(c, e->kids[1], f, &args[1]) ||
-		    xp_contains_indexed(c, e->lit_index, &args[1], &b))
+		    xp_contains_indexed(c, e->aux.lit_index, &args[1], &b))
 			return c->err;
 		return xp_seq_bool(c, b, out);
 	}
@@ -718,6 +718,13 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 		bool b = false;
 		switch (e->fn->kind) {
 		case XP_FN_NOT:
+			/* not(path) of a name the document lacks: empty, so true. */
+			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
+			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
+				*out = true;
+				return 0;
+			}
+			/* fallthrough */
 		case XP_FN_BOOLEAN:
 			if (xp_eval_bool(c, e->kids[0], f, &b))
 				return c->err;
@@ -725,6 +732,11 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 			return 0;
 		case XP_FN_EXISTS:
 		case XP_FN_EMPTY:
+			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
+			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
+				*out = e->fn->kind == XP_FN_EMPTY;
+				return 0;
+			}
 			if (eval_exists(c, e->kids[0], f, &b))
 				return c->err;
 			*out = e->fn->kind == XP_FN_EXISTS ? b : !b;

@@ -193,11 +193,14 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 		xp_lex_fail(ps, "unknown function %s#%u", name, e->nkids);
 		return NULL;
 	}
+	if ((e->fn->kind == XP_FN_NOT || e->fn->kind == XP_FN_EXISTS ||
+	     e->fn->kind == XP_FN_EMPTY) && e->nkids == 1)
+		e->aux.guard = xp_path_guard(e->kids[0]);
 	/* contains('long literal', x): the literal is a code list, index it. */
 	if (e->fn->kind == XP_FN_CONTAINS && e->nkids == 2 && e->kids[0]->op == XP_OP_LITERAL &&
 	    e->kids[0]->lit->type == XP_STRING && e->kids[0]->lit->v.s.n >= XP_LIT_INDEX_MIN &&
 	    xp_lit_index_build(ps->cc->arena, e->kids[0]->lit->v.s.p, e->kids[0]->lit->v.s.n,
-			       &e->lit_index)) {
+			       &e->aux.lit_index)) {
 		xp_lex_fail(ps, "out of memory");
 		ps->err = TANDEM_ENOMEM;
 		return NULL;

@@ -242,3 +242,35 @@ uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e)
 			return t->memo_id[i];
 	}
 }
+
+/* --- guards --- */
+
+/* Whether e, evaluated on a node, gives nodes and cannot raise an error. */
+static bool error_free_nodes(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_ROOT:
+	case XP_OP_CONTEXT:
+		return true;
+	case XP_OP_STEP:
+		return e->npreds == 0;
+	case XP_OP_PATH:
+	case XP_OP_UNION:
+		return error_free_nodes(e->kids[0]) && error_free_nodes(e->kids[1]);
+	default:
+		return false;
+	}
+}
+
+const struct xp_test *xp_path_guard(const struct xp_expr *p)
+{
+	const struct xp_expr *last = p;
+	if (p->op == XP_OP_PATH) {
+		if (!error_free_nodes(p->kids[0]))
+			return NULL;
+		last = p->kids[1];
+	}
+	if (last->op != XP_OP_STEP || last->npreds || last->test.kind != XP_TEST_NAME)
+		return NULL;
+	return &last->test;
+}
