@@ -725,6 +725,8 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 			s->nslots = ld->next_slot;
 			if (!s->title)
 				s->title = "";
+			if (xp_name_map_build(&s->arena, ld->names, &s->names))
+				fail(ld, TANDEM_ENOMEM, NULL, "out of memory");
 		}
 	}
 	int rc = ld->rc;

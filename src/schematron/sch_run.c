@@ -417,6 +417,7 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 	int rc = 0;
 	r->err[0] = '\0';
 	xp_ctx_begin(c, doc);
+	xp_ctx_names_from_doc(c, &s->names);
 	struct xp_focus f = {.item = {.type = XP_NODE, .v.node = (xmlNodePtr)doc}, .pos = 1, .size = 1};
 	for (size_t i = 0; i < s->nglobals; i++) {
 		if (xp_eval(c, s->globals[i].value, &f, &c->vars[s->globals[i].slot])) {

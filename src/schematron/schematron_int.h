@@ -93,6 +93,7 @@ struct sch_schema {
 	int nslots;
 	const struct xp_expr **generic; /* patterns of the generic alternatives */
 	size_t ngeneric;
+	struct xp_name_map names;       /* the interned names of the expressions */
 };
 
 #endif /* TANDEM_SCHEMATRON_INT_H */

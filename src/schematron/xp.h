@@ -231,6 +231,23 @@ struct xp_names {
 	size_t nmemo;
 };
 
+/*
+ * The interned names of a rule set by content, kept after compilation, so
+ * that a document's own names can be matched to their numbers
+ * (xp_ctx_names_from_doc()).
+ */
+struct xp_name_map {
+	size_t slots;       /* power of two, 0 when empty */
+	const char **keys;  /* interned names; NULL when free */
+	uint32_t *ids;
+};
+
+/* Copies the interned names of t into m, in arena a; 0 or TANDEM_ENOMEM. */
+int xp_name_map_build(struct tandem_arena *a, const struct xp_names *t, struct xp_name_map *m);
+
+/* The slot of name p[0..n) in m (m->slots > 0): its key is NULL when absent. */
+size_t xp_name_map_find(const struct xp_name_map *m, const char *p, size_t n);
+
 struct xp_compiler {
 	struct tandem_arena *arena; /* owns the compiled expressions */
 	struct xp_names *names;     /* optional: interns name tests */
@@ -288,6 +305,7 @@ struct xp_ctx {
 	struct xp_name_slot names[XP_NAME_CACHE];
 	struct xp_name_slot *by_id; /* XP_NAME_IDS_MAX + 1 entries, by name number */
 	struct xp_memo_slot *memo;  /* XP_MEMO_SLOTS entries: predicate values */
+	bool names_complete;        /* by_id holds every name of this document */
 	struct xp_ns_slot ns_cache[8];
 	unsigned ns_next;
 	struct xp_index *index; /* elements by name, in scratch memory */
@@ -305,6 +323,14 @@ void xp_ctx_release(struct xp_ctx *c);
  * (kept in each node's psvi field) and resets the work counter.
  */
 void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc);
+
+/*
+ * After xp_ctx_begin(): records the document form of each numbered name of
+ * m that some element or attribute of the document has, from the index's
+ * list of names; a numbered name not recorded is then known to be absent,
+ * without asking libxml2's dictionary. Does nothing without an index.
+ */
+void xp_ctx_names_from_doc(struct xp_ctx *c, const struct xp_name_map *m);
 
 /*
  * The document's interned form of a compiled name (id: its number, or 0 when

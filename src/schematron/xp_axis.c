@@ -165,8 +165,35 @@ void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
 	c->err = 0;
 	c->used = 0;
 	c->ns_next = 0;
+	c->names_complete = false;
 	memset(c->ns_cache, 0, sizeof c->ns_cache);
 	build_index(c, doc);
+}
+
+static void names_of_table(struct xp_ctx *c, const struct xp_name_table *t,
+			   const struct xp_name_map *m)
+{
+	for (size_t i = 0; i < t->slots; i++) {
+		const char *name = (const char *)t->keys[i];
+		if (!name)
+			continue;
+		size_t k = xp_name_map_find(m, name, strlen(name));
+		if (!m->keys[k] || !m->ids[k] || m->ids[k] > XP_NAME_IDS_MAX)
+			continue;
+		struct xp_name_slot *s = &c->by_id[m->ids[k]];
+		s->key = m->keys[k];
+		s->gen = c->gen;
+		s->ptr = t->keys[i];
+	}
+}
+
+void xp_ctx_names_from_doc(struct xp_ctx *c, const struct xp_name_map *m)
+{
+	if (!c->index || !c->dict || !m->slots)
+		return;
+	names_of_table(c, &c->index->el, m);
+	names_of_table(c, &c->index->at, m);
+	c->names_complete = true;
 }
 
 const xmlChar *xp_resolve(struct xp_ctx *c, const char *local, uint32_t id)
@@ -176,6 +203,9 @@ const xmlChar *xp_resolve(struct xp_ctx *c, const char *local, uint32_t id)
 	struct xp_name_slot *s;
 	if (id && id <= XP_NAME_IDS_MAX) {
 		s = &c->by_id[id];
+		/* Every name of the document is recorded: this one is not in it. */
+		if (c->names_complete && (s->key != local || s->gen != c->gen))
+			return NULL;
 	} else {
 		size_t h = (((uintptr_t)local >> 3) * 0x9E3779B97F4A7C15u) >> 54;
 		s = &c->names[h & (XP_NAME_CACHE - 1)];

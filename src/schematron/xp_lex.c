@@ -266,6 +266,8 @@ const char *xp_lex_arena_str(struct xp_parser *ps, const char *p, size_t n)
 	return s;
 }
 
+static size_t name_hash(const char *p, size_t n);
+
 /* The name as a string of the arena, shared with equal names when interning. */
 const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n, uint32_t *id)
 {
@@ -273,9 +275,7 @@ const char *xp_lex_name_str(struct xp_parser *ps, const char *p, size_t n, uint3
 	*id = 0;
 	if (!t)
 		return xp_lex_arena_str(ps, p, n);
-	size_t h = 14695981039346656037u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	size_t h = name_hash(p, n);
 	for (size_t i = h & (XP_NAMES_MAX - 1);; i = (i + 1) & (XP_NAMES_MAX - 1)) {
 		const char *s = t->slot[i];
 		if (!s) {
@@ -372,4 +372,45 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 	test->kind = XP_TEST_NAME;
 	test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &test->name_id);
 	return test->local ? xp_lex_advance(ps) : ps->err;
+}
+
+static size_t name_hash(const char *p, size_t n)
+{
+	size_t h = 14695981039346656037u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	return h;
+}
+
+int xp_name_map_build(struct tandem_arena *a, const struct xp_names *t, struct xp_name_map *m)
+{
+	memset(m, 0, sizeof *m);
+	if (!t || !t->n)
+		return 0;
+	m->slots = 16;
+	while (m->slots < t->n * 2)
+		m->slots *= 2;
+	m->keys = tandem_arena_calloc(a, m->slots, sizeof *m->keys);
+	m->ids = tandem_arena_calloc(a, m->slots, sizeof *m->ids);
+	if (!m->keys || !m->ids)
+		return TANDEM_ENOMEM;
+	for (size_t i = 0; i < XP_NAMES_MAX; i++) {
+		if (!t->slot[i])
+			continue;
+		size_t k = name_hash(t->slot[i], strlen(t->slot[i])) & (m->slots - 1);
+		while (m->keys[k])
+			k = (k + 1) & (m->slots - 1);
+		m->keys[k] = t->slot[i];
+		m->ids[k] = t->id[i];
+	}
+	return 0;
+}
+
+/* The slot of name p[0..n) in m (its key is NULL when absent). */
+size_t xp_name_map_find(const struct xp_name_map *m, const char *p, size_t n)
+{
+	size_t k = name_hash(p, n) & (m->slots - 1);
+	while (m->keys[k] && !(strncmp(m->keys[k], p, n) == 0 && m->keys[k][n] == '\0'))
+		k = (k + 1) & (m->slots - 1);
+	return k;
 }
