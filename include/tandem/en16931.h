@@ -315,6 +315,27 @@ int tandem_einv_read(struct tandem_arena *a, const struct tandem_einv_source *sr
  */
 int tandem_einv_to_json(const struct tandem_einv_invoice *inv, struct tandem_buf *out);
 
+/*
+ * Writes the model as an e-invoice: syntax TANDEM_EINV_SYNTAX_UBL_INVOICE,
+ * _UBL_CREDITNOTE or _CII (D16B, as Factur-X 1.08 and XRechnung use it),
+ * appended to out as UTF-8 XML. Every term of the model is written where
+ * the binding of the syntax puts it (tandem invoice terms), children in the
+ * order of the syntax's schema, so that reading the result gives the same
+ * model. UBL amounts carry BT-5 as currencyID; UBL writes the note subject
+ * BT-21 as "#CODE#" before the note; CII dates are written YYYYMMDD
+ * (format 102). A term that cannot be written is a finding
+ * TANDEM-WRITE-SKIPPED (warning) - e.g. BT-111 without BT-6.
+ * Returns 0; TANDEM_EINVAL for another syntax; TANDEM_ENOMEM; or the
+ * error of out (TANDEM_ELIMIT when it is full).
+ */
+int tandem_einv_write(const struct tandem_einv_invoice *inv, enum tandem_einv_syntax syntax,
+		      struct tandem_diag *d, struct tandem_buf *out);
+
+/* The UBL document an invoice is written as: the same as it came in when it
+ * was UBL, else CreditNote for the credit note type codes (BT-3 81, 83,
+ * 381, 396, 532) and Invoice for the others. */
+enum tandem_einv_syntax tandem_einv_ubl_kind(const struct tandem_einv_invoice *inv);
+
 /* Decodes an attached document into the arena. TANDEM_EBADINPUT when the
  * base64 is malformed. */
 int tandem_einv_binary_decode(struct tandem_arena *a, const struct tandem_einv_binary *b,

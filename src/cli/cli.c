@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tandem/error.h"
@@ -272,4 +273,56 @@ int cli_open_invoice(const char *path, struct tandem_arena *a,
 		return TANDEM_EBADINPUT;
 	}
 	return tandem_einv_open(a, *data, len, d, src);
+}
+
+/* Writes data to an open stream; closes it unless it is stdout. */
+static int write_stream(const char *cmd, FILE *out, const char *name, const char *data,
+			size_t len)
+{
+	int ok = fwrite(data, 1, len, out) == len && fflush(out) == 0;
+
+	if (out != stdout && fclose(out) != 0)
+		ok = 0;
+	return ok ? CLI_EXIT_OK
+		  : cli_error(CLI_EXIT_IO, cmd, "cannot write '%s'", name);
+}
+
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	char tmp[4096];
+	FILE *out;
+	int fd;
+
+	if (path == NULL)
+		return write_stream(cmd, stdout, "stdout", data, len);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out = fopen(path, "wb");
+		if (out == NULL)
+			return cli_error(CLI_EXIT_IO, cmd, "cannot write '%s': %s",
+					 path, strerror(errno));
+		return write_stream(cmd, out, path, data, len);
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
+		return cli_error(CLI_EXIT_IO, cmd, "output path too long");
+	fd = mkstemp(tmp);
+	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (out == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return cli_error(CLI_EXIT_IO, cmd, "cannot write '%s': %s", path,
+				 strerror(errno));
+	}
+	if (fwrite(data, 1, len, out) != len || fflush(out) != 0 ||
+	    fsync(fileno(out)) != 0) {
+		fclose(out);
+		unlink(tmp);
+		return cli_error(CLI_EXIT_IO, cmd, "cannot write '%s'", path);
+	}
+	if (fclose(out) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return cli_error(CLI_EXIT_IO, cmd, "cannot write '%s': %s", path,
+				 strerror(errno));
+	}
+	return CLI_EXIT_OK;
 }

@@ -80,6 +80,15 @@ int cli_read_file(const char *cmd, const char *path, size_t max, char **data,
 		  size_t *len);
 
 /*
+ * Writes data to stdout (path NULL), or to path. A regular file (or a new
+ * one) is written atomically: a temporary file beside it, then rename, so a
+ * failure never leaves half a file. Anything else that exists (a device,
+ * a FIFO) is written in place: renaming over it would replace it. Returns
+ * CLI_EXIT_OK or CLI_EXIT_IO with the message printed.
+ */
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
+
+/*
  * Reads an e-invoice file (at most TANDEM_EINV_PDF_BYTES_MAX bytes) into
  * *data (free it) and opens it in a: returns tandem_einv_open()'s status,
  * TANDEM_EBADINPUT with a TANDEM-FILE-SIZE finding for a file too large, or
@@ -98,6 +107,7 @@ int cmd_id(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
 int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
+int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
 int cmd_version(int argc, char **argv);
 
 #endif /* TANDEM_CLI_H */

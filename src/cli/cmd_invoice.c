@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"       tandem invoice rules [--json] [--artefacts DIR] [RULE-ID...]\n"
 	"       tandem invoice show FILE\n"
 	"       tandem invoice terms [--json] [BT-ID...]\n"
+	"       tandem invoice convert --to ubl|cii [-o OUT] FILE\n"
 	"\n"
 	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
 	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
@@ -43,6 +44,8 @@ static const char usage_text[] =
 	"show      prints the EN 16931 model of an invoice as JSON; terms lists\n"
 	"          where each business term is in UBL and CII\n"
 	"          (tandem invoice show --help).\n"
+	"convert   writes an invoice in the other syntax (or the same) from the\n"
+	"          EN 16931 model (tandem invoice convert --help).\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -195,63 +198,6 @@ static int inspect(int argc, char **argv, int first)
 	return run.bad ? CLI_EXIT_INVALID : CLI_EXIT_OK;
 }
 
-/* Writes data to an open stream; closes it unless it is stdout. */
-static int write_stream(FILE *out, const char *name, const char *data, size_t len)
-{
-	int ok = fwrite(data, 1, len, out) == len && fflush(out) == 0;
-
-	if (out != stdout && fclose(out) != 0)
-		ok = 0;
-	return ok ? CLI_EXIT_OK
-		  : cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'", name);
-}
-
-/*
- * Writes data to stdout, or to path. A regular file (or a new one) is
- * written atomically: a temporary file beside it, then rename, so a
- * failure never leaves half a file. Anything else that exists (a device,
- * a FIFO) is written in place: renaming over it would replace it.
- */
-static int write_output(const char *path, const char *data, size_t len)
-{
-	struct stat st;
-	char tmp[4096];
-	FILE *out;
-	int fd;
-
-	if (path == NULL)
-		return write_stream(stdout, "stdout", data, len);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		out = fopen(path, "wb");
-		if (out == NULL)
-			return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s': %s",
-					 path, strerror(errno));
-		return write_stream(out, path, data, len);
-	}
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
-		return cli_error(CLI_EXIT_IO, "invoice", "output path too long");
-	fd = mkstemp(tmp);
-	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	if (out == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s': %s", path,
-				 strerror(errno));
-	}
-	if (fwrite(data, 1, len, out) != len || fflush(out) != 0 ||
-	    fsync(fileno(out)) != 0) {
-		fclose(out);
-		unlink(tmp);
-		return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s'", path);
-	}
-	if (fclose(out) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return cli_error(CLI_EXIT_IO, "invoice", "cannot write '%s': %s", path,
-				 strerror(errno));
-	}
-	return CLI_EXIT_OK;
-}
-
 static int extract(const char *path, const char *out_path)
 {
 	struct tandem_arena a;
@@ -279,7 +225,7 @@ static int extract(const char *path, const char *out_path)
 		 * error findings then make the exit status 1. With -o, a
 		 * temporary file renamed at the end: never half a file.
 		 */
-		status = write_output(out_path, src->xml, src->xml_len);
+		status = cli_write_output("invoice", out_path, src->xml, src->xml_len);
 		if (d.count)
 			cli_print_findings(stderr, &d);
 		if (status == CLI_EXIT_OK && tandem_diag_count(&d, TANDEM_SEV_ERROR))
@@ -311,10 +257,12 @@ int cmd_invoice(int argc, char **argv)
 		return cmd_invoice_validate(argc - 1, argv + 1);
 	if (strcmp(sub, "show") == 0 || strcmp(sub, "terms") == 0)
 		return cmd_invoice_show(argc - 1, argv + 1);
+	if (strcmp(sub, "convert") == 0)
+		return cmd_invoice_convert(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show or terms)", sub);
+				 "show, terms or convert)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

@@ -17,6 +17,9 @@
  *              | '!=' (none has: unlike XPath, true when relpath is empty)
  *   value     := 'literal' | $BT-n (the text of a top-level term already read)
  *   path      := step ('/' step)* ('|' path)*
+ * A child step may be written "+prefix:name": for the writers, the step
+ * that is repeated for each occurrence of a repeated group or term (by
+ * default its last child step); readers ignore the mark.
  * Alternatives separated by '|' are tried in order and their results
  * concatenated. Texts are compared trimmed; the literals 'true' and 'false'
  * also match the xs:boolean forms '1' and '0'. Prefixes: cbc, cac (UBL),
@@ -39,7 +42,9 @@
 #include "tandem/en16931.h"
 
 enum einv_kind {
-	EINV_TEXT = 0, /* const char * */
+	EINV_TEXT = 0, /* const char *, leading and trailing white space dropped */
+	EINV_PROSE,    /* const char *, as written: its line breaks may mean
+			  something (XRechnung's Skonto lines in BT-20) */
 	EINV_DATE,     /* const char *, YYYY-MM-DD */
 	EINV_NUM,      /* struct tandem_einv_num */
 	EINV_ID,       /* struct tandem_einv_id */
@@ -124,6 +129,22 @@ extern const struct einv_group einv_groups[EINV_G_COUNT_];
 extern const struct einv_term einv_terms[];
 extern const size_t einv_term_count;
 
+/* A code whose list differs between the syntaxes: the model holds the
+ * EN 16931-1 code, the syntax writes the code of its own list. */
+struct einv_code_map {
+	const char *term;      /* "BT-8" */
+	enum einv_binding binding;
+	const char *model;     /* "3" (UNTDID 2005) */
+	const char *syntax;    /* "5" (UNTDID 2475) */
+};
+extern const struct einv_code_map einv_code_maps[];
+extern const size_t einv_code_map_count;
+
+/* The model's code for a code written in binding b, and back; the value
+ * itself when no mapping exists. */
+const char *einv_code_to_model(size_t term, enum einv_binding b, const char *v);
+const char *einv_code_to_syntax(size_t term, enum einv_binding b, const char *v);
+
 /* A compiled path (model_path.c). */
 struct einv_path;
 
@@ -152,6 +173,28 @@ struct einv_nodes {
 long einv_path_eval(const struct einv_path *p, xmlNodePtr ctx,
 		    const char *const *vars, size_t max, struct einv_nodes *out);
 void einv_nodes_release(struct einv_nodes *n);
+
+/* Writing (model_make.c): a document being written, every namespace of
+ * the paths declared on its root, and the top-level texts for $BT-n. */
+struct einv_maker {
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	const char *const *vars;
+};
+
+/* Makes the node that alternative alt of p selects from ctx (see
+ * model_make.c), sets its text - or the attribute the path ends with - to
+ * value unless NULL, and gives the element in *out. repeated: the repeat
+ * step takes the occurrence-th match. Returns 0, TANDEM_ENOENT when a
+ * predicate needs a $BT-n that has no value, TANDEM_EINVAL when a ".."
+ * leaves the document, TANDEM_ENOMEM. */
+int einv_path_make(const struct einv_maker *m, const struct einv_path *p, size_t alt,
+		   xmlNodePtr ctx, bool repeated, size_t occurrence, const char *value,
+		   xmlNodePtr *out);
+size_t einv_path_alts(const struct einv_path *p);
+
+/* Replaces the text of an element (raw text: nothing is unescaped). */
+int einv_node_set_text(xmlNodePtr node, const char *value);
 
 /* Parses and compiles a path into the arena; NULL when it is malformed (a
  * bug in the table: the tests compile every row) or memory ran out; err

@@ -145,6 +145,28 @@ static void build_all(void)
 			bound_ok = false;
 }
 
+static const char *map_code(size_t term, enum einv_binding b, const char *v, bool to_model)
+{
+	for (size_t i = 0; v != NULL && i < einv_code_map_count; i++) {
+		const struct einv_code_map *m = &einv_code_maps[i];
+
+		if (m->binding == b && strcmp(m->term, einv_terms[term].id) == 0 &&
+		    strcmp(to_model ? m->syntax : m->model, v) == 0)
+			return to_model ? m->model : m->syntax;
+	}
+	return v;
+}
+
+const char *einv_code_to_model(size_t term, enum einv_binding b, const char *v)
+{
+	return map_code(term, b, v, true);
+}
+
+const char *einv_code_to_syntax(size_t term, enum einv_binding b, const char *v)
+{
+	return map_code(term, b, v, false);
+}
+
 const struct einv_bound *einv_bound_get(enum einv_binding b)
 {
 	(void)pthread_once(&bound_once, build_all);

@@ -21,6 +21,7 @@ static bool term_present(const struct einv_term *t, const char *base)
 
 	switch (t->kind) {
 	case EINV_TEXT:
+	case EINV_PROSE:
 	case EINV_DATE:
 		return *(const char *const *)f != NULL;
 	case EINV_NUM:
@@ -132,6 +133,7 @@ static void term_value(struct out *o, const struct einv_term *t, const char *bas
 
 	switch (t->kind) {
 	case EINV_TEXT:
+	case EINV_PROSE:
 	case EINV_DATE:
 		str(o, *(const char *const *)f);
 		break;

@@ -8,49 +8,14 @@
 #include <libxml/tree.h>
 
 #include "einvoice/model.h"
+#include "einvoice/model_path.h"
 #include "tandem/alloc.h"
 #include "tandem/error.h"
 
-#define PATH_STEPS_MAX 16
 #define JOIN_PARTS_MAX 32 /* steps of a prefix and a path */
-#define PATH_ALTS_MAX 4
-#define PATH_PREDS_MAX 3
 #define TEXT_CMP_MAX 512 /* longer texts never equal a literal or a code */
 
-enum step_kind { STEP_CHILD, STEP_ATTR, STEP_PARENT, STEP_SELF };
-
-struct step;
-
-struct pred {
-	const struct step *rel; /* child steps, the last may be STEP_ATTR */
-	size_t n_rel;
-	bool negate;            /* != */
-	const char *literal;    /* or */
-	int var;                /* index of a top-level term, -1 */
-};
-
-struct step {
-	enum step_kind kind;
-	const xmlChar *ns;      /* STEP_CHILD */
-	const xmlChar *name;    /* STEP_CHILD, STEP_ATTR */
-	const struct pred *preds;
-	size_t n_preds;
-};
-
-struct alt {
-	const struct step *steps;
-	size_t n;
-};
-
-struct einv_path {
-	struct alt alts[PATH_ALTS_MAX];
-	size_t n_alts;
-};
-
-static const struct {
-	const char *prefix;
-	const char *uri;
-} namespaces[] = {
+const struct einv_ns einv_namespaces[] = {
 	{ "cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" },
 	{ "cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" },
 	{ "rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" },
@@ -59,6 +24,8 @@ static const struct {
 	{ "udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100" },
 	{ "qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100" },
 };
+const size_t einv_namespace_count = sizeof einv_namespaces / sizeof einv_namespaces[0];
+
 
 /* ---- joining ----------------------------------------------------------- */
 
@@ -176,7 +143,7 @@ static bool name_char(char c)
 }
 
 /* prefix:name or @name into st. */
-static bool parse_name(struct parser *ps, struct step *st)
+static bool parse_name(struct parser *ps, struct einv_step *st)
 {
 	const char *s = ps->p;
 	const char *colon = NULL;
@@ -188,7 +155,7 @@ static bool parse_name(struct parser *ps, struct step *st)
 			ps->p++;
 		if (ps->p == s)
 			return fail(ps, "attribute name expected");
-		st->kind = STEP_ATTR;
+		st->kind = EINV_STEP_ATTR;
 		st->name = (const xmlChar *)tandem_arena_strndup(ps->a, s, (size_t)(ps->p - s));
 		return st->name != NULL || fail(ps, "out of memory");
 	}
@@ -199,12 +166,12 @@ static bool parse_name(struct parser *ps, struct step *st)
 	}
 	if (colon == NULL)
 		return fail(ps, "prefix:name expected");
-	st->kind = STEP_CHILD;
+	st->kind = EINV_STEP_CHILD;
 	st->ns = NULL;
-	for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
-		if (strlen(namespaces[i].prefix) == (size_t)(colon - s) &&
-		    memcmp(namespaces[i].prefix, s, (size_t)(colon - s)) == 0)
-			st->ns = (const xmlChar *)namespaces[i].uri;
+	for (size_t i = 0; i < einv_namespace_count; i++)
+		if (strlen(einv_namespaces[i].prefix) == (size_t)(colon - s) &&
+		    memcmp(einv_namespaces[i].prefix, s, (size_t)(colon - s)) == 0)
+			st->ns = (const xmlChar *)einv_namespaces[i].uri;
 	if (st->ns == NULL)
 		return fail(ps, "unknown prefix");
 	st->name = (const xmlChar *)tandem_arena_strndup(ps->a, colon + 1,
@@ -220,22 +187,22 @@ static int term_index(const char *id, size_t len)
 	return -1;
 }
 
-static bool parse_pred(struct parser *ps, struct pred *pr)
+static bool parse_pred(struct parser *ps, struct einv_pred *pr)
 {
-	struct step rel[PATH_STEPS_MAX];
+	struct einv_step rel[EINV_PATH_STEPS_MAX];
 	size_t n = 0;
-	struct step *copy;
+	struct einv_step *copy;
 
 	memset(pr, 0, sizeof *pr);
 	pr->var = -1;
 	for (;;) {
-		if (n == PATH_STEPS_MAX)
+		if (n == EINV_PATH_STEPS_MAX)
 			return fail(ps, "predicate too long");
 		memset(&rel[n], 0, sizeof rel[n]);
 		if (!parse_name(ps, &rel[n]))
 			return false;
 		n++;
-		if (rel[n - 1].kind == STEP_ATTR || *ps->p != '/')
+		if (rel[n - 1].kind == EINV_STEP_ATTR || *ps->p != '/')
 			break;
 		ps->p++;
 	}
@@ -281,27 +248,33 @@ static bool parse_pred(struct parser *ps, struct pred *pr)
 	return true;
 }
 
-static bool parse_step(struct parser *ps, struct step *st)
+static bool parse_step(struct parser *ps, struct einv_step *st)
 {
-	struct pred preds[PATH_PREDS_MAX];
-	struct pred *copy;
+	struct einv_pred preds[EINV_PATH_PREDS_MAX];
+	struct einv_pred *copy;
 
 	memset(st, 0, sizeof *st);
 	if (ps->p[0] == '.' && ps->p[1] == '.') {
-		st->kind = STEP_PARENT;
+		st->kind = EINV_STEP_PARENT;
 		ps->p += 2;
 		return true;
 	}
 	if (ps->p[0] == '.') {
-		st->kind = STEP_SELF;
+		st->kind = EINV_STEP_SELF;
 		ps->p++;
 		return true;
 	}
+	if (*ps->p == '+') {
+		st->repeat = true;
+		ps->p++;
+	}
 	if (!parse_name(ps, st))
 		return false;
-	while (*ps->p == '[' && st->kind == STEP_CHILD) {
+	if (st->repeat && st->kind != EINV_STEP_CHILD)
+		return fail(ps, "+ before an attribute");
+	while (*ps->p == '[' && st->kind == EINV_STEP_CHILD) {
 		ps->p++;
-		if (st->n_preds == PATH_PREDS_MAX)
+		if (st->n_preds == EINV_PATH_PREDS_MAX)
 			return fail(ps, "too many predicates");
 		if (!parse_pred(ps, &preds[st->n_preds]))
 			return false;
@@ -328,19 +301,19 @@ struct einv_path *einv_path_compile(struct tandem_arena *a, const char *text,
 		return NULL;
 	}
 	for (;;) {
-		struct step steps[PATH_STEPS_MAX];
+		struct einv_step steps[EINV_PATH_STEPS_MAX];
 		size_t n = 0;
-		struct step *copy;
+		struct einv_step *copy;
 
-		if (path->n_alts == PATH_ALTS_MAX)
+		if (path->n_alts == EINV_PATH_ALTS_MAX)
 			return fail_null(&ps, "too many alternatives");
 		for (;;) {
-			if (n == PATH_STEPS_MAX)
+			if (n == EINV_PATH_STEPS_MAX)
 				return fail_null(&ps, "too many steps");
 			if (!parse_step(&ps, &steps[n]))
 				return NULL;
 			n++;
-			if (steps[n - 1].kind == STEP_ATTR || *ps.p != '/')
+			if (steps[n - 1].kind == EINV_STEP_ATTR || *ps.p != '/')
 				break;
 			ps.p++;
 		}
@@ -407,19 +380,19 @@ static bool text_equals(xmlNodePtr node, const char *value)
 	       (strcmp(value, "false") == 0 && strcmp(buf, "0") == 0);
 }
 
-static bool child_matches(xmlNodePtr c, const struct step *st)
+static bool child_matches(xmlNodePtr c, const struct einv_step *st)
 {
 	return c->type == XML_ELEMENT_NODE && c->ns != NULL &&
 	       xmlStrEqual(c->name, st->name) && xmlStrEqual(c->ns->href, st->ns);
 }
 
 /* Does some node reached by rel[i..] from node have the text value? */
-static bool any_equals(const struct step *rel, size_t n, size_t i, xmlNodePtr node,
+static bool any_equals(const struct einv_step *rel, size_t n, size_t i, xmlNodePtr node,
 		       const char *value)
 {
 	if (i == n)
 		return text_equals(node, value);
-	if (rel[i].kind == STEP_ATTR) {
+	if (rel[i].kind == EINV_STEP_ATTR) {
 		xmlAttrPtr at = xmlHasNsProp(node, rel[i].name, NULL);
 
 		return at != NULL && text_equals((xmlNodePtr)at, value);
@@ -430,10 +403,10 @@ static bool any_equals(const struct step *rel, size_t n, size_t i, xmlNodePtr no
 	return false;
 }
 
-static bool preds_hold(const struct step *st, xmlNodePtr node, const char *const *vars)
+static bool preds_hold(const struct einv_step *st, xmlNodePtr node, const char *const *vars)
 {
 	for (size_t i = 0; i < st->n_preds; i++) {
-		const struct pred *pr = &st->preds[i];
+		const struct einv_pred *pr = &st->preds[i];
 		const char *value = pr->var >= 0 ? vars[pr->var] : pr->literal;
 		bool found = any_equals(pr->rel, pr->n_rel, 0, node, value);
 
@@ -441,6 +414,11 @@ static bool preds_hold(const struct step *st, xmlNodePtr node, const char *const
 			return false;
 	}
 	return true;
+}
+
+bool einv_step_matches(const struct einv_step *st, xmlNodePtr c, const char *const *vars)
+{
+	return child_matches(c, st) && preds_hold(st, c, vars);
 }
 
 static int push(struct einv_nodes *out, xmlNodePtr node)
@@ -458,10 +436,10 @@ static int push(struct einv_nodes *out, xmlNodePtr node)
 	return 0;
 }
 
-static int walk(const struct alt *alt, size_t i, xmlNodePtr node,
+static int walk(const struct einv_alt *alt, size_t i, xmlNodePtr node,
 		const char *const *vars, size_t max, struct einv_nodes *out)
 {
-	const struct step *st;
+	const struct einv_step *st;
 
 	if (out->count >= max)
 		return 0;
@@ -469,24 +447,24 @@ static int walk(const struct alt *alt, size_t i, xmlNodePtr node,
 		return push(out, node);
 	st = &alt->steps[i];
 	switch (st->kind) {
-	case STEP_SELF:
+	case EINV_STEP_SELF:
 		return walk(alt, i + 1, node, vars, max, out);
-	case STEP_PARENT:
+	case EINV_STEP_PARENT:
 		if (node->parent == NULL || node->parent->type != XML_ELEMENT_NODE)
 			return 0;
 		return walk(alt, i + 1, node->parent, vars, max, out);
-	case STEP_ATTR: {
+	case EINV_STEP_ATTR: {
 		xmlAttrPtr at = xmlHasNsProp(node, st->name, NULL);
 
 		return at != NULL ? push(out, (xmlNodePtr)at) : 0;
 	}
-	case STEP_CHILD:
+	case EINV_STEP_CHILD:
 		break;
 	}
 	for (xmlNodePtr c = node->children; c != NULL && out->count < max; c = c->next) {
 		int rc;
 
-		if (!child_matches(c, st) || !preds_hold(st, c, vars))
+		if (!einv_step_matches(st, c, vars))
 			continue;
 		rc = walk(alt, i + 1, c, vars, max, out);
 		if (rc != 0)

@@ -49,7 +49,7 @@ const struct einv_group einv_groups[EINV_G_COUNT_] = {
 	[EINV_G_PRECEDING] = { "BG-3", "PRECEDING INVOICE REFERENCE", EINV_G_INVOICE,
 		MANY(struct tandem_einv_invoice, preceding, n_preceding),
 		sizeof(struct tandem_einv_preceding),
-		"cac:BillingReference/cac:InvoiceDocumentReference", NULL,
+		"+cac:BillingReference/cac:InvoiceDocumentReference", NULL,
 		CII_SET "ram:InvoiceReferencedDocument" },
 	[EINV_G_SELLER] = { "BG-4", "SELLER", EINV_G_INVOICE,
 		ONE(struct tandem_einv_invoice, seller), 0,
@@ -94,8 +94,8 @@ const struct einv_group einv_groups[EINV_G_COUNT_] = {
 		"ram:ShipToTradeParty/ram:PostalTradeAddress" },
 	[EINV_G_PAYMENT] = { "BG-16", "PAYMENT INSTRUCTIONS", EINV_G_INVOICE,
 		ONE(struct tandem_einv_invoice, payment), 0,
-		"cac:PaymentMeans", NULL,
-		CII_SET "ram:SpecifiedTradeSettlementPaymentMeans" },
+		"+cac:PaymentMeans", NULL,
+		CII_SET "+ram:SpecifiedTradeSettlementPaymentMeans" },
 	[EINV_G_TRANSFER] = { "BG-17", "CREDIT TRANSFER", EINV_G_PAYMENT,
 		MANY(struct tandem_einv_payment, transfers, n_transfers),
 		sizeof(struct tandem_einv_transfer),
@@ -220,7 +220,7 @@ const struct einv_group einv_groups[EINV_G_COUNT_] = {
 	  "cac:TaxCategory/cbc:Percent",                                            \
 	  "ram:CategoryTradeTax/ram:RateApplicablePercent")
 
-#define SEPA_ID "cac:PartyIdentification/cbc:ID[@schemeID='SEPA']"
+#define SEPA_ID "cac:PartyIdentification[cbc:ID/@schemeID='SEPA']/cbc:ID"
 
 const struct einv_term einv_terms[] = {
 	T("BT-1", "Invoice number", INVOICE, TEXT, INV(number), "cbc:ID", CII_DOC "ram:ID"),
@@ -271,7 +271,7 @@ const struct einv_term einv_terms[] = {
 	  NULL, "../ram:ReferenceTypeCode"),
 	T("BT-19", "Buyer accounting reference", INVOICE, TEXT, INV(buyer_accounting_ref),
 	  "cbc:AccountingCost", CII_SET "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"),
-	T("BT-20", "Payment terms", INVOICE, TEXT, INV(payment_terms),
+	T("BT-20", "Payment terms", INVOICE, PROSE, INV(payment_terms),
 	  "cac:PaymentTerms/cbc:Note", CII_SET "ram:SpecifiedTradePaymentTerms/ram:Description"),
 
 	/* BG-1: in UBL the subject code is split off the note's text. */
@@ -298,18 +298,18 @@ const struct einv_term einv_terms[] = {
 	T("BT-28", "Seller trading name", SELLER, TEXT, PTY(trading_name),
 	  "cac:PartyName/cbc:Name", "ram:SpecifiedLegalOrganization/ram:TradingBusinessName"),
 	S("BT-29", "Seller identifier", SELLER, IDS, PTY(ids),
-	  "cac:PartyIdentification/cbc:ID[@schemeID!='SEPA']", "ram:ID|ram:GlobalID",
+	  "+cac:PartyIdentification/cbc:ID[@schemeID!='SEPA']", "ram:ID|ram:GlobalID",
 	  NULL, NULL),
 	S("BT-30", "Seller legal registration identifier", SELLER, ID, PTY(legal_id),
 	  "cac:PartyLegalEntity/cbc:CompanyID", "ram:SpecifiedLegalOrganization/ram:ID",
 	  NULL, NULL),
 	T("BT-31", "Seller VAT identifier", SELLER, TEXT, PTY(vat_id),
 	  "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID",
-	  "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
+	  "ram:SpecifiedTaxRegistration[ram:ID/@schemeID='VA']/ram:ID"),
 	T("BT-32", "Seller tax registration identifier", SELLER, TEXT,
 	  PTY(tax_registration_id),
 	  "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cbc:CompanyID",
-	  "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='FC']"),
+	  "ram:SpecifiedTaxRegistration[ram:ID/@schemeID='FC']/ram:ID"),
 	T("BT-33", "Seller additional legal information", SELLER, TEXT, PTY(legal_info),
 	  "cac:PartyLegalEntity/cbc:CompanyLegalForm", "ram:Description"),
 	S("BT-34", "Seller electronic address", SELLER, ID, PTY(endpoint),
@@ -323,13 +323,13 @@ const struct einv_term einv_terms[] = {
 	T("BT-45", "Buyer trading name", BUYER, TEXT, PTY(trading_name),
 	  "cac:PartyName/cbc:Name", "ram:SpecifiedLegalOrganization/ram:TradingBusinessName"),
 	S("BT-46", "Buyer identifier", BUYER, IDS, PTY(ids),
-	  "cac:PartyIdentification/cbc:ID", "ram:ID|ram:GlobalID", NULL, NULL),
+	  "+cac:PartyIdentification/cbc:ID", "ram:ID|ram:GlobalID", NULL, NULL),
 	S("BT-47", "Buyer legal registration identifier", BUYER, ID, PTY(legal_id),
 	  "cac:PartyLegalEntity/cbc:CompanyID", "ram:SpecifiedLegalOrganization/ram:ID",
 	  NULL, NULL),
 	T("BT-48", "Buyer VAT identifier", BUYER, TEXT, PTY(vat_id),
 	  "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID",
-	  "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
+	  "ram:SpecifiedTaxRegistration[ram:ID/@schemeID='VA']/ram:ID"),
 	S("BT-49", "Buyer electronic address", BUYER, ID, PTY(endpoint),
 	  "cbc:EndpointID", "ram:URIUniversalCommunication/ram:URIID", NULL, NULL),
 	ADDRESS(BUYER_ADDRESS, "BT-50", "BT-51", "BT-163", "BT-52", "BT-53", "BT-54",
@@ -338,7 +338,7 @@ const struct einv_term einv_terms[] = {
 
 	T("BT-59", "Payee name", PAYEE, TEXT, PTY(name), "cac:PartyName/cbc:Name", "ram:Name"),
 	S("BT-60", "Payee identifier", PAYEE, IDS, PTY(ids),
-	  "cac:PartyIdentification/cbc:ID[@schemeID!='SEPA']", "ram:ID|ram:GlobalID",
+	  "+cac:PartyIdentification/cbc:ID[@schemeID!='SEPA']", "ram:ID|ram:GlobalID",
 	  NULL, NULL),
 	S("BT-61", "Payee legal registration identifier", PAYEE, ID, PTY(legal_id),
 	  "cac:PartyLegalEntity/cbc:CompanyID", "ram:SpecifiedLegalOrganization/ram:ID",
@@ -348,7 +348,7 @@ const struct einv_term einv_terms[] = {
 	  "cac:PartyName/cbc:Name", "ram:Name"),
 	T("BT-63", "Seller tax representative VAT identifier", TAXREP, TEXT, PTY(vat_id),
 	  "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID",
-	  "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
+	  "ram:SpecifiedTaxRegistration[ram:ID/@schemeID='VA']/ram:ID"),
 	ADDRESS(TAXREP_ADDRESS, "BT-64", "BT-65", "BT-164", "BT-66", "BT-67", "BT-68",
 		"BT-69", "Tax representative"),
 
@@ -418,10 +418,11 @@ const struct einv_term einv_terms[] = {
 	T("BT-109", "Invoice total amount without VAT", TOTALS, NUM, TOT(without_vat),
 	  "cbc:TaxExclusiveAmount", "ram:TaxBasisTotalAmount"),
 	T("BT-110", "Invoice total VAT amount", TOTALS, NUM, TOT(vat),
-	  "../cac:TaxTotal/cbc:TaxAmount[@currencyID=$BT-5]",
+	  "../cac:TaxTotal[cbc:TaxAmount/@currencyID=$BT-5]/cbc:TaxAmount[@currencyID=$BT-5]",
 	  "ram:TaxTotalAmount[@currencyID=$BT-5]"),
 	T("BT-111", "Invoice total VAT amount in accounting currency", TOTALS, NUM,
-	  TOT(vat_accounting), "../cac:TaxTotal/cbc:TaxAmount[@currencyID=$BT-6]",
+	  TOT(vat_accounting),
+	  "../cac:TaxTotal[cbc:TaxAmount/@currencyID=$BT-6]/cbc:TaxAmount[@currencyID=$BT-6]",
 	  "ram:TaxTotalAmount[@currencyID=$BT-6]"),
 	T("BT-112", "Invoice total amount with VAT", TOTALS, NUM, TOT(with_vat),
 	  "cbc:TaxInclusiveAmount", "ram:GrandTotalAmount"),
@@ -531,8 +532,8 @@ const struct einv_term einv_terms[] = {
 	S("BT-157", "Item standard identifier", ITEM, ID, ITM(standard_id),
 	  "cac:StandardItemIdentification/cbc:ID", "ram:GlobalID", NULL, NULL),
 	{ "BT-158", "Item classification identifier", EINV_G_ITEM, EINV_IDS,
-	  ITM(classifications), "cac:CommodityClassification/cbc:ItemClassificationCode",
-	  NULL, "ram:DesignatedProductClassification/ram:ClassCode", "@listID", "@listID",
+	  ITM(classifications), "+cac:CommodityClassification/cbc:ItemClassificationCode",
+	  NULL, "+ram:DesignatedProductClassification/ram:ClassCode", "@listID", "@listID",
 	  "@listVersionID" },
 	T("BT-159", "Item country of origin", ITEM, TEXT, ITM(origin_country),
 	  "cac:OriginCountry/cbc:IdentificationCode", "ram:OriginTradeCountry/ram:ID"),
@@ -544,3 +545,14 @@ const struct einv_term einv_terms[] = {
 };
 
 const size_t einv_term_count = sizeof einv_terms / sizeof einv_terms[0];
+
+/* BT-8 is a UNTDID 2005 code in EN 16931-1 and UBL (3 invoice date, 35
+ * delivery date, 432 paid-to date); CII writes it from UNTDID 2475 (5, 29,
+ * 72), as the CEN code list of BR-CL-06 for CII says. */
+const struct einv_code_map einv_code_maps[] = {
+	{ "BT-8", EINV_B_CII, "3", "5" },
+	{ "BT-8", EINV_B_CII, "35", "29" },
+	{ "BT-8", EINV_B_CII, "432", "72" },
+};
+
+const size_t einv_code_map_count = sizeof einv_code_maps / sizeof einv_code_maps[0];

@@ -17,6 +17,7 @@ struct reader {
 	struct tandem_arena *a;
 	struct tandem_diag *d;
 	const struct einv_bound *bd;
+	enum einv_binding b;
 	bool ubl;
 	const char **vars;        /* text of top-level terms, by term index */
 	struct einv_nodes nodes;  /* scratch result list */
@@ -28,8 +29,9 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Trimmed text of an element or attribute, copied into the arena. */
-static const char *text_of(struct reader *r, xmlNodePtr node)
+/* Text of an element or attribute, copied into the arena, trimmed or as
+ * written. */
+static const char *text_as(struct reader *r, xmlNodePtr node, bool trim)
 {
 	xmlNodePtr c = node->children;
 	const char *s;
@@ -47,17 +49,22 @@ static const char *text_of(struct reader *r, xmlNodePtr node)
 	if (s == NULL)
 		s = "";
 	len = strlen(s);
-	while (len > 0 && is_space(*s)) {
+	while (trim && len > 0 && is_space(*s)) {
 		s++;
 		len--;
 	}
-	while (len > 0 && is_space(s[len - 1]))
+	while (trim && len > 0 && is_space(s[len - 1]))
 		len--;
 	out = tandem_arena_strndup(r->a, s, len);
 	xmlFree(joined);
 	if (out == NULL)
 		r->err = TANDEM_ENOMEM;
 	return out;
+}
+
+static const char *text_of(struct reader *r, xmlNodePtr node)
+{
+	return text_as(r, node, true);
 }
 
 /* A warning about the value of a term: "BT-n (name): "value" problem". */
@@ -89,14 +96,24 @@ static bool calendar_date(int y, int m, int d)
 	       d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-/* YYYY-MM-DD from YYYY-MM-DD or YYYYMMDD (CII format 102); NULL if neither. */
+/* An xs:date time zone: Z, +hh:mm or -hh:mm. */
+static bool time_zone(const char *s)
+{
+	if (strcmp(s, "Z") == 0)
+		return true;
+	return (s[0] == '+' || s[0] == '-') && digits(s + 1, 2) && s[3] == ':' &&
+	       digits(s + 4, 2) && s[6] == '\0' && atoi(s + 1) <= 14 && atoi(s + 4) <= 59;
+}
+
+/* YYYY-MM-DD from YYYY-MM-DD (an xs:date: its time zone is dropped, EN 16931
+ * dates have none) or YYYYMMDD (CII format 102); NULL if neither. */
 static const char *iso_date(struct reader *r, const char *s)
 {
 	char buf[11];
 	size_t n = strlen(s);
 
-	if (n == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
-	    digits(s + 8, 2))
+	if (n >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+	    digits(s + 8, 2) && (n == 10 || time_zone(s + 10)))
 		memcpy(buf, s, 10);
 	else if (n == 8 && digits(s, 8))
 		snprintf(buf, sizeof buf, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
@@ -105,7 +122,7 @@ static const char *iso_date(struct reader *r, const char *s)
 	buf[10] = '\0';
 	if (!calendar_date(atoi(buf), atoi(buf + 5), atoi(buf + 8)))
 		return NULL;
-	return buf[4] == s[4] ? s : tandem_arena_strndup(r->a, buf, 10);
+	return n == 10 ? s : tandem_arena_strndup(r->a, buf, 10);
 }
 
 /* Base64 payload of an attached document: where the parser put it. */
@@ -190,7 +207,10 @@ static void read_term(struct reader *r, size_t t, xmlNodePtr ctx, char *base)
 
 	switch (term->kind) {
 	case EINV_TEXT:
-		*(const char **)field = text_of(r, node);
+		*(const char **)field = einv_code_to_model(t, r->b, text_of(r, node));
+		break;
+	case EINV_PROSE:
+		*(const char **)field = text_as(r, node, false);
 		break;
 	case EINV_DATE: {
 		const char *s = text_of(r, node);
@@ -369,6 +389,7 @@ int tandem_einv_read(struct tandem_arena *a, const struct tandem_einv_source *sr
 				      tandem_einv_syntax_name(src->syntax));
 		return TANDEM_EUNSUPPORTED;
 	}
+	r.b = b;
 	r.ubl = b != EINV_B_CII;
 	r.bd = einv_bound_get(b);
 	if (r.bd == NULL)
