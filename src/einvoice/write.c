@@ -236,6 +236,51 @@ static void write_term(struct writer *w, size_t t, xmlNodePtr ctx, const char *b
 	}
 }
 
+static size_t term_index(const char *id)
+{
+	for (size_t t = 0; t < einv_term_count; t++)
+		if (strcmp(einv_terms[t].id, id) == 0)
+			return t;
+	return einv_term_count;
+}
+
+/*
+ * The two syntaxes keep the gross price (BT-148) and the price discount
+ * (BT-147) in one element that needs the other: CII's gross price needs its
+ * amount, UBL's price allowance its amount. EN 16931-1 defines the net
+ * price (BT-146) as the gross price less the discount, so the one missing
+ * is derived from the two given, and a finding says so.
+ */
+static void derive_price(struct writer *w, xmlNodePtr ctx, const struct tandem_einv_price *p)
+{
+	bool cii = w->b == EINV_B_CII;
+	size_t t = term_index(cii ? "BT-148" : "BT-147");
+	struct tandem_dec v;
+	char text[TANDEM_DEC_STR_MAX];
+	xmlNodePtr node;
+	int rc;
+
+	if (t == einv_term_count || !p->net.set)
+		return;
+	if (cii && p->gross.text == NULL && p->discount.set)
+		rc = tandem_dec_add(p->net.value, p->discount.value, &v);
+	else if (!cii && p->discount.text == NULL && p->gross.set)
+		rc = tandem_dec_sub(p->gross.value, p->net.value, &v);
+	else
+		return;
+	if (rc != 0)
+		return;
+	(void)tandem_dec_format(v, text);
+	make(w, t, w->bd->term[t], 0, ctx, false, 0, text, &node);
+	if (node != NULL && !cii)
+		set_attr(w, node, "currencyID", w->inv->currency);
+	(void)tandem_diag_add(w->d, TANDEM_SEV_WARNING, 0, "TANDEM-WRITE-DERIVED", NULL, 0,
+			      "%s is absent but the syntax requires it with %s: written as %s, %s",
+			      cii ? "BT-148 (Item gross price)" : "BT-147 (Item price discount)",
+			      cii ? "a price discount" : "a gross price",
+			      cii ? "BT-146 + BT-147" : "BT-148 - BT-146", text);
+}
+
 /* Writes group g from base into ctx, the node of its nearest repeated
  * ancestor (or its own node when it is repeated), as read.c reads it. */
 static void write_group(struct writer *w, int g, xmlNodePtr ctx, const char *base)
@@ -243,6 +288,8 @@ static void write_group(struct writer *w, int g, xmlNodePtr ctx, const char *bas
 	for (size_t t = 0; t < einv_term_count && w->err == 0; t++)
 		if (einv_terms[t].group == g)
 			write_term(w, t, ctx, base);
+	if (g == EINV_G_PRICE)
+		derive_price(w, ctx, (const struct tandem_einv_price *)(const void *)base);
 	for (int h = g + 1; h < EINV_G_COUNT_ && w->err == 0; h++) {
 		const struct einv_group *gr = &einv_groups[h];
 
@@ -403,7 +450,7 @@ int tandem_einv_write(const struct tandem_einv_invoice *inv, enum tandem_einv_sy
 		rc = w.err;
 	}
 	if (rc == 0)
-		rc = einv_write_fix(&w.m, w.b);
+		rc = einv_write_fix(&w.m, w.b, d);
 	if (rc == 0)
 		rc = einv_write_order(w.m.root, w.b);
 	if (rc == 0)

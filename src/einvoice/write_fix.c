@@ -3,9 +3,14 @@
  * gives, added after the terms are written:
  *   - UBL: every tax category names its tax scheme, VAT (the CEN rules
  *     select categories by it); a party tax scheme holding BT-32 names a
- *     scheme other than VAT ("FC", as CII's scheme of BT-32);
+ *     scheme other than VAT ("FC", as CII's scheme of BT-32); a card
+ *     account has a network id, "NA" (EN 16931 has no term for it); an
+ *     order reference with a sales order reference (BT-14) but no purchase
+ *     order reference (BT-13) gets the ID "NA", as Peppol BIS does - a
+ *     finding TANDEM-WRITE-DERIVED says so;
  *   - CII: every trade tax has type code VAT; a transaction has its three
- *     header sections and a line its three line sections, even empty;
+ *     header sections and a line its three line sections, even empty; the
+ *     project (BT-11) has the name "Project reference", as EN 16931-3-3;
  *   - both: a second credit transfer account (BG-17) opens a payment means
  *     element of its own, which repeats the payment means code (BT-81) and
  *     in UBL the remittance information (BT-83); the payment means text
@@ -19,6 +24,7 @@
 #include "einvoice/model_path.h"
 #include "einvoice/write.h"
 #include "tandem/arena.h"
+#include "tandem/diag.h"
 #include "tandem/error.h"
 #include "tandem/log.h"
 
@@ -26,23 +32,27 @@ struct fix {
 	const char *parent; /* local name */
 	const char *path;   /* made when its first step is absent */
 	const char *text;   /* NULL: an empty element */
+	const char *term;   /* the business term this gives a value, or NULL */
 };
 
 static const struct fix ubl_fixes[] = {
-	{ "TaxCategory", "cac:TaxScheme/cbc:ID", "VAT" },
-	{ "ClassifiedTaxCategory", "cac:TaxScheme/cbc:ID", "VAT" },
-	{ "PartyTaxScheme", "cac:TaxScheme/cbc:ID", "FC" },
+	{ "TaxCategory", "cac:TaxScheme/cbc:ID", "VAT", NULL },
+	{ "ClassifiedTaxCategory", "cac:TaxScheme/cbc:ID", "VAT", NULL },
+	{ "PartyTaxScheme", "cac:TaxScheme/cbc:ID", "FC", NULL },
+	{ "CardAccount", "cbc:NetworkID", "NA", NULL },
+	{ "OrderReference", "cbc:ID", "NA", "BT-13 (Purchase order reference)" },
 };
 
 static const struct fix cii_fixes[] = {
-	{ "ApplicableTradeTax", "ram:TypeCode", "VAT" },
-	{ "CategoryTradeTax", "ram:TypeCode", "VAT" },
-	{ "SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeAgreement", NULL },
-	{ "SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeDelivery", NULL },
-	{ "SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeSettlement", NULL },
-	{ "IncludedSupplyChainTradeLineItem", "ram:SpecifiedLineTradeAgreement", NULL },
-	{ "IncludedSupplyChainTradeLineItem", "ram:SpecifiedLineTradeDelivery", NULL },
-	{ "IncludedSupplyChainTradeLineItem", "ram:SpecifiedLineTradeSettlement", NULL },
+	{ "ApplicableTradeTax", "ram:TypeCode", "VAT", NULL },
+	{ "CategoryTradeTax", "ram:TypeCode", "VAT", NULL },
+	{ "SpecifiedProcuringProject", "ram:Name", "Project reference", NULL },
+	{ "SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeAgreement", NULL, NULL },
+	{ "SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeDelivery", NULL, NULL },
+	{ "SupplyChainTradeTransaction", "ram:ApplicableHeaderTradeSettlement", NULL, NULL },
+	{ "IncludedSupplyChainTradeLineItem", "ram:SpecifiedLineTradeAgreement", NULL, NULL },
+	{ "IncludedSupplyChainTradeLineItem", "ram:SpecifiedLineTradeDelivery", NULL, NULL },
+	{ "IncludedSupplyChainTradeLineItem", "ram:SpecifiedLineTradeSettlement", NULL, NULL },
 };
 
 #define UBL_FIXES (sizeof ubl_fixes / sizeof ubl_fixes[0])
@@ -99,8 +109,8 @@ static const char *first_name(const char *path, char *buf, size_t size)
 	return buf;
 }
 
-static int apply_fixes(const struct einv_maker *m, xmlNodePtr node, const struct fix *fx,
-		       const struct einv_path *const *paths, size_t n)
+static int apply_fixes(const struct einv_maker *m, struct tandem_diag *d, xmlNodePtr node,
+		       const struct fix *fx, const struct einv_path *const *paths, size_t n)
 {
 	int rc = 0;
 
@@ -112,10 +122,14 @@ static int apply_fixes(const struct einv_maker *m, xmlNodePtr node, const struct
 		    has_child(node, first_name(fx[i].path, name, sizeof name)))
 			continue;
 		rc = einv_path_make(m, paths[i], 0, node, false, 0, fx[i].text, &made);
+		if (rc == 0 && fx[i].term != NULL)
+			(void)tandem_diag_add(d, TANDEM_SEV_WARNING, 0, "TANDEM-WRITE-DERIVED", NULL,
+					      0, "%s is absent but the syntax requires it: "
+					      "written as \"%s\"", fx[i].term, fx[i].text);
 	}
 	for (xmlNodePtr c = node->children; c != NULL && rc == 0; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
-			rc = apply_fixes(m, c, fx, paths, n);
+			rc = apply_fixes(m, d, c, fx, paths, n);
 	return rc;
 }
 
@@ -148,13 +162,21 @@ static int repeat_means(xmlNodePtr node, const char *const *means)
 				if (s->type != XML_ELEMENT_NODE ||
 				    strcmp((const char *)s->name, means[i]) != 0)
 					continue;
-				copy = xmlDocCopyNode(s, s->doc, 1);
-				if (copy == NULL || xmlAddChild(c, copy) == NULL) {
+				/* The text only: the payment means text (BT-82),
+				 * an attribute of the UBL code, is written once. */
+				xmlChar *text = xmlNodeGetContent(s);
+
+				copy = xmlNewDocNode(s->doc, s->ns, s->name, NULL);
+				if (copy != NULL && xmlAddChild(c, copy) == NULL) {
 					xmlFreeNode(copy);
+					copy = NULL;
+				}
+				if (copy == NULL || text == NULL ||
+				    einv_node_set_text(copy, (const char *)text) != 0) {
+					xmlFree(text);
 					return TANDEM_ENOMEM;
 				}
-				/* The payment means text (BT-82) is written once. */
-				(void)xmlUnsetProp(copy, (const xmlChar *)"name");
+				xmlFree(text);
 				break;
 			}
 		}
@@ -162,7 +184,7 @@ static int repeat_means(xmlNodePtr node, const char *const *means)
 	return 0;
 }
 
-int einv_write_fix(const struct einv_maker *m, enum einv_binding b)
+int einv_write_fix(const struct einv_maker *m, enum einv_binding b, struct tandem_diag *d)
 {
 	int rc;
 
@@ -170,8 +192,8 @@ int einv_write_fix(const struct einv_maker *m, enum einv_binding b)
 	if (!compiled_ok)
 		return TANDEM_EINTERNAL;
 	if (b == EINV_B_CII)
-		rc = apply_fixes(m, m->root, cii_fixes, cii_paths, CII_FIXES);
+		rc = apply_fixes(m, d, m->root, cii_fixes, cii_paths, CII_FIXES);
 	else
-		rc = apply_fixes(m, m->root, ubl_fixes, ubl_paths, UBL_FIXES);
+		rc = apply_fixes(m, d, m->root, ubl_fixes, ubl_paths, UBL_FIXES);
 	return rc != 0 ? rc : repeat_means(m->root, b == EINV_B_CII ? cii_means : ubl_means);
 }

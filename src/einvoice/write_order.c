@@ -40,7 +40,7 @@ static const struct order ubl_order[] = {
 	{ "BillingReference",
 	  "InvoiceDocumentReference AdditionalDocumentReference" },
 	{ "CardAccount",
-	  "PrimaryAccountNumberID HolderName" },
+	  "PrimaryAccountNumberID NetworkID HolderName" },
 	{ "ClassifiedTaxCategory",
 	  "ID Name Percent TaxExemptionReasonCode TaxExemptionReason TaxScheme" },
 	{ "Contact",
@@ -374,6 +374,20 @@ static int order_tree(xmlNodePtr node, const struct order *tab, size_t n)
 		if (c->type == XML_ELEMENT_NODE)
 			rc = order_tree(c, tab, n);
 	return rc;
+}
+
+long einv_write_rank(enum einv_binding b, const char *parent, const char *child)
+{
+	const struct order *tab = b == EINV_B_CII ? cii_order : ubl_order;
+	size_t n = b == EINV_B_CII ? sizeof cii_order / sizeof cii_order[0]
+				   : sizeof ubl_order / sizeof ubl_order[0];
+	const char *seq = sequence_of(tab, n, (const xmlChar *)parent);
+	size_t rank;
+
+	if (seq == NULL)
+		return -1;
+	rank = rank_of(seq, (const xmlChar *)child);
+	return rank > strlen(seq) ? -1 : (long)rank;
 }
 
 int einv_write_order(xmlNodePtr root, enum einv_binding b)
