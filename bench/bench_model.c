@@ -2,7 +2,8 @@
  * bench/bench_model.c - reading the EN 16931 model, on the files of
  * ../shared/data/einvoice/bench_ubl.txt and bench_cii.txt, in one process
  * with the files in memory: open alone, then open + tandem_einv_read +
- * identifier checks + routing, then the same plus the JSON form. One thread.
+ * identifier checks + routing, then the same plus the JSON form; then open
+ * + read + tandem_einv_write as UBL, and as CII. One thread.
  */
 #include <string.h>
 
@@ -68,7 +69,7 @@ static int load_list(const char *list)
 	return 0;
 }
 
-enum stage { OPEN, READ, JSON };
+enum stage { OPEN, READ, JSON, WRITE_UBL, WRITE_CII };
 
 static void run(const char *name, enum stage stage)
 {
@@ -95,6 +96,12 @@ static void run(const char *name, enum stage stage)
 					ok += rt.kind;
 				}
 				if (stage == JSON && tandem_einv_to_json(inv, &json) == 0)
+					ok += (long)json.len;
+				if (stage == WRITE_UBL &&
+				    tandem_einv_write(inv, tandem_einv_ubl_kind(inv), &d, &json) == 0)
+					ok += (long)json.len;
+				if (stage == WRITE_CII &&
+				    tandem_einv_write(inv, TANDEM_EINV_SYNTAX_CII, &d, &json) == 0)
 					ok += (long)json.len;
 				ok++;
 			}
@@ -127,6 +134,10 @@ int main(void)
 		run(name, READ);
 		snprintf(name, sizeof name, "%s ... + JSON", names[l]);
 		run(name, JSON);
+		snprintf(name, sizeof name, "%s open + model + write UBL", names[l]);
+		run(name, WRITE_UBL);
+		snprintf(name, sizeof name, "%s open + model + write CII", names[l]);
+		run(name, WRITE_CII);
 		for (size_t i = 0; i < n_files; i++)
 			free(files[i].data);
 		n_files = 0;

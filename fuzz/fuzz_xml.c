@@ -12,6 +12,8 @@
  * enum). An opened invoice is then read into the EN 16931 model
  * (tandem_einv_read), written as JSON and given to the identifier checks
  * and routing: reading never fails on a value, only on memory or limits.
+ * The model is written as UBL and as CII (tandem_einv_write), and each
+ * document written must open as that syntax and be read again.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -29,7 +31,35 @@
 #define FUZZ_XML_ARENA_BYTES_MAX (256u << 20)
 #define FUZZ_XML_JSON_MAX (64u << 20)
 
-/* The model of an opened invoice: read, shown, checked. */
+/* Writes the model in syntax to and reads what was written. */
+static void check_written(const struct tandem_einv_invoice *inv, enum tandem_einv_syntax to)
+{
+	struct tandem_arena arena;
+	struct tandem_diag diag;
+	struct tandem_buf out;
+	struct tandem_einv_source *src = NULL;
+	struct tandem_einv_invoice *back = NULL;
+	int rc;
+
+	tandem_arena_init(&arena, FUZZ_XML_ARENA_BYTES_MAX);
+	tandem_diag_init(&diag, 100);
+	tandem_buf_init(&out, FUZZ_XML_JSON_MAX);
+	rc = tandem_einv_write(inv, to, &diag, &out);
+	TANDEM_ASSERT(rc == 0 || rc == TANDEM_ENOMEM || rc == TANDEM_ELIMIT);
+	if (rc == 0) {
+		rc = tandem_einv_open(&arena, out.data, out.len, &diag, &src);
+		TANDEM_ASSERT(rc == 0 || rc == TANDEM_ENOMEM || rc == TANDEM_ELIMIT);
+		TANDEM_ASSERT(rc != 0 || src->syntax == to);
+		if (rc == 0)
+			rc = tandem_einv_read(&arena, src, &diag, &back);
+		TANDEM_ASSERT(rc == 0 || rc == TANDEM_ENOMEM || rc == TANDEM_ELIMIT);
+	}
+	tandem_buf_release(&out);
+	tandem_diag_release(&diag);
+	tandem_arena_release(&arena);
+}
+
+/* The model of an opened invoice: read, shown, checked, written. */
 static void check_model(struct tandem_arena *arena, const struct tandem_einv_source *src,
 			struct tandem_diag *diag)
 {
@@ -54,6 +84,8 @@ static void check_model(struct tandem_arena *arena, const struct tandem_einv_sou
 	tandem_einv_routing(inv, &routing);
 	TANDEM_ASSERT(routing.kind != TANDEM_EINV_ROUTE_LEITWEG || routing.leitweg_id != NULL);
 	TANDEM_ASSERT(routing.kind != TANDEM_EINV_ROUTE_CHORUS || routing.buyer_siret != NULL);
+	check_written(inv, tandem_einv_ubl_kind(inv));
+	check_written(inv, TANDEM_EINV_SYNTAX_CII);
 }
 
 /* What any returned source must satisfy, whatever the status. */

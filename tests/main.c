@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tandem/diag.h"
+#include "tandem/einvoice.h"
 #include "test.h"
 
 #define TEST_TIMEOUT_S 300
@@ -84,6 +86,22 @@ char *test_read_file(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+struct tandem_einv_rules *test_load_rules(void)
+{
+	char dir[4096];
+	struct tandem_diag d;
+	struct tandem_einv_rules *rules = NULL;
+	int rc;
+
+	snprintf(dir, sizeof dir, "%s/einvoice/artefacts", test_shared_data());
+	tandem_diag_init(&d, 10);
+	rc = tandem_einv_rules_load(dir, &rules, &d);
+	if (rc != 0 && d.count > 0)
+		printf("  %s\n", d.items[0].message);
+	tandem_diag_release(&d);
+	return rc != 0 ? NULL : rules;
 }
 
 const char *test_tandem_bin(void)

@@ -80,6 +80,11 @@ const char *test_shared_data(void);
  * NULL when it cannot be opened or read completely. */
 char *test_read_file(const char *path, size_t *len);
 
+/* The official artefacts under ../shared/data/einvoice/artefacts, loaded;
+ * NULL (and a line saying why) when they are missing. */
+struct tandem_einv_rules;
+struct tandem_einv_rules *test_load_rules(void);
+
 /* Path of the tandem binary under test (environment TANDEM_BIN). */
 const char *test_tandem_bin(void);
 

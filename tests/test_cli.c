@@ -1190,3 +1190,41 @@ TEST(cli_invoice_show_and_terms)
 	expect((const char *const[]){"invoice", "show", path, NULL}, NULL, 0,
 	       "\"BT-115 Amount due for payment\": \"250.33\"", NULL);
 }
+
+/* tandem invoice convert: usage, errors, both syntaxes, -o written whole. */
+TEST(cli_invoice_convert)
+{
+	static const char broken[] = "<Invoice xmlns=\"urn:oasis:names:specification:ubl:"
+				     "schema:xsd:Invoice-2\"><cbc:ID>";
+	const char *shared = test_shared_data();
+	struct scratch s;
+	char path[4096];
+
+	expect((const char *const[]){"invoice", "convert", "f.xml", NULL}, NULL, 2, NULL,
+	       "--to ubl or --to cii");
+	expect((const char *const[]){"invoice", "convert", "--to", "pdf", "f.xml", NULL}, NULL, 2,
+	       NULL, "--to ubl or --to cii");
+	expect((const char *const[]){"invoice", "convert", "--to", "cii", NULL}, NULL, 2, NULL,
+	       "one file");
+	expect((const char *const[]){"invoice", "convert", "--to", "cii", "/nonexistent/x.xml",
+				     NULL}, NULL, 3, NULL, NULL);
+	scratch_file(&s, broken, sizeof broken - 1);
+	expect((const char *const[]){"invoice", "convert", "--to", "ubl", s.path, NULL}, NULL, 1,
+	       NULL, "TANDEM-XML-MALFORMED");
+	scratch_remove(&s);
+	if (!shared)
+		SKIP("../shared/data is missing: no invoice to convert");
+	snprintf(path, sizeof path, "%s/einvoice/corpus/ubl/cen-examples/guide-example1.xml",
+		 shared);
+	expect((const char *const[]){"invoice", "convert", "--to", "cii", path, NULL}, NULL, 0,
+	       "<ram:DuePayableAmount>250.33</ram:DuePayableAmount>", NULL);
+	/* -o: the CII written is an invoice tandem reads back. */
+	scratch_file(&s, "old", 3);
+	expect((const char *const[]){"invoice", "convert", "--to", "cii", "-o", s.path, path, NULL},
+	       NULL, 0, NULL, NULL);
+	expect((const char *const[]){"invoice", "show", s.path, NULL}, NULL, 0,
+	       "\"syntax\": \"cii\"", NULL);
+	expect((const char *const[]){"invoice", "convert", "--to", "ubl", s.path, NULL}, NULL, 0,
+	       "<cbc:PayableAmount currencyID=\"EUR\">250.33</cbc:PayableAmount>", NULL);
+	scratch_remove(&s);
+}

@@ -206,20 +206,6 @@ static void compare_one(struct tandem_einv_validator *v, const char *corpus, con
 	free(data);
 }
 
-static struct tandem_einv_rules *load_rules(const char *shared)
-{
-	char dir[4096];
-	struct tandem_diag d;
-	struct tandem_einv_rules *rules = NULL;
-	snprintf(dir, sizeof dir, "%s/einvoice/artefacts", shared);
-	tandem_diag_init(&d, 10);
-	int rc = tandem_einv_rules_load(dir, &rules, &d);
-	if (rc && d.count)
-		printf("  %s\n", d.items[0].message);
-	tandem_diag_release(&d);
-	return rc ? NULL : rules;
-}
-
 /* Splits a TSV line in place into at most max columns. */
 static size_t split_tabs(char *line, char **cols, size_t max)
 {
@@ -249,7 +235,7 @@ TEST(validate_cen_reference_verdicts)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		SKIP("reference_verdicts_cen.tsv is missing");
-	struct tandem_einv_rules *rules = load_rules(shared);
+	struct tandem_einv_rules *rules = test_load_rules();
 	ASSERT(rules != NULL);
 	struct tandem_einv_validator *v;
 	ASSERT_EQ(tandem_einv_validator_new(rules, &v), 0);
@@ -295,7 +281,7 @@ TEST(validate_xrechnung_reference_verdicts)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		SKIP("reference_verdicts_xrechnung240.tsv is missing");
-	struct tandem_einv_rules *rules = load_rules(shared);
+	struct tandem_einv_rules *rules = test_load_rules();
 	ASSERT(rules != NULL);
 	struct tandem_einv_validator *v;
 	ASSERT_EQ(tandem_einv_validator_new(rules, &v), 0);
