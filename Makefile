@@ -20,7 +20,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototype
        -Wvla -Wformat=2 -Wconversion -Wno-sign-conversion -Werror
 CFLAGS  ?= -O2 -g
 # Libraries from Debian, found with pkg-config (scripts/install-deps).
-PKGS    = libxml-2.0 libqpdf zlib libpcre2-8
+PKGS    = libxml-2.0 libqpdf zlib libpcre2-8 sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libqpdf is not linked: src/einvoice/pdf.c loads it with dlopen() at the
 # first PDF, by the soname of the installed library.
@@ -35,7 +35,8 @@ LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/schematron/*.c src/einvoice/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/schematron/*.c src/einvoice/*.c \
+			    src/store/*.c src/ledger/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))

@@ -1228,3 +1228,40 @@ TEST(cli_invoice_convert)
 	       "<cbc:PayableAmount currencyID=\"EUR\">250.33</cbc:PayableAmount>", NULL);
 	scratch_remove(&s);
 }
+
+/* tandem init: creates, is idempotent, refuses a foreign file untouched. */
+TEST(cli_init)
+{
+	static const char text[] = "not a database, just text\n";
+	struct scratch s;
+	char db[4096], wal[4200];
+	size_t len;
+	char *back;
+
+	scratch_file(&s, "", 0);
+	snprintf(db, sizeof db, "%s.db", s.path);
+	expect((const char *const[]){"init", "--db", db, NULL}, NULL, 0, "ready, schema version 1",
+	       NULL);
+	expect((const char *const[]){"init", "--db", db, NULL}, NULL, 0, "ready, schema version 1",
+	       NULL);
+	expect((const char *const[]){"init", "--db", db, "extra", NULL}, NULL, 2, NULL,
+	       "unexpected argument");
+	expect((const char *const[]){"init", "--db", NULL}, NULL, 2, NULL, "needs a value");
+	expect((const char *const[]){"init", "--db", "/nonexistent/dir/t.db", NULL}, NULL, 3, NULL,
+	       "cannot open");
+	(void)unlink(db);
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	(void)unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", db);
+	(void)unlink(wal);
+	scratch_remove(&s);
+	scratch_file(&s, text, sizeof text - 1);
+	expect((const char *const[]){"init", "--db", s.path, NULL}, NULL, 1, NULL,
+	       "is not a usable SQLite database");
+	back = test_read_file(s.path, &len);
+	ASSERT(back != NULL);
+	ASSERT_EQ(len, sizeof text - 1);
+	ASSERT_MEM_EQ(back, text, len);
+	free(back);
+	scratch_remove(&s);
+}

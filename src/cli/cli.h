@@ -109,5 +109,10 @@ int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
 int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
 int cmd_version(int argc, char **argv);
+int cmd_init(int argc, char **argv);             /* cmd_init.c */
+
+/* The ledger database: the --db option if given, else $TANDEM_DB, else
+ * tandem.db in the current directory. */
+const char *cli_db_path(const char *option);
 
 #endif /* TANDEM_CLI_H */

@@ -13,6 +13,7 @@
 
 static const struct cli_command commands[] = {
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
+	{"init", "create the ledger database or bring it to the current schema", cmd_init},
 	{"invoice", "open e-invoices safely: inspect, extract from PDF", cmd_invoice},
 	{"version", "print the version", cmd_version},
 };

@@ -1,0 +1,117 @@
+/*
+ * src/ledger/schema.c - the ledger's tables, as numbered migrations in the
+ * SQL both engines share (tandem/store.h). A released migration is never
+ * edited: changes are new migrations.
+ *
+ * Version 1, the frame the rest hangs on: users and their roles (the
+ * separation of duties is between roles and between persons), the
+ * administration (French: SIRET and its services' codes for Chorus Pro;
+ * German: Leitweg-ID), fiscal years, the budget structure (mission >
+ * programme > action > sous-action; Einzelplan > Kapitel > Titel) as a
+ * tree addressed by its path, appropriations AE/CP (DE:
+ * Verpflichtungsermaechtigungen / Ausgabemittel) with their movements,
+ * and the event log every state change writes.
+ */
+#include <stddef.h>
+
+#include "tandem/ledger.h"
+
+static const char schema_v1[] =
+	"CREATE TABLE app_user ("
+	" id {id},"
+	" login TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('ordonnateur', 'comptable', 'auditeur', 'admin')),"
+	" created_at TEXT NOT NULL);"
+
+	"CREATE TABLE event ("
+	" id {id},"
+	" at TEXT NOT NULL,"
+	" user_id BIGINT REFERENCES app_user (id),"
+	" action TEXT NOT NULL,"
+	" object TEXT NOT NULL,"
+	" object_id BIGINT,"
+	" input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),"
+	" detail TEXT NOT NULL);"
+
+	"CREATE TABLE administration ("
+	" id {id},"
+	" country TEXT NOT NULL CHECK (country IN ('FR', 'DE')),"
+	" name TEXT NOT NULL,"
+	" siret TEXT CHECK (siret IS NULL OR length(siret) = 14),"
+	" leitweg_id TEXT,"
+	" created_at TEXT NOT NULL,"
+	" CHECK ((country = 'FR' AND siret IS NOT NULL) OR"
+	"        (country = 'DE' AND leitweg_id IS NOT NULL)));"
+
+	/* A French code service (BT-10 for Chorus Pro) or a German unit with
+	 * its own Leitweg-ID. */
+	"CREATE TABLE service ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" code TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" UNIQUE (administration_id, code));"
+
+	"CREATE TABLE fiscal_year ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" year BIGINT NOT NULL CHECK (year BETWEEN 2000 AND 2200),"
+	" state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),"
+	" UNIQUE (administration_id, year));"
+
+	/* path: the codes from the root, "150/01/02" or "06/0601/52601". */
+	"CREATE TABLE budget_node ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" parent_id BIGINT REFERENCES budget_node (id),"
+	" level TEXT NOT NULL CHECK (level IN ('mission', 'programme', 'action', 'sous_action',"
+	"                                      'einzelplan', 'kapitel', 'titel')),"
+	" code TEXT NOT NULL,"
+	" path TEXT NOT NULL,"
+	" label TEXT NOT NULL,"
+	" UNIQUE (administration_id, path));"
+
+	"CREATE TABLE appropriation ("
+	" id {id},"
+	" fiscal_year_id BIGINT NOT NULL REFERENCES fiscal_year (id),"
+	" budget_node_id BIGINT NOT NULL REFERENCES budget_node (id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('AE', 'CP')),"
+	" initial_cents BIGINT NOT NULL CHECK (initial_cents >= 0),"
+	" UNIQUE (fiscal_year_id, budget_node_id, kind));"
+
+	/* Transfers, openings and cancellations: signed, each from an event. */
+	"CREATE TABLE appropriation_movement ("
+	" id {id},"
+	" appropriation_id BIGINT NOT NULL REFERENCES appropriation (id),"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents <> 0),"
+	" reason TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL REFERENCES event (id));";
+
+static const struct tandem_migration migrations[] = {
+	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
+	     "events", schema_v1 },
+};
+
+int tandem_ledger_schema_version(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+int tandem_ledger_open(const char *where, unsigned flags, struct tandem_diag *d,
+		       struct tandem_store **out)
+{
+	struct tandem_store *s;
+	int rc = tandem_store_open(where, flags, d, &s);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	rc = tandem_store_migrate(s, migrations, sizeof migrations / sizeof migrations[0], d);
+	if (rc != 0) {
+		tandem_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,349 @@
+/*
+ * src/store/sqlite.c - the SQLite engine of the store: one file, WAL,
+ * foreign keys on, synchronous=FULL, marked as tandem's with the SQLite
+ * application id.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store/store_int.h"
+#include "tandem/alloc.h"
+#include "tandem/error.h"
+
+/* "TAND": PRAGMA application_id of every tandem database. */
+#define TANDEM_SQLITE_APPLICATION_ID 0x54414E44
+
+struct sqlite_store {
+	struct tandem_store base;
+	sqlite3 *db;
+};
+
+struct sqlite_stmt {
+	struct tandem_stmt base;
+	sqlite3_stmt *st;
+};
+
+static sqlite3 *db_of(struct tandem_store *s)
+{
+	return ((struct sqlite_store *)(void *)s)->db;
+}
+
+static sqlite3_stmt *st_of(struct tandem_stmt *st)
+{
+	return ((struct sqlite_stmt *)(void *)st)->st;
+}
+
+/* The TANDEM_E* code of a SQLite result, its message kept. */
+static int fail(struct tandem_store *s, int rc)
+{
+	int code;
+
+	switch (rc) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_ROWID:
+		code = TANDEM_EEXIST;
+		break;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		code = TANDEM_ENOENT;
+		break;
+	case SQLITE_NOMEM:
+		code = TANDEM_ENOMEM;
+		break;
+	case SQLITE_TOOBIG:
+		code = TANDEM_ELIMIT;
+		break;
+	case SQLITE_MISUSE:
+	case SQLITE_RANGE:
+		code = TANDEM_EINVAL;
+		break;
+	default:
+		switch (rc & 0xff) {
+		case SQLITE_CONSTRAINT:
+		case SQLITE_MISMATCH:
+		case SQLITE_NOTADB:
+		case SQLITE_CORRUPT:
+			code = TANDEM_EBADINPUT;
+			break;
+		default:
+			code = TANDEM_EIO;
+			break;
+		}
+	}
+	return store_fail(s, code, "%s", db_of(s) != NULL ? sqlite3_errmsg(db_of(s)) :
+				  sqlite3_errstr(rc));
+}
+
+static void sq_close(struct tandem_store *s)
+{
+	(void)sqlite3_close(db_of(s));
+	tandem_free(s);
+}
+
+static int sq_exec(struct tandem_store *s, const char *sql)
+{
+	int rc = sqlite3_exec(db_of(s), sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
+}
+
+static int sq_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
+{
+	struct sqlite_stmt *st = tandem_calloc(1, sizeof *st);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, TANDEM_ENOMEM, "out of memory");
+	rc = sqlite3_prepare_v2(db_of(s), sql, -1, &st->st, NULL);
+	if (rc != SQLITE_OK || st->st == NULL) {
+		tandem_free(st);
+		return rc != SQLITE_OK ? fail(s, rc) :
+					 store_fail(s, TANDEM_EINVAL, "empty statement");
+	}
+	st->base.store = s;
+	*out = &st->base;
+	return 0;
+}
+
+/* The SQLite index of parameter $n (0 when the statement has none). */
+static int param(struct tandem_stmt *st, int n)
+{
+	char name[16];
+
+	(void)snprintf(name, sizeof name, "$%d", n);
+	return sqlite3_bind_parameter_index(st_of(st), name);
+}
+
+static int bound(struct tandem_stmt *st, int n, int rc)
+{
+	if (rc == SQLITE_OK)
+		return 0;
+	if (rc == SQLITE_RANGE)
+		return store_fail(st->store, TANDEM_EINVAL, "the statement has no parameter $%d", n);
+	return fail(st->store, rc);
+}
+
+static int sq_bind_i64(struct tandem_stmt *st, int n, int64_t v)
+{
+	return bound(st, n, sqlite3_bind_int64(st_of(st), param(st, n), v));
+}
+
+static int sq_bind_text(struct tandem_stmt *st, int n, const char *text)
+{
+	return bound(st, n, sqlite3_bind_text(st_of(st), param(st, n), text, -1,
+					      SQLITE_TRANSIENT));
+}
+
+static int sq_bind_blob(struct tandem_stmt *st, int n, const void *data, size_t len)
+{
+	if (len > (size_t)INT32_MAX)
+		return store_fail(st->store, TANDEM_ELIMIT, "blob of %zu bytes", len);
+	return bound(st, n, sqlite3_bind_blob(st_of(st), param(st, n), data, (int)len,
+					      SQLITE_TRANSIENT));
+}
+
+static int sq_bind_null(struct tandem_stmt *st, int n)
+{
+	return bound(st, n, sqlite3_bind_null(st_of(st), param(st, n)));
+}
+
+static int sq_step(struct tandem_stmt *st)
+{
+	int rc = sqlite3_step(st_of(st));
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	(void)sqlite3_reset(st_of(st));
+	return fail(st->store, sqlite3_extended_errcode(db_of(st->store)));
+}
+
+static bool sq_is_null(struct tandem_stmt *st, int col)
+{
+	return sqlite3_column_type(st_of(st), col) == SQLITE_NULL;
+}
+
+static int64_t sq_i64(struct tandem_stmt *st, int col)
+{
+	return sqlite3_column_int64(st_of(st), col);
+}
+
+static const char *sq_text(struct tandem_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st_of(st), col);
+}
+
+static const void *sq_blob(struct tandem_stmt *st, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(st_of(st), col);
+
+	*len = (size_t)sqlite3_column_bytes(st_of(st), col);
+	return p;
+}
+
+static int sq_reset(struct tandem_stmt *st)
+{
+	(void)sqlite3_reset(st_of(st));
+	return 0;
+}
+
+static void sq_finalize(struct tandem_stmt *st)
+{
+	(void)sqlite3_finalize(st_of(st));
+	tandem_free(st);
+}
+
+static int sq_table_exists(struct tandem_store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db_of(s), "SELECT 1 FROM sqlite_schema WHERE type = 'table' "
+					      "AND name = ?1", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail(s, rc);
+	(void)sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	(void)sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, rc);
+}
+
+static const char *sq_ddl_word(const char *word)
+{
+	if (strcmp(word, "{id}") == 0)
+		return "INTEGER PRIMARY KEY"; /* the rowid: numbered by SQLite */
+	if (strcmp(word, "{blob}") == 0)
+		return "BLOB";
+	return NULL;
+}
+
+static const struct store_ops sqlite_ops = {
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_i64 = sq_bind_i64,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.is_null = sq_is_null,
+	.i64 = sq_i64,
+	.text = sq_text,
+	.blob = sq_blob,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.table_exists = sq_table_exists,
+	.ddl_word = sq_ddl_word,
+	.begin_sql = "BEGIN IMMEDIATE",
+};
+
+/* One integer from a PRAGMA or query; rc of SQLite. */
+static int query_int(sqlite3 *db, const char *sql, long long *v)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	(void)sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Is this tandem's database (or an empty one, then marked as tandem's)? */
+static int claim(struct sqlite_store *s, const char *path, struct tandem_diag *d)
+{
+	long long app = 0, tables = 0;
+	int rc = query_int(s->db, "PRAGMA application_id", &app);
+
+	if (rc == SQLITE_OK)
+		rc = query_int(s->db, "SELECT count(*) FROM sqlite_schema", &tables);
+	if (rc != SQLITE_OK) {
+		(void)fail(&s->base, rc);
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, s->base.errmsg[0] ? TANDEM_EBADINPUT : rc,
+				      "TANDEM-STORE-NOT-DATABASE", path, 0,
+				      "%s is not a usable SQLite database: %s", path, s->base.errmsg);
+		return TANDEM_EBADINPUT;
+	}
+	if (app == TANDEM_SQLITE_APPLICATION_ID)
+		return 0;
+	if (app != 0 || tables != 0) {
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-FOREIGN",
+				      path, 0, "%s is a SQLite database of another application: "
+				      "left as it is", path);
+		return store_fail(&s->base, TANDEM_EBADINPUT, "not a tandem database");
+	}
+	char sql[64];
+
+	(void)snprintf(sql, sizeof sql, "PRAGMA application_id = %d", TANDEM_SQLITE_APPLICATION_ID);
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	(void)fail(&s->base, rc);
+	(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN", path, 0,
+			      "cannot write %s: %s", path, s->base.errmsg);
+	return TANDEM_EIO;
+}
+
+int store_sqlite_open(const char *path, unsigned flags, struct tandem_diag *d,
+		      struct tandem_store **out)
+{
+	struct sqlite_store *s;
+	struct stat st;
+	int mode = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT || (flags & TANDEM_STORE_CREATE) == 0) {
+			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ENOENT, "TANDEM-STORE-OPEN",
+					      path, 0, "cannot open %s: %s", path, strerror(errno));
+			return errno == ENOENT ? TANDEM_ENOENT : TANDEM_EIO;
+		}
+		mode |= SQLITE_OPEN_CREATE;
+	} else if (!S_ISREG(st.st_mode)) {
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-OPEN",
+				      path, 0, "%s is not a regular file", path);
+		return TANDEM_EBADINPUT;
+	}
+	s = tandem_calloc(1, sizeof *s);
+	if (s == NULL)
+		return TANDEM_ENOMEM;
+	s->base.ops = &sqlite_ops;
+	s->base.kind = TANDEM_STORE_SQLITE;
+	rc = sqlite3_open_v2(path, &s->db, mode, NULL);
+	if (rc != SQLITE_OK) {
+		(void)fail(&s->base, rc);
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN", path, 0,
+				      "cannot open %s: %s", path, s->base.errmsg);
+		sq_close(&s->base);
+		return TANDEM_EIO;
+	}
+	(void)sqlite3_extended_result_codes(s->db, 1);
+	(void)sqlite3_busy_timeout(s->db, TANDEM_STORE_BUSY_MS);
+	rc = claim(s, path, d); /* it reports why it refuses */
+	if (rc == 0) {
+		/* WAL: readers do not block the writer. synchronous=FULL: a
+		 * commit returns once the WAL is synced: it survives a power cut. */
+		rc = sq_exec(&s->base, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+				       "PRAGMA foreign_keys = ON");
+		if (rc != 0)
+			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", path, 0,
+					      "cannot use %s: %s", path, s->base.errmsg);
+	}
+	if (rc != 0) {
+		sq_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return 0;
+}
