@@ -11,6 +11,7 @@
 #include "list_model_detail.h"
 #include "list_write.h"
 #include "list_store.h"
+#include "list_ledger.h"
 #include "list_xpath.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

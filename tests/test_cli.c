@@ -1265,3 +1265,49 @@ TEST(cli_init)
 	free(back);
 	scratch_remove(&s);
 }
+
+/* tandem user add, tandem budget load and show, on the example budgets. */
+TEST(cli_budget)
+{
+	struct scratch s;
+	char db[4096], fr[4096], de[4096], side[4200];
+
+	scratch_file(&s, "", 0);
+	snprintf(db, sizeof db, "%s.db", s.path);
+	snprintf(fr, sizeof fr, "examples/budget-fr-2026.txt");
+	snprintf(de, sizeof de, "examples/budget-de-2026.txt");
+	expect((const char *const[]){"budget", "load", fr, "--db", db, NULL}, NULL, 1, NULL,
+	       "tandem init");
+	expect((const char *const[]){"init", "--db", db, NULL}, NULL, 0, NULL, NULL);
+	expect((const char *const[]){"user", "add", "alice", "--role", "admin", "--name",
+				     "Alice Martin", "--db", db, NULL}, NULL, 0,
+	       "user alice added as admin", NULL);
+	expect((const char *const[]){"user", "add", "carl", "--role", "comptable", "--name",
+				     "Carl", "--db", db, NULL}, NULL, 1, NULL, "no acting user");
+	expect((const char *const[]){"user", "add", "carl", "--role", "comptable", "--db", db,
+				     NULL}, NULL, 2, NULL, "--role and --name");
+	expect((const char *const[]){"budget", "load", fr, "--db", db, "--user", "alice", NULL},
+	       NULL, 0, "budget 2026 of FR 11000201100044: 7 lines, AE 12910000.00 EUR", NULL);
+	expect((const char *const[]){"budget", "load", fr, "--db", db, "--user", "alice", NULL},
+	       NULL, 0, "loaded already", NULL);
+	expect((const char *const[]){"budget", "load", de, "--db", db, "--user", "alice", NULL},
+	       NULL, 0, "AE 1750000.00 EUR, CP 4350000.00 EUR", NULL);
+	expect((const char *const[]){"budget", "show", "--admin", "11000201100044", "--year",
+				     "2026", "--db", db, NULL}, NULL, 0,
+	       "8150000.50       8150000.50  Fiscalité des PME", NULL);
+	expect((const char *const[]){"budget", "show", "--admin", "991-03730-19", "--year", "2026",
+				     "--json", "--db", db, NULL}, NULL, 0,
+	       "\"path\":\"06/0602\",\"level\":\"kapitel\",\"label\":\"Informationstechnik\","
+	       "\"ae\":\"0.00\"", NULL);
+	expect((const char *const[]){"budget", "show", "--admin", "991-03730-19", "--year", "2031",
+				     "--db", db, NULL}, NULL, 1, NULL, "no 2031 budget");
+	expect((const char *const[]){"budget", "show", "--db", db, NULL}, NULL, 2, NULL,
+	       "--admin");
+	expect((const char *const[]){"budget", "frob", NULL}, NULL, 2, NULL, "load or show");
+	(void)unlink(db);
+	snprintf(side, sizeof side, "%s-wal", db);
+	(void)unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db);
+	(void)unlink(side);
+	scratch_remove(&s);
+}

@@ -16,6 +16,11 @@
 #ifndef TANDEM_LEDGER_H
 #define TANDEM_LEDGER_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/arena.h"
 #include "tandem/diag.h"
 #include "tandem/store.h"
 
@@ -29,5 +34,70 @@ int tandem_ledger_schema_version(void);
  */
 int tandem_ledger_open(const char *where, unsigned flags, struct tandem_diag *d,
 		       struct tandem_store **out);
+
+/* ---- users ------------------------------------------------------------- */
+
+/*
+ * The roles the separation of duties is written with. An ordonnateur
+ * commits, certifies service done and orders payment; a comptable checks
+ * and pays; an auditeur reads; an admin manages users and loads budgets.
+ */
+#define TANDEM_LEDGER_ROLES "ordonnateur, comptable, auditeur, admin"
+
+/*
+ * Adds a user. The first user of a database must be an admin and needs no
+ * actor; every later one is added by an admin (actor: an existing login).
+ * Writes an event. Returns 0; TANDEM_EPERM (actor missing or not an admin,
+ * or a first user who is not an admin); TANDEM_EEXIST (login taken);
+ * TANDEM_EBADINPUT (empty login or name, unknown role); each with a finding
+ * TANDEM-LEDGER-*.
+ */
+int tandem_ledger_user_add(struct tandem_store *s, const char *actor, const char *login,
+			   const char *name, const char *role, struct tandem_diag *d);
+
+/* ---- budgets ------------------------------------------------------------ */
+
+/* Limits of a budget file. */
+#define TANDEM_BUDGET_FILE_MAX (16u << 20)
+#define TANDEM_BUDGET_NODES_MAX 100000
+#define TANDEM_BUDGET_DEPTH_MAX 4
+#define TANDEM_BUDGET_CODE_MAX 32
+#define TANDEM_BUDGET_LABEL_MAX 300
+#define TANDEM_BUDGET_CENTS_MAX 100000000000000000LL /* 10^15 euros */
+
+/*
+ * Loads the budget of one administration and fiscal year from the text of
+ * a budget file (format in docs/ledger.md): the administration (created on
+ * first load), the fiscal year, the budget tree and the initial AE and CP.
+ * actor must be an admin or an ordonnateur. Everything is checked first -
+ * every problem a finding TANDEM-BUDGET-* with its line - and written in
+ * one transaction, with an event holding the SHA-256 of the text, or not at
+ * all. Loading the same text again changes nothing (*already set);
+ * another budget for a year already loaded is refused (TANDEM_EEXIST):
+ * changes go through movements. Returns 0, TANDEM_EBADINPUT, TANDEM_EPERM,
+ * TANDEM_EEXIST, TANDEM_ELIMIT or the store's error.
+ */
+int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const char *text,
+			      size_t len, struct tandem_diag *d, bool *already);
+
+/* One node of a budget report: its own appropriation and the total of its
+ * subtree; available = initial + movements - consumption (consumption by
+ * commitments and payment orders comes with them). */
+struct tandem_budget_row {
+	const char *path;
+	const char *level;
+	const char *label;
+	int depth;                 /* 0 for a root */
+	int64_t ae_cents, cp_cents;               /* subtree, initial + movements */
+	int64_t ae_available_cents, cp_available_cents;
+};
+
+/*
+ * The budget of an administration (its SIRET or Leitweg-ID) for a year, in
+ * tree order, into the arena. TANDEM_ENOENT when there is no such budget.
+ */
+int tandem_ledger_budget_report(struct tandem_store *s, const char *administration, int year,
+				struct tandem_arena *a, struct tandem_budget_row **rows,
+				size_t *n);
 
 #endif /* TANDEM_LEDGER_H */

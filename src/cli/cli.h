@@ -110,6 +110,8 @@ int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
 int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);             /* cmd_init.c */
+int cmd_user(int argc, char **argv);             /* cmd_budget.c */
+int cmd_budget(int argc, char **argv);           /* cmd_budget.c */
 
 /* The ledger database: the --db option if given, else $TANDEM_DB, else
  * tandem.db in the current directory. */

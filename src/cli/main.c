@@ -12,9 +12,11 @@
 #include "tandem/version.h"
 
 static const struct cli_command commands[] = {
+	{"budget", "load a budget (AE/CP) and show what is available", cmd_budget},
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
 	{"init", "create the ledger database or bring it to the current schema", cmd_init},
 	{"invoice", "open e-invoices safely: inspect, extract from PDF", cmd_invoice},
+	{"user", "add the users of the ledger and their roles", cmd_user},
 	{"version", "print the version", cmd_version},
 };
 

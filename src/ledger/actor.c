@@ -1,0 +1,228 @@
+/*
+ * src/ledger/actor.c - users and roles, the event log, and the small
+ * helpers every ledger operation uses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "ledger/ledger_int.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+
+#define LOGIN_MAX 64
+#define NAME_MAX_BYTES 200
+
+void ledger_now(char out[LEDGER_TIME_MAX])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	(void)gmtime_r(&t, &tm);
+	(void)strftime(out, LEDGER_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (sodium_init() < 0 || crypto_hash_sha256(h, data, len) != 0)
+		return TANDEM_EINTERNAL;
+	(void)sodium_bin2hex(out, LEDGER_SHA256_HEX, h, sizeof h);
+	return 0;
+}
+
+int ledger_refuse(struct tandem_diag *d, int code, const char *rule, long line,
+		  const char *fmt, ...)
+{
+	char msg[TANDEM_DIAG_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(void)tandem_diag_add(d, TANDEM_SEV_ERROR, code, rule, NULL, line, "%s", msg);
+	return code;
+}
+
+int ledger_event(struct tandem_store *s, int64_t user_id, const char *action, const char *object,
+		 int64_t object_id, const char *input_sha256, const char *detail, int64_t *id)
+{
+	struct tandem_stmt *st;
+	char now[LEDGER_TIME_MAX];
+	int rc;
+
+	ledger_now(now);
+	rc = tandem_store_prepare(s, "INSERT INTO event (at, user_id, action, object, object_id, "
+				  "input_sha256, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+				  "RETURNING id", &st);
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_text(st, 1, now);
+	if (rc == 0)
+		rc = user_id > 0 ? tandem_stmt_bind_i64(st, 2, user_id) : tandem_stmt_bind_null(st, 2);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 3, action);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 4, object);
+	if (rc == 0)
+		rc = object_id > 0 ? tandem_stmt_bind_i64(st, 5, object_id)
+				   : tandem_stmt_bind_null(st, 5);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 6, input_sha256);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 7, detail);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		if (id != NULL)
+			*id = tandem_stmt_i64(st, 0);
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+int ledger_actor(struct tandem_store *s, const char *actor, struct tandem_diag *d,
+		 struct ledger_actor *out)
+{
+	struct tandem_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (actor == NULL || actor[0] == '\0')
+		return ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ACTOR", 0,
+				     "no acting user: give --user LOGIN (or $TANDEM_USER)");
+	rc = tandem_store_prepare(s, "SELECT id, role FROM app_user WHERE login = $1", &st);
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_text(st, 1, actor);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		out->id = tandem_stmt_i64(st, 0);
+		(void)snprintf(out->role, sizeof out->role, "%s", tandem_stmt_text(st, 1));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ACTOR", 0,
+				   "no user with login \"%.64s\"", actor);
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+bool ledger_actor_is(const struct ledger_actor *a, const char *roles)
+{
+	size_t n = strlen(a->role);
+
+	for (const char *p = strstr(roles, a->role); n > 0 && p != NULL; p = strstr(p + 1, a->role))
+		if ((p == roles || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+static bool known_role(const char *role)
+{
+	struct ledger_actor a = { 0 };
+
+	if (role == NULL || strlen(role) >= sizeof a.role)
+		return false;
+	(void)snprintf(a.role, sizeof a.role, "%s", role);
+	return ledger_actor_is(&a, TANDEM_LEDGER_ROLES);
+}
+
+static int count_users(struct tandem_store *s, int64_t *n)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, "SELECT count(*) FROM app_user", &st);
+
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*n = tandem_stmt_i64(st, 0);
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+static int insert_user(struct tandem_store *s, const char *login, const char *name,
+		       const char *role, int64_t *id)
+{
+	struct tandem_stmt *st;
+	char now[LEDGER_TIME_MAX];
+	int rc = tandem_store_prepare(s, "INSERT INTO app_user (login, name, role, created_at) "
+				      "VALUES ($1, $2, $3, $4) RETURNING id", &st);
+
+	if (rc != 0)
+		return rc;
+	ledger_now(now);
+	rc = tandem_stmt_bind_text(st, 1, login);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 2, name);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 3, role);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 4, now);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+int tandem_ledger_user_add(struct tandem_store *s, const char *actor, const char *login,
+			   const char *name, const char *role, struct tandem_diag *d)
+{
+	struct ledger_actor a = { 0 };
+	char detail[256];
+	int64_t users = 0, id = 0;
+	int rc;
+
+	if (login == NULL || login[0] == '\0' || strlen(login) > LOGIN_MAX ||
+	    login[strspn(login, "abcdefghijklmnopqrstuvwxyz0123456789._-")] != '\0')
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-USER", 0,
+				     "a login is 1 to %d characters among a-z 0-9 . _ -",
+				     LOGIN_MAX);
+	if (name == NULL || name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-USER", 0,
+				     "a user needs a name of 1 to %d bytes", NAME_MAX_BYTES);
+	if (!known_role(role))
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-USER", 0,
+				     "unknown role \"%.32s\": one of %s", role ? role : "",
+				     TANDEM_LEDGER_ROLES);
+	rc = tandem_store_begin(s);
+	if (rc != 0)
+		return rc;
+	rc = count_users(s, &users);
+	if (rc == 0 && users == 0 && strcmp(role, "admin") != 0)
+		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-USER", 0,
+				   "the first user of a database must be an admin");
+	if (rc == 0 && users > 0) {
+		rc = ledger_actor(s, actor, d, &a);
+		if (rc == 0 && !ledger_actor_is(&a, "admin"))
+			rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-USER", 0,
+					   "only an admin adds users; %.64s is %s", actor, a.role);
+	}
+	if (rc == 0) {
+		rc = insert_user(s, login, name, role, &id);
+		if (rc == TANDEM_EEXIST)
+			(void)ledger_refuse(d, rc, "TANDEM-LEDGER-USER", 0,
+					    "login \"%.64s\" is taken", login);
+	}
+	(void)snprintf(detail, sizeof detail, "user %.64s added as %s", login, role);
+	if (rc == 0)
+		rc = ledger_event(s, a.id, "user.add", "app_user", id, NULL, detail, NULL);
+	if (rc == 0)
+		return tandem_store_commit(s);
+	(void)tandem_store_rollback(s);
+	return rc;
+}

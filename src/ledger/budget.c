@@ -1,0 +1,362 @@
+/*
+ * src/ledger/budget.c - loading a budget (its tree and initial AE/CP) in
+ * one transaction, and the budget report with subtree totals.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/ledger_int.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+
+/* One row of a one-column query with its parameters as text; *found. */
+static int lookup(struct tandem_store *s, const char *sql, const char *const *params, int n,
+		  int64_t *id, bool *found)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, sql, &st);
+
+	*found = false;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = tandem_stmt_bind_text(st, i + 1, params[i]);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		*found = true;
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+/* An INSERT ... RETURNING id with text parameters. */
+static int insert(struct tandem_store *s, const char *sql, const char *const *params, int n,
+		  int64_t *id)
+{
+	bool found;
+	int rc = lookup(s, sql, params, n, id, &found);
+
+	return rc == 0 && !found ? TANDEM_EINTERNAL : rc;
+}
+
+static int administration(struct tandem_store *s, const struct budget_in *b, int64_t *id)
+{
+	char now[LEDGER_TIME_MAX];
+	bool fr = strcmp(b->country, "FR") == 0;
+	const char *key[] = { b->country, b->admin_id };
+	bool found;
+	int rc = lookup(s, fr ? "SELECT id FROM administration WHERE country = $1 AND siret = $2"
+			      : "SELECT id FROM administration WHERE country = $1 AND leitweg_id = $2",
+			key, 2, id, &found);
+
+	if (rc != 0 || found)
+		return rc;
+	ledger_now(now);
+	const char *row[] = { b->country, b->admin_name, b->admin_id, now };
+
+	return insert(s, fr ? "INSERT INTO administration (country, name, siret, created_at) "
+			      "VALUES ($1, $2, $3, $4) RETURNING id"
+			    : "INSERT INTO administration (country, name, leitweg_id, created_at) "
+			      "VALUES ($1, $2, $3, $4) RETURNING id", row, 4, id);
+}
+
+static int fiscal_year(struct tandem_store *s, int64_t admin, int year, int64_t *id)
+{
+	char a[24], y[16];
+	const char *p[] = { a, y };
+	bool found;
+	int rc;
+
+	(void)snprintf(a, sizeof a, "%lld", (long long)admin);
+	(void)snprintf(y, sizeof y, "%d", year);
+	rc = lookup(s, "SELECT id FROM fiscal_year WHERE administration_id = CAST($1 AS BIGINT) "
+		    "AND year = CAST($2 AS BIGINT)", p, 2, id, &found);
+	if (rc != 0 || found)
+		return rc;
+	return insert(s, "INSERT INTO fiscal_year (administration_id, year) VALUES "
+		      "(CAST($1 AS BIGINT), CAST($2 AS BIGINT)) RETURNING id", p, 2, id);
+}
+
+/* The node's id, made when absent; an existing node keeps its label. */
+static int node(struct tandem_store *s, int64_t admin, const struct budget_node_in *x,
+		int64_t parent_id, struct tandem_diag *d, int64_t *id)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, "SELECT id, level FROM budget_node WHERE "
+				      "administration_id = $1 AND path = $2", &st);
+
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, admin);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 2, x->path);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		rc = strcmp(tandem_stmt_text(st, 1), x->level) == 0 ? 0 :
+			ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-BUDGET-FILE", x->line,
+				      "line %ld: %.200s is a %s in the database, not a %s", x->line,
+				      x->path, tandem_stmt_text(st, 1), x->level);
+		tandem_stmt_finalize(st);
+		return rc;
+	}
+	tandem_stmt_finalize(st);
+	if (rc != 0)
+		return rc;
+	rc = tandem_store_prepare(s, "INSERT INTO budget_node (administration_id, parent_id, level, "
+				  "code, path, label) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+				  &st);
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, admin);
+	if (rc == 0)
+		rc = parent_id > 0 ? tandem_stmt_bind_i64(st, 2, parent_id) : tandem_stmt_bind_null(st, 2);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 3, x->level);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 4, x->code);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 5, x->path);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 6, x->label);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+static int appropriation(struct tandem_store *s, int64_t year_id, int64_t node_id,
+			 const char *kind, int64_t cents)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, "INSERT INTO appropriation (fiscal_year_id, budget_node_id, "
+				      "kind, initial_cents) VALUES ($1, $2, $3, $4)", &st);
+
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, year_id);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 2, node_id);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 3, kind);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 4, cents);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+static int year_loaded(struct tandem_store *s, int64_t year_id, bool *loaded)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, "SELECT count(*) FROM appropriation WHERE "
+				      "fiscal_year_id = $1", &st);
+
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, year_id);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*loaded = tandem_stmt_i64(st, 0) > 0;
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+/* Everything of a parsed budget, inside the caller's transaction. */
+static int write_budget(struct tandem_store *s, const struct budget_in *b,
+			const struct ledger_actor *who, const char *sha, struct tandem_arena *a,
+			struct tandem_diag *d)
+{
+	int64_t admin, year_id, ae = 0, cp = 0, ev;
+	int64_t *ids = tandem_arena_calloc(a, b->n_nodes, sizeof *ids);
+	bool loaded = false;
+	char detail[512], ae_t[32], cp_t[32];
+	int rc;
+
+	if (ids == NULL)
+		return TANDEM_ENOMEM;
+	rc = administration(s, b, &admin);
+	if (rc == 0)
+		rc = fiscal_year(s, admin, b->year, &year_id);
+	if (rc == 0)
+		rc = year_loaded(s, year_id, &loaded);
+	if (rc == 0 && loaded)
+		return ledger_refuse(d, TANDEM_EEXIST, "TANDEM-BUDGET-LOADED", 0,
+				     "the %d budget of %s %s is already loaded: changes go through "
+				     "movements, not a second budget", b->year, b->country,
+				     b->admin_id);
+	for (size_t i = 0; i < b->n_nodes && rc == 0; i++) {
+		const struct budget_node_in *x = &b->nodes[i];
+
+		rc = node(s, admin, x, x->parent >= 0 ? ids[x->parent] : 0, d, &ids[i]);
+		if (rc == 0 && x->has_ae)
+			rc = appropriation(s, year_id, ids[i], "AE", x->ae_cents);
+		if (rc == 0 && x->has_cp)
+			rc = appropriation(s, year_id, ids[i], "CP", x->cp_cents);
+		ae += x->has_ae ? x->ae_cents : 0;
+		cp += x->has_cp ? x->cp_cents : 0;
+	}
+	ledger_cents_text(ae, ae_t);
+	ledger_cents_text(cp, cp_t);
+	(void)snprintf(detail, sizeof detail, "budget %d of %s %s: %zu lines, AE %s EUR, CP %s EUR",
+		       b->year, b->country, b->admin_id, b->n_nodes, ae_t, cp_t);
+	if (rc == 0)
+		rc = ledger_event(s, who->id, "budget.load", "fiscal_year", year_id, sha, detail, &ev);
+	if (rc == 0)
+		(void)tandem_diag_add(d, TANDEM_SEV_INFO, 0, "TANDEM-BUDGET-LOADED", NULL, 0,
+				      "%s (event %lld)", detail, (long long)ev);
+	return rc;
+}
+
+int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const char *text,
+			      size_t len, struct tandem_diag *d, bool *already)
+{
+	struct tandem_arena a;
+	struct budget_in b;
+	struct ledger_actor who;
+	char sha[LEDGER_SHA256_HEX];
+	const char *key[] = { sha };
+	int64_t ev;
+	int rc;
+
+	*already = false;
+	tandem_arena_init(&a, 256u << 20);
+	rc = ledger_budget_parse(&a, text, len, d, &b);
+	if (rc == 0)
+		rc = ledger_sha256_hex(text, len, sha);
+	if (rc == 0)
+		rc = tandem_store_begin(s);
+	if (rc != 0)
+		goto out;
+	rc = ledger_actor(s, actor, d, &who);
+	if (rc == 0 && !ledger_actor_is(&who, "admin, ordonnateur"))
+		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
+				   "loading a budget is for an admin or an ordonnateur; %.64s is %s",
+				   actor, who.role);
+	if (rc == 0)
+		rc = lookup(s, "SELECT id FROM event WHERE action = 'budget.load' AND "
+			    "input_sha256 = $1", key, 1, &ev, already);
+	if (rc == 0 && *already)
+		(void)tandem_diag_add(d, TANDEM_SEV_INFO, 0, "TANDEM-BUDGET-LOADED", NULL, 0,
+				      "this file was loaded already (event %lld): nothing changed",
+				      (long long)ev);
+	else if (rc == 0)
+		rc = write_budget(s, &b, &who, sha, &a, d);
+	if (rc == 0 && !*already)
+		rc = tandem_store_commit(s);
+	else
+		(void)tandem_store_rollback(s);
+out:
+	tandem_arena_release(&a);
+	return rc;
+}
+
+/* ---- report ------------------------------------------------------------ */
+
+int tandem_ledger_budget_report(struct tandem_store *s, const char *administration, int year,
+				struct tandem_arena *a, struct tandem_budget_row **rows,
+				size_t *n)
+{
+	struct tandem_stmt *st;
+	size_t cap = 0, count = 0;
+	struct tandem_budget_row *r = NULL;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	/* Each node with its own AE and CP (initial + movements) for the
+	 * year; ordered by path, which is depth-first: "156" < "156/01" <
+	 * "1560" since '/' sorts before the digits and letters. */
+	rc = tandem_store_prepare(s,
+		"SELECT n.path, n.level, n.label,"
+		" coalesce(sum(CASE WHEN p.kind = 'AE' THEN p.total END), 0),"
+		" coalesce(sum(CASE WHEN p.kind = 'CP' THEN p.total END), 0)"
+		" FROM budget_node n"
+		" JOIN administration ad ON ad.id = n.administration_id"
+		" JOIN fiscal_year y ON y.administration_id = ad.id AND y.year = $2"
+		" LEFT JOIN (SELECT ap.budget_node_id, ap.fiscal_year_id, ap.kind,"
+		"            ap.initial_cents + coalesce((SELECT sum(m.amount_cents)"
+		"              FROM appropriation_movement m WHERE m.appropriation_id = ap.id), 0)"
+		"            AS total FROM appropriation ap) p"
+		"   ON p.budget_node_id = n.id AND p.fiscal_year_id = y.id"
+		" WHERE ad.siret = $1 OR ad.leitweg_id = $1"
+		" GROUP BY n.id, n.path, n.level, n.label ORDER BY n.path", &st);
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_text(st, 1, administration);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 2, year);
+	while (rc == 0 && (rc = tandem_stmt_step(st)) == 1) {
+		if (count == cap) {
+			size_t ncap = cap == 0 ? 64 : cap * 2;
+			struct tandem_budget_row *g = tandem_arena_alloc(a, ncap * sizeof *g);
+
+			if (g == NULL) {
+				rc = TANDEM_ENOMEM;
+				break;
+			}
+			if (count > 0)
+				memcpy(g, r, count * sizeof *g);
+			r = g;
+			cap = ncap;
+		}
+		const char *path = tandem_stmt_text(st, 0);
+		struct tandem_budget_row *x = &r[count++];
+
+		x->path = tandem_arena_strndup(a, path, strlen(path));
+		x->level = tandem_arena_strndup(a, tandem_stmt_text(st, 1),
+						strlen(tandem_stmt_text(st, 1)));
+		x->label = tandem_arena_strndup(a, tandem_stmt_text(st, 2),
+						strlen(tandem_stmt_text(st, 2)));
+		x->ae_cents = tandem_stmt_i64(st, 3);
+		x->cp_cents = tandem_stmt_i64(st, 4);
+		x->depth = 0;
+		for (const char *p = path; *p != '\0'; p++)
+			x->depth += *p == '/';
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	if (rc != 0)
+		return rc;
+	if (count == 0)
+		return TANDEM_ENOENT;
+	/* Subtree totals. In depth-first order a row's parent is the last row
+	 * before it one level up; from the last row up, each row has all of
+	 * its subtree added when it adds itself to its parent. */
+	size_t *parent = tandem_arena_alloc(a, count * sizeof *parent);
+	size_t last[TANDEM_BUDGET_DEPTH_MAX + 1];
+
+	if (parent == NULL)
+		return TANDEM_ENOMEM;
+	for (size_t k = 0; k <= TANDEM_BUDGET_DEPTH_MAX; k++)
+		last[k] = count;
+	for (size_t i = 0; i < count; i++) {
+		int dep = r[i].depth;
+
+		parent[i] = dep > 0 && dep <= TANDEM_BUDGET_DEPTH_MAX ? last[dep - 1] : count;
+		if (dep <= TANDEM_BUDGET_DEPTH_MAX)
+			last[dep] = i;
+	}
+	for (size_t i = count; i-- > 0;)
+		if (parent[i] < count) {
+			r[parent[i]].ae_cents += r[i].ae_cents;
+			r[parent[i]].cp_cents += r[i].cp_cents;
+		}
+	for (size_t i = 0; i < count; i++) {
+		r[i].ae_available_cents = r[i].ae_cents;
+		r[i].cp_available_cents = r[i].cp_cents;
+	}
+	*rows = r;
+	*n = count;
+	return 0;
+}

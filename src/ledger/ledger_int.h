@@ -1,0 +1,76 @@
+/*
+ * src/ledger/ledger_int.h - what the ledger's files share: the acting
+ * user, the event log, time and digests. Private to src/ledger/.
+ */
+#ifndef TANDEM_LEDGER_INT_H
+#define TANDEM_LEDGER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/arena.h"
+#include "tandem/diag.h"
+#include "tandem/store.h"
+
+#define LEDGER_TIME_MAX 32
+#define LEDGER_SHA256_HEX 65
+
+struct ledger_actor {
+	int64_t id;
+	char role[16];
+};
+
+/* Looks up the acting user; TANDEM_EPERM with a finding when actor is NULL
+ * or unknown. */
+int ledger_actor(struct tandem_store *s, const char *actor, struct tandem_diag *d,
+		 struct ledger_actor *out);
+
+/* Does the actor hold one of the roles (a comma-separated list)? */
+bool ledger_actor_is(const struct ledger_actor *a, const char *roles);
+
+/* Appends an event; *id (optional) receives its number. */
+int ledger_event(struct tandem_store *s, int64_t user_id, const char *action, const char *object,
+		 int64_t object_id, const char *input_sha256, const char *detail, int64_t *id);
+
+/* The current time, ISO 8601 UTC. */
+void ledger_now(char out[LEDGER_TIME_MAX]);
+
+/* The SHA-256 of data in lowercase hex. */
+int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX]);
+
+/* Adds an error finding (rule, line) and returns code. */
+int ledger_refuse(struct tandem_diag *d, int code, const char *rule, long line,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- budget files (budget_file.c) ---- */
+
+struct budget_node_in {
+	const char *level;
+	const char *path;
+	const char *code;          /* the last segment of path */
+	const char *label;
+	int parent;                /* index of the parent node, -1 for a root */
+	bool has_ae, has_cp;
+	int64_t ae_cents, cp_cents;
+	long line;
+};
+
+struct budget_in {
+	char country[3];           /* FR, DE */
+	const char *admin_id;      /* SIRET or Leitweg-ID */
+	const char *admin_name;
+	int year;
+	struct budget_node_in *nodes;
+	size_t n_nodes;
+};
+
+/* Parses a budget file into the arena; every problem is a finding with its
+ * line. 0 or TANDEM_EBADINPUT / TANDEM_ELIMIT / TANDEM_ENOMEM. */
+int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
+			struct tandem_diag *d, struct budget_in *out);
+
+/* Cents as a decimal text "1234.56" ("-1.05"). */
+void ledger_cents_text(int64_t cents, char out[32]);
+
+#endif /* TANDEM_LEDGER_INT_H */

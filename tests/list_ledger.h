@@ -1,0 +1,4 @@
+/* tests/list_ledger.h - tests of tests/test_ledger.c, in running order. */
+TEST_DECLARE(ledger_users_and_roles)
+TEST_DECLARE(ledger_budget_load_and_report)
+TEST_DECLARE(ledger_budget_bad_files)

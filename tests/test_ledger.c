@@ -1,0 +1,235 @@
+/*
+ * tests/test_ledger.c - users and roles, budget files, loading a budget in
+ * one transaction (or not at all), and the budget report.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tandem/arena.h"
+#include "tandem/diag.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+#include "tandem/store.h"
+#include "test.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct tandem_store *s;
+	struct tandem_diag d;
+};
+
+static void setup(struct fixture *f, bool users)
+{
+	snprintf(f->dir, sizeof f->dir, "/tmp/tandem-ledger-XXXXXX");
+	ASSERT(mkdtemp(f->dir) != NULL);
+	snprintf(f->path, sizeof f->path, "%s/ledger.db", f->dir);
+	tandem_diag_init(&f->d, 200);
+	ASSERT_EQ(tandem_ledger_open(f->path, TANDEM_STORE_CREATE, &f->d, &f->s), 0);
+	if (!users)
+		return;
+	ASSERT_EQ(tandem_ledger_user_add(f->s, NULL, "alice", "Alice", "admin", &f->d), 0);
+	ASSERT_EQ(tandem_ledger_user_add(f->s, "alice", "olga", "Olga", "ordonnateur", &f->d), 0);
+	ASSERT_EQ(tandem_ledger_user_add(f->s, "alice", "carl", "Carl", "comptable", &f->d), 0);
+}
+
+static void teardown(struct fixture *f)
+{
+	char p[160];
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+
+	tandem_store_close(f->s);
+	tandem_diag_release(&f->d);
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+		(void)unlink(p);
+	}
+	(void)rmdir(f->dir);
+}
+
+static void renew(struct fixture *f)
+{
+	tandem_diag_release(&f->d);
+	tandem_diag_init(&f->d, 200);
+}
+
+static int64_t count(struct fixture *f, const char *table)
+{
+	char sql[128];
+	struct tandem_stmt *st;
+	int64_t n;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	ASSERT_EQ(tandem_store_prepare(f->s, sql, &st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	n = tandem_stmt_i64(st, 0);
+	tandem_stmt_finalize(st);
+	return n;
+}
+
+static bool message_has(const struct tandem_diag *d, const char *text)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (strstr(d->items[i].message, text) != NULL)
+			return true;
+	return false;
+}
+
+TEST(ledger_users_and_roles)
+{
+	struct fixture f;
+
+	setup(&f, false);
+	/* The first user is an admin, and needs no actor. */
+	ASSERT_EQ(tandem_ledger_user_add(f.s, NULL, "olga", "Olga", "ordonnateur", &f.d),
+		  TANDEM_EPERM);
+	ASSERT_EQ(count(&f, "app_user"), 0);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, NULL, "alice", "Alice", "admin", &f.d), 0);
+	/* Then only an admin adds. */
+	ASSERT_EQ(tandem_ledger_user_add(f.s, NULL, "olga", "Olga", "ordonnateur", &f.d),
+		  TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "nobody", "olga", "Olga", "ordonnateur", &f.d),
+		  TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "olga", "Olga", "ordonnateur", &f.d), 0);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "olga", "eve", "Eve", "admin", &f.d), TANDEM_EPERM);
+	ASSERT(message_has(&f.d, "only an admin adds users"));
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "olga", "Olga 2", "comptable", &f.d),
+		  TANDEM_EEXIST);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "x", "X", "king", &f.d), TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "Bad Login", "X", "admin", &f.d),
+		  TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "x", "", "admin", &f.d), TANDEM_EBADINPUT);
+	ASSERT_EQ(count(&f, "app_user"), 2);
+	/* Each addition is an event, nothing else is. */
+	ASSERT_EQ(count(&f, "event"), 2);
+	teardown(&f);
+}
+
+static const char fr_budget[] =
+	"# a comment\n"
+	"administration FR 11000201100044 Direction générale des finances publiques\r\n"
+	"year 2026\n"
+	"\n"
+	"mission    GFP          -           -          Gestion des finances publiques\n"
+	"programme  GFP/156      -           -          Gestion fiscale\n"
+	"action     GFP/156/01   1250000.00  1180000    Grandes entreprises\n"
+	"action     GFP/156/02   0.05        8150000.50 PME # not a comment\n"
+	"programme  GFP/218      100         -          Pilotage\n";
+
+TEST(ledger_budget_load_and_report)
+{
+	struct fixture f;
+	struct tandem_arena a;
+	struct tandem_budget_row *rows;
+	size_t n;
+	bool already;
+
+	setup(&f, true);
+	tandem_arena_init(&a, 1u << 20);
+	/* Role: a comptable does not load budgets. */
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "carl", fr_budget, sizeof fr_budget - 1, &f.d,
+					    &already), TANDEM_EPERM);
+	ASSERT_EQ(count(&f, "budget_node"), 0);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "olga", fr_budget, sizeof fr_budget - 1, &f.d,
+					    &already), 0);
+	ASSERT(!already);
+	ASSERT_EQ(count(&f, "budget_node"), 5);
+	ASSERT_EQ(count(&f, "appropriation"), 5);
+	ASSERT_EQ(tandem_ledger_budget_report(f.s, "11000201100044", 2026, &a, &rows, &n), 0);
+	ASSERT_EQ(n, 5);
+	ASSERT_STR_EQ(rows[0].path, "GFP");
+	ASSERT_EQ(rows[0].depth, 0);
+	ASSERT_EQ(rows[0].ae_cents, 125000000 + 5 + 10000);
+	ASSERT_EQ(rows[0].cp_cents, 118000000 + 815000050);
+	ASSERT_STR_EQ(rows[1].path, "GFP/156");
+	ASSERT_EQ(rows[1].ae_cents, 125000000 + 5);
+	ASSERT_STR_EQ(rows[3].label, "PME # not a comment");
+	ASSERT_EQ(rows[3].cp_available_cents, 815000050);
+	ASSERT_STR_EQ(rows[4].path, "GFP/218");
+	ASSERT_EQ(rows[4].depth, 1);
+	ASSERT_EQ(rows[4].cp_cents, 0);
+	/* The same file again: nothing changes. */
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
+					    &already), 0);
+	ASSERT(already);
+	ASSERT_EQ(count(&f, "appropriation"), 5);
+	/* Another budget for the same year: refused, nothing changes. */
+	static const char other[] = "administration FR 11000201100044 DGFiP\nyear 2026\n"
+				    "programme P9 1 1 Another\n";
+
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", other, sizeof other - 1, &f.d, &already),
+		  TANDEM_EEXIST);
+	ASSERT(message_has(&f.d, "already loaded"));
+	ASSERT_EQ(count(&f, "budget_node"), 5);
+	ASSERT_EQ(count(&f, "event"), 4); /* 3 users, 1 budget */
+	ASSERT_EQ(tandem_ledger_budget_report(f.s, "11000201100044", 2027, &a, &rows, &n),
+		  TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_budget_report(f.s, "99999999999999", 2026, &a, &rows, &n),
+		  TANDEM_ENOENT);
+	tandem_arena_release(&a);
+	teardown(&f);
+}
+
+/* Each bad file: refused with its line, and nothing written. */
+TEST(ledger_budget_bad_files)
+{
+	static const struct {
+		const char *text;
+		const char *says;
+	} cases[] = {
+		{ "year 2026\nprogramme P 1 1 x\n", "administration and year lines come first" },
+		{ "administration FR 11000201100045 X\nyear 2026\nprogramme P 1 1 x\n", "SIRET" },
+		{ "administration DE 991-03730-18 X\nyear 2026\ntitel T 1 1 x\n", "Leitweg-ID" },
+		{ "administration FR 11000201100044 X\nyear 1999\n", "between 2000 and 2200" },
+		{ "administration FR 11000201100044 X\nyear 2026\nkapitel K 1 1 x\n",
+		  "unknown level \"kapitel\" for FR" },
+		{ "administration FR 11000201100044 X\nyear 2026\naction A/1 1 1 x\n",
+		  "not defined above it" },
+		{ "administration FR 11000201100044 X\nyear 2026\nmission M - - m\n"
+		  "action M/1 1 1 x\n", "a action cannot be under a mission" },
+		{ "administration FR 11000201100044 X\nyear 2026\nprogramme P 1.001 1 x\n",
+		  "at most 2 decimals" },
+		{ "administration FR 11000201100044 X\nyear 2026\nprogramme P -5 1 x\n",
+		  "out of range" },
+		{ "administration FR 11000201100044 X\nyear 2026\nprogramme P 1 1 x\n"
+		  "programme P 1 1 y\n", "defined twice" },
+		{ "administration FR 11000201100044 X\nyear 2026\nprogramme P 1 1\n",
+		  "level path AE CP label" },
+		{ "administration FR 11000201100044 X\nyear 2026\nprogramme P$ 1 1 x\n", "code" },
+		{ "administration FR 11000201100044 X\nyear 2026\n", "no budget line" },
+	};
+	struct fixture f;
+	bool already;
+
+	setup(&f, true);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		renew(&f);
+		if (tandem_ledger_budget_load(f.s, "alice", cases[i].text, strlen(cases[i].text),
+					      &f.d, &already) != TANDEM_EBADINPUT)
+			FAIL("case %zu was not refused as bad input", i);
+		if (!message_has(&f.d, cases[i].says))
+			FAIL("case %zu: no finding saying \"%s\" (first: %s)", i, cases[i].says,
+			     f.d.count > 0 ? f.d.items[0].message : "none");
+	}
+	/* A NUL byte, and the line number of a late error. */
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", "year\0", 5, &f.d, &already),
+		  TANDEM_EBADINPUT);
+	renew(&f);
+	static const char late[] = "administration FR 11000201100044 X\nyear 2026\n"
+				   "programme P 1 1 x\nprogramme Q 1,5 1 y\n";
+
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", late, sizeof late - 1, &f.d, &already),
+		  TANDEM_EBADINPUT);
+	ASSERT_EQ(f.d.items[0].line, 4);
+	ASSERT_STR_CONTAINS(f.d.items[0].message, "line 4:");
+	ASSERT_EQ(count(&f, "administration"), 0);
+	ASSERT_EQ(count(&f, "budget_node"), 0);
+	ASSERT_EQ(count(&f, "event"), 3);
+	teardown(&f);
+}
