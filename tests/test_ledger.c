@@ -233,3 +233,123 @@ TEST(ledger_budget_bad_files)
 	ASSERT_EQ(count(&f, "event"), 3);
 	teardown(&f);
 }
+
+static int64_t commit(struct fixture *f, const char *actor, const char *number,
+		      const char *path, int64_t cents)
+{
+	struct tandem_commitment_in in = { "11000201100044", 2026, number, "73282932000074",
+					   path, "Fournitures", cents };
+	int64_t id = 0;
+	int rc = tandem_ledger_commit(f->s, actor, &in, &f->d, &id);
+
+	return rc != 0 ? rc : id;
+}
+
+TEST(ledger_suppliers_and_bank_accounts)
+{
+	struct fixture f;
+	bool already;
+	int64_t id;
+	struct tandem_supplier_in in = { "11000201100044", "Papeterie Dupont", "FR",
+					 "73282932000074", "FR44732829320" };
+
+	setup(&f, true);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
+					    &already), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "carl", &in, &f.d, &id), TANDEM_EPERM);
+	/* Identifiers are checked: a wrong SIRET, a wrong French VAT key. */
+	in.siret = "73282932000075";
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &in, &f.d, &id), TANDEM_EBADINPUT);
+	in.siret = "73282932000074";
+	in.vat_id = "FR71732829320";
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &in, &f.d, &id), TANDEM_EBADINPUT);
+	in.vat_id = "FR44732829320";
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &in, &f.d, &id), 0);
+	ASSERT_GT(id, 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &in, &f.d, &id), TANDEM_EEXIST);
+	in.administration = "99999999999999";
+	in.siret = "35600000000048";
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &in, &f.d, &id), TANDEM_ENOENT);
+	in.administration = "11000201100044";
+	in.siret = NULL;
+	in.vat_id = NULL;
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &in, &f.d, &id), TANDEM_EBADINPUT);
+	ASSERT_EQ(count(&f, "supplier"), 1);
+	/* Bank details: checked, with evidence, kept as history. */
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "olga", "11000201100044", "73282932000074",
+						 "FR7630006000011234567890188", NULL, "RIB", &f.d),
+		  TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "olga", "11000201100044", "73282932000074",
+						 "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
+						 "", &f.d), TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "carl", "11000201100044", "73282932000074",
+						 "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
+						 "RIB", &f.d), TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "olga", "11000201100044", "FR44732829320",
+						 "fr76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
+						 "RIB reçu le 3 mars", &f.d), 0);
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "alice", "11000201100044", "73282932000074",
+						 "DE89370400440532013000", NULL,
+						 "letter of 9 March", &f.d), 0);
+	ASSERT_EQ(count(&f, "supplier_account"), 2);
+	struct tandem_stmt *st;
+
+	ASSERT_EQ(tandem_store_prepare(f.s, "SELECT a.iban, u.login, a.evidence FROM "
+				       "supplier_account a JOIN app_user u ON u.id = a.changed_by "
+				       "ORDER BY a.id", &st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT_STR_EQ(tandem_stmt_text(st, 0), "FR7630006000011234567890189");
+	ASSERT_STR_EQ(tandem_stmt_text(st, 1), "olga");
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT_STR_EQ(tandem_stmt_text(st, 1), "alice");
+	ASSERT_STR_EQ(tandem_stmt_text(st, 2), "letter of 9 March");
+	tandem_stmt_finalize(st);
+	teardown(&f);
+}
+
+TEST(ledger_commitments_and_ae_control)
+{
+	struct fixture f;
+	struct tandem_arena a;
+	struct tandem_budget_row *rows;
+	size_t n;
+	bool already;
+	int64_t id;
+	struct tandem_supplier_in sup = { "11000201100044", "Papeterie Dupont", "FR",
+					  "73282932000074", NULL };
+
+	setup(&f, true);
+	tandem_arena_init(&a, 1u << 20);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
+					    &already), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &sup, &f.d, &id), 0);
+	/* Only an ordonnateur commits. */
+	ASSERT_EQ(commit(&f, "alice", "EJ-1", "GFP/156/01", 100), TANDEM_EPERM);
+	ASSERT_EQ(commit(&f, "carl", "EJ-1", "GFP/156/01", 100), TANDEM_EPERM);
+	/* Within the action's AE (1,250,000.00), to the cent. */
+	ASSERT_GT(commit(&f, "olga", "EJ-1", "GFP/156/01", 100000000), 0);
+	ASSERT_GT(commit(&f, "olga", "EJ-2", "GFP/156/01", 25000000), 0);
+	renew(&f);
+	ASSERT_EQ(commit(&f, "olga", "EJ-3", "GFP/156/01", 1), TANDEM_ELIMIT);
+	ASSERT(message_has(&f.d, "0.00 EUR available, 0.01 EUR asked"));
+	/* The same number in the same year; no AE at or above the node; an
+	 * unknown line; a bad amount. */
+	ASSERT_EQ(commit(&f, "olga", "EJ-1", "GFP/156/02", 1), TANDEM_EEXIST);
+	ASSERT_EQ(commit(&f, "olga", "EJ-4", "GFP/156", 1), TANDEM_EBADINPUT);
+	ASSERT_EQ(commit(&f, "olga", "EJ-4", "GFP/999", 1), TANDEM_ENOENT);
+	ASSERT_EQ(commit(&f, "olga", "EJ-4", "GFP/156/02", 0), TANDEM_EBADINPUT);
+	ASSERT_EQ(commit(&f, "olga", "EJ-4", "GFP/156/02", -5), TANDEM_EBADINPUT);
+	/* The programme-level AE of GFP/218 (100.00) binds what is under it. */
+	ASSERT_GT(commit(&f, "olga", "EJ-5", "GFP/218", 10000), 0);
+	ASSERT_EQ(commit(&f, "olga", "EJ-6", "GFP/218", 1), TANDEM_ELIMIT);
+	ASSERT_EQ(count(&f, "commitment"), 3);
+	/* Refusals left no event behind. */
+	ASSERT_EQ(count(&f, "event"), 4 + 1 + 3);
+	ASSERT_EQ(tandem_ledger_budget_report(f.s, "11000201100044", 2026, &a, &rows, &n), 0);
+	ASSERT_EQ(rows[0].ae_committed_cents, 125000000 + 10000);
+	ASSERT_EQ(rows[2].ae_available_cents, 0);
+	ASSERT_EQ(rows[3].ae_available_cents, 5);
+	ASSERT_EQ(rows[4].ae_available_cents, 0);
+	tandem_arena_release(&a);
+	teardown(&f);
+}

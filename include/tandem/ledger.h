@@ -80,15 +80,16 @@ int tandem_ledger_user_add(struct tandem_store *s, const char *actor, const char
 int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const char *text,
 			      size_t len, struct tandem_diag *d, bool *already);
 
-/* One node of a budget report: its own appropriation and the total of its
- * subtree; available = initial + movements - consumption (consumption by
- * commitments and payment orders comes with them). */
+/* One node of a budget report, totals of its subtree: appropriations
+ * (initial + movements); AE available = AE - commitments of the year; CP
+ * available = CP (payment orders, which consume CP, come next). */
 struct tandem_budget_row {
 	const char *path;
 	const char *level;
 	const char *label;
 	int depth;                 /* 0 for a root */
 	int64_t ae_cents, cp_cents;               /* subtree, initial + movements */
+	int64_t ae_committed_cents;               /* subtree, commitments of the year */
 	int64_t ae_available_cents, cp_available_cents;
 };
 
@@ -99,5 +100,67 @@ struct tandem_budget_row {
 int tandem_ledger_budget_report(struct tandem_store *s, const char *administration, int year,
 				struct tandem_arena *a, struct tandem_budget_row **rows,
 				size_t *n);
+
+/* ---- suppliers ---------------------------------------------------------- */
+
+struct tandem_supplier_in {
+	const char *administration; /* its SIRET or Leitweg-ID */
+	const char *name;
+	const char *country;        /* ISO 3166-1 alpha-2 */
+	const char *siret;          /* a French supplier's SIRET (checked), or NULL */
+	const char *vat_id;         /* VAT number (FR and DE checked), or NULL */
+};
+
+/*
+ * Adds a supplier of an administration, known by its SIRET or VAT number
+ * (at least one; each unique in the administration). actor: ordonnateur or
+ * admin. Returns 0 (*id set), TANDEM_EBADINPUT (a finding says which
+ * identifier fails its check), TANDEM_EEXIST, TANDEM_EPERM, TANDEM_ENOENT
+ * (no such administration).
+ */
+int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
+			       const struct tandem_supplier_in *in, struct tandem_diag *d,
+			       int64_t *id);
+
+/*
+ * Records a new bank account for a supplier (its SIRET or VAT number):
+ * IBAN and BIC checked, who changed it and when, and on what evidence
+ * (a person's sentence: "RIB received by registered letter of 3 March").
+ * The latest account is the one payments go to; the history is kept.
+ * actor: ordonnateur or admin.
+ */
+int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
+				   const char *administration, const char *supplier,
+				   const char *iban, const char *bic, const char *evidence,
+				   struct tandem_diag *d);
+
+/* ---- legal commitments ---------------------------------------------------- */
+
+struct tandem_commitment_in {
+	const char *administration; /* its SIRET or Leitweg-ID */
+	int year;
+	const char *number;         /* EJ number / Bestellnummer: BT-13 of the invoices */
+	const char *supplier;       /* its SIRET or VAT number */
+	const char *budget_path;    /* the node it is imputed on */
+	const char *object;
+	int64_t amount_cents;       /* > 0 */
+};
+
+/*
+ * Records a legal commitment, which consumes AE. actor: ordonnateur. The
+ * availability control is made by the core, in the same transaction as the
+ * write: the unit of control is the nearest node, from the imputed one up,
+ * that carries an AE appropriation of its own (put AE on a programme to make
+ * its actions fungible, on each Titel to bind each); the commitment must fit
+ * in that node's AE (subtree appropriations + movements - commitments of
+ * the year). Refusals, each with a finding TANDEM-COMMIT-*: TANDEM_EPERM
+ * (role), TANDEM_ENOENT (administration, open year, supplier, node),
+ * TANDEM_EEXIST (number taken this year), TANDEM_EBADINPUT (amount, no AE
+ * above the node), TANDEM_ELIMIT (beyond the available AE: the finding
+ * gives what is available). Returns 0 with *id set.
+ */
+int tandem_ledger_commit(struct tandem_store *s, const char *actor,
+			 const struct tandem_commitment_in *in, struct tandem_diag *d,
+			 int64_t *id);
 
 #endif /* TANDEM_LEDGER_H */

@@ -112,6 +112,8 @@ int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);             /* cmd_init.c */
 int cmd_user(int argc, char **argv);             /* cmd_budget.c */
 int cmd_budget(int argc, char **argv);           /* cmd_budget.c */
+int cmd_supplier(int argc, char **argv);         /* cmd_commit.c */
+int cmd_commit(int argc, char **argv);           /* cmd_commit.c */
 
 /* The ledger database: the --db option if given, else $TANDEM_DB, else
  * tandem.db in the current directory. */

@@ -13,9 +13,11 @@
 
 static const struct cli_command commands[] = {
 	{"budget", "load a budget (AE/CP) and show what is available", cmd_budget},
+	{"commit", "record a legal commitment (consumes AE, within what is available)", cmd_commit},
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
 	{"init", "create the ledger database or bring it to the current schema", cmd_init},
 	{"invoice", "open e-invoices safely: inspect, extract from PDF", cmd_invoice},
+	{"supplier", "add suppliers and record changes of their bank details", cmd_supplier},
 	{"user", "add the users of the ledger and their roles", cmd_user},
 	{"version", "print the version", cmd_version},
 };

@@ -280,7 +280,10 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 	rc = tandem_store_prepare(s,
 		"SELECT n.path, n.level, n.label,"
 		" coalesce(sum(CASE WHEN p.kind = 'AE' THEN p.total END), 0),"
-		" coalesce(sum(CASE WHEN p.kind = 'CP' THEN p.total END), 0)"
+		" coalesce(sum(CASE WHEN p.kind = 'CP' THEN p.total END), 0),"
+		" (SELECT coalesce(sum(c.amount_cents), 0) FROM commitment c"
+		"   WHERE c.budget_node_id = n.id AND c.fiscal_year_id = y.id"
+		"   AND c.state <> 'cancelled')"
 		" FROM budget_node n"
 		" JOIN administration ad ON ad.id = n.administration_id"
 		" JOIN fiscal_year y ON y.administration_id = ad.id AND y.year = $2"
@@ -290,7 +293,7 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 		"            AS total FROM appropriation ap) p"
 		"   ON p.budget_node_id = n.id AND p.fiscal_year_id = y.id"
 		" WHERE ad.siret = $1 OR ad.leitweg_id = $1"
-		" GROUP BY n.id, n.path, n.level, n.label ORDER BY n.path", &st);
+		" GROUP BY n.id, n.path, n.level, n.label, y.id ORDER BY n.path", &st);
 	if (rc != 0)
 		return rc;
 	rc = tandem_stmt_bind_text(st, 1, administration);
@@ -320,6 +323,7 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 						strlen(tandem_stmt_text(st, 2)));
 		x->ae_cents = tandem_stmt_i64(st, 3);
 		x->cp_cents = tandem_stmt_i64(st, 4);
+		x->ae_committed_cents = tandem_stmt_i64(st, 5);
 		x->depth = 0;
 		for (const char *p = path; *p != '\0'; p++)
 			x->depth += *p == '/';
@@ -351,9 +355,10 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 		if (parent[i] < count) {
 			r[parent[i]].ae_cents += r[i].ae_cents;
 			r[parent[i]].cp_cents += r[i].cp_cents;
+			r[parent[i]].ae_committed_cents += r[i].ae_committed_cents;
 		}
 	for (size_t i = 0; i < count; i++) {
-		r[i].ae_available_cents = r[i].ae_cents;
+		r[i].ae_available_cents = r[i].ae_cents - r[i].ae_committed_cents;
 		r[i].cp_available_cents = r[i].cp_cents;
 	}
 	*rows = r;

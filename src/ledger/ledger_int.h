@@ -43,6 +43,14 @@ int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX])
 int ledger_refuse(struct tandem_diag *d, int code, const char *rule, long line,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The administration of a SIRET or Leitweg-ID, and a supplier of it by
+ * SIRET or VAT number; TANDEM_ENOENT with a finding when absent
+ * (supplier.c). */
+int ledger_administration(struct tandem_store *s, const char *key, struct tandem_diag *d,
+			  int64_t *id);
+int ledger_supplier(struct tandem_store *s, int64_t admin, const char *key,
+		    struct tandem_diag *d, int64_t *id);
+
 /* ---- budget files (budget_file.c) ---- */
 
 struct budget_node_in {

@@ -88,9 +88,56 @@ static const char schema_v1[] =
 	" reason TEXT NOT NULL,"
 	" event_id BIGINT NOT NULL REFERENCES event (id));";
 
+/*
+ * Version 2: suppliers, the history of their bank accounts (the current
+ * one is the latest; each change says who made it, when, on what
+ * evidence), and legal commitments (EJ / Bestellung), which consume AE of
+ * the budget node they are imputed on.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE supplier ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" name TEXT NOT NULL,"
+	" country TEXT NOT NULL CHECK (length(country) = 2),"
+	" siret TEXT CHECK (siret IS NULL OR length(siret) = 14),"
+	" vat_id TEXT,"
+	" created_at TEXT NOT NULL,"
+	" CHECK (siret IS NOT NULL OR vat_id IS NOT NULL),"
+	" UNIQUE (administration_id, siret),"
+	" UNIQUE (administration_id, vat_id));"
+
+	"CREATE TABLE supplier_account ("
+	" id {id},"
+	" supplier_id BIGINT NOT NULL REFERENCES supplier (id),"
+	" iban TEXT NOT NULL,"
+	" bic TEXT,"
+	" changed_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" changed_at TEXT NOT NULL,"
+	" evidence TEXT NOT NULL CHECK (length(evidence) > 0),"
+	" event_id BIGINT NOT NULL REFERENCES event (id));"
+
+	"CREATE TABLE commitment ("
+	" id {id},"
+	" fiscal_year_id BIGINT NOT NULL REFERENCES fiscal_year (id),"
+	" number TEXT NOT NULL,"
+	" supplier_id BIGINT NOT NULL REFERENCES supplier (id),"
+	" budget_node_id BIGINT NOT NULL REFERENCES budget_node (id),"
+	" object TEXT NOT NULL,"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+	" state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed', 'cancelled')),"
+	" created_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" created_at TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL REFERENCES event (id),"
+	" UNIQUE (fiscal_year_id, number));"
+
+	"CREATE INDEX commitment_node ON commitment (budget_node_id, fiscal_year_id);"
+	"CREATE INDEX supplier_account_supplier ON supplier_account (supplier_id, id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
+	{ 2, "suppliers, their bank-account history, legal commitments", schema_v2 },
 };
 
 int tandem_ledger_schema_version(void)

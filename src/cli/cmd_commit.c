@@ -1,0 +1,196 @@
+/*
+ * src/cli/cmd_commit.c - `tandem supplier add|account` and `tandem commit`:
+ * the suppliers of an administration, their bank details, and the legal
+ * commitments that consume AE.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tandem/decimal.h"
+#include "tandem/diag.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+#include "tandem/store.h"
+
+static const char supplier_usage[] =
+	"usage: tandem supplier add --admin ID --name NAME --country CC [--siret SIRET]\n"
+	"                           [--vat VAT] [--user ACTOR] [--db FILE]\n"
+	"       tandem supplier account --admin ID --supplier SIRET|VAT --iban IBAN\n"
+	"                           [--bic BIC] --evidence TEXT [--user ACTOR] [--db FILE]\n"
+	"\n"
+	"add      a supplier of the administration (its SIRET or Leitweg-ID), known by its\n"
+	"         SIRET or VAT number (checked).\n"
+	"account  a new bank account for a supplier, with the evidence of the change; the\n"
+	"         history is kept and says who changed it and when.\n"
+	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
+
+static const char commit_usage[] =
+	"usage: tandem commit --admin ID --year YEAR --number EJ --supplier SIRET|VAT\n"
+	"                     --line PATH --amount EUR --object TEXT [--user ACTOR] [--db FILE]\n"
+	"\n"
+	"Records a legal commitment (EJ / Bestellung) on a budget line, consuming AE.\n"
+	"The core refuses it beyond the AE available at the nearest node that carries\n"
+	"AE, from the line up. Only an ordonnateur commits.\n"
+	"Exit status: 0 recorded, 1 refused, 2 usage error, 3 I/O error.\n";
+
+enum { O_DB = 256, O_USER, O_ADMIN, O_NAME, O_COUNTRY, O_SIRET, O_VAT, O_SUPPLIER, O_IBAN,
+       O_BIC, O_EVIDENCE, O_YEAR, O_NUMBER, O_LINE, O_AMOUNT, O_OBJECT, O_COUNT_ };
+
+static const struct option opts[] = {
+	{"db", required_argument, NULL, O_DB},
+	{"user", required_argument, NULL, O_USER},
+	{"admin", required_argument, NULL, O_ADMIN},
+	{"name", required_argument, NULL, O_NAME},
+	{"country", required_argument, NULL, O_COUNTRY},
+	{"siret", required_argument, NULL, O_SIRET},
+	{"vat", required_argument, NULL, O_VAT},
+	{"supplier", required_argument, NULL, O_SUPPLIER},
+	{"iban", required_argument, NULL, O_IBAN},
+	{"bic", required_argument, NULL, O_BIC},
+	{"evidence", required_argument, NULL, O_EVIDENCE},
+	{"year", required_argument, NULL, O_YEAR},
+	{"number", required_argument, NULL, O_NUMBER},
+	{"line", required_argument, NULL, O_LINE},
+	{"amount", required_argument, NULL, O_AMOUNT},
+	{"object", required_argument, NULL, O_OBJECT},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Option values by O_*; -1 to go on, else the exit status. */
+static int parse(const char *cmd, const char *usage, int argc, char **argv,
+		 const char *v[O_COUNT_])
+{
+	int c;
+
+	memset(v, 0, O_COUNT_ * sizeof v[0]);
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c >= O_DB && c < O_COUNT_) {
+			v[c] = optarg;
+			continue;
+		}
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return CLI_EXIT_OK;
+		}
+		return c == ':' ? cli_missing_value(cmd, argv) : cli_unknown_option(cmd, argv);
+	}
+	if (optind != argc)
+		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (v[O_USER] == NULL)
+		v[O_USER] = getenv("TANDEM_USER");
+	v[O_DB] = cli_db_path(v[O_DB]);
+	return -1;
+}
+
+/* Findings to the terminal, and the exit status of a ledger call. */
+static int finish(const char *cmd, int rc, struct tandem_diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(d->items[i].severity == TANDEM_SEV_INFO ? stdout : stderr, "%s%s\n",
+			d->items[i].severity == TANDEM_SEV_ERROR ? "error: " : "",
+			d->items[i].message);
+	if (rc == 0)
+		return CLI_EXIT_OK;
+	if (rc == TANDEM_EIO || rc == TANDEM_ENOMEM || rc == TANDEM_EINTERNAL)
+		return cli_error(CLI_EXIT_IO, cmd, "%s", tandem_strerror(rc));
+	return CLI_EXIT_INVALID;
+}
+
+int cmd_supplier(int argc, char **argv)
+{
+	const char *v[O_COUNT_];
+	struct tandem_store *s = NULL;
+	struct tandem_diag d;
+	bool add;
+	int rc, status;
+
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "account") != 0)) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+			fputs(supplier_usage, stdout);
+			return CLI_EXIT_OK;
+		}
+		return cli_usage("supplier", "the subcommand is add or account");
+	}
+	add = strcmp(argv[1], "add") == 0;
+	status = parse("supplier", supplier_usage, argc - 1, argv + 1, v);
+	if (status >= 0)
+		return status;
+	if (v[O_ADMIN] == NULL || (add && (v[O_NAME] == NULL || v[O_COUNTRY] == NULL)) ||
+	    (!add && (v[O_SUPPLIER] == NULL || v[O_IBAN] == NULL || v[O_EVIDENCE] == NULL)))
+		return cli_usage("supplier", add ? "add needs --admin, --name and --country" :
+				 "account needs --admin, --supplier, --iban and --evidence");
+	tandem_diag_init(&d, 100);
+	rc = tandem_ledger_open(v[O_DB], 0, &d, &s);
+	if (rc == 0 && add) {
+		struct tandem_supplier_in in = { v[O_ADMIN], v[O_NAME], v[O_COUNTRY], v[O_SIRET],
+						 v[O_VAT] };
+		int64_t id;
+
+		rc = tandem_ledger_supplier_add(s, v[O_USER], &in, &d, &id);
+		if (rc == 0)
+			printf("supplier %lld added: %s\n", (long long)id, v[O_NAME]);
+	} else if (rc == 0) {
+		rc = tandem_ledger_supplier_account(s, v[O_USER], v[O_ADMIN], v[O_SUPPLIER],
+						    v[O_IBAN], v[O_BIC], v[O_EVIDENCE], &d);
+		if (rc == 0)
+			printf("bank account of %s recorded\n", v[O_SUPPLIER]);
+	}
+	status = finish("supplier", rc, &d);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	return status;
+}
+
+/* Euros with at most two decimals into cents. */
+static bool cents_of(const char *s, int64_t *out)
+{
+	struct tandem_dec v;
+
+	return tandem_dec_parse_cstr(s, &v) == 0 && tandem_dec_significant_scale(v) <= 2 &&
+	       tandem_dec_to_minor(v, 2, TANDEM_ROUND_HALF_EVEN, out) == 0;
+}
+
+int cmd_commit(int argc, char **argv)
+{
+	const char *v[O_COUNT_];
+	struct tandem_store *s = NULL;
+	struct tandem_diag d;
+	struct tandem_commitment_in in;
+	char *end = NULL;
+	long year;
+	int64_t id;
+	int rc, status;
+
+	status = parse("commit", commit_usage, argc, argv, v);
+	if (status >= 0)
+		return status;
+	if (v[O_ADMIN] == NULL || v[O_YEAR] == NULL || v[O_NUMBER] == NULL ||
+	    v[O_SUPPLIER] == NULL || v[O_LINE] == NULL || v[O_AMOUNT] == NULL ||
+	    v[O_OBJECT] == NULL)
+		return cli_usage("commit", "commit needs --admin, --year, --number, --supplier, "
+				 "--line, --amount and --object");
+	year = strtol(v[O_YEAR], &end, 10);
+	if (*end != '\0' || year < 2000 || year > 2200)
+		return cli_usage("commit", "--year is a year between 2000 and 2200");
+	in = (struct tandem_commitment_in){ v[O_ADMIN], (int)year, v[O_NUMBER], v[O_SUPPLIER],
+					    v[O_LINE], v[O_OBJECT], 0 };
+	if (!cents_of(v[O_AMOUNT], &in.amount_cents))
+		return cli_usage("commit", "--amount is in euros with at most two decimals: '%s'",
+				 v[O_AMOUNT]);
+	tandem_diag_init(&d, 100);
+	rc = tandem_ledger_open(v[O_DB], 0, &d, &s);
+	if (rc == 0)
+		rc = tandem_ledger_commit(s, v[O_USER], &in, &d, &id);
+	if (rc == 0)
+		printf("commitment %s recorded (%lld): %s EUR on %s\n", in.number, (long long)id,
+		       v[O_AMOUNT], in.budget_path);
+	status = finish("commit", rc, &d);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	return status;
+}

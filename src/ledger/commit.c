@@ -1,0 +1,251 @@
+/*
+ * src/ledger/commit.c - legal commitments and the AE availability control,
+ * made in the transaction that writes the commitment.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/ledger_int.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+
+#define NUMBER_MAX 64
+#define OBJECT_MAX 500
+
+/* The open fiscal year of an administration. */
+static int open_year(struct tandem_store *s, int64_t admin, int year, struct tandem_diag *d,
+		     int64_t *id)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, "SELECT id, state FROM fiscal_year WHERE "
+				      "administration_id = $1 AND year = $2", &st);
+
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, admin);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 2, year);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1 && strcmp(tandem_stmt_text(st, 1), "open") == 0) {
+		*id = tandem_stmt_i64(st, 0);
+		rc = 0;
+	} else if (rc >= 0) {
+		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-COMMIT-YEAR", 0,
+				   "no open fiscal year %d for this administration", year);
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+static int node_id(struct tandem_store *s, int64_t admin, const char *path, int64_t *id,
+		   bool *found)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s, "SELECT id FROM budget_node WHERE administration_id = $1 "
+				      "AND path = $2", &st);
+
+	*found = false;
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, admin);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 2, path);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		*found = true;
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+/* AE of the subtree of path for the year: appropriations + movements,
+ * and commitments not cancelled. *carries: path itself has AE of its own. */
+static int ae_of(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
+		 int64_t *ae, int64_t *committed, bool *carries)
+{
+	struct tandem_stmt *st;
+	int rc = tandem_store_prepare(s,
+		"SELECT"
+		" (SELECT count(*) FROM appropriation a JOIN budget_node n ON n.id = a.budget_node_id"
+		"   WHERE n.administration_id = $1 AND n.path = $3 AND a.fiscal_year_id = $2"
+		"   AND a.kind = 'AE'),"
+		" (SELECT coalesce(sum(a.initial_cents + coalesce((SELECT sum(m.amount_cents)"
+		"     FROM appropriation_movement m WHERE m.appropriation_id = a.id), 0)), 0)"
+		"   FROM appropriation a JOIN budget_node n ON n.id = a.budget_node_id"
+		"   WHERE n.administration_id = $1 AND a.fiscal_year_id = $2 AND a.kind = 'AE'"
+		"   AND (n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/')),"
+		" (SELECT coalesce(sum(c.amount_cents), 0)"
+		"   FROM commitment c JOIN budget_node n ON n.id = c.budget_node_id"
+		"   WHERE n.administration_id = $1 AND c.fiscal_year_id = $2"
+		"   AND c.state <> 'cancelled'"
+		"   AND (n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/'))", &st);
+
+	if (rc != 0)
+		return rc;
+	rc = tandem_stmt_bind_i64(st, 1, admin);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 2, year_id);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 3, path);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*carries = tandem_stmt_i64(st, 0) > 0;
+		*ae = tandem_stmt_i64(st, 1);
+		*committed = tandem_stmt_i64(st, 2);
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+/* The availability control: from the imputed node up, the first node with
+ * AE of its own is the unit; the commitment must fit in it. */
+static int control(struct tandem_store *s, int64_t admin, int64_t year_id,
+		   const struct tandem_commitment_in *in, struct tandem_diag *d)
+{
+	char unit[512];
+	int rc = 0;
+
+	(void)snprintf(unit, sizeof unit, "%s", in->budget_path);
+	for (;;) {
+		int64_t ae = 0, committed = 0;
+		bool carries = false;
+		char *slash;
+
+		rc = ae_of(s, admin, year_id, unit, &ae, &committed, &carries);
+		if (rc != 0)
+			return rc;
+		if (carries) {
+			char avail[32], want[32];
+
+			if (ae - committed >= in->amount_cents)
+				return 0;
+			ledger_cents_text(ae - committed, avail);
+			ledger_cents_text(in->amount_cents, want);
+			return ledger_refuse(d, TANDEM_ELIMIT, "TANDEM-COMMIT-AE", 0,
+					     "not enough AE on %.200s: %s EUR available, %s EUR "
+					     "asked", unit, avail, want);
+		}
+		slash = strrchr(unit, '/');
+		if (slash == NULL)
+			break;
+		*slash = '\0';
+	}
+	return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-AE", 0,
+			     "no AE on %.200s or above it for %d: nothing can be committed there",
+			     in->budget_path, in->year);
+}
+
+static int insert(struct tandem_store *s, int64_t year_id, int64_t supplier, int64_t node,
+		  const struct tandem_commitment_in *in, int64_t user, int64_t event, int64_t *id)
+{
+	struct tandem_stmt *st;
+	char now[LEDGER_TIME_MAX];
+	int rc = tandem_store_prepare(s, "INSERT INTO commitment (fiscal_year_id, number, "
+				      "supplier_id, budget_node_id, object, amount_cents, created_by, "
+				      "created_at, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+				      "$9) RETURNING id", &st);
+
+	if (rc != 0)
+		return rc;
+	ledger_now(now);
+	rc = tandem_stmt_bind_i64(st, 1, year_id);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 2, in->number);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 3, supplier);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 4, node);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 5, in->object);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 6, in->amount_cents);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 7, user);
+	if (rc == 0)
+		rc = tandem_stmt_bind_text(st, 8, now);
+	if (rc == 0)
+		rc = tandem_stmt_bind_i64(st, 9, event);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		rc = 0;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+static int check_input(const struct tandem_commitment_in *in, struct tandem_diag *d)
+{
+	if (in->number == NULL || in->number[0] == '\0' || strlen(in->number) > NUMBER_MAX)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
+				     "a commitment number is 1 to %d bytes", NUMBER_MAX);
+	if (in->object == NULL || in->object[0] == '\0' || strlen(in->object) > OBJECT_MAX)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
+				     "a commitment needs its object (1 to %d bytes)", OBJECT_MAX);
+	if (in->budget_path == NULL || strlen(in->budget_path) >= 400)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
+				     "a commitment needs the path of its budget line");
+	if (in->amount_cents <= 0 || in->amount_cents > TANDEM_BUDGET_CENTS_MAX)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
+				     "the amount of a commitment is above 0 and at most 10^15 "
+				     "euros");
+	return 0;
+}
+
+int tandem_ledger_commit(struct tandem_store *s, const char *actor,
+			 const struct tandem_commitment_in *in, struct tandem_diag *d,
+			 int64_t *id)
+{
+	struct ledger_actor who;
+	int64_t admin = 0, year_id = 0, supplier = 0, node = 0, event = 0;
+	bool found = false;
+	char detail[600], amount[32];
+	int rc = check_input(in, d);
+
+	*id = 0;
+	if (rc == 0)
+		rc = tandem_store_begin(s);
+	if (rc != 0)
+		return rc;
+	rc = ledger_actor(s, actor, d, &who);
+	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur"))
+		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
+				   "committing is for an ordonnateur; %.64s is %s", actor, who.role);
+	if (rc == 0)
+		rc = ledger_administration(s, in->administration, d, &admin);
+	if (rc == 0)
+		rc = open_year(s, admin, in->year, d, &year_id);
+	if (rc == 0)
+		rc = ledger_supplier(s, admin, in->supplier, d, &supplier);
+	if (rc == 0)
+		rc = node_id(s, admin, in->budget_path, &node, &found);
+	if (rc == 0 && !found)
+		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-COMMIT-LINE", 0,
+				   "no budget line %.200s", in->budget_path);
+	if (rc == 0)
+		rc = control(s, admin, year_id, in, d);
+	ledger_cents_text(in->amount_cents, amount);
+	(void)snprintf(detail, sizeof detail, "commitment %.64s of %d: %s EUR on %.200s, %.200s",
+		       in->number, in->year, amount, in->budget_path, in->object);
+	if (rc == 0)
+		rc = ledger_event(s, who.id, "commitment.create", "commitment", 0, NULL, detail,
+				  &event);
+	if (rc == 0) {
+		rc = insert(s, year_id, supplier, node, in, who.id, event, id);
+		if (rc == TANDEM_EEXIST)
+			(void)ledger_refuse(d, rc, "TANDEM-COMMIT-NUMBER", 0,
+					    "commitment number %.64s is taken in %d", in->number,
+					    in->year);
+	}
+	if (rc == 0)
+		return tandem_store_commit(s);
+	(void)tandem_store_rollback(s);
+	return rc;
+}
