@@ -192,7 +192,9 @@ struct xp_expr {
 	struct xp_expr **kids;
 	struct xp_expr **preds; /* step and filter predicates */
 	int *binds;             /* quantified/for: variable slots, nkids-1 */
-	const struct xp_func *fn;
+	uint16_t fn_id;         /* call: the function, xp_expr_fn() (a number, not a
+				   pointer: a compiled rule set holds no address
+				   of the program) */
 	union {
 		struct xp_lit_index *lit_index; /* contains(long literal, x): its index */
 		const struct xp_test *guard;    /* not/exists/empty(path): xp_path_guard() */
@@ -537,7 +539,16 @@ int xp_seq_string(struct xp_ctx *c, const char *p, size_t n, struct xp_seq *out)
 #define XP_NS_FN "http://www.w3.org/2005/xpath-functions"
 #define XP_NS_XS "http://www.w3.org/2001/XMLSchema"
 
-const struct xp_func *xp_func_find(const char *ns, const char *name, size_t nargs);
+/* The number of a function (1 .. xp_funcs_count()), or 0 when unknown. */
+unsigned xp_func_find(const char *ns, const char *name, size_t nargs);
+
+/* The function tables: xp_func.c's, then xp_func_str.c's. */
+extern const struct xp_func xp_funcs_main[];
+extern const size_t xp_funcs_main_count;
+static inline size_t xp_funcs_count(void);
+
+/* The function of an XP_OP_CALL expression (fn_id is valid: 1 .. xp_funcs_count()). */
+static inline const struct xp_func *xp_expr_fn(const struct xp_expr *e);
 
 /*
  * Indexes the trigrams of p[0..n) (a string literal of the expression tree,
@@ -554,6 +565,17 @@ int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct 
 /* The string and regex functions (xp_func_str.c). */
 extern const struct xp_func xp_funcs_string[];
 extern const size_t xp_funcs_string_count;
+
+static inline size_t xp_funcs_count(void)
+{
+	return xp_funcs_main_count + xp_funcs_string_count;
+}
+
+static inline const struct xp_func *xp_expr_fn(const struct xp_expr *e)
+{
+	size_t i = (size_t)e->fn_id - 1;
+	return i < xp_funcs_main_count ? &xp_funcs_main[i] : &xp_funcs_string[i - xp_funcs_main_count];
+}
 
 /*
  * Atomizes a function argument that must hold at most one item: *it is that

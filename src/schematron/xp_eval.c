@@ -467,7 +467,7 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	struct xp_seq args[16];
 	if (e->nkids > 16)
 		return xp_error(c, "TANDEM", "more than 16 arguments");
-	if (e->fn->kind == XP_FN_CONTAINS && e->aux.lit_index) {
+	if (xp_expr_fn(e)->kind == XP_FN_CONTAINS && e->aux.lit_index) {
 		bool b = false;
 		if (xp_eval(c, e->kids[1], f, &args[1]) ||
 		    xp_contains_indexed(c, e->aux.lit_index, &args[1], &b))
@@ -478,7 +478,7 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 		if (xp_eval(c, e->kids[i], f, &args[i]))
 			return c->err;
 	}
-	return e->fn->fn(c, f, args, e->nkids, out);
+	return xp_expr_fn(e)->fn(c, f, args, e->nkids, out);
 }
 
 int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
@@ -716,7 +716,7 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 		return gcmp_bool(c, e, f, out);
 	case XP_OP_CALL: {
 		bool b = false;
-		switch (e->fn->kind) {
+		switch (xp_expr_fn(e)->kind) {
 		case XP_FN_NOT:
 			/* not(path) of a name the document lacks: empty, so true. */
 			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
@@ -728,18 +728,18 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 		case XP_FN_BOOLEAN:
 			if (xp_eval_bool(c, e->kids[0], f, &b))
 				return c->err;
-			*out = e->fn->kind == XP_FN_NOT ? !b : b;
+			*out = xp_expr_fn(e)->kind == XP_FN_NOT ? !b : b;
 			return 0;
 		case XP_FN_EXISTS:
 		case XP_FN_EMPTY:
 			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
 			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
-				*out = e->fn->kind == XP_FN_EMPTY;
+				*out = xp_expr_fn(e)->kind == XP_FN_EMPTY;
 				return 0;
 			}
 			if (eval_exists(c, e->kids[0], f, &b))
 				return c->err;
-			*out = e->fn->kind == XP_FN_EXISTS ? b : !b;
+			*out = xp_expr_fn(e)->kind == XP_FN_EXISTS ? b : !b;
 			return 0;
 		case XP_FN_OTHER:
 			break;

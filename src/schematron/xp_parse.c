@@ -188,16 +188,17 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 		e->flag = true;
 		return e;
 	}
-	e->fn = xp_func_find(ns, name, e->nkids);
-	if (!e->fn) {
+	e->fn_id = (uint16_t)xp_func_find(ns, name, e->nkids);
+	if (!e->fn_id) {
 		xp_lex_fail(ps, "unknown function %s#%u", name, e->nkids);
 		return NULL;
 	}
-	if ((e->fn->kind == XP_FN_NOT || e->fn->kind == XP_FN_EXISTS ||
-	     e->fn->kind == XP_FN_EMPTY) && e->nkids == 1)
+	const struct xp_func *fn = xp_expr_fn(e);
+	if ((fn->kind == XP_FN_NOT || fn->kind == XP_FN_EXISTS || fn->kind == XP_FN_EMPTY) &&
+	    e->nkids == 1)
 		e->aux.guard = xp_path_guard(e->kids[0]);
 	/* contains('long literal', x): the literal is a code list, index it. */
-	if (e->fn->kind == XP_FN_CONTAINS && e->nkids == 2 && e->kids[0]->op == XP_OP_LITERAL &&
+	if (fn->kind == XP_FN_CONTAINS && e->nkids == 2 && e->kids[0]->op == XP_OP_LITERAL &&
 	    e->kids[0]->lit->type == XP_STRING && e->kids[0]->lit->v.s.n >= XP_LIT_INDEX_MIN &&
 	    xp_lit_index_build(ps->cc->arena, e->kids[0]->lit->v.s.p, e->kids[0]->lit->v.s.n,
 			       &e->aux.lit_index)) {

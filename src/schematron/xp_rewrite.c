@@ -11,8 +11,8 @@
 /* Whether e reads the position or size of the focus it is evaluated in. */
 static bool uses_position(const struct xp_expr *e)
 {
-	if (e->op == XP_OP_CALL && (strcmp(e->fn->name, "position") == 0 ||
-				    strcmp(e->fn->name, "last") == 0))
+	if (e->op == XP_OP_CALL && (strcmp(xp_expr_fn(e)->name, "position") == 0 ||
+				    strcmp(xp_expr_fn(e)->name, "last") == 0))
 		return true;
 	/* The right side of a path and predicates get a focus of their own. */
 	size_t kids = e->op == XP_OP_PATH ? 1 : e->nkids;
@@ -42,7 +42,7 @@ bool xp_plain_predicate(const struct xp_expr *e)
 							  "true", "false", "contains", "starts-with",
 							  "ends-with", "matches"};
 		for (size_t i = 0; i < sizeof boolean_fns / sizeof boolean_fns[0]; i++)
-			if (strcmp(e->fn->name, boolean_fns[i]) == 0)
+			if (strcmp(xp_expr_fn(e)->name, boolean_fns[i]) == 0)
 				return true;
 		return false;
 	}
@@ -183,7 +183,7 @@ static uint64_t expr_hash(const struct xp_expr *e)
 	h = str_or_null(h, e->test.ns);
 	h = str_or_null(h, e->test.local);
 	h = mix(h, (uint64_t)e->var);
-	h = str_or_null(h, e->fn ? e->fn->name : NULL);
+	h = str_or_null(h, e->fn_id ? xp_expr_fn(e)->name : NULL);
 	if (e->op == XP_OP_LITERAL)
 		h = lit_hash(h, e->lit);
 	h = mix(h, e->nkids);
@@ -207,7 +207,7 @@ static bool expr_equal(const struct xp_expr *a, const struct xp_expr *b)
 		return true;
 	if (a->op != b->op || a->sub != b->sub || a->flag != b->flag || a->axis != b->axis ||
 	    a->test.kind != b->test.kind || !same_str(a->test.ns, b->test.ns) ||
-	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn != b->fn ||
+	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn_id != b->fn_id ||
 	    a->nkids != b->nkids || a->npreds != b->npreds ||
 	    (a->op == XP_OP_LITERAL && !lit_equal(a->lit, b->lit)))
 		return false;
