@@ -10,5 +10,6 @@
 #include "list_model.h"
 #include "list_model_detail.h"
 #include "list_xpath.h"
+#include "list_cache.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

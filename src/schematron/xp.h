@@ -194,7 +194,7 @@ struct xp_expr {
 	int *binds;             /* quantified/for: variable slots, nkids-1 */
 	uint16_t fn_id;         /* call: the function, xp_expr_fn() (a number, not a
 				   pointer: a compiled rule set holds no address
-				   of the program) */
+				   of the program, see sch_image.c) */
 	union {
 		struct xp_lit_index *lit_index; /* contains(long literal, x): its index */
 		const struct xp_test *guard;    /* not/exists/empty(path): xp_path_guard() */
@@ -557,6 +557,16 @@ static inline const struct xp_func *xp_expr_fn(const struct xp_expr *e);
 #define XP_LIT_INDEX_MIN 64 /* shorter literals are searched directly */
 int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
 		       struct xp_lit_index **out);
+
+/*
+ * Whether an index read from an untrusted image is safe to search: in(arg,
+ * p, count, size, align) says whether count objects of size bytes at p lie
+ * inside the image; every position is checked and chains only go forward.
+ */
+bool xp_lit_index_check(const struct xp_lit_index *ix,
+			bool (*in)(const void *arg, const void *p, size_t count, size_t size,
+				   size_t align),
+			const void *arg);
 
 /* contains(literal, arg) through the literal's index. */
 int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct xp_seq *arg,

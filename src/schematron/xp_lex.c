@@ -364,6 +364,12 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 		test->ns = xp_lex_resolve_prefix(ps, ps->t.prefix, ps->t.prefix_n);
 		if (!test->ns)
 			return ps->err;
+		/* The built-in fn and xs URIs are the program's strings: a compiled
+		 * rule set holds only pointers into itself (sch_image.c). */
+		if (strcmp(test->ns, XP_NS_FN) == 0 || strcmp(test->ns, XP_NS_XS) == 0)
+			test->ns = xp_lex_arena_str(ps, test->ns, strlen(test->ns));
+		if (!test->ns)
+			return ps->err;
 		if (ps->t.local_n == 1 && ps->t.local[0] == '*') {
 			test->kind = XP_TEST_NS_ANY;
 			return xp_lex_advance(ps);
