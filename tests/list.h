@@ -11,5 +11,6 @@
 #include "list_model_detail.h"
 #include "list_xpath.h"
 #include "list_cache.h"
+#include "list_keep.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

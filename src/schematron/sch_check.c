@@ -225,7 +225,7 @@ static bool expr_ok(struct check *k, const struct xp_expr *e, int depth)
 	if (!in_range(&e->op, XP_OP_LITERAL, XP_OP_INSTANCE) ||
 	    !in_range(&e->axis, XP_AXIS_CHILD, XP_AXIS_DESCENDANT_ATTRIBUTE) ||
 	    !bool_ok(&e->flag) || !bool_ok(&e->plain_preds) || !bool_ok(&e->plain) ||
-	    e->memo_id > XP_MEMO_IDS_MAX)
+	    !bool_ok(&e->keep_doc) || e->memo_id > XP_MEMO_IDS_MAX || e->keep_id > XP_KEEP_IDS_MAX)
 		return fail(k, "bad expression");
 	if (!test_ok(k, &e->test, e->op == XP_OP_STEP) || !op_ok(k, e))
 		return false;

@@ -86,6 +86,28 @@ void sch_image_source(struct sch_schema *s, const char *path, const void *data, 
 	f->hash = sch_hash(data, n, 0);
 }
 
+void sch_image_prune(struct sch_schema *s, const struct xp_names *t)
+{
+	for (size_t i = 0; i < s->nglobals; i++)
+		xp_keep_prune(t, s->globals[i].value);
+	for (size_t i = 0; i < s->ngeneric; i++)
+		xp_keep_prune(t, (struct xp_expr *)s->generic[i]);
+	for (size_t i = 0; i < s->nasserts; i++) {
+		xp_keep_prune(t, s->asserts[i].test);
+		for (size_t k = 0; k < s->asserts[i].nparts; k++)
+			if (s->asserts[i].parts[k].expr)
+				xp_keep_prune(t, s->asserts[i].parts[k].expr);
+	}
+	for (size_t p = 0; p < s->npatterns; p++) {
+		for (size_t r = 0; r < s->patterns[p].nrules; r++) {
+			const struct sch_rule *rule = &s->patterns[p].rules[r];
+			xp_keep_prune(t, rule->context);
+			for (size_t k = 0; k < rule->nlets; k++)
+				xp_keep_prune(t, rule->lets[k].value);
+		}
+	}
+}
+
 int sch_image_finish(struct sch_schema *s)
 {
 	struct sch_schema *root = tandem_arena_alloc(&s->arena, sizeof *root);

@@ -728,6 +728,7 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 			s->nslots = ld->next_slot;
 			if (!s->title)
 				s->title = ld->empty;
+			sch_image_prune(s, ld->names);
 			if (xp_name_map_build(&s->arena, ld->names, &s->names) || sch_image_finish(s))
 				fail(ld, TANDEM_ENOMEM, NULL, "out of memory");
 		}

@@ -132,6 +132,9 @@ int sch_image_begin(struct sch_schema *s);
 /* Records a file read while compiling (its path and content). */
 void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n);
 
+/* Keeps the values of the subexpressions worth it (xp_keep_prune()). */
+void sch_image_prune(struct sch_schema *s, const struct xp_names *t);
+
 /*
  * Ends compilation: copies the root record into the image, gives back the
  * unused part of the reservation and makes the image read-only.

@@ -183,8 +183,10 @@ struct xp_expr {
 	enum xp_axis axis;      /* step */
 	int var;                /* variable slot */
 	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
+	uint32_t keep_id;       /* xp_keep_id(): its value is kept per node and document */
 	uint16_t nkids;
 	uint16_t npreds;
+	bool keep_doc;          /* kept per document: the value does not depend on the node */
 	bool flag;              /* cast: '?' allows the empty sequence */
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
@@ -222,6 +224,7 @@ struct xp_scope {
 #define XP_NAMES_MAX    16384
 #define XP_NAME_IDS_MAX (XP_NAMES_MAX / 2) /* the table is kept half empty */
 #define XP_MEMO_IDS_MAX 2048               /* shared predicates of one rule set */
+#define XP_KEEP_IDS_MAX 8192               /* kept subexpressions of one rule set */
 struct xp_names {
 	const char *slot[XP_NAMES_MAX]; /* open addressing; NULL when free */
 	uint32_t id[XP_NAMES_MAX];      /* number of the name in slot */
@@ -231,6 +234,12 @@ struct xp_names {
 	uint64_t memo_hash[XP_MEMO_IDS_MAX * 2];
 	uint32_t memo_id[XP_MEMO_IDS_MAX * 2];
 	size_t nmemo;
+	/* Subexpressions whose value is worth keeping, by structure (xp_keep_id()). */
+	const struct xp_expr *keep[XP_KEEP_IDS_MAX * 2];
+	uint64_t keep_hash[XP_KEEP_IDS_MAX * 2];
+	uint32_t keep_id[XP_KEEP_IDS_MAX * 2];
+	uint32_t keep_uses[XP_KEEP_IDS_MAX + 1]; /* by id: occurrences in the rule set */
+	size_t nkeep;
 };
 
 /*
@@ -294,10 +303,25 @@ struct xp_memo_slot {
 	uint32_t id_keep; /* memo id << 1 | value */
 };
 
+/*
+ * The value of a kept subexpression on a node (or the document), for one
+ * document (gen). The items live in the context's keep memory.
+ */
+#define XP_KEEP_SLOTS_MAX 16384    /* a cache: a collision replaces the older value */
+#define XP_KEEP_BYTES_MAX (8u << 20) /* memory for kept values, per document */
+struct xp_keep_slot {
+	const void *node;
+	uint32_t gen;
+	uint32_t id;
+	struct xp_seq val;
+};
+
 struct xp_index;
 
 /* Evaluation state of one thread. */
 struct xp_ctx {
+	void *map;             /* one mapping holding all the memory below */
+	size_t map_size;
 	char *scratch;         /* bump allocator, XP_SCRATCH_MAX bytes reserved */
 	size_t used;
 	struct xp_seq *vars;   /* XP_VARS_MAX slots */
@@ -307,6 +331,11 @@ struct xp_ctx {
 	struct xp_name_slot names[XP_NAME_CACHE];
 	struct xp_name_slot *by_id; /* XP_NAME_IDS_MAX + 1 entries, by name number */
 	struct xp_memo_slot *memo;  /* XP_MEMO_SLOTS entries: predicate values */
+	size_t memo_mask;           /* slots used for this document, minus one */
+	struct xp_keep_slot *keep;  /* XP_KEEP_SLOTS_MAX entries: kept values */
+	size_t keep_mask;           /* slots used for this document, minus one */
+	char *keep_mem;             /* XP_KEEP_BYTES_MAX bytes, reserved */
+	size_t keep_used;           /* bytes of keep_mem used by this document */
 	bool names_complete;        /* by_id holds every name of this document */
 	struct xp_ns_slot ns_cache[8];
 	unsigned ns_next;
@@ -362,6 +391,10 @@ static inline void xp_reset(struct xp_ctx *c, size_t mark) { c->used = mark; }
 int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	    struct xp_seq *out);
 
+/* xp_eval() without looking e up among the kept values (xp_keep.c). */
+int xp_eval_op(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+	       struct xp_seq *out);
+
 /* Effective boolean value of e. */
 int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e,
 		 const struct xp_focus *f, bool *out);
@@ -408,6 +441,27 @@ bool xp_plain_predicate(const struct xp_expr *e);
  * same nodes dozens of times.
  */
 uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e);
+
+/*
+ * A number for a subexpression whose value is worth keeping, the same for
+ * every subexpression of the rule set with the same structure (1 ..
+ * XP_KEEP_IDS_MAX), or 0; counts its uses. Such an expression refers to no
+ * variable and does not read the position or size, so its value depends
+ * only on the context node - or, for a path from the root (keep_doc), only
+ * on the document - and is not trivial to compute (a predicate, a
+ * descendant or other long axis, a function call or a cast). The
+ * evaluation context keeps its value per node and document: the rules
+ * compute normalize-space(cbc:ID) or //cac:TaxCategory[...] dozens of
+ * times per invoice. Called by the compiler on every node of a tree.
+ */
+void xp_keep_mark(struct xp_names *t, struct xp_expr *e);
+
+/*
+ * After a rule set is compiled: forgets the number of an expression used
+ * only once in the rule set, unless kept per document (only repeated or
+ * document-wide values gain from being kept).
+ */
+void xp_keep_prune(const struct xp_names *t, struct xp_expr *e);
 
 /*
  * For the argument p of not(), exists() or empty(): the name test of the

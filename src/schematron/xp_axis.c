@@ -168,6 +168,16 @@ void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
 	c->names_complete = false;
 	memset(c->ns_cache, 0, sizeof c->ns_cache);
 	build_index(c, doc);
+	/* The caches of predicate and kept values: about four slots per node,
+	 * so a small document touches few pages of them. */
+	size_t slots = 256;
+	while (slots < XP_KEEP_SLOTS_MAX && c->index && slots < c->index->numbers * 4)
+		slots *= 2;
+	if (!c->index)
+		slots = XP_KEEP_SLOTS_MAX;
+	c->keep_mask = slots - 1;
+	c->memo_mask = (slots < XP_MEMO_SLOTS ? slots : XP_MEMO_SLOTS) - 1;
+	c->keep_used = 0;
 }
 
 static void names_of_table(struct xp_ctx *c, const struct xp_name_table *t,

@@ -16,34 +16,58 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/core.h"
 #include "xp.h"
 
+/* Bytes of the part of a context's mapping at offset at, rounded up to 64. */
+static size_t carve(size_t *at, size_t n)
+{
+	size_t start = *at;
+	*at += (n + 63) & ~(size_t)63;
+	return start;
+}
+
+/*
+ * All the memory of a context is one anonymous mapping, zero-filled by the
+ * kernel and backed only where touched: the tables first, then the keep
+ * memory, then the scratch area. One mapping is one munmap when the
+ * validator goes: a short-lived process pays for every system call and
+ * every page it touches.
+ */
 int xp_ctx_init(struct xp_ctx *c)
 {
 	memset(c, 0, sizeof *c);
-	c->scratch = tandem_malloc(XP_SCRATCH_MAX);
-	c->vars = tandem_calloc(XP_VARS_MAX, sizeof *c->vars);
-	c->by_id = tandem_calloc(XP_NAME_IDS_MAX + 1, sizeof *c->by_id);
-	c->memo = tandem_calloc(XP_MEMO_SLOTS, sizeof *c->memo);
-	if (!c->scratch || !c->vars || !c->by_id || !c->memo) {
-		xp_ctx_release(c);
+	size_t at = 0;
+	size_t vars = carve(&at, XP_VARS_MAX * sizeof *c->vars);
+	size_t by_id = carve(&at, (XP_NAME_IDS_MAX + 1) * sizeof *c->by_id);
+	size_t memo = carve(&at, XP_MEMO_SLOTS * sizeof *c->memo);
+	size_t keep = carve(&at, XP_KEEP_SLOTS_MAX * sizeof *c->keep);
+	size_t keep_mem = carve(&at, XP_KEEP_BYTES_MAX);
+	size_t scratch = carve(&at, XP_SCRATCH_MAX);
+	char *p = mmap(NULL, at, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED)
 		return TANDEM_ENOMEM;
-	}
+	c->map = p;
+	c->map_size = at;
+	c->vars = (struct xp_seq *)(p + vars);
+	c->by_id = (struct xp_name_slot *)(p + by_id);
+	c->memo = (struct xp_memo_slot *)(p + memo);
+	c->keep = (struct xp_keep_slot *)(p + keep);
+	c->keep_mem = p + keep_mem;
+	c->scratch = p + scratch;
+	c->memo_mask = XP_MEMO_SLOTS - 1;
+	c->keep_mask = XP_KEEP_SLOTS_MAX - 1;
 	return 0;
 }
 
 void xp_ctx_release(struct xp_ctx *c)
 {
-	tandem_free(c->scratch);
-	tandem_free(c->vars);
-	tandem_free(c->by_id);
-	tandem_free(c->memo);
-	c->memo = NULL;
-	c->scratch = NULL;
-	c->vars = NULL;
-	c->by_id = NULL;
+	if (c->map)
+		munmap(c->map, c->map_size);
+	memset(c, 0, sizeof *c);
 }
 
 void *xp_alloc(struct xp_ctx *c, size_t n)
@@ -127,7 +151,7 @@ int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_ite
 	*keep = false;
 	if (pe->memo_id && it->type == XP_NODE) {
 		uintptr_t key = ((uintptr_t)it->v.node >> 4) ^ ((uintptr_t)pe->memo_id * 0x9E3779B1u);
-		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 40 & (XP_MEMO_SLOTS - 1)];
+		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 40 & c->memo_mask];
 		if (m->gen == c->gen && m->id_keep >> 1 == pe->memo_id && m->node == it->v.node) {
 			*keep = m->id_keep & 1;
 			return 0;
@@ -481,13 +505,9 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	return xp_expr_fn(e)->fn(c, f, args, e->nkids, out);
 }
 
-int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
-	    struct xp_seq *out)
+int xp_eval_op(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+	       struct xp_seq *out)
 {
-	out->it = NULL;
-	out->n = 0;
-	if (c->err)
-		return c->err;
 	switch (e->op) {
 	case XP_OP_LITERAL:
 		*out = (struct xp_seq){e->lit, 1};

@@ -741,6 +741,7 @@ int xp_compile(struct xp_compiler *cc, const char *text, struct xp_expr **out)
 		xp_lex_fail(&ps, "unexpected '%.*s'", (int)ps.t.n, ps.t.p);
 	if (ps.err || !e)
 		return ps.err ? ps.err : TANDEM_EBADINPUT;
+	xp_keep_mark(cc->names, e);
 	*out = e;
 	return 0;
 }

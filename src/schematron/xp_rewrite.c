@@ -274,3 +274,112 @@ const struct xp_test *xp_path_guard(const struct xp_expr *p)
 		return NULL;
 	return &last->test;
 }
+
+/* --- kept subexpressions --- */
+
+/* Whether e reads the focus it is evaluated with (not only its document). */
+static bool reads_focus(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_CONTEXT:
+	case XP_OP_STEP:
+		return true;
+	case XP_OP_CALL:
+		/* The zero-argument forms (name(), string(), ...) read the context
+		 * item; true() and false() do not. */
+		if (e->nkids == 0)
+			return strcmp(xp_expr_fn(e)->name, "true") != 0 &&
+			       strcmp(xp_expr_fn(e)->name, "false") != 0;
+		break;
+	case XP_OP_PATH:
+	case XP_OP_FILTER:
+		/* The right side and the predicates get a focus of their own. */
+		return reads_focus(e->kids[0]);
+	default:
+		break;
+	}
+	for (size_t i = 0; i < e->nkids; i++)
+		if (reads_focus(e->kids[i]))
+			return true;
+	return false;
+}
+
+/* Whether computing e takes more than a few child or attribute steps. */
+static bool has_work(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_STEP:
+		if (e->npreds || (e->axis != XP_AXIS_CHILD && e->axis != XP_AXIS_ATTRIBUTE &&
+				  e->axis != XP_AXIS_SELF && e->axis != XP_AXIS_PARENT))
+			return true;
+		break;
+	case XP_OP_CALL:
+	case XP_OP_CAST:
+	case XP_OP_CASTABLE:
+	case XP_OP_FILTER:
+		return true;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < e->nkids; i++)
+		if (has_work(e->kids[i]))
+			return true;
+	return false;
+}
+
+static bool worth_keeping(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_PATH:
+	case XP_OP_STEP:
+	case XP_OP_FILTER:
+	case XP_OP_CALL:
+	case XP_OP_CAST:
+		break;
+	default:
+		return false;
+	}
+	return has_work(e) && !uses_var(e) && !uses_position(e);
+}
+
+static uint32_t keep_id(struct xp_names *t, const struct xp_expr *e)
+{
+	uint64_t h = expr_hash(e);
+	for (size_t i = h & (XP_KEEP_IDS_MAX * 2 - 1);; i = (i + 1) & (XP_KEEP_IDS_MAX * 2 - 1)) {
+		const struct xp_expr *s = t->keep[i];
+		if (!s) {
+			if (t->nkeep + 1 >= XP_KEEP_IDS_MAX)
+				return 0; /* full: not kept */
+			t->keep[i] = e;
+			t->keep_hash[i] = h;
+			t->keep_id[i] = (uint32_t)++t->nkeep;
+			return t->keep_id[i];
+		}
+		if (t->keep_hash[i] == h && expr_equal(s, e))
+			return t->keep_id[i];
+	}
+}
+
+void xp_keep_mark(struct xp_names *t, struct xp_expr *e)
+{
+	for (size_t i = 0; i < e->nkids; i++)
+		xp_keep_mark(t, e->kids[i]);
+	for (size_t i = 0; i < e->npreds; i++)
+		xp_keep_mark(t, e->preds[i]);
+	if (!t || !worth_keeping(e))
+		return;
+	e->keep_id = keep_id(t, e);
+	e->keep_doc = e->keep_id && !reads_focus(e);
+	if (e->keep_id)
+		t->keep_uses[e->keep_id]++;
+}
+
+void xp_keep_prune(const struct xp_names *t, struct xp_expr *e)
+{
+	for (size_t i = 0; i < e->nkids; i++)
+		xp_keep_prune(t, e->kids[i]);
+	for (size_t i = 0; i < e->npreds; i++)
+		xp_keep_prune(t, e->preds[i]);
+	if (e->keep_id && !e->keep_doc && (!t || t->keep_uses[e->keep_id] < 2))
+		e->keep_id = 0;
+}
