@@ -79,7 +79,7 @@ static bool in_range(const void *p, int lo, int hi)
 /* A node test; step: of a step or a guard, where the evaluator reads it. */
 static bool test_ok(struct check *k, const struct xp_test *t, bool step)
 {
-	if (!in_range(&t->kind, XP_TEST_NAME, XP_TEST_COMMENT) || !opt_str_ok(k, t->ns) ||
+	if (t->kind > XP_TEST_COMMENT || !opt_str_ok(k, t->ns) ||
 	    !opt_str_ok(k, t->local) || t->name_id > XP_NAME_IDS_MAX)
 		return fail(k, "bad node test");
 	if (step && (t->kind == XP_TEST_NAME || t->kind == XP_TEST_LOCAL_ANY) && !t->local)
@@ -171,12 +171,12 @@ static bool op_ok(struct check *k, const struct xp_expr *e)
 		return fail(k, "predicates on an expression that has none");
 	switch (e->op) {
 	case XP_OP_LITERAL:
-		return literal_ok(k, e->lit);
+		return literal_ok(k, e->u.lit);
 	case XP_OP_VAR:
 		return e->var >= 0 && e->var < k->s->nslots ? true : fail(k, "bad variable");
 	case XP_OP_GCMP:
 	case XP_OP_VCMP:
-		return e->sub >= XP_EQ && e->sub <= XP_GE ? true : fail(k, "bad comparison");
+		return e->sub <= XP_GE ? true : fail(k, "bad comparison");
 	case XP_OP_NCMP:
 		return e->sub >= XP_IS && e->sub <= XP_FOLLOWS ? true : fail(k, "bad comparison");
 	case XP_OP_CAST:
@@ -189,10 +189,10 @@ static bool op_ok(struct check *k, const struct xp_expr *e)
 	case XP_OP_SOME:
 	case XP_OP_EVERY:
 	case XP_OP_FOR:
-		if (e->nkids < 2 || !IN(k, e->binds, (size_t)e->nkids - 1))
+		if (e->nkids < 2 || !IN(k, e->u.binds, (size_t)e->nkids - 1))
 			return fail(k, "bad bindings");
 		for (size_t i = 0; i + 1 < e->nkids; i++)
-			if (e->binds[i] < 0 || e->binds[i] >= k->s->nslots)
+			if (e->u.binds[i] < 0 || e->u.binds[i] >= k->s->nslots)
 				return fail(k, "bad binding variable");
 		return true;
 	case XP_OP_CALL: {
@@ -202,10 +202,10 @@ static bool op_ok(struct check *k, const struct xp_expr *e)
 		if (e->nkids < fn->args_min || e->nkids > fn->args_max)
 			return fail(k, "wrong number of arguments");
 		if ((fn->kind == XP_FN_NOT || fn->kind == XP_FN_EXISTS || fn->kind == XP_FN_EMPTY) &&
-		    e->aux.guard && (!IN(k, e->aux.guard, 1) || !test_ok(k, e->aux.guard, true)))
+		    e->u.guard && (!IN(k, e->u.guard, 1) || !test_ok(k, e->u.guard, true)))
 			return fail(k, "bad guard");
-		if (fn->kind == XP_FN_CONTAINS && e->aux.lit_index &&
-		    !xp_lit_index_check(e->aux.lit_index, lit_index_in, k))
+		if (fn->kind == XP_FN_CONTAINS && e->u.lit_index &&
+		    !xp_lit_index_check(e->u.lit_index, lit_index_in, k))
 			return fail(k, "bad literal index");
 		return true;
 	}
@@ -222,8 +222,7 @@ static bool expr_ok(struct check *k, const struct xp_expr *e, int depth)
 		return fail(k, "expressions too deep or too large");
 	if (!IN(k, e, 1))
 		return fail(k, "expression outside the image");
-	if (!in_range(&e->op, XP_OP_LITERAL, XP_OP_INSTANCE) ||
-	    !in_range(&e->axis, XP_AXIS_CHILD, XP_AXIS_DESCENDANT_ATTRIBUTE) ||
+	if (e->op > XP_OP_INSTANCE || e->axis > XP_AXIS_DESCENDANT_ATTRIBUTE ||
 	    !bool_ok(&e->flag) || !bool_ok(&e->plain_preds) || !bool_ok(&e->plain) ||
 	    !bool_ok(&e->keep_doc) || e->memo_id > XP_MEMO_IDS_MAX || e->keep_id > XP_KEEP_IDS_MAX)
 		return fail(k, "bad expression");

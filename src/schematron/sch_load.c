@@ -525,6 +525,7 @@ static int compile_global(struct loader *ld, xmlNodePtr n)
 }
 
 /* Groups the alternatives of a pattern by the local name of their last step. */
+/* Groups the alternatives of a pattern by the local name of their last step. */
 static int group_alts(struct loader *ld, xmlNodePtr at, struct sch_pattern *p)
 {
 	struct tandem_arena *a = &ld->s->arena;
@@ -628,11 +629,19 @@ static int add_pattern(struct loader *ld, xmlNodePtr n, int depth)
 	tandem_free(rules);
 	/* Index the alternatives of every context. */
 	size_t max = nrules * 8 + 8;
-	p->alts = tandem_arena_alloc(&ld->s->arena, max * sizeof *p->alts);
-	if (!p->alts)
+	struct sch_alt *alts = tandem_malloc(max * sizeof *alts);
+	if (!alts)
 		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
 	for (size_t i = 0; i < nrules && !ld->rc; i++)
-		index_alt(ld, n, p->rules[i].context, i, p->alts, &p->nalts, max);
+		index_alt(ld, n, p->rules[i].context, i, alts, &p->nalts, max);
+	p->alts = tandem_arena_alloc(&ld->s->arena, (p->nalts + 1) * sizeof *p->alts);
+	if (!p->alts) {
+		tandem_free(alts);
+		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
+	}
+	if (p->nalts)
+		memcpy(p->alts, alts, p->nalts * sizeof *alts);
+	tandem_free(alts);
 	if (!ld->rc)
 		group_alts(ld, n, p);
 	ld->npatterns++;

@@ -115,9 +115,9 @@ enum xp_test_kind {
 struct xp_test {
 	const char *ns;    /* namespace URI or NULL */
 	const char *local; /* local name or NULL */
-	enum xp_test_kind kind;
-	uint32_t name_id;  /* local's number among the interned names (1 ..
+	uint16_t name_id;  /* local's number among the interned names (1 ..
 			      XP_NAME_IDS_MAX), 0 when not interned */
+	uint8_t kind;      /* enum xp_test_kind */
 };
 
 enum xp_op {
@@ -177,31 +177,37 @@ struct xp_func {
 	uint8_t kind;     /* enum xp_fn_kind */
 };
 
+/*
+ * A compiled expression: 72 bytes (the rule sets hold some 14,000 of them,
+ * read on every validation, and mapped from the rule cache: every byte
+ * counts twice), so enumerations are bytes and the members that only one
+ * operator uses share a union.
+ */
 struct xp_expr {
-	enum xp_op op;
-	int sub;                /* comparison, cast target type */
-	enum xp_axis axis;      /* step */
-	int var;                /* variable slot */
-	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
-	uint32_t keep_id;       /* xp_keep_id(): its value is kept per node and document */
-	uint16_t nkids;
-	uint16_t npreds;
-	bool keep_doc;          /* kept per document: the value does not depend on the node */
+	uint8_t op;             /* enum xp_op */
+	uint8_t sub;            /* comparison (enum xp_cmp), cast target type (enum xp_type) */
+	uint8_t axis;           /* step: enum xp_axis */
 	bool flag;              /* cast: '?' allows the empty sequence */
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
-	struct xp_test test;    /* step */
-	struct xp_expr **kids;
-	struct xp_expr **preds; /* step and filter predicates */
-	int *binds;             /* quantified/for: variable slots, nkids-1 */
+	bool keep_doc;          /* kept per document: the value does not depend on the node */
+	int16_t var;            /* variable slot */
+	uint16_t nkids;
+	uint16_t npreds;
 	uint16_t fn_id;         /* call: the function, xp_expr_fn() (a number, not a
 				   pointer: a compiled rule set holds no address
 				   of the program, see sch_image.c) */
+	uint16_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
+	uint16_t keep_id;       /* xp_keep_id(): its value is kept per node and document */
+	struct xp_test test;    /* step */
+	struct xp_expr **kids;
+	struct xp_expr **preds; /* step and filter predicates */
 	union {
+		struct xp_item *lit;            /* XP_OP_LITERAL: the value (same arena) */
+		int *binds;                     /* quantified/for: variable slots, nkids-1 */
 		struct xp_lit_index *lit_index; /* contains(long literal, x): its index */
 		const struct xp_test *guard;    /* not/exists/empty(path): xp_path_guard() */
-	} aux;
-	struct xp_item *lit;    /* XP_OP_LITERAL: the value (same arena), else NULL */
+	} u;
 };
 
 /* A name binding known to the compiler: namespace prefixes and variables. */

@@ -183,9 +183,9 @@ static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t np
 {
 	for (size_t p = 0; p < npreds && s->n; p++) {
 		const struct xp_expr *pe = preds[p];
-		if (pe->op == XP_OP_LITERAL && pe->lit->type == XP_INTEGER) {
+		if (pe->op == XP_OP_LITERAL && pe->u.lit->type == XP_INTEGER) {
 			/* [n]: the n-th item. */
-			struct tandem_dec d = pe->lit->v.dec;
+			struct tandem_dec d = pe->u.lit->v.dec;
 			if (d.coef >= 1 && (size_t)d.coef <= s->n) {
 				s->it[0] = s->it[(size_t)d.coef - 1];
 				s->n = 1;
@@ -444,7 +444,7 @@ static int eval_binding(struct xp_ctx *c, const struct xp_expr *e, const struct 
 	struct xp_seq dom = {0};
 	if (xp_eval(c, e->kids[level], f, &dom))
 		return c->err;
-	int slot = e->binds[level];
+	int slot = e->u.binds[level];
 	struct xp_seq saved = c->vars[slot];
 	for (size_t i = 0; i < dom.n && !*decided; i++) {
 		c->vars[slot].it = &dom.it[i];
@@ -491,10 +491,10 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	struct xp_seq args[16];
 	if (e->nkids > 16)
 		return xp_error(c, "TANDEM", "more than 16 arguments");
-	if (xp_expr_fn(e)->kind == XP_FN_CONTAINS && e->aux.lit_index) {
+	if (xp_expr_fn(e)->kind == XP_FN_CONTAINS && e->u.lit_index) {
 		bool b = false;
 		if (xp_eval(c, e->kids[1], f, &args[1]) ||
-		    xp_contains_indexed(c, e->aux.lit_index, &args[1], &b))
+		    xp_contains_indexed(c, e->u.lit_index, &args[1], &b))
 			return c->err;
 		return xp_seq_bool(c, b, out);
 	}
@@ -510,7 +510,7 @@ int xp_eval_op(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus 
 {
 	switch (e->op) {
 	case XP_OP_LITERAL:
-		*out = (struct xp_seq){e->lit, 1};
+		*out = (struct xp_seq){e->u.lit, 1};
 		return 0;
 	case XP_OP_VAR:
 		*out = c->vars[e->var];
@@ -739,8 +739,8 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 		switch (xp_expr_fn(e)->kind) {
 		case XP_FN_NOT:
 			/* not(path) of a name the document lacks: empty, so true. */
-			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
-			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
+			if (e->u.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
+			    !xp_resolve(c, e->u.guard->local, e->u.guard->name_id)) {
 				*out = true;
 				return 0;
 			}
@@ -752,8 +752,8 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 			return 0;
 		case XP_FN_EXISTS:
 		case XP_FN_EMPTY:
-			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
-			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
+			if (e->u.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
+			    !xp_resolve(c, e->u.guard->local, e->u.guard->name_id)) {
 				*out = xp_expr_fn(e)->kind == XP_FN_EMPTY;
 				return 0;
 			}

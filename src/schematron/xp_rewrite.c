@@ -185,7 +185,7 @@ static uint64_t expr_hash(const struct xp_expr *e)
 	h = mix(h, (uint64_t)e->var);
 	h = str_or_null(h, e->fn_id ? xp_expr_fn(e)->name : NULL);
 	if (e->op == XP_OP_LITERAL)
-		h = lit_hash(h, e->lit);
+		h = lit_hash(h, e->u.lit);
 	h = mix(h, e->nkids);
 	for (size_t i = 0; i < e->nkids; i++)
 		h = mix(h, expr_hash(e->kids[i]));
@@ -209,10 +209,10 @@ static bool expr_equal(const struct xp_expr *a, const struct xp_expr *b)
 	    a->test.kind != b->test.kind || !same_str(a->test.ns, b->test.ns) ||
 	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn_id != b->fn_id ||
 	    a->nkids != b->nkids || a->npreds != b->npreds ||
-	    (a->op == XP_OP_LITERAL && !lit_equal(a->lit, b->lit)))
+	    (a->op == XP_OP_LITERAL && !lit_equal(a->u.lit, b->u.lit)))
 		return false;
 	if ((a->op == XP_OP_SOME || a->op == XP_OP_EVERY || a->op == XP_OP_FOR) && a->nkids &&
-	    memcmp(a->binds, b->binds, ((size_t)a->nkids - 1) * sizeof *a->binds) != 0)
+	    memcmp(a->u.binds, b->u.binds, ((size_t)a->nkids - 1) * sizeof *a->u.binds) != 0)
 		return false;
 	for (size_t i = 0; i < a->nkids; i++)
 		if (!expr_equal(a->kids[i], b->kids[i]))
@@ -368,7 +368,7 @@ void xp_keep_mark(struct xp_names *t, struct xp_expr *e)
 		xp_keep_mark(t, e->preds[i]);
 	if (!t || !worth_keeping(e))
 		return;
-	e->keep_id = keep_id(t, e);
+	e->keep_id = (uint16_t)keep_id(t, e);
 	e->keep_doc = e->keep_id && !reads_focus(e);
 	if (e->keep_id)
 		t->keep_uses[e->keep_id]++;
