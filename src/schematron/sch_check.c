@@ -228,7 +228,7 @@ static bool expr_ok(struct check *k, const struct xp_expr *e, int depth)
 		return fail(k, "bad expression");
 	if (!test_ok(k, &e->test, e->op == XP_OP_STEP) || !op_ok(k, e))
 		return false;
-	return kids_ok(k, e->kids, e->nkids, depth) && kids_ok(k, e->preds, e->npreds, depth);
+	return kids_ok(k, e->kids, (size_t)e->nkids + e->npreds, depth);
 }
 
 static bool lets_ok(struct check *k, const struct sch_let *v, size_t n)

@@ -93,7 +93,7 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 	 * predicate are rare in rule contexts and evaluated on that list. */
 	struct xp_item item = {.type = XP_NODE, .v.node = n};
 	for (size_t i = 0; i < s->npreds && *ok; i++) {
-		if (xp_pred_keep(c, s->preds[i], &item, pos, size, ok))
+		if (xp_pred_keep(c, xp_preds(s)[i], &item, pos, size, ok))
 			return c->err;
 	}
 	return 0;

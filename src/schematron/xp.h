@@ -178,7 +178,7 @@ struct xp_func {
 };
 
 /*
- * A compiled expression: 72 bytes (the rule sets hold some 14,000 of them,
+ * A compiled expression: 64 bytes (the rule sets hold some 14,000 of them,
  * read on every validation, and mapped from the rule cache: every byte
  * counts twice), so enumerations are bytes and the members that only one
  * operator uses share a union.
@@ -200,8 +200,7 @@ struct xp_expr {
 	uint16_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
 	uint16_t keep_id;       /* xp_keep_id(): its value is kept per node and document */
 	struct xp_test test;    /* step */
-	struct xp_expr **kids;
-	struct xp_expr **preds; /* step and filter predicates */
+	struct xp_expr **kids;  /* the operands, then the predicates (xp_preds()) */
 	union {
 		struct xp_item *lit;            /* XP_OP_LITERAL: the value (same arena) */
 		int *binds;                     /* quantified/for: variable slots, nkids-1 */
@@ -209,6 +208,12 @@ struct xp_expr {
 		const struct xp_test *guard;    /* not/exists/empty(path): xp_path_guard() */
 	} u;
 };
+
+/* The predicates of a step or filter: npreds of them, after the operands. */
+static inline struct xp_expr *const *xp_preds(const struct xp_expr *e)
+{
+	return e->kids + e->nkids;
+}
 
 /* A name binding known to the compiler: namespace prefixes and variables. */
 struct xp_ns {

@@ -216,7 +216,7 @@ static int eval_step(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n,
 		return c->err;
 	out->it = v.it;
 	out->n = v.n;
-	if (e->npreds && apply_preds(c, e->preds, e->npreds, out))
+	if (e->npreds && apply_preds(c, xp_preds(e), e->npreds, out))
 		return c->err;
 	if (reverse && out->n > 1) {
 		for (size_t i = 0, j = out->n - 1; i < j; i++, j--) {
@@ -603,7 +603,7 @@ int xp_eval_op(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus 
 		if (s.n)
 			memcpy(out->it, s.it, s.n * sizeof *s.it);
 		out->n = s.n;
-		return apply_preds(c, e->preds, e->npreds, out);
+		return apply_preds(c, xp_preds(e), e->npreds, out);
 	}
 	case XP_OP_CALL:
 		return eval_call(c, e, f, out);
@@ -660,7 +660,7 @@ static int step_exists(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n, 
 	for (size_t i = 0; i < v.n && !*out; i++) {
 		bool keep = true;
 		for (size_t p = 0; p < e->npreds && keep; p++) {
-			if (xp_pred_keep(c, e->preds[p], &v.it[i], 1, 1, &keep))
+			if (xp_pred_keep(c, xp_preds(e)[p], &v.it[i], 1, 1, &keep))
 				return c->err;
 		}
 		*out = keep;

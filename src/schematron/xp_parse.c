@@ -209,20 +209,38 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 	return e;
 }
 
+/* Predicates follow the operands in e->kids (xp_preds()). */
 static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 {
+	struct xp_expr **preds = NULL;
+	uint16_t npreds = 0;
 	while (xp_lex_is_sym(ps, "[")) {
 		if (xp_lex_advance(ps))
 			return ps->err;
 		struct xp_expr *p = parse_expr(ps);
-		if (!p || xp_lex_expect_sym(ps, "]") || push(ps, &e->preds, &e->npreds, p))
+		if (!p || xp_lex_expect_sym(ps, "]") || push(ps, &preds, &npreds, p))
 			return ps->err ? ps->err : TANDEM_EBADINPUT;
+	}
+	if (npreds) {
+		if ((size_t)e->nkids + npreds > UINT16_MAX)
+			return xp_lex_fail(ps, "too many predicates");
+		size_t n = (size_t)e->nkids + npreds;
+		struct xp_expr **all = tandem_arena_alloc(ps->cc->arena, n * sizeof(struct xp_expr *));
+		if (!all) {
+			xp_lex_fail(ps, "out of memory");
+			return ps->err = TANDEM_ENOMEM;
+		}
+		if (e->nkids)
+			memcpy(all, e->kids, e->nkids * sizeof(struct xp_expr *));
+		memcpy(all + e->nkids, preds, npreds * sizeof(struct xp_expr *));
+		e->kids = all;
+		e->npreds = npreds;
 	}
 	e->plain_preds = true;
 	for (size_t i = 0; i < e->npreds; i++) {
-		e->preds[i]->plain = xp_plain_predicate(e->preds[i]);
-		e->preds[i]->memo_id = (uint16_t)xp_memo_id(ps->cc->names, e->preds[i]);
-		e->plain_preds = e->plain_preds && e->preds[i]->plain;
+		xp_preds(e)[i]->plain = xp_plain_predicate(xp_preds(e)[i]);
+		xp_preds(e)[i]->memo_id = (uint16_t)xp_memo_id(ps->cc->names, xp_preds(e)[i]);
+		e->plain_preds = e->plain_preds && xp_preds(e)[i]->plain;
 	}
 	return 0;
 }

@@ -57,7 +57,7 @@ bool xp_can_descend(const struct xp_expr *b)
 {
 	if (b->op == XP_OP_STEP && (b->axis == XP_AXIS_CHILD || b->axis == XP_AXIS_ATTRIBUTE)) {
 		for (size_t i = 0; i < b->npreds; i++)
-			if (!xp_plain_predicate(b->preds[i]))
+			if (!xp_plain_predicate(xp_preds(b)[i]))
 				return false;
 		return true;
 	}
@@ -92,7 +92,7 @@ static bool uses_var(const struct xp_expr *e)
 		if (uses_var(e->kids[i]))
 			return true;
 	for (size_t i = 0; i < e->npreds; i++)
-		if (uses_var(e->preds[i]))
+		if (uses_var(xp_preds(e)[i]))
 			return true;
 	return false;
 }
@@ -191,7 +191,7 @@ static uint64_t expr_hash(const struct xp_expr *e)
 		h = mix(h, expr_hash(e->kids[i]));
 	h = mix(h, e->npreds);
 	for (size_t i = 0; i < e->npreds; i++)
-		h = mix(h, expr_hash(e->preds[i]));
+		h = mix(h, expr_hash(xp_preds(e)[i]));
 	return h;
 }
 
@@ -218,7 +218,7 @@ static bool expr_equal(const struct xp_expr *a, const struct xp_expr *b)
 		if (!expr_equal(a->kids[i], b->kids[i]))
 			return false;
 	for (size_t i = 0; i < a->npreds; i++)
-		if (!expr_equal(a->preds[i], b->preds[i]))
+		if (!expr_equal(xp_preds(a)[i], xp_preds(b)[i]))
 			return false;
 	return true;
 }
@@ -365,7 +365,7 @@ void xp_keep_mark(struct xp_names *t, struct xp_expr *e)
 	for (size_t i = 0; i < e->nkids; i++)
 		xp_keep_mark(t, e->kids[i]);
 	for (size_t i = 0; i < e->npreds; i++)
-		xp_keep_mark(t, e->preds[i]);
+		xp_keep_mark(t, xp_preds(e)[i]);
 	if (!t || !worth_keeping(e))
 		return;
 	e->keep_id = (uint16_t)keep_id(t, e);
@@ -379,7 +379,7 @@ void xp_keep_prune(const struct xp_names *t, struct xp_expr *e)
 	for (size_t i = 0; i < e->nkids; i++)
 		xp_keep_prune(t, e->kids[i]);
 	for (size_t i = 0; i < e->npreds; i++)
-		xp_keep_prune(t, e->preds[i]);
+		xp_keep_prune(t, xp_preds(e)[i]);
 	if (e->keep_id && !e->keep_doc && (!t || t->keep_uses[e->keep_id] < 2))
 		e->keep_id = 0;
 }
