@@ -346,6 +346,7 @@ struct xp_ctx {
 	struct xp_keep_slot *keep;  /* XP_KEEP_SLOTS_MAX entries: kept values */
 	size_t keep_mask;           /* slots used for this document, minus one */
 	char *keep_mem;             /* XP_KEEP_BYTES_MAX bytes, reserved */
+	size_t keep_ready, memo_ready; /* bytes of the tables faulted in */
 	size_t keep_used;           /* bytes of keep_mem used by this document */
 	bool names_complete;        /* by_id holds every name of this document */
 	struct xp_ns_slot ns_cache[8];
