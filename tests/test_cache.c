@@ -265,6 +265,23 @@ TEST(cache_damaged_truncated_or_foreign_is_rebuilt)
 	dir_remove(&d);
 }
 
+TEST(cache_stale_temporary_file_is_replaced)
+{
+	/* A temporary file left by a killed process whose pid is ours now. */
+	struct dir d;
+	struct sch_cache_status st;
+	char tmp[192];
+	dir_init(&d);
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", d.cache, (long)getpid());
+	write_text(tmp, "left over");
+	sch_free(load(&d, &st));
+	ASSERT(st.written);
+	ASSERT(access(tmp, F_OK) != 0);
+	sch_free(load(&d, &st));
+	ASSERT(st.hit);
+	dir_remove(&d);
+}
+
 TEST(cache_unwritable_is_no_error)
 {
 	struct dir d;

@@ -316,6 +316,8 @@ static bool save(const struct sch_schema *s, const char *cache_path, struct sch_
 	memcpy(hbuf, &h, sizeof h);
 	memcpy(hbuf + sizeof h, s->sources->v, nsrc * sizeof(struct sch_source));
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0) /* left by a process of the same pid */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	bool ok = fd >= 0 && write_all(fd, hbuf, hsize) && write_all(fd, s->map, s->image_size);
 	int err = errno;
 	if (fd >= 0 && close(fd) != 0)
