@@ -13,5 +13,7 @@
 #include "list_store.h"
 #include "list_ledger.h"
 #include "list_xpath.h"
+#include "list_cache.h"
+#include "list_keep.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

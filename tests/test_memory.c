@@ -559,6 +559,28 @@ TEST(core_arena_calloc_zeroes)
 	ASSERT_EQ(tandem_replace_allocator(malloc, realloc, free), 0);
 }
 
+TEST(core_arena_fixed_contiguous_and_bounded)
+{
+	/* Everything comes from the caller's memory, in order, and nothing
+	 * beyond it: what the arena holds is one range [mem, mem + used). */
+	static _Alignas(max_align_t) unsigned char mem[4096];
+	struct tandem_arena a;
+
+	tandem_arena_init_fixed(&a, mem, sizeof mem);
+	unsigned char *p = tandem_arena_alloc(&a, 10);
+	unsigned char *q = tandem_arena_alloc(&a, 3000); /* "big": still in mem */
+	ASSERT(p >= mem && p + 10 <= mem + sizeof mem);
+	ASSERT(q > p && q + 3000 <= mem + sizeof mem);
+	ASSERT_EQ(tandem_arena_fixed_used(&a), (size_t)(q + 3008 - mem));
+	ASSERT(tandem_arena_alloc(&a, 2000) == NULL);
+	ASSERT_EQ(tandem_arena_error(&a), TANDEM_ELIMIT);
+	/* Release starts over at the same memory and never frees it. */
+	tandem_arena_release(&a);
+	ASSERT_EQ(tandem_arena_error(&a), 0);
+	ASSERT(tandem_arena_alloc(&a, 10) == p);
+	tandem_arena_release(&a);
+}
+
 TEST(core_arena_calloc_overflow)
 {
 	struct tandem_arena a;

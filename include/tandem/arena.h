@@ -26,6 +26,7 @@ struct tandem_arena {
 	size_t bytes_used;                    /* heap bytes taken, headers included */
 	size_t bytes_max;                     /* hard limit on bytes_used */
 	int err;                              /* first failure: ENOMEM or ELIMIT */
+	int fixed;                            /* 1: one block over caller memory */
 };
 
 /* Default block size; larger requests get a block of their own. */
@@ -33,6 +34,19 @@ struct tandem_arena {
 
 /* Prepares an empty arena that may take at most bytes_max heap bytes. */
 void tandem_arena_init(struct tandem_arena *a, size_t bytes_max);
+
+/*
+ * Prepares an arena whose allocations all come, in order, from the size
+ * bytes at mem (aligned for any object type; the caller owns that memory and
+ * keeps it alive): what the arena holds is then one contiguous range,
+ * [mem, mem + tandem_arena_fixed_used()), that can be written to a file as
+ * it is. Allocation beyond size fails with TANDEM_ELIMIT; release runs the
+ * cleanup hooks and starts over at mem, never freeing it.
+ */
+void tandem_arena_init_fixed(struct tandem_arena *a, void *mem, size_t size);
+
+/* Bytes of a fixed arena in use, from its start (the block header included). */
+size_t tandem_arena_fixed_used(const struct tandem_arena *a);
 
 /*
  * Returns size bytes aligned for any object type, or NULL on failure (out of

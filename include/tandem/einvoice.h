@@ -166,6 +166,27 @@ int tandem_einv_rules_load(const char *dir, struct tandem_einv_rules **out,
 			   struct tandem_diag *d);
 void tandem_einv_rules_free(struct tandem_einv_rules *r);
 
+/*
+ * Keeps the compiled rule sets in files under dir (NULL: the default,
+ * $XDG_CACHE_HOME/tandem, else $HOME/.cache/tandem), so that the next
+ * process maps a set instead of compiling it (about 20 ms saved per set;
+ * docs/einvoice.md, "Rule cache"). Call it before the first validation.
+ * A cache file is used only when written by this build of tandem from
+ * artefacts whose content is unchanged; a cache that cannot be read,
+ * trusted or written is ignored: validation is never affected, only
+ * slower. Returns 0, or TANDEM_EINVAL when dir is NULL and neither
+ * variable is set (there is then no cache).
+ */
+int tandem_einv_rules_cache(struct tandem_einv_rules *r, const char *dir);
+
+/*
+ * How the set named set ("CEN-UBL", ...) was loaded: 1 mapped from the
+ * cache, 0 compiled (*why, when not NULL, says why the cache was not used
+ * and whether it was written), -1 not loaded yet or no cache.
+ */
+int tandem_einv_rules_cache_state(const struct tandem_einv_rules *r, const char *set,
+				  const char **why);
+
 /* What a rule set holds, for `tandem invoice rules`. */
 struct tandem_einv_rule {
 	const char *set;     /* "CEN-UBL", "CEN-CII", "XRechnung-UBL", "XRechnung-CII" */

@@ -36,6 +36,27 @@ void tandem_arena_init(struct tandem_arena *a, size_t bytes_max)
 	a->bytes_used = 0;
 	a->bytes_max = bytes_max;
 	a->err = 0;
+	a->fixed = 0;
+}
+
+void tandem_arena_init_fixed(struct tandem_arena *a, void *mem, size_t size)
+{
+	struct tandem_arena_block *b = mem;
+
+	TANDEM_ASSERT(((uintptr_t)mem & (ALIGN - 1)) == 0 && size > sizeof *b);
+	tandem_arena_init(a, size);
+	a->fixed = 1;
+	b->next = NULL;
+	b->size = size - sizeof *b;
+	b->used = 0;
+	a->head = b;
+	a->bytes_used = size;
+}
+
+size_t tandem_arena_fixed_used(const struct tandem_arena *a)
+{
+	TANDEM_ASSERT(a->fixed && a->head);
+	return sizeof *a->head + a->head->used;
 }
 
 static struct tandem_arena_block *new_block(struct tandem_arena *a, size_t size)
@@ -78,6 +99,11 @@ void *tandem_arena_alloc(struct tandem_arena *a, size_t size)
 		p = b->data + b->used;
 		b->used += size;
 		return p;
+	}
+	if (a->fixed) {
+		if (!a->err)
+			a->err = TANDEM_ELIMIT;
+		return NULL;
 	}
 	if (size > TANDEM_ARENA_BLOCK_SIZE / 4) {
 		/* Big request: its own block, kept behind the current one. */
@@ -162,6 +188,12 @@ void tandem_arena_release(struct tandem_arena *a)
 		struct tandem_arena_cleanup *next = c->next;
 		c->fn(c->data);
 		c = next;
+	}
+	if (a->fixed) {
+		a->cleanups = NULL;
+		a->head->used = 0;
+		a->err = 0;
+		return;
 	}
 	while (b) {
 		struct tandem_arena_block *next = b->next;

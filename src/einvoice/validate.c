@@ -3,10 +3,12 @@
  * official Schematron artefacts (EN 16931 CEN rules, XRechnung rules),
  * run by src/schematron.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/tree.h>
@@ -39,7 +41,59 @@ struct tandem_einv_rules {
 	struct sch_schema *sets[SET_COUNT]; /* NULL until compiled */
 	int load_rc[SET_COUNT];             /* 0, or why compiling failed */
 	char load_err[SET_COUNT][512];
+	char cache_dir[4096];               /* "" when there is no cache */
+	struct sch_cache_status cache[SET_COUNT];
+	bool cache_tried[SET_COUNT];
 };
+
+/* Creates dir and its missing parents, mode 0700; false when it cannot. */
+static bool make_dirs(const char *dir)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s", dir);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			return false;
+		*s = c;
+		if (!c)
+			return true;
+	}
+}
+
+/*
+ * The cache file of a set: named by the set and a hash of the artefacts
+ * directory's absolute path, so directories do not overwrite each other.
+ */
+static bool cache_file(const struct tandem_einv_rules *r, enum rule_set set, char *out,
+		       size_t size)
+{
+	char abs[8400], cwd[4096];
+	if (r->dir[0] == '/' || !getcwd(cwd, sizeof cwd))
+		snprintf(abs, sizeof abs, "%s", r->dir);
+	else
+		snprintf(abs, sizeof abs, "%s/%s", cwd, r->dir);
+	unsigned long long h = sch_hash(abs, strlen(abs), 0);
+	return (size_t)snprintf(out, size, "%s/%s-%016llx.rules", r->cache_dir, set_files[set].name,
+				h) < size;
+}
+
+/* Compiles a set, or maps it from the cache. */
+static int load_set(struct tandem_einv_rules *r, enum rule_set set, const char *path)
+{
+	char cache[4200];
+	if (!r->cache_dir[0] || !cache_file(r, set, cache, sizeof cache))
+		return sch_load(path, &r->sets[set], r->load_err[set], sizeof r->load_err[set]);
+	struct stat st;
+	if (stat(r->cache_dir, &st) != 0)
+		make_dirs(r->cache_dir); /* if it fails, so does writing: no cache */
+	r->cache_tried[set] = true;
+	return sch_load_cached(path, cache, &r->sets[set], r->load_err[set],
+			       sizeof r->load_err[set], &r->cache[set]);
+}
 
 /* The compiled set, compiling it now if needed; NULL with a finding if it fails. */
 static const struct sch_schema *get_set(struct tandem_einv_rules *r, enum rule_set set,
@@ -54,8 +108,7 @@ static const struct sch_schema *get_set(struct tandem_einv_rules *r, enum rule_s
 	if (!r->sets[set] && !r->load_rc[set]) {
 		char path[4200];
 		snprintf(path, sizeof path, "%s/%s", r->dir, set_files[set].path);
-		r->load_rc[set] = sch_load(path, &r->sets[set], r->load_err[set],
-					   sizeof r->load_err[set]);
+		r->load_rc[set] = load_set(r, set, path);
 	}
 	const struct sch_schema *s = r->sets[set];
 	*rc = r->load_rc[set];
@@ -106,6 +159,39 @@ int tandem_einv_rules_load(const char *dir, struct tandem_einv_rules **out,
 	}
 	*out = r;
 	return 0;
+}
+
+int tandem_einv_rules_cache(struct tandem_einv_rules *r, const char *dir)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int n;
+	r->cache_dir[0] = '\0';
+	if (dir && *dir)
+		n = snprintf(r->cache_dir, sizeof r->cache_dir, "%s", dir);
+	else if (xdg && xdg[0] == '/') /* the XDG rule: a relative path is ignored */
+		n = snprintf(r->cache_dir, sizeof r->cache_dir, "%s/tandem", xdg);
+	else if (home && *home)
+		n = snprintf(r->cache_dir, sizeof r->cache_dir, "%s/.cache/tandem", home);
+	else
+		return TANDEM_EINVAL;
+	if (n < 0 || (size_t)n >= sizeof r->cache_dir - 64) {
+		r->cache_dir[0] = '\0';
+		return TANDEM_EINVAL;
+	}
+	return 0;
+}
+
+int tandem_einv_rules_cache_state(const struct tandem_einv_rules *r, const char *set,
+				  const char **why)
+{
+	for (int i = 0; i < SET_COUNT; i++) {
+		if (strcmp(set_files[i].name, set) != 0 || !r->cache_tried[i] || !r->sets[i])
+			continue;
+		if (why)
+			*why = r->cache[i].why;
+		return r->cache[i].hit ? 1 : 0;
+	}
+	return -1;
 }
 
 /* Compiles every set now (for listing, and to report errors early). */

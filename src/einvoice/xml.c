@@ -278,7 +278,7 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 {
 	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
 			    XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
-			    XML_PARSE_NOCDATA;
+			    XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
 	struct parse_state st = {0};
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;

@@ -50,6 +50,7 @@ struct loader {
 	const struct xp_expr *generic[256];
 	size_t ngeneric;
 	struct xp_names *names;
+	const char *empty; /* "" in the arena: the image points only into itself */
 };
 
 static int fail(struct loader *ld, int rc, xmlNodePtr at, const char *fmt, ...)
@@ -122,6 +123,7 @@ static xmlDocPtr read_doc(struct loader *ld, const char *path, xmlNodePtr from)
 	xmlDocPtr doc = xmlReadMemory(buf, (int)n, path, NULL,
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				      XML_PARSE_COMPACT);
+	sch_image_source(ld->s, path, buf, n);
 	tandem_free(buf);
 	if (!doc) {
 		fail(ld, TANDEM_EBADINPUT, from, "%s is not well-formed XML", path);
@@ -327,9 +329,9 @@ static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
 	if (!a->flag)
 		a->flag = attr(ld, n, "role");
 	if (!a->id)
-		a->id = "";
+		a->id = ld->empty;
 	if (!a->flag)
-		a->flag = "";
+		a->flag = ld->empty;
 	a->test_text = attr(ld, n, "test");
 	a->pattern_id = ld->pattern_id;
 	a->context_text = context_text;
@@ -523,6 +525,7 @@ static int compile_global(struct loader *ld, xmlNodePtr n)
 }
 
 /* Groups the alternatives of a pattern by the local name of their last step. */
+/* Groups the alternatives of a pattern by the local name of their last step. */
 static int group_alts(struct loader *ld, xmlNodePtr at, struct sch_pattern *p)
 {
 	struct tandem_arena *a = &ld->s->arena;
@@ -607,7 +610,7 @@ static int add_pattern(struct loader *ld, xmlNodePtr n, int depth)
 	memset(p, 0, sizeof *p);
 	p->id = attr(ld, n, "id");
 	if (!p->id)
-		p->id = "";
+		p->id = ld->empty;
 	ld->pattern_id = p->id;
 	struct sch_rule *rules = NULL;
 	size_t nrules = 0, cap = 0;
@@ -626,11 +629,19 @@ static int add_pattern(struct loader *ld, xmlNodePtr n, int depth)
 	tandem_free(rules);
 	/* Index the alternatives of every context. */
 	size_t max = nrules * 8 + 8;
-	p->alts = tandem_arena_alloc(&ld->s->arena, max * sizeof *p->alts);
-	if (!p->alts)
+	struct sch_alt *alts = tandem_malloc(max * sizeof *alts);
+	if (!alts)
 		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
 	for (size_t i = 0; i < nrules && !ld->rc; i++)
-		index_alt(ld, n, p->rules[i].context, i, p->alts, &p->nalts, max);
+		index_alt(ld, n, p->rules[i].context, i, alts, &p->nalts, max);
+	p->alts = tandem_arena_alloc(&ld->s->arena, (p->nalts + 1) * sizeof *p->alts);
+	if (!p->alts) {
+		tandem_free(alts);
+		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
+	}
+	if (p->nalts)
+		memcpy(p->alts, alts, p->nalts * sizeof *alts);
+	tandem_free(alts);
 	if (!ld->rc)
 		group_alts(ld, n, p);
 	ld->npatterns++;
@@ -684,12 +695,13 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 		snprintf(err, err_size, "out of memory");
 		return TANDEM_ENOMEM;
 	}
-	tandem_arena_init(&s->arena, SCH_ARENA_MAX);
 	ld->s = s;
-	ld->names = tandem_calloc(1, sizeof *ld->names);
 	ld->err = err;
 	ld->err_size = err_size;
-	xmlDocPtr doc = read_doc(ld, path, NULL);
+	if (sch_image_begin(s) || !(ld->empty = tandem_arena_strndup(&s->arena, "", 0)))
+		fail(ld, TANDEM_ENOMEM, NULL, "out of memory");
+	ld->names = tandem_calloc(1, sizeof *ld->names);
+	xmlDocPtr doc = ld->rc ? NULL : read_doc(ld, path, NULL);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (doc && (!root || !is_sch(root, "schema")))
 		fail(ld, TANDEM_EBADINPUT, root, "%s is not an ISO Schematron schema", path);
@@ -724,8 +736,9 @@ int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_si
 			s->nasserts = ld->nasserts;
 			s->nslots = ld->next_slot;
 			if (!s->title)
-				s->title = "";
-			if (xp_name_map_build(&s->arena, ld->names, &s->names))
+				s->title = ld->empty;
+			sch_image_prune(s, ld->names);
+			if (xp_name_map_build(&s->arena, ld->names, &s->names) || sch_image_finish(s))
 				fail(ld, TANDEM_ENOMEM, NULL, "out of memory");
 		}
 	}
@@ -746,7 +759,7 @@ void sch_free(struct sch_schema *s)
 {
 	if (!s)
 		return;
-	tandem_arena_release(&s->arena);
+	sch_image_release(s);
 	tandem_free(s);
 }
 

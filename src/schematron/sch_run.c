@@ -93,7 +93,7 @@ static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, b
 	 * predicate are rare in rule contexts and evaluated on that list. */
 	struct xp_item item = {.type = XP_NODE, .v.node = n};
 	for (size_t i = 0; i < s->npreds && *ok; i++) {
-		if (xp_pred_keep(c, s->preds[i], &item, pos, size, ok))
+		if (xp_pred_keep(c, xp_preds(s)[i], &item, pos, size, ok))
 			return c->err;
 	}
 	return 0;
@@ -439,6 +439,13 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 			c->err = 0;
 			set->n = 0; /* a context that raises an error matches nothing */
 		}
+		/* Filtered and sorted in place: a private copy (values are shared). */
+		struct xp_item *own = xp_alloc(c, (set->n ? set->n : 1) * sizeof *own);
+		if (!own)
+			return c->err;
+		if (set->n)
+			memcpy(own, set->it, set->n * sizeof *own);
+		set->it = own;
 		size_t k = 0;
 		for (size_t j = 0; j < set->n; j++)
 			if (set->it[j].type == XP_NODE)

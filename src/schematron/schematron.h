@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libxml/tree.h>
 
@@ -51,6 +52,29 @@ struct sch_schema;
  */
 int sch_load(const char *path, struct sch_schema **out, char *err, size_t err_size);
 void sch_free(struct sch_schema *s);
+
+/* A 64-bit hash of p[0..n) (not cryptographic: detects change and damage). */
+uint64_t sch_hash(const void *p, size_t n, uint64_t seed);
+
+/* What sch_load_cached() did with its cache file. */
+struct sch_cache_status {
+	bool hit;      /* the rule set was mapped from the cache file */
+	bool written;  /* it was compiled, and the cache file written */
+	char why[256]; /* when not a hit: why the file was not used; when not
+			  written: why not (a sentence) */
+};
+
+/*
+ * sch_load() through a cache file (sch_cache.c): when cache_path holds the
+ * compiled image of path's rule set, written by this same build of tandem
+ * from files whose content has not changed, the image is mapped read-only
+ * instead of compiling; otherwise the set is compiled and cache_path
+ * written (atomically). A cache file that is absent, damaged, stale,
+ * foreign or unwritable is never an error: st says what happened. With
+ * cache_path NULL this is sch_load().
+ */
+int sch_load_cached(const char *path, const char *cache_path, struct sch_schema **out,
+		    char *err, size_t err_size, struct sch_cache_status *st);
 
 /* Title of the schema and counts, for reports. */
 const char *sch_title(const struct sch_schema *s);

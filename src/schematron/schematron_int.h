@@ -80,8 +80,21 @@ struct sch_pattern {
 	size_t nwild;
 };
 
+/*
+ * A compiled rule set is one image: every object lives in one contiguous,
+ * read-only mapping, and every pointer it holds points inside that mapping
+ * (functions are numbers, not addresses), so the image can be written to a
+ * file and mapped again at the same address by a later process
+ * (sch_image.c). The record below is the image's root; the members up to
+ * `sources` are the handle's own and never come from a file.
+ */
 struct sch_schema {
-	struct tandem_arena arena;
+	struct tandem_arena arena;   /* fixed, over the image while compiling */
+	void *map;                   /* the image's mapping (munmap at sch_free) */
+	size_t map_size;             /* bytes mapped */
+	size_t image_size;           /* bytes of the image, from map */
+	const struct sch_schema *root; /* the image's copy of this record */
+	struct sch_sources *sources; /* the files compiled, malloc'd; NULL in the image */
 	const char *title;
 	struct xp_ns *ns;
 	struct sch_let *globals;
@@ -95,5 +108,49 @@ struct sch_schema {
 	size_t ngeneric;
 	struct xp_name_map names;       /* the interned names of the expressions */
 };
+
+/* The files a rule set was compiled from, with a hash of the bytes read. */
+#define SCH_SOURCES_MAX  64
+#define SCH_SOURCE_PATH_MAX 1024
+struct sch_source {
+	char path[SCH_SOURCE_PATH_MAX];
+	uint64_t size;
+	uint64_t hash; /* sch_hash() of the content */
+};
+
+struct sch_sources {
+	struct sch_source v[SCH_SOURCES_MAX];
+	size_t n;
+	bool overflow; /* more files, or a longer path, than recorded: never cached */
+};
+
+/* --- the image (sch_image.c) --- */
+
+/* Reserves the memory a rule set is compiled into and sets up s->arena over it. */
+int sch_image_begin(struct sch_schema *s);
+
+/* Records a file read while compiling (its path and content). */
+void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n);
+
+/* Keeps the values of the subexpressions worth it (xp_keep_prune()). */
+void sch_image_prune(struct sch_schema *s, const struct xp_names *t);
+
+/*
+ * Ends compilation: copies the root record into the image, gives back the
+ * unused part of the reservation and makes the image read-only.
+ */
+int sch_image_finish(struct sch_schema *s);
+
+/* Unmaps the image and frees the handle's own memory (not s itself). */
+void sch_image_release(struct sch_schema *s);
+
+/*
+ * Checks an image read from a file (size bytes at base, root its root
+ * record) before it is used: 0, or TANDEM_EBADINPUT with *why saying what
+ * is wrong (sch_check.c).
+ */
+int sch_image_check(const void *base, size_t size, const struct sch_schema *root,
+		    const char **why);
+
 
 #endif /* TANDEM_SCHEMATRON_INT_H */

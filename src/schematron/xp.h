@@ -115,9 +115,9 @@ enum xp_test_kind {
 struct xp_test {
 	const char *ns;    /* namespace URI or NULL */
 	const char *local; /* local name or NULL */
-	enum xp_test_kind kind;
-	uint32_t name_id;  /* local's number among the interned names (1 ..
+	uint16_t name_id;  /* local's number among the interned names (1 ..
 			      XP_NAME_IDS_MAX), 0 when not interned */
+	uint8_t kind;      /* enum xp_test_kind */
 };
 
 enum xp_op {
@@ -177,28 +177,43 @@ struct xp_func {
 	uint8_t kind;     /* enum xp_fn_kind */
 };
 
+/*
+ * A compiled expression: 64 bytes (the rule sets hold some 14,000 of them,
+ * read on every validation, and mapped from the rule cache: every byte
+ * counts twice), so enumerations are bytes and the members that only one
+ * operator uses share a union.
+ */
 struct xp_expr {
-	enum xp_op op;
-	int sub;                /* comparison, cast target type */
-	enum xp_axis axis;      /* step */
-	int var;                /* variable slot */
-	uint32_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
-	uint16_t nkids;
-	uint16_t npreds;
+	uint8_t op;             /* enum xp_op */
+	uint8_t sub;            /* comparison (enum xp_cmp), cast target type (enum xp_type) */
+	uint8_t axis;           /* step: enum xp_axis */
 	bool flag;              /* cast: '?' allows the empty sequence */
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
+	bool keep_doc;          /* kept per document: the value does not depend on the node */
+	int16_t var;            /* variable slot */
+	uint16_t nkids;
+	uint16_t npreds;
+	uint16_t fn_id;         /* call: the function, xp_expr_fn() (a number, not a
+				   pointer: a compiled rule set holds no address
+				   of the program, see sch_image.c) */
+	uint16_t memo_id;       /* as a predicate: xp_memo_id(), 0 when not shared */
+	uint16_t keep_id;       /* xp_keep_id(): its value is kept per node and document */
 	struct xp_test test;    /* step */
-	struct xp_expr **kids;
-	struct xp_expr **preds; /* step and filter predicates */
-	int *binds;             /* quantified/for: variable slots, nkids-1 */
-	const struct xp_func *fn;
+	struct xp_expr **kids;  /* the operands, then the predicates (xp_preds()) */
 	union {
+		struct xp_item *lit;            /* XP_OP_LITERAL: the value (same arena) */
+		int *binds;                     /* quantified/for: variable slots, nkids-1 */
 		struct xp_lit_index *lit_index; /* contains(long literal, x): its index */
 		const struct xp_test *guard;    /* not/exists/empty(path): xp_path_guard() */
-	} aux;
-	struct xp_item *lit;    /* XP_OP_LITERAL: the value (same arena), else NULL */
+	} u;
 };
+
+/* The predicates of a step or filter: npreds of them, after the operands. */
+static inline struct xp_expr *const *xp_preds(const struct xp_expr *e)
+{
+	return e->kids + e->nkids;
+}
 
 /* A name binding known to the compiler: namespace prefixes and variables. */
 struct xp_ns {
@@ -220,6 +235,7 @@ struct xp_scope {
 #define XP_NAMES_MAX    16384
 #define XP_NAME_IDS_MAX (XP_NAMES_MAX / 2) /* the table is kept half empty */
 #define XP_MEMO_IDS_MAX 2048               /* shared predicates of one rule set */
+#define XP_KEEP_IDS_MAX 8192               /* kept subexpressions of one rule set */
 struct xp_names {
 	const char *slot[XP_NAMES_MAX]; /* open addressing; NULL when free */
 	uint32_t id[XP_NAMES_MAX];      /* number of the name in slot */
@@ -229,6 +245,12 @@ struct xp_names {
 	uint64_t memo_hash[XP_MEMO_IDS_MAX * 2];
 	uint32_t memo_id[XP_MEMO_IDS_MAX * 2];
 	size_t nmemo;
+	/* Subexpressions whose value is worth keeping, by structure (xp_keep_id()). */
+	const struct xp_expr *keep[XP_KEEP_IDS_MAX * 2];
+	uint64_t keep_hash[XP_KEEP_IDS_MAX * 2];
+	uint32_t keep_id[XP_KEEP_IDS_MAX * 2];
+	uint32_t keep_uses[XP_KEEP_IDS_MAX + 1]; /* by id: occurrences in the rule set */
+	size_t nkeep;
 };
 
 /*
@@ -292,10 +314,25 @@ struct xp_memo_slot {
 	uint32_t id_keep; /* memo id << 1 | value */
 };
 
+/*
+ * The value of a kept subexpression on a node (or the document), for one
+ * document (gen). The items live in the context's keep memory.
+ */
+#define XP_KEEP_SLOTS_MAX 16384    /* a cache: a collision replaces the older value */
+#define XP_KEEP_BYTES_MAX (8u << 20) /* memory for kept values, per document */
+struct xp_keep_slot {
+	const void *node;
+	uint32_t gen;
+	uint32_t id;
+	struct xp_seq val;
+};
+
 struct xp_index;
 
 /* Evaluation state of one thread. */
 struct xp_ctx {
+	void *map;             /* one mapping holding all the memory below */
+	size_t map_size;
 	char *scratch;         /* bump allocator, XP_SCRATCH_MAX bytes reserved */
 	size_t used;
 	struct xp_seq *vars;   /* XP_VARS_MAX slots */
@@ -305,6 +342,12 @@ struct xp_ctx {
 	struct xp_name_slot names[XP_NAME_CACHE];
 	struct xp_name_slot *by_id; /* XP_NAME_IDS_MAX + 1 entries, by name number */
 	struct xp_memo_slot *memo;  /* XP_MEMO_SLOTS entries: predicate values */
+	size_t memo_mask;           /* slots used for this document, minus one */
+	struct xp_keep_slot *keep;  /* XP_KEEP_SLOTS_MAX entries: kept values */
+	size_t keep_mask;           /* slots used for this document, minus one */
+	char *keep_mem;             /* XP_KEEP_BYTES_MAX bytes, reserved */
+	size_t keep_ready, memo_ready; /* bytes of the tables faulted in */
+	size_t keep_used;           /* bytes of keep_mem used by this document */
 	bool names_complete;        /* by_id holds every name of this document */
 	struct xp_ns_slot ns_cache[8];
 	unsigned ns_next;
@@ -360,6 +403,10 @@ static inline void xp_reset(struct xp_ctx *c, size_t mark) { c->used = mark; }
 int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 	    struct xp_seq *out);
 
+/* xp_eval() without looking e up among the kept values (xp_keep.c). */
+int xp_eval_op(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+	       struct xp_seq *out);
+
 /* Effective boolean value of e. */
 int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e,
 		 const struct xp_focus *f, bool *out);
@@ -406,6 +453,27 @@ bool xp_plain_predicate(const struct xp_expr *e);
  * same nodes dozens of times.
  */
 uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e);
+
+/*
+ * A number for a subexpression whose value is worth keeping, the same for
+ * every subexpression of the rule set with the same structure (1 ..
+ * XP_KEEP_IDS_MAX), or 0; counts its uses. Such an expression refers to no
+ * variable and does not read the position or size, so its value depends
+ * only on the context node - or, for a path from the root (keep_doc), only
+ * on the document - and is not trivial to compute (a predicate, a
+ * descendant or other long axis, a function call or a cast). The
+ * evaluation context keeps its value per node and document: the rules
+ * compute normalize-space(cbc:ID) or //cac:TaxCategory[...] dozens of
+ * times per invoice. Called by the compiler on every node of a tree.
+ */
+void xp_keep_mark(struct xp_names *t, struct xp_expr *e);
+
+/*
+ * After a rule set is compiled: forgets the number of an expression used
+ * only once in the rule set, unless kept per document (only repeated or
+ * document-wide values gain from being kept).
+ */
+void xp_keep_prune(const struct xp_names *t, struct xp_expr *e);
 
 /*
  * For the argument p of not(), exists() or empty(): the name test of the
@@ -537,7 +605,16 @@ int xp_seq_string(struct xp_ctx *c, const char *p, size_t n, struct xp_seq *out)
 #define XP_NS_FN "http://www.w3.org/2005/xpath-functions"
 #define XP_NS_XS "http://www.w3.org/2001/XMLSchema"
 
-const struct xp_func *xp_func_find(const char *ns, const char *name, size_t nargs);
+/* The number of a function (1 .. xp_funcs_count()), or 0 when unknown. */
+unsigned xp_func_find(const char *ns, const char *name, size_t nargs);
+
+/* The function tables: xp_func.c's, then xp_func_str.c's. */
+extern const struct xp_func xp_funcs_main[];
+extern const size_t xp_funcs_main_count;
+static inline size_t xp_funcs_count(void);
+
+/* The function of an XP_OP_CALL expression (fn_id is valid: 1 .. xp_funcs_count()). */
+static inline const struct xp_func *xp_expr_fn(const struct xp_expr *e);
 
 /*
  * Indexes the trigrams of p[0..n) (a string literal of the expression tree,
@@ -547,6 +624,16 @@ const struct xp_func *xp_func_find(const char *ns, const char *name, size_t narg
 int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
 		       struct xp_lit_index **out);
 
+/*
+ * Whether an index read from an untrusted image is safe to search: in(arg,
+ * p, count, size, align) says whether count objects of size bytes at p lie
+ * inside the image; every position is checked and chains only go forward.
+ */
+bool xp_lit_index_check(const struct xp_lit_index *ix,
+			bool (*in)(const void *arg, const void *p, size_t count, size_t size,
+				   size_t align),
+			const void *arg);
+
 /* contains(literal, arg) through the literal's index. */
 int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct xp_seq *arg,
 			bool *out);
@@ -554,6 +641,17 @@ int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct 
 /* The string and regex functions (xp_func_str.c). */
 extern const struct xp_func xp_funcs_string[];
 extern const size_t xp_funcs_string_count;
+
+static inline size_t xp_funcs_count(void)
+{
+	return xp_funcs_main_count + xp_funcs_string_count;
+}
+
+static inline const struct xp_func *xp_expr_fn(const struct xp_expr *e)
+{
+	size_t i = (size_t)e->fn_id - 1;
+	return i < xp_funcs_main_count ? &xp_funcs_main[i] : &xp_funcs_string[i - xp_funcs_main_count];
+}
 
 /*
  * Atomizes a function argument that must hold at most one item: *it is that

@@ -16,34 +16,58 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/core.h"
 #include "xp.h"
 
+/* Bytes of the part of a context's mapping at offset at, rounded up to 64. */
+static size_t carve(size_t *at, size_t n)
+{
+	size_t start = *at;
+	*at += (n + 63) & ~(size_t)63;
+	return start;
+}
+
+/*
+ * All the memory of a context is one anonymous mapping, zero-filled by the
+ * kernel and backed only where touched: the tables first, then the keep
+ * memory, then the scratch area. One mapping is one munmap when the
+ * validator goes: a short-lived process pays for every system call and
+ * every page it touches.
+ */
 int xp_ctx_init(struct xp_ctx *c)
 {
 	memset(c, 0, sizeof *c);
-	c->scratch = tandem_malloc(XP_SCRATCH_MAX);
-	c->vars = tandem_calloc(XP_VARS_MAX, sizeof *c->vars);
-	c->by_id = tandem_calloc(XP_NAME_IDS_MAX + 1, sizeof *c->by_id);
-	c->memo = tandem_calloc(XP_MEMO_SLOTS, sizeof *c->memo);
-	if (!c->scratch || !c->vars || !c->by_id || !c->memo) {
-		xp_ctx_release(c);
+	size_t at = 0;
+	size_t vars = carve(&at, XP_VARS_MAX * sizeof *c->vars);
+	size_t by_id = carve(&at, (XP_NAME_IDS_MAX + 1) * sizeof *c->by_id);
+	size_t memo = carve(&at, XP_MEMO_SLOTS * sizeof *c->memo);
+	size_t keep = carve(&at, XP_KEEP_SLOTS_MAX * sizeof *c->keep);
+	size_t keep_mem = carve(&at, XP_KEEP_BYTES_MAX);
+	size_t scratch = carve(&at, XP_SCRATCH_MAX);
+	char *p = mmap(NULL, at, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED)
 		return TANDEM_ENOMEM;
-	}
+	c->map = p;
+	c->map_size = at;
+	c->vars = (struct xp_seq *)(p + vars);
+	c->by_id = (struct xp_name_slot *)(p + by_id);
+	c->memo = (struct xp_memo_slot *)(p + memo);
+	c->keep = (struct xp_keep_slot *)(p + keep);
+	c->keep_mem = p + keep_mem;
+	c->scratch = p + scratch;
+	c->memo_mask = XP_MEMO_SLOTS - 1;
+	c->keep_mask = XP_KEEP_SLOTS_MAX - 1;
 	return 0;
 }
 
 void xp_ctx_release(struct xp_ctx *c)
 {
-	tandem_free(c->scratch);
-	tandem_free(c->vars);
-	tandem_free(c->by_id);
-	tandem_free(c->memo);
-	c->memo = NULL;
-	c->scratch = NULL;
-	c->vars = NULL;
-	c->by_id = NULL;
+	if (c->map)
+		munmap(c->map, c->map_size);
+	memset(c, 0, sizeof *c);
 }
 
 void *xp_alloc(struct xp_ctx *c, size_t n)
@@ -127,7 +151,7 @@ int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_ite
 	*keep = false;
 	if (pe->memo_id && it->type == XP_NODE) {
 		uintptr_t key = ((uintptr_t)it->v.node >> 4) ^ ((uintptr_t)pe->memo_id * 0x9E3779B1u);
-		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 40 & (XP_MEMO_SLOTS - 1)];
+		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 40 & c->memo_mask];
 		if (m->gen == c->gen && m->id_keep >> 1 == pe->memo_id && m->node == it->v.node) {
 			*keep = m->id_keep & 1;
 			return 0;
@@ -159,9 +183,9 @@ static int apply_preds(struct xp_ctx *c, struct xp_expr *const *preds, size_t np
 {
 	for (size_t p = 0; p < npreds && s->n; p++) {
 		const struct xp_expr *pe = preds[p];
-		if (pe->op == XP_OP_LITERAL && pe->lit->type == XP_INTEGER) {
+		if (pe->op == XP_OP_LITERAL && pe->u.lit->type == XP_INTEGER) {
 			/* [n]: the n-th item. */
-			struct tandem_dec d = pe->lit->v.dec;
+			struct tandem_dec d = pe->u.lit->v.dec;
 			if (d.coef >= 1 && (size_t)d.coef <= s->n) {
 				s->it[0] = s->it[(size_t)d.coef - 1];
 				s->n = 1;
@@ -192,7 +216,7 @@ static int eval_step(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n,
 		return c->err;
 	out->it = v.it;
 	out->n = v.n;
-	if (e->npreds && apply_preds(c, e->preds, e->npreds, out))
+	if (e->npreds && apply_preds(c, xp_preds(e), e->npreds, out))
 		return c->err;
 	if (reverse && out->n > 1) {
 		for (size_t i = 0, j = out->n - 1; i < j; i++, j--) {
@@ -420,7 +444,7 @@ static int eval_binding(struct xp_ctx *c, const struct xp_expr *e, const struct 
 	struct xp_seq dom = {0};
 	if (xp_eval(c, e->kids[level], f, &dom))
 		return c->err;
-	int slot = e->binds[level];
+	int slot = e->u.binds[level];
 	struct xp_seq saved = c->vars[slot];
 	for (size_t i = 0; i < dom.n && !*decided; i++) {
 		c->vars[slot].it = &dom.it[i];
@@ -467,10 +491,10 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 	struct xp_seq args[16];
 	if (e->nkids > 16)
 		return xp_error(c, "TANDEM", "more than 16 arguments");
-	if (e->fn->kind == XP_FN_CONTAINS && e->aux.lit_index) {
+	if (xp_expr_fn(e)->kind == XP_FN_CONTAINS && e->u.lit_index) {
 		bool b = false;
 		if (xp_eval(c, e->kids[1], f, &args[1]) ||
-		    xp_contains_indexed(c, e->aux.lit_index, &args[1], &b))
+		    xp_contains_indexed(c, e->u.lit_index, &args[1], &b))
 			return c->err;
 		return xp_seq_bool(c, b, out);
 	}
@@ -478,19 +502,15 @@ static int eval_call(struct xp_ctx *c, const struct xp_expr *e, const struct xp_
 		if (xp_eval(c, e->kids[i], f, &args[i]))
 			return c->err;
 	}
-	return e->fn->fn(c, f, args, e->nkids, out);
+	return xp_expr_fn(e)->fn(c, f, args, e->nkids, out);
 }
 
-int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
-	    struct xp_seq *out)
+int xp_eval_op(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
+	       struct xp_seq *out)
 {
-	out->it = NULL;
-	out->n = 0;
-	if (c->err)
-		return c->err;
 	switch (e->op) {
 	case XP_OP_LITERAL:
-		*out = (struct xp_seq){e->lit, 1};
+		*out = (struct xp_seq){e->u.lit, 1};
 		return 0;
 	case XP_OP_VAR:
 		*out = c->vars[e->var];
@@ -583,7 +603,7 @@ int xp_eval(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focus *f,
 		if (s.n)
 			memcpy(out->it, s.it, s.n * sizeof *s.it);
 		out->n = s.n;
-		return apply_preds(c, e->preds, e->npreds, out);
+		return apply_preds(c, xp_preds(e), e->npreds, out);
 	}
 	case XP_OP_CALL:
 		return eval_call(c, e, f, out);
@@ -640,7 +660,7 @@ static int step_exists(struct xp_ctx *c, const struct xp_expr *e, xmlNodePtr n, 
 	for (size_t i = 0; i < v.n && !*out; i++) {
 		bool keep = true;
 		for (size_t p = 0; p < e->npreds && keep; p++) {
-			if (xp_pred_keep(c, e->preds[p], &v.it[i], 1, 1, &keep))
+			if (xp_pred_keep(c, xp_preds(e)[p], &v.it[i], 1, 1, &keep))
 				return c->err;
 		}
 		*out = keep;
@@ -716,11 +736,11 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 		return gcmp_bool(c, e, f, out);
 	case XP_OP_CALL: {
 		bool b = false;
-		switch (e->fn->kind) {
+		switch (xp_expr_fn(e)->kind) {
 		case XP_FN_NOT:
 			/* not(path) of a name the document lacks: empty, so true. */
-			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
-			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
+			if (e->u.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
+			    !xp_resolve(c, e->u.guard->local, e->u.guard->name_id)) {
 				*out = true;
 				return 0;
 			}
@@ -728,18 +748,18 @@ int xp_eval_bool(struct xp_ctx *c, const struct xp_expr *e, const struct xp_focu
 		case XP_FN_BOOLEAN:
 			if (xp_eval_bool(c, e->kids[0], f, &b))
 				return c->err;
-			*out = e->fn->kind == XP_FN_NOT ? !b : b;
+			*out = xp_expr_fn(e)->kind == XP_FN_NOT ? !b : b;
 			return 0;
 		case XP_FN_EXISTS:
 		case XP_FN_EMPTY:
-			if (e->aux.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
-			    !xp_resolve(c, e->aux.guard->local, e->aux.guard->name_id)) {
-				*out = e->fn->kind == XP_FN_EMPTY;
+			if (e->u.guard && c->dict && f && f->pos && f->item.type == XP_NODE &&
+			    !xp_resolve(c, e->u.guard->local, e->u.guard->name_id)) {
+				*out = xp_expr_fn(e)->kind == XP_FN_EMPTY;
 				return 0;
 			}
 			if (eval_exists(c, e->kids[0], f, &b))
 				return c->err;
-			*out = e->fn->kind == XP_FN_EXISTS ? b : !b;
+			*out = xp_expr_fn(e)->kind == XP_FN_EXISTS ? b : !b;
 			return 0;
 		case XP_FN_OTHER:
 			break;

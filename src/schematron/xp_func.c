@@ -472,7 +472,7 @@ static int fn_reverse(struct xp_ctx *c, const struct xp_focus *f, struct xp_seq 
 	return 0;
 }
 
-static const struct xp_func funcs[] = {
+const struct xp_func xp_funcs_main[] = {
 	{XP_NS_FN, "abs", fn_abs, 1, 1, XP_FN_OTHER},
 	{XP_NS_FN, "boolean", fn_boolean, 1, 1, XP_FN_BOOLEAN},
 	{XP_NS_FN, "ceiling", fn_ceiling, 1, 1, XP_FN_OTHER},
@@ -504,19 +504,16 @@ static const struct xp_func funcs[] = {
 
 };
 
-static const struct xp_func *find_in(const struct xp_func *t, size_t n, const char *ns,
-				     const char *name, size_t nargs)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(t[i].ns, ns) == 0 && strcmp(t[i].name, name) == 0 &&
-		    nargs >= t[i].args_min && nargs <= t[i].args_max)
-			return &t[i];
-	}
-	return NULL;
-}
+const size_t xp_funcs_main_count = sizeof xp_funcs_main / sizeof xp_funcs_main[0];
 
-const struct xp_func *xp_func_find(const char *ns, const char *name, size_t nargs)
+unsigned xp_func_find(const char *ns, const char *name, size_t nargs)
 {
-	const struct xp_func *fn = find_in(funcs, sizeof funcs / sizeof funcs[0], ns, name, nargs);
-	return fn ? fn : find_in(xp_funcs_string, xp_funcs_string_count, ns, name, nargs);
+	for (size_t i = 0; i < xp_funcs_count(); i++) {
+		const struct xp_func *t = i < xp_funcs_main_count ? &xp_funcs_main[i]
+					  : &xp_funcs_string[i - xp_funcs_main_count];
+		if (strcmp(t->ns, ns) == 0 && strcmp(t->name, name) == 0 &&
+		    nargs >= t->args_min && nargs <= t->args_max)
+			return (unsigned)i + 1;
+	}
+	return 0;
 }

@@ -237,6 +237,26 @@ int xp_lit_index_build(struct tandem_arena *a, const char *p, size_t n,
 	return 0;
 }
 
+bool xp_lit_index_check(const struct xp_lit_index *ix,
+			bool (*in)(const void *arg, const void *p, size_t count, size_t size,
+				   size_t align),
+			const void *arg)
+{
+	if (!in(arg, ix, 1, sizeof *ix, _Alignof(struct xp_lit_index)) || ix->n < 3 ||
+	    ix->n > XP_LIT_INDEX_MAX || ix->mask >= XP_LIT_INDEX_MAX ||
+	    !in(arg, ix->p, ix->n, 1, 1) || !in(arg, ix->head, (size_t)ix->mask + 1, 2, 2) ||
+	    !in(arg, ix->next, ix->n, 2, 2))
+		return false;
+	/* Positions + 1 of trigrams: at most n - 2. */
+	for (size_t b = 0; b <= ix->mask; b++)
+		if (ix->head[b] > ix->n - 2)
+			return false;
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->next[i] && (ix->next[i] <= i + 1 || ix->next[i] > ix->n - 2))
+			return false;
+	return true;
+}
+
 int xp_contains_indexed(struct xp_ctx *c, const struct xp_lit_index *ix, struct xp_seq *arg,
 			bool *out)
 {

@@ -327,6 +327,7 @@ bool xp_lex_is_kind_test(const struct xp_parser *ps)
 
 int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis axis)
 {
+	uint32_t id = 0;
 	if (xp_lex_is_kind_test(ps)) {
 		static const struct {
 			const char *name;
@@ -340,7 +341,7 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 			if (strlen(kinds[i].name) == ps->t.local_n &&
 			    memcmp(kinds[i].name, ps->t.local, ps->t.local_n) == 0)
-				test->kind = kinds[i].kind;
+				test->kind = (uint8_t)kinds[i].kind;
 		}
 		if (xp_lex_advance(ps) || xp_lex_expect_sym(ps, "("))
 			return ps->err;
@@ -357,11 +358,18 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 		return xp_lex_fail(ps, "expected a name test");
 	if (ps->t.star_prefix) {
 		test->kind = XP_TEST_LOCAL_ANY;
-		test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &test->name_id);
+		test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &id);
+		test->name_id = (uint16_t)id; /* <= XP_NAME_IDS_MAX */
 		return test->local ? xp_lex_advance(ps) : ps->err;
 	}
 	if (ps->t.prefix) {
 		test->ns = xp_lex_resolve_prefix(ps, ps->t.prefix, ps->t.prefix_n);
+		if (!test->ns)
+			return ps->err;
+		/* The built-in fn and xs URIs are the program's strings: a compiled
+		 * rule set holds only pointers into itself (sch_image.c). */
+		if (strcmp(test->ns, XP_NS_FN) == 0 || strcmp(test->ns, XP_NS_XS) == 0)
+			test->ns = xp_lex_arena_str(ps, test->ns, strlen(test->ns));
 		if (!test->ns)
 			return ps->err;
 		if (ps->t.local_n == 1 && ps->t.local[0] == '*') {
@@ -370,7 +378,8 @@ int xp_lex_node_test(struct xp_parser *ps, struct xp_test *test, enum xp_axis ax
 		}
 	}
 	test->kind = XP_TEST_NAME;
-	test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &test->name_id);
+	test->local = xp_lex_name_str(ps, ps->t.local, ps->t.local_n, &id);
+	test->name_id = (uint16_t)id;
 	return test->local ? xp_lex_advance(ps) : ps->err;
 }
 

@@ -18,14 +18,14 @@
 static struct xp_expr *node_new(struct xp_parser *ps, enum xp_op op)
 {
 	struct xp_expr *e = tandem_arena_calloc(ps->cc->arena, 1, sizeof *e);
-	if (e && op == XP_OP_LITERAL && !(e->lit = tandem_arena_calloc(ps->cc->arena, 1, sizeof *e->lit)))
+	if (e && op == XP_OP_LITERAL && !(e->u.lit = tandem_arena_calloc(ps->cc->arena, 1, sizeof *e->u.lit)))
 		e = NULL;
 	if (!e) {
 		xp_lex_fail(ps, "out of memory");
 		ps->err = TANDEM_ENOMEM;
 		return NULL;
 	}
-	e->op = op;
+	e->op = (uint8_t)op;
 	return e;
 }
 
@@ -83,14 +83,14 @@ static int parse_literal_number(struct xp_parser *ps, struct xp_expr *e)
 	buf[ps->t.n] = '\0';
 	e->op = XP_OP_LITERAL;
 	if (strpbrk(buf, "eE")) {
-		e->lit->type = XP_DOUBLE;
-		e->lit->v.d = strtod(buf, NULL);
+		e->u.lit->type = XP_DOUBLE;
+		e->u.lit->v.d = strtod(buf, NULL);
 	} else {
-		e->lit->type = strchr(buf, '.') ? XP_DECIMAL : XP_INTEGER;
-		if (tandem_dec_parse_cstr(buf, &e->lit->v.dec))
+		e->u.lit->type = strchr(buf, '.') ? XP_DECIMAL : XP_INTEGER;
+		if (tandem_dec_parse_cstr(buf, &e->u.lit->v.dec))
 			return xp_lex_fail(ps, "numeric literal out of range");
-		if (e->lit->type == XP_DECIMAL)
-			e->lit->v.dec = tandem_dec_reduce(e->lit->v.dec);
+		if (e->u.lit->type == XP_DECIMAL)
+			e->u.lit->v.dec = tandem_dec_reduce(e->u.lit->v.dec);
 	}
 	return xp_lex_advance(ps);
 }
@@ -110,9 +110,9 @@ static int parse_literal_string(struct xp_parser *ps, struct xp_expr *e)
 	}
 	s[k] = '\0';
 	e->op = XP_OP_LITERAL;
-	e->lit->type = XP_STRING;
-	e->lit->v.s.p = s;
-	e->lit->v.s.n = k;
+	e->u.lit->type = XP_STRING;
+	e->u.lit->v.s.p = s;
+	e->u.lit->v.s.n = k;
 	return xp_lex_advance(ps);
 }
 
@@ -124,7 +124,7 @@ static struct xp_expr *parse_var(struct xp_parser *ps)
 	for (const struct xp_scope *sc = ps->cc->scope; sc; sc = sc->up) {
 		if (strlen(sc->name) == ps->t.local_n &&
 		    memcmp(sc->name, ps->t.local, ps->t.local_n) == 0) {
-			e->var = sc->slot;
+			e->var = (int16_t)sc->slot; /* < XP_VARS_MAX */
 			return xp_lex_advance(ps) ? NULL : e;
 		}
 	}
@@ -184,23 +184,24 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 			return NULL;
 		}
 		e->op = XP_OP_CAST;
-		e->sub = type;
+		e->sub = (uint8_t)type;
 		e->flag = true;
 		return e;
 	}
-	e->fn = xp_func_find(ns, name, e->nkids);
-	if (!e->fn) {
+	e->fn_id = (uint16_t)xp_func_find(ns, name, e->nkids);
+	if (!e->fn_id) {
 		xp_lex_fail(ps, "unknown function %s#%u", name, e->nkids);
 		return NULL;
 	}
-	if ((e->fn->kind == XP_FN_NOT || e->fn->kind == XP_FN_EXISTS ||
-	     e->fn->kind == XP_FN_EMPTY) && e->nkids == 1)
-		e->aux.guard = xp_path_guard(e->kids[0]);
+	const struct xp_func *fn = xp_expr_fn(e);
+	if ((fn->kind == XP_FN_NOT || fn->kind == XP_FN_EXISTS || fn->kind == XP_FN_EMPTY) &&
+	    e->nkids == 1)
+		e->u.guard = xp_path_guard(e->kids[0]);
 	/* contains('long literal', x): the literal is a code list, index it. */
-	if (e->fn->kind == XP_FN_CONTAINS && e->nkids == 2 && e->kids[0]->op == XP_OP_LITERAL &&
-	    e->kids[0]->lit->type == XP_STRING && e->kids[0]->lit->v.s.n >= XP_LIT_INDEX_MIN &&
-	    xp_lit_index_build(ps->cc->arena, e->kids[0]->lit->v.s.p, e->kids[0]->lit->v.s.n,
-			       &e->aux.lit_index)) {
+	if (fn->kind == XP_FN_CONTAINS && e->nkids == 2 && e->kids[0]->op == XP_OP_LITERAL &&
+	    e->kids[0]->u.lit->type == XP_STRING && e->kids[0]->u.lit->v.s.n >= XP_LIT_INDEX_MIN &&
+	    xp_lit_index_build(ps->cc->arena, e->kids[0]->u.lit->v.s.p, e->kids[0]->u.lit->v.s.n,
+			       &e->u.lit_index)) {
 		xp_lex_fail(ps, "out of memory");
 		ps->err = TANDEM_ENOMEM;
 		return NULL;
@@ -208,20 +209,38 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 	return e;
 }
 
+/* Predicates follow the operands in e->kids (xp_preds()). */
 static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 {
+	struct xp_expr **preds = NULL;
+	uint16_t npreds = 0;
 	while (xp_lex_is_sym(ps, "[")) {
 		if (xp_lex_advance(ps))
 			return ps->err;
 		struct xp_expr *p = parse_expr(ps);
-		if (!p || xp_lex_expect_sym(ps, "]") || push(ps, &e->preds, &e->npreds, p))
+		if (!p || xp_lex_expect_sym(ps, "]") || push(ps, &preds, &npreds, p))
 			return ps->err ? ps->err : TANDEM_EBADINPUT;
+	}
+	if (npreds) {
+		if ((size_t)e->nkids + npreds > UINT16_MAX)
+			return xp_lex_fail(ps, "too many predicates");
+		size_t n = (size_t)e->nkids + npreds;
+		struct xp_expr **all = tandem_arena_alloc(ps->cc->arena, n * sizeof(struct xp_expr *));
+		if (!all) {
+			xp_lex_fail(ps, "out of memory");
+			return ps->err = TANDEM_ENOMEM;
+		}
+		if (e->nkids)
+			memcpy(all, e->kids, e->nkids * sizeof(struct xp_expr *));
+		memcpy(all + e->nkids, preds, npreds * sizeof(struct xp_expr *));
+		e->kids = all;
+		e->npreds = npreds;
 	}
 	e->plain_preds = true;
 	for (size_t i = 0; i < e->npreds; i++) {
-		e->preds[i]->plain = xp_plain_predicate(e->preds[i]);
-		e->preds[i]->memo_id = xp_memo_id(ps->cc->names, e->preds[i]);
-		e->plain_preds = e->plain_preds && e->preds[i]->plain;
+		xp_preds(e)[i]->plain = xp_plain_predicate(xp_preds(e)[i]);
+		xp_preds(e)[i]->memo_id = (uint16_t)xp_memo_id(ps->cc->names, xp_preds(e)[i]);
+		e->plain_preds = e->plain_preds && xp_preds(e)[i]->plain;
 	}
 	return 0;
 }
@@ -282,7 +301,7 @@ static struct xp_expr *parse_step(struct xp_parser *ps)
 		}
 		if (!(e = node_new(ps, XP_OP_STEP)) || xp_lex_advance(ps) || xp_lex_expect_sym(ps, "::"))
 			goto fail;
-		e->axis = axes[i].axis;
+		e->axis = (uint8_t)axes[i].axis;
 		if (xp_lex_node_test(ps, &e->test, e->axis))
 			goto fail;
 		goto preds;
@@ -443,7 +462,7 @@ static struct xp_expr *parse_unary(struct xp_parser *ps)
 		struct xp_expr *zero = node_new(ps, XP_OP_LITERAL);
 		if (!zero)
 			return NULL;
-		zero->lit->type = XP_INTEGER;
+		zero->u.lit->type = XP_INTEGER;
 		return binary(ps, XP_OP_ADD, zero, e);
 	}
 	return push(ps, &u->kids, &u->nkids, e) ? NULL : u;
@@ -473,7 +492,7 @@ static struct xp_expr *parse_cast(struct xp_parser *ps)
 		struct xp_expr *c = node_new(ps, castable ? XP_OP_CASTABLE : XP_OP_CAST);
 		if (!c || push(ps, &c->kids, &c->nkids, e))
 			return NULL;
-		c->sub = type;
+		c->sub = (uint8_t)type;
 		if (xp_lex_is_sym(ps, "?")) {
 			c->flag = true;
 			if (xp_lex_advance(ps))
@@ -588,7 +607,7 @@ static struct xp_expr *parse_comparison(struct xp_parser *ps)
 			return NULL;
 		struct xp_expr *c = binary(ps, ops[i].op, e, b);
 		if (c)
-			c->sub = (int)ops[i].cmp;
+			c->sub = (uint8_t)ops[i].cmp;
 		return c;
 	}
 	return e;
@@ -664,10 +683,10 @@ static struct xp_expr *parse_binding(struct xp_parser *ps, enum xp_op op)
 	struct xp_expr *body = parse_single(ps);
 	if (!body || push(ps, &e->kids, &e->nkids, body))
 		goto fail;
-	e->binds = tandem_arena_alloc(ps->cc->arena, nb * sizeof *e->binds);
-	if (!e->binds)
+	e->u.binds = tandem_arena_alloc(ps->cc->arena, nb * sizeof *e->u.binds);
+	if (!e->u.binds)
 		goto fail;
-	memcpy(e->binds, binds, nb * sizeof *binds);
+	memcpy(e->u.binds, binds, nb * sizeof *binds);
 	ps->cc->scope = saved;
 	(void)scopes;
 	return e;
@@ -740,6 +759,7 @@ int xp_compile(struct xp_compiler *cc, const char *text, struct xp_expr **out)
 		xp_lex_fail(&ps, "unexpected '%.*s'", (int)ps.t.n, ps.t.p);
 	if (ps.err || !e)
 		return ps.err ? ps.err : TANDEM_EBADINPUT;
+	xp_keep_mark(cc->names, e);
 	*out = e;
 	return 0;
 }

@@ -11,8 +11,8 @@
 /* Whether e reads the position or size of the focus it is evaluated in. */
 static bool uses_position(const struct xp_expr *e)
 {
-	if (e->op == XP_OP_CALL && (strcmp(e->fn->name, "position") == 0 ||
-				    strcmp(e->fn->name, "last") == 0))
+	if (e->op == XP_OP_CALL && (strcmp(xp_expr_fn(e)->name, "position") == 0 ||
+				    strcmp(xp_expr_fn(e)->name, "last") == 0))
 		return true;
 	/* The right side of a path and predicates get a focus of their own. */
 	size_t kids = e->op == XP_OP_PATH ? 1 : e->nkids;
@@ -42,7 +42,7 @@ bool xp_plain_predicate(const struct xp_expr *e)
 							  "true", "false", "contains", "starts-with",
 							  "ends-with", "matches"};
 		for (size_t i = 0; i < sizeof boolean_fns / sizeof boolean_fns[0]; i++)
-			if (strcmp(e->fn->name, boolean_fns[i]) == 0)
+			if (strcmp(xp_expr_fn(e)->name, boolean_fns[i]) == 0)
 				return true;
 		return false;
 	}
@@ -57,7 +57,7 @@ bool xp_can_descend(const struct xp_expr *b)
 {
 	if (b->op == XP_OP_STEP && (b->axis == XP_AXIS_CHILD || b->axis == XP_AXIS_ATTRIBUTE)) {
 		for (size_t i = 0; i < b->npreds; i++)
-			if (!xp_plain_predicate(b->preds[i]))
+			if (!xp_plain_predicate(xp_preds(b)[i]))
 				return false;
 		return true;
 	}
@@ -92,7 +92,7 @@ static bool uses_var(const struct xp_expr *e)
 		if (uses_var(e->kids[i]))
 			return true;
 	for (size_t i = 0; i < e->npreds; i++)
-		if (uses_var(e->preds[i]))
+		if (uses_var(xp_preds(e)[i]))
 			return true;
 	return false;
 }
@@ -183,15 +183,15 @@ static uint64_t expr_hash(const struct xp_expr *e)
 	h = str_or_null(h, e->test.ns);
 	h = str_or_null(h, e->test.local);
 	h = mix(h, (uint64_t)e->var);
-	h = str_or_null(h, e->fn ? e->fn->name : NULL);
+	h = str_or_null(h, e->fn_id ? xp_expr_fn(e)->name : NULL);
 	if (e->op == XP_OP_LITERAL)
-		h = lit_hash(h, e->lit);
+		h = lit_hash(h, e->u.lit);
 	h = mix(h, e->nkids);
 	for (size_t i = 0; i < e->nkids; i++)
 		h = mix(h, expr_hash(e->kids[i]));
 	h = mix(h, e->npreds);
 	for (size_t i = 0; i < e->npreds; i++)
-		h = mix(h, expr_hash(e->preds[i]));
+		h = mix(h, expr_hash(xp_preds(e)[i]));
 	return h;
 }
 
@@ -207,18 +207,18 @@ static bool expr_equal(const struct xp_expr *a, const struct xp_expr *b)
 		return true;
 	if (a->op != b->op || a->sub != b->sub || a->flag != b->flag || a->axis != b->axis ||
 	    a->test.kind != b->test.kind || !same_str(a->test.ns, b->test.ns) ||
-	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn != b->fn ||
+	    !same_str(a->test.local, b->test.local) || a->var != b->var || a->fn_id != b->fn_id ||
 	    a->nkids != b->nkids || a->npreds != b->npreds ||
-	    (a->op == XP_OP_LITERAL && !lit_equal(a->lit, b->lit)))
+	    (a->op == XP_OP_LITERAL && !lit_equal(a->u.lit, b->u.lit)))
 		return false;
 	if ((a->op == XP_OP_SOME || a->op == XP_OP_EVERY || a->op == XP_OP_FOR) && a->nkids &&
-	    memcmp(a->binds, b->binds, ((size_t)a->nkids - 1) * sizeof *a->binds) != 0)
+	    memcmp(a->u.binds, b->u.binds, ((size_t)a->nkids - 1) * sizeof *a->u.binds) != 0)
 		return false;
 	for (size_t i = 0; i < a->nkids; i++)
 		if (!expr_equal(a->kids[i], b->kids[i]))
 			return false;
 	for (size_t i = 0; i < a->npreds; i++)
-		if (!expr_equal(a->preds[i], b->preds[i]))
+		if (!expr_equal(xp_preds(a)[i], xp_preds(b)[i]))
 			return false;
 	return true;
 }
@@ -273,4 +273,113 @@ const struct xp_test *xp_path_guard(const struct xp_expr *p)
 	if (last->op != XP_OP_STEP || last->npreds || last->test.kind != XP_TEST_NAME)
 		return NULL;
 	return &last->test;
+}
+
+/* --- kept subexpressions --- */
+
+/* Whether e reads the focus it is evaluated with (not only its document). */
+static bool reads_focus(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_CONTEXT:
+	case XP_OP_STEP:
+		return true;
+	case XP_OP_CALL:
+		/* The zero-argument forms (name(), string(), ...) read the context
+		 * item; true() and false() do not. */
+		if (e->nkids == 0)
+			return strcmp(xp_expr_fn(e)->name, "true") != 0 &&
+			       strcmp(xp_expr_fn(e)->name, "false") != 0;
+		break;
+	case XP_OP_PATH:
+	case XP_OP_FILTER:
+		/* The right side and the predicates get a focus of their own. */
+		return reads_focus(e->kids[0]);
+	default:
+		break;
+	}
+	for (size_t i = 0; i < e->nkids; i++)
+		if (reads_focus(e->kids[i]))
+			return true;
+	return false;
+}
+
+/* Whether computing e takes more than a few child or attribute steps. */
+static bool has_work(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_STEP:
+		if (e->npreds || (e->axis != XP_AXIS_CHILD && e->axis != XP_AXIS_ATTRIBUTE &&
+				  e->axis != XP_AXIS_SELF && e->axis != XP_AXIS_PARENT))
+			return true;
+		break;
+	case XP_OP_CALL:
+	case XP_OP_CAST:
+	case XP_OP_CASTABLE:
+	case XP_OP_FILTER:
+		return true;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < e->nkids; i++)
+		if (has_work(e->kids[i]))
+			return true;
+	return false;
+}
+
+static bool worth_keeping(const struct xp_expr *e)
+{
+	switch (e->op) {
+	case XP_OP_PATH:
+	case XP_OP_STEP:
+	case XP_OP_FILTER:
+	case XP_OP_CALL:
+	case XP_OP_CAST:
+		break;
+	default:
+		return false;
+	}
+	return has_work(e) && !uses_var(e) && !uses_position(e);
+}
+
+static uint32_t keep_id(struct xp_names *t, const struct xp_expr *e)
+{
+	uint64_t h = expr_hash(e);
+	for (size_t i = h & (XP_KEEP_IDS_MAX * 2 - 1);; i = (i + 1) & (XP_KEEP_IDS_MAX * 2 - 1)) {
+		const struct xp_expr *s = t->keep[i];
+		if (!s) {
+			if (t->nkeep + 1 >= XP_KEEP_IDS_MAX)
+				return 0; /* full: not kept */
+			t->keep[i] = e;
+			t->keep_hash[i] = h;
+			t->keep_id[i] = (uint32_t)++t->nkeep;
+			return t->keep_id[i];
+		}
+		if (t->keep_hash[i] == h && expr_equal(s, e))
+			return t->keep_id[i];
+	}
+}
+
+void xp_keep_mark(struct xp_names *t, struct xp_expr *e)
+{
+	for (size_t i = 0; i < e->nkids; i++)
+		xp_keep_mark(t, e->kids[i]);
+	for (size_t i = 0; i < e->npreds; i++)
+		xp_keep_mark(t, xp_preds(e)[i]);
+	if (!t || !worth_keeping(e))
+		return;
+	e->keep_id = (uint16_t)keep_id(t, e);
+	e->keep_doc = e->keep_id && !reads_focus(e);
+	if (e->keep_id)
+		t->keep_uses[e->keep_id]++;
+}
+
+void xp_keep_prune(const struct xp_names *t, struct xp_expr *e)
+{
+	for (size_t i = 0; i < e->nkids; i++)
+		xp_keep_prune(t, e->kids[i]);
+	for (size_t i = 0; i < e->npreds; i++)
+		xp_keep_prune(t, xp_preds(e)[i]);
+	if (e->keep_id && !e->keep_doc && (!t || t->keep_uses[e->keep_id] < 2))
+		e->keep_id = 0;
 }

@@ -1,0 +1,9 @@
+/* tests/list_cache.h - tests of tests/test_cache.c, in running order. */
+TEST_DECLARE(cache_written_then_mapped_with_the_same_verdicts)
+TEST_DECLARE(cache_invalidated_when_the_schema_or_an_include_changes)
+TEST_DECLARE(cache_damaged_truncated_or_foreign_is_rebuilt)
+TEST_DECLARE(cache_stale_temporary_file_is_replaced)
+TEST_DECLARE(cache_unwritable_is_no_error)
+TEST_DECLARE(cache_image_check_rejects_damage)
+TEST_DECLARE(cache_public_api_real_artefacts)
+TEST_DECLARE(cache_cli_default_no_cache_and_unwritable)

@@ -1,0 +1,127 @@
+/*
+ * tests/test_keep.c - kept subexpressions (xp_keep_mark() in
+ * src/schematron/xp_rewrite.c, xp_keep.c): which expressions are kept, per
+ * node or per document, and that verdicts with kept values are those of a
+ * plain evaluation - values of one node never given to another, a kept
+ * string outliving the scratch memory it was computed in, expressions that
+ * read a variable or the position never kept.
+ */
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "schematron/schematron.h"
+#include "schematron/schematron_int.h"
+#include "test.h"
+
+static const char keep_sch[] =
+	"<schema xmlns='http://purl.oclc.org/dsdl/schematron' queryBinding='xslt2'>\n"
+	" <pattern id='k'>\n"
+	"  <rule context='item'>\n"
+	"   <assert id='K1' test=\"normalize-space(code) != ''\">empty code: "
+	"[<value-of select='normalize-space(code)'/>]</assert>\n"
+	"   <report id='K2' test=\"normalize-space(code) = 'B'\">B: "
+	"[<value-of select='normalize-space(code)'/>]</report>\n"
+	"   <report id='K3' test=\"count(//item[normalize-space(code) = 'B']) = 2\">two Bs</report>\n"
+	"   <report id='K4' test='(//item/code)[last()] = code'>last</report>\n"
+	"  </rule>\n"
+	"  <rule context='r'>\n"
+	"   <let name='v' value=\"'A'\"/>\n"
+	"   <report id='K5' test='count(//item[normalize-space(code) = $v]) = 1'>one A</report>\n"
+	"  </rule>\n"
+	" </pattern>\n"
+	"</schema>\n";
+
+static const char keep_xml[] =
+	"<r><item><code> A </code></item><item><code>B</code></item><item><code/></item>"
+	"<item><code> B</code></item></r>";
+
+static struct sch_schema *load_keep_sch(void)
+{
+	char dir[] = "/tmp/tandem-keep-XXXXXX", path[64], err[512];
+	struct sch_schema *s = NULL;
+	ASSERT(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/k.sch", dir);
+	FILE *f = fopen(path, "wb");
+	ASSERT(f != NULL);
+	ASSERT_EQ(fwrite(keep_sch, 1, sizeof keep_sch - 1, f), sizeof keep_sch - 1);
+	ASSERT_EQ(fclose(f), 0);
+	int rc = sch_load(path, &s, err, sizeof err);
+	unlink(path);
+	rmdir(dir);
+	if (rc != 0)
+		FAIL("sch_load = %d: %s", rc, err);
+	return s;
+}
+
+static const struct xp_expr *test_of(const struct sch_schema *s, const char *id)
+{
+	for (size_t i = 0; i < s->nasserts; i++)
+		if (strcmp(s->asserts[i].id, id) == 0)
+			return s->asserts[i].test;
+	FAIL("no assert %s", id);
+}
+
+TEST(keep_marks_node_and_document_values)
+{
+	struct sch_schema *s = load_keep_sch();
+	/* normalize-space(code), written five times: kept per node. */
+	const struct xp_expr *k1 = test_of(s, "K1")->kids[0];
+	ASSERT_EQ(k1->op, XP_OP_CALL);
+	ASSERT(k1->keep_id != 0);
+	ASSERT(!k1->keep_doc);
+	ASSERT_EQ(test_of(s, "K2")->kids[0]->keep_id, k1->keep_id);
+	/* count(//item[...]) and (//item/code)[last()]: per document, though
+	 * written once (the position is read inside the filter only). */
+	const struct xp_expr *k3 = test_of(s, "K3")->kids[0];
+	ASSERT(k3->keep_id != 0);
+	ASSERT(k3->keep_doc);
+	const struct xp_expr *k4 = test_of(s, "K4")->kids[0];
+	ASSERT_EQ(k4->op, XP_OP_FILTER);
+	ASSERT(k4->keep_doc);
+	/* A variable: never kept. */
+	ASSERT_EQ(test_of(s, "K5")->kids[0]->keep_id, 0);
+	/* A plain child step is not worth keeping. */
+	ASSERT_EQ(test_of(s, "K4")->kids[1]->keep_id, 0);
+	sch_free(s);
+}
+
+struct events {
+	char text[2048];
+	size_t len;
+};
+
+static int on_event(void *arg, const struct sch_event *ev)
+{
+	struct events *e = arg;
+	int w = snprintf(e->text + e->len, sizeof e->text - e->len, "%s %s\n", ev->id, ev->message);
+	if (w > 0 && (size_t)w < sizeof e->text - e->len)
+		e->len += (size_t)w;
+	return 0;
+}
+
+TEST(keep_verdicts_are_those_of_plain_evaluation)
+{
+	struct sch_schema *s = load_keep_sch();
+	struct sch_runner *r = NULL;
+	ASSERT_EQ(sch_runner_new(&r), 0);
+	/* Twice, so the second document meets the values the first one left. */
+	for (int round = 0; round < 2; round++) {
+		struct events ev = {0};
+		xmlDocPtr doc = xmlReadMemory(keep_xml, (int)strlen(keep_xml), "k.xml", NULL, 0);
+		ASSERT(doc != NULL);
+		ASSERT_EQ(sch_run(r, s, doc, on_event, &ev), 0);
+		xmlFreeDoc(doc);
+		ASSERT_STR_EQ(ev.text, "K5 one A\n"
+				       "K3 two Bs\n"
+				       "K2 B: [B]\n"
+				       "K3 two Bs\n"
+				       "K1 empty code: []\n"
+				       "K3 two Bs\n"
+				       "K2 B: [B]\n"
+				       "K3 two Bs\n"
+				       "K4 last\n");
+	}
+	sch_runner_free(r);
+	sch_free(s);
+}
