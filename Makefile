@@ -45,7 +45,8 @@ LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
 # libraries: some 4 ms less per cold run on the bench machine, for a binary
 # 34 MB larger (ICU's data, never touched). docs/einvoice.md, "Speed".
 ifeq ($(STATIC),1)
-TOOL_LIBS = -no-pie -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lstdc++ \
+TOOL_LIBS = -no-pie -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lsqlite3 -lsodium \
+	    -lstdc++ \
 	    -Wl,-Bdynamic -lpthread -lm -ldl
 else
 TOOL_LIBS = $(LIBS)
