@@ -20,7 +20,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototype
        -Wvla -Wformat=2 -Wconversion -Wno-sign-conversion -Werror
 CFLAGS  ?= -O2 -g
 # Libraries from Debian, found with pkg-config (scripts/install-deps).
-PKGS    = libxml-2.0 libqpdf zlib libpcre2-8 sqlite3
+PKGS    = libxml-2.0 libqpdf zlib libpcre2-8 sqlite3 libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libqpdf is not linked: src/einvoice/pdf.c loads it with dlopen() at the
 # first PDF, by the soname of the installed library.
