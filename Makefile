@@ -24,7 +24,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototype
        -Wvla -Wformat=2 -Wconversion -Wno-sign-conversion -Werror
 CFLAGS  ?= -O2 -g
 # Libraries from Debian, found with pkg-config (scripts/install-deps).
-PKGS    = libxml-2.0 libqpdf zlib libpcre2-8 sqlite3 libsodium
+PKGS    = libxml-2.0 libqpdf zlib libpcre2-8 sqlite3 libsodium libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libqpdf is not linked: src/einvoice/pdf.c loads it with dlopen() at the
 # first PDF, by the soname of the installed library.
@@ -47,7 +47,7 @@ LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
 ifeq ($(STATIC),1)
 TOOL_LIBS = -no-pie -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lsqlite3 -lsodium \
 	    -lstdc++ \
-	    -Wl,-Bdynamic -lpthread -lm -ldl
+	    -Wl,-Bdynamic -lpq -lpthread -lm -ldl
 else
 TOOL_LIBS = $(LIBS)
 endif

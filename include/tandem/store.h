@@ -1,7 +1,7 @@
 /*
  * tandem/store.h - storage: one interface over SQLite (the default: one
- * file) and, to come, PostgreSQL (a connection string), so that the ledger
- * is written once and behaves the same on both.
+ * file) and PostgreSQL (a connection string), so that the ledger is
+ * written once and behaves the same on both.
  *
  * SQL is written once, in the dialect both engines share:
  *   - parameters $1, $2 ... (bound by number, in any order of appearance);
@@ -18,7 +18,10 @@
  * to codes a caller can act on: a UNIQUE or PRIMARY KEY violation is
  * TANDEM_EEXIST, a FOREIGN KEY one TANDEM_ENOENT, a CHECK or NOT NULL one
  * TANDEM_EBADINPUT; a file that is not a database, or not tandem's, is
- * TANDEM_EBADINPUT; a busy or failing engine TANDEM_EIO.
+ * TANDEM_EBADINPUT; a busy or failing engine TANDEM_EIO. On PostgreSQL a
+ * transaction may also be refused as not serializable (another program
+ * wrote what it read): TANDEM_EIO, with a message saying to roll it back
+ * and run it again.
  */
 #ifndef TANDEM_STORE_H
 #define TANDEM_STORE_H
@@ -38,7 +41,8 @@ enum tandem_store_kind {
 };
 
 /* Flags of tandem_store_open(). */
-#define TANDEM_STORE_CREATE 1u /* create the database file when it is absent */
+#define TANDEM_STORE_CREATE 1u /* create the database file (SQLite), or mark an
+				* empty schema as tandem's (PostgreSQL) */
 
 /* Limits. */
 #define TANDEM_STORE_SQL_MAX (1u << 20)   /* bytes of one statement */
@@ -46,16 +50,25 @@ enum tandem_store_kind {
 #define TANDEM_STORE_BUSY_MS 5000         /* wait for another writer */
 
 /*
- * Opens a store: a PostgreSQL connection string ("postgresql://...",
+ * Opens a store: a PostgreSQL connection URL ("postgresql://...",
  * "postgres://...") or else the path of a SQLite file. A SQLite file is
  * opened in WAL mode with foreign keys enforced and synchronous=FULL: a
  * transaction committed is on disk, even through a power cut. A file that
  * exists must be a tandem database (or an empty file); a new one is made
- * only with TANDEM_STORE_CREATE, and is marked as tandem's. The schema is
- * not touched: see tandem_store_migrate(). Problems are findings in d
- * (rule TANDEM-STORE-*). Returns 0, TANDEM_ENOENT (no such file and no
- * CREATE), TANDEM_EBADINPUT (not a database, or not tandem's),
- * TANDEM_EUNSUPPORTED (PostgreSQL: not built yet), TANDEM_EIO, TANDEM_ENOMEM.
+ * only with TANDEM_STORE_CREATE, and is marked as tandem's.
+ *
+ * On PostgreSQL the store is the first existing schema of the connection's
+ * search_path (usually "public"; options=-csearch_path%3Dname in the URL
+ * chooses another) in a database that exists. The schema must hold a
+ * tandem store (the table tandem_store) or nothing at all: an empty schema
+ * is marked as tandem's only with TANDEM_STORE_CREATE. Messages name the
+ * server as user@host:port/database, never with the password.
+ *
+ * The schema is not touched: see tandem_store_migrate(). Problems are
+ * findings in d (rule TANDEM-STORE-*). Returns 0, TANDEM_ENOENT (no such
+ * file, or an empty schema, and no CREATE; no schema of the search_path
+ * exists), TANDEM_EBADINPUT (not a database, or not tandem's; a connection
+ * string libpq cannot read), TANDEM_EIO (cannot connect), TANDEM_ENOMEM.
  */
 int tandem_store_open(const char *where, unsigned flags, struct tandem_diag *d,
 		      struct tandem_store **out);
@@ -67,8 +80,10 @@ enum tandem_store_kind tandem_store_kind(const struct tandem_store *s);
 const char *tandem_store_errmsg(const struct tandem_store *s);
 
 /* Transactions. begin takes the write lock at once (a second writer waits
- * up to TANDEM_STORE_BUSY_MS, then TANDEM_EIO). Nesting is refused
- * (TANDEM_EINVAL). Closing a store with a transaction open rolls it back. */
+ * up to TANDEM_STORE_BUSY_MS, then TANDEM_EIO); readers never wait. Nesting
+ * is refused (TANDEM_EINVAL). A statement that fails inside a transaction
+ * changes nothing and leaves the transaction open, on both engines.
+ * Closing a store with a transaction open rolls it back. */
 int tandem_store_begin(struct tandem_store *s);
 int tandem_store_commit(struct tandem_store *s);
 int tandem_store_rollback(struct tandem_store *s);

@@ -1,7 +1,7 @@
 /*
  * src/store/store.c - the storage interface (tandem/store.h): chooses the
  * engine, checks arguments, runs transactions and schema migrations; the
- * engines (sqlite.c) do the rest.
+ * engines (sqlite.c, postgres.c) do the rest.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,12 +34,8 @@ int tandem_store_open(const char *where, unsigned flags, struct tandem_diag *d,
 	*out = NULL;
 	if (where == NULL || where[0] == '\0' || (flags & ~TANDEM_STORE_CREATE) != 0)
 		return TANDEM_EINVAL;
-	if (is_postgres(where)) {
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
-				      "TANDEM-STORE-ENGINE", NULL, 0,
-				      "PostgreSQL storage is not built yet: use a SQLite file");
-		return TANDEM_EUNSUPPORTED;
-	}
+	if (is_postgres(where))
+		return store_postgres_open(where, flags, d, out);
 	return store_sqlite_open(where, flags, d, out);
 }
 
@@ -80,7 +76,7 @@ int tandem_store_commit(struct tandem_store *s)
 
 	if (!s->in_transaction)
 		return store_fail(s, TANDEM_EINVAL, "no transaction to commit");
-	rc = s->ops->exec(s, "COMMIT");
+	rc = s->ops->exec(s, STORE_COMMIT_SQL);
 	if (rc == 0)
 		s->in_transaction = false;
 	return rc;
@@ -91,7 +87,7 @@ int tandem_store_rollback(struct tandem_store *s)
 	if (!s->in_transaction)
 		return store_fail(s, TANDEM_EINVAL, "no transaction to roll back");
 	s->in_transaction = false;
-	return s->ops->exec(s, "ROLLBACK");
+	return s->ops->exec(s, STORE_ROLLBACK_SQL);
 }
 
 int tandem_store_exec(struct tandem_store *s, const char *sql)

@@ -14,6 +14,10 @@
 
 #define STORE_ERRMSG_MAX 512
 
+/* What store.c runs to end a transaction (an engine may recognise them). */
+#define STORE_COMMIT_SQL "COMMIT"
+#define STORE_ROLLBACK_SQL "ROLLBACK"
+
 struct store_ops {
 	void (*close)(struct tandem_store *s);
 	int (*exec)(struct tandem_store *s, const char *sql);
@@ -33,7 +37,7 @@ struct store_ops {
 	int (*table_exists)(struct tandem_store *s, const char *name);
 	/* How the engine spells a schema word: "{id}", "{blob}". */
 	const char *(*ddl_word)(const char *word);
-	/* Starts a write transaction. */
+	/* Starts a write transaction (taking the write lock at once). */
 	const char *begin_sql;
 };
 
@@ -55,5 +59,7 @@ int store_fail(struct tandem_store *s, int code, const char *fmt, ...)
 
 int store_sqlite_open(const char *path, unsigned flags, struct tandem_diag *d,
 		      struct tandem_store **out);
+int store_postgres_open(const char *where, unsigned flags, struct tandem_diag *d,
+			struct tandem_store **out);
 
 #endif /* TANDEM_STORE_INT_H */

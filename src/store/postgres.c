@@ -1,0 +1,713 @@
+/*
+ * src/store/postgres.c - the PostgreSQL engine of the store, over libpq.
+ *
+ * A tandem store is the first schema of the connection's search_path
+ * (usually "public"), marked as tandem's by the table tandem_store. Each
+ * statement is prepared on the server under a generated name; parameters
+ * travel as text (integers in decimal) except byte strings, which travel in
+ * binary so that every byte survives. Results come back as text, bytea
+ * decoded from its hex form when a caller asks for a blob. A result is read
+ * whole into memory on the first step (so that other statements can run
+ * while a caller walks its rows, as on SQLite).
+ *
+ * To behave like SQLite:
+ *   - a write transaction takes an EXCLUSIVE lock on tandem_store at once,
+ *     so tandem's writers queue one behind the other (readers never wait),
+ *     for at most TANDEM_STORE_BUSY_MS (lock_timeout), then TANDEM_EIO;
+ *   - inside a transaction each statement runs under a savepoint, so a
+ *     statement that fails (a duplicate, say) leaves the transaction usable,
+ *     where PostgreSQL would otherwise abort the whole transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store/store_int.h"
+#include "tandem/alloc.h"
+#include "tandem/error.h"
+
+/* "TAND", as SQLite's application_id: the row of tandem_store. */
+#define TANDEM_PG_APPLICATION_ID 0x54414E44
+/* The PostgreSQL type oid of bytea (pg_type.h, stable since 7.x). */
+#define PG_BYTEA_OID 17
+/* Seconds to wait for a connection, unless the connection string says. */
+#define PG_CONNECT_TIMEOUT_S "10"
+
+struct pg_store {
+	struct tandem_store base;
+	PGconn *conn;
+	unsigned long statements; /* names the next prepared statement */
+	bool savepoint;           /* tandem_stmt is set in the open transaction */
+};
+
+enum pg_state {
+	PG_READY, /* bound, to be run at the next step */
+	PG_ROWS,  /* run: res holds its rows */
+	PG_DONE,  /* every row read; the next step runs it again */
+};
+
+struct pg_stmt {
+	struct tandem_stmt base;
+	char name[32];
+	int nparams;
+	/* Parameter values (tandem_malloc'ed; NULL is SQL NULL), their lengths
+	 * (binary ones only) and formats (0 text, 1 binary). */
+	char *values[TANDEM_STORE_PARAMS_MAX];
+	int lengths[TANDEM_STORE_PARAMS_MAX];
+	int formats[TANDEM_STORE_PARAMS_MAX];
+	enum pg_state state;
+	PGresult *res;
+	int row;
+	/* bytea columns of the current row, decoded on demand (PQfreemem). */
+	unsigned char **blobs;
+	size_t *blob_lens;
+};
+
+static struct pg_store *pg_of(struct tandem_store *s)
+{
+	return (struct pg_store *)(void *)s;
+}
+
+static struct pg_stmt *pst_of(struct tandem_stmt *st)
+{
+	return (struct pg_stmt *)(void *)st;
+}
+
+/* The TANDEM_E* code of a SQLSTATE (NULL: the client failed, e.g. the
+ * connection), mapped as sqlite.c maps SQLite's codes. */
+static int code_of(const char *state)
+{
+	if (state == NULL || strlen(state) != 5)
+		return TANDEM_EIO;
+	if (strcmp(state, "23505") == 0)
+		return TANDEM_EEXIST; /* unique_violation */
+	if (strcmp(state, "23503") == 0)
+		return TANDEM_ENOENT; /* foreign_key_violation */
+	if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
+		return TANDEM_EBADINPUT; /* other constraints; data exceptions */
+	if (strcmp(state, "53200") == 0)
+		return TANDEM_ENOMEM;
+	if (strncmp(state, "54", 2) == 0)
+		return TANDEM_ELIMIT; /* program_limit_exceeded */
+	return TANDEM_EIO;
+}
+
+/* Keeps the message of a failed result (or of the connection when res is
+ * NULL) and returns its code. A serialization failure or a deadlock says
+ * that the transaction is lost and may be run again. */
+static int fail(struct tandem_store *s, const PGresult *res)
+{
+	PGconn *conn = pg_of(s)->conn;
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *why = "";
+	int len;
+
+	if (msg == NULL)
+		msg = conn != NULL ? PQerrorMessage(conn) : "out of memory";
+	if (state != NULL && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+		why = "the transaction cannot be completed and must be rolled back, "
+		      "then run again: ";
+	else if (state != NULL && strcmp(state, "55P03") == 0)
+		why = "busy: another writer held the lock too long: ";
+	else if (state != NULL && strcmp(state, "25P02") == 0)
+		why = "an earlier failure ended the transaction: roll it back: ";
+	len = (int)strcspn(msg, "\n"); /* libpq's messages end with a newline */
+	if (state != NULL)
+		return store_fail(s, code_of(state), "%s%.*s (SQLSTATE %s)", why, len, msg, state);
+	return store_fail(s, code_of(state), "%s%.*s", why, len, msg);
+}
+
+/* Did the command succeed? */
+static bool ok(const PGresult *res)
+{
+	ExecStatusType t = PQresultStatus(res);
+
+	return res != NULL &&
+	       (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY);
+}
+
+/* Runs parameterless SQL: 0, or the code of its failure (message kept). */
+static int run(struct pg_store *p, const char *sql)
+{
+	PGresult *res = PQexec(p->conn, sql);
+	int rc = ok(res) ? 0 : fail(&p->base, res);
+
+	PQclear(res);
+	if (PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+		p->savepoint = false;
+	return rc;
+}
+
+/*
+ * Inside a transaction, sets the savepoint the next statement runs under
+ * (*guarded true). SQLite keeps a transaction usable after one of its
+ * statements fails; PostgreSQL aborts it, unless the statement is undone to
+ * a savepoint. The previous statement's savepoint is released first, so
+ * that they do not pile up.
+ */
+static int guard(struct pg_store *p, bool *guarded)
+{
+	int rc;
+
+	*guarded = false;
+	if (PQtransactionStatus(p->conn) != PQTRANS_INTRANS) {
+		if (PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+			p->savepoint = false;
+		return 0;
+	}
+	rc = run(p, p->savepoint ? "RELEASE SAVEPOINT tandem_stmt; SAVEPOINT tandem_stmt" :
+				   "SAVEPOINT tandem_stmt");
+	if (rc != 0)
+		return rc;
+	p->savepoint = true;
+	*guarded = true;
+	return 0;
+}
+
+/*
+ * After a guarded statement failed: undoes it, the transaction goes on.
+ * Not after a serialization failure or a deadlock: the transaction is lost
+ * then, and stays failed until the caller rolls it back.
+ */
+static void unguard(struct pg_store *p, bool guarded, const PGresult *res)
+{
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	PGresult *undo;
+
+	if (!guarded || (state != NULL && strncmp(state, "40", 2) == 0))
+		return;
+	if (PQtransactionStatus(p->conn) != PQTRANS_INERROR)
+		return;
+	undo = PQexec(p->conn, "ROLLBACK TO SAVEPOINT tandem_stmt");
+	PQclear(undo); /* when it fails, the transaction stays failed: 25P02 next */
+}
+
+static void pg_close(struct tandem_store *s)
+{
+	PQfinish(pg_of(s)->conn);
+	tandem_free(s);
+}
+
+static int pg_exec(struct tandem_store *s, const char *sql)
+{
+	struct pg_store *p = pg_of(s);
+	bool control = strcmp(sql, STORE_COMMIT_SQL) == 0 || strcmp(sql, STORE_ROLLBACK_SQL) == 0;
+	bool guarded = false;
+	PGresult *res;
+	int rc = control ? 0 : guard(p, &guarded);
+
+	if (rc != 0)
+		return rc;
+	res = PQexec(p->conn, sql);
+	rc = ok(res) ? 0 : fail(s, res);
+	if (rc != 0)
+		unguard(p, guarded, res);
+	PQclear(res);
+	/* A begin that could not take the lock leaves a failed transaction
+	 * that store.c does not know of: end it. */
+	if (rc != 0 && strcmp(sql, s->ops->begin_sql) == 0 &&
+	    PQtransactionStatus(p->conn) != PQTRANS_IDLE) {
+		res = PQexec(p->conn, STORE_ROLLBACK_SQL);
+		PQclear(res);
+	}
+	if (PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+		p->savepoint = false;
+	return rc;
+}
+
+/* Forgets the current result and the blobs decoded from it. */
+static void clear_result(struct pg_stmt *st)
+{
+	if (st->blobs != NULL && st->res != NULL) {
+		int n = PQnfields(st->res);
+
+		for (int i = 0; i < n; i++)
+			if (st->blobs[i] != NULL)
+				PQfreemem(st->blobs[i]);
+		memset(st->blobs, 0, (size_t)n * sizeof *st->blobs);
+	}
+	tandem_free(st->blobs);
+	tandem_free(st->blob_lens);
+	st->blobs = NULL;
+	st->blob_lens = NULL;
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+}
+
+static void forget_blobs(struct pg_stmt *st)
+{
+	if (st->blobs == NULL)
+		return;
+	for (int i = 0; i < PQnfields(st->res); i++) {
+		if (st->blobs[i] != NULL)
+			PQfreemem(st->blobs[i]);
+		st->blobs[i] = NULL;
+	}
+}
+
+static void pg_finalize(struct tandem_stmt *base)
+{
+	struct pg_stmt *st = pst_of(base);
+	struct pg_store *p = pg_of(base->store);
+	char sql[64];
+
+	clear_result(st);
+	for (int i = 0; i < st->nparams; i++)
+		tandem_free(st->values[i]);
+	/* In a failed transaction this fails too: the statement then stays
+	 * on the server until the connection closes, harmless. */
+	(void)snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+	PQclear(PQexec(p->conn, sql));
+	tandem_free(st);
+}
+
+/* Only white space and semicolons? */
+static bool blank(const char *sql)
+{
+	return sql[strspn(sql, " \t\r\n;")] == '\0';
+}
+
+static int pg_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
+{
+	struct pg_store *p = pg_of(s);
+	struct pg_stmt *st;
+	PGresult *res;
+	bool guarded;
+	int rc;
+
+	if (blank(sql))
+		return store_fail(s, TANDEM_EINVAL, "empty statement");
+	st = tandem_calloc(1, sizeof *st);
+	if (st == NULL)
+		return store_fail(s, TANDEM_ENOMEM, "out of memory");
+	st->base.store = s;
+	st->row = -1;
+	(void)snprintf(st->name, sizeof st->name, "tandem_%lu", ++p->statements);
+	rc = guard(p, &guarded);
+	if (rc != 0) {
+		tandem_free(st);
+		return rc;
+	}
+	res = PQprepare(p->conn, st->name, sql, 0, NULL);
+	if (ok(res)) {
+		PQclear(res);
+		/* The number of parameters, so that binding a missing one fails
+		 * at once as on SQLite. */
+		res = PQdescribePrepared(p->conn, st->name);
+	}
+	if (!ok(res)) {
+		rc = fail(s, res);
+		unguard(p, guarded, res);
+		PQclear(res);
+		tandem_free(st);
+		return rc;
+	}
+	st->nparams = PQnparams(res);
+	PQclear(res);
+	if (st->nparams > TANDEM_STORE_PARAMS_MAX) {
+		rc = store_fail(s, TANDEM_ELIMIT, "%d parameters: at most %d", st->nparams,
+				TANDEM_STORE_PARAMS_MAX);
+		st->nparams = 0;
+		pg_finalize(&st->base);
+		return rc;
+	}
+	*out = &st->base;
+	return 0;
+}
+
+/* Takes value (tandem_malloc'ed, or NULL for SQL NULL) as parameter $n. */
+static int bind(struct tandem_stmt *base, int n, char *value, int len, int format)
+{
+	struct pg_stmt *st = pst_of(base);
+
+	if (n > st->nparams || st->state != PG_READY) {
+		tandem_free(value);
+		if (n > st->nparams)
+			return store_fail(base->store, TANDEM_EINVAL,
+					  "the statement has no parameter $%d", n);
+		return store_fail(base->store, TANDEM_EINVAL,
+				  "bind to a statement that ran: reset it first");
+	}
+	tandem_free(st->values[n - 1]);
+	st->values[n - 1] = value;
+	st->lengths[n - 1] = len;
+	st->formats[n - 1] = format;
+	return 0;
+}
+
+static char *copy(const void *data, size_t len)
+{
+	char *p = tandem_malloc(len + 1);
+
+	if (p != NULL) {
+		if (len > 0)
+			memcpy(p, data, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+static int pg_bind_i64(struct tandem_stmt *st, int n, int64_t v)
+{
+	char text[24];
+	int len = snprintf(text, sizeof text, "%lld", (long long)v);
+	char *value = copy(text, (size_t)len);
+
+	if (value == NULL)
+		return store_fail(st->store, TANDEM_ENOMEM, "out of memory");
+	return bind(st, n, value, 0, 0);
+}
+
+static int pg_bind_text(struct tandem_stmt *st, int n, const char *text)
+{
+	char *value = copy(text, strlen(text));
+
+	if (value == NULL)
+		return store_fail(st->store, TANDEM_ENOMEM, "out of memory");
+	return bind(st, n, value, 0, 0);
+}
+
+static int pg_bind_blob(struct tandem_stmt *st, int n, const void *data, size_t len)
+{
+	char *value;
+
+	if (len > (size_t)INT32_MAX)
+		return store_fail(st->store, TANDEM_ELIMIT, "blob of %zu bytes", len);
+	value = copy(data, len);
+	if (value == NULL)
+		return store_fail(st->store, TANDEM_ENOMEM, "out of memory");
+	return bind(st, n, value, (int)len, 1); /* binary: the bytes as they are */
+}
+
+static int pg_bind_null(struct tandem_stmt *st, int n)
+{
+	return bind(st, n, NULL, 0, 0);
+}
+
+/* Runs the statement with its parameters: PG_ROWS, or an error. */
+static int execute(struct pg_stmt *st)
+{
+	struct pg_store *p = pg_of(st->base.store);
+	PGresult *res;
+	bool guarded;
+	int rc = guard(p, &guarded);
+
+	if (rc != 0)
+		return rc;
+	res = PQexecPrepared(p->conn, st->name, st->nparams, (const char *const *)st->values,
+			     st->lengths, st->formats, 0);
+	if (!ok(res)) {
+		rc = fail(&p->base, res);
+		unguard(p, guarded, res);
+		PQclear(res);
+		if (PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+			p->savepoint = false;
+		return rc;
+	}
+	if (PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+		p->savepoint = false;
+	st->res = res;
+	st->row = -1;
+	st->state = PG_ROWS;
+	if (PQnfields(res) > 0) {
+		st->blobs = tandem_calloc((size_t)PQnfields(res), sizeof *st->blobs);
+		st->blob_lens = tandem_calloc((size_t)PQnfields(res), sizeof *st->blob_lens);
+		if (st->blobs == NULL || st->blob_lens == NULL) {
+			clear_result(st);
+			st->state = PG_READY;
+			return store_fail(&p->base, TANDEM_ENOMEM, "out of memory");
+		}
+	}
+	return 0;
+}
+
+static int pg_step(struct tandem_stmt *base)
+{
+	struct pg_stmt *st = pst_of(base);
+	int rc;
+
+	if (st->state == PG_DONE)
+		st->state = PG_READY; /* as sqlite3_step() after SQLITE_DONE */
+	if (st->state == PG_READY) {
+		rc = execute(st);
+		if (rc != 0)
+			return rc;
+	}
+	forget_blobs(st);
+	if (++st->row < PQntuples(st->res))
+		return 1;
+	clear_result(st);
+	st->state = PG_DONE;
+	return 0;
+}
+
+/* The current row has this column? */
+static bool has(struct pg_stmt *st, int col)
+{
+	return st->state == PG_ROWS && st->res != NULL && st->row >= 0 &&
+	       st->row < PQntuples(st->res) && col >= 0 && col < PQnfields(st->res);
+}
+
+static bool pg_is_null(struct tandem_stmt *base, int col)
+{
+	struct pg_stmt *st = pst_of(base);
+
+	return !has(st, col) || PQgetisnull(st->res, st->row, col);
+}
+
+static int64_t pg_i64(struct tandem_stmt *base, int col)
+{
+	struct pg_stmt *st = pst_of(base);
+	const char *v;
+
+	if (pg_is_null(base, col))
+		return 0;
+	v = PQgetvalue(st->res, st->row, col);
+	if (strcmp(v, "t") == 0 || strcmp(v, "f") == 0)
+		return v[0] == 't'; /* a boolean, as SQLite's 1 and 0 */
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_text(struct tandem_stmt *base, int col)
+{
+	struct pg_stmt *st = pst_of(base);
+
+	return pg_is_null(base, col) ? NULL : PQgetvalue(st->res, st->row, col);
+}
+
+static const void *pg_blob(struct tandem_stmt *base, int col, size_t *len)
+{
+	struct pg_stmt *st = pst_of(base);
+	const char *v;
+
+	*len = 0;
+	if (pg_is_null(base, col))
+		return NULL;
+	v = PQgetvalue(st->res, st->row, col);
+	if (PQftype(st->res, col) != PG_BYTEA_OID) {
+		*len = (size_t)PQgetlength(st->res, st->row, col); /* text: its bytes */
+		return v;
+	}
+	if (st->blobs[col] == NULL) {
+		st->blobs[col] = PQunescapeBytea((const unsigned char *)v, &st->blob_lens[col]);
+		if (st->blobs[col] == NULL) {
+			(void)store_fail(base->store, TANDEM_ENOMEM, "out of memory");
+			return NULL;
+		}
+	}
+	*len = st->blob_lens[col];
+	return st->blobs[col];
+}
+
+static int pg_reset(struct tandem_stmt *base)
+{
+	struct pg_stmt *st = pst_of(base);
+
+	clear_result(st);
+	st->state = PG_READY;
+	return 0;
+}
+
+/* Is there a table of this name in the store's schema? */
+static int pg_table_exists(struct tandem_store *s, const char *name)
+{
+	const char *params[1] = { name };
+	PGresult *res = PQexecParams(pg_of(s)->conn,
+				     "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = "
+				     "c.relnamespace WHERE n.nspname = current_schema() AND "
+				     "c.relname = $1 AND c.relkind IN ('r', 'p')",
+				     1, NULL, params, NULL, NULL, 0);
+	int rc = ok(res) ? PQntuples(res) > 0 : fail(s, res);
+
+	PQclear(res);
+	return rc;
+}
+
+static const char *pg_ddl_word(const char *word)
+{
+	if (strcmp(word, "{id}") == 0)
+		return "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+	if (strcmp(word, "{blob}") == 0)
+		return "BYTEA";
+	return NULL;
+}
+
+static const struct store_ops postgres_ops = {
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind_i64 = pg_bind_i64,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.is_null = pg_is_null,
+	.i64 = pg_i64,
+	.text = pg_text,
+	.blob = pg_blob,
+	.reset = pg_reset,
+	.finalize = pg_finalize,
+	.table_exists = pg_table_exists,
+	.ddl_word = pg_ddl_word,
+	/* SERIALIZABLE, and the lock taken before the first read, so that the
+	 * transaction's snapshot already holds the previous writer's commit
+	 * (LOCK TABLE does not take a snapshot): see docs/store.md. */
+	.begin_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE; "
+		     "LOCK TABLE tandem_store IN EXCLUSIVE MODE",
+};
+
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* notices ("... already exists, skipping") are not for users */
+}
+
+/* Where the store is, for messages: user@host:port/db, never a password. */
+static void describe(PGconn *conn, char *out, size_t size)
+{
+	const char *host = PQhost(conn);
+
+	(void)snprintf(out, size, "postgresql://%s@%s:%s/%s", PQuser(conn) ? PQuser(conn) : "",
+		       host != NULL && host[0] != '/' ? host : "localhost",
+		       PQport(conn) ? PQport(conn) : "", PQdb(conn) ? PQdb(conn) : "");
+}
+
+/* One row of the marker check: the schema, whether tandem_store is there
+ * with tandem's id, and how many relations the schema holds. */
+static const char claim_sql[] =
+	"SELECT current_schema(),"
+	" (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	"  WHERE n.nspname = current_schema() AND c.relname = 'tandem_store'),"
+	" (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	"  WHERE n.nspname = current_schema())";
+
+/*
+ * Is the schema tandem's (or empty, and then marked with CREATE)? Under an
+ * advisory lock, so that two tandem init at once make one marker.
+ */
+static int claim(struct pg_store *p, const char *name, unsigned flags, struct tandem_diag *d)
+{
+	PGresult *res = NULL;
+	char sql[320], schema[128];
+	int rc;
+
+	(void)snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)",
+		       TANDEM_PG_APPLICATION_ID);
+	rc = run(p, sql);
+	if (rc == 0) {
+		res = PQexec(p->conn, claim_sql);
+		rc = ok(res) && PQntuples(res) == 1 ? 0 : fail(&p->base, res);
+	}
+	if (rc != 0) {
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
+				      "cannot read %s: %s", name, p->base.errmsg);
+		goto out;
+	}
+	if (PQgetisnull(res, 0, 0)) {
+		rc = store_fail(&p->base, TANDEM_ENOENT, "no schema of the search_path exists");
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
+				      "%s: no schema of the search_path exists", name);
+		goto out;
+	}
+	(void)snprintf(schema, sizeof schema, "%s", PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 1), "1") == 0) {
+		PQclear(res);
+		(void)snprintf(sql, sizeof sql, "SELECT count(*) FROM tandem_store WHERE "
+			       "application_id = %d", TANDEM_PG_APPLICATION_ID);
+		res = PQexec(p->conn, sql);
+		if (ok(res) && strcmp(PQgetvalue(res, 0, 0), "1") == 0) {
+			rc = run(p, "COMMIT");
+			goto out;
+		}
+	} else if (strcmp(PQgetvalue(res, 0, 2), "0") == 0) {
+		if ((flags & TANDEM_STORE_CREATE) == 0) {
+			rc = store_fail(&p->base, TANDEM_ENOENT, "no tandem store here");
+			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
+					      "%s: schema %s holds no tandem store yet: create "
+					      "it with tandem init", name, schema);
+			goto out;
+		}
+		(void)snprintf(sql, sizeof sql,
+			       "CREATE TABLE tandem_store (application_id BIGINT NOT NULL,"
+			       " created_at TEXT NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'));"
+			       " INSERT INTO tandem_store (application_id) VALUES (%d);"
+			       " COMMENT ON TABLE tandem_store IS 'tandem: do not drop'; COMMIT",
+			       TANDEM_PG_APPLICATION_ID);
+		rc = run(p, sql);
+		if (rc != 0)
+			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN",
+					      name, 0, "cannot write %s: %s", name, p->base.errmsg);
+		goto out;
+	}
+	(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-FOREIGN", name,
+			      0, "%s: schema %s holds tables of another application: left as "
+			      "it is", name, schema);
+	rc = store_fail(&p->base, TANDEM_EBADINPUT, "not a tandem database");
+out:
+	PQclear(res);
+	if (PQtransactionStatus(p->conn) != PQTRANS_IDLE)
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+	return rc;
+}
+
+int store_postgres_open(const char *where, unsigned flags, struct tandem_diag *d,
+			struct tandem_store **out)
+{
+	/* Ours first, so that the connection string overrides them; the
+	 * encoding last: tandem's text is UTF-8 whatever the string says. */
+	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
+					    "client_encoding", NULL };
+	const char *values[] = { PG_CONNECT_TIMEOUT_S, "tandem", where, "UTF8", NULL };
+	struct pg_store *p;
+	char name[256], set[64];
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(where, &err);
+	int rc;
+
+	if (opts == NULL) {
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-OPEN",
+				      NULL, 0, "not a PostgreSQL connection string: %.*s",
+				      err != NULL ? (int)strcspn(err, "\n") : 13,
+				      err != NULL ? err : "out of memory");
+		PQfreemem(err);
+		return err != NULL ? TANDEM_EBADINPUT : TANDEM_ENOMEM;
+	}
+	PQconninfoFree(opts);
+	p = tandem_calloc(1, sizeof *p);
+	if (p == NULL)
+		return TANDEM_ENOMEM;
+	p->base.ops = &postgres_ops;
+	p->base.kind = TANDEM_STORE_POSTGRES;
+	p->conn = PQconnectdbParams(keys, values, 1);
+	if (p->conn == NULL) {
+		tandem_free(p);
+		return TANDEM_ENOMEM;
+	}
+	describe(p->conn, name, sizeof name);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		(void)fail(&p->base, NULL);
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN", name, 0,
+				      "cannot connect to %s: %s", name, p->base.errmsg);
+		pg_close(&p->base);
+		return TANDEM_EIO;
+	}
+	(void)PQsetNoticeProcessor(p->conn, quiet, NULL);
+	/* A writer waits for another as long as on SQLite (milliseconds). */
+	(void)snprintf(set, sizeof set, "SET lock_timeout = %d", TANDEM_STORE_BUSY_MS);
+	rc = run(p, set);
+	if (rc != 0)
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
+				      "cannot use %s: %s", name, p->base.errmsg);
+	else
+		rc = claim(p, name, flags, d); /* it reports why it refuses */
+	if (rc != 0) {
+		pg_close(&p->base);
+		return rc;
+	}
+	*out = &p->base;
+	return 0;
+}
