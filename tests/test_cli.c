@@ -1249,6 +1249,17 @@ TEST(cli_init)
 	expect((const char *const[]){"init", "--db", NULL}, NULL, 2, NULL, "needs a value");
 	expect((const char *const[]){"init", "--db", "/nonexistent/dir/t.db", NULL}, NULL, 3, NULL,
 	       "cannot open");
+	/* A PostgreSQL URL's password is never printed. */
+	{
+		const char *const a[] = {"init", "--db", "postgresql://u:sekret@127.0.0.1:1/x", NULL};
+		char *out, *err;
+
+		ASSERT_EQ(run(a, NULL, &out, &err), 3);
+		ASSERT_STR_CONTAINS(err, "postgresql://u:***@127.0.0.1:1/x");
+		ASSERT(strstr(err, "sekret") == NULL && strstr(out, "sekret") == NULL);
+		free(out);
+		free(err);
+	}
 	(void)unlink(db);
 	snprintf(wal, sizeof wal, "%s-wal", db);
 	(void)unlink(wal);

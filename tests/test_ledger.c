@@ -1,6 +1,9 @@
 /*
  * tests/test_ledger.c - users and roles, budget files, loading a budget in
- * one transaction (or not at all), and the budget report.
+ * one transaction (or not at all), the budget report, suppliers and their
+ * bank accounts, commitments and the AE availability control. Each test
+ * runs on SQLite (NAME_sqlite) and on PostgreSQL (NAME_pg, when
+ * TANDEM_TEST_PG is set; see testdb.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,21 +17,19 @@
 #include "tandem/ledger.h"
 #include "tandem/store.h"
 #include "test.h"
+#include "testdb.h"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	struct tdb t;
 	struct tandem_store *s;
 	struct tandem_diag d;
 };
 
-static void setup(struct fixture *f, bool users)
+static void setup(struct fixture *f, enum engine e, bool users)
 {
-	snprintf(f->dir, sizeof f->dir, "/tmp/tandem-ledger-XXXXXX");
-	ASSERT(mkdtemp(f->dir) != NULL);
-	snprintf(f->path, sizeof f->path, "%s/ledger.db", f->dir);
+	tdb_init(&f->t, e);
 	tandem_diag_init(&f->d, 200);
-	ASSERT_EQ(tandem_ledger_open(f->path, TANDEM_STORE_CREATE, &f->d, &f->s), 0);
+	ASSERT_EQ(tandem_ledger_open(f->t.where, TANDEM_STORE_CREATE, &f->d, &f->s), 0);
 	if (!users)
 		return;
 	ASSERT_EQ(tandem_ledger_user_add(f->s, NULL, "alice", "Alice", "admin", &f->d), 0);
@@ -38,16 +39,9 @@ static void setup(struct fixture *f, bool users)
 
 static void teardown(struct fixture *f)
 {
-	char p[160];
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-
 	tandem_store_close(f->s);
 	tandem_diag_release(&f->d);
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		(void)unlink(p);
-	}
-	(void)rmdir(f->dir);
+	tdb_remove(&f->t);
 }
 
 static void renew(struct fixture *f)
@@ -78,11 +72,11 @@ static bool message_has(const struct tandem_diag *d, const char *text)
 	return false;
 }
 
-TEST(ledger_users_and_roles)
+static void ledger_users_and_roles(enum engine e)
 {
 	struct fixture f;
 
-	setup(&f, false);
+	setup(&f, e, false);
 	/* The first user is an admin, and needs no actor. */
 	ASSERT_EQ(tandem_ledger_user_add(f.s, NULL, "olga", "Olga", "ordonnateur", &f.d),
 		  TANDEM_EPERM);
@@ -107,6 +101,7 @@ TEST(ledger_users_and_roles)
 	ASSERT_EQ(count(&f, "event"), 2);
 	teardown(&f);
 }
+BOTH_ENGINES(ledger_users_and_roles)
 
 static const char fr_budget[] =
 	"# a comment\n"
@@ -119,7 +114,7 @@ static const char fr_budget[] =
 	"action     GFP/156/02   0.05        8150000.50 PME # not a comment\n"
 	"programme  GFP/218      100         -          Pilotage\n";
 
-TEST(ledger_budget_load_and_report)
+static void ledger_budget_load_and_report(enum engine e)
 {
 	struct fixture f;
 	struct tandem_arena a;
@@ -127,7 +122,7 @@ TEST(ledger_budget_load_and_report)
 	size_t n;
 	bool already;
 
-	setup(&f, true);
+	setup(&f, e, true);
 	tandem_arena_init(&a, 1u << 20);
 	/* Role: a comptable does not load budgets. */
 	ASSERT_EQ(tandem_ledger_budget_load(f.s, "carl", fr_budget, sizeof fr_budget - 1, &f.d,
@@ -174,9 +169,10 @@ TEST(ledger_budget_load_and_report)
 	tandem_arena_release(&a);
 	teardown(&f);
 }
+BOTH_ENGINES(ledger_budget_load_and_report)
 
 /* Each bad file: refused with its line, and nothing written. */
-TEST(ledger_budget_bad_files)
+static void ledger_budget_bad_files(enum engine e)
 {
 	static const struct {
 		const char *text;
@@ -206,7 +202,7 @@ TEST(ledger_budget_bad_files)
 	struct fixture f;
 	bool already;
 
-	setup(&f, true);
+	setup(&f, e, true);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		renew(&f);
 		if (tandem_ledger_budget_load(f.s, "alice", cases[i].text, strlen(cases[i].text),
@@ -233,6 +229,7 @@ TEST(ledger_budget_bad_files)
 	ASSERT_EQ(count(&f, "event"), 3);
 	teardown(&f);
 }
+BOTH_ENGINES(ledger_budget_bad_files)
 
 static int64_t commit(struct fixture *f, const char *actor, const char *number,
 		      const char *path, int64_t cents)
@@ -245,7 +242,7 @@ static int64_t commit(struct fixture *f, const char *actor, const char *number,
 	return rc != 0 ? rc : id;
 }
 
-TEST(ledger_suppliers_and_bank_accounts)
+static void ledger_suppliers_and_bank_accounts(enum engine e)
 {
 	struct fixture f;
 	bool already;
@@ -253,7 +250,7 @@ TEST(ledger_suppliers_and_bank_accounts)
 	struct tandem_supplier_in in = { "11000201100044", "Papeterie Dupont", "FR",
 					 "73282932000074", "FR44732829320" };
 
-	setup(&f, true);
+	setup(&f, e, true);
 	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
 					    &already), 0);
 	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "carl", &in, &f.d, &id), TANDEM_EPERM);
@@ -306,8 +303,9 @@ TEST(ledger_suppliers_and_bank_accounts)
 	tandem_stmt_finalize(st);
 	teardown(&f);
 }
+BOTH_ENGINES(ledger_suppliers_and_bank_accounts)
 
-TEST(ledger_commitments_and_ae_control)
+static void ledger_commitments_and_ae_control(enum engine e)
 {
 	struct fixture f;
 	struct tandem_arena a;
@@ -318,7 +316,7 @@ TEST(ledger_commitments_and_ae_control)
 	struct tandem_supplier_in sup = { "11000201100044", "Papeterie Dupont", "FR",
 					  "73282932000074", NULL };
 
-	setup(&f, true);
+	setup(&f, e, true);
 	tandem_arena_init(&a, 1u << 20);
 	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
 					    &already), 0);
@@ -353,3 +351,4 @@ TEST(ledger_commitments_and_ae_control)
 	tandem_arena_release(&a);
 	teardown(&f);
 }
+BOTH_ENGINES(ledger_commitments_and_ae_control)

@@ -31,137 +31,7 @@
 #include "tandem/ledger.h"
 #include "tandem/store.h"
 #include "test.h"
-
-enum engine { ENGINE_SQLITE, ENGINE_PG };
-
-/* Where a test's store lives: a fresh path in a private directory (SQLite)
- * or a fresh schema (PostgreSQL); removed with everything in it. */
-struct tdb {
-	enum engine engine;
-	char dir[64];
-	char path[128];
-	char schema[64];
-	char where[1024];
-};
-
-/* The PostgreSQL server of the tests, or the test says skip. */
-static const char *pg_base(void)
-{
-	const char *u = getenv("TANDEM_TEST_PG");
-
-	if (u == NULL || u[0] == '\0')
-		SKIP("TANDEM_TEST_PG is not set: no PostgreSQL server to run on "
-		     "(.ci/run starts one with scripts/pg-cluster; docs/store.md)");
-	if (strncmp(u, "postgresql://", 13) != 0 && strncmp(u, "postgres://", 11) != 0)
-		FAIL("TANDEM_TEST_PG must be a postgresql:// URL, not \"%s\"", u);
-	return u;
-}
-
-static void pg_quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message; /* "drop cascades to ..." */
-}
-
-/* The maintenance connection (closed with PQfinish). */
-static PGconn *pg_admin(void)
-{
-	PGconn *c = PQconnectdb(pg_base());
-
-	if (PQstatus(c) != CONNECTION_OK)
-		FAIL("cannot connect to TANDEM_TEST_PG: %s", PQerrorMessage(c));
-	(void)PQsetNoticeProcessor(c, pg_quiet, NULL);
-	return c;
-}
-
-static void pg_admin_exec(const char *sql)
-{
-	PGconn *c = pg_admin();
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		FAIL("%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-}
-
-/* One text value from the maintenance connection, into out. */
-static void pg_admin_text(const char *sql, char *out, size_t size)
-{
-	PGconn *c = pg_admin();
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-		FAIL("%s: %s", sql, PQerrorMessage(c));
-	snprintf(out, size, "%s", PQgetisnull(r, 0, 0) ? "(null)" : PQgetvalue(r, 0, 0));
-	PQclear(r);
-	PQfinish(c);
-}
-
-static void tdb_init(struct tdb *t, enum engine e)
-{
-	static int schemas;
-	char sql[128];
-
-	memset(t, 0, sizeof *t);
-	t->engine = e;
-	if (e == ENGINE_SQLITE) {
-		snprintf(t->dir, sizeof t->dir, "/tmp/tandem-store-XXXXXX");
-		ASSERT(mkdtemp(t->dir) != NULL);
-		snprintf(t->path, sizeof t->path, "%s/ledger.db", t->dir);
-		snprintf(t->where, sizeof t->where, "%s", t->path);
-		return;
-	}
-	const char *base = pg_base();
-
-	snprintf(t->schema, sizeof t->schema, "tandem_test_%ld_%d", (long)getpid(), ++schemas);
-	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", t->schema);
-	pg_admin_exec(sql);
-	ASSERT_LT(snprintf(t->where, sizeof t->where, "%s%soptions=-csearch_path%%3D%s", base,
-			   strchr(base, '?') != NULL ? "&" : "?", t->schema),
-		  (int)sizeof t->where);
-}
-
-static void tdb_remove(struct tdb *t)
-{
-	char p[160];
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-
-	if (t->engine == ENGINE_PG) {
-		snprintf(p, sizeof p, "DROP SCHEMA %s CASCADE", t->schema);
-		pg_admin_exec(p);
-		return;
-	}
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
-		(void)unlink(p);
-	}
-	(void)rmdir(t->dir);
-}
-
-/* What the store's place holds, for "left as it was": the file's bytes, or
- * the schema's relations and their kinds (malloc'ed; free it). */
-static char *tdb_snapshot(const struct tdb *t, size_t *len)
-{
-	char sql[256], *out;
-
-	if (t->engine == ENGINE_SQLITE) {
-		out = test_read_file(t->path, len);
-		if (out == NULL) { /* absent */
-			*len = 0;
-			out = calloc(1, 1);
-		}
-		return out;
-	}
-	out = malloc(4096);
-	ASSERT(out != NULL);
-	snprintf(sql, sizeof sql, "SELECT coalesce(string_agg(c.relname || ':' || c.relkind::text, ',' "
-		 "ORDER BY c.relname), '') FROM pg_class c JOIN pg_namespace n ON "
-		 "n.oid = c.relnamespace WHERE n.nspname = '%s'", t->schema);
-	pg_admin_text(sql, out, 4096);
-	*len = strlen(out);
-	return out;
-}
+#include "testdb.h"
 
 static void write_file(const char *path, const void *data, size_t len)
 {
@@ -235,11 +105,6 @@ static bool has_table(struct tandem_store *s, const char *table)
 	return rc == 0;
 }
 
-/* One behaviour, as a test on each engine. */
-#define BOTH(name)                                                             \
-	TEST(name##_sqlite) { name(ENGINE_SQLITE); }                           \
-	TEST(name##_pg) { name(ENGINE_PG); }
-
 /* ---- both engines ------------------------------------------------------ */
 
 static void store_open_create(enum engine e)
@@ -274,7 +139,7 @@ static void store_open_create(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_open_create)
+BOTH_ENGINES(store_open_create)
 
 /* Another application's database is refused, left exactly as it was. */
 static void store_refuses_foreign(enum engine e)
@@ -316,7 +181,7 @@ static void store_refuses_foreign(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_refuses_foreign)
+BOTH_ENGINES(store_refuses_foreign)
 
 static const struct tandem_migration two[] = {
 	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
@@ -371,7 +236,7 @@ static void store_migrations(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_migrations)
+BOTH_ENGINES(store_migrations)
 
 static const struct tandem_migration with_values[] = {
 	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
@@ -446,7 +311,7 @@ static void store_statements_and_constraints(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_statements_and_constraints)
+BOTH_ENGINES(store_statements_and_constraints)
 
 /* Values come back as they went in: the extremes of int64, UTF-8 text,
  * every byte value, empty text and empty blobs, several rows. */
@@ -522,7 +387,7 @@ static void store_values_round_trip(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_values_round_trip)
+BOTH_ENGINES(store_values_round_trip)
 
 static void store_transactions(enum engine e)
 {
@@ -553,7 +418,7 @@ static void store_transactions(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_transactions)
+BOTH_ENGINES(store_transactions)
 
 /* A statement that fails inside a transaction leaves the transaction as it
  * was: the caller may act on the code and go on (PostgreSQL alone would
@@ -591,7 +456,7 @@ static void store_failure_inside_transaction(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_failure_inside_transaction)
+BOTH_ENGINES(store_failure_inside_transaction)
 
 /* Writers queue: a second one waits TANDEM_STORE_BUSY_MS for the first,
  * then gives up with TANDEM_EIO; readers do not wait and see only what
@@ -624,7 +489,7 @@ static void store_second_writer_waits(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(store_second_writer_waits)
+BOTH_ENGINES(store_second_writer_waits)
 
 static void ledger_schema_v1(enum engine e)
 {
@@ -674,7 +539,7 @@ static void ledger_schema_v1(enum engine e)
 	tandem_diag_release(&d);
 	tdb_remove(&t);
 }
-BOTH(ledger_schema_v1)
+BOTH_ENGINES(ledger_schema_v1)
 
 /* ---- SQLite only ------------------------------------------------------- */
 

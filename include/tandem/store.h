@@ -83,7 +83,9 @@ const char *tandem_store_errmsg(const struct tandem_store *s);
  * up to TANDEM_STORE_BUSY_MS, then TANDEM_EIO); readers never wait. Nesting
  * is refused (TANDEM_EINVAL). A statement that fails inside a transaction
  * changes nothing and leaves the transaction open, on both engines.
- * Closing a store with a transaction open rolls it back. */
+ * Closing a store with a transaction open rolls it back. When commit
+ * fails, the transaction counts as still open: call rollback (PostgreSQL
+ * has ended it already; SQLite may not have). */
 int tandem_store_begin(struct tandem_store *s);
 int tandem_store_commit(struct tandem_store *s);
 int tandem_store_rollback(struct tandem_store *s);

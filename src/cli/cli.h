@@ -119,4 +119,8 @@ int cmd_commit(int argc, char **argv);           /* cmd_commit.c */
  * tandem.db in the current directory. */
 const char *cli_db_path(const char *option);
 
+/* The same, fit to print: a postgresql:// URL's password replaced by ***
+ * (in buf, or where itself when there is none). */
+const char *cli_db_shown(const char *where, char *buf, size_t size);
+
 #endif /* TANDEM_CLI_H */

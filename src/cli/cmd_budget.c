@@ -111,6 +111,7 @@ int cmd_user(int argc, char **argv)
 	struct tandem_store *s = NULL;
 	struct tandem_diag d;
 	struct args a;
+	char shown[1024];
 	int rc, status;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0) {
@@ -132,7 +133,7 @@ int cmd_user(int argc, char **argv)
 		rc = tandem_ledger_user_add(s, a.user, argv[1 + optind], a.name, a.role, &d);
 	if (rc == 0)
 		printf("user %s added as %s\n", argv[1 + optind], a.role);
-	status = finish("user", rc, &d, a.db);
+	status = finish("user", rc, &d, cli_db_shown(a.db, shown, sizeof shown));
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;
@@ -216,6 +217,7 @@ static int load(const struct args *a, const char *path)
 	char *data = NULL;
 	size_t len = 0;
 	bool already = false;
+	char shown[1024];
 	int rc, status;
 
 	rc = cli_read_file("budget", path, TANDEM_BUDGET_FILE_MAX, &data, &len);
@@ -228,7 +230,7 @@ static int load(const struct args *a, const char *path)
 	rc = open_db("budget", cli_db_path(a->db), &d, &s);
 	if (rc == 0)
 		rc = tandem_ledger_budget_load(s, a->user, data, len, &d, &already);
-	status = finish("budget", rc, &d, cli_db_path(a->db));
+	status = finish("budget", rc, &d, cli_db_shown(cli_db_path(a->db), shown, sizeof shown));
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	free(data);

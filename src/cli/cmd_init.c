@@ -21,6 +21,20 @@ static const char usage_text[] =
 	"Exit status: 0 ready, 1 not a usable tandem database, 2 usage error,\n"
 	"3 I/O error.\n";
 
+/* Where a database is, fit to print: the password of a postgresql:// URL
+ * ("user:secret@host") replaced by "***". */
+const char *cli_db_shown(const char *where, char *buf, size_t size)
+{
+	const char *scheme = strstr(where, "://");
+	const char *at = scheme != NULL ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at != NULL ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+
+	if (colon == NULL)
+		return where;
+	(void)snprintf(buf, size, "%.*s:***%s", (int)(colon - where), where, at);
+	return buf;
+}
+
 /* The database the ledger commands use: --db, else $TANDEM_DB, else tandem.db. */
 const char *cli_db_path(const char *option)
 {
@@ -38,7 +52,8 @@ int cmd_init(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db = NULL;
+	const char *db = NULL, *where = NULL;
+	char shown[1024];
 	struct tandem_store *s = NULL;
 	struct tandem_diag d;
 	int c, rc, status = CLI_EXIT_OK;
@@ -48,7 +63,7 @@ int cmd_init(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hd:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			where = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -61,9 +76,9 @@ int cmd_init(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("init", "unexpected argument '%s'", argv[optind]);
-	db = cli_db_path(db);
+	db = cli_db_shown(cli_db_path(where), shown, sizeof shown);
 	tandem_diag_init(&d, 100);
-	rc = tandem_ledger_open(db, TANDEM_STORE_CREATE, &d, &s);
+	rc = tandem_ledger_open(cli_db_path(where), TANDEM_STORE_CREATE, &d, &s);
 	for (size_t i = 0; i < d.count; i++)
 		fprintf(d.items[i].severity == TANDEM_SEV_INFO ? stdout : stderr, "%s: %s\n", db,
 			d.items[i].message);

@@ -244,13 +244,18 @@ static void utc_now(char buf[32])
 	(void)strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int apply(struct tandem_store *s, const struct tandem_migration *m)
+/* Applies one migration in its own transaction; *done is false when
+ * another process applied it first (the version is read again under the
+ * write lock, so two first runs at once do not collide). */
+static int apply(struct tandem_store *s, const struct tandem_migration *m, bool *done)
 {
 	struct tandem_buf sql;
 	struct tandem_stmt *st = NULL;
 	char now[32];
+	int version = 0;
 	int rc;
 
+	*done = false;
 	tandem_buf_init(&sql, TANDEM_STORE_SQL_MAX);
 	rc = spell(s, m->sql, &sql);
 	if (rc == 0)
@@ -259,7 +264,14 @@ static int apply(struct tandem_store *s, const struct tandem_migration *m)
 		rc = tandem_store_begin(s);
 	if (rc != 0)
 		goto out;
-	rc = s->ops->exec(s, schema_table);
+	rc = tandem_store_version(s, &version);
+	if (rc == 0 && version >= m->version) {
+		rc = tandem_store_commit(s);
+		goto out;
+	}
+	*done = true;
+	if (rc == 0)
+		rc = s->ops->exec(s, schema_table);
 	if (rc == 0)
 		rc = s->ops->exec(s, sql.data);
 	if (rc == 0)
@@ -309,7 +321,9 @@ int tandem_store_migrate(struct tandem_store *s, const struct tandem_migration *
 		return TANDEM_EUNSUPPORTED;
 	}
 	for (size_t i = (size_t)version; i < n; i++) {
-		rc = apply(s, &m[i]);
+		bool done;
+
+		rc = apply(s, &m[i], &done);
 		if (rc != 0) {
 			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-MIGRATION", NULL,
 					      0, "schema version %d (%s) could not be applied, "
@@ -317,8 +331,10 @@ int tandem_store_migrate(struct tandem_store *s, const struct tandem_migration *
 					      s->errmsg);
 			return rc;
 		}
-		(void)tandem_diag_add(d, TANDEM_SEV_INFO, 0, "TANDEM-STORE-MIGRATED", NULL, 0,
-				      "schema version %d applied: %s", m[i].version, m[i].name);
+		if (done)
+			(void)tandem_diag_add(d, TANDEM_SEV_INFO, 0, "TANDEM-STORE-MIGRATED", NULL, 0,
+					      "schema version %d applied: %s", m[i].version,
+					      m[i].name);
 	}
 	return 0;
 }
