@@ -119,6 +119,11 @@ int cmd_commit(int argc, char **argv);           /* cmd_commit.c */
  * tandem.db in the current directory. */
 const char *cli_db_path(const char *option);
 
+/* Prints the findings of a ledger call (info on stdout, the others on
+ * stderr) and returns its exit status: 0 done, 3 for I/O, memory or
+ * internal errors (naming db when not NULL), 1 for a refusal. */
+int cli_ledger_finish(const char *cmd, int rc, const struct tandem_diag *d, const char *db);
+
 /* The same, fit to print: a postgresql:// URL's password replaced by ***
  * (in buf, or where itself when there is none). */
 const char *cli_db_shown(const char *where, char *buf, size_t size);

@@ -80,21 +80,6 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv, stru
 	return -1;
 }
 
-/* Findings to the terminal, and the exit status of a ledger call. */
-static int finish(const char *cmd, int rc, struct tandem_diag *d, const char *db)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(d->items[i].severity == TANDEM_SEV_INFO ? stdout : stderr, "%s%s\n",
-			d->items[i].severity == TANDEM_SEV_ERROR ? "error: " : "",
-			d->items[i].message);
-	if (rc == 0)
-		return CLI_EXIT_OK;
-	if (rc == TANDEM_EIO || rc == TANDEM_ENOMEM || rc == TANDEM_EINTERNAL)
-		return cli_error(CLI_EXIT_IO, cmd, "%s: %s", db, tandem_strerror(rc));
-	if (d->count == 0)
-		(void)cli_error(0, cmd, "%s", tandem_strerror(rc));
-	return CLI_EXIT_INVALID;
-}
 
 static int open_db(const char *cmd, const char *db, struct tandem_diag *d,
 		   struct tandem_store **s)
@@ -133,7 +118,7 @@ int cmd_user(int argc, char **argv)
 		rc = tandem_ledger_user_add(s, a.user, argv[1 + optind], a.name, a.role, &d);
 	if (rc == 0)
 		printf("user %s added as %s\n", argv[1 + optind], a.role);
-	status = finish("user", rc, &d, cli_db_shown(a.db, shown, sizeof shown));
+	status = cli_ledger_finish("user", rc, &d, cli_db_shown(a.db, shown, sizeof shown));
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;
@@ -202,7 +187,8 @@ static int show(const struct args *a)
 	(void)tandem_buf_puts(&out, rc == 0 && cli_json ? "\n]}\n" : "");
 	if (rc == 0)
 		fwrite(out.data, 1, out.len, stdout);
-	status = rc == TANDEM_ENOENT ? CLI_EXIT_INVALID : finish("budget", rc, &d, "database");
+	status = rc == TANDEM_ENOENT ? CLI_EXIT_INVALID
+				     : cli_ledger_finish("budget", rc, &d, "database");
 	tandem_buf_release(&out);
 	tandem_arena_release(&ar);
 	tandem_store_close(s);
@@ -230,7 +216,8 @@ static int load(const struct args *a, const char *path)
 	rc = open_db("budget", cli_db_path(a->db), &d, &s);
 	if (rc == 0)
 		rc = tandem_ledger_budget_load(s, a->user, data, len, &d, &already);
-	status = finish("budget", rc, &d, cli_db_shown(cli_db_path(a->db), shown, sizeof shown));
+	status = cli_ledger_finish("budget", rc, &d,
+				   cli_db_shown(cli_db_path(a->db), shown, sizeof shown));
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	free(data);

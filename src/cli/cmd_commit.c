@@ -87,19 +87,6 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv,
 	return -1;
 }
 
-/* Findings to the terminal, and the exit status of a ledger call. */
-static int finish(const char *cmd, int rc, struct tandem_diag *d)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(d->items[i].severity == TANDEM_SEV_INFO ? stdout : stderr, "%s%s\n",
-			d->items[i].severity == TANDEM_SEV_ERROR ? "error: " : "",
-			d->items[i].message);
-	if (rc == 0)
-		return CLI_EXIT_OK;
-	if (rc == TANDEM_EIO || rc == TANDEM_ENOMEM || rc == TANDEM_EINTERNAL)
-		return cli_error(CLI_EXIT_IO, cmd, "%s", tandem_strerror(rc));
-	return CLI_EXIT_INVALID;
-}
 
 int cmd_supplier(int argc, char **argv)
 {
@@ -140,7 +127,7 @@ int cmd_supplier(int argc, char **argv)
 		if (rc == 0)
 			printf("bank account of %s recorded\n", v[O_SUPPLIER]);
 	}
-	status = finish("supplier", rc, &d);
+	status = cli_ledger_finish("supplier", rc, &d, NULL);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;
@@ -189,7 +176,7 @@ int cmd_commit(int argc, char **argv)
 	if (rc == 0)
 		printf("commitment %s recorded (%lld): %s EUR on %s\n", in.number, (long long)id,
 		       v[O_AMOUNT], in.budget_path);
-	status = finish("commit", rc, &d);
+	status = cli_ledger_finish("commit", rc, &d, NULL);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;

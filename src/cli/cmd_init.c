@@ -3,6 +3,7 @@
  * database, or brings an existing one to the current schema.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,22 @@ const char *cli_db_shown(const char *where, char *buf, size_t size)
 		return where;
 	(void)snprintf(buf, size, "%.*s:***%s", (int)(colon - where), where, at);
 	return buf;
+}
+
+int cli_ledger_finish(const char *cmd, int rc, const struct tandem_diag *d, const char *db)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(d->items[i].severity == TANDEM_SEV_INFO ? stdout : stderr, "%s%s\n",
+			d->items[i].severity == TANDEM_SEV_ERROR ? "error: " : "",
+			d->items[i].message);
+	if (rc == 0)
+		return CLI_EXIT_OK;
+	if (rc == TANDEM_EIO || rc == TANDEM_ENOMEM || rc == TANDEM_EINTERNAL)
+		return cli_error(CLI_EXIT_IO, cmd, "%s%s%s", db != NULL ? db : "",
+				 db != NULL ? ": " : "", tandem_strerror(rc));
+	if (d->count == 0)
+		(void)cli_error(0, cmd, "%s", tandem_strerror(rc));
+	return CLI_EXIT_INVALID;
 }
 
 /* The database the ledger commands use: --db, else $TANDEM_DB, else tandem.db. */

@@ -16,6 +16,44 @@
 #define LOGIN_MAX 64
 #define NAME_MAX_BYTES 200
 
+int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *found,
+	       const char *params, ...)
+{
+	struct tandem_stmt *st;
+	va_list ap;
+	int rc = tandem_store_prepare(s, sql, &st);
+
+	if (found != NULL)
+		*found = false;
+	if (rc != 0)
+		return rc;
+	va_start(ap, params);
+	for (int i = 0; params[i] != '\0' && rc == 0; i++) {
+		if (params[i] == 't') {
+			rc = tandem_stmt_bind_text(st, i + 1, va_arg(ap, const char *));
+		} else {
+			int64_t v = va_arg(ap, int64_t);
+
+			rc = params[i] == 'I' && v <= 0 ? tandem_stmt_bind_null(st, i + 1)
+							 : tandem_stmt_bind_i64(st, i + 1, v);
+		}
+	}
+	va_end(ap);
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1) {
+		if (out != NULL)
+			*out = tandem_stmt_i64(st, 0);
+		if (found != NULL)
+			*found = true;
+		rc = 0;
+	} else if (rc == 0 && out != NULL && found == NULL) {
+		rc = TANDEM_EINTERNAL;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
 void ledger_now(char out[LEDGER_TIME_MAX])
 {
 	time_t t = time(NULL);
@@ -51,39 +89,14 @@ int ledger_refuse(struct tandem_diag *d, int code, const char *rule, long line,
 int ledger_event(struct tandem_store *s, int64_t user_id, const char *action, const char *object,
 		 int64_t object_id, const char *input_sha256, const char *detail, int64_t *id)
 {
-	struct tandem_stmt *st;
 	char now[LEDGER_TIME_MAX];
-	int rc;
+	int64_t ev;
 
 	ledger_now(now);
-	rc = tandem_store_prepare(s, "INSERT INTO event (at, user_id, action, object, object_id, "
-				  "input_sha256, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-				  "RETURNING id", &st);
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_text(st, 1, now);
-	if (rc == 0)
-		rc = user_id > 0 ? tandem_stmt_bind_i64(st, 2, user_id) : tandem_stmt_bind_null(st, 2);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, action);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 4, object);
-	if (rc == 0)
-		rc = object_id > 0 ? tandem_stmt_bind_i64(st, 5, object_id)
-				   : tandem_stmt_bind_null(st, 5);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 6, input_sha256);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 7, detail);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		if (id != NULL)
-			*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO event (at, user_id, action, object, object_id, "
+			  "input_sha256, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+			  id != NULL ? id : &ev, NULL, "tIttItt", now, user_id, action, object,
+			  object_id, input_sha256, detail);
 }
 
 int ledger_actor(struct tandem_store *s, const char *actor, struct tandem_diag *d,
@@ -137,46 +150,18 @@ static bool known_role(const char *role)
 
 static int count_users(struct tandem_store *s, int64_t *n)
 {
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "SELECT count(*) FROM app_user", &st);
-
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*n = tandem_stmt_i64(st, 0);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "SELECT count(*) FROM app_user", n, NULL, "");
 }
 
 static int insert_user(struct tandem_store *s, const char *login, const char *name,
 		       const char *role, int64_t *id)
 {
-	struct tandem_stmt *st;
 	char now[LEDGER_TIME_MAX];
-	int rc = tandem_store_prepare(s, "INSERT INTO app_user (login, name, role, created_at) "
-				      "VALUES ($1, $2, $3, $4) RETURNING id", &st);
 
-	if (rc != 0)
-		return rc;
 	ledger_now(now);
-	rc = tandem_stmt_bind_text(st, 1, login);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 2, name);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, role);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 4, now);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO app_user (login, name, role, created_at) "
+			  "VALUES ($1, $2, $3, $4) RETURNING id", id, NULL, "tttt", login, name,
+			  role, now);
 }
 
 int tandem_ledger_user_add(struct tandem_store *s, const char *actor, const char *login,

@@ -9,73 +9,35 @@
 #include "tandem/error.h"
 #include "tandem/ledger.h"
 
-/* One row of a one-column query with its parameters as text; *found. */
-static int lookup(struct tandem_store *s, const char *sql, const char *const *params, int n,
-		  int64_t *id, bool *found)
-{
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, sql, &st);
-
-	*found = false;
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = tandem_stmt_bind_text(st, i + 1, params[i]);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		*found = true;
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
-}
-
-/* An INSERT ... RETURNING id with text parameters. */
-static int insert(struct tandem_store *s, const char *sql, const char *const *params, int n,
-		  int64_t *id)
-{
-	bool found;
-	int rc = lookup(s, sql, params, n, id, &found);
-
-	return rc == 0 && !found ? TANDEM_EINTERNAL : rc;
-}
-
 static int administration(struct tandem_store *s, const struct budget_in *b, int64_t *id)
 {
 	char now[LEDGER_TIME_MAX];
 	bool fr = strcmp(b->country, "FR") == 0;
-	const char *key[] = { b->country, b->admin_id };
 	bool found;
-	int rc = lookup(s, fr ? "SELECT id FROM administration WHERE country = $1 AND siret = $2"
-			      : "SELECT id FROM administration WHERE country = $1 AND leitweg_id = $2",
-			key, 2, id, &found);
+	int rc = ledger_run(s, fr ? "SELECT id FROM administration WHERE country = $1 AND siret = $2"
+				  : "SELECT id FROM administration WHERE country = $1 AND "
+				    "leitweg_id = $2", id, &found, "tt", b->country, b->admin_id);
 
 	if (rc != 0 || found)
 		return rc;
 	ledger_now(now);
-	const char *row[] = { b->country, b->admin_name, b->admin_id, now };
-
-	return insert(s, fr ? "INSERT INTO administration (country, name, siret, created_at) "
-			      "VALUES ($1, $2, $3, $4) RETURNING id"
-			    : "INSERT INTO administration (country, name, leitweg_id, created_at) "
-			      "VALUES ($1, $2, $3, $4) RETURNING id", row, 4, id);
+	return ledger_run(s, fr ? "INSERT INTO administration (country, name, siret, created_at) "
+				  "VALUES ($1, $2, $3, $4) RETURNING id"
+				: "INSERT INTO administration (country, name, leitweg_id, created_at) "
+				  "VALUES ($1, $2, $3, $4) RETURNING id", id, NULL, "tttt",
+			  b->country, b->admin_name, b->admin_id, now);
 }
 
 static int fiscal_year(struct tandem_store *s, int64_t admin, int year, int64_t *id)
 {
-	char a[24], y[16];
-	const char *p[] = { a, y };
 	bool found;
-	int rc;
+	int rc = ledger_run(s, "SELECT id FROM fiscal_year WHERE administration_id = $1 AND "
+			    "year = $2", id, &found, "ii", admin, (int64_t)year);
 
-	(void)snprintf(a, sizeof a, "%lld", (long long)admin);
-	(void)snprintf(y, sizeof y, "%d", year);
-	rc = lookup(s, "SELECT id FROM fiscal_year WHERE administration_id = CAST($1 AS BIGINT) "
-		    "AND year = CAST($2 AS BIGINT)", p, 2, id, &found);
 	if (rc != 0 || found)
 		return rc;
-	return insert(s, "INSERT INTO fiscal_year (administration_id, year) VALUES "
-		      "(CAST($1 AS BIGINT), CAST($2 AS BIGINT)) RETURNING id", p, 2, id);
+	return ledger_run(s, "INSERT INTO fiscal_year (administration_id, year) VALUES ($1, $2) "
+			  "RETURNING id", id, NULL, "ii", admin, (int64_t)year);
 }
 
 /* The node's id, made when absent; an existing node keeps its label. */
@@ -105,70 +67,26 @@ static int node(struct tandem_store *s, int64_t admin, const struct budget_node_
 	tandem_stmt_finalize(st);
 	if (rc != 0)
 		return rc;
-	rc = tandem_store_prepare(s, "INSERT INTO budget_node (administration_id, parent_id, level, "
-				  "code, path, label) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-				  &st);
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, admin);
-	if (rc == 0)
-		rc = parent_id > 0 ? tandem_stmt_bind_i64(st, 2, parent_id) : tandem_stmt_bind_null(st, 2);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, x->level);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 4, x->code);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 5, x->path);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 6, x->label);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO budget_node (administration_id, parent_id, level, code, "
+			  "path, label) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", id, NULL,
+			  "iItttt", admin, parent_id, x->level, x->code, x->path, x->label);
 }
 
 static int appropriation(struct tandem_store *s, int64_t year_id, int64_t node_id,
 			 const char *kind, int64_t cents)
 {
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "INSERT INTO appropriation (fiscal_year_id, budget_node_id, "
-				      "kind, initial_cents) VALUES ($1, $2, $3, $4)", &st);
-
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, year_id);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 2, node_id);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, kind);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 4, cents);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO appropriation (fiscal_year_id, budget_node_id, kind, "
+			  "initial_cents) VALUES ($1, $2, $3, $4)", NULL, NULL, "iiti", year_id,
+			  node_id, kind, cents);
 }
 
 static int year_loaded(struct tandem_store *s, int64_t year_id, bool *loaded)
 {
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "SELECT count(*) FROM appropriation WHERE "
-				      "fiscal_year_id = $1", &st);
+	int64_t n = 0;
+	int rc = ledger_run(s, "SELECT count(*) FROM appropriation WHERE fiscal_year_id = $1", &n,
+			    NULL, "i", year_id);
 
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, year_id);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*loaded = tandem_stmt_i64(st, 0) > 0;
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
+	*loaded = n > 0;
 	return rc;
 }
 
@@ -225,7 +143,6 @@ int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const c
 	struct budget_in b;
 	struct ledger_actor who;
 	char sha[LEDGER_SHA256_HEX];
-	const char *key[] = { sha };
 	int64_t ev;
 	int rc;
 
@@ -244,8 +161,8 @@ int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const c
 				   "loading a budget is for an admin or an ordonnateur; %.64s is %s",
 				   actor, who.role);
 	if (rc == 0)
-		rc = lookup(s, "SELECT id FROM event WHERE action = 'budget.load' AND "
-			    "input_sha256 = $1", key, 1, &ev, already);
+		rc = ledger_run(s, "SELECT id FROM event WHERE action = 'budget.load' AND "
+				"input_sha256 = $1", &ev, already, "t", sha);
 	if (rc == 0 && *already)
 		(void)tandem_diag_add(d, TANDEM_SEV_INFO, 0, "TANDEM-BUDGET-LOADED", NULL, 0,
 				      "this file was loaded already (event %lld): nothing changed",

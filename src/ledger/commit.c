@@ -41,25 +41,8 @@ static int open_year(struct tandem_store *s, int64_t admin, int year, struct tan
 static int node_id(struct tandem_store *s, int64_t admin, const char *path, int64_t *id,
 		   bool *found)
 {
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "SELECT id FROM budget_node WHERE administration_id = $1 "
-				      "AND path = $2", &st);
-
-	*found = false;
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, admin);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 2, path);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		*found = true;
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "SELECT id FROM budget_node WHERE administration_id = $1 AND "
+			  "path = $2", id, found, "it", admin, path);
 }
 
 /* AE of the subtree of path for the year: appropriations + movements,
@@ -144,41 +127,14 @@ static int control(struct tandem_store *s, int64_t admin, int64_t year_id,
 static int insert(struct tandem_store *s, int64_t year_id, int64_t supplier, int64_t node,
 		  const struct tandem_commitment_in *in, int64_t user, int64_t event, int64_t *id)
 {
-	struct tandem_stmt *st;
 	char now[LEDGER_TIME_MAX];
-	int rc = tandem_store_prepare(s, "INSERT INTO commitment (fiscal_year_id, number, "
-				      "supplier_id, budget_node_id, object, amount_cents, created_by, "
-				      "created_at, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-				      "$9) RETURNING id", &st);
 
-	if (rc != 0)
-		return rc;
 	ledger_now(now);
-	rc = tandem_stmt_bind_i64(st, 1, year_id);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 2, in->number);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 3, supplier);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 4, node);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 5, in->object);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 6, in->amount_cents);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 7, user);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 8, now);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 9, event);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO commitment (fiscal_year_id, number, supplier_id, "
+			  "budget_node_id, object, amount_cents, created_by, created_at, event_id) "
+			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", id, NULL,
+			  "itiitiiti", year_id, in->number, supplier, node, in->object,
+			  in->amount_cents, user, now, event);
 }
 
 static int check_input(const struct tandem_commitment_in *in, struct tandem_diag *d)

@@ -21,6 +21,17 @@ struct ledger_actor {
 	char role[16];
 };
 
+/*
+ * Runs one statement. params says the type of each parameter in order:
+ * 'i' an int64_t, 't' a const char * (NULL binds SQL NULL), 'I' an int64_t
+ * bound as NULL when it is 0 or less (an optional reference). When out is
+ * not NULL, column 0 of the first row is read into *out as an int64 and
+ * *found says whether there was a row; a statement that must return a row
+ * (INSERT ... RETURNING) passes found NULL, and no row is TANDEM_EINTERNAL.
+ */
+int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *found,
+	       const char *params, ...);
+
 /* Looks up the acting user; TANDEM_EPERM with a finding when actor is NULL
  * or unknown. */
 int ledger_actor(struct tandem_store *s, const char *actor, struct tandem_diag *d,

@@ -16,50 +16,29 @@
 int ledger_administration(struct tandem_store *s, const char *key, struct tandem_diag *d,
 			  int64_t *id)
 {
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "SELECT id FROM administration WHERE siret = $1 OR "
-				      "leitweg_id = $1", &st);
+	bool found;
+	int rc = ledger_run(s, "SELECT id FROM administration WHERE siret = $1 OR leitweg_id = $1",
+			    id, &found, "t", key != NULL ? key : "");
 
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_text(st, 1, key != NULL ? key : "");
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	} else if (rc == 0) {
+	if (rc == 0 && !found)
 		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-LEDGER-ADMINISTRATION", 0,
 				   "no administration with SIRET or Leitweg-ID \"%.46s\": load its "
 				   "budget first", key != NULL ? key : "");
-	}
-	tandem_stmt_finalize(st);
 	return rc;
 }
 
 int ledger_supplier(struct tandem_store *s, int64_t admin, const char *key,
 		    struct tandem_diag *d, int64_t *id)
 {
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "SELECT id FROM supplier WHERE administration_id = $1 "
-				      "AND (siret = $2 OR vat_id = $2)", &st);
+	bool found;
+	int rc = ledger_run(s, "SELECT id FROM supplier WHERE administration_id = $1 AND "
+			    "(siret = $2 OR vat_id = $2)", id, &found, "it", admin,
+			    key != NULL ? key : "");
 
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, admin);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 2, key != NULL ? key : "");
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	} else if (rc == 0) {
+	if (rc == 0 && !found)
 		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-LEDGER-SUPPLIER", 0,
 				   "no supplier with SIRET or VAT number \"%.40s\"",
 				   key != NULL ? key : "");
-	}
-	tandem_stmt_finalize(st);
 	return rc;
 }
 
@@ -78,34 +57,12 @@ static int check_id(struct tandem_diag *d, enum tandem_id_type type, const char 
 static int insert_supplier(struct tandem_store *s, int64_t admin,
 			   const struct tandem_supplier_in *in, int64_t *id)
 {
-	struct tandem_stmt *st;
 	char now[LEDGER_TIME_MAX];
-	int rc = tandem_store_prepare(s, "INSERT INTO supplier (administration_id, name, country, "
-				      "siret, vat_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
-				      "RETURNING id", &st);
 
-	if (rc != 0)
-		return rc;
 	ledger_now(now);
-	rc = tandem_stmt_bind_i64(st, 1, admin);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 2, in->name);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, in->country);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 4, in->siret);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 5, in->vat_id);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 6, now);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO supplier (administration_id, name, country, siret, "
+			  "vat_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", id,
+			  NULL, "ittttt", admin, in->name, in->country, in->siret, in->vat_id, now);
 }
 
 int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
@@ -161,32 +118,12 @@ int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
 static int insert_account(struct tandem_store *s, int64_t supplier, const char *iban,
 			  const char *bic, int64_t user, const char *evidence, int64_t event)
 {
-	struct tandem_stmt *st;
 	char now[LEDGER_TIME_MAX];
-	int rc = tandem_store_prepare(s, "INSERT INTO supplier_account (supplier_id, iban, bic, "
-				      "changed_by, changed_at, evidence, event_id) VALUES "
-				      "($1, $2, $3, $4, $5, $6, $7)", &st);
 
-	if (rc != 0)
-		return rc;
 	ledger_now(now);
-	rc = tandem_stmt_bind_i64(st, 1, supplier);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 2, iban);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, bic);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 4, user);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 5, now);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 6, evidence);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 7, event);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	tandem_stmt_finalize(st);
-	return rc;
+	return ledger_run(s, "INSERT INTO supplier_account (supplier_id, iban, bic, changed_by, "
+			  "changed_at, evidence, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			  NULL, NULL, "ittitti", supplier, iban, bic, user, now, evidence, event);
 }
 
 int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
