@@ -1347,6 +1347,17 @@ TEST(cli_budget)
 	expect((const char *const[]){"budget", "show", "--admin", "11000201100044", "--year",
 				     "2026", "--db", db, NULL}, NULL, 0,
 	       "1250000.00             0.00", NULL);
+	expect((const char *const[]){"certify", "--admin", "11000201100044", "--year", "2026",
+				     "--number", "EJ-1", "--amount", "1250000.01", "--note", "x",
+				     "--user", "olga", "--db", db, NULL}, NULL, 1, NULL,
+	       "1250000.00 EUR left to certify");
+	expect((const char *const[]){"certify", "--admin", "11000201100044", "--year", "2026",
+				     "--number", "EJ-1", "--amount", "1000", "--user", "olga",
+				     "--db", db, NULL}, NULL, 2, NULL, "--note");
+	expect((const char *const[]){"certify", "--admin", "11000201100044", "--year", "2026",
+				     "--number", "EJ-1", "--amount", "1000", "--note",
+				     "Papier livré le 4 mars", "--user", "olga", "--db", db, NULL},
+	       NULL, 0, "service done on EJ-1 certified: 1000 EUR", NULL);
 	(void)unlink(db);
 	snprintf(side, sizeof side, "%s-wal", db);
 	(void)unlink(side);

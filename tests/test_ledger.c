@@ -352,3 +352,50 @@ static void ledger_commitments_and_ae_control(enum engine e)
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_commitments_and_ae_control)
+
+static void ledger_service_done(enum engine e)
+{
+	struct fixture f;
+	bool already;
+	int64_t id;
+	struct tandem_supplier_in sup = { "11000201100044", "Papeterie Dupont", "FR",
+					  "73282932000074", NULL };
+
+	setup(&f, e, true);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
+					    &already), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &sup, &f.d, &id), 0);
+	ASSERT_GT(commit(&f, "olga", "EJ-1", "GFP/156/01", 100000), 0);
+	/* Only an ordonnateur certifies, on a commitment that exists. */
+	ASSERT_EQ(tandem_ledger_certify(f.s, "carl", "11000201100044", 2026, "EJ-1", 100, "ok",
+					&f.d, &id), TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-9", 100, "ok",
+					&f.d, &id), TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2027, "EJ-1", 100, "ok",
+					&f.d, &id), TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-1", 0, "ok",
+					&f.d, &id), TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-1", 100, "",
+					&f.d, &id), TANDEM_EBADINPUT);
+	/* In parts, never more than the commitment. */
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-1", 60000,
+					"first delivery", &f.d, &id), 0);
+	ASSERT_GT(id, 0);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-1", 40001,
+					"too much", &f.d, &id), TANDEM_ELIMIT);
+	ASSERT(message_has(&f.d, "400.00 EUR left to certify, not 400.01 EUR"));
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-1", 40000,
+					"second delivery", &f.d, &id), 0);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-1", 1, "more",
+					&f.d, &id), TANDEM_ELIMIT);
+	/* A cancelled commitment takes no certification. */
+	ASSERT_GT(commit(&f, "olga", "EJ-2", "GFP/156/02", 5), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE commitment SET state = 'cancelled' WHERE "
+				       "number = 'EJ-2'"), 0);
+	ASSERT_EQ(tandem_ledger_certify(f.s, "olga", "11000201100044", 2026, "EJ-2", 100, "x",
+					&f.d, &id), TANDEM_EBADINPUT);
+	ASSERT_EQ(count(&f, "service_done"), 2);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_service_done)

@@ -163,4 +163,20 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 			 const struct tandem_commitment_in *in, struct tandem_diag *d,
 			 int64_t *id);
 
+/* ---- service done -------------------------------------------------------- */
+
+/*
+ * Certifies service done (service fait) on a commitment of an
+ * administration and year, for an amount: what was delivered, which an
+ * invoice may then be paid against. actor: ordonnateur. The certified
+ * total of a commitment never exceeds its amount; a cancelled or closed
+ * commitment takes none. Refusals, each with a finding TANDEM-CERTIFY-*:
+ * TANDEM_EPERM, TANDEM_ENOENT (no such commitment), TANDEM_EBADINPUT
+ * (amount, note, state), TANDEM_ELIMIT (beyond what is left to certify: the
+ * finding says how much is). Returns 0 with *id set.
+ */
+int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char *administration,
+			  int year, const char *number, int64_t amount_cents, const char *note,
+			  struct tandem_diag *d, int64_t *id);
+
 #endif /* TANDEM_LEDGER_H */

@@ -1,7 +1,7 @@
 /*
- * src/cli/cmd_commit.c - `tandem supplier add|account` and `tandem commit`:
- * the suppliers of an administration, their bank details, and the legal
- * commitments that consume AE.
+ * src/cli/cmd_commit.c - `tandem supplier add|account`, `tandem commit` and
+ * `tandem certify`: the suppliers of an administration, their bank
+ * details, the legal commitments that consume AE, and service done.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -35,8 +35,16 @@ static const char commit_usage[] =
 	"AE, from the line up. Only an ordonnateur commits.\n"
 	"Exit status: 0 recorded, 1 refused, 2 usage error, 3 I/O error.\n";
 
+static const char certify_usage[] =
+	"usage: tandem certify --admin ID --year YEAR --number EJ --amount EUR --note TEXT\n"
+	"                      [--user ACTOR] [--db FILE]\n"
+	"\n"
+	"Certifies service done on a commitment: what was delivered, for an amount.\n"
+	"The certified total never exceeds the commitment. Only an ordonnateur certifies.\n"
+	"Exit status: 0 recorded, 1 refused, 2 usage error, 3 I/O error.\n";
+
 enum { O_DB = 256, O_USER, O_ADMIN, O_NAME, O_COUNTRY, O_SIRET, O_VAT, O_SUPPLIER, O_IBAN,
-       O_BIC, O_EVIDENCE, O_YEAR, O_NUMBER, O_LINE, O_AMOUNT, O_OBJECT, O_COUNT_ };
+       O_BIC, O_EVIDENCE, O_YEAR, O_NUMBER, O_LINE, O_AMOUNT, O_OBJECT, O_NOTE, O_COUNT_ };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -55,6 +63,7 @@ static const struct option opts[] = {
 	{"line", required_argument, NULL, O_LINE},
 	{"amount", required_argument, NULL, O_AMOUNT},
 	{"object", required_argument, NULL, O_OBJECT},
+	{"note", required_argument, NULL, O_NOTE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -177,6 +186,42 @@ int cmd_commit(int argc, char **argv)
 		printf("commitment %s recorded (%lld): %s EUR on %s\n", in.number, (long long)id,
 		       v[O_AMOUNT], in.budget_path);
 	status = cli_ledger_finish("commit", rc, &d, NULL);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	return status;
+}
+
+int cmd_certify(int argc, char **argv)
+{
+	const char *v[O_COUNT_];
+	struct tandem_store *s = NULL;
+	struct tandem_diag d;
+	char *end = NULL;
+	long year;
+	int64_t cents = 0, id = 0;
+	int rc, status;
+
+	status = parse("certify", certify_usage, argc, argv, v);
+	if (status >= 0)
+		return status;
+	if (v[O_ADMIN] == NULL || v[O_YEAR] == NULL || v[O_NUMBER] == NULL ||
+	    v[O_AMOUNT] == NULL || v[O_NOTE] == NULL)
+		return cli_usage("certify", "certify needs --admin, --year, --number, --amount and "
+				 "--note");
+	year = strtol(v[O_YEAR], &end, 10);
+	if (*end != '\0' || year < 2000 || year > 2200)
+		return cli_usage("certify", "--year is a year between 2000 and 2200");
+	if (!cents_of(v[O_AMOUNT], &cents))
+		return cli_usage("certify", "--amount is in euros with at most two decimals: '%s'",
+				 v[O_AMOUNT]);
+	tandem_diag_init(&d, 100);
+	rc = tandem_ledger_open(v[O_DB], 0, &d, &s);
+	if (rc == 0)
+		rc = tandem_ledger_certify(s, v[O_USER], v[O_ADMIN], (int)year, v[O_NUMBER], cents,
+					   v[O_NOTE], &d, &id);
+	if (rc == 0)
+		printf("service done on %s certified: %s EUR\n", v[O_NUMBER], v[O_AMOUNT]);
+	status = cli_ledger_finish("certify", rc, &d, NULL);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;

@@ -13,6 +13,7 @@
 
 static const struct cli_command commands[] = {
 	{"budget", "load a budget (AE/CP) and show what is available", cmd_budget},
+	{"certify", "certify service done on a commitment", cmd_certify},
 	{"commit", "record a legal commitment (consumes AE, within what is available)", cmd_commit},
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
 	{"init", "create the ledger database or bring it to the current schema", cmd_init},

@@ -134,10 +134,27 @@ static const char schema_v2[] =
 	"CREATE INDEX commitment_node ON commitment (budget_node_id, fiscal_year_id);"
 	"CREATE INDEX supplier_account_supplier ON supplier_account (supplier_id, id);";
 
+/*
+ * Version 3: service done (service fait / sachliche Richtigkeit): the
+ * certification, by an ordonnateur, that what a commitment ordered was
+ * delivered, for an amount; the invoice is paid against it.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE service_done ("
+	" id {id},"
+	" commitment_id BIGINT NOT NULL REFERENCES commitment (id),"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+	" note TEXT NOT NULL,"
+	" certified_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" certified_at TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL REFERENCES event (id));"
+	"CREATE INDEX service_done_commitment ON service_done (commitment_id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
 	{ 2, "suppliers, their bank-account history, legal commitments", schema_v2 },
+	{ 3, "service done", schema_v3 },
 };
 
 int tandem_ledger_schema_version(void)
