@@ -28,10 +28,18 @@ PKGS    = libxml-2.0 libqpdf zlib libpcre2-8 sqlite3 libsodium libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libqpdf is not linked: src/einvoice/pdf.c loads it with dlopen() at the
 # first PDF, by the soname of the installed library.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libqpdf,$(PKGS)))
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libqpdf libpq,$(PKGS)))
 QPDF_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libqpdf)/libqpdf.so" 2>/dev/null \
 		 | awk '/SONAME/ { print $$2 }')
 PKG_CFLAGS += -DTANDEM_QPDF_SONAME='"$(or $(QPDF_SONAME),libqpdf.so)"'
+# libpq is not linked either: src/store/postgres.c loads it at the first
+# postgresql:// store - it brings some twenty libraries (TLS, Kerberos,
+# LDAP) whose loading would cost every run of the tool ~10 ms.
+PQ_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libpq)/libpq.so" 2>/dev/null \
+		 | awk '/SONAME/ { print $$2 }')
+PKG_CFLAGS += -DTANDEM_PQ_SONAME='"$(or $(PQ_SONAME),libpq.so.5)"'
+# The tests talk to their PostgreSQL server directly (tests/testdb.c).
+TEST_LIBS = $(shell pkg-config --libs libpq)
 
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
 	     $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
@@ -47,7 +55,7 @@ LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
 ifeq ($(STATIC),1)
 TOOL_LIBS = -no-pie -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lsqlite3 -lsodium \
 	    -lstdc++ \
-	    -Wl,-Bdynamic -lpq -lpthread -lm -ldl
+	    -Wl,-Bdynamic -lpthread -lm -ldl
 else
 TOOL_LIBS = $(LIBS)
 endif
@@ -91,7 +99,7 @@ $(TOOL): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(TOOL_LIBS)
 
 $(TESTS): $(TEST_OBJ) $(FUZZ_REPLAY_OBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(FUZZ_REPLAY_OBJ) $(LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(FUZZ_REPLAY_OBJ) $(LIB) $(LIBS) $(TEST_LIBS)
 
 # The test command of the README. Ends with the line "N passed, N failed".
 test: $(TOOL) $(TESTS)
