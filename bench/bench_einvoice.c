@@ -19,74 +19,16 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_files.h"
 #include "tandem/arena.h"
 #include "tandem/diag.h"
 #include "tandem/einvoice.h"
 
 extern char **environ;
 
-#define FILES_MAX 1000
 #define MIN_S 2.0
 
-struct file {
-	char *data;
-	size_t len;
-};
-
-static struct file files[FILES_MAX];
-static size_t n_files;
-
-static int load(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (f == NULL || n_files == FILES_MAX)
-		return -1;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	files[n_files].data = malloc((size_t)n);
-	if (files[n_files].data == NULL ||
-	    fread(files[n_files].data, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		return -1;
-	}
-	files[n_files++].len = (size_t)n;
-	fclose(f);
-	return 0;
-}
-
-/* Loads the files named in a list (paths relative to corpus/). */
-static int load_list(const char *list)
-{
-	char path[4096], line[2048];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/einvoice/%s", bench_shared_data(), list);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		printf("%s is missing: skipped\n", path);
-		return -1;
-	}
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0')
-			continue;
-		snprintf(path, sizeof path, "%s/einvoice/corpus/%s", bench_shared_data(), line);
-		if (load(path) != 0)
-			printf("cannot read %s\n", path);
-	}
-	fclose(f);
-	return 0;
-}
-
-static void free_files(void)
-{
-	for (size_t i = 0; i < n_files; i++)
-		free(files[i].data);
-	n_files = 0;
-}
+static struct bench_files corpus;
 
 static void time_open(const char *name)
 {
@@ -94,24 +36,25 @@ static void time_open(const char *name)
 	size_t opened = 0;
 
 	do {
-		for (size_t i = 0; i < n_files; i++) {
+		for (size_t i = 0; i < corpus.n; i++) {
 			struct tandem_arena a;
 			struct tandem_diag d;
 			struct tandem_einv_source *src;
 
 			tandem_arena_init(&a, 512u << 20);
 			tandem_diag_init(&d, 100);
-			opened += tandem_einv_open(&a, files[i].data, files[i].len, &d, &src) == 0;
+			opened += tandem_einv_open(&a, corpus.items[i].data, corpus.items[i].len,
+						   &d, &src) == 0;
 			tandem_diag_release(&d);
 			tandem_arena_release(&a);
-			bytes += (double)files[i].len;
+			bytes += (double)corpus.items[i].len;
 		}
-		done += (double)n_files;
+		done += (double)corpus.n;
 		t = bench_now_s() - t0;
 	} while (t < MIN_S);
 	bench_sink = (long)opened;
 	printf("%-44s %9.0f invoices/s %8.1f MB/s  (%zu files, one thread)\n", name,
-	       done / t, bytes / t / 1e6, n_files);
+	       done / t, bytes / t / 1e6, corpus.n);
 }
 
 static struct tandem_einv_rules *rules;
@@ -131,7 +74,7 @@ static void *validate_loop(void *arg)
 	if (tandem_einv_validator_new(rules, &v) != 0)
 		return NULL;
 	do {
-		for (size_t i = w->first; i < n_files; i += w->step) {
+		for (size_t i = w->first; i < corpus.n; i += w->step) {
 			struct tandem_arena a;
 			struct tandem_diag d;
 			struct tandem_einv_source *src;
@@ -139,12 +82,13 @@ static void *validate_loop(void *arg)
 
 			tandem_arena_init(&a, 512u << 20);
 			tandem_diag_init(&d, 2000);
-			if (tandem_einv_open(&a, files[i].data, files[i].len, &d, &src) == 0 &&
+			if (tandem_einv_open(&a, corpus.items[i].data, corpus.items[i].len, &d,
+					     &src) == 0 &&
 			    tandem_einv_validate(v, src, &d, &verdict) == 0)
 				w->valid += verdict.valid;
 			tandem_diag_release(&d);
 			tandem_arena_release(&a);
-			w->bytes += (double)files[i].len;
+			w->bytes += (double)corpus.items[i].len;
 			w->done++;
 		}
 		t = bench_now_s() - t0;
@@ -174,7 +118,7 @@ static void time_validate(const char *name, size_t threads)
 	}
 	bench_sink = (long)w[0].valid;
 	printf("%-44s %9.0f invoices/s %8.1f MB/s  (%zu files, %zu thread%s)\n", name,
-	       done / seconds, bytes / seconds / 1e6, n_files, threads, threads > 1 ? "s" : "");
+	       done / seconds, bytes / seconds / 1e6, corpus.n, threads, threads > 1 ? "s" : "");
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -273,22 +217,22 @@ int main(void)
 		rules = NULL;
 	}
 	tandem_diag_release(&diag);
-	if (load_list("bench_ubl.txt") == 0 && n_files) {
+	if (bench_files_load_list(&corpus, "bench_ubl.txt") == 0 && corpus.n) {
 		time_open("open UBL (parse + identify)");
 		if (rules) {
 			time_validate("validate UBL (open + CEN rules)", 1);
 			time_validate("validate UBL (open + CEN rules)", 2);
 		}
 	}
-	free_files();
-	if (load_list("bench_cii.txt") == 0 && n_files) {
+	bench_files_free(&corpus);
+	if (bench_files_load_list(&corpus, "bench_cii.txt") == 0 && corpus.n) {
 		time_open("open CII (parse + identify)");
 		if (rules) {
 			time_validate("validate CII (open + CEN rules)", 1);
 			time_validate("validate CII (open + CEN rules)", 2);
 		}
 	}
-	free_files();
+	bench_files_free(&corpus);
 	if (rules && tool)
 		time_cold_all(tool, artefacts);
 	tandem_einv_rules_free(rules);
@@ -300,13 +244,13 @@ int main(void)
 		if (n > 7 && strcmp(e->d_name + n - 7, "_fx.pdf") == 0) {
 			char path[8192];
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			load(path);
+			bench_file_load(&corpus, path);
 		}
 	}
 	if (d)
 		closedir(d);
-	if (n_files)
+	if (corpus.n)
 		time_open("open Factur-X PDF (extract + parse)");
-	free_files();
+	bench_files_free(&corpus);
 	return 0;
 }

@@ -8,66 +8,16 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_files.h"
 #include "tandem/arena.h"
 #include "tandem/buf.h"
 #include "tandem/diag.h"
 #include "tandem/einvoice.h"
 #include "tandem/en16931.h"
 
-#define FILES_MAX 1000
 #define MIN_S 2.0
 
-struct file {
-	char *data;
-	size_t len;
-};
-
-static struct file files[FILES_MAX];
-static size_t n_files;
-
-static void load(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (f == NULL || n_files == FILES_MAX) {
-		if (f != NULL)
-			fclose(f);
-		printf("cannot read %s\n", path);
-		return;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		files[n_files].data = malloc((size_t)n);
-		if (files[n_files].data != NULL &&
-		    fread(files[n_files].data, 1, (size_t)n, f) == (size_t)n)
-			files[n_files++].len = (size_t)n;
-		else
-			free(files[n_files].data);
-	}
-	fclose(f);
-}
-
-static int load_list(const char *list)
-{
-	char path[4096], line[2048];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/einvoice/%s", bench_shared_data(), list);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		printf("%s is missing: skipped\n", path);
-		return -1;
-	}
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0')
-			continue;
-		snprintf(path, sizeof path, "%s/einvoice/corpus/%s", bench_shared_data(), line);
-		load(path);
-	}
-	fclose(f);
-	return 0;
-}
+static struct bench_files corpus;
 
 enum stage { OPEN, READ, JSON, WRITE_UBL, WRITE_CII };
 
@@ -77,7 +27,7 @@ static void run(const char *name, enum stage stage)
 	long ok = 0;
 
 	do {
-		for (size_t i = 0; i < n_files; i++) {
+		for (size_t i = 0; i < corpus.n; i++) {
 			struct tandem_arena a;
 			struct tandem_diag d;
 			struct tandem_einv_source *src;
@@ -88,7 +38,8 @@ static void run(const char *name, enum stage stage)
 			tandem_arena_init(&a, 512u << 20);
 			tandem_diag_init(&d, 100);
 			tandem_buf_init(&json, 64u << 20);
-			if (tandem_einv_open(&a, files[i].data, files[i].len, &d, &src) == 0 &&
+			if (tandem_einv_open(&a, corpus.items[i].data, corpus.items[i].len, &d,
+					     &src) == 0 &&
 			    (stage == OPEN || (tandem_einv_read(&a, src, &d, &inv) == 0 &&
 					       tandem_einv_check_ids(inv, src, &d) == 0))) {
 				if (stage != OPEN) {
@@ -108,14 +59,14 @@ static void run(const char *name, enum stage stage)
 			tandem_buf_release(&json);
 			tandem_diag_release(&d);
 			tandem_arena_release(&a);
-			bytes += (double)files[i].len;
+			bytes += (double)corpus.items[i].len;
 		}
-		done += (double)n_files;
+		done += (double)corpus.n;
 		t = bench_now_s() - t0;
 	} while (t < MIN_S);
 	bench_sink = ok;
 	printf("%-44s %9.0f invoices/s %8.1f MB/s  (%zu files, one thread)\n", name, done / t,
-	       bytes / t / 1e6, n_files);
+	       bytes / t / 1e6, corpus.n);
 }
 
 int main(void)
@@ -126,7 +77,7 @@ int main(void)
 	for (int l = 0; l < 2; l++) {
 		char name[64];
 
-		if (load_list(lists[l]) != 0 || n_files == 0)
+		if (bench_files_load_list(&corpus, lists[l]) != 0 || corpus.n == 0)
 			continue;
 		snprintf(name, sizeof name, "%s open", names[l]);
 		run(name, OPEN);
@@ -138,9 +89,7 @@ int main(void)
 		run(name, WRITE_UBL);
 		snprintf(name, sizeof name, "%s open + model + write CII", names[l]);
 		run(name, WRITE_CII);
-		for (size_t i = 0; i < n_files; i++)
-			free(files[i].data);
-		n_files = 0;
+		bench_files_free(&corpus);
 	}
 	return 0;
 }
