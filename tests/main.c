@@ -88,6 +88,26 @@ char *test_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+const char *test_findings_text(const struct tandem_diag *d)
+{
+	static char text[4096];
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < d->count && used + 1 < sizeof text; i++) {
+		const struct tandem_finding *f = &d->items[i];
+		int n = snprintf(text + used, sizeof text - used, "[%s %s line %ld: %.200s] ",
+				 tandem_severity_name(f->severity), f->rule, f->line,
+				 f->message);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	if (d->count == 0)
+		snprintf(text, sizeof text, "(no findings)");
+	return text;
+}
+
 struct tandem_einv_rules *test_load_rules(void)
 {
 	char dir[4096];

@@ -80,6 +80,11 @@ const char *test_shared_data(void);
  * NULL when it cannot be opened or read completely. */
 char *test_read_file(const char *path, size_t *len);
 
+/* The findings of d as one line, for failure messages (a static buffer,
+ * overwritten by the next call). */
+struct tandem_diag;
+const char *test_findings_text(const struct tandem_diag *d);
+
 /* The official artefacts under ../shared/data/einvoice/artefacts, loaded;
  * NULL (and a line saying why) when they are missing. */
 struct tandem_einv_rules;

@@ -109,27 +109,6 @@ struct opened {
 	int rc;
 };
 
-/* The findings as one line for failure messages (static, overwritten). */
-static const char *findings_text(const struct tandem_diag *d)
-{
-	static char text[4096];
-	size_t used = 0;
-
-	text[0] = '\0';
-	for (size_t i = 0; i < d->count && used + 1 < sizeof text; i++) {
-		const struct tandem_finding *f = &d->items[i];
-		int n = snprintf(text + used, sizeof text - used, "[%s %s line %ld: %.200s] ",
-				 tandem_severity_name(f->severity), f->rule, f->line,
-				 f->message);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	if (d->count == 0)
-		snprintf(text, sizeof text, "(no findings)");
-	return text;
-}
-
 static bool nul_terminated(const char *s, size_t size)
 {
 	return memchr(s, '\0', size) != NULL;
@@ -147,7 +126,7 @@ static void check_sane(const struct opened *o)
 
 	if (o->rc != 0 && o->rc != TANDEM_EBADINPUT && o->rc != TANDEM_ELIMIT)
 		FAIL("unexpected status %d (%s): %s", o->rc, tandem_err_name(o->rc),
-		     findings_text(&o->d));
+		     test_findings_text(&o->d));
 	for (size_t i = 0; i < o->d.count; i++) {
 		const struct tandem_finding *f = &o->d.items[i];
 		if (f->rule == NULL || strncmp(f->rule, "TANDEM-", 7) != 0)
@@ -159,14 +138,14 @@ static void check_sane(const struct opened *o)
 	}
 	if (o->rc != 0 && tandem_diag_count(&o->d, TANDEM_SEV_ERROR) == 0)
 		FAIL("status %s without an error finding: %s", tandem_err_name(o->rc),
-		     findings_text(&o->d));
+		     test_findings_text(&o->d));
 	if (o->rc == TANDEM_ELIMIT) {
 		bool limit = false;
 		for (size_t i = 0; i < o->d.count; i++)
 			limit |= o->d.items[i].code == TANDEM_ELIMIT;
 		if (!limit)
 			FAIL("ELIMIT without a finding of code ELIMIT: %s",
-			     findings_text(&o->d));
+			     test_findings_text(&o->d));
 	}
 	if (o->rc == 0) {
 		if (s == NULL || s->xml == NULL || s->doc == NULL)
@@ -226,7 +205,7 @@ static void expect_rc(const char *file, int line, const struct opened *o, int wa
 	if (o->rc != want)
 		test__fail(file, line, "status %s, expected %s: %s",
 			   tandem_err_name(o->rc), tandem_err_name(want),
-			   findings_text(&o->d));
+			   test_findings_text(&o->d));
 }
 
 /* There must be a finding of this rule with this severity; returns it. */
@@ -241,7 +220,7 @@ static const struct tandem_finding *expect_finding(const char *file, int line,
 	const struct tandem_finding *f = find_rule(&o->d, rule);
 
 	if (f == NULL)
-		test__fail(file, line, "no %s finding: %s", rule, findings_text(&o->d));
+		test__fail(file, line, "no %s finding: %s", rule, test_findings_text(&o->d));
 	if (f->severity != sev)
 		test__fail(file, line, "%s is a %s, expected a %s", rule,
 			   tandem_severity_name(f->severity), tandem_severity_name(sev));
@@ -252,7 +231,7 @@ static const struct tandem_finding *expect_finding(const char *file, int line,
 #define EXPECT_NO_FINDING(o, rule)                                             \
 	do {                                                                   \
 		if (find_rule(&(o)->d, (rule)) != NULL)                        \
-			FAIL("unexpected %s: %s", (rule), findings_text(&(o)->d)); \
+			FAIL("unexpected %s: %s", (rule), test_findings_text(&(o)->d)); \
 	} while (0)
 
 /* No finding message may contain needle (for leaked file contents). */
@@ -876,7 +855,7 @@ TEST(einv_xml_wrong_root)
 		open_str(&o, docs[i]);
 		if (o.rc != TANDEM_EBADINPUT || find_rule(&o.d, "TANDEM-XML-ROOT") == NULL)
 			FAIL("%s: status %s, %s", docs[i], tandem_err_name(o.rc),
-			     findings_text(&o.d));
+			     test_findings_text(&o.d));
 		EXPECT_FINDING(&o, "TANDEM-XML-ROOT", TANDEM_SEV_ERROR);
 		if (o.src)
 			ASSERT_EQ(o.src->syntax, TANDEM_EINV_SYNTAX_UNKNOWN);
@@ -1189,7 +1168,7 @@ TEST(einv_xml_invalid_utf8)
 		open_bytes(&o, b.data, b.len);
 		if (o.rc != TANDEM_EBADINPUT)
 			FAIL("case %zu: status %s: %s", i, tandem_err_name(o.rc),
-			     findings_text(&o.d));
+			     test_findings_text(&o.d));
 		f = EXPECT_FINDING(&o, "TANDEM-XML-MALFORMED", TANDEM_SEV_ERROR);
 		ASSERT_GT(f->line, 0);
 		opened_release(&o);
@@ -1276,7 +1255,7 @@ static void expect_damage_handled(const char *what, const char *pdf, size_t len,
 				     strncmp(o.d.items[i].rule, "TANDEM-PDF-", 11) == 0;
 		if (!pdf_error)
 			FAIL("%s: status %s without a TANDEM-PDF-* error: %s", what,
-			     tandem_err_name(o.rc), findings_text(&o.d));
+			     tandem_err_name(o.rc), test_findings_text(&o.d));
 	}
 	opened_release(&o);
 }
@@ -1732,7 +1711,7 @@ TEST(einv_pdf_xmp)
 	EXPECT_RC(&o, 0);
 	/* Everything agrees: not a single finding. */
 	if (o.d.count != 0)
-		FAIL("findings on a consistent Factur-X: %s", findings_text(&o.d));
+		FAIL("findings on a consistent Factur-X: %s", test_findings_text(&o.d));
 	ASSERT(o.src->pdf.has_xmp);
 	ASSERT(o.src->pdf.xmp_readable);
 	ASSERT_STR_EQ(o.src->pdf.xmp_namespace, NS_FX_XMP);
@@ -1771,7 +1750,7 @@ TEST(einv_pdf_xmp)
 	open_built(&o, &spec);
 	EXPECT_RC(&o, 0);
 	if (o.d.count != 0)
-		FAIL("findings on a consistent ZUGFeRD 2: %s", findings_text(&o.d));
+		FAIL("findings on a consistent ZUGFeRD 2: %s", test_findings_text(&o.d));
 	ASSERT_STR_EQ(o.src->pdf.xmp_namespace,
 		      "urn:zugferd:pdfa:CrossIndustryDocument:invoice:2p0#");
 	ASSERT_EQ(o.src->pdf.xmp_profile, TANDEM_EINV_PROFILE_EN16931);
@@ -1975,16 +1954,16 @@ static void expect_arena_limit_handled(const char *what, const void *data,
 				FAIL("%s, arena of %zu bytes: opened with another XML", what, max);
 			if (strcmp(got_rules, want_rules) != 0)
 				FAIL("%s, arena of %zu bytes: findings [%s], with room [%s]: %s",
-				     what, max, got_rules, want_rules, findings_text(&o.d));
+				     what, max, got_rules, want_rules, test_findings_text(&o.d));
 			opened_release(&o);
 			break;
 		}
 		if (o.rc != TANDEM_ENOMEM)
 			FAIL("%s, arena of %zu bytes: status %s: %s", what, max,
-			     tandem_err_name(o.rc), findings_text(&o.d));
+			     tandem_err_name(o.rc), test_findings_text(&o.d));
 		if (tandem_diag_count(&o.d, TANDEM_SEV_ERROR) != 0)
 			FAIL("%s (%zu bytes), arena of %zu bytes: the document is blamed: %s",
-			     what, len, max, findings_text(&o.d));
+			     what, len, max, test_findings_text(&o.d));
 		opened_release(&o);
 	}
 	opened_release(&roomy);
@@ -2095,14 +2074,14 @@ static void expect_alloc_failures_handled(const char *what, const void *data,
 		} else if (rc != want_rc) {
 			FAIL("%s, allocation %lu of %lu failing: status %s, expected %s or ENOMEM: %s",
 			     what, n, calls, tandem_err_name(rc), tandem_err_name(want_rc),
-			     findings_text(&d));
+			     test_findings_text(&d));
 		} else if (all_stored(&d) && strcmp(got_rules, want_rules) != 0) {
 			/* A finding lost because the diag itself could not
 			 * allocate is allowed; any other difference is the
 			 * failure misreported. */
 			FAIL("%s, allocation %lu of %lu failing: status %s with findings [%s], expected [%s]: %s",
 			     what, n, calls, tandem_err_name(rc), got_rules, want_rules,
-			     findings_text(&d));
+			     test_findings_text(&d));
 		}
 		tandem_diag_release(&d);
 		tandem_arena_release(&a);
@@ -2247,7 +2226,7 @@ TEST(einv_corpus_validation_reports)
 		open_bytes(&o, pdf, len);
 		if (o.rc != TANDEM_EBADINPUT || find_rule(&o.d, "TANDEM-PDF-NO-INVOICE") == NULL)
 			FAIL("%s: status %s, %s", p->items[i], tandem_err_name(o.rc),
-			     findings_text(&o.d));
+			     test_findings_text(&o.d));
 		opened_release(&o);
 		free(pdf);
 	}
@@ -2298,7 +2277,7 @@ TEST(einv_corpus_ferd_xmp)
 		open_bytes(&o, pdf, len);
 		if (o.rc != 0)
 			FAIL("%s: status %s: %s", name, tandem_err_name(o.rc),
-			     findings_text(&o.d));
+			     test_findings_text(&o.d));
 		if (o.src->syntax != TANDEM_EINV_SYNTAX_CII || o.src->profile != want ||
 		    o.src->pdf.xmp_profile != o.src->profile)
 			FAIL("%s: syntax %s, profile %s, XMP %s; expected cii and %s", name,
@@ -2307,7 +2286,7 @@ TEST(einv_corpus_ferd_xmp)
 			     tandem_einv_profile_name(o.src->pdf.xmp_profile),
 			     tandem_einv_profile_name(want));
 		if (find_rule(&o.d, "TANDEM-FX-PROFILE"))
-			FAIL("%s: %s", name, findings_text(&o.d));
+			FAIL("%s: %s", name, test_findings_text(&o.d));
 		if (!o.src->pdf.in_af || o.src->pdf.attachment[0] == '\0' ||
 		    !o.src->pdf.has_xmp || !o.src->pdf.xmp_readable)
 			FAIL("%s: attachment '%s', in_af %d, XMP %d/%d", name,
@@ -2323,7 +2302,7 @@ TEST(einv_corpus_ferd_xmp)
 			EXPECT_NO_FINDING(&o, "TANDEM-FX-NOT-FULL");
 		}
 		if (tandem_diag_count(&o.d, TANDEM_SEV_ERROR) != 0)
-			FAIL("%s: %s", name, findings_text(&o.d));
+			FAIL("%s: %s", name, test_findings_text(&o.d));
 		opened_release(&o);
 		free(pdf);
 	}
@@ -2390,7 +2369,7 @@ TEST(einv_corpus_reference_syntax)
 				if (mismatches++ == 0)
 					snprintf(first_mismatch, sizeof first_mismatch,
 						 "%s: %s, expected %s; %s", file, got, syntax,
-						 findings_text(&o.d));
+						 test_findings_text(&o.d));
 			}
 		}
 		opened_release(&o);

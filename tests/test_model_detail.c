@@ -93,27 +93,6 @@ static void model_release(struct model *m)
 	tandem_arena_release(&m->a);
 }
 
-/* The findings as one line for failure messages (static, overwritten). */
-static const char *findings_text(const struct tandem_diag *d)
-{
-	static char text[4096];
-	size_t used = 0;
-
-	text[0] = '\0';
-	for (size_t i = 0; i < d->count && used + 1 < sizeof text; i++) {
-		const struct tandem_finding *f = &d->items[i];
-		int n = snprintf(text + used, sizeof text - used, "[%s %s line %ld: %.200s] ",
-				 tandem_severity_name(f->severity), f->rule, f->line,
-				 f->message);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	if (d->count == 0)
-		snprintf(text, sizeof text, "(no findings)");
-	return text;
-}
-
 /* Opens and reads xml, which must give a model without any finding. */
 #define READ_CLEAN(m, xml) read_clean(__FILE__, __LINE__, (m), (xml))
 
@@ -122,10 +101,10 @@ static void read_clean(const char *file, int line, struct model *m, const char *
 	model_open(m, xml, strlen(xml));
 	if (m->open_rc != 0 || m->read_rc != 0 || m->inv == NULL)
 		test__fail(file, line, "open %s, read %s: %s", tandem_err_name(m->open_rc),
-			   tandem_err_name(m->read_rc), findings_text(&m->d));
+			   tandem_err_name(m->read_rc), test_findings_text(&m->d));
 	if (m->d.count != 0)
 		test__fail(file, line, "a clean document gave findings: %s",
-			   findings_text(&m->d));
+			   test_findings_text(&m->d));
 }
 
 static const struct tandem_finding *find_rule(const struct tandem_diag *d, const char *rule,
@@ -848,7 +827,7 @@ static void expect_value_warning(const struct model *m, const char *rule, const 
 		ASSERT_STR_CONTAINS(f->message, text);
 		return;
 	}
-	FAIL("no %s at line %ld: %s", rule, line, findings_text(&m->d));
+	FAIL("no %s at line %ld: %s", rule, line, test_findings_text(&m->d));
 }
 
 TEST(model_detail_bad_values)
@@ -938,7 +917,7 @@ TEST(model_detail_zugferd1)
 	ASSERT(m.inv == NULL);
 	f = find_rule(&m.d, "TANDEM-MODEL-SYNTAX", 0);
 	if (f == NULL)
-		FAIL("no TANDEM-MODEL-SYNTAX: %s", findings_text(&m.d));
+		FAIL("no TANDEM-MODEL-SYNTAX: %s", test_findings_text(&m.d));
 	ASSERT_EQ(f->severity, TANDEM_SEV_ERROR);
 	ASSERT_EQ(f->code, TANDEM_EUNSUPPORTED);
 	ASSERT_STR_CONTAINS(f->message, "zugferd1");
@@ -1291,7 +1270,7 @@ static const struct tandem_finding *expect_limit(const struct model *m)
 	ASSERT(m->inv == NULL);
 	f = find_rule(&m->d, "TANDEM-MODEL-LIMIT", 0);
 	if (f == NULL)
-		FAIL("no TANDEM-MODEL-LIMIT: %s", findings_text(&m->d));
+		FAIL("no TANDEM-MODEL-LIMIT: %s", test_findings_text(&m->d));
 	ASSERT_EQ(f->code, TANDEM_ELIMIT);
 	ASSERT_EQ(f->severity, TANDEM_SEV_ERROR);
 	return f;
@@ -1493,7 +1472,7 @@ TEST(model_detail_corpus)
 				}
 			} else {
 				printf("  %s: read status %s: %s\n", rel,
-				       tandem_err_name(m.read_rc), findings_text(&m.d));
+				       tandem_err_name(m.read_rc), test_findings_text(&m.d));
 				failed++;
 			}
 		}
