@@ -458,6 +458,58 @@ static void store_failure_inside_transaction(enum engine e)
 }
 BOTH_ENGINES(store_failure_inside_transaction)
 
+/* Marks: items of a batch in one transaction, each kept or undone whole,
+ * a failed statement inside an item included; misuse refused. */
+static void store_marks(enum engine e)
+{
+	struct tdb t;
+	struct tandem_diag d;
+	struct tandem_store *s;
+
+	tdb_init(&t, e);
+	tandem_diag_init(&d, 20);
+	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
+	ASSERT_EQ(tandem_store_migrate(s, two, 2, &d), 0);
+	ASSERT_EQ(tandem_store_mark(s), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_store_begin(s), 0);
+	ASSERT_EQ(tandem_store_mark_keep(s), TANDEM_EINVAL);
+	/* Item 1, kept. */
+	ASSERT_EQ(tandem_store_mark(s), 0);
+	ASSERT_EQ(tandem_store_mark(s), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('one')"), 0);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('one-b')"), 0);
+	ASSERT_EQ(tandem_store_commit(s), TANDEM_EINVAL); /* the mark is still set */
+	ASSERT_EQ(tandem_store_mark_keep(s), 0);
+	/* Item 2: a statement fails in the middle, the item is undone whole. */
+	ASSERT_EQ(tandem_store_mark(s), 0);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('two')"), 0);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('one')"), TANDEM_EEXIST);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('two-b')"), 0);
+	ASSERT_EQ(tandem_store_mark_undo(s), 0);
+	/* Item 3, kept after an undone one. */
+	ASSERT_EQ(tandem_store_mark(s), 0);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('three')"), 0);
+	ASSERT_EQ(tandem_store_mark_keep(s), 0);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('four')"), 0);
+	ASSERT_EQ(tandem_store_commit(s), 0);
+	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 4);
+	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a WHERE name LIKE 'two%'"), 0);
+	/* A rollback drops a mark with the transaction. */
+	ASSERT_EQ(tandem_store_begin(s), 0);
+	ASSERT_EQ(tandem_store_mark(s), 0);
+	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('five')"), 0);
+	ASSERT_EQ(tandem_store_rollback(s), 0);
+	ASSERT_EQ(tandem_store_begin(s), 0);
+	ASSERT_EQ(tandem_store_mark(s), 0);
+	ASSERT_EQ(tandem_store_mark_undo(s), 0);
+	ASSERT_EQ(tandem_store_commit(s), 0);
+	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 4);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	tdb_remove(&t);
+}
+BOTH_ENGINES(store_marks)
+
 /* Writers queue: a second one waits TANDEM_STORE_BUSY_MS for the first,
  * then gives up with TANDEM_EIO; readers do not wait and see only what
  * was committed; once the first commits, the second sees its work. */

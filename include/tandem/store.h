@@ -90,6 +90,17 @@ int tandem_store_begin(struct tandem_store *s);
 int tandem_store_commit(struct tandem_store *s);
 int tandem_store_rollback(struct tandem_store *s);
 
+/*
+ * A mark inside a transaction, one level deep, for a batch of independent
+ * items written in one transaction (one commit, one fsync, for all): set a
+ * mark before an item, then keep what the item did or undo it, and the
+ * transaction goes on either way. A second mark before the first is kept
+ * or undone is refused (TANDEM_EINVAL), as is a mark outside a transaction.
+ */
+int tandem_store_mark(struct tandem_store *s);
+int tandem_store_mark_keep(struct tandem_store *s);
+int tandem_store_mark_undo(struct tandem_store *s);
+
 /* Runs one or more statements without parameters or results. */
 int tandem_store_exec(struct tandem_store *s, const char *sql);
 

@@ -264,13 +264,26 @@ static void pg_close(struct tandem_store *s)
 static int pg_exec(struct tandem_store *s, const char *sql)
 {
 	struct pg_store *p = pg_of(s);
-	bool control = strcmp(sql, STORE_COMMIT_SQL) == 0 || strcmp(sql, STORE_ROLLBACK_SQL) == 0;
+	bool mark = strcmp(sql, STORE_MARK_SQL) == 0 || strcmp(sql, STORE_MARK_KEEP_SQL) == 0 ||
+		    strcmp(sql, STORE_MARK_UNDO_SQL) == 0;
+	bool control = mark || strcmp(sql, STORE_COMMIT_SQL) == 0 ||
+		       strcmp(sql, STORE_ROLLBACK_SQL) == 0;
 	bool guarded = false;
 	PGresult *res;
 	int rc = control ? 0 : guard(p, &guarded);
 
 	if (rc != 0)
 		return rc;
+	/* The statement savepoints nest inside the mark: the last one is
+	 * released before a mark is set, and keeping or undoing the mark ends
+	 * those set after it. */
+	if (mark && p->savepoint) {
+		rc = run(p, "RELEASE SAVEPOINT tandem_stmt");
+		if (rc != 0)
+			return rc;
+	}
+	if (mark)
+		p->savepoint = false;
 	res = pq.PQexec(p->conn, sql);
 	rc = ok(res) ? 0 : fail(s, res);
 	if (rc != 0)

@@ -76,6 +76,8 @@ int tandem_store_commit(struct tandem_store *s)
 
 	if (!s->in_transaction)
 		return store_fail(s, TANDEM_EINVAL, "no transaction to commit");
+	if (s->marked)
+		return store_fail(s, TANDEM_EINVAL, "a mark is still set: keep or undo it first");
 	rc = s->ops->exec(s, STORE_COMMIT_SQL);
 	if (rc == 0)
 		s->in_transaction = false;
@@ -87,7 +89,41 @@ int tandem_store_rollback(struct tandem_store *s)
 	if (!s->in_transaction)
 		return store_fail(s, TANDEM_EINVAL, "no transaction to roll back");
 	s->in_transaction = false;
+	s->marked = false;
 	return s->ops->exec(s, STORE_ROLLBACK_SQL);
+}
+
+int tandem_store_mark(struct tandem_store *s)
+{
+	int rc;
+
+	if (!s->in_transaction || s->marked)
+		return store_fail(s, TANDEM_EINVAL, s->marked ? "a mark is already set" :
+				  "a mark needs an open transaction");
+	rc = s->ops->exec(s, STORE_MARK_SQL);
+	if (rc == 0)
+		s->marked = true;
+	return rc;
+}
+
+/* Keeps or undoes the mark; it is gone either way, or the transaction is
+ * lost (the caller rolls it back). */
+static int unmark(struct tandem_store *s, const char *sql)
+{
+	if (!s->in_transaction || !s->marked)
+		return store_fail(s, TANDEM_EINVAL, "no mark is set");
+	s->marked = false;
+	return s->ops->exec(s, sql);
+}
+
+int tandem_store_mark_keep(struct tandem_store *s)
+{
+	return unmark(s, STORE_MARK_KEEP_SQL);
+}
+
+int tandem_store_mark_undo(struct tandem_store *s)
+{
+	return unmark(s, STORE_MARK_UNDO_SQL);
 }
 
 int tandem_store_exec(struct tandem_store *s, const char *sql)

@@ -17,6 +17,10 @@
 /* What store.c runs to end a transaction (an engine may recognise them). */
 #define STORE_COMMIT_SQL "COMMIT"
 #define STORE_ROLLBACK_SQL "ROLLBACK"
+/* The mark of tandem_store_mark(): set, kept, undone. */
+#define STORE_MARK_SQL "SAVEPOINT tandem_mark"
+#define STORE_MARK_KEEP_SQL "RELEASE SAVEPOINT tandem_mark"
+#define STORE_MARK_UNDO_SQL "ROLLBACK TO SAVEPOINT tandem_mark; RELEASE SAVEPOINT tandem_mark"
 
 struct store_ops {
 	void (*close)(struct tandem_store *s);
@@ -46,6 +50,7 @@ struct tandem_store {
 	const struct store_ops *ops;
 	enum tandem_store_kind kind;
 	bool in_transaction;
+	bool marked;               /* a tandem_store_mark() is set */
 	char errmsg[STORE_ERRMSG_MAX];
 };
 
