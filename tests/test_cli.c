@@ -1278,6 +1278,34 @@ TEST(cli_init)
 }
 
 /* tandem user add, tandem budget load and show, on the example budgets. */
+/* tandem invoice import on the database cli_budget built: a real UBL
+ * invoice validated, routed to EJ-1 and matched; again, already there;
+ * what is not an invoice, refused. */
+static void cli_invoice_import(const char *db)
+{
+	char artefacts[4096], user[] = "TANDEM_USER=olga";
+	struct stat st;
+
+	snprintf(artefacts, sizeof artefacts, "%s/einvoice/artefacts", test_shared_data());
+	if (stat(artefacts, &st) != 0) {
+		printf("cli_budget: invoice import not tested: no %s (set TANDEM_SHARED_DATA)\n",
+		       artefacts);
+		return;
+	}
+	ASSERT_EQ(putenv(user), 0);
+	expect((const char *const[]){"invoice", "import", "--artefacts", artefacts, "--db", db,
+				     "tests/data/ledger", NULL}, NULL, 0,
+	       "invoice 1  ready  matched: 480.00 EUR invoiced, 1000.00 EUR certified", NULL);
+	expect((const char *const[]){"invoice", "import", "--artefacts", artefacts, "--db", db,
+				     "tests/data/ledger/dupont-F-2026-001.xml", "README.md", NULL},
+	       NULL, 1, "1 already stored, 1 refused", NULL);
+	expect((const char *const[]){"invoice", "import", "--artefacts", artefacts, "--db", db,
+				     "--user", "nobody", "tests/data/ledger", NULL}, NULL, 1, NULL,
+	       "no user with login");
+	expect((const char *const[]){"invoice", "import", "--db", db, NULL}, NULL, 2, NULL,
+	       "give the invoice files");
+}
+
 TEST(cli_budget)
 {
 	struct scratch s;
@@ -1358,6 +1386,7 @@ TEST(cli_budget)
 				     "--number", "EJ-1", "--amount", "1000", "--note",
 				     "Papier livré le 4 mars", "--user", "olga", "--db", db, NULL},
 	       NULL, 0, "service done on EJ-1 certified: 1000 EUR", NULL);
+	cli_invoice_import(db);
 	(void)unlink(db);
 	snprintf(side, sizeof side, "%s-wal", db);
 	(void)unlink(side);

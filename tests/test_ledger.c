@@ -18,59 +18,7 @@
 #include "tandem/store.h"
 #include "test.h"
 #include "testdb.h"
-
-struct fixture {
-	struct tdb t;
-	struct tandem_store *s;
-	struct tandem_diag d;
-};
-
-static void setup(struct fixture *f, enum engine e, bool users)
-{
-	tdb_init(&f->t, e);
-	tandem_diag_init(&f->d, 200);
-	ASSERT_EQ(tandem_ledger_open(f->t.where, TANDEM_STORE_CREATE, &f->d, &f->s), 0);
-	if (!users)
-		return;
-	ASSERT_EQ(tandem_ledger_user_add(f->s, NULL, "alice", "Alice", "admin", &f->d), 0);
-	ASSERT_EQ(tandem_ledger_user_add(f->s, "alice", "olga", "Olga", "ordonnateur", &f->d), 0);
-	ASSERT_EQ(tandem_ledger_user_add(f->s, "alice", "carl", "Carl", "comptable", &f->d), 0);
-}
-
-static void teardown(struct fixture *f)
-{
-	tandem_store_close(f->s);
-	tandem_diag_release(&f->d);
-	tdb_remove(&f->t);
-}
-
-static void renew(struct fixture *f)
-{
-	tandem_diag_release(&f->d);
-	tandem_diag_init(&f->d, 200);
-}
-
-static int64_t count(struct fixture *f, const char *table)
-{
-	char sql[128];
-	struct tandem_stmt *st;
-	int64_t n;
-
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	ASSERT_EQ(tandem_store_prepare(f->s, sql, &st), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	n = tandem_stmt_i64(st, 0);
-	tandem_stmt_finalize(st);
-	return n;
-}
-
-static bool message_has(const struct tandem_diag *d, const char *text)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (strstr(d->items[i].message, text) != NULL)
-			return true;
-	return false;
-}
+#include "ledger_fixture.h"
 
 static void ledger_users_and_roles(enum engine e)
 {
@@ -198,6 +146,20 @@ static void ledger_budget_bad_files(enum engine e)
 		  "level path AE CP label" },
 		{ "administration FR 11000201100044 X\nyear 2026\nprogramme P$ 1 1 x\n", "code" },
 		{ "administration FR 11000201100044 X\nyear 2026\n", "no budget line" },
+		{ "administration FR 11000201100044 X\nyear 2026\nservice S$ Achats\n"
+		  "programme P 1 1 x\n", "code service" },
+		{ "administration FR 11000201100044 X\nyear 2026\nservice S\nprogramme P 1 1 x\n",
+		  "service needs a code and a name" },
+		{ "administration FR 11000201100044 X\nyear 2026\nservice S A\nservice S B\n"
+		  "programme P 1 1 x\n", "service S is defined twice" },
+		{ "administration DE 991-03730-19 X\nyear 2026\nservice 991-03730-18 A\n"
+		  "einzelplan E 1 1 x\n", "known by its Leitweg-ID" },
+		{ "administration FR 11000201100044 X\nyear 2026\ntolerance 101 0\n"
+		  "programme P 1 1 x\n", "0 to 100" },
+		{ "administration FR 11000201100044 X\nyear 2026\ntolerance 1\nprogramme P 1 1 x\n",
+		  "tolerance needs a percentage" },
+		{ "administration FR 11000201100044 X\nyear 2026\ntolerance 1 -\n"
+		  "programme P 1 1 x\n", "0.00 for none" },
 	};
 	struct fixture f;
 	bool already;

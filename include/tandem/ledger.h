@@ -179,4 +179,116 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 			  int year, const char *number, int64_t amount_cents, const char *note,
 			  struct tandem_diag *d, int64_t *id);
 
+/* ---- invoices ------------------------------------------------------------ */
+
+/*
+ * An invoice received, as the intake module read it (tandem/en16931.h;
+ * tandem_ledger_invoice_from_einv() fills this from an opened, validated
+ * e-invoice) with the bytes of the file, which are kept as received.
+ * Strings are the caller's; amounts are euro cents.
+ */
+struct tandem_invoice_in {
+	const void *file;            /* the file as received (XML or PDF) */
+	size_t file_len;
+	const char *file_name;       /* for people: where it came from */
+	const char *syntax;          /* "ubl-invoice", "cii", "pdf/cii" ... */
+	bool valid;                  /* the intake verdict: no fatal rule fired */
+	const char *verdict;         /* the verdict for people: rule sets, the fatal
+				      * rule ids (at most TANDEM_INVOICE_VERDICT_MAX) */
+	const char *number;          /* BT-1 */
+	const char *issue_date;      /* BT-2, YYYY-MM-DD */
+	const char *due_date;        /* BT-9 or NULL */
+	const char *type_code;       /* BT-3 (UNTDID 1001) */
+	const char *currency;        /* BT-5 */
+	const char *buyer_reference; /* BT-10: code service, Leitweg-ID */
+	const char *order_reference; /* BT-13: EJ number / Bestellnummer */
+	const char *seller_siret;    /* BT-29 or BT-30 with scheme 0009, or NULL */
+	const char *seller_vat;      /* BT-31 or NULL */
+	const char *buyer_siret;     /* BT-46 or BT-47 with scheme 0009, or NULL */
+	const char *payee_iban;      /* BT-84 of the first credit transfer, or NULL */
+	int64_t net_cents;           /* BT-109 */
+	int64_t vat_cents;           /* BT-110 */
+	int64_t gross_cents;         /* BT-112 */
+	int64_t due_cents;           /* BT-115 */
+};
+
+#define TANDEM_INVOICE_FILE_MAX (64u << 20)
+#define TANDEM_INVOICE_VERDICT_MAX 2000
+#define TANDEM_INVOICE_BATCH_MAX 10000
+
+/*
+ * Where an invoice stands. RECEIVED: stored and routed to its commitment,
+ * waiting for service done; A_RECYCLER: its routing data is wrong (unknown
+ * code service, EJ number or supplier; an EJ of another supplier) - the
+ * sender may correct them without issuing a new invoice; SUSPENDED: the
+ * three-way match or a control failed (invoiced beyond the commitment, a
+ * bank account other than the one on record); REJECTED: refused by a
+ * decision; READY: matched, it may be ordered for payment; PAID.
+ */
+#define TANDEM_INVOICE_STATUSES "received, a_recycler, suspended, rejected, ready, paid"
+
+/* The outcome of importing one invoice. */
+struct tandem_invoice_result {
+	int code;                    /* 0 stored (or already there), else why refused */
+	int64_t id;                  /* the invoice, when stored */
+	bool already;                /* the same file was stored before: nothing done */
+	char status[16];             /* its status */
+	char reason[300];            /* why it has that status, for people */
+};
+
+/*
+ * Imports invoices: each is checked, routed and matched, and stored with
+ * the bytes of its file and their SHA-256, or refused - all of them in one
+ * transaction (one commit: import by batches of up to
+ * TANDEM_INVOICE_BATCH_MAX for speed), each invoice kept or undone whole.
+ * actor: ordonnateur, comptable or admin.
+ *
+ * Refused, nothing stored, results[i].code and a finding TANDEM-INVOICE-*
+ * whose path is the file name: an invoice the intake found invalid
+ * (-INVALID), not in euro (-CURRENCY), with a negative or inconsistent
+ * amount (-AMOUNT), for no administration of this database: neither its
+ * buyer SIRET nor its BT-10 is known (-BUYER), or whose supplier and
+ * normalised number (upper-case letters and digits only) are those of an
+ * invoice stored and not rejected (-DUPLICATE, TANDEM_EEXIST). The same
+ * file again is not an error: results[i].already, and nothing changes.
+ *
+ * Stored: the status says what comes next (TANDEM_INVOICE_STATUSES). The
+ * route: the administration by buyer SIRET or by Leitweg-ID in BT-10 (its
+ * own or one of its services'); a French administration with services
+ * needs one of their codes in BT-10; the supplier by SIRET (BT-29/BT-30)
+ * or VAT number; the commitment by BT-13 (the most recent year), of that
+ * supplier and not cancelled. Then the match against the commitment and
+ * service done, within the administration's tolerance: invoiced (the
+ * invoices not rejected nor to be recycled, this one included) beyond the
+ * commitment is SUSPENDED; beyond what is certified, RECEIVED (certifying
+ * later makes it READY); else READY. An IBAN in the invoice other than the
+ * supplier's account on record is SUSPENDED. Credit notes are stored and
+ * routed, and SUSPENDED for the comptable to offset (not automated yet).
+ *
+ * Returns 0 when the batch was committed (each result says what became of
+ * its invoice), or an error of the actor (TANDEM_EPERM), the batch
+ * (TANDEM_EINVAL: n is 0 or beyond the limit) or the store, and then
+ * nothing at all was stored.
+ */
+int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
+				 const struct tandem_invoice_in *in, size_t n,
+				 struct tandem_diag *d, struct tandem_invoice_result *results);
+
+/*
+ * The import's facts from an e-invoice the intake module opened, read and
+ * validated: strings in the arena or the model's. file and len are the
+ * bytes received. Returns 0, or TANDEM_EBADINPUT with a finding
+ * (TANDEM-INVOICE-AMOUNT) when a total is missing or not a number of euro
+ * cents.
+ */
+struct tandem_einv_source;
+struct tandem_einv_invoice;
+struct tandem_einv_verdict;
+int tandem_ledger_invoice_from_einv(struct tandem_arena *a, const struct tandem_einv_source *src,
+				    const struct tandem_einv_invoice *inv,
+				    const struct tandem_einv_verdict *verdict,
+				    const struct tandem_diag *findings, const void *file,
+				    size_t len, const char *file_name, struct tandem_diag *d,
+				    struct tandem_invoice_in *out);
+
 #endif /* TANDEM_LEDGER_H */

@@ -99,6 +99,25 @@ struct tandem_einv_source;
 int cli_open_invoice(const char *path, struct tandem_arena *a, struct tandem_diag *d,
 		     struct tandem_einv_source **src, char **data);
 
+/* Invoice files named on a command line (invoice_files.c): a file as
+ * given, a directory walked depth first in name order for its .xml and .pdf
+ * files (at most 1,000,000 files, 32 levels). Errors are printed; the
+ * return is an exit status. */
+struct cli_paths {
+	char **v;
+	size_t n, cap;
+};
+int cli_paths_collect(struct cli_paths *p, const char *cmd, const char *arg);
+void cli_paths_release(struct cli_paths *p);
+
+/* Whether the rule cache is wanted: not with --no-cache or $TANDEM_NO_CACHE. */
+bool cli_cache_wanted(bool no_cache);
+
+/* Loads the validation rules from dir (NULL: $TANDEM_ARTEFACTS), with the
+ * cache when wanted; 0 or an exit status with the findings printed. */
+struct tandem_einv_rules;
+int cli_load_rules(const char *dir, bool cache, struct tandem_einv_rules **rules);
+
 /* Writes the findings of a diag to f as indented text lines. */
 void cli_print_findings(FILE *f, const struct tandem_diag *d);
 
@@ -108,6 +127,7 @@ int cmd_invoice(int argc, char **argv);
 int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
 int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
+int cmd_invoice_import(int argc, char **argv);   /* cmd_import.c */
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);             /* cmd_init.c */
 int cmd_user(int argc, char **argv);             /* cmd_budget.c */

@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"       tandem invoice show FILE\n"
 	"       tandem invoice terms [--json] [BT-ID...]\n"
 	"       tandem invoice convert --to ubl|cii [-o OUT] FILE\n"
+	"       tandem invoice import [--user ACTOR] [--db FILE|URL] FILE|DIR...\n"
 	"\n"
 	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
 	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
@@ -46,6 +47,8 @@ static const char usage_text[] =
 	"          (tandem invoice show --help).\n"
 	"convert   writes an invoice in the other syntax (or the same) from the\n"
 	"          EN 16931 model (tandem invoice convert --help).\n"
+	"import    validates, routes, matches and stores invoices in the ledger\n"
+	"          (tandem invoice import --help).\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -259,10 +262,12 @@ int cmd_invoice(int argc, char **argv)
 		return cmd_invoice_show(argc - 1, argv + 1);
 	if (strcmp(sub, "convert") == 0)
 		return cmd_invoice_convert(argc - 1, argv + 1);
+	if (strcmp(sub, "import") == 0)
+		return cmd_invoice_import(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show, terms or convert)", sub);
+				 "show, terms, convert or import)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

@@ -29,8 +29,6 @@
 
 #define ARENA_MAX (512u << 20)
 #define FINDINGS_MAX 2000
-#define FILES_MAX 1000000
-#define DIR_DEPTH_MAX 32
 #define JOBS_MAX 64
 #define TEXT_SHOWN_MAX 4096
 
@@ -77,78 +75,6 @@ struct run {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
-
-struct paths {
-	char **v;
-	size_t n, cap;
-};
-
-static int add_path(struct paths *p, const char *path)
-{
-	if (p->n >= FILES_MAX)
-		return cli_error(CLI_EXIT_USAGE, "invoice", "more than %d files", FILES_MAX);
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		char **v = realloc(p->v, cap * sizeof *v);
-		if (!v)
-			return cli_error(CLI_EXIT_IO, "invoice", "out of memory");
-		p->v = v;
-		p->cap = cap;
-	}
-	if (!(p->v[p->n] = strdup(path)))
-		return cli_error(CLI_EXIT_IO, "invoice", "out of memory");
-	p->n++;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool invoice_name(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && (strcasecmp(name + n - 4, ".xml") == 0 || strcasecmp(name + n - 4, ".pdf") == 0);
-}
-
-/* Adds the invoice files under dir, sorted by name, depth first. */
-static int walk(struct paths *p, const char *dir, int depth)
-{
-	if (depth > DIR_DEPTH_MAX)
-		return cli_error(CLI_EXIT_USAGE, "invoice", "%s: directories nested deeper than %d",
-				 dir, DIR_DEPTH_MAX);
-	DIR *d = opendir(dir);
-	if (!d)
-		return cli_error(CLI_EXIT_IO, "invoice", "%s: %s", dir, strerror(errno));
-	struct paths here = {0};
-	struct dirent *e;
-	int rc = 0;
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
-			continue;
-		rc = add_path(&here, path);
-	}
-	closedir(d);
-	if (here.n)
-		qsort(here.v, here.n, sizeof *here.v, cmp_str);
-	for (size_t i = 0; i < here.n && !rc; i++) {
-		struct stat st;
-		if (lstat(here.v[i], &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			rc = walk(p, here.v[i], depth + 1);
-		else if (S_ISREG(st.st_mode) && invoice_name(here.v[i]))
-			rc = add_path(p, here.v[i]);
-	}
-	for (size_t i = 0; i < here.n; i++)
-		free(here.v[i]);
-	free(here.v);
-	return rc;
-}
 
 static void json_str(FILE *f, const char *s)
 {
@@ -343,34 +269,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Whether the rule cache is wanted: not with --no-cache or $TANDEM_NO_CACHE. */
-static bool cache_wanted(bool no_cache)
-{
-	const char *env = getenv("TANDEM_NO_CACHE");
-	return !no_cache && !(env && *env && strcmp(env, "0") != 0);
-}
-
-static int load_rules(const char *dir, bool cache, struct tandem_einv_rules **rules)
-{
-	struct tandem_diag d;
-	tandem_diag_init(&d, 10);
-	int rc = tandem_einv_rules_load(dir, rules, &d);
-	if (rc) {
-		cli_print_findings(stderr, &d);
-		tandem_diag_release(&d);
-		return rc == TANDEM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-	}
-	tandem_diag_release(&d);
-	/* No directory for the cache (no HOME): the rules are compiled. */
-	if (cache)
-		(void)tandem_einv_rules_cache(*rules, NULL);
-	return 0;
-}
-
-static int validate(struct paths *files, const char *artefacts, bool cache, unsigned long jobs)
+static int validate(struct cli_paths *files, const char *artefacts, bool cache, unsigned long jobs)
 {
 	struct tandem_einv_rules *rules = NULL;
-	int status = load_rules(artefacts, cache, &rules);
+	int status = cli_load_rules(artefacts, cache, &rules);
 	if (status)
 		return status;
 	struct run run = {.njobs = files->n, .rules = rules};
@@ -448,7 +350,7 @@ static int list_rules(const char *artefacts, bool cache, char **ids, int nids)
 {
 	struct tandem_einv_rules *rules = NULL;
 	struct tandem_diag d;
-	int status = load_rules(artefacts, cache, &rules);
+	int status = cli_load_rules(artefacts, cache, &rules);
 	if (status)
 		return status;
 	tandem_diag_init(&d, 10);
@@ -541,22 +443,15 @@ int cmd_invoice_validate(int argc, char **argv)
 		}
 	}
 	if (rules)
-		return list_rules(artefacts, cache_wanted(no_cache), argv + optind, argc - optind);
+		return list_rules(artefacts, cli_cache_wanted(no_cache), argv + optind, argc - optind);
 	if (optind >= argc)
 		return cli_usage("invoice", "give the files or directories to validate");
-	struct paths files = {0};
+	struct cli_paths files = {0};
 	int status = 0;
-	for (int i = optind; i < argc && !status; i++) {
-		struct stat st;
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-			status = walk(&files, argv[i], 0);
-		else
-			status = add_path(&files, argv[i]);
-	}
+	for (int i = optind; i < argc && !status; i++)
+		status = cli_paths_collect(&files, "invoice", argv[i]);
 	if (!status)
-		status = validate(&files, artefacts, cache_wanted(no_cache), jobs);
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
+		status = validate(&files, artefacts, cli_cache_wanted(no_cache), jobs);
+	cli_paths_release(&files);
 	return status;
 }

@@ -16,6 +16,42 @@
 #define LOGIN_MAX 64
 #define NAME_MAX_BYTES 200
 
+/* Binds the parameters of params (ledger_run) from ap. */
+static int bind_all(struct tandem_stmt *st, const char *params, va_list ap)
+{
+	int rc = 0;
+
+	for (int i = 0; params[i] != '\0' && rc == 0; i++) {
+		if (params[i] == 't') {
+			rc = tandem_stmt_bind_text(st, i + 1, va_arg(ap, const char *));
+		} else {
+			int64_t v = va_arg(ap, int64_t);
+
+			rc = params[i] == 'I' && v <= 0 ? tandem_stmt_bind_null(st, i + 1)
+							 : tandem_stmt_bind_i64(st, i + 1, v);
+		}
+	}
+	return rc;
+}
+
+int ledger_select(struct tandem_store *s, struct tandem_stmt **out, const char *sql,
+		  const char *params, ...)
+{
+	va_list ap;
+	int rc = tandem_store_prepare(s, sql, out);
+
+	if (rc != 0) {
+		*out = NULL;
+		return rc;
+	}
+	va_start(ap, params);
+	rc = bind_all(*out, params, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = tandem_stmt_step(*out);
+	return rc;
+}
+
 int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *found,
 	       const char *params, ...)
 {
@@ -28,16 +64,7 @@ int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *foun
 	if (rc != 0)
 		return rc;
 	va_start(ap, params);
-	for (int i = 0; params[i] != '\0' && rc == 0; i++) {
-		if (params[i] == 't') {
-			rc = tandem_stmt_bind_text(st, i + 1, va_arg(ap, const char *));
-		} else {
-			int64_t v = va_arg(ap, int64_t);
-
-			rc = params[i] == 'I' && v <= 0 ? tandem_stmt_bind_null(st, i + 1)
-							 : tandem_stmt_bind_i64(st, i + 1, v);
-		}
-	}
+	rc = bind_all(st, params, ap);
 	va_end(ap);
 	if (rc == 0)
 		rc = tandem_stmt_step(st);

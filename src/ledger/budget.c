@@ -113,6 +113,15 @@ static int write_budget(struct tandem_store *s, const struct budget_in *b,
 				     "the %d budget of %s %s is already loaded: changes go through "
 				     "movements, not a second budget", b->year, b->country,
 				     b->admin_id);
+	for (size_t i = 0; i < b->n_services && rc == 0; i++)
+		rc = ledger_run(s, "INSERT INTO service (administration_id, code, name) SELECT $1, "
+				"$2, CAST($3 AS TEXT) WHERE NOT EXISTS (SELECT 1 FROM service WHERE "
+				"administration_id = $1 AND code = $2)", NULL, NULL, "itt", admin,
+				b->services[i].code, b->services[i].name);
+	if (rc == 0 && b->has_tolerance)
+		rc = ledger_run(s, "UPDATE administration SET match_tolerance_bp = $2, "
+				"match_tolerance_cents = $3 WHERE id = $1", NULL, NULL, "iii", admin,
+				b->tolerance_bp, b->tolerance_cents);
 	for (size_t i = 0; i < b->n_nodes && rc == 0; i++) {
 		const struct budget_node_in *x = &b->nodes[i];
 

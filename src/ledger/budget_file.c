@@ -31,7 +31,7 @@ struct parser {
 	struct tandem_arena *a;
 	struct tandem_diag *d;
 	struct budget_in *out;
-	size_t cap;
+	size_t cap, services_cap;
 	long line;
 	int err;
 };
@@ -170,6 +170,92 @@ static void header(struct parser *p, char **f, size_t n, const char *rest)
 	}
 }
 
+/* tolerance PERCENT EUR: the three-way match accepts differences up to
+ * the larger of PERCENT of the commitment and EUR. */
+static void tolerance(struct parser *p, char **f, size_t n, const char *rest)
+{
+	struct budget_in *b = p->out;
+	struct tandem_dec v;
+	bool has;
+
+	if (n != 3 || rest[0] != '\0') {
+		bad(p, TANDEM_EBADINPUT, "tolerance needs a percentage and an amount in euros: "
+		    "tolerance 0.5 10.00");
+		return;
+	}
+	if (b->has_tolerance) {
+		bad(p, TANDEM_EBADINPUT, "a second tolerance line");
+		return;
+	}
+	if (tandem_dec_parse_cstr(f[1], &v) != 0 || tandem_dec_significant_scale(v) > 2 ||
+	    tandem_dec_to_minor(v, 2, TANDEM_ROUND_HALF_EVEN, &b->tolerance_bp) != 0 ||
+	    b->tolerance_bp < 0 || b->tolerance_bp > 10000) {
+		bad(p, TANDEM_EBADINPUT, "tolerance percentage \"%.20s\": 0 to 100 with at most 2 "
+		    "decimals", f[1]);
+		return;
+	}
+	if (!amount(p, f[2], "tolerance", &has, &b->tolerance_cents))
+		return;
+	b->has_tolerance = has;
+	if (!has)
+		bad(p, TANDEM_EBADINPUT, "the tolerance amount is in euros (0.00 for none)");
+}
+
+/* service CODE NAME: a French code service (BT-10 for Chorus Pro) or a
+ * German unit with its own Leitweg-ID. */
+static void service(struct parser *p, char **f, size_t n, const char *rest)
+{
+	struct budget_in *b = p->out;
+	struct budget_service_in x = { .line = p->line };
+	struct tandem_id_result r;
+
+	if (n != 2 || rest[0] == '\0' || strlen(rest) > TANDEM_BUDGET_LABEL_MAX) {
+		bad(p, TANDEM_EBADINPUT, "service needs a code and a name (of at most %d bytes)",
+		    TANDEM_BUDGET_LABEL_MAX);
+		return;
+	}
+	if (strcmp(b->country, "DE") == 0 &&
+	    tandem_id_check(TANDEM_ID_LEITWEG, f[1], strlen(f[1]), &r) != 0) {
+		bad(p, TANDEM_EBADINPUT, "a German service is known by its Leitweg-ID: \"%.46s\": "
+		    "%s", f[1], r.detail);
+		return;
+	}
+	if (strcmp(b->country, "FR") == 0 && !code_ok(f[1], strlen(f[1]))) {
+		bad(p, TANDEM_EBADINPUT, "code service \"%.40s\": 1 to %d of A-Z a-z 0-9 _ . -",
+		    f[1], TANDEM_BUDGET_CODE_MAX);
+		return;
+	}
+	for (size_t i = 0; i < b->n_services; i++)
+		if (strcmp(b->services[i].code, f[1]) == 0) {
+			bad(p, TANDEM_EBADINPUT, "service %.46s is defined twice", f[1]);
+			return;
+		}
+	if (b->n_services == TANDEM_BUDGET_SERVICES_MAX) {
+		bad(p, TANDEM_ELIMIT, "more than %d services", TANDEM_BUDGET_SERVICES_MAX);
+		return;
+	}
+	if (b->n_services == p->services_cap) {
+		size_t cap = p->services_cap == 0 ? 16 : p->services_cap * 2;
+		struct budget_service_in *grown = tandem_arena_alloc(p->a, cap * sizeof *grown);
+
+		if (grown == NULL) {
+			p->err = TANDEM_ENOMEM;
+			return;
+		}
+		if (b->n_services > 0)
+			memcpy(grown, b->services, b->n_services * sizeof *grown);
+		b->services = grown;
+		p->services_cap = cap;
+	}
+	x.code = tandem_arena_strndup(p->a, f[1], strlen(f[1]));
+	x.name = tandem_arena_strndup(p->a, rest, strlen(rest));
+	if (x.code == NULL || x.name == NULL) {
+		p->err = TANDEM_ENOMEM;
+		return;
+	}
+	b->services[b->n_services++] = x;
+}
+
 static void node(struct parser *p, char **f, size_t n, const char *rest)
 {
 	struct budget_in *b = p->out;
@@ -246,6 +332,16 @@ static void node(struct parser *p, char **f, size_t n, const char *rest)
 	b->nodes[b->n_nodes++] = x;
 }
 
+/* How many fields a line has before its free text. */
+static size_t fields_of(const char *line)
+{
+	if (strncmp(line, "administration", 14) == 0)
+		return LINE_FIELDS - 1;
+	if (strncmp(line, "service", 7) == 0 && is_blank(line[7]))
+		return 2;
+	return LINE_FIELDS;
+}
+
 int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
 			struct tandem_diag *d, struct budget_in *out)
 {
@@ -274,15 +370,19 @@ int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
 			return TANDEM_ENOMEM;
 		if (n > 0 && line[n - 1] == '\r')
 			line[n - 1] = '\0';
-		/* administration FR ID and a name of several words: 3 fields. */
-		nf = split(line, f, strncmp(line + strspn(line, " \t"), "administration", 14) == 0 ?
-			   LINE_FIELDS - 1 : LINE_FIELDS, &rest);
+		/* administration FR ID and a name of several words: 3 fields;
+		 * service CODE and a name: 2. */
+		nf = split(line, f, fields_of(line + strspn(line, " \t")), &rest);
 		if (nf == 0 || f[0][0] == '#')
 			continue;
 		if (strcmp(f[0], "administration") == 0 || strcmp(f[0], "year") == 0) {
 			header(&p, f, nf, rest);
 		} else if (out->country[0] == '\0' || out->year == 0) {
 			bad(&p, TANDEM_EBADINPUT, "the administration and year lines come first");
+		} else if (strcmp(f[0], "service") == 0) {
+			service(&p, f, nf, rest);
+		} else if (strcmp(f[0], "tolerance") == 0) {
+			tolerance(&p, f, nf, rest);
 		} else {
 			node(&p, f, nf, rest);
 		}

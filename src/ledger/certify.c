@@ -101,6 +101,8 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 				event);
 	}
 	if (rc == 0)
+		rc = ledger_rematch(s, who.id, cid);
+	if (rc == 0)
 		return tandem_store_commit(s);
 	(void)tandem_store_rollback(s);
 	return rc;

@@ -32,6 +32,15 @@ struct ledger_actor {
 int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *found,
 	       const char *params, ...);
 
+/*
+ * Prepares sql, binds params as ledger_run() does and steps once: 1 when
+ * a row is there to read (walk on with tandem_stmt_step), 0 when there is
+ * none, or an error. *out is the statement to finalize (NULL when it could
+ * not be prepared).
+ */
+int ledger_select(struct tandem_store *s, struct tandem_stmt **out, const char *sql,
+		  const char *params, ...);
+
 /* Looks up the acting user; TANDEM_EPERM with a finding when actor is NULL
  * or unknown. */
 int ledger_actor(struct tandem_store *s, const char *actor, struct tandem_diag *d,
@@ -62,6 +71,40 @@ int ledger_administration(struct tandem_store *s, const char *key, struct tandem
 int ledger_supplier(struct tandem_store *s, int64_t admin, const char *key,
 		    struct tandem_diag *d, int64_t *id);
 
+/* ---- invoices (invoice.c) ---- */
+
+/* Is BT-3 the code of a credit note (81, 83, 381, 396, 532)? */
+bool ledger_credit_note(const char *type_code);
+
+/* An invoice number as duplicates are found: its letters, upper-cased, and
+ * digits, nothing else ("inv-2026/001" is "INV2026001"). */
+void ledger_invoice_number_norm(const char *number, char *out, size_t size);
+
+/* The tolerance of the match on an amount: bp ten-thousandths of it, and
+ * at least cents. */
+int64_t ledger_tolerance(int64_t amount, int64_t bp, int64_t cents);
+
+/*
+ * The three-way match of an invoice of due cents on a commitment: what is
+ * invoiced on it up to this invoice (the invoices not rejected nor to be
+ * recycled that came before it, invoice 0 meaning all) against the
+ * commitment and the certified service done, within the administration's
+ * tolerance. status: "suspended" (beyond the commitment), "received"
+ * (beyond service done), "ready"; reason says it with the amounts.
+ */
+int ledger_match(struct tandem_store *s, int64_t commitment, int64_t invoice, int64_t due,
+		 char status[16], char *reason, size_t size);
+
+/* Sets the status of an invoice, with its event (action, e.g.
+ * "invoice.match"). */
+int ledger_invoice_status(struct tandem_store *s, int64_t user, int64_t invoice,
+			  const char *status, const char *reason, const char *action);
+
+/* After service done on a commitment: its invoices waiting for it are
+ * matched again, in the order they came, and those now matched (or now
+ * beyond the commitment) change status. */
+int ledger_rematch(struct tandem_store *s, int64_t user, int64_t commitment);
+
 /* ---- budget files (budget_file.c) ---- */
 
 struct budget_node_in {
@@ -75,11 +118,23 @@ struct budget_node_in {
 	long line;
 };
 
+struct budget_service_in {
+	const char *code;          /* a code service (FR) or a Leitweg-ID (DE) */
+	const char *name;
+	long line;
+};
+
+#define TANDEM_BUDGET_SERVICES_MAX 10000
+
 struct budget_in {
 	char country[3];           /* FR, DE */
 	const char *admin_id;      /* SIRET or Leitweg-ID */
 	const char *admin_name;
 	int year;
+	bool has_tolerance;        /* a tolerance line: the match's tolerance */
+	int64_t tolerance_bp, tolerance_cents;
+	struct budget_service_in *services;
+	size_t n_services;
 	struct budget_node_in *nodes;
 	size_t n_nodes;
 };

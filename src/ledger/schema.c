@@ -150,11 +150,69 @@ static const char schema_v3[] =
 	" event_id BIGINT NOT NULL REFERENCES event (id));"
 	"CREATE INDEX service_done_commitment ON service_done (commitment_id);";
 
+
+/*
+ * Version 4: invoices received, each with the bytes of its file and their
+ * SHA-256 (a file is stored once per administration), its routing (the
+ * supplier, the commitment, the code service), its totals, the intake's
+ * verdict and its status; the tolerance of the three-way match, per
+ * administration; the account a commitment's expense is booked to.
+ */
+static const char schema_v4[] =
+	"ALTER TABLE administration ADD COLUMN match_tolerance_bp BIGINT NOT NULL DEFAULT 0"
+	" CHECK (match_tolerance_bp BETWEEN 0 AND 10000);"
+	"ALTER TABLE administration ADD COLUMN match_tolerance_cents BIGINT NOT NULL DEFAULT 0"
+	" CHECK (match_tolerance_cents >= 0);"
+	"ALTER TABLE commitment ADD COLUMN account_code TEXT;"
+
+	"CREATE TABLE invoice ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" supplier_id BIGINT REFERENCES supplier (id),"
+	" commitment_id BIGINT REFERENCES commitment (id),"
+	" service_code TEXT,"
+	" kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),"
+	" number TEXT NOT NULL,"
+	" number_norm TEXT NOT NULL,"
+	" seller_key TEXT NOT NULL,"
+	" type_code TEXT NOT NULL,"
+	" issue_date TEXT NOT NULL,"
+	" due_date TEXT,"
+	" currency TEXT NOT NULL CHECK (currency = 'EUR'),"
+	" buyer_reference TEXT,"
+	" order_reference TEXT,"
+	" payee_iban TEXT,"
+	" net_cents BIGINT NOT NULL,"
+	" vat_cents BIGINT NOT NULL,"
+	" gross_cents BIGINT NOT NULL,"
+	" due_cents BIGINT NOT NULL CHECK (due_cents >= 0),"
+	" syntax TEXT NOT NULL,"
+	" file_name TEXT NOT NULL,"
+	" file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),"
+	" verdict TEXT NOT NULL,"
+	" status TEXT NOT NULL CHECK (status IN ('received', 'a_recycler', 'suspended',"
+	"                                        'rejected', 'ready', 'paid')),"
+	" status_reason TEXT NOT NULL,"
+	" received_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" received_at TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL REFERENCES event (id),"
+	" UNIQUE (administration_id, file_sha256));"
+	/* The same supplier's number is booked once, unless rejected. */
+	"CREATE UNIQUE INDEX invoice_number ON invoice (administration_id, seller_key, number_norm)"
+	" WHERE status <> 'rejected';"
+	"CREATE INDEX invoice_commitment ON invoice (commitment_id);"
+	"CREATE INDEX invoice_status ON invoice (administration_id, status);"
+
+	"CREATE TABLE invoice_file ("
+	" invoice_id BIGINT PRIMARY KEY REFERENCES invoice (id),"
+	" bytes {blob} NOT NULL);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
 	{ 2, "suppliers, their bank-account history, legal commitments", schema_v2 },
 	{ 3, "service done", schema_v3 },
+	{ 4, "invoices and their files, the tolerance of the three-way match", schema_v4 },
 };
 
 int tandem_ledger_schema_version(void)

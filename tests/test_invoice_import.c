@@ -1,0 +1,342 @@
+/*
+ * tests/test_invoice_import.c - invoices in the ledger: routing to the
+ * administration, supplier, code service and commitment (à recycler when
+ * wrong), the three-way match with the administration's tolerance
+ * (received, ready, suspended; service done certified later makes them
+ * ready), the bank-account control, refusals with nothing stored
+ * (invalid, currency, amounts, unknown buyer, no seller id, duplicates),
+ * idempotency by file hash, and batches. On SQLite and PostgreSQL.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_fixture.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+#include "test.h"
+
+#define ADMIN "11000201100044"
+#define DUPONT "73282932000074"
+#define LAPOSTE "35600000000048"
+
+static const char budget[] =
+	"administration FR 11000201100044 Direction générale des finances publiques\n"
+	"year 2026\n"
+	"service SRV-ACHATS Bureau des achats\n"
+	"service SRV-IMMO Immobilier\n"
+	"tolerance 1 5.00\n"
+	"mission    GFP          -           -          Gestion des finances publiques\n"
+	"programme  GFP/156      1000000     1000000    Gestion fiscale\n"
+	"action     GFP/156/01   -           -          Grandes entreprises\n";
+
+/* An invoice as the intake would give it; the file's bytes say what it is,
+ * so that two different invoices never share a hash. */
+struct fake {
+	char file[256];
+	struct tandem_invoice_in in;
+};
+
+static void fake(struct fake *x, const char *number, const char *ej, int64_t due)
+{
+	snprintf(x->file, sizeof x->file, "<Invoice>%s|%s|%lld</Invoice>", number,
+		 ej != NULL ? ej : "-", (long long)due);
+	x->in = (struct tandem_invoice_in){
+		.file = x->file, .file_len = strlen(x->file), .file_name = number,
+		.syntax = "ubl-invoice", .valid = true, .verdict = "valid (CEN-UBL), 0 warnings",
+		.number = number, .issue_date = "2026-03-02", .due_date = "2026-04-01",
+		.type_code = "380", .currency = "EUR", .buyer_reference = "SRV-ACHATS",
+		.order_reference = ej, .seller_siret = DUPONT, .seller_vat = "FR44732829320",
+		.buyer_siret = ADMIN, .payee_iban = NULL, .net_cents = due * 5 / 6,
+		.vat_cents = due - due * 5 / 6, .gross_cents = due, .due_cents = due,
+	};
+}
+
+/* Imports one invoice: its code, and its status and reason into r. */
+static int import1(struct fixture *f, const char *actor, const struct fake *x,
+		   struct tandem_invoice_result *r)
+{
+	int rc = tandem_ledger_invoice_import(f->s, actor, &x->in, 1, &f->d, r);
+
+	return rc != 0 ? rc : r->code;
+}
+
+static void world(struct fixture *f)
+{
+	struct tandem_supplier_in dupont = { ADMIN, "Papeterie Dupont", "FR", DUPONT,
+					     "FR44732829320" };
+	struct tandem_supplier_in poste = { ADMIN, "La Poste", "FR", LAPOSTE, NULL };
+	struct tandem_commitment_in c = { ADMIN, 2026, "EJ-1", DUPONT, "GFP/156/01",
+					  "Fournitures", 100000 };
+	bool already;
+	int64_t id;
+
+	ASSERT_EQ(tandem_ledger_budget_load(f->s, "alice", budget, sizeof budget - 1, &f->d,
+					    &already), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f->s, "olga", &dupont, &f->d, &id), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f->s, "olga", &poste, &f->d, &id), 0);
+	ASSERT_EQ(tandem_ledger_supplier_account(f->s, "olga", ADMIN, DUPONT,
+						 "FR7630006000011234567890189", NULL, "RIB",
+						 &f->d), 0);
+	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);
+	c.number = "EJ-2";
+	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);
+	c.number = "EJ-POSTE";
+	c.supplier = LAPOSTE;
+	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);
+	ASSERT_EQ(tandem_ledger_user_add(f->s, "alice", "audrey", "Audrey", "auditeur", &f->d), 0);
+}
+
+static const char *status_of(struct fixture *f, int64_t id)
+{
+	static char status[16];
+	struct tandem_stmt *st;
+
+	ASSERT_EQ(tandem_store_prepare(f->s, "SELECT status FROM invoice WHERE id = $1", &st), 0);
+	ASSERT_EQ(tandem_stmt_bind_i64(st, 1, id), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	snprintf(status, sizeof status, "%s", tandem_stmt_text(st, 0));
+	tandem_stmt_finalize(st);
+	return status;
+}
+
+static void certify(struct fixture *f, const char *ej, int64_t cents)
+{
+	int64_t id;
+
+	ASSERT_EQ(tandem_ledger_certify(f->s, "olga", ADMIN, 2026, ej, cents, "delivered", &f->d,
+					&id), 0);
+}
+
+static void ledger_invoice_route_and_match(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r, a;
+
+	setup(&f, e, true);
+	world(&f);
+	/* An auditeur reads, and imports nothing. */
+	fake(&x, "F-1", "EJ-1", 40000);
+	ASSERT_EQ(import1(&f, "audrey", &x, &r), TANDEM_EPERM);
+	ASSERT_EQ(count(&f, "invoice"), 0);
+	/* Routed, waiting for service done; certified, it is ready. */
+	ASSERT_EQ(import1(&f, "carl", &x, &a), 0);
+	ASSERT_STR_EQ(a.status, "received");
+	ASSERT(strstr(a.reason, "400.00 EUR invoiced, 0.00 EUR certified") != NULL);
+	certify(&f, "EJ-1", 40000);
+	ASSERT_STR_EQ(status_of(&f, a.id), "ready");
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM event WHERE action = 'invoice.match'"), 1);
+	/* Beyond the commitment (1,000.00 + 1% = 1,010.00): suspended. */
+	fake(&x, "F-2", "EJ-1", 61001);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "suspended");
+	ASSERT(strstr(r.reason, "1010.01 EUR on a commitment of 1000.00 EUR") != NULL);
+	/* Within the tolerance of what is certified: 500.00 certified, 1% of
+	 * 1,000.00 is 10.00 (more than 5.00): 510.00 is ready, 510.01 waits. */
+	certify(&f, "EJ-2", 50000);
+	fake(&x, "F-3", "EJ-2", 51000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "ready");
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE invoice SET status = 'rejected' WHERE "
+				       "number = 'F-3'"), 0);
+	fake(&x, "F-4", "EJ-2", 51001);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	/* Routing data wrong: à recycler, stored, with the reason. */
+	fake(&x, "F-5", "EJ-9", 100);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "a_recycler");
+	ASSERT(strstr(r.reason, "unknown commitment number \"EJ-9\"") != NULL);
+	fake(&x, "F-6", NULL, 100);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "a_recycler");
+	fake(&x, "F-7", "EJ-1", 100);
+	x.in.buyer_reference = "SRV-NONE";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "a_recycler");
+	ASSERT(strstr(r.reason, "unknown code service \"SRV-NONE\"") != NULL);
+	fake(&x, "F-8", "EJ-POSTE", 100);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "a_recycler");
+	ASSERT(strstr(r.reason, "not one of this supplier's") != NULL);
+	fake(&x, "F-9", "EJ-1", 100);
+	x.in.seller_siret = NULL;
+	x.in.seller_vat = "DE136695976";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "a_recycler");
+	ASSERT(strstr(r.reason, "unknown supplier") != NULL);
+	/* Known by its VAT number alone, the supplier is found. */
+	fake(&x, "F-10", "EJ-2", 100);
+	x.in.seller_siret = NULL;
+	x.in.seller_vat = "fr 44732829320";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	/* An IBAN other than the one on record: suspended. */
+	fake(&x, "F-11", "EJ-2", 100);
+	x.in.payee_iban = "DE89 3704 0044 0532 0130 00";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "suspended");
+	ASSERT(strstr(r.reason, "DE89370400440532013000") != NULL);
+	fake(&x, "F-12", "EJ-2", 100);
+	x.in.payee_iban = "FR76 3000 6000 0112 3456 7890 189";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	/* A credit note is routed and left to the comptable. */
+	fake(&x, "AV-1", "EJ-2", 100);
+	x.in.type_code = "381";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "suspended");
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM invoice WHERE kind = 'credit_note'"), 1);
+	/* Every invoice is kept with its file and an event naming its hash. */
+	ASSERT_EQ(count(&f, "invoice"), 13);
+	ASSERT_EQ(count(&f, "invoice_file"), 13);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM event e JOIN invoice i ON i.event_id = e.id"
+			      " AND e.input_sha256 = i.file_sha256"), 13);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_route_and_match)
+
+static void ledger_invoice_refusals(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r, first;
+	int64_t invoices, events;
+
+	setup(&f, e, true);
+	world(&f);
+	fake(&x, "INV-2026/001", "EJ-1", 12000);
+	ASSERT_EQ(import1(&f, "carl", &x, &first), 0);
+	invoices = count(&f, "invoice");
+	events = count(&f, "event");
+	/* The same file again: nothing changes, the first one is named. */
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT(r.already);
+	ASSERT_EQ(r.id, first.id);
+	ASSERT_STR_EQ(r.status, first.status);
+	/* The same supplier's number, written otherwise, in another file. */
+	renew(&f);
+	fake(&x, "inv 2026-001", "EJ-1", 12000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_EEXIST);
+	ASSERT(message_has(&f.d, "booked already as invoice"));
+	ASSERT_STR_EQ(f.d.items[0].rule, "TANDEM-INVOICE-DUPLICATE");
+	ASSERT_STR_EQ(f.d.items[0].path, "inv 2026-001");
+	/* Invalid, another currency, negative, unknown buyer, no seller id. */
+	fake(&x, "X-1", "EJ-1", 100);
+	x.in.valid = false;
+	x.in.verdict = "invalid (CEN-UBL): BR-CO-10";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_EBADINPUT);
+	ASSERT(message_has(&f.d, "BR-CO-10"));
+	fake(&x, "X-2", "EJ-1", 100);
+	x.in.currency = "USD";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_EBADINPUT);
+	fake(&x, "X-3", "EJ-1", -100);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_EBADINPUT);
+	fake(&x, "X-4", "EJ-1", 100);
+	x.in.buyer_siret = LAPOSTE;
+	x.in.buyer_reference = "991-03730-19";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_ENOENT);
+	fake(&x, "X-5", "EJ-1", 100);
+	x.in.seller_siret = NULL;
+	x.in.seller_vat = NULL;
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_EBADINPUT);
+	fake(&x, "X-6", "EJ-1", 100);
+	x.in.issue_date = "02/03/2026";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), TANDEM_EBADINPUT);
+	/* Nothing of any of them was stored, not even an event. */
+	ASSERT_EQ(count(&f, "invoice"), invoices);
+	ASSERT_EQ(count(&f, "event"), events);
+	/* A rejected invoice's number may come again. */
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE invoice SET status = 'rejected'"), 0);
+	fake(&x, "inv 2026-001", "EJ-1", 12000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT(!r.already);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_refusals)
+
+/* A batch is one transaction: each invoice kept or undone whole, the
+ * refusals alone left out; results in order. */
+static void ledger_invoice_batch(enum engine e)
+{
+	struct fixture f;
+	struct fake x[5];
+	struct tandem_invoice_in in[5];
+	struct tandem_invoice_result r[5];
+
+	setup(&f, e, true);
+	world(&f);
+	fake(&x[0], "B-1", "EJ-1", 100);
+	fake(&x[1], "B-2", "EJ-1", 200);
+	fake(&x[2], "b 1", "EJ-1", 300);      /* a duplicate of B-1 */
+	fake(&x[3], "B-3", "EJ-9", 400);      /* à recycler */
+	fake(&x[4], "B-4", "EJ-1", 500);
+	x[4].in.currency = "CHF";
+	for (int i = 0; i < 5; i++)
+		in[i] = x[i].in;
+	ASSERT_EQ(tandem_ledger_invoice_import(f.s, "carl", in, 5, &f.d, r), 0);
+	ASSERT_EQ(r[0].code, 0);
+	ASSERT_EQ(r[1].code, 0);
+	ASSERT_EQ(r[2].code, TANDEM_EEXIST);
+	ASSERT_EQ(r[2].id, 0);
+	ASSERT_EQ(r[3].code, 0);
+	ASSERT_STR_EQ(r[3].status, "a_recycler");
+	ASSERT_EQ(r[4].code, TANDEM_EBADINPUT);
+	ASSERT_EQ(count(&f, "invoice"), 3);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM event WHERE action = 'invoice.receive'"),
+		  3);
+	/* The same batch again: the three are there already, the two refused
+	 * again. */
+	ASSERT_EQ(tandem_ledger_invoice_import(f.s, "carl", in, 5, &f.d, r), 0);
+	ASSERT(r[0].already && r[1].already && r[3].already);
+	ASSERT_EQ(r[2].code, TANDEM_EEXIST);
+	ASSERT_EQ(count(&f, "invoice"), 3);
+	ASSERT_EQ(tandem_ledger_invoice_import(f.s, "carl", in, 0, &f.d, r), TANDEM_EINVAL);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_batch)
+
+/* A German administration: the Leitweg-ID in BT-10 routes, its own or a
+ * service's. */
+static void ledger_invoice_leitweg(enum engine e)
+{
+	static const char de[] =
+		"administration DE 991-03730-19 Bundesministerium des Innern\n"
+		"year 2026\n"
+		"service 991-0373099-49 Beschaffungsamt\n"
+		"einzelplan 06 - - BMI\n"
+		"kapitel 06/0601 - - Ministerium\n"
+		"titel 06/0601/52601 1500000.00 900000.00 Gutachten\n";
+	struct tandem_supplier_in sup = { "991-03730-19", "Gutachten GmbH", "DE", NULL,
+					  "DE136695976" };
+	struct tandem_commitment_in c = { "991-03730-19", 2026, "B-0042", "DE136695976",
+					  "06/0601/52601", "Gutachten", 500000 };
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r;
+	bool already;
+	int64_t id;
+
+	setup(&f, e, true);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", de, sizeof de - 1, &f.d, &already), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f.s, "olga", &sup, &f.d, &id), 0);
+	ASSERT_EQ(tandem_ledger_commit(f.s, "olga", &c, &f.d, &id), 0);
+	fake(&x, "RE-1", "B-0042", 100000);
+	x.in.buyer_siret = NULL;
+	x.in.seller_siret = NULL;
+	x.in.seller_vat = "DE136695976";
+	x.in.buyer_reference = "991-03730-19";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	fake(&x, "RE-2", "B-0042", 100000);
+	x.in.buyer_siret = NULL;
+	x.in.seller_siret = NULL;
+	x.in.seller_vat = "DE136695976";
+	x.in.buyer_reference = "991-0373099-49";
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM invoice WHERE service_code = "
+			      "'991-0373099-49'"), 1);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_leitweg)
