@@ -340,3 +340,99 @@ static void ledger_invoice_leitweg(enum engine e)
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_leitweg)
+
+/* Every journal entry balances, and has two lines or more. */
+static void assert_journal_balances(struct fixture *f)
+{
+	ASSERT_EQ(query_i64_f(f, "SELECT count(*) FROM (SELECT entry_id FROM journal_line GROUP BY "
+			      "entry_id HAVING sum(debit_cents) <> sum(credit_cents) OR count(*) < 2)"
+			      " x"), 0);
+}
+
+/* Payment orders: only a ready invoice, once, within the CP, booked in the
+ * journal; approvals under the separation of duties. */
+static void ledger_payment_orders(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r, big;
+	int64_t order = 0, order2 = 0;
+
+	setup(&f, e, true);
+	world(&f);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "cora", "Cora", "comptable", &f.d), 0);
+	fake(&x, "P-1", "EJ-1", 30000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	/* Not ready yet (no service done). */
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, r.id, &f.d, &order),
+		  TANDEM_EBADINPUT);
+	certify(&f, "EJ-1", 100000);
+	ASSERT_STR_EQ(status_of(&f, r.id), "ready");
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "carl", ADMIN, 2026, r.id, &f.d, &order),
+		  TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2025, r.id, &f.d, &order),
+		  TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, 999, &f.d, &order),
+		  TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, r.id, &f.d, &order), 0);
+	ASSERT_GT(order, 0);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, r.id, &f.d, &order2),
+		  TANDEM_EEXIST);
+	/* Booked: debit 604, credit 401, balanced. */
+	ASSERT_EQ(query_i64_f(&f, "SELECT sum(debit_cents) FROM journal_line WHERE "
+			      "account_code = '604'"), 30000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT sum(credit_cents) FROM journal_line WHERE "
+			      "account_code = '401'"), 30000);
+	assert_journal_balances(&f);
+	/* The CP of GFP/156 (10,000.00): an order beyond what is left is
+	 * refused, and nothing is written. */
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE appropriation SET initial_cents = 50000 WHERE "
+				       "kind = 'CP'"), 0);
+	fake(&x, "P-2", "EJ-1", 20001);
+	ASSERT_EQ(import1(&f, "carl", &x, &big), 0);
+	ASSERT_STR_EQ(big.status, "ready");
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, big.id, &f.d, &order2),
+		  TANDEM_ELIMIT);
+	ASSERT(message_has(&f.d, "not enough CP on GFP/156: 200.00 EUR available, 200.01 EUR"));
+	ASSERT_EQ(count(&f, "payment_order"), 1);
+	ASSERT_EQ(count(&f, "journal_entry"), 1);
+	/* Approval: a comptable, not an ordonnateur. */
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "olga", ADMIN, order, &f.d), TANDEM_EPERM);
+	/* Whoever certified service done on the commitment does not approve
+	 * its payment, even after moving to the comptable's service. */
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE app_user SET role = 'comptable' WHERE "
+				       "login = 'olga'"), 0);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "olga", ADMIN, order, &f.d), TANDEM_EPERM);
+	ASSERT(message_has(&f.d, "created the commitment"));
+	/* Whoever recorded the bank account does not approve the first
+	 * payment to it. */
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "carl", ADMIN, DUPONT,
+						 "FR7630006000011234567890189", NULL,
+						 "RIB confirmed by phone", &f.d), 0);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "cora", ADMIN, order, &f.d), TANDEM_EBADINPUT);
+	ASSERT(message_has(&f.d, "changed after payment order"));
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE payment_order SET state = 'cancelled'"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE appropriation SET initial_cents = 100000000 "
+				       "WHERE kind = 'CP'"), 0);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "alice", ADMIN, 2026, r.id, &f.d, &order),
+		  TANDEM_EPERM);
+	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE app_user SET role = 'ordonnateur' WHERE "
+				       "login = 'olga'"), 0);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, r.id, &f.d, &order), 0);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "carl", ADMIN, order, &f.d), TANDEM_EPERM);
+	ASSERT(message_has(&f.d, "recorded the supplier's bank account"));
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "cora", ADMIN, order, &f.d), 0);
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "cora", ADMIN, order, &f.d), TANDEM_EBADINPUT);
+	/* The next payment to that account, carl may approve. */
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, big.id, &f.d, &order2), 0);
+	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "carl", ADMIN, order2, &f.d), 0);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM payment_order WHERE state = 'approved'"),
+		  2);
+	assert_journal_balances(&f);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_payment_orders)

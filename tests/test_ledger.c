@@ -241,9 +241,10 @@ static void ledger_suppliers_and_bank_accounts(enum engine e)
 	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "olga", "11000201100044", "73282932000074",
 						 "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
 						 "", &f.d), TANDEM_EBADINPUT);
-	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "carl", "11000201100044", "73282932000074",
-						 "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
-						 "RIB", &f.d), TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_user_add(f.s, "alice", "audrey", "Audrey", "auditeur", &f.d), 0);
+	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "audrey", "11000201100044",
+						 "73282932000074", "FR76 3000 6000 0112 3456 7890 189",
+						 "AGRIFRPP", "RIB", &f.d), TANDEM_EPERM);
 	ASSERT_EQ(tandem_ledger_supplier_account(f.s, "olga", "11000201100044", "FR44732829320",
 						 "fr76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
 						 "RIB reçu le 3 mars", &f.d), 0);

@@ -291,4 +291,35 @@ int tandem_ledger_invoice_from_einv(struct tandem_arena *a, const struct tandem_
 				    size_t len, const char *file_name, struct tandem_diag *d,
 				    struct tandem_invoice_in *out);
 
+/* ---- payment orders ------------------------------------------------------ */
+
+/*
+ * Orders the payment of an invoice (ordre de payer / Anordnung), by an
+ * ordonnateur: the invoice must be READY, an invoice (not a credit note)
+ * of this administration, not ordered already, and its supplier must have
+ * a bank account on record, to which the order is made. The order consumes
+ * CP of the year (an open fiscal year), under the availability control of
+ * the commitment's budget line (the nearest node up with CP of its own),
+ * and is booked in the journal: debit the commitment's expense account
+ * (class 6; 604 when none was given), credit 401 Fournisseurs. Refusals,
+ * each with a finding TANDEM-PAY-*: TANDEM_EPERM, TANDEM_ENOENT (no such
+ * invoice here, no open year), TANDEM_EBADINPUT (status, no bank account),
+ * TANDEM_EEXIST (ordered already), TANDEM_ELIMIT (beyond the CP
+ * available). Returns 0 with *id set.
+ */
+int tandem_ledger_pay_order(struct tandem_store *s, const char *actor, const char *administration,
+			    int year, int64_t invoice, struct tandem_diag *d, int64_t *id);
+
+/*
+ * Approves a payment order (visa du comptable / Feststellung und
+ * Auszahlung), by a comptable, who must be none of: the one who created the
+ * commitment, who certified service done on it, who ordered the payment,
+ * or - for the first payment to a bank account since it was recorded -
+ * who recorded that account (TANDEM_EPERM, finding TANDEM-PAY-DUTIES,
+ * saying which). An order whose supplier's account changed since it was
+ * made is refused (TANDEM-PAY-ACCOUNT): cancel it and order again.
+ */
+int tandem_ledger_pay_approve(struct tandem_store *s, const char *actor, const char *administration,
+			      int64_t order, struct tandem_diag *d);
+
 #endif /* TANDEM_LEDGER_H */

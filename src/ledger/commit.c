@@ -45,85 +45,6 @@ static int node_id(struct tandem_store *s, int64_t admin, const char *path, int6
 			  "path = $2", id, found, "it", admin, path);
 }
 
-/* AE of the subtree of path for the year: appropriations + movements,
- * and commitments not cancelled. *carries: path itself has AE of its own. */
-static int ae_of(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
-		 int64_t *ae, int64_t *committed, bool *carries)
-{
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s,
-		"SELECT"
-		" (SELECT count(*) FROM appropriation a JOIN budget_node n ON n.id = a.budget_node_id"
-		"   WHERE n.administration_id = $1 AND n.path = $3 AND a.fiscal_year_id = $2"
-		"   AND a.kind = 'AE'),"
-		" (SELECT coalesce(sum(a.initial_cents + coalesce((SELECT sum(m.amount_cents)"
-		"     FROM appropriation_movement m WHERE m.appropriation_id = a.id), 0)), 0)"
-		"   FROM appropriation a JOIN budget_node n ON n.id = a.budget_node_id"
-		"   WHERE n.administration_id = $1 AND a.fiscal_year_id = $2 AND a.kind = 'AE'"
-		"   AND (n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/')),"
-		" (SELECT coalesce(sum(c.amount_cents), 0)"
-		"   FROM commitment c JOIN budget_node n ON n.id = c.budget_node_id"
-		"   WHERE n.administration_id = $1 AND c.fiscal_year_id = $2"
-		"   AND c.state <> 'cancelled'"
-		"   AND (n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/'))", &st);
-
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, admin);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 2, year_id);
-	if (rc == 0)
-		rc = tandem_stmt_bind_text(st, 3, path);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1) {
-		*carries = tandem_stmt_i64(st, 0) > 0;
-		*ae = tandem_stmt_i64(st, 1);
-		*committed = tandem_stmt_i64(st, 2);
-		rc = 0;
-	}
-	tandem_stmt_finalize(st);
-	return rc;
-}
-
-/* The availability control: from the imputed node up, the first node with
- * AE of its own is the unit; the commitment must fit in it. */
-static int control(struct tandem_store *s, int64_t admin, int64_t year_id,
-		   const struct tandem_commitment_in *in, struct tandem_diag *d)
-{
-	char unit[512];
-	int rc = 0;
-
-	(void)snprintf(unit, sizeof unit, "%s", in->budget_path);
-	for (;;) {
-		int64_t ae = 0, committed = 0;
-		bool carries = false;
-		char *slash;
-
-		rc = ae_of(s, admin, year_id, unit, &ae, &committed, &carries);
-		if (rc != 0)
-			return rc;
-		if (carries) {
-			char avail[32], want[32];
-
-			if (ae - committed >= in->amount_cents)
-				return 0;
-			ledger_cents_text(ae - committed, avail);
-			ledger_cents_text(in->amount_cents, want);
-			return ledger_refuse(d, TANDEM_ELIMIT, "TANDEM-COMMIT-AE", 0,
-					     "not enough AE on %.200s: %s EUR available, %s EUR "
-					     "asked", unit, avail, want);
-		}
-		slash = strrchr(unit, '/');
-		if (slash == NULL)
-			break;
-		*slash = '\0';
-	}
-	return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-AE", 0,
-			     "no AE on %.200s or above it for %d: nothing can be committed there",
-			     in->budget_path, in->year);
-}
-
 static int insert(struct tandem_store *s, int64_t year_id, int64_t supplier, int64_t node,
 		  const struct tandem_commitment_in *in, int64_t user, int64_t event, int64_t *id)
 {
@@ -145,7 +66,7 @@ static int check_input(const struct tandem_commitment_in *in, struct tandem_diag
 	if (in->object == NULL || in->object[0] == '\0' || strlen(in->object) > OBJECT_MAX)
 		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
 				     "a commitment needs its object (1 to %d bytes)", OBJECT_MAX);
-	if (in->budget_path == NULL || strlen(in->budget_path) >= 400)
+	if (in->budget_path == NULL || strlen(in->budget_path) >= LEDGER_PATH_MAX)
 		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
 				     "a commitment needs the path of its budget line");
 	if (in->amount_cents <= 0 || in->amount_cents > TANDEM_BUDGET_CENTS_MAX)
@@ -186,7 +107,8 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-COMMIT-LINE", 0,
 				   "no budget line %.200s", in->budget_path);
 	if (rc == 0)
-		rc = control(s, admin, year_id, in, d);
+		rc = ledger_control(s, admin, year_id, in->budget_path, "AE", in->amount_cents,
+				    "TANDEM-COMMIT-AE", d);
 	ledger_cents_text(in->amount_cents, amount);
 	(void)snprintf(detail, sizeof detail, "commitment %.64s of %d: %s EUR on %.200s, %.200s",
 		       in->number, in->year, amount, in->budget_path, in->object);

@@ -15,6 +15,7 @@
 
 #define LEDGER_TIME_MAX 32
 #define LEDGER_SHA256_HEX 65
+#define LEDGER_PATH_MAX 400        /* bytes of a budget path, NUL included */
 
 struct ledger_actor {
 	int64_t id;
@@ -70,6 +71,38 @@ int ledger_administration(struct tandem_store *s, const char *key, struct tandem
 			  int64_t *id);
 int ledger_supplier(struct tandem_store *s, int64_t admin, const char *key,
 		    struct tandem_diag *d, int64_t *id);
+
+/*
+ * The availability control (avail.c): amount of kind "AE" or "CP" must fit
+ * in the unit of control - the nearest node from path up that carries an
+ * appropriation of that kind for the year - whose appropriations (subtree,
+ * initial + movements) less what consumes them (commitments for AE,
+ * payment orders for CP) are available. TANDEM_ELIMIT (the finding, of
+ * rule, says what is available) or TANDEM_EBADINPUT (no such unit).
+ */
+int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
+		   const char *kind, int64_t amount, const char *rule, struct tandem_diag *d);
+
+/* ---- the journal (journal.c) ---- */
+
+struct ledger_entry {
+	int64_t admin, year_id;
+	const char *date;          /* YYYY-MM-DD */
+	const char *label;
+	int64_t invoice, order;    /* what it books (0: nothing) */
+	int64_t event;
+};
+
+struct ledger_posting {
+	const char *account;       /* a code of the chart (table account) */
+	int64_t debit_cents, credit_cents; /* one of them, > 0 */
+	int64_t supplier;          /* the third party of a class-4 line, or 0 */
+};
+
+/* Writes a journal entry; TANDEM_EINTERNAL, and nothing written, unless
+ * its debits equal its credits and each line is on one side. */
+int ledger_post(struct tandem_store *s, const struct ledger_entry *e,
+		const struct ledger_posting *lines, size_t n);
 
 /* ---- invoices (invoice.c) ---- */
 

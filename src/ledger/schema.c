@@ -207,12 +207,97 @@ static const char schema_v4[] =
 	" invoice_id BIGINT PRIMARY KEY REFERENCES invoice (id),"
 	" bytes {blob} NOT NULL);";
 
+/*
+ * Version 5: the chart of accounts (a subset of the French state's chart,
+ * classes 4, 5 and 6, to which budget files add), payment orders (the
+ * ordonnateur's order to pay an invoice, which consumes CP of a year, and
+ * the comptable's approval), payment runs (the SEPA file sent to the
+ * bank, kept with its SHA-256) and the double-entry journal, whose every
+ * entry balances. The administration gains the account it pays from.
+ */
+static const char schema_v5[] =
+	"ALTER TABLE administration ADD COLUMN debtor_iban TEXT;"
+	"ALTER TABLE administration ADD COLUMN debtor_bic TEXT;"
+
+	"CREATE TABLE account ("
+	" code TEXT PRIMARY KEY,"
+	" label TEXT NOT NULL,"
+	" class BIGINT NOT NULL CHECK (class BETWEEN 1 AND 9));"
+	"INSERT INTO account (code, label, class) VALUES"
+	" ('401', 'Fournisseurs', 4),"
+	" ('4011', 'Fournisseurs - mandats a payer', 4),"
+	" ('515', 'Compte au Tresor', 5),"
+	" ('5151', 'Compte au Tresor - virements emis', 5),"
+	" ('604', 'Achats d''etudes et prestations de services', 6),"
+	" ('606', 'Achats non stockes de matieres et fournitures', 6),"
+	" ('611', 'Sous-traitance generale', 6),"
+	" ('613', 'Locations', 6),"
+	" ('615', 'Entretien et reparations', 6),"
+	" ('622', 'Remunerations d''intermediaires et honoraires', 6),"
+	" ('623', 'Publicite, publications, relations publiques', 6),"
+	" ('625', 'Deplacements, missions et receptions', 6),"
+	" ('626', 'Frais postaux et de telecommunications', 6),"
+	" ('628', 'Divers', 6);"
+
+	"CREATE TABLE payment_order ("
+	" id {id},"
+	" invoice_id BIGINT NOT NULL REFERENCES invoice (id),"
+	" commitment_id BIGINT NOT NULL REFERENCES commitment (id),"
+	" fiscal_year_id BIGINT NOT NULL REFERENCES fiscal_year (id),"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+	" supplier_account_id BIGINT NOT NULL REFERENCES supplier_account (id),"
+	" state TEXT NOT NULL CHECK (state IN ('ordered', 'approved', 'paid', 'cancelled')),"
+	" ordered_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" ordered_at TEXT NOT NULL,"
+	" approved_by BIGINT REFERENCES app_user (id),"
+	" approved_at TEXT,"
+	" run_id BIGINT,"
+	" event_id BIGINT NOT NULL REFERENCES event (id));"
+	/* An invoice is ordered once, unless the order was cancelled. */
+	"CREATE UNIQUE INDEX payment_order_invoice ON payment_order (invoice_id)"
+	" WHERE state <> 'cancelled';"
+	"CREATE INDEX payment_order_state ON payment_order (state);"
+
+	"CREATE TABLE payment_run ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" message_id TEXT NOT NULL UNIQUE,"
+	" execution_date TEXT NOT NULL,"
+	" debtor_iban TEXT NOT NULL,"
+	" transactions BIGINT NOT NULL CHECK (transactions > 0),"
+	" total_cents BIGINT NOT NULL CHECK (total_cents > 0),"
+	" file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),"
+	" file {blob} NOT NULL,"
+	" created_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" created_at TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL REFERENCES event (id));"
+
+	"CREATE TABLE journal_entry ("
+	" id {id},"
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" fiscal_year_id BIGINT NOT NULL REFERENCES fiscal_year (id),"
+	" entry_date TEXT NOT NULL,"
+	" label TEXT NOT NULL,"
+	" invoice_id BIGINT REFERENCES invoice (id),"
+	" payment_order_id BIGINT REFERENCES payment_order (id),"
+	" event_id BIGINT NOT NULL REFERENCES event (id));"
+	"CREATE TABLE journal_line ("
+	" id {id},"
+	" entry_id BIGINT NOT NULL REFERENCES journal_entry (id),"
+	" account_code TEXT NOT NULL REFERENCES account (code),"
+	" debit_cents BIGINT NOT NULL CHECK (debit_cents >= 0),"
+	" credit_cents BIGINT NOT NULL CHECK (credit_cents >= 0),"
+	" supplier_id BIGINT REFERENCES supplier (id),"
+	" CHECK ((debit_cents = 0) <> (credit_cents = 0)));"
+	"CREATE INDEX journal_line_entry ON journal_line (entry_id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
 	{ 2, "suppliers, their bank-account history, legal commitments", schema_v2 },
 	{ 3, "service done", schema_v3 },
 	{ 4, "invoices and their files, the tolerance of the three-way match", schema_v4 },
+	{ 5, "chart of accounts, payment orders, payment runs, the journal", schema_v5 },
 };
 
 int tandem_ledger_schema_version(void)

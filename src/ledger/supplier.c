@@ -155,9 +155,10 @@ int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
 	if (rc != 0)
 		return rc;
 	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur, admin"))
+	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur, comptable, admin"))
 		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "changing bank details is for an ordonnateur or an admin; "
+				   "changing bank details is for an ordonnateur, a comptable or an "
+				   "admin; "
 				   "%.64s is %s", actor, who.role);
 	if (rc == 0)
 		rc = ledger_administration(s, administration, d, &admin);

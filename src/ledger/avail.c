@@ -1,0 +1,96 @@
+/*
+ * src/ledger/avail.c - the availability control of AE and CP, made in the
+ * transaction that consumes them: commitments consume AE, payment orders
+ * CP. The unit of control is the nearest node, from the imputed one up,
+ * that carries an appropriation of that kind of its own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/ledger_int.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+
+/* Appropriations (initial + movements) of the subtree of $3 for the year,
+ * and whether $3 carries one of its own; $4 is the kind. */
+#define APPROPRIATED                                                                      \
+	" (SELECT count(*) FROM appropriation a JOIN budget_node n ON n.id = a.budget_node_id" \
+	"   WHERE n.administration_id = $1 AND n.path = $3 AND a.fiscal_year_id = $2"         \
+	"   AND a.kind = $4),"                                                                 \
+	" (SELECT coalesce(sum(a.initial_cents + coalesce((SELECT sum(m.amount_cents)"        \
+	"     FROM appropriation_movement m WHERE m.appropriation_id = a.id), 0)), 0)"        \
+	"   FROM appropriation a JOIN budget_node n ON n.id = a.budget_node_id"               \
+	"   WHERE n.administration_id = $1 AND a.fiscal_year_id = $2 AND a.kind = $4"         \
+	"   AND (n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/')),"
+
+#define IN_SUBTREE "(n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/')"
+
+static const char ae_sql[] =
+	"SELECT" APPROPRIATED
+	" (SELECT coalesce(sum(c.amount_cents), 0)"
+	"   FROM commitment c JOIN budget_node n ON n.id = c.budget_node_id"
+	"   WHERE n.administration_id = $1 AND c.fiscal_year_id = $2"
+	"   AND c.state <> 'cancelled' AND " IN_SUBTREE ")";
+
+static const char cp_sql[] =
+	"SELECT" APPROPRIATED
+	" (SELECT coalesce(sum(o.amount_cents), 0)"
+	"   FROM payment_order o JOIN commitment c ON c.id = o.commitment_id"
+	"   JOIN budget_node n ON n.id = c.budget_node_id"
+	"   WHERE n.administration_id = $1 AND o.fiscal_year_id = $2"
+	"   AND o.state <> 'cancelled' AND " IN_SUBTREE ")";
+
+/* One node: does it carry the kind, what is appropriated and consumed. */
+static int of_node(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
+		   const char *kind, bool *carries, int64_t *total, int64_t *consumed)
+{
+	struct tandem_stmt *st;
+	int rc = ledger_select(s, &st, strcmp(kind, "AE") == 0 ? ae_sql : cp_sql, "iitt", admin,
+			       year_id, path, kind);
+
+	if (rc == 1) {
+		*carries = tandem_stmt_i64(st, 0) > 0;
+		*total = tandem_stmt_i64(st, 1);
+		*consumed = tandem_stmt_i64(st, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = TANDEM_EINTERNAL;
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
+		   const char *kind, int64_t amount, const char *rule, struct tandem_diag *d)
+{
+	char unit[LEDGER_PATH_MAX];
+
+	(void)snprintf(unit, sizeof unit, "%s", path);
+	for (;;) {
+		int64_t total = 0, consumed = 0;
+		bool carries = false;
+		char *slash;
+		int rc = of_node(s, admin, year_id, unit, kind, &carries, &total, &consumed);
+
+		if (rc != 0)
+			return rc;
+		if (carries) {
+			char avail[32], want[32];
+
+			if (total - consumed >= amount)
+				return 0;
+			ledger_cents_text(total - consumed, avail);
+			ledger_cents_text(amount, want);
+			return ledger_refuse(d, TANDEM_ELIMIT, rule, 0,
+					     "not enough %s on %.200s: %s EUR available, %s EUR asked",
+					     kind, unit, avail, want);
+		}
+		slash = strrchr(unit, '/');
+		if (slash == NULL)
+			break;
+		*slash = '\0';
+	}
+	return ledger_refuse(d, TANDEM_EBADINPUT, rule, 0,
+			     "no %s on %.200s or above it this year: nothing can be %s there", kind,
+			     path, strcmp(kind, "AE") == 0 ? "committed" : "paid");
+}
