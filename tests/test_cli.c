@@ -1304,6 +1304,27 @@ static void cli_invoice_import(const char *db)
 	       "no user with login");
 	expect((const char *const[]){"invoice", "import", "--db", db, NULL}, NULL, 2, NULL,
 	       "give the invoice files");
+	/* Its payment: ordered by olga, approved by a comptable. */
+	expect((const char *const[]){"pay", "order", "--admin", "11000201100044", "--year",
+				     "2026", "--invoice", "1", "--db", db, NULL}, NULL, 0,
+	       "payment of invoice 1 ordered: order 1", NULL);
+	expect((const char *const[]){"pay", "order", "--admin", "11000201100044", "--year",
+				     "2026", "--invoice", "1", "--db", db, NULL}, NULL, 1, NULL,
+	       "ordered already");
+	expect((const char *const[]){"pay", "approve", "--admin", "11000201100044", "--order",
+				     "1", "--db", db, NULL}, NULL, 1, NULL, "for a comptable");
+	expect((const char *const[]){"user", "add", "cora", "--role", "comptable", "--name",
+				     "Cora", "--user", "alice", "--db", db, NULL}, NULL, 0, NULL,
+	       NULL);
+	expect((const char *const[]){"pay", "approve", "--admin", "11000201100044", "--order",
+				     "1", "--user", "cora", "--db", db, NULL}, NULL, 0,
+	       "payment order 1 approved", NULL);
+	expect((const char *const[]){"pay", "approve", "--admin", "11000201100044", "--db", db,
+				     NULL}, NULL, 2, NULL, "--order");
+	expect((const char *const[]){"report", "budget", "--admin", "11000201100044", "--year",
+				     "2026", "--json", "--db", db, NULL}, NULL, 0,
+	       "\"cp_available\":\"1179520.00\",\"ae_committed\":\"1250000.00\","
+	       "\"cp_ordered\":\"480.00\"", NULL);
 }
 
 TEST(cli_budget)

@@ -82,7 +82,7 @@ int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const c
 
 /* One node of a budget report, totals of its subtree: appropriations
  * (initial + movements); AE available = AE - commitments of the year; CP
- * available = CP (payment orders, which consume CP, come next). */
+ * available = CP - payment orders of the year (not cancelled). */
 struct tandem_budget_row {
 	const char *path;
 	const char *level;
@@ -90,6 +90,7 @@ struct tandem_budget_row {
 	int depth;                 /* 0 for a root */
 	int64_t ae_cents, cp_cents;               /* subtree, initial + movements */
 	int64_t ae_committed_cents;               /* subtree, commitments of the year */
+	int64_t cp_ordered_cents;                 /* subtree, payment orders of the year */
 	int64_t ae_available_cents, cp_available_cents;
 };
 

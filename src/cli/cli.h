@@ -135,6 +135,8 @@ int cmd_budget(int argc, char **argv);           /* cmd_budget.c */
 int cmd_supplier(int argc, char **argv);         /* cmd_commit.c */
 int cmd_commit(int argc, char **argv);           /* cmd_commit.c */
 int cmd_certify(int argc, char **argv);          /* cmd_commit.c */
+int cmd_pay(int argc, char **argv);              /* cmd_pay.c */
+int cmd_report(int argc, char **argv);           /* cmd_budget.c */
 
 /* The ledger database: the --db option if given, else $TANDEM_DB, else
  * tandem.db in the current directory. */

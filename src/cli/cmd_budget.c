@@ -182,6 +182,10 @@ static int show(const struct args *a)
 		put_cents(&out, "ae_available", r->ae_available_cents, cli_json);
 		put_cents(&out, "cp", r->cp_cents, cli_json);
 		put_cents(&out, "cp_available", r->cp_available_cents, cli_json);
+		if (cli_json) {
+			put_cents(&out, "ae_committed", r->ae_committed_cents, true);
+			put_cents(&out, "cp_ordered", r->cp_ordered_cents, true);
+		}
 		(void)tandem_buf_printf(&out, cli_json ? "}" : "  %s\n", r->label);
 	}
 	(void)tandem_buf_puts(&out, rc == 0 && cli_json ? "\n]}\n" : "");
@@ -247,4 +251,17 @@ int cmd_budget(int argc, char **argv)
 	if (argc - 1 - optind != 1)
 		return cli_usage("budget", "load takes one file");
 	return load(&a, argv[1 + optind]);
+}
+
+/* `tandem report budget ...` is `tandem budget show ...`: AE and CP
+ * consumption by programme and action, or Einzelplan, Kapitel, Titel. */
+int cmd_report(int argc, char **argv)
+{
+	static char show[] = "show";
+
+	if (argc < 2 || strcmp(argv[1], "budget") != 0)
+		return cli_usage("report", "the report is budget: tandem report budget --admin ID "
+				 "--year YEAR [--json]");
+	argv[1] = show;
+	return cmd_budget(argc, argv);
 }

@@ -209,7 +209,11 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 		" coalesce(sum(CASE WHEN p.kind = 'CP' THEN p.total END), 0),"
 		" (SELECT coalesce(sum(c.amount_cents), 0) FROM commitment c"
 		"   WHERE c.budget_node_id = n.id AND c.fiscal_year_id = y.id"
-		"   AND c.state <> 'cancelled')"
+		"   AND c.state <> 'cancelled'),"
+		" (SELECT coalesce(sum(o.amount_cents), 0) FROM payment_order o"
+		"   JOIN commitment c ON c.id = o.commitment_id"
+		"   WHERE c.budget_node_id = n.id AND o.fiscal_year_id = y.id"
+		"   AND o.state <> 'cancelled')"
 		" FROM budget_node n"
 		" JOIN administration ad ON ad.id = n.administration_id"
 		" JOIN fiscal_year y ON y.administration_id = ad.id AND y.year = $2"
@@ -250,6 +254,7 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 		x->ae_cents = tandem_stmt_i64(st, 3);
 		x->cp_cents = tandem_stmt_i64(st, 4);
 		x->ae_committed_cents = tandem_stmt_i64(st, 5);
+		x->cp_ordered_cents = tandem_stmt_i64(st, 6);
 		x->depth = 0;
 		for (const char *p = path; *p != '\0'; p++)
 			x->depth += *p == '/';
@@ -282,10 +287,11 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 			r[parent[i]].ae_cents += r[i].ae_cents;
 			r[parent[i]].cp_cents += r[i].cp_cents;
 			r[parent[i]].ae_committed_cents += r[i].ae_committed_cents;
+			r[parent[i]].cp_ordered_cents += r[i].cp_ordered_cents;
 		}
 	for (size_t i = 0; i < count; i++) {
 		r[i].ae_available_cents = r[i].ae_cents - r[i].ae_committed_cents;
-		r[i].cp_available_cents = r[i].cp_cents;
+		r[i].cp_available_cents = r[i].cp_cents - r[i].cp_ordered_cents;
 	}
 	*rows = r;
 	*n = count;
