@@ -120,7 +120,7 @@ static int import_batch(struct import_run *run, char **paths, size_t n)
 	struct item items[BATCH];
 	struct tandem_invoice_in in[BATCH];
 	struct tandem_invoice_result res[BATCH];
-	size_t idx[BATCH], k = 0;
+	size_t slot[BATCH], k = 0;   /* item i is in[slot[i]] when readable */
 	struct tandem_diag d;
 	int rc = 0;
 
@@ -130,12 +130,16 @@ static int import_batch(struct import_run *run, char **paths, size_t n)
 		tandem_arena_init(&items[i].arena, ARENA_MAX);
 		tandem_diag_init(&items[i].findings, FINDINGS_MAX);
 		items[i].readable = read_one(run, &items[i], &in[k]);
+		slot[i] = k;
 		if (items[i].readable)
-			idx[k++] = i;
+			k++;
 	}
+	memset(res, 0, sizeof res);
 	if (k > 0)
 		rc = tandem_ledger_invoice_import(run->store, run->actor, in, k, &d, res);
-	for (size_t i = 0, j = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
+		size_t j = slot[i];
+
 		if (!items[i].readable) {
 			if (why(&items[i].findings, NULL) != NULL)
 				print_refused(items[i].path, why(&items[i].findings, NULL));
@@ -150,7 +154,6 @@ static int import_batch(struct import_run *run, char **paths, size_t n)
 			print_refused(items[i].path, why(&d, items[i].path));
 			run->refused++;
 		}
-		j += items[i].readable && j < k && idx[j] == i;
 	}
 	if (rc != 0)
 		cli_print_findings(stderr, &d);
