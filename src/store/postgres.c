@@ -18,85 +18,16 @@
  *     statement that fails (a duplicate, say) leaves the transaction usable,
  *     where PostgreSQL would otherwise abort the whole transaction.
  */
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
+#include "store/pq.h"
 #include "store/store_int.h"
 #include "tandem/alloc.h"
 #include "tandem/error.h"
-
-/*
- * libpq is loaded with dlopen() at the first PostgreSQL store, once per
- * process: linked, it and its twenty libraries (TLS, Kerberos, LDAP) would
- * cost every run of the tool, most of which never see PostgreSQL, some
- * 10 ms of start-up. The functions used, by name:
- */
-#define PQ_FUNCS(X) \
-	X(PQclear) \
-	X(PQconnectdbParams) \
-	X(PQconninfoFree) \
-	X(PQconninfoParse) \
-	X(PQdb) \
-	X(PQdescribePrepared) \
-	X(PQerrorMessage) \
-	X(PQexec) \
-	X(PQexecParams) \
-	X(PQexecPrepared) \
-	X(PQfinish) \
-	X(PQfreemem) \
-	X(PQftype) \
-	X(PQgetisnull) \
-	X(PQgetlength) \
-	X(PQgetvalue) \
-	X(PQhost) \
-	X(PQnfields) \
-	X(PQnparams) \
-	X(PQntuples) \
-	X(PQport) \
-	X(PQprepare) \
-	X(PQresultErrorField) \
-	X(PQresultStatus) \
-	X(PQsetNoticeProcessor) \
-	X(PQstatus) \
-	X(PQtransactionStatus) \
-	X(PQunescapeBytea) \
-	X(PQuser)
-
-static struct {
-#define X(f) __typeof__(&f) f; /* NOLINT(bugprone-macro-parentheses): a declaration */
-	PQ_FUNCS(X)
-#undef X
-} pq;
-
-static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
-static char pq_error[256]; /* why loading failed; "" when loaded */
-
-static void pq_load(void)
-{
-	void *h = dlopen(TANDEM_PQ_SONAME, RTLD_NOW | RTLD_LOCAL);
-	void *sym;
-
-	if (h == NULL) {
-		snprintf(pq_error, sizeof pq_error, "%s", dlerror());
-		return;
-	}
-	/* memcpy: ISO C has no conversion from void * to a function pointer. */
-#define X(f)                                                                        \
-	sym = dlsym(h, #f);                                                         \
-	if (sym == NULL) {                                                          \
-		snprintf(pq_error, sizeof pq_error, "%s has no %s", TANDEM_PQ_SONAME, #f); \
-		return;                                                             \
-	}                                                                           \
-	memcpy(&pq.f, &sym, sizeof sym);
-	PQ_FUNCS(X)
-#undef X
-	pq_error[0] = '\0';
-}
 
 /* "TAND", as SQLite's application_id: the row of tandem_store. */
 #define TANDEM_PG_APPLICATION_ID 0x54414E44
@@ -170,13 +101,13 @@ static int code_of(const char *state)
 static int fail(struct tandem_store *s, const PGresult *res)
 {
 	PGconn *conn = pg_of(s)->conn;
-	const char *state = res != NULL ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res != NULL ? pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = res != NULL ? store_pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res != NULL ? store_pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *why = "";
 	int len;
 
 	if (msg == NULL)
-		msg = conn != NULL ? pq.PQerrorMessage(conn) : "out of memory";
+		msg = conn != NULL ? store_pq.PQerrorMessage(conn) : "out of memory";
 	if (state != NULL && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
 		why = "the transaction cannot be completed and must be rolled back, "
 		      "then run again: ";
@@ -193,7 +124,7 @@ static int fail(struct tandem_store *s, const PGresult *res)
 /* Did the command succeed? */
 static bool ok(const PGresult *res)
 {
-	ExecStatusType t = pq.PQresultStatus(res);
+	ExecStatusType t = store_pq.PQresultStatus(res);
 
 	return res != NULL &&
 	       (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY);
@@ -202,11 +133,11 @@ static bool ok(const PGresult *res)
 /* Runs parameterless SQL: 0, or the code of its failure (message kept). */
 static int run(struct pg_store *p, const char *sql)
 {
-	PGresult *res = pq.PQexec(p->conn, sql);
+	PGresult *res = store_pq.PQexec(p->conn, sql);
 	int rc = ok(res) ? 0 : fail(&p->base, res);
 
-	pq.PQclear(res);
-	if (pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+	store_pq.PQclear(res);
+	if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
 		p->savepoint = false;
 	return rc;
 }
@@ -223,8 +154,8 @@ static int guard(struct pg_store *p, bool *guarded)
 	int rc;
 
 	*guarded = false;
-	if (pq.PQtransactionStatus(p->conn) != PQTRANS_INTRANS) {
-		if (pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+	if (store_pq.PQtransactionStatus(p->conn) != PQTRANS_INTRANS) {
+		if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
 			p->savepoint = false;
 		return 0;
 	}
@@ -244,20 +175,20 @@ static int guard(struct pg_store *p, bool *guarded)
  */
 static void unguard(struct pg_store *p, bool guarded, const PGresult *res)
 {
-	const char *state = res != NULL ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = res != NULL ? store_pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	PGresult *undo;
 
 	if (!guarded || (state != NULL && strncmp(state, "40", 2) == 0))
 		return;
-	if (pq.PQtransactionStatus(p->conn) != PQTRANS_INERROR)
+	if (store_pq.PQtransactionStatus(p->conn) != PQTRANS_INERROR)
 		return;
-	undo = pq.PQexec(p->conn, "ROLLBACK TO SAVEPOINT tandem_stmt");
-	pq.PQclear(undo); /* when it fails, the transaction stays failed: 25P02 next */
+	undo = store_pq.PQexec(p->conn, "ROLLBACK TO SAVEPOINT tandem_stmt");
+	store_pq.PQclear(undo); /* when it fails, the transaction stays failed: 25P02 next */
 }
 
 static void pg_close(struct tandem_store *s)
 {
-	pq.PQfinish(pg_of(s)->conn);
+	store_pq.PQfinish(pg_of(s)->conn);
 	tandem_free(s);
 }
 
@@ -284,19 +215,19 @@ static int pg_exec(struct tandem_store *s, const char *sql)
 	}
 	if (mark)
 		p->savepoint = false;
-	res = pq.PQexec(p->conn, sql);
+	res = store_pq.PQexec(p->conn, sql);
 	rc = ok(res) ? 0 : fail(s, res);
 	if (rc != 0)
 		unguard(p, guarded, res);
-	pq.PQclear(res);
+	store_pq.PQclear(res);
 	/* A begin that could not take the lock leaves a failed transaction
 	 * that store.c does not know of: end it. */
 	if (rc != 0 && strcmp(sql, s->ops->begin_sql) == 0 &&
-	    pq.PQtransactionStatus(p->conn) != PQTRANS_IDLE) {
-		res = pq.PQexec(p->conn, STORE_ROLLBACK_SQL);
-		pq.PQclear(res);
+	    store_pq.PQtransactionStatus(p->conn) != PQTRANS_IDLE) {
+		res = store_pq.PQexec(p->conn, STORE_ROLLBACK_SQL);
+		store_pq.PQclear(res);
 	}
-	if (pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+	if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
 		p->savepoint = false;
 	return rc;
 }
@@ -305,18 +236,18 @@ static int pg_exec(struct tandem_store *s, const char *sql)
 static void clear_result(struct pg_stmt *st)
 {
 	if (st->blobs != NULL && st->res != NULL) {
-		int n = pq.PQnfields(st->res);
+		int n = store_pq.PQnfields(st->res);
 
 		for (int i = 0; i < n; i++)
 			if (st->blobs[i] != NULL)
-				pq.PQfreemem(st->blobs[i]);
+				store_pq.PQfreemem(st->blobs[i]);
 		memset(st->blobs, 0, (size_t)n * sizeof *st->blobs);
 	}
 	tandem_free(st->blobs);
 	tandem_free(st->blob_lens);
 	st->blobs = NULL;
 	st->blob_lens = NULL;
-	pq.PQclear(st->res);
+	store_pq.PQclear(st->res);
 	st->res = NULL;
 	st->row = -1;
 }
@@ -325,9 +256,9 @@ static void forget_blobs(struct pg_stmt *st)
 {
 	if (st->blobs == NULL)
 		return;
-	for (int i = 0; i < pq.PQnfields(st->res); i++) {
+	for (int i = 0; i < store_pq.PQnfields(st->res); i++) {
 		if (st->blobs[i] != NULL)
-			pq.PQfreemem(st->blobs[i]);
+			store_pq.PQfreemem(st->blobs[i]);
 		st->blobs[i] = NULL;
 	}
 }
@@ -344,7 +275,7 @@ static void pg_finalize(struct tandem_stmt *base)
 	/* In a failed transaction this fails too: the statement then stays
 	 * on the server until the connection closes, harmless. */
 	(void)snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-	pq.PQclear(pq.PQexec(p->conn, sql));
+	store_pq.PQclear(store_pq.PQexec(p->conn, sql));
 	tandem_free(st);
 }
 
@@ -375,22 +306,22 @@ static int pg_prepare(struct tandem_store *s, const char *sql, struct tandem_stm
 		tandem_free(st);
 		return rc;
 	}
-	res = pq.PQprepare(p->conn, st->name, sql, 0, NULL);
+	res = store_pq.PQprepare(p->conn, st->name, sql, 0, NULL);
 	if (ok(res)) {
-		pq.PQclear(res);
+		store_pq.PQclear(res);
 		/* The number of parameters, so that binding a missing one fails
 		 * at once as on SQLite. */
-		res = pq.PQdescribePrepared(p->conn, st->name);
+		res = store_pq.PQdescribePrepared(p->conn, st->name);
 	}
 	if (!ok(res)) {
 		rc = fail(s, res);
 		unguard(p, guarded, res);
-		pq.PQclear(res);
+		store_pq.PQclear(res);
 		tandem_free(st);
 		return rc;
 	}
-	st->nparams = pq.PQnparams(res);
-	pq.PQclear(res);
+	st->nparams = store_pq.PQnparams(res);
+	store_pq.PQclear(res);
 	if (st->nparams > TANDEM_STORE_PARAMS_MAX) {
 		rc = store_fail(s, TANDEM_ELIMIT, "%d parameters: at most %d", st->nparams,
 				TANDEM_STORE_PARAMS_MAX);
@@ -481,24 +412,24 @@ static int execute(struct pg_stmt *st)
 
 	if (rc != 0)
 		return rc;
-	res = pq.PQexecPrepared(p->conn, st->name, st->nparams, (const char *const *)st->values,
+	res = store_pq.PQexecPrepared(p->conn, st->name, st->nparams, (const char *const *)st->values,
 			     st->lengths, st->formats, 0);
 	if (!ok(res)) {
 		rc = fail(&p->base, res);
 		unguard(p, guarded, res);
-		pq.PQclear(res);
-		if (pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+		store_pq.PQclear(res);
+		if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
 			p->savepoint = false;
 		return rc;
 	}
-	if (pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
+	if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
 		p->savepoint = false;
 	st->res = res;
 	st->row = -1;
 	st->state = PG_ROWS;
-	if (pq.PQnfields(res) > 0) {
-		st->blobs = tandem_calloc((size_t)pq.PQnfields(res), sizeof *st->blobs);
-		st->blob_lens = tandem_calloc((size_t)pq.PQnfields(res), sizeof *st->blob_lens);
+	if (store_pq.PQnfields(res) > 0) {
+		st->blobs = tandem_calloc((size_t)store_pq.PQnfields(res), sizeof *st->blobs);
+		st->blob_lens = tandem_calloc((size_t)store_pq.PQnfields(res), sizeof *st->blob_lens);
 		if (st->blobs == NULL || st->blob_lens == NULL) {
 			clear_result(st);
 			st->state = PG_READY;
@@ -521,7 +452,7 @@ static int pg_step(struct tandem_stmt *base)
 			return rc;
 	}
 	forget_blobs(st);
-	if (++st->row < pq.PQntuples(st->res))
+	if (++st->row < store_pq.PQntuples(st->res))
 		return 1;
 	clear_result(st);
 	st->state = PG_DONE;
@@ -532,14 +463,14 @@ static int pg_step(struct tandem_stmt *base)
 static bool has(struct pg_stmt *st, int col)
 {
 	return st->state == PG_ROWS && st->res != NULL && st->row >= 0 &&
-	       st->row < pq.PQntuples(st->res) && col >= 0 && col < pq.PQnfields(st->res);
+	       st->row < store_pq.PQntuples(st->res) && col >= 0 && col < store_pq.PQnfields(st->res);
 }
 
 static bool pg_is_null(struct tandem_stmt *base, int col)
 {
 	struct pg_stmt *st = pst_of(base);
 
-	return !has(st, col) || pq.PQgetisnull(st->res, st->row, col);
+	return !has(st, col) || store_pq.PQgetisnull(st->res, st->row, col);
 }
 
 static int64_t pg_i64(struct tandem_stmt *base, int col)
@@ -549,7 +480,7 @@ static int64_t pg_i64(struct tandem_stmt *base, int col)
 
 	if (pg_is_null(base, col))
 		return 0;
-	v = pq.PQgetvalue(st->res, st->row, col);
+	v = store_pq.PQgetvalue(st->res, st->row, col);
 	if (strcmp(v, "t") == 0 || strcmp(v, "f") == 0)
 		return v[0] == 't'; /* a boolean, as SQLite's 1 and 0 */
 	return strtoll(v, NULL, 10);
@@ -559,7 +490,7 @@ static const char *pg_text(struct tandem_stmt *base, int col)
 {
 	struct pg_stmt *st = pst_of(base);
 
-	return pg_is_null(base, col) ? NULL : pq.PQgetvalue(st->res, st->row, col);
+	return pg_is_null(base, col) ? NULL : store_pq.PQgetvalue(st->res, st->row, col);
 }
 
 static const void *pg_blob(struct tandem_stmt *base, int col, size_t *len)
@@ -570,13 +501,13 @@ static const void *pg_blob(struct tandem_stmt *base, int col, size_t *len)
 	*len = 0;
 	if (pg_is_null(base, col))
 		return NULL;
-	v = pq.PQgetvalue(st->res, st->row, col);
-	if (pq.PQftype(st->res, col) != PG_BYTEA_OID) {
-		*len = (size_t)pq.PQgetlength(st->res, st->row, col); /* text: its bytes */
+	v = store_pq.PQgetvalue(st->res, st->row, col);
+	if (store_pq.PQftype(st->res, col) != PG_BYTEA_OID) {
+		*len = (size_t)store_pq.PQgetlength(st->res, st->row, col); /* text: its bytes */
 		return v;
 	}
 	if (st->blobs[col] == NULL) {
-		st->blobs[col] = pq.PQunescapeBytea((const unsigned char *)v, &st->blob_lens[col]);
+		st->blobs[col] = store_pq.PQunescapeBytea((const unsigned char *)v, &st->blob_lens[col]);
 		if (st->blobs[col] == NULL) {
 			(void)store_fail(base->store, TANDEM_ENOMEM, "out of memory");
 			return NULL;
@@ -599,14 +530,14 @@ static int pg_reset(struct tandem_stmt *base)
 static int pg_table_exists(struct tandem_store *s, const char *name)
 {
 	const char *params[1] = { name };
-	PGresult *res = pq.PQexecParams(pg_of(s)->conn,
+	PGresult *res = store_pq.PQexecParams(pg_of(s)->conn,
 				     "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = "
 				     "c.relnamespace WHERE n.nspname = current_schema() AND "
 				     "c.relname = $1 AND c.relkind IN ('r', 'p')",
 				     1, NULL, params, NULL, NULL, 0);
-	int rc = ok(res) ? pq.PQntuples(res) > 0 : fail(s, res);
+	int rc = ok(res) ? store_pq.PQntuples(res) > 0 : fail(s, res);
 
-	pq.PQclear(res);
+	store_pq.PQclear(res);
 	return rc;
 }
 
@@ -652,11 +583,11 @@ static void quiet(void *arg, const char *message)
 /* Where the store is, for messages: user@host:port/db, never a password. */
 static void describe(PGconn *conn, char *out, size_t size)
 {
-	const char *host = pq.PQhost(conn);
+	const char *host = store_pq.PQhost(conn);
 
-	(void)snprintf(out, size, "postgresql://%s@%s:%s/%s", pq.PQuser(conn) ? pq.PQuser(conn) : "",
+	(void)snprintf(out, size, "postgresql://%s@%s:%s/%s", store_pq.PQuser(conn) ? store_pq.PQuser(conn) : "",
 		       host != NULL && host[0] != '/' ? host : "localhost",
-		       pq.PQport(conn) ? pq.PQport(conn) : "", pq.PQdb(conn) ? pq.PQdb(conn) : "");
+		       store_pq.PQport(conn) ? store_pq.PQport(conn) : "", store_pq.PQdb(conn) ? store_pq.PQdb(conn) : "");
 }
 
 /* One row of the marker check: the schema, whether tandem_store is there
@@ -682,31 +613,31 @@ static int claim(struct pg_store *p, const char *name, unsigned flags, struct ta
 		       TANDEM_PG_APPLICATION_ID);
 	rc = run(p, sql);
 	if (rc == 0) {
-		res = pq.PQexec(p->conn, claim_sql);
-		rc = ok(res) && pq.PQntuples(res) == 1 ? 0 : fail(&p->base, res);
+		res = store_pq.PQexec(p->conn, claim_sql);
+		rc = ok(res) && store_pq.PQntuples(res) == 1 ? 0 : fail(&p->base, res);
 	}
 	if (rc != 0) {
 		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
 				      "cannot read %s: %s", name, p->base.errmsg);
 		goto out;
 	}
-	if (pq.PQgetisnull(res, 0, 0)) {
+	if (store_pq.PQgetisnull(res, 0, 0)) {
 		rc = store_fail(&p->base, TANDEM_ENOENT, "no schema of the search_path exists");
 		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
 				      "%s: no schema of the search_path exists", name);
 		goto out;
 	}
-	(void)snprintf(schema, sizeof schema, "%s", pq.PQgetvalue(res, 0, 0));
-	if (strcmp(pq.PQgetvalue(res, 0, 1), "1") == 0) {
-		pq.PQclear(res);
+	(void)snprintf(schema, sizeof schema, "%s", store_pq.PQgetvalue(res, 0, 0));
+	if (strcmp(store_pq.PQgetvalue(res, 0, 1), "1") == 0) {
+		store_pq.PQclear(res);
 		(void)snprintf(sql, sizeof sql, "SELECT count(*) FROM tandem_store WHERE "
 			       "application_id = %d", TANDEM_PG_APPLICATION_ID);
-		res = pq.PQexec(p->conn, sql);
-		if (ok(res) && strcmp(pq.PQgetvalue(res, 0, 0), "1") == 0) {
+		res = store_pq.PQexec(p->conn, sql);
+		if (ok(res) && strcmp(store_pq.PQgetvalue(res, 0, 0), "1") == 0) {
 			rc = run(p, "COMMIT");
 			goto out;
 		}
-	} else if (strcmp(pq.PQgetvalue(res, 0, 2), "0") == 0) {
+	} else if (strcmp(store_pq.PQgetvalue(res, 0, 2), "0") == 0) {
 		if ((flags & TANDEM_STORE_CREATE) == 0) {
 			rc = store_fail(&p->base, TANDEM_ENOENT, "no tandem store here");
 			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
@@ -731,9 +662,9 @@ static int claim(struct pg_store *p, const char *name, unsigned flags, struct ta
 			      "it is", name, schema);
 	rc = store_fail(&p->base, TANDEM_EBADINPUT, "not a tandem database");
 out:
-	pq.PQclear(res);
-	if (pq.PQtransactionStatus(p->conn) != PQTRANS_IDLE)
-		pq.PQclear(pq.PQexec(p->conn, "ROLLBACK"));
+	store_pq.PQclear(res);
+	if (store_pq.PQtransactionStatus(p->conn) != PQTRANS_IDLE)
+		store_pq.PQclear(store_pq.PQexec(p->conn, "ROLLBACK"));
 	return rc;
 }
 
@@ -751,43 +682,42 @@ int store_postgres_open(const char *where, unsigned flags, struct tandem_diag *d
 	PQconninfoOption *opts;
 	int rc;
 
-	if (pthread_once(&pq_once, pq_load) != 0 || pq.PQconnectdbParams == NULL) {
+	if (store_pq_load() != NULL) {
 		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
 				      "TANDEM-STORE-ENGINE", NULL, 0,
-				      "PostgreSQL support is not available: %s",
-				      pq_error[0] != '\0' ? pq_error : "libpq cannot be loaded");
+				      "PostgreSQL support is not available: %s", store_pq_load());
 		return TANDEM_EUNSUPPORTED;
 	}
-	opts = pq.PQconninfoParse(where, &err);
+	opts = store_pq.PQconninfoParse(where, &err);
 
 	if (opts == NULL) {
 		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-OPEN",
 				      NULL, 0, "not a PostgreSQL connection string: %.*s",
 				      err != NULL ? (int)strcspn(err, "\n") : 13,
 				      err != NULL ? err : "out of memory");
-		pq.PQfreemem(err);
+		store_pq.PQfreemem(err);
 		return err != NULL ? TANDEM_EBADINPUT : TANDEM_ENOMEM;
 	}
-	pq.PQconninfoFree(opts);
+	store_pq.PQconninfoFree(opts);
 	p = tandem_calloc(1, sizeof *p);
 	if (p == NULL)
 		return TANDEM_ENOMEM;
 	p->base.ops = &postgres_ops;
 	p->base.kind = TANDEM_STORE_POSTGRES;
-	p->conn = pq.PQconnectdbParams(keys, values, 1);
+	p->conn = store_pq.PQconnectdbParams(keys, values, 1);
 	if (p->conn == NULL) {
 		tandem_free(p);
 		return TANDEM_ENOMEM;
 	}
 	describe(p->conn, name, sizeof name);
-	if (pq.PQstatus(p->conn) != CONNECTION_OK) {
+	if (store_pq.PQstatus(p->conn) != CONNECTION_OK) {
 		(void)fail(&p->base, NULL);
 		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN", name, 0,
 				      "cannot connect to %s: %s", name, p->base.errmsg);
 		pg_close(&p->base);
 		return TANDEM_EIO;
 	}
-	(void)pq.PQsetNoticeProcessor(p->conn, quiet, NULL);
+	(void)store_pq.PQsetNoticeProcessor(p->conn, quiet, NULL);
 	/* A writer waits for another as long as on SQLite (milliseconds). */
 	(void)snprintf(set, sizeof set, "SET lock_timeout = %d", TANDEM_STORE_BUSY_MS);
 	rc = run(p, set);
