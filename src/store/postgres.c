@@ -583,11 +583,12 @@ static void quiet(void *arg, const char *message)
 /* Where the store is, for messages: user@host:port/db, never a password. */
 static void describe(PGconn *conn, char *out, size_t size)
 {
-	const char *host = store_pq.PQhost(conn);
+	const char *host = store_pq.PQhost(conn), *user = store_pq.PQuser(conn);
+	const char *port = store_pq.PQport(conn), *db = store_pq.PQdb(conn);
 
-	(void)snprintf(out, size, "postgresql://%s@%s:%s/%s", store_pq.PQuser(conn) ? store_pq.PQuser(conn) : "",
-		       host != NULL && host[0] != '/' ? host : "localhost",
-		       store_pq.PQport(conn) ? store_pq.PQport(conn) : "", store_pq.PQdb(conn) ? store_pq.PQdb(conn) : "");
+	(void)snprintf(out, size, "postgresql://%s@%s:%s/%s", user ? user : "",
+		       host != NULL && host[0] != '/' ? host : "localhost", port ? port : "",
+		       db ? db : "");
 }
 
 /* One row of the marker check: the schema, whether tandem_store is there
