@@ -118,6 +118,8 @@ static void ledger_invoice_route_and_match(enum engine e)
 	/* An auditeur reads, and imports nothing. */
 	fake(&x, "F-1", "EJ-1", 40000);
 	ASSERT_EQ(import1(&f, "audrey", &x, &r), TANDEM_EPERM);
+	ASSERT(message_has(&f.d, "importing invoices is for an ordonnateur, a comptable or an "
+			   "admin; audrey is auditeur"));
 	ASSERT_EQ(count(&f, "invoice"), 0);
 	/* Routed, waiting for service done; certified, it is ready. */
 	ASSERT_EQ(import1(&f, "carl", &x, &a), 0);

@@ -165,6 +165,40 @@ bool ledger_actor_is(const struct ledger_actor *a, const char *roles)
 	return false;
 }
 
+/* "an ordonnateur, a comptable or an admin" from "ordonnateur, comptable,
+ * admin". */
+static void roles_in_words(const char *roles, char *out, size_t size)
+{
+	size_t n = 0, left = 1;
+
+	for (const char *p = roles; *p != '\0'; p++)
+		left += *p == ',';
+	out[0] = '\0';
+	for (const char *p = roles; *p != '\0' && n < size; left--) {
+		size_t len;
+
+		p += strspn(p, ", ");
+		len = strcspn(p, ",");
+		n += (size_t)snprintf(out + n, size - n, "%s%s %.*s",
+				      n == 0 ? "" : left == 1 ? " or " : ", ",
+				      strchr("aeiou", p[0]) != NULL ? "an" : "a", (int)len, p);
+		p += len;
+	}
+}
+
+int ledger_actor_as(struct tandem_store *s, const char *actor, const char *roles,
+		    const char *doing, struct tandem_diag *d, struct ledger_actor *who)
+{
+	char words[128];
+	int rc = ledger_actor(s, actor, d, who);
+
+	if (rc != 0 || ledger_actor_is(who, roles))
+		return rc;
+	roles_in_words(roles, words, sizeof words);
+	return ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0, "%s is for %s; %.64s is %s",
+			     doing, words, actor, who->role);
+}
+
 static bool known_role(const char *role)
 {
 	struct ledger_actor a = { 0 };

@@ -164,11 +164,7 @@ int tandem_ledger_budget_load(struct tandem_store *s, const char *actor, const c
 		rc = tandem_store_begin(s);
 	if (rc != 0)
 		goto out;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "admin, ordonnateur"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "loading a budget is for an admin or an ordonnateur; %.64s is %s",
-				   actor, who.role);
+	rc = ledger_actor_as(s, actor, "admin, ordonnateur", "loading a budget", d, &who);
 	if (rc == 0)
 		rc = ledger_run(s, "SELECT id FROM event WHERE action = 'budget.load' AND "
 				"input_sha256 = $1", &ev, already, "t", sha);

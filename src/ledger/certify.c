@@ -69,11 +69,7 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 	rc = tandem_store_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "certifying service done is for an ordonnateur; %.64s is %s",
-				   actor, who.role);
+	rc = ledger_actor_as(s, actor, "ordonnateur", "certifying service done", d, &who);
 	if (rc == 0)
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)

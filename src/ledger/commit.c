@@ -91,10 +91,7 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 		rc = tandem_store_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "committing is for an ordonnateur; %.64s is %s", actor, who.role);
+	rc = ledger_actor_as(s, actor, "ordonnateur", "committing", d, &who);
 	if (rc == 0)
 		rc = ledger_administration(s, in->administration, d, &admin);
 	if (rc == 0)

@@ -506,11 +506,8 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 	rc = tandem_store_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur, comptable, admin"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "importing invoices is for an ordonnateur, a comptable or an "
-				   "admin; %.64s is %s", actor, who.role);
+	rc = ledger_actor_as(s, actor, "ordonnateur, comptable, admin", "importing invoices", d,
+			     &who);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = tandem_store_mark(s);
 		if (rc != 0)

@@ -47,6 +47,12 @@ int ledger_select(struct tandem_store *s, struct tandem_stmt **out, const char *
 int ledger_actor(struct tandem_store *s, const char *actor, struct tandem_diag *d,
 		 struct ledger_actor *out);
 
+/* Looks up the acting user and requires one of roles (a comma-separated
+ * list): TANDEM_EPERM with a finding TANDEM-LEDGER-ROLE "<doing> is for an
+ * ordonnateur or an admin; <actor> is <role>" otherwise. */
+int ledger_actor_as(struct tandem_store *s, const char *actor, const char *roles,
+		    const char *doing, struct tandem_diag *d, struct ledger_actor *who);
+
 /* Does the actor hold one of the roles (a comma-separated list)? */
 bool ledger_actor_is(const struct ledger_actor *a, const char *roles);
 

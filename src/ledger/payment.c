@@ -122,11 +122,7 @@ int tandem_ledger_pay_order(struct tandem_store *s, const char *actor, const cha
 	*id = 0;
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "ordering a payment is for an ordonnateur; %.64s is %s", actor,
-				   who.role);
+	rc = ledger_actor_as(s, actor, "ordonnateur", "ordering a payment", d, &who);
 	if (rc == 0)
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)
@@ -213,11 +209,7 @@ int tandem_ledger_pay_approve(struct tandem_store *s, const char *actor, const c
 
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "comptable"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "approving a payment is for a comptable; %.64s is %s", actor,
-				   who.role);
+	rc = ledger_actor_as(s, actor, "comptable", "approving a payment", d, &who);
 	if (rc == 0)
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)

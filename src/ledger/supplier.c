@@ -92,11 +92,7 @@ int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
 		rc = tandem_store_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur, admin"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "adding a supplier is for an ordonnateur or an admin; %.64s is %s",
-				   actor, who.role);
+	rc = ledger_actor_as(s, actor, "ordonnateur, admin", "adding a supplier", d, &who);
 	if (rc == 0)
 		rc = ledger_administration(s, in->administration, d, &admin);
 	if (rc == 0) {
@@ -154,12 +150,8 @@ int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
 		rc = tandem_store_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor(s, actor, d, &who);
-	if (rc == 0 && !ledger_actor_is(&who, "ordonnateur, comptable, admin"))
-		rc = ledger_refuse(d, TANDEM_EPERM, "TANDEM-LEDGER-ROLE", 0,
-				   "changing bank details is for an ordonnateur, a comptable or an "
-				   "admin; "
-				   "%.64s is %s", actor, who.role);
+	rc = ledger_actor_as(s, actor, "ordonnateur, comptable, admin", "changing bank details",
+			     d, &who);
 	if (rc == 0)
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)
