@@ -81,6 +81,29 @@ int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *foun
 	return rc;
 }
 
+int ledger_open_year(struct tandem_store *s, int64_t admin, int year, const char *rule,
+		     struct tandem_diag *d, int64_t *id)
+{
+	bool found = false;
+	int rc = ledger_run(s, "SELECT id FROM fiscal_year WHERE administration_id = $1 AND "
+			    "year = $2 AND state = 'open'", id, &found, "ii", admin, (int64_t)year);
+
+	if (rc == 0 && !found)
+		rc = ledger_refuse(d, TANDEM_ENOENT, rule, 0,
+				   "no open fiscal year %d for this administration", year);
+	return rc;
+}
+
+void ledger_compact(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0' && n + 1 < size; s++)
+		if (*s != ' ')
+			out[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+	out[n] = '\0';
+}
+
 void ledger_now(char out[LEDGER_TIME_MAX])
 {
 	time_t t = time(NULL);

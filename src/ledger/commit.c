@@ -12,32 +12,6 @@
 #define NUMBER_MAX 64
 #define OBJECT_MAX 500
 
-/* The open fiscal year of an administration. */
-static int open_year(struct tandem_store *s, int64_t admin, int year, struct tandem_diag *d,
-		     int64_t *id)
-{
-	struct tandem_stmt *st;
-	int rc = tandem_store_prepare(s, "SELECT id, state FROM fiscal_year WHERE "
-				      "administration_id = $1 AND year = $2", &st);
-
-	if (rc != 0)
-		return rc;
-	rc = tandem_stmt_bind_i64(st, 1, admin);
-	if (rc == 0)
-		rc = tandem_stmt_bind_i64(st, 2, year);
-	if (rc == 0)
-		rc = tandem_stmt_step(st);
-	if (rc == 1 && strcmp(tandem_stmt_text(st, 1), "open") == 0) {
-		*id = tandem_stmt_i64(st, 0);
-		rc = 0;
-	} else if (rc >= 0) {
-		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-COMMIT-YEAR", 0,
-				   "no open fiscal year %d for this administration", year);
-	}
-	tandem_stmt_finalize(st);
-	return rc;
-}
-
 static int node_id(struct tandem_store *s, int64_t admin, const char *path, int64_t *id,
 		   bool *found)
 {
@@ -95,7 +69,7 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 	if (rc == 0)
 		rc = ledger_administration(s, in->administration, d, &admin);
 	if (rc == 0)
-		rc = open_year(s, admin, in->year, d, &year_id);
+		rc = ledger_open_year(s, admin, in->year, "TANDEM-COMMIT-YEAR", d, &year_id);
 	if (rc == 0)
 		rc = ledger_supplier(s, admin, in->supplier, d, &supplier);
 	if (rc == 0)

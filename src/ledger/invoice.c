@@ -78,17 +78,6 @@ void ledger_invoice_number_norm(const char *number, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* An IBAN or VAT number as compared: capitals, no spaces. */
-static void compact(const char *s, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (; s != NULL && *s != '\0' && n + 1 < size; s++)
-		if (*s != ' ')
-			out[n++] = (char)toupper((unsigned char)*s);
-	out[n] = '\0';
-}
-
 static bool is_date(const char *s)
 {
 	return s != NULL && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
@@ -231,7 +220,7 @@ static int route_supplier(struct tandem_store *s, const struct tandem_invoice_in
 	bool found = false;
 	int rc;
 
-	compact(in->seller_vat, vat, sizeof vat);
+	ledger_compact(in->seller_vat, vat, sizeof vat);
 	rc = ledger_run(s, "SELECT id FROM supplier WHERE administration_id = $1 AND "
 			"(siret = $2 OR vat_id = $3)", &r->supplier, &found, "itt", r->admin,
 			in->seller_siret != NULL ? in->seller_siret : "", vat);
@@ -280,7 +269,7 @@ static int check_account(struct tandem_store *s, const struct tandem_invoice_in 
 	char iban[KEY_MAX];
 	int rc;
 
-	compact(in->payee_iban, iban, sizeof iban);
+	ledger_compact(in->payee_iban, iban, sizeof iban);
 	if (iban[0] == '\0')
 		return 0;
 	rc = ledger_select(s, &st, "SELECT a.iban, a.changed_at FROM supplier_account a WHERE "
@@ -416,7 +405,7 @@ static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 	int rc;
 
 	ledger_now(now);
-	compact(in->payee_iban, iban, sizeof iban);
+	ledger_compact(in->payee_iban, iban, sizeof iban);
 	rc = ledger_run(s, "INSERT INTO invoice (administration_id, supplier_id, commitment_id, "
 			"service_code, kind, number, number_norm, seller_key, type_code, issue_date, "
 			"due_date, currency, buyer_reference, order_reference, payee_iban, net_cents, "
@@ -473,7 +462,7 @@ static int import_one(struct tandem_store *s, const struct ledger_actor *who,
 	if (in->seller_siret != NULL && in->seller_siret[0] != '\0')
 		(void)snprintf(seller, sizeof seller, "%s", in->seller_siret);
 	else
-		compact(in->seller_vat, seller, sizeof seller);
+		ledger_compact(in->seller_vat, seller, sizeof seller);
 	rc = refuse_duplicate(s, in, r.admin, seller, norm, d);
 	if (rc == 0)
 		rc = route(s, in, &r);

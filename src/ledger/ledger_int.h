@@ -60,6 +60,14 @@ bool ledger_actor_is(const struct ledger_actor *a, const char *roles);
 int ledger_event(struct tandem_store *s, int64_t user_id, const char *action, const char *object,
 		 int64_t object_id, const char *input_sha256, const char *detail, int64_t *id);
 
+/* The open fiscal year of an administration; TANDEM_ENOENT with a finding
+ * of rule when there is none. */
+int ledger_open_year(struct tandem_store *s, int64_t admin, int year, const char *rule,
+		     struct tandem_diag *d, int64_t *id);
+
+/* An IBAN or VAT number as stored and compared: capitals, no spaces. */
+void ledger_compact(const char *s, char *out, size_t size);
+
 /* The current time, ISO 8601 UTC. */
 void ledger_now(char out[LEDGER_TIME_MAX]);
 

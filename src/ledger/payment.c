@@ -18,19 +18,6 @@ struct payable {
 	char status[16], kind[16], number[201], path[LEDGER_PATH_MAX], expense[16];
 };
 
-static int open_year(struct tandem_store *s, int64_t admin, int year, struct tandem_diag *d,
-		     int64_t *id)
-{
-	bool found = false;
-	int rc = ledger_run(s, "SELECT id FROM fiscal_year WHERE administration_id = $1 AND "
-			    "year = $2 AND state = 'open'", id, &found, "ii", admin, (int64_t)year);
-
-	if (rc == 0 && !found)
-		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-PAY-YEAR", 0,
-				   "no open fiscal year %d for this administration", year);
-	return rc;
-}
-
 static int payable(struct tandem_store *s, int64_t admin, int64_t invoice, struct tandem_diag *d,
 		   struct payable *p)
 {
@@ -135,7 +122,7 @@ int tandem_ledger_pay_order(struct tandem_store *s, const char *actor, const cha
 				   "invoice %lld is ordered already (order %lld)", (long long)invoice,
 				   (long long)other);
 	if (rc == 0)
-		rc = open_year(s, admin, year, d, &p.year_id);
+		rc = ledger_open_year(s, admin, year, "TANDEM-PAY-YEAR", d, &p.year_id);
 	if (rc == 0)
 		rc = ledger_control(s, admin, p.year_id, p.path, "CP", p.due, "TANDEM-PAY-CP", d);
 	if (rc == 0)

@@ -130,14 +130,10 @@ int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
 	struct ledger_actor who;
 	int64_t admin = 0, sup = 0, event = 0;
 	char detail[300], compact[64];
-	size_t n = 0;
 	int rc;
 
 	/* Stored as the bank writes it in a payment file: no spaces, capitals. */
-	for (const char *p = iban; p != NULL && *p != '\0' && n + 1 < sizeof compact; p++)
-		if (*p != ' ')
-			compact[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-	compact[n] = '\0';
+	ledger_compact(iban, compact, sizeof compact);
 	if (iban == NULL || evidence == NULL || evidence[0] == '\0' ||
 	    strlen(evidence) > EVIDENCE_MAX)
 		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-ACCOUNT", 0,
