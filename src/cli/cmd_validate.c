@@ -7,16 +7,12 @@
  * its own memory stream and the main thread prints the reports in input
  * order, so the output does not depend on --jobs.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "ledger/ledger_int.h"
-#include "tandem/assert.h"
 #include "tandem/error.h"
 #include "tandem/ledger.h"
 
