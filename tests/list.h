@@ -12,6 +12,7 @@
 #include "list_write.h"
 #include "list_store.h"
 #include "list_ledger.h"
+#include "list_sepa.h"
 #include "list_xpath.h"
 #include "list_cache.h"
 #include "list_keep.h"

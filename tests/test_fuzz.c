@@ -18,6 +18,7 @@ int fuzz_decimal(const uint8_t *data, size_t size);
 int fuzz_ident(const uint8_t *data, size_t size);
 int fuzz_xml(const uint8_t *data, size_t size);
 int fuzz_pdf(const uint8_t *data, size_t size);
+int fuzz_sepa(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -70,4 +71,9 @@ TEST(fuzz_replay_xml)
 TEST(fuzz_replay_pdf)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_pdf", fuzz_pdf), 0);
+}
+
+TEST(fuzz_replay_sepa)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_sepa", fuzz_sepa), 0);
 }
