@@ -1281,6 +1281,60 @@ TEST(cli_init)
 /* tandem invoice import on the database cli_budget built: a real UBL
  * invoice validated, routed to EJ-1 and matched; again, already there;
  * what is not an invoice, refused. */
+/* The payment run of cli_invoice_import's order, its SEPA file, and the
+ * decisions after it. */
+static void cli_payment_run(const char *db)
+{
+	char out[4200], again[4200];
+	char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+
+	snprintf(out, sizeof out, "%s-run.xml", db);
+	snprintf(again, sizeof again, "%s-again.xml", db);
+	expect((const char *const[]){"pay", "run", "--admin", "11000201100044", "--out", out,
+				     "--user", "cora", "--db", db, NULL}, NULL, 1, NULL,
+	       "has no postal address");
+	expect((const char *const[]){"supplier", "address", "--admin", "11000201100044",
+				     "--supplier", "73282932000074", "--street", "12 rue des Écoles",
+				     "--postcode", "69003", "--db", db, NULL}, NULL, 2, NULL,
+	       "address needs --town");
+	expect((const char *const[]){"supplier", "address", "--admin", "11000201100044",
+				     "--supplier", "73282932000074", "--street", "12 rue des Écoles",
+				     "--postcode", "69003", "--town", "Lyon", "--db", db, NULL}, NULL,
+	       0, "address of 73282932000074 recorded", NULL);
+	expect((const char *const[]){"pay", "run", "--admin", "11000201100044", "--out", out,
+				     "--db", db, NULL}, NULL, 1, NULL, "for a comptable");
+	expect((const char *const[]){"pay", "run", "--admin", "11000201100044", "--out", out,
+				     "--user", "cora", "--db", db, NULL}, NULL, 0,
+	       "1 transfers, 480.00 EUR, file SHA-256 ", NULL);
+	a = test_read_file(out, &alen);
+	ASSERT(a != NULL);
+	ASSERT(strstr(a, "<CtrlSum>480.00</CtrlSum>") != NULL);
+	ASSERT(strstr(a, "<TwnNm>Lyon</TwnNm>") != NULL);
+	expect((const char *const[]){"pay", "file", "--admin", "11000201100044", "--run", "1",
+				     "--out", again, "--db", db, NULL}, NULL, 0, NULL, NULL);
+	b = test_read_file(again, &blen);
+	ASSERT(b != NULL);
+	ASSERT_EQ(alen, blen);
+	ASSERT(memcmp(a, b, alen) == 0);
+	expect((const char *const[]){"pay", "run", "--admin", "11000201100044", "--out", out,
+				     "--user", "cora", "--db", db, NULL}, NULL, 1, NULL,
+	       "no approved payment order");
+	expect((const char *const[]){"pay", "cancel", "--admin", "11000201100044", "--order", "1",
+				     "--reason", "late", "--db", db, NULL}, NULL, 1, NULL,
+	       "is paid: only an order not yet paid");
+	expect((const char *const[]){"invoice", "reject", "--admin", "11000201100044",
+				     "--invoice", "1", "--reason", "late", "--db", db, NULL}, NULL,
+	       1, NULL, "is paid already");
+	expect((const char *const[]){"invoice", "reject", "--admin", "11000201100044",
+				     "--invoice", "1", "--db", db, NULL}, NULL, 2, NULL,
+	       "reject needs --reason");
+	free(a);
+	free(b);
+	(void)unlink(out);
+	(void)unlink(again);
+}
+
 static void cli_invoice_import(const char *db)
 {
 	char artefacts[4096], user[] = "TANDEM_USER=olga";
@@ -1325,6 +1379,7 @@ static void cli_invoice_import(const char *db)
 				     "2026", "--json", "--db", db, NULL}, NULL, 0,
 	       "\"cp_available\":\"1179520.00\",\"ae_committed\":\"1250000.00\","
 	       "\"cp_ordered\":\"480.00\"", NULL);
+	cli_payment_run(db);
 }
 
 TEST(cli_budget)

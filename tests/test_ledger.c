@@ -210,7 +210,8 @@ static void ledger_suppliers_and_bank_accounts(enum engine e)
 	bool already;
 	int64_t id;
 	struct tandem_supplier_in in = { "11000201100044", "Papeterie Dupont", "FR",
-					 "73282932000074", "FR44732829320" };
+					 "73282932000074", "FR44732829320", NULL, NULL,
+					 NULL };
 
 	setup(&f, e, true);
 	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,
@@ -277,7 +278,7 @@ static void ledger_commitments_and_ae_control(enum engine e)
 	bool already;
 	int64_t id;
 	struct tandem_supplier_in sup = { "11000201100044", "Papeterie Dupont", "FR",
-					  "73282932000074", NULL };
+					  "73282932000074", NULL, NULL, NULL, NULL };
 
 	setup(&f, e, true);
 	tandem_arena_init(&a, 1u << 20);
@@ -322,7 +323,7 @@ static void ledger_service_done(enum engine e)
 	bool already;
 	int64_t id;
 	struct tandem_supplier_in sup = { "11000201100044", "Papeterie Dupont", "FR",
-					  "73282932000074", NULL };
+					  "73282932000074", NULL, NULL, NULL, NULL };
 
 	setup(&f, e, true);
 	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", fr_budget, sizeof fr_budget - 1, &f.d,

@@ -21,7 +21,9 @@
 #include <stdint.h>
 
 #include "tandem/arena.h"
+#include "tandem/buf.h"
 #include "tandem/diag.h"
+#include "tandem/sepa.h"
 #include "tandem/store.h"
 
 /* The schema version this tandem writes. */
@@ -54,6 +56,16 @@ int tandem_ledger_open(const char *where, unsigned flags, struct tandem_diag *d,
  */
 int tandem_ledger_user_add(struct tandem_store *s, const char *actor, const char *login,
 			   const char *name, const char *role, struct tandem_diag *d);
+
+/*
+ * Postal addresses (of the administration, of suppliers) are kept as the
+ * SEPA files of payment runs carry them: street, postcode and town, in
+ * bytes of UTF-8 at most the characters the EPC allows (transliteration
+ * never lengthens a text, so what fits here fits in the file).
+ */
+#define TANDEM_ADDRESS_STREET_MAX TANDEM_SEPA_STREET_MAX
+#define TANDEM_ADDRESS_POSTCODE_MAX TANDEM_SEPA_POSTCODE_MAX
+#define TANDEM_ADDRESS_TOWN_MAX TANDEM_SEPA_TOWN_MAX
 
 /* ---- budgets ------------------------------------------------------------ */
 
@@ -110,6 +122,9 @@ struct tandem_supplier_in {
 	const char *country;        /* ISO 3166-1 alpha-2 */
 	const char *siret;          /* a French supplier's SIRET (checked), or NULL */
 	const char *vat_id;         /* VAT number (FR and DE checked), or NULL */
+	const char *street;         /* postal address, as payment files carry it: */
+	const char *postcode;       /* each NULL or "" when unknown; a town is */
+	const char *town;           /* needed before the first payment run */
 };
 
 /*
@@ -133,6 +148,18 @@ int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
 int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
 				   const char *administration, const char *supplier,
 				   const char *iban, const char *bic, const char *evidence,
+				   struct tandem_diag *d);
+
+/*
+ * Records the postal address of a supplier (town required; street and
+ * postcode may be NULL): the creditor address of its SEPA transfers.
+ * actor: ordonnateur, comptable or admin. An event keeps the change.
+ * Returns 0, TANDEM_EBADINPUT (finding TANDEM-LEDGER-ADDRESS),
+ * TANDEM_EPERM, TANDEM_ENOENT.
+ */
+int tandem_ledger_supplier_address(struct tandem_store *s, const char *actor,
+				   const char *administration, const char *supplier,
+				   const char *street, const char *postcode, const char *town,
 				   struct tandem_diag *d);
 
 /* ---- legal commitments ---------------------------------------------------- */
@@ -276,6 +303,19 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 				 struct tandem_diag *d, struct tandem_invoice_result *results);
 
 /*
+ * Rejects an invoice (rejet / Zurückweisung), by an ordonnateur or a
+ * comptable, for a reason kept as its status reason and in the event: the
+ * invoice is REJECTED for good, it no longer counts against its
+ * commitment, and the supplier may send a corrected invoice with the same
+ * number. An invoice with a payment order not cancelled is refused (cancel
+ * the order first), as is one rejected or paid already. Refusals with a
+ * finding TANDEM-INVOICE-*: TANDEM_EPERM, TANDEM_ENOENT, TANDEM_EBADINPUT.
+ */
+int tandem_ledger_invoice_reject(struct tandem_store *s, const char *actor,
+				 const char *administration, int64_t invoice, const char *reason,
+				 struct tandem_diag *d);
+
+/*
  * The import's facts from an e-invoice the intake module opened, read and
  * validated: strings in the arena or the model's. file and len are the
  * bytes received. Returns 0, or TANDEM_EBADINPUT with a finding
@@ -322,5 +362,61 @@ int tandem_ledger_pay_order(struct tandem_store *s, const char *actor, const cha
  */
 int tandem_ledger_pay_approve(struct tandem_store *s, const char *actor, const char *administration,
 			      int64_t order, struct tandem_diag *d);
+
+/*
+ * Cancels a payment order not yet paid (ordered or approved), by an
+ * ordonnateur or a comptable (the comptable's rejection of an order), for
+ * a reason kept with the order: the CP it consumed are available again, its
+ * journal entry is reversed (debit 401, credit the expense account), and
+ * its invoice may be ordered again. Refusals with a finding TANDEM-PAY-*:
+ * TANDEM_EPERM, TANDEM_ENOENT (no such order here), TANDEM_EBADINPUT (no
+ * reason; paid or cancelled already).
+ */
+int tandem_ledger_pay_cancel(struct tandem_store *s, const char *actor, const char *administration,
+			     int64_t order, const char *reason, struct tandem_diag *d);
+
+/* ---- payment runs -------------------------------------------------------- */
+
+#define TANDEM_PAY_RUN_MAX 10000 /* orders paid by one run */
+
+/* What a payment run did. */
+struct tandem_pay_run_result {
+	int64_t id;                                /* the run */
+	char message_id[TANDEM_SEPA_ID_MAX + 1];   /* MsgId of its file */
+	size_t transactions;
+	int64_t total_cents;                       /* the file's control sum */
+	char sha256[65];                           /* of the file, lowercase hex */
+};
+
+/*
+ * Pays the approved payment orders of an administration, oldest first (at
+ * most TANDEM_PAY_RUN_MAX; run again for the rest), by one comptable, in
+ * one transaction:
+ * the SEPA credit-transfer file (pain.001.001.09, tandem/sepa.h) from the
+ * administration's account (budget-file lines bank and address) to each
+ * supplier's account on the order, with the invoice number in the
+ * remittance text, requested for execution_date (YYYY-MM-DD, not before
+ * today; NULL: today); the file and its SHA-256 kept in the run's row and
+ * its event; each order and its invoice PAID; each payment booked (debit
+ * 401 Fournisseurs for the supplier, credit 515 Compte au Tresor).
+ * An order whose supplier's account changed since it was approved, or
+ * whose supplier has no postal address, is left out with a warning
+ * finding (TANDEM-PAY-ACCOUNT, TANDEM-PAY-ADDRESS) and stays approved.
+ * The file is appended to file; the caller writes it out (after a failure
+ * to write it, tandem_ledger_pay_file() gives it again).
+ * Refusals, nothing changed and nothing appended: TANDEM_EPERM (not a
+ * comptable), TANDEM_ENOENT (no such administration; no order to pay:
+ * TANDEM-PAY-NONE), TANDEM_EBADINPUT (no debtor account or address:
+ * TANDEM-PAY-DEBTOR; a field the SEPA rules refuse: TANDEM-SEPA-*),
+ * TANDEM_ELIMIT (the file beyond the room in file).
+ */
+int tandem_ledger_pay_run(struct tandem_store *s, const char *actor, const char *administration,
+			  const char *execution_date, struct tandem_diag *d, struct tandem_buf *file,
+			  struct tandem_pay_run_result *res);
+
+/* Appends the file of payment run `run` of an administration, as it was
+ * written, to file. TANDEM_ENOENT (finding TANDEM-PAY-RUN) when no such run. */
+int tandem_ledger_pay_file(struct tandem_store *s, const char *administration, int64_t run,
+			   struct tandem_diag *d, struct tandem_buf *file);
 
 #endif /* TANDEM_LEDGER_H */

@@ -16,14 +16,19 @@
 
 static const char supplier_usage[] =
 	"usage: tandem supplier add --admin ID --name NAME --country CC [--siret SIRET]\n"
-	"                           [--vat VAT] [--user ACTOR] [--db FILE]\n"
+	"                           [--vat VAT] [--street S] [--postcode P] [--town T]\n"
+	"                           [--user ACTOR] [--db FILE]\n"
 	"       tandem supplier account --admin ID --supplier SIRET|VAT --iban IBAN\n"
 	"                           [--bic BIC] --evidence TEXT [--user ACTOR] [--db FILE]\n"
+	"       tandem supplier address --admin ID --supplier SIRET|VAT --town T\n"
+	"                           [--street S] [--postcode P] [--user ACTOR] [--db FILE]\n"
 	"\n"
 	"add      a supplier of the administration (its SIRET or Leitweg-ID), known by its\n"
-	"         SIRET or VAT number (checked).\n"
+	"         SIRET or VAT number (checked), with its postal address.\n"
 	"account  a new bank account for a supplier, with the evidence of the change; the\n"
 	"         history is kept and says who changed it and when.\n"
+	"address  the supplier's postal address, which its SEPA transfers carry (a town is\n"
+	"         needed before the first payment run).\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 static const char commit_usage[] =
@@ -44,7 +49,8 @@ static const char certify_usage[] =
 	"Exit status: 0 recorded, 1 refused, 2 usage error, 3 I/O error.\n";
 
 enum { O_DB = 256, O_USER, O_ADMIN, O_NAME, O_COUNTRY, O_SIRET, O_VAT, O_SUPPLIER, O_IBAN,
-       O_BIC, O_EVIDENCE, O_YEAR, O_NUMBER, O_LINE, O_AMOUNT, O_OBJECT, O_NOTE, O_COUNT_ };
+       O_BIC, O_EVIDENCE, O_YEAR, O_NUMBER, O_LINE, O_AMOUNT, O_OBJECT, O_NOTE, O_STREET,
+       O_POSTCODE, O_TOWN, O_COUNT_ };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -64,6 +70,9 @@ static const struct option opts[] = {
 	{"amount", required_argument, NULL, O_AMOUNT},
 	{"object", required_argument, NULL, O_OBJECT},
 	{"note", required_argument, NULL, O_NOTE},
+	{"street", required_argument, NULL, O_STREET},
+	{"postcode", required_argument, NULL, O_POSTCODE},
+	{"town", required_argument, NULL, O_TOWN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -97,45 +106,72 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv,
 }
 
 
-int cmd_supplier(int argc, char **argv)
+/* What tandem supplier SUB needs; NULL when v has it. */
+static const char *supplier_lacks(const char *sub, const char *const v[O_COUNT_])
 {
-	const char *v[O_COUNT_];
-	struct tandem_store *s = NULL;
-	struct tandem_diag d;
-	bool add;
-	int rc, status;
+	if (v[O_ADMIN] == NULL)
+		return "--admin";
+	if (strcmp(sub, "add") == 0)
+		return v[O_NAME] == NULL ? "--name" : v[O_COUNTRY] == NULL ? "--country" : NULL;
+	if (v[O_SUPPLIER] == NULL)
+		return "--supplier";
+	if (strcmp(sub, "address") == 0)
+		return v[O_TOWN] == NULL ? "--town" : NULL;
+	return v[O_IBAN] == NULL ? "--iban" : v[O_EVIDENCE] == NULL ? "--evidence" : NULL;
+}
 
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "account") != 0)) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			fputs(supplier_usage, stdout);
-			return CLI_EXIT_OK;
-		}
-		return cli_usage("supplier", "the subcommand is add or account");
-	}
-	add = strcmp(argv[1], "add") == 0;
-	status = parse("supplier", supplier_usage, argc - 1, argv + 1, v);
-	if (status >= 0)
-		return status;
-	if (v[O_ADMIN] == NULL || (add && (v[O_NAME] == NULL || v[O_COUNTRY] == NULL)) ||
-	    (!add && (v[O_SUPPLIER] == NULL || v[O_IBAN] == NULL || v[O_EVIDENCE] == NULL)))
-		return cli_usage("supplier", add ? "add needs --admin, --name and --country" :
-				 "account needs --admin, --supplier, --iban and --evidence");
-	tandem_diag_init(&d, 100);
-	rc = tandem_ledger_open(v[O_DB], 0, &d, &s);
-	if (rc == 0 && add) {
+static int supplier_do(struct tandem_store *s, const char *sub, const char *const v[O_COUNT_],
+		       struct tandem_diag *d)
+{
+	int rc;
+
+	if (strcmp(sub, "add") == 0) {
 		struct tandem_supplier_in in = { v[O_ADMIN], v[O_NAME], v[O_COUNTRY], v[O_SIRET],
-						 v[O_VAT] };
+						 v[O_VAT], v[O_STREET], v[O_POSTCODE], v[O_TOWN] };
 		int64_t id;
 
-		rc = tandem_ledger_supplier_add(s, v[O_USER], &in, &d, &id);
+		rc = tandem_ledger_supplier_add(s, v[O_USER], &in, d, &id);
 		if (rc == 0)
 			printf("supplier %lld added: %s\n", (long long)id, v[O_NAME]);
-	} else if (rc == 0) {
+	} else if (strcmp(sub, "address") == 0) {
+		rc = tandem_ledger_supplier_address(s, v[O_USER], v[O_ADMIN], v[O_SUPPLIER],
+						    v[O_STREET], v[O_POSTCODE], v[O_TOWN], d);
+		if (rc == 0)
+			printf("address of %s recorded\n", v[O_SUPPLIER]);
+	} else {
 		rc = tandem_ledger_supplier_account(s, v[O_USER], v[O_ADMIN], v[O_SUPPLIER],
-						    v[O_IBAN], v[O_BIC], v[O_EVIDENCE], &d);
+						    v[O_IBAN], v[O_BIC], v[O_EVIDENCE], d);
 		if (rc == 0)
 			printf("bank account of %s recorded\n", v[O_SUPPLIER]);
 	}
+	return rc;
+}
+
+int cmd_supplier(int argc, char **argv)
+{
+	const char *v[O_COUNT_], *lacks, *sub = argc >= 2 ? argv[1] : "";
+	struct tandem_store *s = NULL;
+	struct tandem_diag d;
+	int rc, status;
+
+	if (strcmp(sub, "add") != 0 && strcmp(sub, "account") != 0 &&
+	    strcmp(sub, "address") != 0) {
+		if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+			fputs(supplier_usage, stdout);
+			return CLI_EXIT_OK;
+		}
+		return cli_usage("supplier", "the subcommand is add, account or address");
+	}
+	status = parse("supplier", supplier_usage, argc - 1, argv + 1, v);
+	if (status >= 0)
+		return status;
+	lacks = supplier_lacks(sub, v);
+	if (lacks != NULL)
+		return cli_usage("supplier", "%s needs %s", sub, lacks);
+	tandem_diag_init(&d, 100);
+	rc = tandem_ledger_open(v[O_DB], 0, &d, &s);
+	if (rc == 0)
+		rc = supplier_do(s, sub, v, &d);
 	status = cli_ledger_finish("supplier", rc, &d, NULL);
 	tandem_store_close(s);
 	tandem_diag_release(&d);

@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"       tandem invoice terms [--json] [BT-ID...]\n"
 	"       tandem invoice convert --to ubl|cii [-o OUT] FILE\n"
 	"       tandem invoice import [--user ACTOR] [--db FILE|URL] FILE|DIR...\n"
+	"       tandem invoice reject --admin ID --invoice N --reason TEXT [--user ACTOR]\n"
 	"\n"
 	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
 	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
@@ -49,6 +50,7 @@ static const char usage_text[] =
 	"          EN 16931 model (tandem invoice convert --help).\n"
 	"import    validates, routes, matches and stores invoices in the ledger\n"
 	"          (tandem invoice import --help).\n"
+	"reject    rejects a stored invoice for good, with the reason.\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -264,10 +266,12 @@ int cmd_invoice(int argc, char **argv)
 		return cmd_invoice_convert(argc - 1, argv + 1);
 	if (strcmp(sub, "import") == 0)
 		return cmd_invoice_import(argc - 1, argv + 1);
+	if (strcmp(sub, "reject") == 0)
+		return cmd_invoice_reject(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show, terms, convert or import)", sub);
+				 "show, terms, convert, import or reject)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

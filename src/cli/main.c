@@ -14,7 +14,7 @@
 static const struct cli_command commands[] = {
 	{"budget", "load a budget (AE/CP) and show what is available", cmd_budget},
 	{"certify", "certify service done on a commitment", cmd_certify},
-	{"pay", "order and approve the payment of invoices", cmd_pay},
+	{"pay", "order, approve and cancel payments; payment runs and SEPA files", cmd_pay},
 	{"report", "reports: budget (AE/CP consumption), as a table or --json", cmd_report},
 	{"commit", "record a legal commitment (consumes AE, within what is available)", cmd_commit},
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},

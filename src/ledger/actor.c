@@ -16,10 +16,30 @@
 #define LOGIN_MAX 64
 #define NAME_MAX_BYTES 200
 
+/* The highest $N of sql: a statement given fewer values than it has
+ * parameters would bind NULL to the others without a word. (Our SQL
+ * never holds a $ inside a string literal.) */
+static size_t params_of(const char *sql)
+{
+	size_t most = 0;
+
+	for (const char *p = strchr(sql, '$'); p != NULL; p = strchr(p + 1, '$')) {
+		size_t n = 0;
+
+		for (const char *q = p + 1; *q >= '0' && *q <= '9' && n < 1000; q++)
+			n = n * 10 + (size_t)(*q - '0');
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
 /* Binds the parameters of params (ledger_run) from ap. */
-static int bind_all(struct tandem_stmt *st, const char *params, va_list ap)
+static int bind_all(struct tandem_stmt *st, const char *sql, const char *params, va_list ap)
 {
 	int rc = 0;
+
+	if (params_of(sql) != strlen(params))
+		return TANDEM_EINTERNAL;
 
 	for (int i = 0; params[i] != '\0' && rc == 0; i++) {
 		if (params[i] == 't') {
@@ -45,7 +65,7 @@ int ledger_select(struct tandem_store *s, struct tandem_stmt **out, const char *
 		return rc;
 	}
 	va_start(ap, params);
-	rc = bind_all(*out, params, ap);
+	rc = bind_all(*out, sql, params, ap);
 	va_end(ap);
 	if (rc == 0)
 		rc = tandem_stmt_step(*out);
@@ -64,7 +84,7 @@ int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *foun
 	if (rc != 0)
 		return rc;
 	va_start(ap, params);
-	rc = bind_all(st, params, ap);
+	rc = bind_all(st, sql, params, ap);
 	va_end(ap);
 	if (rc == 0)
 		rc = tandem_stmt_step(st);

@@ -122,6 +122,13 @@ static int write_budget(struct tandem_store *s, const struct budget_in *b,
 		rc = ledger_run(s, "UPDATE administration SET match_tolerance_bp = $2, "
 				"match_tolerance_cents = $3 WHERE id = $1", NULL, NULL, "iii", admin,
 				b->tolerance_bp, b->tolerance_cents);
+	if (rc == 0 && b->iban != NULL)
+		rc = ledger_run(s, "UPDATE administration SET debtor_iban = $2, debtor_bic = $3 "
+				"WHERE id = $1", NULL, NULL, "itt", admin, b->iban, b->bic);
+	if (rc == 0 && b->town != NULL)
+		rc = ledger_run(s, "UPDATE administration SET street = $2, postcode = $3, town = $4 "
+				"WHERE id = $1", NULL, NULL, "ittt", admin, b->street,
+				b->postcode, b->town);
 	for (size_t i = 0; i < b->n_nodes && rc == 0; i++) {
 		const struct budget_node_in *x = &b->nodes[i];
 

@@ -332,6 +332,92 @@ static void node(struct parser *p, char **f, size_t n, const char *rest)
 	b->nodes[b->n_nodes++] = x;
 }
 
+/* bank IBAN [BIC]: the administration's account, the debtor of its
+ * payment runs. */
+static void bank(struct parser *p, char **f, size_t n, const char *rest)
+{
+	struct budget_in *b = p->out;
+	struct tandem_id_result r;
+
+	if (n < 2 || n > 3 || rest[0] != '\0') {
+		bad(p, TANDEM_EBADINPUT, "bank needs an IBAN and optionally a BIC, without spaces "
+		    "inside: bank FR7630001007941234567890185 BDFEFRPPCCT");
+		return;
+	}
+	if (b->iban != NULL) {
+		bad(p, TANDEM_EBADINPUT, "a second bank line");
+		return;
+	}
+	if (tandem_id_check(TANDEM_ID_IBAN, f[1], strlen(f[1]), &r) != 0 ||
+	    (r.flags & TANDEM_ID_F_NOT_SEPA) != 0) {
+		bad(p, TANDEM_EBADINPUT, "IBAN \"%.40s\": %s", f[1],
+		    (r.flags & TANDEM_ID_F_NOT_SEPA) != 0 ? "not of a SEPA country" : r.detail);
+		return;
+	}
+	b->iban = tandem_arena_strndup(p->a, r.normalized, strlen(r.normalized));
+	if (n == 3) {
+		if (tandem_id_check(TANDEM_ID_BIC, f[2], strlen(f[2]), &r) != 0) {
+			bad(p, TANDEM_EBADINPUT, "BIC \"%.40s\": %s", f[2], r.detail);
+			return;
+		}
+		b->bic = tandem_arena_strndup(p->a, r.normalized, strlen(r.normalized));
+	}
+	if (b->iban == NULL || (n == 3 && b->bic == NULL))
+		p->err = TANDEM_ENOMEM;
+}
+
+/* Trims blanks around s[0..n) in place; the length left. */
+static size_t trim(char **s, size_t n)
+{
+	while (n > 0 && is_blank(**s)) {
+		(*s)++;
+		n--;
+	}
+	while (n > 0 && is_blank((*s)[n - 1]))
+		n--;
+	return n;
+}
+
+/* address STREET; POSTCODE; TOWN: the administration's postal address, as
+ * its SEPA files carry it. Street and postcode may be empty, the town not. */
+static void address(struct parser *p, const char *rest)
+{
+	static const size_t max[3] = { TANDEM_ADDRESS_STREET_MAX, TANDEM_ADDRESS_POSTCODE_MAX,
+				       TANDEM_ADDRESS_TOWN_MAX };
+	static const char *const what[3] = { "street", "postcode", "town" };
+	struct budget_in *b = p->out;
+	const char **out[3] = { &b->street, &b->postcode, &b->town };
+	const char *at = rest;
+
+	if (b->town != NULL) {
+		bad(p, TANDEM_EBADINPUT, "a second address line");
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		const char *semi = strchr(at, ';');
+		char *part = (char *)at;
+		size_t n;
+
+		if ((i < 2) != (semi != NULL)) {
+			bad(p, TANDEM_EBADINPUT, "address needs street, postcode and town separated "
+			    "by semicolons: address 139 rue de Bercy; 75012; Paris");
+			return;
+		}
+		n = trim(&part, semi != NULL ? (size_t)(semi - at) : strlen(at));
+		if (n > max[i] || (i == 2 && n == 0)) {
+			bad(p, TANDEM_EBADINPUT, "the %s of the address: %s%zu bytes at most",
+			    what[i], i == 2 ? "1 to " : "", max[i]);
+			return;
+		}
+		*out[i] = tandem_arena_strndup(p->a, part, n);
+		if (*out[i] == NULL) {
+			p->err = TANDEM_ENOMEM;
+			return;
+		}
+		at = semi != NULL ? semi + 1 : at;
+	}
+}
+
 /* How many fields a line has before its free text. */
 static size_t fields_of(const char *line)
 {
@@ -339,6 +425,8 @@ static size_t fields_of(const char *line)
 		return LINE_FIELDS - 1;
 	if (strncmp(line, "service", 7) == 0 && is_blank(line[7]))
 		return 2;
+	if (strncmp(line, "address", 7) == 0 && is_blank(line[7]))
+		return 1;
 	return LINE_FIELDS;
 }
 
@@ -383,6 +471,10 @@ int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
 			service(&p, f, nf, rest);
 		} else if (strcmp(f[0], "tolerance") == 0) {
 			tolerance(&p, f, nf, rest);
+		} else if (strcmp(f[0], "bank") == 0) {
+			bank(&p, f, nf, rest);
+		} else if (strcmp(f[0], "address") == 0) {
+			address(&p, rest);
 		} else {
 			node(&p, f, nf, rest);
 		}

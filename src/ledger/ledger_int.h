@@ -180,6 +180,8 @@ struct budget_in {
 	int year;
 	bool has_tolerance;        /* a tolerance line: the match's tolerance */
 	int64_t tolerance_bp, tolerance_cents;
+	const char *iban, *bic;    /* a bank line: the debtor account, or NULL */
+	const char *street, *postcode, *town; /* an address line, or NULL */
 	struct budget_service_in *services;
 	size_t n_services;
 	struct budget_node_in *nodes;

@@ -221,3 +221,89 @@ int tandem_ledger_pay_approve(struct tandem_store *s, const char *actor, const c
 	(void)tandem_store_rollback(s);
 	return rc;
 }
+
+/* The entry that booked an order, reversed: the same lines, sides swapped. */
+static int reverse_entry(struct tandem_store *s, int64_t admin, int64_t order, int64_t invoice,
+			 int64_t year_id, const char *label, int64_t event)
+{
+	struct ledger_posting lines[2];
+	char accounts[2][16], date[11], now[LEDGER_TIME_MAX];
+	struct ledger_entry e = { admin, year_id, date, label, invoice, order, event };
+	struct tandem_stmt *st;
+	size_t n = 0;
+	int rc = ledger_select(s, &st,
+		"SELECT l.account_code, l.debit_cents, l.credit_cents, coalesce(l.supplier_id, 0)"
+		" FROM journal_line l WHERE l.entry_id = (SELECT min(id) FROM journal_entry"
+		" WHERE payment_order_id = $1) ORDER BY l.id", "i", order);
+
+	for (; rc == 1 && n < 2; rc = tandem_stmt_step(st), n++) {
+		(void)snprintf(accounts[n], sizeof accounts[n], "%s", tandem_stmt_text(st, 0));
+		lines[n].account = accounts[n];
+		lines[n].debit_cents = tandem_stmt_i64(st, 2);
+		lines[n].credit_cents = tandem_stmt_i64(st, 1);
+		lines[n].supplier = tandem_stmt_i64(st, 3);
+	}
+	tandem_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 || n != 2)
+		return TANDEM_EINTERNAL;
+	ledger_now(now);
+	(void)snprintf(date, sizeof date, "%.10s", now);
+	return ledger_post(s, &e, lines, n);
+}
+
+int tandem_ledger_pay_cancel(struct tandem_store *s, const char *actor, const char *administration,
+			     int64_t order, const char *reason, struct tandem_diag *d)
+{
+	struct ledger_actor who;
+	struct tandem_stmt *st = NULL;
+	int64_t admin = 0, invoice = 0, year_id = 0, event = 0;
+	char now[LEDGER_TIME_MAX], detail[400], state[16] = "";
+	int rc;
+
+	if (reason == NULL || reason[0] == '\0' || strlen(reason) > 300)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-PAY-REASON", 0,
+				     "cancelling a payment order needs a reason (1 to 300 bytes)");
+	rc = tandem_store_begin(s);
+	if (rc != 0)
+		return rc;
+	rc = ledger_actor_as(s, actor, "ordonnateur, comptable", "cancelling a payment order", d,
+			     &who);
+	if (rc == 0)
+		rc = ledger_administration(s, administration, d, &admin);
+	if (rc == 0)
+		rc = ledger_select(s, &st, "SELECT o.state, o.invoice_id, o.fiscal_year_id FROM "
+				   "payment_order o JOIN invoice i ON i.id = o.invoice_id WHERE "
+				   "o.id = $1 AND i.administration_id = $2", "ii", order, admin);
+	if (rc == 1) {
+		(void)snprintf(state, sizeof state, "%s", tandem_stmt_text(st, 0));
+		invoice = tandem_stmt_i64(st, 1);
+		year_id = tandem_stmt_i64(st, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-PAY-ORDER", 0,
+				   "no payment order %lld for this administration", (long long)order);
+	}
+	tandem_stmt_finalize(st);
+	if (rc == 0 && strcmp(state, "ordered") != 0 && strcmp(state, "approved") != 0)
+		rc = ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-PAY-STATE", 0,
+				   "payment order %lld is %s: only an order not yet paid is "
+				   "cancelled", (long long)order, state);
+	(void)snprintf(detail, sizeof detail, "payment order %lld cancelled: %.300s",
+		       (long long)order, reason);
+	ledger_now(now);
+	if (rc == 0)
+		rc = ledger_event(s, who.id, "payment.cancel", "payment_order", order, NULL, detail,
+				  &event);
+	if (rc == 0)
+		rc = ledger_run(s, "UPDATE payment_order SET state = 'cancelled', cancelled_by = $2, "
+				"cancelled_at = $3, cancel_reason = $4 WHERE id = $1", NULL, NULL,
+				"iitt", order, who.id, now, reason);
+	if (rc == 0)
+		rc = reverse_entry(s, admin, order, invoice, year_id, detail, event);
+	if (rc == 0)
+		return tandem_store_commit(s);
+	(void)tandem_store_rollback(s);
+	return rc;
+}

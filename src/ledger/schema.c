@@ -291,6 +291,24 @@ static const char schema_v5[] =
 	" CHECK ((debit_cents = 0) <> (credit_cents = 0)));"
 	"CREATE INDEX journal_line_entry ON journal_line (entry_id);";
 
+/*
+ * Version 6: what a payment run needs and keeps. Postal addresses of the
+ * administration (the debtor of its SEPA files) and of suppliers (the
+ * creditors): SEPA files carry structured addresses. The cancellation of a
+ * payment order, with who, when and why. The run each order was paid in.
+ */
+static const char schema_v6[] =
+	"ALTER TABLE administration ADD COLUMN street TEXT;"
+	"ALTER TABLE administration ADD COLUMN postcode TEXT;"
+	"ALTER TABLE administration ADD COLUMN town TEXT;"
+	"ALTER TABLE supplier ADD COLUMN street TEXT;"
+	"ALTER TABLE supplier ADD COLUMN postcode TEXT;"
+	"ALTER TABLE supplier ADD COLUMN town TEXT;"
+	"ALTER TABLE payment_order ADD COLUMN cancelled_by BIGINT REFERENCES app_user (id);"
+	"ALTER TABLE payment_order ADD COLUMN cancelled_at TEXT;"
+	"ALTER TABLE payment_order ADD COLUMN cancel_reason TEXT;"
+	"CREATE INDEX payment_order_run ON payment_order (run_id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -298,6 +316,7 @@ static const struct tandem_migration migrations[] = {
 	{ 3, "service done", schema_v3 },
 	{ 4, "invoices and their files, the tolerance of the three-way match", schema_v4 },
 	{ 5, "chart of accounts, payment orders, payment runs, the journal", schema_v5 },
+	{ 6, "postal addresses, cancelled payment orders", schema_v6 },
 };
 
 int tandem_ledger_schema_version(void)

@@ -54,6 +54,31 @@ static int check_id(struct tandem_diag *d, enum tandem_id_type type, const char 
 			     "%s \"%.40s\": %s", what, value, r.detail);
 }
 
+/* A postal address: all absent, or a town and fields within the limits. */
+static int check_address(struct tandem_diag *d, const char *street, const char *postcode,
+			 const char *town)
+{
+	bool any = (street != NULL && street[0] != '\0') ||
+		   (postcode != NULL && postcode[0] != '\0') || town != NULL;
+
+	if (!any)
+		return 0;
+	if (town == NULL || town[0] == '\0' || strlen(town) > TANDEM_ADDRESS_TOWN_MAX ||
+	    (street != NULL && strlen(street) > TANDEM_ADDRESS_STREET_MAX) ||
+	    (postcode != NULL && strlen(postcode) > TANDEM_ADDRESS_POSTCODE_MAX))
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-ADDRESS", 0,
+				     "a postal address needs a town (1 to %d bytes); street and "
+				     "postcode are optional (at most %d and %d bytes)",
+				     TANDEM_ADDRESS_TOWN_MAX, TANDEM_ADDRESS_STREET_MAX,
+				     TANDEM_ADDRESS_POSTCODE_MAX);
+	return 0;
+}
+
+static const char *or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
 static int insert_supplier(struct tandem_store *s, int64_t admin,
 			   const struct tandem_supplier_in *in, int64_t *id)
 {
@@ -61,8 +86,10 @@ static int insert_supplier(struct tandem_store *s, int64_t admin,
 
 	ledger_now(now);
 	return ledger_run(s, "INSERT INTO supplier (administration_id, name, country, siret, "
-			  "vat_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", id,
-			  NULL, "ittttt", admin, in->name, in->country, in->siret, in->vat_id, now);
+			  "vat_id, created_at, street, postcode, town) VALUES ($1, $2, $3, $4, $5, "
+			  "$6, $7, $8, $9) RETURNING id", id, NULL, "itttttttt", admin, in->name,
+			  in->country, in->siret, in->vat_id, now, or_null(in->street),
+			  or_null(in->postcode), in->town);
 }
 
 int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
@@ -84,7 +111,9 @@ int tandem_ledger_supplier_add(struct tandem_store *s, const char *actor,
 	if (in->siret == NULL && in->vat_id == NULL)
 		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-SUPPLIER", 0,
 				     "a supplier needs a SIRET or a VAT number");
-	rc = check_id(d, TANDEM_ID_SIRET, "SIRET", in->siret);
+	rc = check_address(d, in->street, in->postcode, in->town);
+	if (rc == 0)
+		rc = check_id(d, TANDEM_ID_SIRET, "SIRET", in->siret);
 	if (rc == 0 && in->vat_id != NULL &&
 	    (strncmp(in->vat_id, "FR", 2) == 0 || strncmp(in->vat_id, "DE", 2) == 0))
 		rc = check_id(d, TANDEM_ID_VAT, "VAT number", in->vat_id);
@@ -159,6 +188,44 @@ int tandem_ledger_supplier_account(struct tandem_store *s, const char *actor,
 				  &event);
 	if (rc == 0)
 		rc = insert_account(s, sup, compact, bic, who.id, evidence, event);
+	if (rc == 0)
+		return tandem_store_commit(s);
+	(void)tandem_store_rollback(s);
+	return rc;
+}
+
+int tandem_ledger_supplier_address(struct tandem_store *s, const char *actor,
+				   const char *administration, const char *supplier,
+				   const char *street, const char *postcode, const char *town,
+				   struct tandem_diag *d)
+{
+	struct ledger_actor who;
+	int64_t admin = 0, sup = 0;
+	char detail[300];
+	int rc = town != NULL ? check_address(d, street, postcode, town) :
+		ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-LEDGER-ADDRESS", 0,
+			      "a postal address needs a town");
+
+	if (rc == 0)
+		rc = tandem_store_begin(s);
+	if (rc != 0)
+		return rc;
+	rc = ledger_actor_as(s, actor, "ordonnateur, comptable, admin", "changing an address", d,
+			     &who);
+	if (rc == 0)
+		rc = ledger_administration(s, administration, d, &admin);
+	if (rc == 0)
+		rc = ledger_supplier(s, admin, supplier, d, &sup);
+	(void)snprintf(detail, sizeof detail, "address of supplier %lld set to %.70s; %.16s; %.35s",
+		       (long long)sup, street != NULL ? street : "", postcode != NULL ? postcode : "",
+		       town);
+	if (rc == 0)
+		rc = ledger_event(s, who.id, "supplier.address", "supplier", sup, NULL, detail,
+				  NULL);
+	if (rc == 0)
+		rc = ledger_run(s, "UPDATE supplier SET street = $2, postcode = $3, town = $4 WHERE "
+				"id = $1", NULL, NULL, "ittt", sup, or_null(street),
+				or_null(postcode), town);
 	if (rc == 0)
 		return tandem_store_commit(s);
 	(void)tandem_store_rollback(s);

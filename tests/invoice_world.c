@@ -1,0 +1,106 @@
+/*
+ * tests/invoice_world.c - the world of the invoice and payment tests: one
+ * French administration with two services, a tolerance, a bank account
+ * and an address; two suppliers (Dupont with its account, La Poste);
+ * three commitments; invoices as the intake would give them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "invoice_world.h"
+#include "tandem/error.h"
+#include "tandem/ledger.h"
+#include "test.h"
+
+const char invoice_world_budget[] =
+	"administration FR 11000201100044 Direction générale des finances publiques\n"
+	"year 2026\n"
+	"service SRV-ACHATS Bureau des achats\n"
+	"service SRV-IMMO Immobilier\n"
+	"tolerance 1 5.00\n"
+	"bank FR7630001007941234567890185 BDFEFRPPCCT\n"
+	"address 139 rue de Bercy; 75012; Paris\n"
+	"mission    GFP          -           -          Gestion des finances publiques\n"
+	"programme  GFP/156      1000000     1000000    Gestion fiscale\n"
+	"action     GFP/156/01   -           -          Grandes entreprises\n";
+
+void fake(struct fake *x, const char *number, const char *ej, int64_t due)
+{
+	snprintf(x->file, sizeof x->file, "<Invoice>%s|%s|%lld</Invoice>", number,
+		 ej != NULL ? ej : "-", (long long)due);
+	x->in = (struct tandem_invoice_in){
+		.file = x->file, .file_len = strlen(x->file), .file_name = number,
+		.syntax = "ubl-invoice", .valid = true, .verdict = "valid (CEN-UBL), 0 warnings",
+		.number = number, .issue_date = "2026-03-02", .due_date = "2026-04-01",
+		.type_code = "380", .currency = "EUR", .buyer_reference = "SRV-ACHATS",
+		.order_reference = ej, .seller_siret = DUPONT, .seller_vat = "FR44732829320",
+		.buyer_siret = ADMIN, .payee_iban = NULL, .net_cents = due * 5 / 6,
+		.vat_cents = due - due * 5 / 6, .gross_cents = due, .due_cents = due,
+	};
+}
+
+/* Imports one invoice: its code, and its status and reason into r. */
+int import1(struct fixture *f, const char *actor, const struct fake *x,
+		   struct tandem_invoice_result *r)
+{
+	int rc = tandem_ledger_invoice_import(f->s, actor, &x->in, 1, &f->d, r);
+
+	return rc != 0 ? rc : r->code;
+}
+
+void world(struct fixture *f)
+{
+	struct tandem_supplier_in dupont = { ADMIN, "Papeterie Dupont", "FR", DUPONT,
+					     "FR44732829320", "12 rue des Écoles", "69003",
+					     "Lyon" };
+	struct tandem_supplier_in poste = { ADMIN, "La Poste", "FR", LAPOSTE, NULL, NULL, NULL,
+					    NULL };
+	struct tandem_commitment_in c = { ADMIN, 2026, "EJ-1", DUPONT, "GFP/156/01",
+					  "Fournitures", 100000 };
+	bool already;
+	int64_t id;
+
+	ASSERT_EQ(tandem_ledger_budget_load(f->s, "alice", invoice_world_budget, strlen(invoice_world_budget), &f->d,
+					    &already), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f->s, "olga", &dupont, &f->d, &id), 0);
+	ASSERT_EQ(tandem_ledger_supplier_add(f->s, "olga", &poste, &f->d, &id), 0);
+	ASSERT_EQ(tandem_ledger_supplier_account(f->s, "olga", ADMIN, DUPONT,
+						 "FR7630006000011234567890189", NULL, "RIB",
+						 &f->d), 0);
+	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);
+	c.number = "EJ-2";
+	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);
+	c.number = "EJ-POSTE";
+	c.supplier = LAPOSTE;
+	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);
+	ASSERT_EQ(tandem_ledger_user_add(f->s, "alice", "audrey", "Audrey", "auditeur", &f->d), 0);
+}
+
+const char *status_of(struct fixture *f, int64_t id)
+{
+	static char status[16];
+	struct tandem_stmt *st;
+
+	ASSERT_EQ(tandem_store_prepare(f->s, "SELECT status FROM invoice WHERE id = $1", &st), 0);
+	ASSERT_EQ(tandem_stmt_bind_i64(st, 1, id), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	snprintf(status, sizeof status, "%s", tandem_stmt_text(st, 0));
+	tandem_stmt_finalize(st);
+	return status;
+}
+
+void certify(struct fixture *f, const char *ej, int64_t cents)
+{
+	int64_t id;
+
+	ASSERT_EQ(tandem_ledger_certify(f->s, "olga", ADMIN, 2026, ej, cents, "delivered", &f->d,
+					&id), 0);
+}
+
+void assert_journal_balances(struct fixture *f)
+{
+	ASSERT_EQ(query_i64_f(f, "SELECT count(*) FROM (SELECT entry_id FROM journal_line GROUP BY "
+			      "entry_id HAVING sum(debit_cents) <> sum(credit_cents) OR count(*) < 2)"
+			      " x"), 0);
+}
+
