@@ -67,6 +67,15 @@ int tandem_ledger_user_add(struct tandem_store *s, const char *actor, const char
 #define TANDEM_ADDRESS_POSTCODE_MAX TANDEM_SEPA_POSTCODE_MAX
 #define TANDEM_ADDRESS_TOWN_MAX TANDEM_SEPA_TOWN_MAX
 
+/*
+ * Sets the time the ledger writes on what it records (events, changes of
+ * bank details, orders, runs...), in seconds since 1970 UTC; 0 goes back
+ * to the real clock. For simulations (tandem demo plays a fiscal year day by
+ * day) and tests; a production ledger never calls it. Process-wide: set it
+ * before other threads use the ledger.
+ */
+void tandem_ledger_clock_set(int64_t unix_seconds);
+
 /* ---- budgets ------------------------------------------------------------ */
 
 /* Limits of a budget file. */

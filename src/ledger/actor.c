@@ -124,9 +124,17 @@ void ledger_compact(const char *s, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/* The simulated time of tandem_ledger_clock_set(), or 0 for the real one. */
+static int64_t clock_override;
+
+void tandem_ledger_clock_set(int64_t unix_seconds)
+{
+	clock_override = unix_seconds > 0 ? unix_seconds : 0;
+}
+
 void ledger_now(char out[LEDGER_TIME_MAX])
 {
-	time_t t = time(NULL);
+	time_t t = clock_override > 0 ? (time_t)clock_override : time(NULL);
 	struct tm tm;
 
 	(void)gmtime_r(&t, &tm);
