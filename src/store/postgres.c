@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
@@ -36,11 +37,28 @@
 /* Seconds to wait for a connection, unless the connection string says. */
 #define PG_CONNECT_TIMEOUT_S "10"
 
+/*
+ * Statements prepared on the server stay there for the session, one per SQL
+ * text (at most PG_CACHE_MAX texts; past that a statement is prepared and
+ * deallocated each time, as before). A cached statement costs one round trip
+ * to run instead of four (prepare, describe, run, deallocate).
+ */
+#define PG_CACHE_MAX 256
+
+struct pg_cached {
+	char *sql;                /* tandem_malloc'ed */
+	char name[32];
+	int nparams;
+	bool in_use;              /* held by a live tandem_stmt */
+};
+
 struct pg_store {
 	struct tandem_store base;
 	PGconn *conn;
 	unsigned long statements; /* names the next prepared statement */
 	bool savepoint;           /* tandem_stmt is set in the open transaction */
+	struct pg_cached cache[PG_CACHE_MAX];
+	int cached;               /* entries of cache in use */
 };
 
 enum pg_state {
@@ -53,6 +71,8 @@ struct pg_stmt {
 	struct tandem_stmt base;
 	char name[32];
 	int nparams;
+	int cache;                /* its entry of the store's cache, or -1 */
+	bool reads;               /* a SELECT: runs without a savepoint */
 	/* Parameter values (tandem_malloc'ed; NULL is SQL NULL), their lengths
 	 * (binary ones only) and formats (0 text, 1 binary). */
 	char *values[TANDEM_STORE_PARAMS_MAX];
@@ -188,7 +208,11 @@ static void unguard(struct pg_store *p, bool guarded, const PGresult *res)
 
 static void pg_close(struct tandem_store *s)
 {
-	store_pq.PQfinish(pg_of(s)->conn);
+	struct pg_store *p = pg_of(s);
+
+	store_pq.PQfinish(p->conn);
+	for (int i = 0; i < p->cached; i++)
+		tandem_free(p->cache[i].sql);
 	tandem_free(s);
 }
 
@@ -272,6 +296,11 @@ static void pg_finalize(struct tandem_stmt *base)
 	clear_result(st);
 	for (int i = 0; i < st->nparams; i++)
 		tandem_free(st->values[i]);
+	if (st->cache >= 0) {
+		p->cache[st->cache].in_use = false;
+		tandem_free(st);
+		return;
+	}
 	/* In a failed transaction this fails too: the statement then stays
 	 * on the server until the connection closes, harmless. */
 	(void)snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
@@ -285,27 +314,45 @@ static bool blank(const char *sql)
 	return sql[strspn(sql, " \t\r\n;")] == '\0';
 }
 
-static int pg_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
+static char *copy(const void *data, size_t len)
 {
-	struct pg_store *p = pg_of(s);
-	struct pg_stmt *st;
+	char *p = tandem_malloc(len + 1);
+
+	if (p != NULL) {
+		if (len > 0)
+			memcpy(p, data, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+/* Does sql only read (a SELECT)? Such a statement runs without a
+ * savepoint: when it fails the transaction is lost, which only a broken
+ * connection or a bug does to a read. */
+static bool reads(const char *sql)
+{
+	sql += strspn(sql, " \t\r\n(");
+	return strncasecmp(sql, "SELECT", 6) == 0 && strchr(sql, ';') == NULL;
+}
+
+/* The cache entry of sql, free to use: its index, or -1. */
+static int cache_find(struct pg_store *p, const char *sql)
+{
+	for (int i = 0; i < p->cached; i++)
+		if (!p->cache[i].in_use && strcmp(p->cache[i].sql, sql) == 0)
+			return i;
+	return -1;
+}
+
+/* Prepares sql on the server as st->name; st->nparams set. */
+static int server_prepare(struct pg_store *p, struct pg_stmt *st, const char *sql)
+{
 	PGresult *res;
 	bool guarded;
-	int rc;
+	int rc = guard(p, &guarded);
 
-	if (blank(sql))
-		return store_fail(s, TANDEM_EINVAL, "empty statement");
-	st = tandem_calloc(1, sizeof *st);
-	if (st == NULL)
-		return store_fail(s, TANDEM_ENOMEM, "out of memory");
-	st->base.store = s;
-	st->row = -1;
-	(void)snprintf(st->name, sizeof st->name, "tandem_%lu", ++p->statements);
-	rc = guard(p, &guarded);
-	if (rc != 0) {
-		tandem_free(st);
+	if (rc != 0)
 		return rc;
-	}
 	res = store_pq.PQprepare(p->conn, st->name, sql, 0, NULL);
 	if (ok(res)) {
 		store_pq.PQclear(res);
@@ -314,20 +361,67 @@ static int pg_prepare(struct tandem_store *s, const char *sql, struct tandem_stm
 		res = store_pq.PQdescribePrepared(p->conn, st->name);
 	}
 	if (!ok(res)) {
-		rc = fail(s, res);
+		rc = fail(&p->base, res);
 		unguard(p, guarded, res);
 		store_pq.PQclear(res);
-		tandem_free(st);
 		return rc;
 	}
 	st->nparams = store_pq.PQnparams(res);
 	store_pq.PQclear(res);
+	return 0;
+}
+
+static int pg_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
+{
+	struct pg_store *p = pg_of(s);
+	struct pg_stmt *st;
+	int hit, rc;
+
+	if (blank(sql))
+		return store_fail(s, TANDEM_EINVAL, "empty statement");
+	st = tandem_calloc(1, sizeof *st);
+	if (st == NULL)
+		return store_fail(s, TANDEM_ENOMEM, "out of memory");
+	st->base.store = s;
+	st->row = -1;
+	st->cache = -1;
+	st->reads = reads(sql);
+	hit = cache_find(p, sql);
+	if (hit >= 0) {
+		struct pg_cached *c = &p->cache[hit];
+
+		c->in_use = true;
+		st->cache = hit;
+		st->nparams = c->nparams;
+		(void)snprintf(st->name, sizeof st->name, "%s", c->name);
+		*out = &st->base;
+		return 0;
+	}
+	(void)snprintf(st->name, sizeof st->name, "tandem_%lu", ++p->statements);
+	rc = server_prepare(p, st, sql);
+	if (rc != 0) {
+		tandem_free(st);
+		return rc;
+	}
 	if (st->nparams > TANDEM_STORE_PARAMS_MAX) {
 		rc = store_fail(s, TANDEM_ELIMIT, "%d parameters: at most %d", st->nparams,
 				TANDEM_STORE_PARAMS_MAX);
 		st->nparams = 0;
 		pg_finalize(&st->base);
 		return rc;
+	}
+	/* Kept for the session when there is room and the text is not
+	 * already there (held by another live statement). */
+	if (p->cached < PG_CACHE_MAX && cache_find(p, sql) < 0) {
+		struct pg_cached *c = &p->cache[p->cached];
+
+		c->sql = copy(sql, strlen(sql));
+		if (c->sql != NULL) {
+			c->in_use = true;
+			c->nparams = st->nparams;
+			(void)snprintf(c->name, sizeof c->name, "%s", st->name);
+			st->cache = p->cached++;
+		}
 	}
 	*out = &st->base;
 	return 0;
@@ -351,18 +445,6 @@ static int bind(struct tandem_stmt *base, int n, char *value, int len, int forma
 	st->lengths[n - 1] = len;
 	st->formats[n - 1] = format;
 	return 0;
-}
-
-static char *copy(const void *data, size_t len)
-{
-	char *p = tandem_malloc(len + 1);
-
-	if (p != NULL) {
-		if (len > 0)
-			memcpy(p, data, len);
-		p[len] = '\0';
-	}
-	return p;
 }
 
 static int pg_bind_i64(struct tandem_stmt *st, int n, int64_t v)
@@ -407,8 +489,8 @@ static int execute(struct pg_stmt *st)
 {
 	struct pg_store *p = pg_of(st->base.store);
 	PGresult *res;
-	bool guarded;
-	int rc = guard(p, &guarded);
+	bool guarded = false;
+	int rc = st->reads ? 0 : guard(p, &guarded);
 
 	if (rc != 0)
 		return rc;
