@@ -123,6 +123,19 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 				struct tandem_arena *a, struct tandem_budget_row **rows,
 				size_t *n);
 
+/*
+ * What is available of kind ("AE" or "CP") for a payment or a commitment
+ * on the budget line path in year: at the line's unit of control (the
+ * nearest node, from path up, that carries kind of its own), its
+ * appropriations and movements less the commitments (AE) or the payment
+ * orders not cancelled (CP) of its subtree - the figure the availability
+ * control compares with. Returns 0 with *available set; TANDEM_ENOENT (no
+ * such administration or year, no kind on or above path), TANDEM_EINVAL.
+ */
+int tandem_ledger_available(struct tandem_store *s, const char *administration, int year,
+			    const char *path, const char *kind, struct tandem_diag *d,
+			    int64_t *available);
+
 /* ---- suppliers ---------------------------------------------------------- */
 
 struct tandem_supplier_in {

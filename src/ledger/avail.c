@@ -60,12 +60,15 @@ static int of_node(struct tandem_store *s, int64_t admin, int64_t year_id, const
 	return rc;
 }
 
-int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
-		   const char *kind, int64_t amount, const char *rule, struct tandem_diag *d)
+/* The unit of control of kind for path (the nearest node up that carries
+ * kind of its own): its path into unit and what is available there.
+ * *found false when no node up carries it. */
+static int unit_of(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
+		   const char *kind, char unit[LEDGER_PATH_MAX], bool *found, int64_t *available)
 {
-	char unit[LEDGER_PATH_MAX];
-
-	(void)snprintf(unit, sizeof unit, "%s", path);
+	(void)snprintf(unit, LEDGER_PATH_MAX, "%s", path);
+	*found = false;
+	*available = 0;
 	for (;;) {
 		int64_t total = 0, consumed = 0;
 		bool carries = false;
@@ -75,22 +78,64 @@ int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const
 		if (rc != 0)
 			return rc;
 		if (carries) {
-			char avail[32], want[32];
-
-			if (total - consumed >= amount)
-				return 0;
-			ledger_cents_text(total - consumed, avail);
-			ledger_cents_text(amount, want);
-			return ledger_refuse(d, TANDEM_ELIMIT, rule, 0,
-					     "not enough %s on %.200s: %s EUR available, %s EUR asked",
-					     kind, unit, avail, want);
+			*found = true;
+			*available = total - consumed;
+			return 0;
 		}
 		slash = strrchr(unit, '/');
 		if (slash == NULL)
-			break;
+			return 0;
 		*slash = '\0';
 	}
-	return ledger_refuse(d, TANDEM_EBADINPUT, rule, 0,
-			     "no %s on %.200s or above it this year: nothing can be %s there", kind,
-			     path, strcmp(kind, "AE") == 0 ? "committed" : "paid");
+}
+
+int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
+		   const char *kind, int64_t amount, const char *rule, struct tandem_diag *d)
+{
+	char unit[LEDGER_PATH_MAX], avail[32], want[32];
+	int64_t available = 0;
+	bool found = false;
+	int rc = unit_of(s, admin, year_id, path, kind, unit, &found, &available);
+
+	if (rc != 0 || (found && available >= amount))
+		return rc;
+	if (!found)
+		return ledger_refuse(d, TANDEM_EBADINPUT, rule, 0,
+				     "no %s on %.200s or above it this year: nothing can be %s "
+				     "there", kind, path, strcmp(kind, "AE") == 0 ? "committed" :
+				     "paid");
+	ledger_cents_text(available, avail);
+	ledger_cents_text(amount, want);
+	return ledger_refuse(d, TANDEM_ELIMIT, rule, 0,
+			     "not enough %s on %.200s: %s EUR available, %s EUR asked", kind, unit,
+			     avail, want);
+}
+
+int tandem_ledger_available(struct tandem_store *s, const char *administration, int year,
+			    const char *path, const char *kind, struct tandem_diag *d,
+			    int64_t *available)
+{
+	char unit[LEDGER_PATH_MAX];
+	int64_t admin = 0, year_id = 0;
+	bool found = false, there = false;
+	int rc;
+
+	*available = 0;
+	if (kind == NULL || (strcmp(kind, "AE") != 0 && strcmp(kind, "CP") != 0) || path == NULL ||
+	    strlen(path) >= LEDGER_PATH_MAX)
+		return ledger_refuse(d, TANDEM_EINVAL, "TANDEM-LEDGER-AVAILABLE", 0,
+				     "the kind is AE or CP, and a budget path is needed");
+	rc = ledger_administration(s, administration, d, &admin);
+	if (rc == 0)
+		rc = ledger_run(s, "SELECT id FROM fiscal_year WHERE administration_id = $1 AND "
+				"year = $2", &year_id, &there, "ii", admin, (int64_t)year);
+	if (rc == 0 && !there)
+		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-LEDGER-AVAILABLE", 0,
+				   "no %d budget for this administration", year);
+	if (rc == 0)
+		rc = unit_of(s, admin, year_id, path, kind, unit, &found, available);
+	if (rc == 0 && !found)
+		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-LEDGER-AVAILABLE", 0,
+				   "no %s on %.200s or above it in %d", kind, path, year);
+	return rc;
 }

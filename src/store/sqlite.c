@@ -17,15 +17,41 @@
 /* "TAND": PRAGMA application_id of every tandem database. */
 #define TANDEM_SQLITE_APPLICATION_ID 0x54414E44
 
+/*
+ * Compiled statements are kept for the connection, found by their SQL text
+ * in an open-addressing table: a ledger operation runs the same few dozen
+ * statements again and again, and compiling one costs more than running it.
+ * At most SQ_CACHE_MAX texts; past that, statements are compiled and
+ * finalized each time as before. SQLite recompiles a kept statement by
+ * itself when the schema changes.
+ */
+#define SQ_CACHE_SLOTS 512 /* a power of two */
+#define SQ_CACHE_MAX 256
+
+struct sq_cached {
+	char *sql;            /* tandem_malloc'ed; NULL: a free slot */
+	uint64_t hash;
+	sqlite3_stmt *st;
+	bool in_use;          /* held by a live tandem_stmt */
+};
+
 struct sqlite_store {
 	struct tandem_store base;
 	sqlite3 *db;
+	struct sq_cached cache[SQ_CACHE_SLOTS];
+	int cached;
 };
 
 struct sqlite_stmt {
 	struct tandem_stmt base;
 	sqlite3_stmt *st;
+	int cache;            /* its slot in the cache, or -1 */
 };
+
+static struct sqlite_store *sq_of(struct tandem_store *s)
+{
+	return (struct sqlite_store *)(void *)s;
+}
 
 static sqlite3 *db_of(struct tandem_store *s)
 {
@@ -80,6 +106,14 @@ static int fail(struct tandem_store *s, int rc)
 
 static void sq_close(struct tandem_store *s)
 {
+	struct sqlite_store *q = sq_of(s);
+
+	for (int i = 0; i < SQ_CACHE_SLOTS; i++) {
+		if (q->cache[i].sql == NULL)
+			continue;
+		(void)sqlite3_finalize(q->cache[i].st);
+		tandem_free(q->cache[i].sql);
+	}
 	(void)sqlite3_close(db_of(s));
 	tandem_free(s);
 }
@@ -91,20 +125,69 @@ static int sq_exec(struct tandem_store *s, const char *sql)
 	return rc == SQLITE_OK ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
 }
 
+/* FNV-1a, 64 bits. */
+static uint64_t hash_of(const char *sql)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *sql != '\0'; sql++)
+		h = (h ^ (unsigned char)*sql) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The free kept statement of sql (its slot), or -1; *empty is the first
+ * free slot of its probe sequence. */
+static int cache_find(struct sqlite_store *q, const char *sql, uint64_t h, int *empty)
+{
+	unsigned i = (unsigned)h & (SQ_CACHE_SLOTS - 1);
+
+	for (; q->cache[i].sql != NULL; i = (i + 1) & (SQ_CACHE_SLOTS - 1))
+		if (q->cache[i].hash == h && !q->cache[i].in_use &&
+		    strcmp(q->cache[i].sql, sql) == 0)
+			return (int)i;
+	*empty = (int)i;
+	return -1;
+}
+
 static int sq_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
 {
+	struct sqlite_store *q = sq_of(s);
 	struct sqlite_stmt *st = tandem_calloc(1, sizeof *st);
-	int rc;
+	uint64_t h = hash_of(sql);
+	int rc, empty = -1, hit;
 
 	if (st == NULL)
 		return store_fail(s, TANDEM_ENOMEM, "out of memory");
+	st->base.store = s;
+	st->cache = -1;
+	hit = cache_find(q, sql, h, &empty);
+	if (hit >= 0) {
+		q->cache[hit].in_use = true;
+		st->st = q->cache[hit].st;
+		st->cache = hit;
+		*out = &st->base;
+		return 0;
+	}
 	rc = sqlite3_prepare_v2(db_of(s), sql, -1, &st->st, NULL);
 	if (rc != SQLITE_OK || st->st == NULL) {
 		tandem_free(st);
 		return rc != SQLITE_OK ? fail(s, rc) :
 					 store_fail(s, TANDEM_EINVAL, "empty statement");
 	}
-	st->base.store = s;
+	if (q->cached < SQ_CACHE_MAX) {
+		struct sq_cached *c = &q->cache[empty];
+		size_t len = strlen(sql);
+
+		c->sql = tandem_malloc(len + 1);
+		if (c->sql != NULL) {
+			memcpy(c->sql, sql, len + 1);
+			c->hash = h;
+			c->st = st->st;
+			c->in_use = true;
+			st->cache = empty;
+			q->cached++;
+		}
+	}
 	*out = &st->base;
 	return 0;
 }
@@ -192,9 +275,18 @@ static int sq_reset(struct tandem_stmt *st)
 	return 0;
 }
 
-static void sq_finalize(struct tandem_stmt *st)
+static void sq_finalize(struct tandem_stmt *base)
 {
-	(void)sqlite3_finalize(st_of(st));
+	struct sqlite_stmt *st = (struct sqlite_stmt *)(void *)base;
+
+	if (st->cache >= 0) {
+		/* Kept: ready for the next use, its read transaction ended. */
+		(void)sqlite3_reset(st->st);
+		(void)sqlite3_clear_bindings(st->st);
+		sq_of(base->store)->cache[st->cache].in_use = false;
+	} else {
+		(void)sqlite3_finalize(st->st);
+	}
 	tandem_free(st);
 }
 
