@@ -16,7 +16,7 @@
 
 /* The budget file of the world: services SRV-ACHATS and SRV-IMMO, a
  * tolerance of 1 % or 5.00 EUR, a bank account and an address; GFP/156
- * with 10,000.00 EUR of AE and CP. */
+ * with 1,000,000.00 EUR of AE and CP. */
 extern const char invoice_world_budget[];
 
 /* An invoice as the intake would give it; the file's bytes say what it is,

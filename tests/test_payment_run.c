@@ -209,12 +209,25 @@ static void ledger_payment_cancel(enum engine e)
 	struct fixture f;
 	struct tandem_buf file;
 	struct tandem_pay_run_result r;
-	int64_t order, again = 0, invoice;
+	int64_t order, again = 0, invoice, cp = 0, ae = 0;
 
 	setup(&f, e, true);
 	world(&f);
 	tandem_buf_init(&file, TANDEM_SEPA_OUT_MAX);
+	/* GFP/156 carries 1,000,000.00 of AE and CP; the world commits 3,000.00. */
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2026, "GFP/156/01", "AE", &f.d, &ae), 0);
+	ASSERT_EQ(ae, 99700000);
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2026, "GFP/156/01", "CP", &f.d, &cp), 0);
+	ASSERT_EQ(cp, 100000000);
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2026, "GFP", "CP", &f.d, &cp),
+		  TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2031, "GFP/156", "CP", &f.d, &cp),
+		  TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2026, "GFP/156", "XX", &f.d, &cp),
+		  TANDEM_EINVAL);
 	order = approved(&f, "F-10", "EJ-1", 20000, NULL);
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2026, "GFP/156/01", "CP", &f.d, &cp), 0);
+	ASSERT_EQ(cp, 99980000);
 	invoice = query_i64_f(&f, "SELECT invoice_id FROM payment_order");
 	ASSERT_EQ(balance(&f, "604"), 20000);
 	ASSERT_EQ(tandem_ledger_pay_cancel(f.s, "audrey", ADMIN, order, "wrong", &f.d),
@@ -224,6 +237,8 @@ static void ledger_payment_cancel(enum engine e)
 	ASSERT_EQ(tandem_ledger_pay_cancel(f.s, "carl", ADMIN, order, "IBAN to be confirmed",
 					   &f.d), 0);
 	ASSERT_STR_EQ(state_of(&f, order), "cancelled");
+	ASSERT_EQ(tandem_ledger_available(f.s, ADMIN, 2026, "GFP/156/01", "CP", &f.d, &cp), 0);
+	ASSERT_EQ(cp, 100000000);
 	ASSERT_EQ(balance(&f, "604"), 0);
 	ASSERT_EQ(balance(&f, "401"), 0);
 	assert_journal_balances(&f);
