@@ -34,7 +34,7 @@ struct model {
 	struct tandem_einv_transfer transfer;
 	struct tandem_einv_line line;
 	struct tandem_einv_vat vat;
-	char issue[11], due[11], ej[DEMO_NUMBER_MAX], rate[4];
+	char issue[11], due[11], delivered[11], ej[DEMO_NUMBER_MAX], rate[4];
 	char net[24], tax[24], gross[24];
 };
 
@@ -94,6 +94,7 @@ static void build(struct demo *w, const struct demo_invoice *v, struct model *m)
 	memset(m, 0, sizeof *m);
 	demo_date(v->issue_day, m->issue);
 	demo_date(v->issue_day + 30, m->due);
+	demo_date(v->issue_day - 1, m->delivered);
 	cents_text(v->net_cents, m->net);
 	cents_text(tax, m->tax);
 	cents_text(v->net_cents + tax, m->gross);
@@ -109,6 +110,7 @@ static void build(struct demo *w, const struct demo_invoice *v, struct model *m)
 	m->inv.type_code = "380";
 	m->inv.currency = "EUR";
 	m->inv.order_ref = m->ej;
+	m->inv.delivery.date = m->delivered;
 	m->inv.buyer_reference = !fr ? a->id : v->kind == DEMO_INV_BAD_SERVICE ? "SRV-INCONNU" :
 		demo_services[(c->line + c->object) % 4];
 	m->inv.payment_terms = fr ? "Paiement à 30 jours par virement" :

@@ -80,7 +80,8 @@ static struct demo_invoice *add_invoice(struct demo *w, uint32_t c, int64_t net,
 
 /* The invoices of a commitment planned with its nets: their days follow
  * the certifications (or precede them: received before service done). */
-static void plan_invoices(struct demo *w, uint32_t ci, const int64_t *net, size_t k)
+static void plan_invoices(struct demo *w, uint32_t ci, const int64_t *net, size_t k,
+			  enum demo_kind forced)
 {
 	struct demo_commitment *c = &w->c[ci];
 	int base = c->cert_day[0] >= 0 ? c->cert_day[0] : c->day + 15 + (int)demo_below(&w->rng, 30);
@@ -97,7 +98,11 @@ static void plan_invoices(struct demo *w, uint32_t ci, const int64_t *net, size_
 		if (day <= c->day)
 			day = c->day + 1;
 		v = add_invoice(w, ci, net[j], day);
-		if (j + 1 == k && demo_chance(&w->rng, 4)) {
+		if (j + 1 == k && forced != DEMO_INV_NORMAL) {
+			v->kind = (uint8_t)forced;
+			if (forced == DEMO_INV_BEYOND || forced == DEMO_INV_BEYOND_REJECT)
+				v->net_cents += v->net_cents / 5 + 20000;
+		} else if (j + 1 == k && demo_chance(&w->rng, 4)) {
 			v->kind = demo_chance(&w->rng, 50) ? DEMO_INV_BEYOND : DEMO_INV_BEYOND_REJECT;
 			v->net_cents += v->net_cents / 5 + 20000;
 		} else if (c->admin == DEMO_FR && demo_chance(&w->rng, 2)) {
@@ -108,7 +113,10 @@ static void plan_invoices(struct demo *w, uint32_t ci, const int64_t *net, size_
 	}
 }
 
-static void plan_commitment(struct demo *w, size_t k, int span)
+/* A commitment of administration k within the first span days; forced: a
+ * kind its last invoice must have (and then it comes early enough in the
+ * year, certified in full, for the invoice to be received). */
+static void plan_commitment(struct demo *w, size_t k, int span, enum demo_kind forced)
 {
 	uint32_t ci = (uint32_t)w->n_c++;
 	struct demo_commitment *c = &w->c[ci];
@@ -124,27 +132,28 @@ static void plan_commitment(struct demo *w, size_t k, int span)
 	c->supplier = draw_supplier(w, k);
 	c->line = (uint8_t)demo_below(&w->rng, (uint32_t)a->n_lines);
 	c->object = (uint8_t)demo_below(&w->rng, (uint32_t)n_objects(&a->lines[c->line]));
-	c->day = working(w->first_day + (int)demo_below(&w->rng, (uint32_t)span));
+	c->day = working(w->first_day + (int)demo_below(&w->rng, (uint32_t)span /
+							(forced != DEMO_INV_NORMAL ? 2 : 1)));
 	for (size_t j = 0; j < n; j++)
 		net[j] = j + 1 < n ? total / (int64_t)n : total - total / (int64_t)n * (int64_t)(n - 1);
 	for (size_t j = 0; j < n; j++)
 		c->amount_cents += net[j] + demo_vat(net[j], pct);
 	gross_first = net[0] + demo_vat(net[0], pct);
 	c->cert_day[0] = c->cert_day[1] = -1;
-	roll = demo_below(&w->rng, 100);
-	if (roll < 90) {
+	roll = forced != DEMO_INV_NORMAL ? 0 : demo_below(&w->rng, 100);
+	if (roll < 95) {
 		c->cert_day[0] = working(c->day + 7 + (int)demo_below(&w->rng, 30));
 		c->cert_cents[0] = n == 1 ? c->amount_cents : gross_first;
-		if (n == 1 && roll >= 80) /* delivered in part */
+		if (n == 1 && roll >= 85) /* delivered in part */
 			c->cert_cents[0] = c->amount_cents * 6 / 10;
-		if (n > 1 && roll < 80) {
+		if (n > 1 && roll < 85) {
 			c->cert_day[1] = working(c->cert_day[0] + 10 +
 						 (int)demo_below(&w->rng, 30));
 			c->cert_cents[1] = c->amount_cents - gross_first;
 		}
 	}
 	a->lines[c->line].planned_cents += c->amount_cents;
-	plan_invoices(w, ci, net, n);
+	plan_invoices(w, ci, net, n, forced);
 }
 
 int demo_plan(struct demo *w, unsigned commitments)
@@ -159,10 +168,13 @@ int demo_plan(struct demo *w, unsigned commitments)
 	if (w->c == NULL || w->inv == NULL)
 		return TANDEM_ENOMEM;
 	rc = demo_plant(w, &n_fr);
+	/* The first commitments of each administration have an invoice of
+	 * each kind, so that even a small demo has every status. */
 	for (size_t i = 0; rc == 0 && i < n_fr; i++)
-		plan_commitment(w, DEMO_FR, span);
+		plan_commitment(w, DEMO_FR, span, i < 5 ? (enum demo_kind)i : DEMO_INV_NORMAL);
 	for (size_t i = 0; rc == 0 && i < n_de; i++)
-		plan_commitment(w, DEMO_DE, span);
+		plan_commitment(w, DEMO_DE, span, i == 1 || i == 2 || i == 4 ?
+				(enum demo_kind)i : DEMO_INV_NORMAL);
 	/* Numbers in order of the day committed, as a register gives them. */
 	for (size_t k = 0; rc == 0 && k < DEMO_ADMINS; k++) {
 		unsigned seq = 0;
