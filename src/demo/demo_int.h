@@ -40,10 +40,11 @@ static inline uint64_t demo_next(struct demo_rng *g)
 	return z ^ (z >> 31);
 }
 
-/* Uniform in [0, n), n > 0 (the modulo bias is below 2^-40 for our n). */
+/* Uniform in [0, n) (the modulo bias is below 2^-40 for our n); 0 when n
+ * is 0. */
 static inline uint32_t demo_below(struct demo_rng *g, uint32_t n)
 {
-	return (uint32_t)(demo_next(g) % n);
+	return n > 0 ? (uint32_t)(demo_next(g) % n) : 0;
 }
 
 /* True with probability percent / 100. */

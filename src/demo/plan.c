@@ -122,7 +122,7 @@ static void plan_commitment(struct demo *w, size_t k, int span, enum demo_kind f
 	struct demo_commitment *c = &w->c[ci];
 	struct demo_admin *a = &w->admin[k];
 	unsigned pct = a->vat_percent;
-	int64_t total = draw_net(&w->rng), net[DEMO_INVOICES_PER_COMMITMENT_MAX];
+	int64_t total = draw_net(&w->rng), net[DEMO_INVOICES_PER_COMMITMENT_MAX] = { 0 };
 	uint32_t roll = demo_below(&w->rng, 100);
 	size_t n = roll < 60 ? 1 : roll < 90 ? 2 : 3;
 	int64_t gross_first;

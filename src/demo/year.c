@@ -42,7 +42,7 @@ void demo_date(int day, char out[11])
 /* The ledger's clock at the day's next action: from 08:00, 20 s apart. */
 void demo_clock(struct demo *w)
 {
-	tandem_ledger_clock_set(YEAR_START + (int64_t)w->day * DAY_SECONDS + 8 * 3600 +
+	tandem_ledger_clock_set(YEAR_START + (int64_t)w->day * DAY_SECONDS + INT64_C(8) * 3600 +
 				(int64_t)w->tick * TICK_SECONDS);
 	if (w->tick < TICKS_MAX)
 		w->tick++;
