@@ -17,6 +17,8 @@ static const struct cli_command commands[] = {
 	{"pay", "order, approve and cancel payments; payment runs and SEPA files", cmd_pay},
 	{"report", "reports: budget (AE/CP consumption), as a table or --json", cmd_report},
 	{"commit", "record a legal commitment (consumes AE, within what is available)", cmd_commit},
+	{"demo", "build a realistic database: a year of two administrations, with anomalies",
+	 cmd_demo},
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
 	{"init", "create the ledger database or bring it to the current schema", cmd_init},
 	{"invoice", "open e-invoices safely: inspect, extract from PDF", cmd_invoice},
