@@ -135,8 +135,8 @@ static void run(const char *engine, const char *where, int64_t invoices, int64_t
 	struct gen *g = calloc(BATCH, sizeof *g);
 	struct tandem_invoice_in *in = calloc(BATCH, sizeof *in);
 	struct tandem_invoice_result *res = calloc(BATCH, sizeof *res);
-	int64_t ready = 0, first = 0, available = 0;
-	double t0, t;
+	int64_t ready = 0, first = 0, available = 0, mark_n = 0;
+	double t0, t, mark_t;
 	char name[80];
 
 	if (g == NULL || in == NULL || res == NULL) {
@@ -150,6 +150,7 @@ static void run(const char *engine, const char *where, int64_t invoices, int64_t
 	printf("%s: %d suppliers, %d commitments certified in %.2f s\n", engine, SUPPLIERS,
 	       COMMITMENTS, bench_now_s() - t0);
 	t0 = bench_now_s();
+	mark_t = t0;
 	for (int64_t done = 0; done < invoices;) {
 		size_t n = (size_t)(invoices - done < BATCH ? invoices - done : BATCH);
 
@@ -165,6 +166,15 @@ static void run(const char *engine, const char *where, int64_t invoices, int64_t
 			ready += strcmp(res[i].status, "ready") == 0;
 		}
 		done += (int64_t)n;
+		if (done % 100000 == 0 || done == invoices) {
+			double now = bench_now_s();
+
+			printf("%s: %lld invoices stored, the last ones at %.0f/s\n", engine,
+			       (long long)done, (double)(done - mark_n) / (now - mark_t));
+			fflush(stdout);
+			mark_n = done;
+			mark_t = now;
+		}
 	}
 	t = bench_now_s() - t0;
 	snprintf(name, sizeof name, "%s: invoices imported (%lld)", engine, (long long)invoices);
