@@ -211,12 +211,15 @@ int main(int argc, char **argv)
 	int64_t invoices = argc > 1 ? atoll(argv[1]) : 1000000;
 	int64_t orders = argc > 2 ? atoll(argv[2]) : 10000;
 	const char *pg = getenv("TANDEM_BENCH_PG");
-	char dir[] = "/tmp/tandem-bench-XXXXXX", path[128];
+	const char *base = getenv("TANDEM_BENCH_DIR");
+	char dir[256], path[300];
 
 	if (invoices <= 0 || orders < 0) {
 		fprintf(stderr, "usage: bench_ledger [INVOICES [ORDERS]]\n");
 		return 2;
 	}
+	snprintf(dir, sizeof dir, "%s/tandem-bench-XXXXXX",
+		 base != NULL && *base != '\0' ? base : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;

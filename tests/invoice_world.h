@@ -40,7 +40,8 @@ void world(struct fixture *f);
 const char *status_of(struct fixture *f, int64_t id);
 /* Service done on a commitment of 2026, by olga. */
 void certify(struct fixture *f, const char *ej, int64_t cents);
-/* Every journal entry has two lines or more and balances. */
-void assert_journal_balances(struct fixture *f);
+/* Every journal entry has two lines or more and balances, and the running
+ * totals of every commitment (invoiced, certified) are what they sum. */
+void assert_books_balance(struct fixture *f);
 
 #endif /* TANDEM_INVOICE_WORLD_H */

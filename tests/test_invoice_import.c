@@ -48,8 +48,8 @@ static void ledger_invoice_route_and_match(enum engine e)
 	fake(&x, "F-3", "EJ-2", 51000);
 	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
 	ASSERT_STR_EQ(r.status, "ready");
-	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE invoice SET status = 'rejected' WHERE "
-				       "number = 'F-3'"), 0);
+	ASSERT_EQ(tandem_ledger_invoice_reject(f.s, "carl", ADMIN, r.id, "wrong prices", &f.d),
+		  0);
 	fake(&x, "F-4", "EJ-2", 51001);
 	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
 	ASSERT_STR_EQ(r.status, "received");
@@ -103,9 +103,51 @@ static void ledger_invoice_route_and_match(enum engine e)
 	ASSERT_EQ(count(&f, "invoice_file"), 13);
 	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM event e JOIN invoice i ON i.event_id = e.id"
 			      " AND e.input_sha256 = i.file_sha256"), 13);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_route_and_match)
+
+/* A database made before schema v7 gets its running totals computed. */
+static void ledger_invoice_totals_upgrade(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r;
+
+	setup(&f, e, true);
+	world(&f);
+	fake(&x, "U-1", "EJ-1", 40000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	certify(&f, "EJ-1", 30000);
+	fake(&x, "U-2", "EJ-1", 20000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_EQ(tandem_ledger_invoice_reject(f.s, "carl", ADMIN, r.id, "not ours", &f.d), 0);
+	fake(&x, "U-3", "EJ-2", 5000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-1'"),
+		  40000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT certified_cents FROM commitment WHERE number = 'EJ-1'"),
+		  30000);
+	/* Back to version 6, totals gone; opened again, they are back. */
+	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN invoiced_cents"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version = 7"), 0);
+	tandem_store_close(f.s);
+	f.s = NULL;
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_open(f.t.where, 0, &f.d, &f.s), 0);
+	ASSERT(message_has(&f.d, "running totals"));
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-1'"),
+		  40000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-2'"),
+		  5000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT certified_cents FROM commitment WHERE number = 'EJ-1'"),
+		  30000);
+	assert_books_balance(&f);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_totals_upgrade)
 
 static void ledger_invoice_refusals(enum engine e)
 {
@@ -158,10 +200,12 @@ static void ledger_invoice_refusals(enum engine e)
 	ASSERT_EQ(count(&f, "invoice"), invoices);
 	ASSERT_EQ(count(&f, "event"), events);
 	/* A rejected invoice's number may come again. */
-	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE invoice SET status = 'rejected'"), 0);
+	ASSERT_EQ(tandem_ledger_invoice_reject(f.s, "carl", ADMIN, first.id, "wrong prices",
+					       &f.d), 0);
 	fake(&x, "inv 2026-001", "EJ-1", 12000);
 	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
 	ASSERT(!r.already);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_refusals)
@@ -203,6 +247,7 @@ static void ledger_invoice_batch(enum engine e)
 	ASSERT_EQ(r[2].code, TANDEM_EEXIST);
 	ASSERT_EQ(count(&f, "invoice"), 3);
 	ASSERT_EQ(tandem_ledger_invoice_import(f.s, "carl", in, 0, &f.d, r), TANDEM_EINVAL);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_batch)
@@ -248,6 +293,7 @@ static void ledger_invoice_leitweg(enum engine e)
 	ASSERT_STR_EQ(r.status, "received");
 	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM invoice WHERE service_code = "
 			      "'991-0373099-49'"), 1);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_leitweg)
@@ -287,7 +333,7 @@ static void ledger_payment_orders(enum engine e)
 			      "account_code = '604'"), 30000);
 	ASSERT_EQ(query_i64_f(&f, "SELECT sum(credit_cents) FROM journal_line WHERE "
 			      "account_code = '401'"), 30000);
-	assert_journal_balances(&f);
+	assert_books_balance(&f);
 	/* The CP of GFP/156 (10,000.00): an order beyond what is left is
 	 * refused, and nothing is written. */
 	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE appropriation SET initial_cents = 50000 WHERE "
@@ -336,7 +382,7 @@ static void ledger_payment_orders(enum engine e)
 	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "carl", ADMIN, order2, &f.d), 0);
 	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM payment_order WHERE state = 'approved'"),
 		  2);
-	assert_journal_balances(&f);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_payment_orders)

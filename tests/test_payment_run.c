@@ -140,7 +140,7 @@ static void ledger_payment_run(enum engine e)
 	/* Booked: the supplier's account settled by the Treasury account. */
 	ASSERT_EQ(balance(&f, "515"), -42345);
 	ASSERT_EQ(balance(&f, "401"), -5000); /* La Poste's, still to pay */
-	assert_journal_balances(&f);
+	assert_books_balance(&f);
 	/* The file is kept as written, with its hash. */
 	ASSERT_EQ(tandem_ledger_pay_file(f.s, ADMIN, r.id, &f.d, &again), 0);
 	ASSERT_EQ(again.len, file.len);
@@ -174,6 +174,7 @@ static void ledger_payment_run(enum engine e)
 	ASSERT_EQ(count(&f, "payment_run"), 2);
 	tandem_buf_release(&again);
 	tandem_buf_release(&file);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_payment_run)
@@ -199,6 +200,7 @@ static void ledger_payment_run_account_changed(enum engine e)
 	ASSERT_STR_EQ(state_of(&f, o1), "approved");
 	ASSERT_EQ(file.len, 0);
 	tandem_buf_release(&file);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_payment_run_account_changed)
@@ -241,7 +243,7 @@ static void ledger_payment_cancel(enum engine e)
 	ASSERT_EQ(cp, 100000000);
 	ASSERT_EQ(balance(&f, "604"), 0);
 	ASSERT_EQ(balance(&f, "401"), 0);
-	assert_journal_balances(&f);
+	assert_books_balance(&f);
 	ASSERT_EQ(tandem_ledger_pay_cancel(f.s, "carl", ADMIN, order, "again", &f.d),
 		  TANDEM_EBADINPUT);
 	/* Nothing to pay now; the invoice may be ordered again. */
@@ -254,8 +256,9 @@ static void ledger_payment_cancel(enum engine e)
 		  TANDEM_EBADINPUT);
 	ASSERT_EQ(balance(&f, "604"), 20000);
 	ASSERT_EQ(balance(&f, "515"), -20000);
-	assert_journal_balances(&f);
+	assert_books_balance(&f);
 	tandem_buf_release(&file);
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_payment_cancel)
@@ -296,6 +299,7 @@ static void ledger_invoice_reject(enum engine e)
 							   "payment_order"), "no", &f.d),
 		  TANDEM_EBADINPUT);
 	ASSERT(message_has(&f.d, "cancel the order first"));
+	assert_books_balance(&f);
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_reject)

@@ -9,10 +9,23 @@
 #include "tandem/assert.h"
 #include "tandem/error.h"
 
+#include <stdint.h>
+
 #define TANDEM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline int tandem__is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline int tandem__is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 static inline int tandem__is_lower(int c) { return c >= 'a' && c <= 'z'; }
+
+/* FNV-1a, 64 bits, of a NUL-terminated string: the hash of the library's
+ * small in-memory tables (statement caches, lookup memos). */
+static inline uint64_t tandem__fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
 
 #endif /* TANDEM_CORE_H */

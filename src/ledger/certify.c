@@ -17,9 +17,7 @@ static int commitment(struct tandem_store *s, int64_t admin, int year, const cha
 {
 	struct tandem_stmt *st;
 	int rc = tandem_store_prepare(s,
-		"SELECT c.id, c.amount_cents, c.state,"
-		" (SELECT coalesce(sum(f.amount_cents), 0) FROM service_done f"
-		"   WHERE f.commitment_id = c.id)"
+		"SELECT c.id, c.amount_cents, c.state, c.certified_cents"
 		" FROM commitment c JOIN fiscal_year y ON y.id = c.fiscal_year_id"
 		" WHERE y.administration_id = $1 AND y.year = $2 AND c.number = $3", &st);
 
@@ -55,6 +53,7 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 	struct ledger_actor who;
 	int64_t admin = 0, cid = 0, amount = 0, certified = 0, event = 0;
 	char detail[700], left[32], want[32];
+	bool found = false;
 	int rc = 0;
 
 	*id = 0;
@@ -74,7 +73,13 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)
 		rc = commitment(s, admin, year, number, d, &cid, &amount, &certified);
-	if (rc == 0 && certified + amount_cents > amount) {
+	/* The guarded update both keeps the running total and, on PostgreSQL,
+	 * locks the commitment against a certification made at the same time. */
+	if (rc == 0)
+		rc = ledger_run(s, "UPDATE commitment SET certified_cents = certified_cents + $2 "
+				"WHERE id = $1 AND certified_cents + $2 <= amount_cents RETURNING "
+				"certified_cents", &certified, &found, "ii", cid, amount_cents);
+	if (rc == 0 && !found) {
 		ledger_cents_text(amount - certified, left);
 		ledger_cents_text(amount_cents, want);
 		rc = ledger_refuse(d, TANDEM_ELIMIT, "TANDEM-CERTIFY-AMOUNT", 0,

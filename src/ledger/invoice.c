@@ -10,22 +10,79 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "ledger/ledger_int.h"
+#include "tandem/alloc.h"
 #include "tandem/error.h"
 #include "tandem/ledger.h"
 
 #define NUMBER_MAX 200
 #define KEY_MAX 64
-#define REMATCH_MAX 1000 /* invoices of one commitment waiting for service done */
+#define MEMO_SLOTS 512   /* suppliers and commitments a batch remembers */
+#define MEMO_KEY_MAX 160
 
 /* What the route and the match found for one invoice. */
 struct route {
 	int64_t admin, supplier, commitment;
+	int64_t tolerance_bp, tolerance_cents;
 	char country[3];
 	char service[KEY_MAX];      /* code service or Leitweg-ID matched; "" */
 	char status[16];            /* "" until decided */
 	char reason[300];
 };
+
+/* A row a batch looked up, by its key. The rows a batch remembers - an
+ * administration, a supplier, a commitment and whose it is - never change
+ * once made, so a batch reads each once. */
+struct memo {
+	char key[MEMO_KEY_MAX]; /* "" when free */
+	int64_t id, owner;
+};
+
+struct batch {
+	char buyer[MEMO_KEY_MAX]; /* buyer SIRET and BT-10 of admin; "" */
+	struct route admin;       /* the administration, its country and tolerance */
+	int64_t services;         /* codes service of admin's administration */
+	struct memo suppliers[MEMO_SLOTS], commitments[MEMO_SLOTS];
+};
+
+/* The slot of key (direct-mapped: a newer key takes an older one's slot). */
+static struct memo *memo_slot(struct memo *m, const char *key)
+{
+	return &m[tandem__fnv1a(key) & (MEMO_SLOTS - 1)];
+}
+
+static bool memo_get(struct memo *m, const char *key, int64_t *id, int64_t *owner)
+{
+	const struct memo *e = memo_slot(m, key);
+
+	if (key[0] == '\0' || strcmp(e->key, key) != 0)
+		return false;
+	*id = e->id;
+	*owner = e->owner;
+	return true;
+}
+
+static void memo_put(struct memo *m, const char *key, int64_t id, int64_t owner)
+{
+	struct memo *e = memo_slot(m, key);
+
+	if (key[0] == '\0')
+		return;
+	(void)snprintf(e->key, sizeof e->key, "%s", key);
+	e->id = id;
+	e->owner = owner;
+}
+
+/* The key of parts joined by '|', or "" when it does not fit. */
+static void memo_key(char key[MEMO_KEY_MAX], int64_t admin, const char *a, const char *b)
+{
+	int n = snprintf(key, MEMO_KEY_MAX, "%lld|%s|%s", (long long)admin, a != NULL ? a : "",
+			 b != NULL ? b : "");
+
+	if (n < 0 || n >= MEMO_KEY_MAX)
+		key[0] = '\0';
+}
 
 static void set_status(struct route *r, const char *status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -126,23 +183,36 @@ static int check_input(const struct tandem_invoice_in *in, struct tandem_diag *d
 
 /* The administration the invoice is addressed to: by buyer SIRET, else by
  * the Leitweg-ID in BT-10, its own or one of its services'. */
-static int find_administration(struct tandem_store *s, const struct tandem_invoice_in *in,
-			       struct tandem_diag *d, struct route *r)
+static int find_administration(struct tandem_store *s, struct batch *b,
+			       const struct tandem_invoice_in *in, struct tandem_diag *d,
+			       struct route *r)
 {
 	struct tandem_stmt *st;
 	const char *ref = in->buyer_reference != NULL ? in->buyer_reference : "";
-	int rc = ledger_select(s, &st,
-		"SELECT a.id, a.country, '' FROM administration a WHERE a.siret = $1"
-		" UNION ALL SELECT a.id, a.country, '' FROM administration a WHERE a.leitweg_id = $2"
-		" UNION ALL SELECT a.id, a.country, v.code FROM service v"
+	char key[MEMO_KEY_MAX];
+	int rc;
+
+	memo_key(key, 0, in->buyer_siret, ref);
+	if (key[0] != '\0' && strcmp(key, b->buyer) == 0) {
+		*r = b->admin;
+		return 0;
+	}
+	rc = ledger_select(s, &st,
+		"SELECT a.id, a.country, '', a.match_tolerance_bp, a.match_tolerance_cents"
+		" FROM administration a WHERE a.siret = $1"
+		" UNION ALL SELECT a.id, a.country, '', a.match_tolerance_bp, a.match_tolerance_cents"
+		" FROM administration a WHERE a.leitweg_id = $2"
+		" UNION ALL SELECT a.id, a.country, v.code, a.match_tolerance_bp,"
+		" a.match_tolerance_cents FROM service v"
 		"  JOIN administration a ON a.id = v.administration_id"
 		"  WHERE a.country = 'DE' AND v.code = $2", "tt",
 		in->buyer_siret != NULL ? in->buyer_siret : "", ref);
-
 	if (rc == 1) {
 		r->admin = tandem_stmt_i64(st, 0);
 		(void)snprintf(r->country, sizeof r->country, "%s", tandem_stmt_text(st, 1));
 		(void)snprintf(r->service, sizeof r->service, "%s", tandem_stmt_text(st, 2));
+		r->tolerance_bp = tandem_stmt_i64(st, 3);
+		r->tolerance_cents = tandem_stmt_i64(st, 4);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = refuse(d, in, TANDEM_ENOENT, "TANDEM-INVOICE-BUYER",
@@ -151,6 +221,14 @@ static int find_administration(struct tandem_store *s, const struct tandem_invoi
 			    in->buyer_siret != NULL ? in->buyer_siret : "", ref);
 	}
 	tandem_stmt_finalize(st);
+	if (rc == 0 && r->admin != b->admin.admin) {
+		rc = ledger_run(s, "SELECT count(*) FROM service WHERE administration_id = $1",
+				&b->services, NULL, "i", r->admin);
+	}
+	if (rc == 0) {
+		(void)snprintf(b->buyer, sizeof b->buyer, "%s", key);
+		b->admin = *r;
+	}
 	return rc;
 }
 
@@ -193,71 +271,101 @@ static int refuse_duplicate(struct tandem_store *s, const struct tandem_invoice_
 }
 
 /* A French administration with services wants one of their codes in BT-10. */
-static int route_service(struct tandem_store *s, const struct tandem_invoice_in *in,
-			 struct route *r)
+static int route_service(struct tandem_store *s, const struct batch *b,
+			 const struct tandem_invoice_in *in, struct route *r)
 {
-	struct tandem_stmt *st;
 	const char *ref = in->buyer_reference != NULL ? in->buyer_reference : "";
+	bool found = false;
 	int rc;
 
-	if (strcmp(r->country, "FR") != 0)
+	if (strcmp(r->country, "FR") != 0 || b->services == 0)
 		return 0;
-	rc = ledger_select(s, &st, "SELECT count(*), coalesce(sum(CASE WHEN code = $2 THEN 1 "
-			   "ELSE 0 END), 0) FROM service WHERE administration_id = $1", "it",
-			   r->admin, ref);
-	if (rc == 1 && tandem_stmt_i64(st, 0) > 0 && tandem_stmt_i64(st, 1) == 0)
+	rc = ledger_run(s, "SELECT 1 FROM service WHERE administration_id = $1 AND code = $2",
+			NULL, &found, "it", r->admin, ref);
+	if (rc == 0 && !found)
 		set_status(r, "a_recycler", "unknown code service \"%.40s\" in BT-10", ref);
-	else if (rc == 1 && tandem_stmt_i64(st, 0) > 0)
+	else if (rc == 0)
 		(void)snprintf(r->service, sizeof r->service, "%s", ref);
-	tandem_stmt_finalize(st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
-static int route_supplier(struct tandem_store *s, const struct tandem_invoice_in *in,
-			  struct route *r)
+static int route_supplier(struct tandem_store *s, struct batch *b,
+			  const struct tandem_invoice_in *in, struct route *r)
 {
-	char vat[KEY_MAX];
+	char vat[KEY_MAX], key[MEMO_KEY_MAX];
+	int64_t none;
 	bool found = false;
 	int rc;
 
 	ledger_compact(in->seller_vat, vat, sizeof vat);
+	memo_key(key, r->admin, in->seller_siret, vat);
+	if (memo_get(b->suppliers, key, &r->supplier, &none))
+		return 0;
 	rc = ledger_run(s, "SELECT id FROM supplier WHERE administration_id = $1 AND "
 			"(siret = $2 OR vat_id = $3)", &r->supplier, &found, "itt", r->admin,
 			in->seller_siret != NULL ? in->seller_siret : "", vat);
 	if (rc == 0 && !found)
 		set_status(r, "a_recycler", "unknown supplier: SIRET \"%.20s\", VAT \"%.20s\"",
 			   in->seller_siret != NULL ? in->seller_siret : "", vat);
+	else if (rc == 0)
+		memo_put(b->suppliers, key, r->supplier, 0);
 	return rc;
 }
 
-static int route_commitment(struct tandem_store *s, const struct tandem_invoice_in *in,
-			    struct route *r)
+/* The commitment named in BT-13, and whose it is. */
+static int find_commitment(struct tandem_store *s, struct batch *b, const struct route *r,
+			   const char *ej, int64_t *id, int64_t *supplier)
 {
 	struct tandem_stmt *st;
+	char key[MEMO_KEY_MAX];
+	int rc;
+
+	memo_key(key, r->admin, ej, NULL);
+	if (memo_get(b->commitments, key, id, supplier))
+		return 1;
+	rc = ledger_select(s, &st, "SELECT c.id, c.supplier_id FROM commitment c"
+			   " JOIN fiscal_year y ON y.id = c.fiscal_year_id"
+			   " WHERE y.administration_id = $1 AND c.number = $2"
+			   " ORDER BY y.year DESC", "it", r->admin, ej);
+	if (rc == 1) {
+		*id = tandem_stmt_i64(st, 0);
+		*supplier = tandem_stmt_i64(st, 1);
+		memo_put(b->commitments, key, *id, *supplier);
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
+/* Routes to the commitment and counts the invoice in what is invoiced on
+ * it (a credit note counts for nothing); t is the commitment's totals. */
+static int route_commitment(struct tandem_store *s, struct batch *b,
+			    const struct tandem_invoice_in *in, struct route *r,
+			    struct ledger_totals *t)
+{
 	const char *ej = in->order_reference;
+	int64_t id = 0, supplier = 0, cents = ledger_credit_note(in->type_code) ? 0 :
+		in->due_cents;
 	int rc;
 
 	if (ej == NULL || ej[0] == '\0') {
 		set_status(r, "a_recycler", "no commitment number (EJ, BT-13) in the invoice");
 		return 0;
 	}
-	rc = ledger_select(s, &st, "SELECT c.id, c.supplier_id, c.state FROM commitment c"
-			   " JOIN fiscal_year y ON y.id = c.fiscal_year_id"
-			   " WHERE y.administration_id = $1 AND c.number = $2"
-			   " ORDER BY y.year DESC", "it", r->admin, ej);
-	if (rc == 1) {
-		if (tandem_stmt_i64(st, 1) != r->supplier)
-			set_status(r, "a_recycler", "commitment %.64s is not one of this supplier's",
-				   ej);
-		else if (strcmp(tandem_stmt_text(st, 2), "cancelled") == 0)
-			set_status(r, "a_recycler", "commitment %.64s is cancelled", ej);
-		else
-			r->commitment = tandem_stmt_i64(st, 0);
-		rc = 0;
-	} else if (rc == 0) {
+	rc = find_commitment(s, b, r, ej, &id, &supplier);
+	if (rc == 0)
 		set_status(r, "a_recycler", "unknown commitment number \"%.64s\" in BT-13", ej);
+	if (rc != 1)
+		return rc;
+	if (supplier != r->supplier) {
+		set_status(r, "a_recycler", "commitment %.64s is not one of this supplier's", ej);
+		return 0;
 	}
-	tandem_stmt_finalize(st);
+	rc = ledger_invoiced_add(s, id, cents, t);
+	if (rc == 0 && t->cancelled) {
+		set_status(r, "a_recycler", "commitment %.64s is cancelled", ej);
+		return cents != 0 ? ledger_invoiced_add(s, id, -cents, t) : 0;
+	}
+	r->commitment = id;
 	return rc;
 }
 
@@ -282,117 +390,27 @@ static int check_account(struct tandem_store *s, const struct tandem_invoice_in 
 	return rc < 0 ? rc : 0;
 }
 
-int64_t ledger_tolerance(int64_t amount, int64_t bp, int64_t cents)
-{
-	int64_t rel = amount / 10000 * bp + amount % 10000 * bp / 10000;
-
-	return rel > cents ? rel : cents;
-}
-
-int ledger_match(struct tandem_store *s, int64_t commitment, int64_t invoice, int64_t due,
-		 char status[16], char *reason, size_t size)
-{
-	struct tandem_stmt *st;
-	int64_t amount, certified, claimed, tol;
-	char a[32], c[32], x[32];
-	int rc = ledger_select(s, &st,
-		"SELECT c.amount_cents,"
-		" (SELECT coalesce(sum(f.amount_cents), 0) FROM service_done f"
-		"   WHERE f.commitment_id = c.id),"
-		" (SELECT coalesce(sum(i.due_cents), 0) FROM invoice i WHERE i.commitment_id = c.id"
-		"   AND i.kind = 'invoice' AND i.status IN ('received', 'suspended', 'ready', 'paid')"
-		"   AND ($2 <= 0 OR i.id < $2)),"
-		" a.match_tolerance_bp, a.match_tolerance_cents"
-		" FROM commitment c JOIN fiscal_year y ON y.id = c.fiscal_year_id"
-		" JOIN administration a ON a.id = y.administration_id WHERE c.id = $1", "ii",
-		commitment, invoice);
-
-	if (rc != 1) {
-		tandem_stmt_finalize(st);
-		return rc < 0 ? rc : TANDEM_EINTERNAL;
-	}
-	amount = tandem_stmt_i64(st, 0);
-	certified = tandem_stmt_i64(st, 1);
-	claimed = tandem_stmt_i64(st, 2) + due;
-	tol = ledger_tolerance(amount, tandem_stmt_i64(st, 3), tandem_stmt_i64(st, 4));
-	tandem_stmt_finalize(st);
-	ledger_cents_text(amount, a);
-	ledger_cents_text(certified, c);
-	ledger_cents_text(claimed, x);
-	if (claimed > amount + tol) {
-		(void)snprintf(status, 16, "suspended");
-		(void)snprintf(reason, size, "invoiced %s EUR on a commitment of %s EUR", x, a);
-	} else if (claimed > certified + tol) {
-		(void)snprintf(status, 16, "received");
-		(void)snprintf(reason, size, "waiting for service done: %s EUR invoiced, %s EUR "
-			       "certified", x, c);
-	} else {
-		(void)snprintf(status, 16, "ready");
-		(void)snprintf(reason, size, "matched: %s EUR invoiced, %s EUR certified, commitment "
-			       "%s EUR", x, c, a);
-	}
-	return 0;
-}
-
-int ledger_invoice_status(struct tandem_store *s, int64_t user, int64_t invoice,
-			  const char *status, const char *reason, const char *action)
-{
-	char detail[400];
-	int64_t event = 0;
-	int rc;
-
-	(void)snprintf(detail, sizeof detail, "invoice %lld: %s, %.300s", (long long)invoice,
-		       status, reason);
-	rc = ledger_event(s, user, action, "invoice", invoice, NULL, detail, &event);
-	if (rc == 0)
-		rc = ledger_run(s, "UPDATE invoice SET status = $2, status_reason = $3 WHERE id = $1",
-				NULL, NULL, "itt", invoice, status, reason);
-	return rc;
-}
-
-int ledger_rematch(struct tandem_store *s, int64_t user, int64_t commitment)
-{
-	struct tandem_stmt *st;
-	int64_t ids[REMATCH_MAX], dues[REMATCH_MAX];
-	size_t n = 0;
-	int rc = ledger_select(s, &st, "SELECT id, due_cents FROM invoice WHERE commitment_id = $1 "
-			       "AND status = 'received' AND kind = 'invoice' ORDER BY id", "i",
-			       commitment);
-
-	for (; rc == 1 && n < REMATCH_MAX; rc = tandem_stmt_step(st), n++) {
-		ids[n] = tandem_stmt_i64(st, 0);
-		dues[n] = tandem_stmt_i64(st, 1);
-	}
-	tandem_stmt_finalize(st);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < n && rc >= 0; i++) {
-		char status[16], reason[300];
-
-		rc = ledger_match(s, commitment, ids[i], dues[i], status, reason, sizeof reason);
-		if (rc == 0 && strcmp(status, "received") != 0)
-			rc = ledger_invoice_status(s, user, ids[i], status, reason, "invoice.match");
-	}
-	return rc < 0 ? rc : 0;
-}
-
 /* Routes and matches a stored-to-be invoice: r->status says the outcome. */
-static int route(struct tandem_store *s, const struct tandem_invoice_in *in, struct route *r)
+static int route(struct tandem_store *s, struct batch *b, const struct tandem_invoice_in *in,
+		 struct route *r)
 {
-	int rc = route_service(s, in, r);
+	struct ledger_totals t;
+	int rc = route_service(s, b, in, r);
 
 	if (rc == 0 && r->status[0] == '\0')
-		rc = route_supplier(s, in, r);
+		rc = route_supplier(s, b, in, r);
 	if (rc == 0 && r->status[0] == '\0')
-		rc = route_commitment(s, in, r);
+		rc = route_commitment(s, b, in, r, &t);
 	if (rc == 0 && r->status[0] == '\0')
 		rc = check_account(s, in, r);
 	if (rc == 0 && r->status[0] == '\0' && ledger_credit_note(in->type_code))
 		set_status(r, "suspended", "a credit note: the comptable offsets it against an "
 			   "invoice of the supplier");
-	if (rc == 0 && r->status[0] == '\0')
-		rc = ledger_match(s, r->commitment, 0, in->due_cents, r->status, r->reason,
-				  sizeof r->reason);
+	if (rc == 0 && r->status[0] == '\0') {
+		t.tolerance_bp = r->tolerance_bp;
+		t.tolerance_cents = r->tolerance_cents;
+		ledger_match_decide(&t, t.invoiced, r->status, r->reason, sizeof r->reason);
+	}
 	return rc;
 }
 
@@ -439,7 +457,7 @@ static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 }
 
 /* One invoice, inside the batch's transaction. */
-static int import_one(struct tandem_store *s, const struct ledger_actor *who,
+static int import_one(struct tandem_store *s, struct batch *b, const struct ledger_actor *who,
 		      const struct tandem_invoice_in *in, struct tandem_diag *d,
 		      struct tandem_invoice_result *res)
 {
@@ -453,7 +471,7 @@ static int import_one(struct tandem_store *s, const struct ledger_actor *who,
 	if (rc == 0)
 		rc = ledger_sha256_hex(in->file, in->file_len, sha);
 	if (rc == 0)
-		rc = find_administration(s, in, d, &r);
+		rc = find_administration(s, b, in, d, &r);
 	if (rc == 0)
 		rc = find_same_file(s, r.admin, sha, res);
 	if (rc != 0 || res->already)
@@ -465,7 +483,7 @@ static int import_one(struct tandem_store *s, const struct ledger_actor *who,
 		ledger_compact(in->seller_vat, seller, sizeof seller);
 	rc = refuse_duplicate(s, in, r.admin, seller, norm, d);
 	if (rc == 0)
-		rc = route(s, in, &r);
+		rc = route(s, b, in, &r);
 	ledger_cents_text(in->due_cents, due);
 	(void)snprintf(detail, sizeof detail, "invoice %.64s of %.40s, %s EUR due, from %.200s: "
 		       "%s, %.300s", in->number, seller, due,
@@ -486,22 +504,28 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 				 struct tandem_diag *d, struct tandem_invoice_result *results)
 {
 	struct ledger_actor who;
+	struct batch *b;
 	int rc;
 
 	if (n == 0 || n > TANDEM_INVOICE_BATCH_MAX)
 		return ledger_refuse(d, TANDEM_EINVAL, "TANDEM-INVOICE-BATCH", 0,
 				     "a batch holds 1 to %d invoices", TANDEM_INVOICE_BATCH_MAX);
 	memset(results, 0, n * sizeof *results);
+	b = tandem_calloc(1, sizeof *b);
+	if (b == NULL)
+		return TANDEM_ENOMEM;
 	rc = tandem_store_begin(s);
-	if (rc != 0)
+	if (rc != 0) {
+		tandem_free(b);
 		return rc;
+	}
 	rc = ledger_actor_as(s, actor, "ordonnateur, comptable, admin", "importing invoices", d,
 			     &who);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = tandem_store_mark(s);
 		if (rc != 0)
 			break;
-		results[i].code = import_one(s, &who, &in[i], d, &results[i]);
+		results[i].code = import_one(s, b, &who, &in[i], d, &results[i]);
 		/* A refusal is undone and the batch goes on; a failing store
 		 * ends it. */
 		if (results[i].code == 0)
@@ -514,6 +538,7 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 		if (rc == 0 && results[i].code != 0)
 			results[i].id = 0;
 	}
+	tandem_free(b);
 	if (rc == 0)
 		rc = tandem_store_commit(s);
 	if (rc == 0)

@@ -131,19 +131,37 @@ void ledger_invoice_number_norm(const char *number, char *out, size_t size);
  * at least cents. */
 int64_t ledger_tolerance(int64_t amount, int64_t bp, int64_t cents);
 
+/* What the match of an invoice reads of its commitment (match.c). */
+struct ledger_totals {
+	int64_t amount;          /* the commitment */
+	int64_t certified;       /* service done on it */
+	int64_t invoiced;        /* its counted invoices, this one included */
+	int64_t tolerance_bp, tolerance_cents;
+	bool cancelled;
+};
+
+/* Whether an invoice counts against its commitment's invoiced total: an
+ * invoice (not a credit note) received, suspended, ready or paid. */
+bool ledger_invoice_counted(const char *kind, const char *status);
+
 /*
- * The three-way match of an invoice of due cents on a commitment: what is
- * invoiced on it up to this invoice (the invoices not rejected nor to be
- * recycled that came before it, invoice 0 meaning all) against the
- * commitment and the certified service done, within the administration's
- * tolerance. status: "suspended" (beyond the commitment), "received"
- * (beyond service done), "ready"; reason says it with the amounts.
+ * The three-way match of an invoice that brings what is invoiced on its
+ * commitment to claimed, against the commitment and the certified service
+ * done, within the administration's tolerance. status: "suspended" (beyond
+ * the commitment), "received" (beyond service done), "ready"; reason says
+ * it with the amounts.
  */
-int ledger_match(struct tandem_store *s, int64_t commitment, int64_t invoice, int64_t due,
-		 char status[16], char *reason, size_t size);
+void ledger_match_decide(const struct ledger_totals *t, int64_t claimed, char status[16],
+			 char *reason, size_t size);
+
+/* Adds cents to the invoiced total of a commitment and reads it back with
+ * its amount, service done and state (t's tolerance is left alone). The
+ * update locks the commitment's row until the transaction ends. */
+int ledger_invoiced_add(struct tandem_store *s, int64_t commitment, int64_t cents,
+			struct ledger_totals *t);
 
 /* Sets the status of an invoice, with its event (action, e.g.
- * "invoice.match"). */
+ * "invoice.match"), and keeps its commitment's invoiced total. */
 int ledger_invoice_status(struct tandem_store *s, int64_t user, int64_t invoice,
 			  const char *status, const char *reason, const char *action);
 

@@ -309,6 +309,25 @@ static const char schema_v6[] =
 	"ALTER TABLE payment_order ADD COLUMN cancel_reason TEXT;"
 	"CREATE INDEX payment_order_run ON payment_order (run_id);";
 
+/*
+ * Version 7: running totals of each commitment, so that matching an invoice
+ * reads one row instead of summing every invoice and certification of the
+ * commitment. invoiced_cents is the amount due of its invoices (not credit
+ * notes) that count against it - received, suspended, ready or paid;
+ * certified_cents the service done on it. The ledger keeps both in the
+ * transaction that changes what they sum; the migration computes them for
+ * a database made before.
+ */
+static const char schema_v7[] =
+	"ALTER TABLE commitment ADD COLUMN invoiced_cents BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE commitment ADD COLUMN certified_cents BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE commitment SET"
+	" invoiced_cents = (SELECT coalesce(sum(i.due_cents), 0) FROM invoice i"
+	"  WHERE i.commitment_id = commitment.id AND i.kind = 'invoice'"
+	"  AND i.status IN ('received', 'suspended', 'ready', 'paid')),"
+	" certified_cents = (SELECT coalesce(sum(f.amount_cents), 0) FROM service_done f"
+	"  WHERE f.commitment_id = commitment.id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -317,6 +336,7 @@ static const struct tandem_migration migrations[] = {
 	{ 4, "invoices and their files, the tolerance of the three-way match", schema_v4 },
 	{ 5, "chart of accounts, payment orders, payment runs, the journal", schema_v5 },
 	{ 6, "postal addresses, cancelled payment orders", schema_v6 },
+	{ 7, "running totals of commitments: invoiced and certified", schema_v7 },
 };
 
 int tandem_ledger_schema_version(void)

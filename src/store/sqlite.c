@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "core/core.h"
 #include "store/store_int.h"
 #include "tandem/alloc.h"
 #include "tandem/error.h"
@@ -125,16 +126,6 @@ static int sq_exec(struct tandem_store *s, const char *sql)
 	return rc == SQLITE_OK ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t hash_of(const char *sql)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *sql != '\0'; sql++)
-		h = (h ^ (unsigned char)*sql) * 0x100000001b3ULL;
-	return h;
-}
-
 /* The free kept statement of sql (its slot), or -1; *empty is the first
  * free slot of its probe sequence. */
 static int cache_find(struct sqlite_store *q, const char *sql, uint64_t h, int *empty)
@@ -153,7 +144,7 @@ static int sq_prepare(struct tandem_store *s, const char *sql, struct tandem_stm
 {
 	struct sqlite_store *q = sq_of(s);
 	struct sqlite_stmt *st = tandem_calloc(1, sizeof *st);
-	uint64_t h = hash_of(sql);
+	uint64_t h = tandem__fnv1a(sql);
 	int rc, empty = -1, hit;
 
 	if (st == NULL)
@@ -427,7 +418,8 @@ int store_sqlite_open(const char *path, unsigned flags, struct tandem_diag *d,
 		/* WAL: readers do not block the writer. synchronous=FULL: a
 		 * commit returns once the WAL is synced: it survives a power cut. */
 		rc = sq_exec(&s->base, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-				       "PRAGMA foreign_keys = ON");
+				       "PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144; "
+				       "PRAGMA temp_store = MEMORY");
 		if (rc != 0)
 			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", path, 0,
 					      "cannot use %s: %s", path, s->base.errmsg);
