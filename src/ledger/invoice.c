@@ -18,8 +18,8 @@
 
 #define NUMBER_MAX 200
 #define KEY_MAX 64
-#define MEMO_SLOTS 512   /* suppliers and commitments a batch remembers */
-#define MEMO_KEY_MAX 160
+#define MEMO_SLOTS 4096  /* suppliers and commitments a batch remembers */
+#define MEMO_KEY_MAX 128
 
 /* What the route and the match found for one invoice. */
 struct route {
@@ -394,7 +394,7 @@ static int check_account(struct tandem_store *s, const struct tandem_invoice_in 
 static int route(struct tandem_store *s, struct batch *b, const struct tandem_invoice_in *in,
 		 struct route *r)
 {
-	struct ledger_totals t;
+	struct ledger_totals t = { 0 };
 	int rc = route_service(s, b, in, r);
 
 	if (rc == 0 && r->status[0] == '\0')

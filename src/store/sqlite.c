@@ -29,10 +29,16 @@
 #define SQ_CACHE_SLOTS 512 /* a power of two */
 #define SQ_CACHE_MAX 256
 
+struct sqlite_stmt {
+	struct tandem_stmt base;
+	sqlite3_stmt *st;
+	int cache;            /* its slot in the cache, or -1: freed when finalized */
+};
+
 struct sq_cached {
 	char *sql;            /* tandem_malloc'ed; NULL: a free slot */
 	uint64_t hash;
-	sqlite3_stmt *st;
+	struct sqlite_stmt stmt; /* what prepare hands out while in_use */
 	bool in_use;          /* held by a live tandem_stmt */
 };
 
@@ -41,12 +47,6 @@ struct sqlite_store {
 	sqlite3 *db;
 	struct sq_cached cache[SQ_CACHE_SLOTS];
 	int cached;
-};
-
-struct sqlite_stmt {
-	struct tandem_stmt base;
-	sqlite3_stmt *st;
-	int cache;            /* its slot in the cache, or -1 */
 };
 
 static struct sqlite_store *sq_of(struct tandem_store *s)
@@ -112,18 +112,11 @@ static void sq_close(struct tandem_store *s)
 	for (int i = 0; i < SQ_CACHE_SLOTS; i++) {
 		if (q->cache[i].sql == NULL)
 			continue;
-		(void)sqlite3_finalize(q->cache[i].st);
+		(void)sqlite3_finalize(q->cache[i].stmt.st);
 		tandem_free(q->cache[i].sql);
 	}
 	(void)sqlite3_close(db_of(s));
 	tandem_free(s);
-}
-
-static int sq_exec(struct tandem_store *s, const char *sql)
-{
-	int rc = sqlite3_exec(db_of(s), sql, NULL, NULL, NULL);
-
-	return rc == SQLITE_OK ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
 }
 
 /* The free kept statement of sql (its slot), or -1; *empty is the first
@@ -140,47 +133,76 @@ static int cache_find(struct sqlite_store *q, const char *sql, uint64_t h, int *
 	return -1;
 }
 
+/* Keeps a compiled statement in the free slot empty; false when it cannot. */
+static bool cache_keep(struct sqlite_store *q, int empty, const char *sql, uint64_t h,
+		       sqlite3_stmt *compiled)
+{
+	struct sq_cached *c = &q->cache[empty];
+	size_t len = strlen(sql);
+
+	if (q->cached >= SQ_CACHE_MAX || (c->sql = tandem_malloc(len + 1)) == NULL)
+		return false;
+	memcpy(c->sql, sql, len + 1);
+	c->hash = h;
+	c->stmt = (struct sqlite_stmt){ { &q->base }, compiled, empty };
+	c->in_use = true;
+	q->cached++;
+	return true;
+}
+
 static int sq_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
 {
 	struct sqlite_store *q = sq_of(s);
-	struct sqlite_stmt *st = tandem_calloc(1, sizeof *st);
+	struct sqlite_stmt *st;
+	sqlite3_stmt *compiled = NULL;
 	uint64_t h = tandem__fnv1a(sql);
-	int rc, empty = -1, hit;
+	int rc, empty = -1, hit = cache_find(q, sql, h, &empty);
 
-	if (st == NULL)
-		return store_fail(s, TANDEM_ENOMEM, "out of memory");
-	st->base.store = s;
-	st->cache = -1;
-	hit = cache_find(q, sql, h, &empty);
 	if (hit >= 0) {
 		q->cache[hit].in_use = true;
-		st->st = q->cache[hit].st;
-		st->cache = hit;
-		*out = &st->base;
+		*out = &q->cache[hit].stmt.base;
 		return 0;
 	}
-	rc = sqlite3_prepare_v2(db_of(s), sql, -1, &st->st, NULL);
-	if (rc != SQLITE_OK || st->st == NULL) {
-		tandem_free(st);
+	rc = sqlite3_prepare_v2(db_of(s), sql, -1, &compiled, NULL);
+	if (rc != SQLITE_OK || compiled == NULL)
 		return rc != SQLITE_OK ? fail(s, rc) :
 					 store_fail(s, TANDEM_EINVAL, "empty statement");
+	if (cache_keep(q, empty, sql, h, compiled)) {
+		*out = &q->cache[empty].stmt.base;
+		return 0;
 	}
-	if (q->cached < SQ_CACHE_MAX) {
-		struct sq_cached *c = &q->cache[empty];
-		size_t len = strlen(sql);
-
-		c->sql = tandem_malloc(len + 1);
-		if (c->sql != NULL) {
-			memcpy(c->sql, sql, len + 1);
-			c->hash = h;
-			c->st = st->st;
-			c->in_use = true;
-			st->cache = empty;
-			q->cached++;
-		}
+	st = tandem_calloc(1, sizeof *st);
+	if (st == NULL) {
+		(void)sqlite3_finalize(compiled);
+		return store_fail(s, TANDEM_ENOMEM, "out of memory");
 	}
+	*st = (struct sqlite_stmt){ { s }, compiled, -1 };
 	*out = &st->base;
 	return 0;
+}
+
+static void sq_finalize(struct tandem_stmt *base);
+
+/* One statement through the cache (a transaction's BEGIN, COMMIT and
+ * savepoints run once per invoice of a batch); several, or DDL, through
+ * sqlite3_exec. */
+static int sq_exec(struct tandem_store *s, const char *sql)
+{
+	struct tandem_stmt *st;
+	int rc;
+
+	if (strchr(sql, ';') != NULL) {
+		rc = sqlite3_exec(db_of(s), sql, NULL, NULL, NULL);
+		return rc == SQLITE_OK ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
+	}
+	rc = sq_prepare(s, sql, &st);
+	if (rc != 0)
+		return rc;
+	while ((rc = sqlite3_step(st_of(st))) == SQLITE_ROW)
+		;
+	rc = rc == SQLITE_DONE ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
+	sq_finalize(st);
+	return rc;
 }
 
 /* The SQLite index of parameter $n (0 when the statement has none). */
@@ -277,8 +299,8 @@ static void sq_finalize(struct tandem_stmt *base)
 		sq_of(base->store)->cache[st->cache].in_use = false;
 	} else {
 		(void)sqlite3_finalize(st->st);
+		tandem_free(st);
 	}
-	tandem_free(st);
 }
 
 static int sq_table_exists(struct tandem_store *s, const char *name)
