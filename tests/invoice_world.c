@@ -109,5 +109,15 @@ void assert_books_balance(struct fixture *f)
 			      "('received', 'suspended', 'ready', 'paid')) OR c.certified_cents <> "
 			      "(SELECT coalesce(sum(f.amount_cents), 0) FROM service_done f WHERE "
 			      "f.commitment_id = c.id)"), 0);
+	/* And what each budget node consumed of AE and CP. */
+	ASSERT_EQ(query_i64_f(f, "SELECT count(*) FROM (SELECT fiscal_year_id y, budget_node_id n,"
+			      " 'AE' k, sum(amount_cents) v FROM commitment WHERE state <> "
+			      "'cancelled' GROUP BY fiscal_year_id, budget_node_id UNION ALL SELECT "
+			      "o.fiscal_year_id, c.budget_node_id, 'CP', sum(o.amount_cents) FROM "
+			      "payment_order o JOIN commitment c ON c.id = o.commitment_id WHERE "
+			      "o.state <> 'cancelled' GROUP BY o.fiscal_year_id, c.budget_node_id) d "
+			      "FULL JOIN consumption k ON k.fiscal_year_id = d.y AND "
+			      "k.budget_node_id = d.n AND k.kind = d.k WHERE coalesce(d.v, 0) <> "
+			      "coalesce(k.consumed_cents, 0)"), 0);
 }
 

@@ -108,7 +108,8 @@ static void ledger_invoice_route_and_match(enum engine e)
 }
 BOTH_ENGINES(ledger_invoice_route_and_match)
 
-/* A database made before schema v7 gets its running totals computed. */
+/* A database made before schema v7 gets its running totals computed:
+ * invoiced and certified per commitment, AE and CP per budget node. */
 static void ledger_invoice_totals_upgrade(enum engine e)
 {
 	struct fixture f;
@@ -132,6 +133,7 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	/* Back to version 6, totals gone; opened again, they are back. */
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN invoiced_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE consumption"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version = 7"), 0);
 	tandem_store_close(f.s);
 	f.s = NULL;
@@ -364,7 +366,8 @@ static void ledger_payment_orders(enum engine e)
 	renew(&f);
 	ASSERT_EQ(tandem_ledger_pay_approve(f.s, "cora", ADMIN, order, &f.d), TANDEM_EBADINPUT);
 	ASSERT(message_has(&f.d, "changed after payment order"));
-	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE payment_order SET state = 'cancelled'"), 0);
+	ASSERT_EQ(tandem_ledger_pay_cancel(f.s, "cora", ADMIN, order, "account to be confirmed",
+					   &f.d), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "UPDATE appropriation SET initial_cents = 100000000 "
 				       "WHERE kind = 'CP'"), 0);
 	ASSERT_EQ(tandem_ledger_pay_order(f.s, "alice", ADMIN, 2026, r.id, &f.d, &order),

@@ -25,28 +25,36 @@
 
 #define IN_SUBTREE "(n.path = $3 OR substr(n.path, 1, length($3) + 1) = $3 || '/')"
 
-static const char ae_sql[] =
+/* What the subtree consumed: AE by live commitments, CP by live orders. */
+static const char node_sql[] =
 	"SELECT" APPROPRIATED
-	" (SELECT coalesce(sum(c.amount_cents), 0)"
-	"   FROM commitment c JOIN budget_node n ON n.id = c.budget_node_id"
-	"   WHERE n.administration_id = $1 AND c.fiscal_year_id = $2"
-	"   AND c.state <> 'cancelled' AND " IN_SUBTREE ")";
+	" (SELECT coalesce(sum(k.consumed_cents), 0)"
+	"   FROM consumption k JOIN budget_node n ON n.id = k.budget_node_id"
+	"   WHERE n.administration_id = $1 AND k.fiscal_year_id = $2 AND k.kind = $4"
+	"   AND " IN_SUBTREE ")";
 
-static const char cp_sql[] =
-	"SELECT" APPROPRIATED
-	" (SELECT coalesce(sum(o.amount_cents), 0)"
-	"   FROM payment_order o JOIN commitment c ON c.id = o.commitment_id"
-	"   JOIN budget_node n ON n.id = c.budget_node_id"
-	"   WHERE n.administration_id = $1 AND o.fiscal_year_id = $2"
-	"   AND o.state <> 'cancelled' AND " IN_SUBTREE ")";
+int ledger_consume(struct tandem_store *s, int64_t year_id, int64_t node, const char *kind,
+		   int64_t cents)
+{
+	/* Given back: the row is there (the row to insert would break the
+	 * CHECK before the conflict is seen). */
+	if (cents < 0)
+		return ledger_run(s, "UPDATE consumption SET consumed_cents = consumed_cents + $4 "
+				  "WHERE fiscal_year_id = $1 AND budget_node_id = $2 AND kind = $3",
+				  NULL, NULL, "iiti", year_id, node, kind, cents);
+	return ledger_run(s, "INSERT INTO consumption (fiscal_year_id, budget_node_id, kind, "
+			  "consumed_cents) VALUES ($1, $2, $3, $4) ON CONFLICT (fiscal_year_id, "
+			  "budget_node_id, kind) DO UPDATE SET consumed_cents = "
+			  "consumption.consumed_cents + excluded.consumed_cents", NULL, NULL, "iiti",
+			  year_id, node, kind, cents);
+}
 
 /* One node: does it carry the kind, what is appropriated and consumed. */
 static int of_node(struct tandem_store *s, int64_t admin, int64_t year_id, const char *path,
 		   const char *kind, bool *carries, int64_t *total, int64_t *consumed)
 {
 	struct tandem_stmt *st;
-	int rc = ledger_select(s, &st, strcmp(kind, "AE") == 0 ? ae_sql : cp_sql, "iitt", admin,
-			       year_id, path, kind);
+	int rc = ledger_select(s, &st, node_sql, "iitt", admin, year_id, path, kind);
 
 	if (rc == 1) {
 		*carries = tandem_stmt_i64(st, 0) > 0;
@@ -93,10 +101,20 @@ int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const
 		   const char *kind, int64_t amount, const char *rule, struct tandem_diag *d)
 {
 	char unit[LEDGER_PATH_MAX], avail[32], want[32];
-	int64_t available = 0;
-	bool found = false;
+	int64_t available = 0, total = 0, consumed = 0;
+	bool found = false, carries = false;
 	int rc = unit_of(s, admin, year_id, path, kind, unit, &found, &available);
 
+	/* The unit's appropriation is locked, then read again: on PostgreSQL
+	 * another transaction consuming the same unit waits for this one. */
+	if (rc == 0 && found)
+		rc = ledger_run(s, "UPDATE appropriation SET initial_cents = initial_cents WHERE "
+				"fiscal_year_id = $1 AND kind = $2 AND budget_node_id IN (SELECT id "
+				"FROM budget_node WHERE administration_id = $3 AND path = $4)", NULL,
+				NULL, "itit", year_id, kind, admin, unit);
+	if (rc == 0 && found)
+		rc = of_node(s, admin, year_id, unit, kind, &carries, &total, &consumed);
+	available = total - consumed;
 	if (rc != 0 || (found && available >= amount))
 		return rc;
 	if (!found)

@@ -94,6 +94,8 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 					    in->year);
 	}
 	if (rc == 0)
+		rc = ledger_consume(s, year_id, node, "AE", in->amount_cents);
+	if (rc == 0)
 		return tandem_store_commit(s);
 	(void)tandem_store_rollback(s);
 	return rc;

@@ -86,6 +86,11 @@ int ledger_administration(struct tandem_store *s, const char *key, struct tandem
 int ledger_supplier(struct tandem_store *s, int64_t admin, const char *key,
 		    struct tandem_diag *d, int64_t *id);
 
+/* Adds cents (negative: gives back) to what a budget node consumed of a
+ * year's AE or CP, as the availability control reads it. */
+int ledger_consume(struct tandem_store *s, int64_t year_id, int64_t node, const char *kind,
+		   int64_t cents);
+
 /*
  * The availability control (avail.c): amount of kind "AE" or "CP" must fit
  * in the unit of control - the nearest node from path up that carries an

@@ -14,7 +14,7 @@
 
 /* What an order needs of its invoice. */
 struct payable {
-	int64_t invoice, commitment, supplier, due, account, year_id;
+	int64_t invoice, commitment, supplier, due, account, year_id, node;
 	char status[16], kind[16], number[201], path[LEDGER_PATH_MAX], expense[16];
 };
 
@@ -25,8 +25,8 @@ static int payable(struct tandem_store *s, int64_t admin, int64_t invoice, struc
 	int rc = ledger_select(s, &st,
 		"SELECT i.id, i.commitment_id, i.supplier_id, i.due_cents, i.status, i.kind,"
 		" i.number, n.path, coalesce(c.account_code, $3),"
-		" (SELECT max(a.id) FROM supplier_account a WHERE a.supplier_id = i.supplier_id)"
-		" FROM invoice i LEFT JOIN commitment c ON c.id = i.commitment_id"
+		" (SELECT max(a.id) FROM supplier_account a WHERE a.supplier_id = i.supplier_id),"
+		" c.budget_node_id FROM invoice i LEFT JOIN commitment c ON c.id = i.commitment_id"
 		" LEFT JOIN budget_node n ON n.id = c.budget_node_id"
 		" WHERE i.id = $1 AND i.administration_id = $2", "iit", invoice, admin,
 		DEFAULT_EXPENSE_ACCOUNT);
@@ -44,6 +44,7 @@ static int payable(struct tandem_store *s, int64_t admin, int64_t invoice, struc
 			(void)snprintf(p->path, sizeof p->path, "%s", tandem_stmt_text(st, 7));
 		(void)snprintf(p->expense, sizeof p->expense, "%s", tandem_stmt_text(st, 8));
 		p->account = tandem_stmt_is_null(st, 9) ? 0 : tandem_stmt_i64(st, 9);
+		p->node = tandem_stmt_is_null(st, 10) ? 0 : tandem_stmt_i64(st, 10);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-PAY-INVOICE", 0,
@@ -94,6 +95,8 @@ static int write_order(struct tandem_store *s, int64_t admin, const struct payab
 		(void)snprintf(date, sizeof date, "%.10s", now);
 		rc = ledger_post(s, &e, lines, 2);
 	}
+	if (rc == 0)
+		rc = ledger_consume(s, p->year_id, p->node, "CP", p->due);
 	return rc;
 }
 
@@ -258,7 +261,7 @@ int tandem_ledger_pay_cancel(struct tandem_store *s, const char *actor, const ch
 {
 	struct ledger_actor who;
 	struct tandem_stmt *st = NULL;
-	int64_t admin = 0, invoice = 0, year_id = 0, event = 0;
+	int64_t admin = 0, invoice = 0, year_id = 0, event = 0, amount = 0, node = 0;
 	char now[LEDGER_TIME_MAX], detail[400], state[16] = "";
 	int rc;
 
@@ -273,13 +276,16 @@ int tandem_ledger_pay_cancel(struct tandem_store *s, const char *actor, const ch
 	if (rc == 0)
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)
-		rc = ledger_select(s, &st, "SELECT o.state, o.invoice_id, o.fiscal_year_id FROM "
-				   "payment_order o JOIN invoice i ON i.id = o.invoice_id WHERE "
-				   "o.id = $1 AND i.administration_id = $2", "ii", order, admin);
+		rc = ledger_select(s, &st, "SELECT o.state, o.invoice_id, o.fiscal_year_id, "
+				   "o.amount_cents, c.budget_node_id FROM payment_order o JOIN invoice "
+				   "i ON i.id = o.invoice_id JOIN commitment c ON c.id = o.commitment_id "
+				   "WHERE o.id = $1 AND i.administration_id = $2", "ii", order, admin);
 	if (rc == 1) {
 		(void)snprintf(state, sizeof state, "%s", tandem_stmt_text(st, 0));
 		invoice = tandem_stmt_i64(st, 1);
 		year_id = tandem_stmt_i64(st, 2);
+		amount = tandem_stmt_i64(st, 3);
+		node = tandem_stmt_i64(st, 4);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-PAY-ORDER", 0,
@@ -302,6 +308,8 @@ int tandem_ledger_pay_cancel(struct tandem_store *s, const char *actor, const ch
 				"iitt", order, who.id, now, reason);
 	if (rc == 0)
 		rc = reverse_entry(s, admin, order, invoice, year_id, detail, event);
+	if (rc == 0)
+		rc = ledger_consume(s, year_id, node, "CP", -amount);
 	if (rc == 0)
 		return tandem_store_commit(s);
 	(void)tandem_store_rollback(s);

@@ -314,9 +314,11 @@ static const char schema_v6[] =
  * reads one row instead of summing every invoice and certification of the
  * commitment. invoiced_cents is the amount due of its invoices (not credit
  * notes) that count against it - received, suspended, ready or paid;
- * certified_cents the service done on it. The ledger keeps both in the
- * transaction that changes what they sum; the migration computes them for
- * a database made before.
+ * certified_cents the service done on it. And what each budget node has
+ * consumed of a year's AE (its live commitments) and CP (its live payment
+ * orders), so that the availability control sums a few nodes, not every
+ * document. The ledger keeps all of them in the transaction that changes
+ * what they sum; the migration computes them for a database made before.
  */
 static const char schema_v7[] =
 	"ALTER TABLE commitment ADD COLUMN invoiced_cents BIGINT NOT NULL DEFAULT 0;"
@@ -326,7 +328,20 @@ static const char schema_v7[] =
 	"  WHERE i.commitment_id = commitment.id AND i.kind = 'invoice'"
 	"  AND i.status IN ('received', 'suspended', 'ready', 'paid')),"
 	" certified_cents = (SELECT coalesce(sum(f.amount_cents), 0) FROM service_done f"
-	"  WHERE f.commitment_id = commitment.id);";
+	"  WHERE f.commitment_id = commitment.id);"
+	"CREATE TABLE consumption ("
+	" fiscal_year_id BIGINT NOT NULL REFERENCES fiscal_year (id),"
+	" budget_node_id BIGINT NOT NULL REFERENCES budget_node (id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('AE', 'CP')),"
+	" consumed_cents BIGINT NOT NULL CHECK (consumed_cents >= 0),"
+	" PRIMARY KEY (fiscal_year_id, budget_node_id, kind));"
+	"INSERT INTO consumption (fiscal_year_id, budget_node_id, kind, consumed_cents)"
+	" SELECT c.fiscal_year_id, c.budget_node_id, 'AE', sum(c.amount_cents) FROM commitment c"
+	" WHERE c.state <> 'cancelled' GROUP BY c.fiscal_year_id, c.budget_node_id;"
+	"INSERT INTO consumption (fiscal_year_id, budget_node_id, kind, consumed_cents)"
+	" SELECT o.fiscal_year_id, c.budget_node_id, 'CP', sum(o.amount_cents)"
+	" FROM payment_order o JOIN commitment c ON c.id = o.commitment_id"
+	" WHERE o.state <> 'cancelled' GROUP BY o.fiscal_year_id, c.budget_node_id;";
 
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
@@ -336,7 +351,8 @@ static const struct tandem_migration migrations[] = {
 	{ 4, "invoices and their files, the tolerance of the three-way match", schema_v4 },
 	{ 5, "chart of accounts, payment orders, payment runs, the journal", schema_v5 },
 	{ 6, "postal addresses, cancelled payment orders", schema_v6 },
-	{ 7, "running totals of commitments: invoiced and certified", schema_v7 },
+	{ 7, "running totals: invoiced and certified per commitment, AE and CP consumed per "
+	     "budget node", schema_v7 },
 };
 
 int tandem_ledger_schema_version(void)

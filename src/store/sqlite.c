@@ -188,7 +188,7 @@ static void sq_finalize(struct tandem_stmt *base);
  * sqlite3_exec. */
 static int sq_exec(struct tandem_store *s, const char *sql)
 {
-	struct tandem_stmt *st;
+	struct tandem_stmt *st = NULL;
 	int rc;
 
 	if (strchr(sql, ';') != NULL) {
@@ -196,8 +196,8 @@ static int sq_exec(struct tandem_store *s, const char *sql)
 		return rc == SQLITE_OK ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
 	}
 	rc = sq_prepare(s, sql, &st);
-	if (rc != 0)
-		return rc;
+	if (rc != 0 || st == NULL)
+		return rc != 0 ? rc : TANDEM_EINTERNAL;
 	while ((rc = sqlite3_step(st_of(st))) == SQLITE_ROW)
 		;
 	rc = rc == SQLITE_DONE ? 0 : fail(s, sqlite3_extended_errcode(db_of(s)));
