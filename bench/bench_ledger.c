@@ -30,7 +30,7 @@
 #define ADMIN "11000201100044"
 #define SUPPLIERS 100
 #define COMMITMENTS 1000
-#define BATCH 10000
+#define BATCH 100000
 #define CHECKS 1000
 
 static const char budget[] =

@@ -456,10 +456,11 @@ static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 	return rc;
 }
 
-/* One invoice, inside the batch's transaction. */
+/* One invoice, inside the batch's transaction: every refusal comes before
+ * its first write; *wrote says whether a failure came after. */
 static int import_one(struct tandem_store *s, struct batch *b, const struct ledger_actor *who,
 		      const struct tandem_invoice_in *in, struct tandem_diag *d,
-		      struct tandem_invoice_result *res)
+		      struct tandem_invoice_result *res, bool *wrote)
 {
 	struct route r;
 	char sha[LEDGER_SHA256_HEX], norm[NUMBER_MAX + 1], seller[KEY_MAX], detail[700];
@@ -482,8 +483,10 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 	else
 		ledger_compact(in->seller_vat, seller, sizeof seller);
 	rc = refuse_duplicate(s, in, r.admin, seller, norm, d);
-	if (rc == 0)
-		rc = route(s, b, in, &r);
+	if (rc != 0)
+		return rc;
+	*wrote = true;
+	rc = route(s, b, in, &r);
 	ledger_cents_text(in->due_cents, due);
 	(void)snprintf(detail, sizeof detail, "invoice %.64s of %.40s, %s EUR due, from %.200s: "
 		       "%s, %.300s", in->number, seller, due,
@@ -521,21 +524,19 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 	}
 	rc = ledger_actor_as(s, actor, "ordonnateur, comptable, admin", "importing invoices", d,
 			     &who);
+	/* A refusal has written nothing and the batch goes on; a failure
+	 * after an invoice's first write, or of the store, ends the batch with
+	 * nothing of it kept. No savepoint per invoice: SQLite would copy
+	 * every page an invoice touches into its statement journal. */
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		rc = tandem_store_mark(s);
-		if (rc != 0)
-			break;
-		results[i].code = import_one(s, b, &who, &in[i], d, &results[i]);
-		/* A refusal is undone and the batch goes on; a failing store
-		 * ends it. */
-		if (results[i].code == 0)
-			rc = tandem_store_mark_keep(s);
-		else if (results[i].code == TANDEM_EIO || results[i].code == TANDEM_ENOMEM ||
-			 results[i].code == TANDEM_EINTERNAL)
+		bool wrote = false;
+
+		results[i].code = import_one(s, b, &who, &in[i], d, &results[i], &wrote);
+		if (results[i].code != 0 && (wrote || results[i].code == TANDEM_EIO ||
+					     results[i].code == TANDEM_ENOMEM ||
+					     results[i].code == TANDEM_EINTERNAL))
 			rc = results[i].code;
-		else
-			rc = tandem_store_mark_undo(s);
-		if (rc == 0 && results[i].code != 0)
+		else if (results[i].code != 0)
 			results[i].id = 0;
 	}
 	tandem_free(b);

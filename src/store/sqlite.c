@@ -119,6 +119,15 @@ static void sq_close(struct tandem_store *s)
 	tandem_free(s);
 }
 
+/* The hash of a statement's text is its address: the ledger's SQL is in
+ * string constants, and hashing their bytes cost as much as running some
+ * of them. A text at another address is kept again; one that changed at
+ * the same address is told apart by comparing the bytes. */
+static uint64_t sql_hash(const char *sql)
+{
+	return ((uint64_t)(uintptr_t)sql * 0x9E3779B97F4A7C15ULL) >> 16;
+}
+
 /* The free kept statement of sql (its slot), or -1; *empty is the first
  * free slot of its probe sequence. */
 static int cache_find(struct sqlite_store *q, const char *sql, uint64_t h, int *empty)
@@ -150,12 +159,38 @@ static bool cache_keep(struct sqlite_store *q, int empty, const char *sql, uint6
 	return true;
 }
 
+/*
+ * Compiles sql with its parameters $N written ?N (outside quoted text): a
+ * ?N parameter is bound by its number, a $N one by looking its name up,
+ * which cost more than the binding itself.
+ */
+static int compile(struct tandem_store *s, const char *sql, sqlite3_stmt **out)
+{
+	size_t len = strlen(sql);
+	char *text = tandem_malloc(len + 1);
+	bool quoted = false;
+	int rc;
+
+	if (text == NULL)
+		return SQLITE_NOMEM;
+	for (size_t i = 0; i <= len; i++) {
+		if (sql[i] == '\'')
+			quoted = !quoted;
+		text[i] = sql[i];
+		if (!quoted && sql[i] == '$' && tandem__is_digit(sql[i + 1]))
+			text[i] = '?';
+	}
+	rc = sqlite3_prepare_v2(db_of(s), text, (int)len + 1, out, NULL);
+	tandem_free(text);
+	return rc;
+}
+
 static int sq_prepare(struct tandem_store *s, const char *sql, struct tandem_stmt **out)
 {
 	struct sqlite_store *q = sq_of(s);
 	struct sqlite_stmt *st;
 	sqlite3_stmt *compiled = NULL;
-	uint64_t h = tandem__fnv1a(sql);
+	uint64_t h = sql_hash(sql);
 	int rc, empty = -1, hit = cache_find(q, sql, h, &empty);
 
 	if (hit >= 0) {
@@ -163,7 +198,7 @@ static int sq_prepare(struct tandem_store *s, const char *sql, struct tandem_stm
 		*out = &q->cache[hit].stmt.base;
 		return 0;
 	}
-	rc = sqlite3_prepare_v2(db_of(s), sql, -1, &compiled, NULL);
+	rc = compile(s, sql, &compiled);
 	if (rc != SQLITE_OK || compiled == NULL)
 		return rc != SQLITE_OK ? fail(s, rc) :
 					 store_fail(s, TANDEM_EINVAL, "empty statement");
@@ -208,10 +243,7 @@ static int sq_exec(struct tandem_store *s, const char *sql)
 /* The SQLite index of parameter $n (0 when the statement has none). */
 static int param(struct tandem_stmt *st, int n)
 {
-	char name[16];
-
-	(void)snprintf(name, sizeof name, "$%d", n);
-	return sqlite3_bind_parameter_index(st_of(st), name);
+	return n >= 1 && n <= sqlite3_bind_parameter_count(st_of(st)) ? n : 0;
 }
 
 static int bound(struct tandem_stmt *st, int n, int rc)
@@ -420,6 +452,9 @@ int store_sqlite_open(const char *path, unsigned flags, struct tandem_diag *d,
 				      path, 0, "%s is not a regular file", path);
 		return TANDEM_EBADINPUT;
 	}
+	/* No count of memory in use, which takes a global lock for every
+	 * allocation; refused (and harmless) once SQLite is initialized. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = tandem_calloc(1, sizeof *s);
 	if (s == NULL)
 		return TANDEM_ENOMEM;
@@ -434,6 +469,8 @@ int store_sqlite_open(const char *path, unsigned flags, struct tandem_diag *d,
 		return TANDEM_EIO;
 	}
 	(void)sqlite3_extended_result_codes(s->db, 1);
+	/* Larger lookaside slots: a row of 30 columns is built without malloc. */
+	(void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 2048, 512);
 	(void)sqlite3_busy_timeout(s->db, TANDEM_STORE_BUSY_MS);
 	rc = claim(s, path, d); /* it reports why it refuses */
 	if (rc == 0) {
