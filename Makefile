@@ -113,7 +113,10 @@ san:
 
 $(BUILD)/bench_%: bench/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(BENCH_LIBS)
+
+# bench_ledger makes and drops its PostgreSQL schema with libpq itself.
+$(BUILD)/bench_ledger: BENCH_LIBS = $(TEST_LIBS)
 
 # Benchmarks print figures; they never pass or fail.
 bench: $(TOOL) $(BENCH_BIN)

@@ -87,6 +87,12 @@ const char *tandem_store_errmsg(const struct tandem_store *s);
  * fails, the transaction counts as still open: call rollback (PostgreSQL
  * has ended it already; SQLite may not have). */
 int tandem_store_begin(struct tandem_store *s);
+
+/* Says that the open transaction will grow tables much (a bulk import):
+ * PostgreSQL then plans each statement for the tables as they are, not
+ * once for the tables as they were; SQLite needs nothing. TANDEM_EINVAL
+ * outside a transaction. */
+int tandem_store_bulk(struct tandem_store *s);
 int tandem_store_commit(struct tandem_store *s);
 int tandem_store_rollback(struct tandem_store *s);
 

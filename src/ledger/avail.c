@@ -101,20 +101,10 @@ int ledger_control(struct tandem_store *s, int64_t admin, int64_t year_id, const
 		   const char *kind, int64_t amount, const char *rule, struct tandem_diag *d)
 {
 	char unit[LEDGER_PATH_MAX], avail[32], want[32];
-	int64_t available = 0, total = 0, consumed = 0;
-	bool found = false, carries = false;
+	int64_t available = 0;
+	bool found = false;
 	int rc = unit_of(s, admin, year_id, path, kind, unit, &found, &available);
 
-	/* The unit's appropriation is locked, then read again: on PostgreSQL
-	 * another transaction consuming the same unit waits for this one. */
-	if (rc == 0 && found)
-		rc = ledger_run(s, "UPDATE appropriation SET initial_cents = initial_cents WHERE "
-				"fiscal_year_id = $1 AND kind = $2 AND budget_node_id IN (SELECT id "
-				"FROM budget_node WHERE administration_id = $3 AND path = $4)", NULL,
-				NULL, "itit", year_id, kind, admin, unit);
-	if (rc == 0 && found)
-		rc = of_node(s, admin, year_id, unit, kind, &carries, &total, &consumed);
-	available = total - consumed;
 	if (rc != 0 || (found && available >= amount))
 		return rc;
 	if (!found)

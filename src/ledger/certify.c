@@ -73,8 +73,8 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 		rc = ledger_administration(s, administration, d, &admin);
 	if (rc == 0)
 		rc = commitment(s, admin, year, number, d, &cid, &amount, &certified);
-	/* The guarded update both keeps the running total and, on PostgreSQL,
-	 * locks the commitment against a certification made at the same time. */
+	/* The guarded update keeps the running total and refuses to go beyond
+	 * the commitment. */
 	if (rc == 0)
 		rc = ledger_run(s, "UPDATE commitment SET certified_cents = certified_cents + $2 "
 				"WHERE id = $1 AND certified_cents + $2 <= amount_cents RETURNING "

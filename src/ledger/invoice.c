@@ -524,6 +524,8 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 	}
 	rc = ledger_actor_as(s, actor, "ordonnateur, comptable, admin", "importing invoices", d,
 			     &who);
+	if (rc == 0 && n > 100)
+		rc = tandem_store_bulk(s);
 	/* A refusal has written nothing and the batch goes on; a failure
 	 * after an invoice's first write, or of the store, ends the batch with
 	 * nothing of it kept. No savepoint per invoice: SQLite would copy

@@ -654,6 +654,11 @@ static const struct store_ops postgres_ops = {
 	 * (LOCK TABLE does not take a snapshot): see docs/store.md. */
 	.begin_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE; "
 		     "LOCK TABLE tandem_store IN EXCLUSIVE MODE",
+	/* Each run of a kept statement planned for the tables as they are: a
+	 * generic plan made while a table was nearly empty (a seq scan) stays
+	 * in use as the transaction fills it - an import of 20,000 invoices in
+	 * one transaction went at 146/s, and at 719/s planned each time. */
+	.bulk_sql = "SET LOCAL plan_cache_mode = force_custom_plan",
 };
 
 static void quiet(void *arg, const char *message)

@@ -70,6 +70,13 @@ int tandem_store_begin(struct tandem_store *s)
 	return rc;
 }
 
+int tandem_store_bulk(struct tandem_store *s)
+{
+	if (!s->in_transaction)
+		return store_fail(s, TANDEM_EINVAL, "bulk needs an open transaction");
+	return s->ops->bulk_sql != NULL ? s->ops->exec(s, s->ops->bulk_sql) : 0;
+}
+
 int tandem_store_commit(struct tandem_store *s)
 {
 	int rc;

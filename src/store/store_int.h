@@ -43,6 +43,8 @@ struct store_ops {
 	const char *(*ddl_word)(const char *word);
 	/* Starts a write transaction (taking the write lock at once). */
 	const char *begin_sql;
+	/* Inside a transaction that will grow tables much; NULL: nothing. */
+	const char *bulk_sql;
 };
 
 /* Every engine's store and statement start with these. */
