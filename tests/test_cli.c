@@ -1418,7 +1418,8 @@ TEST(cli_budget)
 				     "--db", db, NULL}, NULL, 1, NULL, "no 2031 budget");
 	expect((const char *const[]){"budget", "show", "--db", db, NULL}, NULL, 2, NULL,
 	       "--admin");
-	expect((const char *const[]){"budget", "frob", NULL}, NULL, 2, NULL, "load or show");
+	expect((const char *const[]){"budget", "frob", NULL}, NULL, 2, NULL,
+	       "load, show or move");
 	/* Suppliers and commitments. */
 	expect((const char *const[]){"user", "add", "olga", "--role", "ordonnateur", "--name",
 				     "Olga", "--user", "alice", "--db", db, NULL}, NULL, 0, NULL, NULL);
@@ -1451,6 +1452,24 @@ TEST(cli_budget)
 	expect((const char *const[]){"budget", "show", "--admin", "11000201100044", "--year",
 				     "2026", "--db", db, NULL}, NULL, 0,
 	       "1250000.00             0.00", NULL);
+	/* Movements: what is committed stays; a transfer towards it. */
+	expect((const char *const[]){"budget", "move", "--admin", "11000201100044", "--year",
+				     "2026", "--kind", "AE", "--from", "GFP/156/01", "--to",
+				     "GFP/156/02", "--amount", "0.01", "--reason", "virement",
+				     "--user", "olga", "--db", db, NULL}, NULL, 1, NULL,
+	       "GFP/156/01 can give 0.00 EUR of AE, not 0.01 EUR");
+	expect((const char *const[]){"budget", "move", "--admin", "11000201100044", "--year",
+				     "2026", "--kind", "AE", "--from", "GFP/156/02", "--to",
+				     "GFP/156/01", "--amount", "1000", "--user", "olga", "--db", db,
+				     NULL}, NULL, 2, NULL, "--reason");
+	expect((const char *const[]){"budget", "move", "--admin", "11000201100044", "--year",
+				     "2026", "--kind", "AE", "--from", "GFP/156/02", "--to",
+				     "GFP/156/01", "--amount", "1000", "--reason",
+				     "décret n° 2026-101", "--user", "olga", "--db", db, NULL}, NULL, 0,
+	       "transferred AE of 1000 EUR from GFP/156/02 to GFP/156/01", NULL);
+	expect((const char *const[]){"budget", "show", "--admin", "11000201100044", "--year",
+				     "2026", "--db", db, NULL}, NULL, 0,
+	       "1251000.00          1000.00", NULL);
 	expect((const char *const[]){"certify", "--admin", "11000201100044", "--year", "2026",
 				     "--number", "EJ-1", "--amount", "1250000.01", "--note", "x",
 				     "--user", "olga", "--db", db, NULL}, NULL, 1, NULL,

@@ -184,6 +184,35 @@ int tandem_ledger_supplier_address(struct tandem_store *s, const char *actor,
 				   const char *street, const char *postcode, const char *town,
 				   struct tandem_diag *d);
 
+/* ---- movements of appropriations ------------------------------------------ */
+
+struct tandem_movement_in {
+	const char *administration; /* its SIRET or Leitweg-ID */
+	int year;
+	const char *kind;           /* "AE" or "CP" */
+	const char *from;           /* the line that gives; NULL: an opening */
+	const char *to;             /* the line that receives; NULL: a cancellation */
+	int64_t amount_cents;       /* > 0 */
+	const char *reason;         /* its legal basis: "décret n° 2026-123 portant virement" */
+};
+
+/*
+ * Moves appropriations of an open year: from one line to another (a
+ * transfer: virement, transfert; Umschichtung), onto a line (an opening:
+ * amending budget law, carry-over) or off it (a cancellation), as
+ * appropriation_movement rows under one event "appropriation.move". Both
+ * lines carry an appropriation of that kind of their own. A line gives at
+ * most what neither its own appropriation nor the subtree of any unit the
+ * money leaves would lack: what is committed (AE) or ordered (CP) stays.
+ * actor: ordonnateur or admin. Refused with nothing changed, each with a
+ * finding TANDEM-MOVE-*: TANDEM_EPERM, TANDEM_EBADINPUT (-INPUT: kind, no
+ * line, the same line twice, amount, reason), TANDEM_ENOENT (-YEAR: no open
+ * year; -LINE: a line without an appropriation of its own), TANDEM_ELIMIT
+ * (-AMOUNT: more than the line can give).
+ */
+int tandem_ledger_appropriation_move(struct tandem_store *s, const char *actor,
+				     const struct tandem_movement_in *in, struct tandem_diag *d);
+
 /* ---- legal commitments ---------------------------------------------------- */
 
 struct tandem_commitment_in {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tandem/decimal.h"
 #include "tandem/error.h"
 #include "tandem/diag.h"
 #include "tandem/einvoice.h"
@@ -68,6 +69,15 @@ int cli_missing_value(const char *cmd, char **argv)
 	if (optopt && !(optind > 0 && strncmp(argv[optind - 1], "--", 2) == 0))
 		return cli_usage(cmd, "option '-%c' needs a value", optopt);
 	return cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+}
+
+bool cli_parse_cents(const char *s, int64_t *out)
+{
+	struct tandem_dec v;
+
+	return s != NULL && tandem_dec_parse_cstr(s, &v) == 0 &&
+	       tandem_dec_significant_scale(v) <= 2 &&
+	       tandem_dec_to_minor(v, 2, TANDEM_ROUND_HALF_EVEN, out) == 0;
 }
 
 bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out)

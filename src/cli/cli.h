@@ -7,6 +7,7 @@
 #define TANDEM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "tandem/buf.h"
@@ -43,6 +44,9 @@ int cli_usage(const char *cmd, const char *fmt, ...)
  */
 int cli_unknown_option(const char *cmd, char **argv);
 int cli_missing_value(const char *cmd, char **argv);
+
+/* Parses euros with at most two decimals ("1234.5") into cents. */
+bool cli_parse_cents(const char *s, int64_t *out);
 
 /* Parses a positive decimal integer option value no larger than max. */
 bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);

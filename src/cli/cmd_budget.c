@@ -25,12 +25,18 @@ static const char user_usage[] =
 static const char budget_usage[] =
 	"usage: tandem budget load FILE [--user ACTOR] [--db FILE]\n"
 	"       tandem budget show --admin SIRET|LEITWEG-ID --year YEAR [--json] [--db FILE]\n"
+	"       tandem budget move --admin ID --year YEAR --kind AE|CP [--from PATH]\n"
+	"                          [--to PATH] --amount EUR --reason TEXT [--user ACTOR]\n"
+	"                          [--db FILE]\n"
 	"\n"
 	"load  reads a budget file (docs/ledger.md): the administration, the year, the\n"
 	"      budget tree and its initial AE and CP; checked whole, then written in one\n"
 	"      transaction or not at all. Loading the same file again changes nothing.\n"
 	"show  the budget tree with AE and CP per node (its subtree) and what is\n"
 	"      available.\n"
+	"move  moves AE or CP of an open year: --from and --to a transfer, --to alone\n"
+	"      an opening, --from alone a cancellation; REASON is its legal basis. A\n"
+	"      line gives no more than is neither committed nor ordered.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 static const struct option opts[] = {
@@ -41,12 +47,18 @@ static const struct option opts[] = {
 	{"admin", required_argument, NULL, 'a'},
 	{"year", required_argument, NULL, 'y'},
 	{"json", no_argument, NULL, 'j'},
+	{"kind", required_argument, NULL, 'k'},
+	{"from", required_argument, NULL, 'f'},
+	{"to", required_argument, NULL, 't'},
+	{"amount", required_argument, NULL, 'm'},
+	{"reason", required_argument, NULL, 'R'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
 struct args {
 	const char *db, *user, *role, *name, *admin, *year;
+	const char *kind, *from, *to, *amount, *reason;
 };
 
 /* Options of both commands; -1 to go on, else the exit status. */
@@ -66,6 +78,11 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv, stru
 		case 'a': a->admin = optarg; break;
 		case 'y': a->year = optarg; break;
 		case 'j': cli_json = true; break;
+		case 'k': a->kind = optarg; break;
+		case 'f': a->from = optarg; break;
+		case 't': a->to = optarg; break;
+		case 'm': a->amount = optarg; break;
+		case 'R': a->reason = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_EXIT_OK;
@@ -228,21 +245,61 @@ static int load(const struct args *a, const char *path)
 	return status;
 }
 
+static int move(const struct args *a)
+{
+	struct tandem_movement_in in = { a->admin, 0, a->kind, a->from, a->to, 0, a->reason };
+	struct tandem_store *s = NULL;
+	struct tandem_diag d;
+	unsigned long year = 0;
+	char shown[1024];
+	int rc, status;
+
+	if (a->admin == NULL || a->kind == NULL || a->amount == NULL || a->reason == NULL ||
+	    (a->from == NULL && a->to == NULL))
+		return cli_usage("budget", "move needs --admin, --year, --kind, --from or --to, "
+				 "--amount and --reason");
+	if (a->year == NULL || !cli_parse_uint(a->year, 2200, &year))
+		return cli_usage("budget", "--year is a year: '%s'", a->year ? a->year : "");
+	if (!cli_parse_cents(a->amount, &in.amount_cents))
+		return cli_usage("budget", "--amount is in euros with at most two decimals: '%s'",
+				 a->amount);
+	in.year = (int)year;
+	tandem_diag_init(&d, 20);
+	rc = open_db("budget", cli_db_path(a->db), &d, &s);
+	if (rc == 0)
+		rc = tandem_ledger_appropriation_move(s, a->user, &in, &d);
+	status = cli_ledger_finish("budget", rc, &d,
+				   cli_db_shown(cli_db_path(a->db), shown, sizeof shown));
+	if (rc == 0)
+		printf("%s %s of %s EUR%s%s%s%s\n", a->from && a->to ? "transferred" :
+		       a->to ? "opened" : "cancelled", a->kind, a->amount, a->from ? " from " : "",
+		       a->from ? a->from : "", a->to ? " to " : "", a->to ? a->to : "");
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	return status;
+}
+
 int cmd_budget(int argc, char **argv)
 {
 	struct args a;
 	int status;
 
-	if (argc < 2 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "show") != 0)) {
+	if (argc < 2 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "show") != 0 &&
+			  strcmp(argv[1], "move") != 0)) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 			fputs(budget_usage, stdout);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage("budget", "the subcommand is load or show");
+		return cli_usage("budget", "the subcommand is load, show or move");
 	}
 	status = parse("budget", budget_usage, argc - 1, argv + 1, &a);
 	if (status >= 0)
 		return status;
+	if (strcmp(argv[1], "move") == 0) {
+		if (argc - 1 != optind)
+			return cli_usage("budget", "move takes no file");
+		return move(&a);
+	}
 	if (strcmp(argv[1], "show") == 0) {
 		if (argc - 1 != optind)
 			return cli_usage("budget", "show takes no file");

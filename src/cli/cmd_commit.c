@@ -178,15 +178,6 @@ int cmd_supplier(int argc, char **argv)
 	return status;
 }
 
-/* Euros with at most two decimals into cents. */
-static bool cents_of(const char *s, int64_t *out)
-{
-	struct tandem_dec v;
-
-	return tandem_dec_parse_cstr(s, &v) == 0 && tandem_dec_significant_scale(v) <= 2 &&
-	       tandem_dec_to_minor(v, 2, TANDEM_ROUND_HALF_EVEN, out) == 0;
-}
-
 int cmd_commit(int argc, char **argv)
 {
 	const char *v[O_COUNT_];
@@ -211,7 +202,7 @@ int cmd_commit(int argc, char **argv)
 		return cli_usage("commit", "--year is a year between 2000 and 2200");
 	in = (struct tandem_commitment_in){ v[O_ADMIN], (int)year, v[O_NUMBER], v[O_SUPPLIER],
 					    v[O_LINE], v[O_OBJECT], 0 };
-	if (!cents_of(v[O_AMOUNT], &in.amount_cents))
+	if (!cli_parse_cents(v[O_AMOUNT], &in.amount_cents))
 		return cli_usage("commit", "--amount is in euros with at most two decimals: '%s'",
 				 v[O_AMOUNT]);
 	tandem_diag_init(&d, 100);
@@ -247,7 +238,7 @@ int cmd_certify(int argc, char **argv)
 	year = strtol(v[O_YEAR], &end, 10);
 	if (*end != '\0' || year < 2000 || year > 2200)
 		return cli_usage("certify", "--year is a year between 2000 and 2200");
-	if (!cents_of(v[O_AMOUNT], &cents))
+	if (!cli_parse_cents(v[O_AMOUNT], &cents))
 		return cli_usage("certify", "--amount is in euros with at most two decimals: '%s'",
 				 v[O_AMOUNT]);
 	tandem_diag_init(&d, 100);

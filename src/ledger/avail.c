@@ -68,6 +68,16 @@ static int of_node(struct tandem_store *s, int64_t admin, int64_t year_id, const
 	return rc;
 }
 
+int ledger_node_available(struct tandem_store *s, int64_t admin, int64_t year_id,
+			  const char *path, const char *kind, bool *carries, int64_t *available)
+{
+	int64_t total = 0, consumed = 0;
+	int rc = of_node(s, admin, year_id, path, kind, carries, &total, &consumed);
+
+	*available = total - consumed;
+	return rc;
+}
+
 /* The unit of control of kind for path (the nearest node up that carries
  * kind of its own): its path into unit and what is available there.
  * *found false when no node up carries it. */

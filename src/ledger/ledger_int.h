@@ -86,6 +86,12 @@ int ledger_administration(struct tandem_store *s, const char *key, struct tandem
 int ledger_supplier(struct tandem_store *s, int64_t admin, const char *key,
 		    struct tandem_diag *d, int64_t *id);
 
+/* Whether the node at path carries kind of its own, and what is available
+ * in its subtree: its appropriations (initial and movements) less what
+ * they consumed. */
+int ledger_node_available(struct tandem_store *s, int64_t admin, int64_t year_id,
+			  const char *path, const char *kind, bool *carries, int64_t *available);
+
 /* Adds cents (negative: gives back) to what a budget node consumed of a
  * year's AE or CP, as the availability control reads it. */
 int ledger_consume(struct tandem_store *s, int64_t year_id, int64_t node, const char *kind,
