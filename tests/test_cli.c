@@ -1329,6 +1329,13 @@ static void cli_payment_run(const char *db)
 	expect((const char *const[]){"invoice", "reject", "--admin", "11000201100044",
 				     "--invoice", "1", "--db", db, NULL}, NULL, 2, NULL,
 	       "reject needs --reason");
+	expect((const char *const[]){"invoice", "reroute", "--admin", "11000201100044",
+				     "--invoice", "1", "--ej", "EJ-1", "--db", db, NULL}, NULL, 2,
+	       NULL, "reroute needs --note");
+	expect((const char *const[]){"invoice", "reroute", "--admin", "11000201100044",
+				     "--invoice", "1", "--ej", "EJ-1", "--note", "mail", "--user",
+				     "olga", "--db", db, NULL}, NULL, 1, NULL,
+	       "only an invoice à recycler is routed again");
 	free(a);
 	free(b);
 	(void)unlink(out);

@@ -108,6 +108,61 @@ static void ledger_invoice_route_and_match(enum engine e)
 }
 BOTH_ENGINES(ledger_invoice_route_and_match)
 
+/* An invoice à recycler routed again with corrected routing data. */
+static void ledger_invoice_reroute(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r, a, b;
+
+	setup(&f, e, true);
+	world(&f);
+	fake(&x, "F-R1", "EJ-9", 30000);
+	ASSERT_EQ(import1(&f, "carl", &x, &a), 0);
+	ASSERT_STR_EQ(a.status, "a_recycler");
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "carl", ADMIN, a.id, "EJ-1", NULL, "mail",
+						&f.d, &r), TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "olga", ADMIN, a.id, NULL, "", "mail", &f.d,
+						&r), TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "olga", ADMIN, a.id, "EJ-1", NULL, "", &f.d,
+						&r), TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "olga", ADMIN, 999, "EJ-1", NULL, "mail",
+						&f.d, &r), TANDEM_ENOENT);
+	/* Still wrong: another supplier's commitment. */
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "olga", ADMIN, a.id, "EJ-POSTE", NULL,
+						"mail of 3 March", &f.d, &r), 0);
+	ASSERT_STR_EQ(r.status, "a_recycler");
+	ASSERT(strstr(r.reason, "not one of this supplier's") != NULL);
+	/* Right: routed, counted in the commitment, waiting for service done. */
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "olga", ADMIN, a.id, "EJ-1", NULL,
+						"mail of 4 March", &f.d, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	ASSERT_STR_EQ(status_of(&f, a.id), "received");
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-1'"),
+		  30000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM invoice WHERE order_reference = 'EJ-1'"),
+		  1);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM event WHERE action = 'invoice.reroute' "
+			      "AND detail LIKE '%BT-13 \"EJ-1\" (was \"EJ-POSTE\")%4 March%'"), 1);
+	certify(&f, "EJ-1", 30000);
+	ASSERT_STR_EQ(status_of(&f, a.id), "ready");
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "olga", ADMIN, a.id, "EJ-2", NULL, "mail",
+						&f.d, &r), TANDEM_EBADINPUT);
+	/* A code service corrected. */
+	fake(&x, "F-R2", "EJ-2", 100);
+	x.in.buyer_reference = "SRV-NONE";
+	ASSERT_EQ(import1(&f, "carl", &x, &b), 0);
+	ASSERT_STR_EQ(b.status, "a_recycler");
+	ASSERT_EQ(tandem_ledger_invoice_reroute(f.s, "alice", ADMIN, b.id, NULL, "SRV-ACHATS",
+						"phone call", &f.d, &r), 0);
+	ASSERT_STR_EQ(r.status, "ready"); /* 1.00 EUR: within the tolerance (10.00) */
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM invoice WHERE service_code = "
+			      "'SRV-ACHATS' AND order_reference = 'EJ-2'"), 1);
+	assert_books_balance(&f);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_reroute)
+
 /* A database made before schema v7 gets its running totals computed:
  * invoiced and certified per commitment, AE and CP per budget node. */
 static void ledger_invoice_totals_upgrade(enum engine e)

@@ -357,6 +357,22 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 				 struct tandem_diag *d, struct tandem_invoice_result *results);
 
 /*
+ * Routes an invoice à recycler again with corrected routing data - the EJ
+ * number (BT-13) and/or the code service or Leitweg-ID (BT-10); NULL keeps
+ * the stored one - on the supplier's request, which note records. The file
+ * stays as received; the route and match run as at import (the commitment,
+ * service done, the tolerance, the bank account) and res says the new
+ * status, à recycler again if the data are still wrong. actor: ordonnateur
+ * or admin. Refused with nothing changed, each with a finding:
+ * TANDEM_EPERM, TANDEM_ENOENT (-UNKNOWN), TANDEM_EBADINPUT (-STATUS: not à
+ * recycler; -REROUTE: nothing corrected, no note).
+ */
+int tandem_ledger_invoice_reroute(struct tandem_store *s, const char *actor,
+				  const char *administration, int64_t invoice, const char *ej,
+				  const char *service, const char *note, struct tandem_diag *d,
+				  struct tandem_invoice_result *res);
+
+/*
  * Rejects an invoice (rejet / Zurückweisung), by an ordonnateur or a
  * comptable, for a reason kept as its status reason and in the event: the
  * invoice is REJECTED for good, it no longer counts against its

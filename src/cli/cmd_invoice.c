@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"       tandem invoice convert --to ubl|cii [-o OUT] FILE\n"
 	"       tandem invoice import [--user ACTOR] [--db FILE|URL] FILE|DIR...\n"
 	"       tandem invoice reject --admin ID --invoice N --reason TEXT [--user ACTOR]\n"
+	"       tandem invoice reroute --admin ID --invoice N [--ej EJ] [--service CODE]\n"
+	"                              --note TEXT [--user ACTOR]\n"
 	"\n"
 	"inspect   opens each e-invoice safely and says what it is: container (XML\n"
 	"          or PDF), syntax (UBL Invoice/CreditNote, CII), customization id\n"
@@ -51,6 +53,8 @@ static const char usage_text[] =
 	"import    validates, routes, matches and stores invoices in the ledger\n"
 	"          (tandem invoice import --help).\n"
 	"reject    rejects a stored invoice for good, with the reason.\n"
+	"reroute   routes an invoice a_recycler again with corrected routing data\n"
+	"          (tandem invoice reroute --help).\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -266,12 +270,12 @@ int cmd_invoice(int argc, char **argv)
 		return cmd_invoice_convert(argc - 1, argv + 1);
 	if (strcmp(sub, "import") == 0)
 		return cmd_invoice_import(argc - 1, argv + 1);
-	if (strcmp(sub, "reject") == 0)
-		return cmd_invoice_reject(argc - 1, argv + 1);
+	if (strcmp(sub, "reject") == 0 || strcmp(sub, "reroute") == 0)
+		return cmd_invoice_decide(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show, terms, convert, import or reject)", sub);
+				 "show, terms, convert, import, reject or reroute)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

@@ -3,7 +3,7 @@
  * `tandem pay order|approve|cancel|run|file` (the ordonnateur's order to pay
  * a matched invoice, the comptable's approval under the separation of
  * duties, cancellation, the payment run and its SEPA file) and
- * `tandem invoice reject`.
+ * `tandem invoice reject` and `tandem invoice reroute`.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -39,16 +39,23 @@ static const char usage_text[] =
 	"file     writes the file of a past run again.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
-static const char reject_usage[] =
+static const char decide_usage[] =
 	"usage: tandem invoice reject --admin ID --invoice N --reason TEXT [--user ACTOR]\n"
 	"                             [--db FILE]\n"
+	"       tandem invoice reroute --admin ID --invoice N [--ej EJ] [--service CODE]\n"
+	"                              --note TEXT [--user ACTOR] [--db FILE]\n"
 	"\n"
-	"Rejects an invoice for good, with the reason: an ordonnateur or a comptable.\n"
-	"The supplier may then send a corrected invoice with the same number.\n"
+	"reject   rejects an invoice for good, with the reason: an ordonnateur or a\n"
+	"         comptable. The supplier may then send a corrected invoice with the\n"
+	"         same number.\n"
+	"reroute  routes an invoice a_recycler again with its corrected EJ number\n"
+	"         (BT-13) or code service / Leitweg-ID (BT-10), on the supplier's\n"
+	"         request (--note): an ordonnateur or an admin. It is matched as at\n"
+	"         import and says its new status.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 enum { O_DB = 256, O_USER, O_ADMIN, O_YEAR, O_INVOICE, O_ORDER, O_REASON, O_OUT, O_DATE,
-       O_RUN, O_COUNT_ };
+       O_RUN, O_EJ, O_SERVICE, O_NOTE, O_COUNT_ };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -61,6 +68,9 @@ static const struct option opts[] = {
 	{"out", required_argument, NULL, O_OUT},
 	{"date", required_argument, NULL, O_DATE},
 	{"run", required_argument, NULL, O_RUN},
+	{"ej", required_argument, NULL, O_EJ},
+	{"service", required_argument, NULL, O_SERVICE},
+	{"note", required_argument, NULL, O_NOTE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -146,13 +156,30 @@ static int do_reject(struct tandem_store *s, const char *const v[O_COUNT_], int6
 	return rc;
 }
 
+static int do_reroute(struct tandem_store *s, const char *const v[O_COUNT_], int64_t number,
+		      struct tandem_diag *d, struct tandem_buf *file)
+{
+	struct tandem_invoice_result r;
+	int rc = tandem_ledger_invoice_reroute(s, v[O_USER], v[O_ADMIN], number, v[O_EJ],
+					       v[O_SERVICE], v[O_NOTE], d, &r);
+
+	(void)file;
+	if (rc == 0)
+		printf("invoice %lld routed again: %s, %s\n", (long long)number, r.status, r.reason);
+	return rc;
+}
+
 static const struct sub subs[] = {
 	{"order", {O_ADMIN, O_YEAR, O_INVOICE, 0}, O_INVOICE, do_order},
 	{"approve", {O_ADMIN, O_ORDER, 0}, O_ORDER, do_approve},
 	{"cancel", {O_ADMIN, O_ORDER, O_REASON, 0}, O_ORDER, do_cancel},
 	{"run", {O_ADMIN, O_OUT, 0}, 0, do_run},
 	{"file", {O_ADMIN, O_RUN, O_OUT, 0}, O_RUN, do_file},
+};
+
+static const struct sub invoice_subs[] = {
 	{"reject", {O_ADMIN, O_INVOICE, O_REASON, 0}, O_INVOICE, do_reject},
+	{"reroute", {O_ADMIN, O_INVOICE, O_NOTE, 0}, O_INVOICE, do_reroute},
 };
 
 /* Runs one subcommand; cmd is "pay" or "invoice". */
@@ -209,14 +236,16 @@ int cmd_pay(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return fputs(usage_text, stdout), CLI_EXIT_OK;
-	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0] - 1; i++)
+	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return run_sub("pay", usage_text, &subs[i], argc - 1, argv + 1);
 	return cli_usage("pay", "the subcommand is order, approve, cancel, run or file");
 }
 
-int cmd_invoice_reject(int argc, char **argv)
+int cmd_invoice_decide(int argc, char **argv)
 {
-	return run_sub("invoice", reject_usage, &subs[sizeof subs / sizeof subs[0] - 1], argc,
-		       argv);
+	for (size_t i = 0; i < sizeof invoice_subs / sizeof invoice_subs[0]; i++)
+		if (strcmp(argv[0], invoice_subs[i].name) == 0)
+			return run_sub("invoice", decide_usage, &invoice_subs[i], argc, argv);
+	return cli_usage("invoice", "the subcommand is reject or reroute");
 }

@@ -414,6 +414,51 @@ static int route(struct tandem_store *s, struct batch *b, const struct tandem_in
 	return rc;
 }
 
+int ledger_invoice_route(struct tandem_store *s, int64_t admin,
+			 const struct tandem_invoice_in *in, struct ledger_routed *out)
+{
+	struct tandem_stmt *st;
+	struct batch *b = tandem_calloc(1, sizeof *b);
+	struct route r;
+	const char *ref = in->buyer_reference != NULL ? in->buyer_reference : "";
+	int rc;
+
+	if (b == NULL)
+		return TANDEM_ENOMEM;
+	memset(&r, 0, sizeof r);
+	memset(out, 0, sizeof *out);
+	rc = ledger_select(s, &st, "SELECT a.country, a.match_tolerance_bp, "
+			   "a.match_tolerance_cents, (SELECT count(*) FROM service v WHERE "
+			   "v.administration_id = a.id), (SELECT v.code FROM service v WHERE "
+			   "v.administration_id = a.id AND v.code = $2) FROM administration a "
+			   "WHERE a.id = $1", "it", admin, ref);
+	if (rc == 1) {
+		r.admin = admin;
+		(void)snprintf(r.country, sizeof r.country, "%s", tandem_stmt_text(st, 0));
+		r.tolerance_bp = tandem_stmt_i64(st, 1);
+		r.tolerance_cents = tandem_stmt_i64(st, 2);
+		b->services = tandem_stmt_i64(st, 3);
+		/* A German unit of the administration named by its Leitweg-ID. */
+		if (strcmp(r.country, "DE") == 0 && !tandem_stmt_is_null(st, 4))
+			(void)snprintf(r.service, sizeof r.service, "%s", ref);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = TANDEM_EINTERNAL;
+	}
+	tandem_stmt_finalize(st);
+	if (rc == 0)
+		rc = route(s, b, in, &r);
+	if (rc == 0) {
+		out->supplier = r.supplier;
+		out->commitment = r.commitment;
+		(void)snprintf(out->service, sizeof out->service, "%s", r.service);
+		(void)snprintf(out->status, sizeof out->status, "%s", r.status);
+		(void)snprintf(out->reason, sizeof out->reason, "%s", r.reason);
+	}
+	tandem_free(b);
+	return rc;
+}
+
 static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 		  const struct route *r, const char *seller, const char *norm, const char *sha,
 		  int64_t user, int64_t event, int64_t *id)

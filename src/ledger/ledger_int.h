@@ -171,6 +171,22 @@ void ledger_match_decide(const struct ledger_totals *t, int64_t claimed, char st
 int ledger_invoiced_add(struct tandem_store *s, int64_t commitment, int64_t cents,
 			struct ledger_totals *t);
 
+struct tandem_invoice_in;
+
+/* Where an invoice's routing data lead (invoice.c). */
+struct ledger_routed {
+	int64_t supplier, commitment; /* 0: not found */
+	char service[64];             /* code service or Leitweg-ID matched; "" */
+	char status[16];
+	char reason[300];
+};
+
+/* Routes and matches an invoice of the administration admin, as the import
+ * does, counting it in its commitment's invoiced total when it reaches
+ * one. */
+int ledger_invoice_route(struct tandem_store *s, int64_t admin,
+			 const struct tandem_invoice_in *in, struct ledger_routed *out);
+
 /* Sets the status of an invoice, with its event (action, e.g.
  * "invoice.match"), and keeps its commitment's invoiced total. */
 int ledger_invoice_status(struct tandem_store *s, int64_t user, int64_t invoice,
