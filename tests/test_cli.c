@@ -1332,6 +1332,14 @@ static void cli_payment_run(const char *db)
 	expect((const char *const[]){"invoice", "reroute", "--admin", "11000201100044",
 				     "--invoice", "1", "--ej", "EJ-1", "--db", db, NULL}, NULL, 2,
 	       NULL, "reroute needs --note");
+	expect((const char *const[]){"invoice", "list", "--admin", "11000201100044", "--status",
+				     "paid", "--json", "--db", db, NULL}, NULL, 0,
+	       "\"commitment\":\"EJ-1\"", NULL);
+	expect((const char *const[]){"invoice", "list", "--admin", "11000201100044",
+				     "--awaiting-order", "--db", db, NULL}, NULL, 0, "id  number",
+	       NULL);
+	expect((const char *const[]){"invoice", "list", "--admin", "11000201100044", "--status",
+				     "late", "--db", db, NULL}, NULL, 1, NULL, "the status is one of");
 	expect((const char *const[]){"invoice", "reroute", "--admin", "11000201100044",
 				     "--invoice", "1", "--ej", "EJ-1", "--note", "mail", "--user",
 				     "olga", "--db", db, NULL}, NULL, 1, NULL,

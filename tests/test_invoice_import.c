@@ -12,6 +12,7 @@
 
 #include "invoice_world.h"
 #include "ledger_fixture.h"
+#include "tandem/arena.h"
 #include "tandem/error.h"
 #include "tandem/ledger.h"
 #include "test.h"
@@ -162,6 +163,75 @@ static void ledger_invoice_reroute(enum engine e)
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_reroute)
+
+/* The work lists: by status, and ready invoices not ordered yet. */
+static void ledger_invoice_list(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r1, r2, r3, r4;
+	struct tandem_invoice_row *rows;
+	struct tandem_arena ar;
+	size_t n;
+	bool more;
+	int64_t order;
+
+	setup(&f, e, true);
+	world(&f);
+	tandem_arena_init(&ar, 1u << 20);
+	fake(&x, "L-1", "EJ-1", 10000);
+	x.in.due_date = "2026-05-01";
+	ASSERT_EQ(import1(&f, "carl", &x, &r1), 0);
+	fake(&x, "L-2", "EJ-1", 20000);
+	x.in.due_date = "2026-04-01";
+	ASSERT_EQ(import1(&f, "carl", &x, &r2), 0);
+	fake(&x, "L-3", "EJ-9", 300);
+	ASSERT_EQ(import1(&f, "carl", &x, &r3), 0);
+	certify(&f, "EJ-1", 30000);
+	fake(&x, "L-4", "EJ-2", 400);
+	ASSERT_EQ(import1(&f, "carl", &x, &r4), 0);
+	/* All of them, the oldest due first (L-3 and L-4 fall due 2026-04-01
+	 * too, by their fake's due date, and come after L-2 by id). */
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, NULL, false, 100, &ar, &rows, &n, &more,
+					     &f.d), 0);
+	ASSERT_EQ(n, 4);
+	ASSERT(!more);
+	ASSERT_STR_EQ(rows[0].number, "L-2");
+	ASSERT_STR_EQ(rows[0].supplier, "Papeterie Dupont");
+	ASSERT_STR_EQ(rows[0].commitment, "EJ-1");
+	ASSERT_EQ(rows[0].due_cents, 20000);
+	ASSERT_STR_EQ(rows[n - 1].number, "L-1");
+	/* By status. */
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, "a_recycler", false, 100, &ar, &rows, &n,
+					     &more, &f.d), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT_STR_EQ(rows[0].number, "L-3");
+	ASSERT_STR_EQ(rows[0].commitment, "");
+	/* Awaiting an order: ready, not ordered; once ordered, gone. */
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, NULL, true, 100, &ar, &rows, &n, &more,
+					     &f.d), 0);
+	ASSERT_EQ(n, 3);
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, r2.id, &f.d, &order), 0);
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, NULL, true, 100, &ar, &rows, &n, &more,
+					     &f.d), 0);
+	ASSERT_EQ(n, 2);
+	ASSERT_STR_EQ(rows[0].number, "L-4");
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, "ready", false, 1, &ar, &rows, &n, &more,
+					     &f.d), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT(more);
+	ASSERT_EQ(rows[0].order, order);
+	/* Refusals. */
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, "lost", false, 10, &ar, &rows, &n, &more,
+					     &f.d), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, ADMIN, NULL, false, 0, &ar, &rows, &n, &more,
+					     &f.d), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_ledger_invoice_list(f.s, "99999999999999", NULL, false, 10, &ar, &rows,
+					     &n, &more, &f.d), TANDEM_ENOENT);
+	tandem_arena_release(&ar);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_list)
 
 /* A database made before schema v7 gets its running totals computed:
  * invoiced and certified per commitment, AE and CP per budget node. */

@@ -356,6 +356,34 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 				 const struct tandem_invoice_in *in, size_t n,
 				 struct tandem_diag *d, struct tandem_invoice_result *results);
 
+/* One invoice of a list; texts in the caller's arena. */
+struct tandem_invoice_row {
+	int64_t id;
+	const char *number;         /* BT-1 */
+	const char *supplier;       /* its name, or the seller's SIRET / VAT when unknown */
+	const char *commitment;     /* EJ number, "" when not routed */
+	const char *issue_date;
+	const char *due_date;       /* "" when the invoice gives none */
+	int64_t due_cents;          /* BT-115 */
+	const char *status, *reason;
+	int64_t order;              /* its payment order not cancelled, or 0 */
+};
+
+#define TANDEM_INVOICE_LIST_MAX 10000
+
+/*
+ * The invoices of an administration, the oldest due first (due date, else
+ * issue date): all of them, those of one status (TANDEM_INVOICE_STATUSES),
+ * or with awaiting_order those ready to pay and not ordered yet - the
+ * ordonnateur's work list. At most limit rows (1 to
+ * TANDEM_INVOICE_LIST_MAX); *more says whether there were more. TANDEM_EINVAL
+ * (limit, status) or TANDEM_ENOENT (administration), each with a finding.
+ */
+int tandem_ledger_invoice_list(struct tandem_store *s, const char *administration,
+			       const char *status, bool awaiting_order, size_t limit,
+			       struct tandem_arena *a, struct tandem_invoice_row **rows, size_t *n,
+			       bool *more, struct tandem_diag *d);
+
 /*
  * Routes an invoice à recycler again with corrected routing data - the EJ
  * number (BT-13) and/or the code service or Leitweg-ID (BT-10); NULL keeps

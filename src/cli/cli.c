@@ -71,6 +71,19 @@ int cli_missing_value(const char *cmd, char **argv)
 	return cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
 }
 
+void cli_put_cents(struct tandem_buf *b, const char *key, int64_t cents, bool json)
+{
+	char t[TANDEM_DEC_STR_MAX] = "?";
+	struct tandem_dec v;
+
+	if (tandem_dec_from_int(cents, 2, &v) == 0)
+		(void)tandem_dec_format(v, t);
+	if (json)
+		(void)tandem_buf_printf(b, ",\"%s\":\"%s\"", key, t);
+	else
+		(void)tandem_buf_printf(b, " %16s", t);
+}
+
 bool cli_parse_cents(const char *s, int64_t *out)
 {
 	struct tandem_dec v;

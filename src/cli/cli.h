@@ -45,6 +45,10 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 int cli_unknown_option(const char *cmd, char **argv);
 int cli_missing_value(const char *cmd, char **argv);
 
+/* Appends cents as euros: ,"key":"12.34" in JSON, else right-aligned in 17
+ * columns. */
+void cli_put_cents(struct tandem_buf *b, const char *key, int64_t cents, bool json);
+
 /* Parses euros with at most two decimals ("1234.5") into cents. */
 bool cli_parse_cents(const char *s, int64_t *out);
 
@@ -132,6 +136,7 @@ int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
 int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
 int cmd_invoice_import(int argc, char **argv);   /* cmd_import.c */
+int cmd_invoice_list(int argc, char **argv);     /* cmd_invoice_list.c */
 int cmd_invoice_decide(int argc, char **argv);   /* cmd_pay.c: reject, reroute */
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);             /* cmd_init.c */

@@ -141,19 +141,6 @@ int cmd_user(int argc, char **argv)
 	return status;
 }
 
-static void put_cents(struct tandem_buf *b, const char *key, int64_t cents, bool json)
-{
-	char t[TANDEM_DEC_STR_MAX] = "?";
-	struct tandem_dec v;
-
-	if (tandem_dec_from_int(cents, 2, &v) == 0)
-		(void)tandem_dec_format(v, t);
-	if (json)
-		(void)tandem_buf_printf(b, ",\"%s\":\"%s\"", key, t);
-	else
-		(void)tandem_buf_printf(b, " %16s", t);
-}
-
 static int show(const struct args *a)
 {
 	struct tandem_store *s = NULL;
@@ -195,13 +182,13 @@ static int show(const struct args *a)
 			(void)tandem_buf_printf(&out, "%*s%-*s %-11s", r->depth * 2, "",
 						28 - r->depth * 2, r->path, r->level);
 		}
-		put_cents(&out, "ae", r->ae_cents, cli_json);
-		put_cents(&out, "ae_available", r->ae_available_cents, cli_json);
-		put_cents(&out, "cp", r->cp_cents, cli_json);
-		put_cents(&out, "cp_available", r->cp_available_cents, cli_json);
+		cli_put_cents(&out, "ae", r->ae_cents, cli_json);
+		cli_put_cents(&out, "ae_available", r->ae_available_cents, cli_json);
+		cli_put_cents(&out, "cp", r->cp_cents, cli_json);
+		cli_put_cents(&out, "cp_available", r->cp_available_cents, cli_json);
 		if (cli_json) {
-			put_cents(&out, "ae_committed", r->ae_committed_cents, true);
-			put_cents(&out, "cp_ordered", r->cp_ordered_cents, true);
+			cli_put_cents(&out, "ae_committed", r->ae_committed_cents, true);
+			cli_put_cents(&out, "cp_ordered", r->cp_ordered_cents, true);
 		}
 		(void)tandem_buf_printf(&out, cli_json ? "}" : "  %s\n", r->label);
 	}

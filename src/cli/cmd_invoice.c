@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"       tandem invoice terms [--json] [BT-ID...]\n"
 	"       tandem invoice convert --to ubl|cii [-o OUT] FILE\n"
 	"       tandem invoice import [--user ACTOR] [--db FILE|URL] FILE|DIR...\n"
+	"       tandem invoice list --admin ID [--status S] [--awaiting-order] [--json]\n"
 	"       tandem invoice reject --admin ID --invoice N --reason TEXT [--user ACTOR]\n"
 	"       tandem invoice reroute --admin ID --invoice N [--ej EJ] [--service CODE]\n"
 	"                              --note TEXT [--user ACTOR]\n"
@@ -52,6 +53,8 @@ static const char usage_text[] =
 	"          EN 16931 model (tandem invoice convert --help).\n"
 	"import    validates, routes, matches and stores invoices in the ledger\n"
 	"          (tandem invoice import --help).\n"
+	"list      lists the stored invoices of an administration, by status or\n"
+	"          those awaiting a payment order (tandem invoice list --help).\n"
 	"reject    rejects a stored invoice for good, with the reason.\n"
 	"reroute   routes an invoice a_recycler again with corrected routing data\n"
 	"          (tandem invoice reroute --help).\n"
@@ -272,10 +275,12 @@ int cmd_invoice(int argc, char **argv)
 		return cmd_invoice_import(argc - 1, argv + 1);
 	if (strcmp(sub, "reject") == 0 || strcmp(sub, "reroute") == 0)
 		return cmd_invoice_decide(argc - 1, argv + 1);
+	if (strcmp(sub, "list") == 0)
+		return cmd_invoice_list(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show, terms, convert, import, reject or reroute)", sub);
+				 "show, terms, convert, import, list, reject or reroute)", sub);
 	argc--;
 	argv++;
 	opterr = 0;

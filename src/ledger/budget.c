@@ -204,19 +204,17 @@ int tandem_ledger_budget_report(struct tandem_store *s, const char *administrati
 	*rows = NULL;
 	*n = 0;
 	/* Each node with its own AE and CP (initial + movements) for the
-	 * year; ordered by path, which is depth-first: "156" < "156/01" <
+	 * year and what it consumed (the table consumption, which the tests
+	 * and the crash test hold against the documents); ordered by path, which is depth-first: "156" < "156/01" <
 	 * "1560" since '/' sorts before the digits and letters. */
 	rc = tandem_store_prepare(s,
 		"SELECT n.path, n.level, n.label,"
 		" coalesce(sum(CASE WHEN p.kind = 'AE' THEN p.total END), 0),"
 		" coalesce(sum(CASE WHEN p.kind = 'CP' THEN p.total END), 0),"
-		" (SELECT coalesce(sum(c.amount_cents), 0) FROM commitment c"
-		"   WHERE c.budget_node_id = n.id AND c.fiscal_year_id = y.id"
-		"   AND c.state <> 'cancelled'),"
-		" (SELECT coalesce(sum(o.amount_cents), 0) FROM payment_order o"
-		"   JOIN commitment c ON c.id = o.commitment_id"
-		"   WHERE c.budget_node_id = n.id AND o.fiscal_year_id = y.id"
-		"   AND o.state <> 'cancelled')"
+		" (SELECT coalesce(sum(k.consumed_cents), 0) FROM consumption k"
+		"   WHERE k.budget_node_id = n.id AND k.fiscal_year_id = y.id AND k.kind = 'AE'),"
+		" (SELECT coalesce(sum(k.consumed_cents), 0) FROM consumption k"
+		"   WHERE k.budget_node_id = n.id AND k.fiscal_year_id = y.id AND k.kind = 'CP')"
 		" FROM budget_node n"
 		" JOIN administration ad ON ad.id = n.administration_id"
 		" JOIN fiscal_year y ON y.administration_id = ad.id AND y.year = $2"
