@@ -1461,6 +1461,11 @@ TEST(cli_budget)
 				     "--user", "olga", "--db", db, NULL}, NULL, 2, NULL, "--amount");
 	expect((const char *const[]){"commit", "--admin", "11000201100044", "--year", "2026",
 				     "--number", "EJ-1", "--supplier", "73282932000074", "--line",
+				     "GFP/156/01", "--amount", "15", "--object", "Papier",
+				     "--account", "401", "--user", "olga", "--db", db, NULL}, NULL, 1,
+	       NULL, "account 401 is not of class 6");
+	expect((const char *const[]){"commit", "--admin", "11000201100044", "--year", "2026",
+				     "--number", "EJ-1", "--supplier", "73282932000074", "--line",
 				     "GFP/156/01", "--amount", "1250000", "--object", "Papier",
 				     "--user", "olga", "--db", db, NULL}, NULL, 0,
 	       "commitment EJ-1 recorded", NULL);

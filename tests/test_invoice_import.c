@@ -164,6 +164,71 @@ static void ledger_invoice_reroute(enum engine e)
 }
 BOTH_ENGINES(ledger_invoice_reroute)
 
+/* The chart of accounts grows from budget files; a commitment names the
+ * expense account its payments are booked to. */
+static void ledger_chart_of_accounts(enum engine e)
+{
+	static const char y2027[] =
+		"administration FR 11000201100044 Direction générale des finances publiques\n"
+		"year 2027\n"
+		"account 6135 Locations immobilières\n"
+		"account 604 Achats d'études et de prestations\n"
+		"mission    GFP          -           -          Gestion des finances publiques\n"
+		"programme  GFP/156      1000000     1000000    Gestion fiscale\n";
+	static const char bad[] =
+		"administration FR 11000201100044 Direction générale des finances publiques\n"
+		"year 2028\n"
+		"account 12 Trop court\n"
+		"account 0604 Zéro\n"
+		"account 6135\n"
+		"mission    GFP          -           -          Gestion des finances publiques\n"
+		"programme  GFP/156      1000000     1000000    Gestion fiscale\n";
+	struct tandem_commitment_in c = { ADMIN, 2026, "EJ-LOC", DUPONT, "GFP/156/01", "Bureaux",
+					  50000, "6135" };
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result r;
+	bool already;
+	int64_t id, order;
+
+	setup(&f, e, true);
+	world(&f);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", y2027, strlen(y2027), &f.d, &already),
+		  0);
+	ASSERT_EQ(query_i64_f(&f, "SELECT class FROM account WHERE code = '6135'"), 6);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM account WHERE code = '604' AND label = "
+			      "'Achats d''études et de prestations'"), 1);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_budget_load(f.s, "alice", bad, strlen(bad), &f.d, &already),
+		  TANDEM_EBADINPUT);
+	ASSERT(message_has(&f.d, "account \"12\": 3 to 8 digits"));
+	ASSERT(message_has(&f.d, "account \"0604\""));
+	ASSERT(message_has(&f.d, "account needs a code and a label"));
+	/* Booked to the commitment's account. */
+	ASSERT_EQ(tandem_ledger_commit(f.s, "olga", &c, &f.d, &id), 0);
+	certify(&f, "EJ-LOC", 50000);
+	fake(&x, "LOC-1", "EJ-LOC", 50000);
+	ASSERT_EQ(import1(&f, "carl", &x, &r), 0);
+	ASSERT_STR_EQ(r.status, "ready");
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, r.id, &f.d, &order), 0);
+	ASSERT_EQ(query_i64_f(&f, "SELECT sum(debit_cents) FROM journal_line WHERE account_code = "
+			      "'6135'"), 50000);
+	/* Only an account of class 6 of the chart. */
+	c.number = "EJ-BAD";
+	c.account = "401";
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_commit(f.s, "olga", &c, &f.d, &id), TANDEM_EBADINPUT);
+	ASSERT(message_has(&f.d, "account 401 is not of class 6"));
+	c.account = "6999";
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_commit(f.s, "olga", &c, &f.d, &id), TANDEM_EBADINPUT);
+	ASSERT(message_has(&f.d, "account 6999 is not in the chart"));
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM commitment WHERE number = 'EJ-BAD'"), 0);
+	assert_books_balance(&f);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_chart_of_accounts)
+
 /* The work lists: by status, and ready invoices not ordered yet. */
 static void ledger_invoice_list(enum engine e)
 {
@@ -393,7 +458,7 @@ static void ledger_invoice_leitweg(enum engine e)
 	struct tandem_supplier_in sup = { "991-03730-19", "Gutachten GmbH", "DE", NULL,
 					  "DE136695976", NULL, NULL, NULL };
 	struct tandem_commitment_in c = { "991-03730-19", 2026, "B-0042", "DE136695976",
-					  "06/0601/52601", "Gutachten", 500000 };
+					  "06/0601/52601", "Gutachten", 500000, NULL };
 	struct fixture f;
 	struct fake x;
 	struct tandem_invoice_result r;

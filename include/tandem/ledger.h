@@ -223,6 +223,7 @@ struct tandem_commitment_in {
 	const char *budget_path;    /* the node it is imputed on */
 	const char *object;
 	int64_t amount_cents;       /* > 0 */
+	const char *account;        /* its expense account (class 6 of the chart); NULL: 604 */
 };
 
 /*

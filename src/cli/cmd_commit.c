@@ -33,11 +33,13 @@ static const char supplier_usage[] =
 
 static const char commit_usage[] =
 	"usage: tandem commit --admin ID --year YEAR --number EJ --supplier SIRET|VAT\n"
-	"                     --line PATH --amount EUR --object TEXT [--user ACTOR] [--db FILE]\n"
+	"                     --line PATH --amount EUR --object TEXT [--account CODE]\n"
+	"                     [--user ACTOR] [--db FILE]\n"
 	"\n"
 	"Records a legal commitment (EJ / Bestellung) on a budget line, consuming AE.\n"
 	"The core refuses it beyond the AE available at the nearest node that carries\n"
-	"AE, from the line up. Only an ordonnateur commits.\n"
+	"AE, from the line up. Only an ordonnateur commits. --account: the expense\n"
+	"account its payments are booked to, of class 6 of the chart (604 by default).\n"
 	"Exit status: 0 recorded, 1 refused, 2 usage error, 3 I/O error.\n";
 
 static const char certify_usage[] =
@@ -50,7 +52,7 @@ static const char certify_usage[] =
 
 enum { O_DB = 256, O_USER, O_ADMIN, O_NAME, O_COUNTRY, O_SIRET, O_VAT, O_SUPPLIER, O_IBAN,
        O_BIC, O_EVIDENCE, O_YEAR, O_NUMBER, O_LINE, O_AMOUNT, O_OBJECT, O_NOTE, O_STREET,
-       O_POSTCODE, O_TOWN, O_COUNT_ };
+       O_POSTCODE, O_TOWN, O_ACCOUNT, O_COUNT_ };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -73,6 +75,7 @@ static const struct option opts[] = {
 	{"street", required_argument, NULL, O_STREET},
 	{"postcode", required_argument, NULL, O_POSTCODE},
 	{"town", required_argument, NULL, O_TOWN},
+	{"account", required_argument, NULL, O_ACCOUNT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -201,7 +204,7 @@ int cmd_commit(int argc, char **argv)
 	if (*end != '\0' || year < 2000 || year > 2200)
 		return cli_usage("commit", "--year is a year between 2000 and 2200");
 	in = (struct tandem_commitment_in){ v[O_ADMIN], (int)year, v[O_NUMBER], v[O_SUPPLIER],
-					    v[O_LINE], v[O_OBJECT], 0 };
+					    v[O_LINE], v[O_OBJECT], 0, v[O_ACCOUNT] };
 	if (!cli_parse_cents(v[O_AMOUNT], &in.amount_cents))
 		return cli_usage("commit", "--amount is in euros with at most two decimals: '%s'",
 				 v[O_AMOUNT]);

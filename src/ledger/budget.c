@@ -118,6 +118,12 @@ static int write_budget(struct tandem_store *s, const struct budget_in *b,
 				"$2, CAST($3 AS TEXT) WHERE NOT EXISTS (SELECT 1 FROM service WHERE "
 				"administration_id = $1 AND code = $2)", NULL, NULL, "itt", admin,
 				b->services[i].code, b->services[i].name);
+	/* The chart: an account added, or its label changed. */
+	for (size_t i = 0; i < b->n_accounts && rc == 0; i++)
+		rc = ledger_run(s, "INSERT INTO account (code, label, class) VALUES ($1, $2, $3) "
+				"ON CONFLICT (code) DO UPDATE SET label = excluded.label", NULL, NULL,
+				"tti", b->accounts[i].code, b->accounts[i].name,
+				(int64_t)(b->accounts[i].code[0] - '0'));
 	if (rc == 0 && b->has_tolerance)
 		rc = ledger_run(s, "UPDATE administration SET match_tolerance_bp = $2, "
 				"match_tolerance_cents = $3 WHERE id = $1", NULL, NULL, "iii", admin,

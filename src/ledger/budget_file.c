@@ -31,7 +31,7 @@ struct parser {
 	struct tandem_arena *a;
 	struct tandem_diag *d;
 	struct budget_in *out;
-	size_t cap, services_cap;
+	size_t cap, services_cap, accounts_cap;
 	long line;
 	int err;
 };
@@ -201,12 +201,49 @@ static void tolerance(struct parser *p, char **f, size_t n, const char *rest)
 		bad(p, TANDEM_EBADINPUT, "the tolerance amount is in euros (0.00 for none)");
 }
 
+/* Appends a code and a name to a list of the file (what: "service",
+ * "account"), refusing the same code twice and more than max. */
+static void push_entry(struct parser *p, const char *what, struct budget_entry_in **list,
+		       size_t *n, size_t *cap, size_t max, const char *code, const char *name)
+{
+	struct budget_entry_in x = { .line = p->line };
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*list)[i].code, code) == 0) {
+			bad(p, TANDEM_EBADINPUT, "%s %.46s is defined twice", what, code);
+			return;
+		}
+	if (*n == max) {
+		bad(p, TANDEM_ELIMIT, "more than %zu %ss", max, what);
+		return;
+	}
+	if (*n == *cap) {
+		size_t grown_cap = *cap == 0 ? 16 : *cap * 2;
+		struct budget_entry_in *grown = tandem_arena_alloc(p->a, grown_cap * sizeof *grown);
+
+		if (grown == NULL) {
+			p->err = TANDEM_ENOMEM;
+			return;
+		}
+		if (*n > 0)
+			memcpy(grown, *list, *n * sizeof *grown);
+		*list = grown;
+		*cap = grown_cap;
+	}
+	x.code = tandem_arena_strndup(p->a, code, strlen(code));
+	x.name = tandem_arena_strndup(p->a, name, strlen(name));
+	if (x.code == NULL || x.name == NULL) {
+		p->err = TANDEM_ENOMEM;
+		return;
+	}
+	(*list)[(*n)++] = x;
+}
+
 /* service CODE NAME: a French code service (BT-10 for Chorus Pro) or a
  * German unit with its own Leitweg-ID. */
 static void service(struct parser *p, char **f, size_t n, const char *rest)
 {
 	struct budget_in *b = p->out;
-	struct budget_service_in x = { .line = p->line };
 	struct tandem_id_result r;
 
 	if (n != 2 || rest[0] == '\0' || strlen(rest) > TANDEM_BUDGET_LABEL_MAX) {
@@ -225,35 +262,29 @@ static void service(struct parser *p, char **f, size_t n, const char *rest)
 		    f[1], TANDEM_BUDGET_CODE_MAX);
 		return;
 	}
-	for (size_t i = 0; i < b->n_services; i++)
-		if (strcmp(b->services[i].code, f[1]) == 0) {
-			bad(p, TANDEM_EBADINPUT, "service %.46s is defined twice", f[1]);
-			return;
-		}
-	if (b->n_services == TANDEM_BUDGET_SERVICES_MAX) {
-		bad(p, TANDEM_ELIMIT, "more than %d services", TANDEM_BUDGET_SERVICES_MAX);
-		return;
-	}
-	if (b->n_services == p->services_cap) {
-		size_t cap = p->services_cap == 0 ? 16 : p->services_cap * 2;
-		struct budget_service_in *grown = tandem_arena_alloc(p->a, cap * sizeof *grown);
+	push_entry(p, "service", &b->services, &b->n_services, &p->services_cap,
+		   TANDEM_BUDGET_SERVICES_MAX, f[1], rest);
+}
 
-		if (grown == NULL) {
-			p->err = TANDEM_ENOMEM;
-			return;
-		}
-		if (b->n_services > 0)
-			memcpy(grown, b->services, b->n_services * sizeof *grown);
-		b->services = grown;
-		p->services_cap = cap;
-	}
-	x.code = tandem_arena_strndup(p->a, f[1], strlen(f[1]));
-	x.name = tandem_arena_strndup(p->a, rest, strlen(rest));
-	if (x.code == NULL || x.name == NULL) {
-		p->err = TANDEM_ENOMEM;
+/* account CODE LABEL: an account added to the chart (or its label
+ * changed), its class the first digit of its code. */
+static void account(struct parser *p, char **f, size_t n, const char *rest)
+{
+	struct budget_in *b = p->out;
+	size_t len = n == 2 ? strlen(f[1]) : 0;
+
+	if (n != 2 || rest[0] == '\0' || strlen(rest) > TANDEM_BUDGET_LABEL_MAX) {
+		bad(p, TANDEM_EBADINPUT, "account needs a code and a label (of at most %d bytes)",
+		    TANDEM_BUDGET_LABEL_MAX);
 		return;
 	}
-	b->services[b->n_services++] = x;
+	if (len < 3 || len > 8 || strspn(f[1], "0123456789") != len || f[1][0] == '0') {
+		bad(p, TANDEM_EBADINPUT, "account \"%.20s\": 3 to 8 digits, the first its class "
+		    "(1 to 9)", f[1]);
+		return;
+	}
+	push_entry(p, "account", &b->accounts, &b->n_accounts, &p->accounts_cap,
+		   TANDEM_BUDGET_ACCOUNTS_MAX, f[1], rest);
 }
 
 static void node(struct parser *p, char **f, size_t n, const char *rest)
@@ -423,7 +454,8 @@ static size_t fields_of(const char *line)
 {
 	if (strncmp(line, "administration", 14) == 0)
 		return LINE_FIELDS - 1;
-	if (strncmp(line, "service", 7) == 0 && is_blank(line[7]))
+	if ((strncmp(line, "service", 7) == 0 && is_blank(line[7])) ||
+	    (strncmp(line, "account", 7) == 0 && is_blank(line[7])))
 		return 2;
 	if (strncmp(line, "address", 7) == 0 && is_blank(line[7]))
 		return 1;
@@ -469,6 +501,8 @@ int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
 			bad(&p, TANDEM_EBADINPUT, "the administration and year lines come first");
 		} else if (strcmp(f[0], "service") == 0) {
 			service(&p, f, nf, rest);
+		} else if (strcmp(f[0], "account") == 0) {
+			account(&p, f, nf, rest);
 		} else if (strcmp(f[0], "tolerance") == 0) {
 			tolerance(&p, f, nf, rest);
 		} else if (strcmp(f[0], "bank") == 0) {

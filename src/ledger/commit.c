@@ -26,10 +26,31 @@ static int insert(struct tandem_store *s, int64_t year_id, int64_t supplier, int
 
 	ledger_now(now);
 	return ledger_run(s, "INSERT INTO commitment (fiscal_year_id, number, supplier_id, "
-			  "budget_node_id, object, amount_cents, created_by, created_at, event_id) "
-			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", id, NULL,
-			  "itiitiiti", year_id, in->number, supplier, node, in->object,
-			  in->amount_cents, user, now, event);
+			  "budget_node_id, object, amount_cents, created_by, created_at, event_id, "
+			  "account_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+			  id, NULL, "itiitiitit", year_id, in->number, supplier, node, in->object,
+			  in->amount_cents, user, now, event,
+			  in->account != NULL && in->account[0] != '\0' ? in->account : NULL);
+}
+
+/* The expense account named, if any: an account of class 6 of the chart. */
+static int check_account(struct tandem_store *s, const struct tandem_commitment_in *in,
+			 struct tandem_diag *d)
+{
+	int64_t class = 0;
+	bool found = false;
+	int rc;
+
+	if (in->account == NULL || in->account[0] == '\0')
+		return 0;
+	rc = ledger_run(s, "SELECT class FROM account WHERE code = $1", &class, &found, "t",
+			in->account);
+	if (rc == 0 && (!found || class != 6))
+		rc = ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-ACCOUNT", 0,
+				   "account %.20s is %s: a commitment's expense goes to an account "
+				   "of class 6 of the chart (a budget file adds accounts)",
+				   in->account, found ? "not of class 6" : "not in the chart");
+	return rc;
 }
 
 static int check_input(const struct tandem_commitment_in *in, struct tandem_diag *d)
@@ -77,6 +98,8 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 	if (rc == 0 && !found)
 		rc = ledger_refuse(d, TANDEM_ENOENT, "TANDEM-COMMIT-LINE", 0,
 				   "no budget line %.200s", in->budget_path);
+	if (rc == 0)
+		rc = check_account(s, in, d);
 	if (rc == 0)
 		rc = ledger_control(s, admin, year_id, in->budget_path, "AE", in->amount_cents,
 				    "TANDEM-COMMIT-AE", d);

@@ -210,13 +210,16 @@ struct budget_node_in {
 	long line;
 };
 
-struct budget_service_in {
-	const char *code;          /* a code service (FR) or a Leitweg-ID (DE) */
+/* A code and a name: a service (a code service, FR, or a Leitweg-ID, DE)
+ * or an account of the chart. */
+struct budget_entry_in {
+	const char *code;
 	const char *name;
 	long line;
 };
 
 #define TANDEM_BUDGET_SERVICES_MAX 10000
+#define TANDEM_BUDGET_ACCOUNTS_MAX 1000
 
 struct budget_in {
 	char country[3];           /* FR, DE */
@@ -227,8 +230,10 @@ struct budget_in {
 	int64_t tolerance_bp, tolerance_cents;
 	const char *iban, *bic;    /* a bank line: the debtor account, or NULL */
 	const char *street, *postcode, *town; /* an address line, or NULL */
-	struct budget_service_in *services;
+	struct budget_entry_in *services;
 	size_t n_services;
+	struct budget_entry_in *accounts; /* account lines: added to the chart */
+	size_t n_accounts;
 	struct budget_node_in *nodes;
 	size_t n_nodes;
 };
