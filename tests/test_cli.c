@@ -1340,6 +1340,12 @@ static void cli_payment_run(const char *db)
 	       NULL);
 	expect((const char *const[]){"invoice", "list", "--admin", "11000201100044", "--status",
 				     "late", "--db", db, NULL}, NULL, 1, NULL, "the status is one of");
+	expect((const char *const[]){"invoice", "offset", "--admin", "11000201100044",
+				     "--credit-note", "1", "--db", db, NULL}, NULL, 2, NULL,
+	       "offset needs --invoice");
+	expect((const char *const[]){"invoice", "offset", "--admin", "11000201100044",
+				     "--credit-note", "1", "--invoice", "1", "--user", "cora", "--db",
+				     db, NULL}, NULL, 1, NULL, "only a credit note waiting");
 	expect((const char *const[]){"invoice", "reroute", "--admin", "11000201100044",
 				     "--invoice", "1", "--ej", "EJ-1", "--note", "mail", "--user",
 				     "olga", "--db", db, NULL}, NULL, 1, NULL,

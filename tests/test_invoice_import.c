@@ -229,6 +229,75 @@ static void ledger_chart_of_accounts(enum engine e)
 }
 BOTH_ENGINES(ledger_chart_of_accounts)
 
+/* Credit notes offset against invoices of the same supplier. */
+static void ledger_credit_offset(enum engine e)
+{
+	struct fixture f;
+	struct fake x;
+	struct tandem_invoice_result inv, inv2, av, av2, big, post;
+	int64_t order;
+
+	setup(&f, e, true);
+	world(&f);
+	fake(&x, "F-C1", "EJ-1", 30000);
+	ASSERT_EQ(import1(&f, "carl", &x, &inv), 0);
+	fake(&x, "F-C2", "EJ-1", 30000);
+	ASSERT_EQ(import1(&f, "carl", &x, &inv2), 0);
+	certify(&f, "EJ-1", 100000);
+	fake(&x, "AV-1", "EJ-1", 5000);
+	x.in.type_code = "381";
+	ASSERT_EQ(import1(&f, "carl", &x, &av), 0);
+	ASSERT_STR_EQ(av.status, "suspended");
+	/* The comptable's decision; only against an invoice. */
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "olga", ADMIN, av.id, inv.id, &f.d),
+		  TANDEM_EPERM);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, inv.id, av.id, &f.d),
+		  TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, av.id, 999, &f.d),
+		  TANDEM_ENOENT);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, av.id, inv.id, &f.d), 0);
+	ASSERT_STR_EQ(status_of(&f, av.id), "paid");
+	ASSERT_STR_EQ(status_of(&f, inv.id), "ready");
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, av.id, inv2.id, &f.d),
+		  TANDEM_EBADINPUT);
+	/* The order is for what remains due, and so is the journal. */
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, inv.id, &f.d, &order), 0);
+	ASSERT_EQ(query_i64_f(&f, "SELECT amount_cents FROM payment_order"), 25000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT sum(debit_cents) FROM journal_line WHERE account_code = "
+			      "'604'"), 25000);
+	/* Not against an invoice ordered, nor beyond what is left to pay, nor
+	 * of another supplier. */
+	fake(&x, "AV-2", "EJ-1", 40000);
+	x.in.type_code = "381";
+	ASSERT_EQ(import1(&f, "carl", &x, &big), 0);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, big.id, inv.id, &f.d),
+		  TANDEM_EBADINPUT);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, big.id, inv2.id, &f.d),
+		  TANDEM_ELIMIT);
+	ASSERT(message_has(&f.d, "300.00 EUR left to pay, less than the credit note's 400.00"));
+	fake(&x, "P-9", "EJ-POSTE", 100);
+	x.in.seller_siret = LAPOSTE; /* with Dupont's VAT number: the SIRET wins */
+	ASSERT_EQ(import1(&f, "carl", &x, &post), 0);
+	renew(&f);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, big.id, post.id, &f.d),
+		  TANDEM_EBADINPUT);
+	ASSERT(message_has(&f.d, "not of the same supplier"));
+	/* Covered whole, the invoice is settled. */
+	fake(&x, "AV-3", "EJ-1", 30000);
+	x.in.type_code = "381";
+	ASSERT_EQ(import1(&f, "carl", &x, &av2), 0);
+	ASSERT_EQ(tandem_ledger_credit_offset(f.s, "carl", ADMIN, av2.id, inv2.id, &f.d), 0);
+	ASSERT_STR_EQ(status_of(&f, inv2.id), "paid");
+	ASSERT_EQ(tandem_ledger_pay_order(f.s, "olga", ADMIN, 2026, inv2.id, &f.d, &order),
+		  TANDEM_EBADINPUT);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM credit_offset"), 2);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM event WHERE action = 'credit.offset'"), 2);
+	assert_books_balance(&f);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_credit_offset)
+
 /* The work lists: by status, and ready invoices not ordered yet. */
 static void ledger_invoice_list(enum engine e)
 {
@@ -324,7 +393,8 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN invoiced_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE consumption"), 0);
-	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version = 7"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE credit_offset"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version >= 7"), 0);
 	tandem_store_close(f.s);
 	f.s = NULL;
 	renew(&f);

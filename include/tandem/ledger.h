@@ -346,7 +346,9 @@ struct tandem_invoice_result {
  * commitment is SUSPENDED; beyond what is certified, RECEIVED (certifying
  * later makes it READY); else READY. An IBAN in the invoice other than the
  * supplier's account on record is SUSPENDED. Credit notes are stored and
- * routed, and SUSPENDED for the comptable to offset (not automated yet).
+ * routed, and SUSPENDED for the comptable to offset
+ * (tandem_ledger_credit_offset). The supplier is found by SIRET before VAT
+ * number, which several establishments of a company share.
  *
  * Returns 0 when the batch was committed (each result says what became of
  * its invoice), or an error of the actor (TANDEM_EPERM), the batch
@@ -384,6 +386,21 @@ int tandem_ledger_invoice_list(struct tandem_store *s, const char *administratio
 			       const char *status, bool awaiting_order, size_t limit,
 			       struct tandem_arena *a, struct tandem_invoice_row **rows, size_t *n,
 			       bool *more, struct tandem_diag *d);
+
+/*
+ * Offsets a credit note (suspended, waiting for the comptable) against an
+ * invoice of the same supplier, not yet paid nor ordered, whose amount
+ * left to pay covers it: the credit note becomes paid (settled), the
+ * invoice's payment order will be for what remains due, and an invoice the
+ * credit note covers whole is settled (paid) at once. actor: comptable. A
+ * credit note is offset whole, against one invoice. Refused with nothing
+ * changed, each with a finding: TANDEM_EPERM, TANDEM_ENOENT (-UNKNOWN),
+ * TANDEM_EBADINPUT (TANDEM-CREDIT-STATE, -SUPPLIER), TANDEM_ELIMIT
+ * (-AMOUNT: the invoice has less left to pay).
+ */
+int tandem_ledger_credit_offset(struct tandem_store *s, const char *actor,
+				const char *administration, int64_t credit_note, int64_t invoice,
+				struct tandem_diag *d);
 
 /*
  * Routes an invoice à recycler again with corrected routing data - the EJ

@@ -58,6 +58,8 @@ static const char usage_text[] =
 	"reject    rejects a stored invoice for good, with the reason.\n"
 	"reroute   routes an invoice a_recycler again with corrected routing data\n"
 	"          (tandem invoice reroute --help).\n"
+	"offset    offsets a credit note against an invoice of the same supplier\n"
+	"          (tandem invoice offset --help).\n"
 	"Exit status: 0 every file is a readable e-invoice without errors,\n"
 	"1 some file is not (or has error findings), 2 usage error, 3 I/O error.\n";
 
@@ -273,14 +275,16 @@ int cmd_invoice(int argc, char **argv)
 		return cmd_invoice_convert(argc - 1, argv + 1);
 	if (strcmp(sub, "import") == 0)
 		return cmd_invoice_import(argc - 1, argv + 1);
-	if (strcmp(sub, "reject") == 0 || strcmp(sub, "reroute") == 0)
+	if (strcmp(sub, "reject") == 0 || strcmp(sub, "reroute") == 0 ||
+	    strcmp(sub, "offset") == 0)
 		return cmd_invoice_decide(argc - 1, argv + 1);
 	if (strcmp(sub, "list") == 0)
 		return cmd_invoice_list(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show, terms, convert, import, list, reject or reroute)", sub);
+				 "show, terms, convert, import, list, reject, reroute or offset)",
+				 sub);
 	argc--;
 	argv++;
 	opterr = 0;

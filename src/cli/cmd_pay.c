@@ -3,7 +3,7 @@
  * `tandem pay order|approve|cancel|run|file` (the ordonnateur's order to pay
  * a matched invoice, the comptable's approval under the separation of
  * duties, cancellation, the payment run and its SEPA file) and
- * `tandem invoice reject` and `tandem invoice reroute`.
+ * `tandem invoice reject`, `reroute` and `offset`.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -44,6 +44,8 @@ static const char decide_usage[] =
 	"                             [--db FILE]\n"
 	"       tandem invoice reroute --admin ID --invoice N [--ej EJ] [--service CODE]\n"
 	"                              --note TEXT [--user ACTOR] [--db FILE]\n"
+	"       tandem invoice offset --admin ID --credit-note N --invoice M [--user ACTOR]\n"
+	"                             [--db FILE]\n"
 	"\n"
 	"reject   rejects an invoice for good, with the reason: an ordonnateur or a\n"
 	"         comptable. The supplier may then send a corrected invoice with the\n"
@@ -52,10 +54,13 @@ static const char decide_usage[] =
 	"         (BT-13) or code service / Leitweg-ID (BT-10), on the supplier's\n"
 	"         request (--note): an ordonnateur or an admin. It is matched as at\n"
 	"         import and says its new status.\n"
+	"offset   offsets a credit note against an invoice of the same supplier not\n"
+	"         yet ordered: a comptable. The invoice's payment order is then for\n"
+	"         what remains due; covered whole, it is settled.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 enum { O_DB = 256, O_USER, O_ADMIN, O_YEAR, O_INVOICE, O_ORDER, O_REASON, O_OUT, O_DATE,
-       O_RUN, O_EJ, O_SERVICE, O_NOTE, O_COUNT_ };
+       O_RUN, O_EJ, O_SERVICE, O_NOTE, O_CREDIT, O_COUNT_ };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -71,6 +76,7 @@ static const struct option opts[] = {
 	{"ej", required_argument, NULL, O_EJ},
 	{"service", required_argument, NULL, O_SERVICE},
 	{"note", required_argument, NULL, O_NOTE},
+	{"credit-note", required_argument, NULL, O_CREDIT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -169,6 +175,21 @@ static int do_reroute(struct tandem_store *s, const char *const v[O_COUNT_], int
 	return rc;
 }
 
+static int do_offset(struct tandem_store *s, const char *const v[O_COUNT_], int64_t number,
+		     struct tandem_diag *d, struct tandem_buf *file)
+{
+	unsigned long invoice = 0;
+	int rc;
+
+	(void)file;
+	if (!cli_parse_uint(v[O_INVOICE], 1ul << 62, &invoice))
+		return cli_usage("invoice", "--invoice is a number");
+	rc = tandem_ledger_credit_offset(s, v[O_USER], v[O_ADMIN], number, (int64_t)invoice, d);
+	if (rc == 0)
+		printf("credit note %lld offset against invoice %lu\n", (long long)number, invoice);
+	return rc;
+}
+
 static const struct sub subs[] = {
 	{"order", {O_ADMIN, O_YEAR, O_INVOICE, 0}, O_INVOICE, do_order},
 	{"approve", {O_ADMIN, O_ORDER, 0}, O_ORDER, do_approve},
@@ -180,6 +201,7 @@ static const struct sub subs[] = {
 static const struct sub invoice_subs[] = {
 	{"reject", {O_ADMIN, O_INVOICE, O_REASON, 0}, O_INVOICE, do_reject},
 	{"reroute", {O_ADMIN, O_INVOICE, O_NOTE, 0}, O_INVOICE, do_reroute},
+	{"offset", {O_ADMIN, O_CREDIT, O_INVOICE, 0}, O_CREDIT, do_offset},
 };
 
 /* Runs one subcommand; cmd is "pay" or "invoice". */
@@ -247,5 +269,5 @@ int cmd_invoice_decide(int argc, char **argv)
 	for (size_t i = 0; i < sizeof invoice_subs / sizeof invoice_subs[0]; i++)
 		if (strcmp(argv[0], invoice_subs[i].name) == 0)
 			return run_sub("invoice", decide_usage, &invoice_subs[i], argc, argv);
-	return cli_usage("invoice", "the subcommand is reject or reroute");
+	return cli_usage("invoice", "the subcommand is reject, reroute or offset");
 }

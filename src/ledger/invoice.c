@@ -301,8 +301,11 @@ static int route_supplier(struct tandem_store *s, struct batch *b,
 	memo_key(key, r->admin, in->seller_siret, vat);
 	if (memo_get(b->suppliers, key, &r->supplier, &none))
 		return 0;
+	/* The SIRET names the establishment: it wins over a VAT number, which
+	 * several establishments of a company share. */
 	rc = ledger_run(s, "SELECT id FROM supplier WHERE administration_id = $1 AND "
-			"(siret = $2 OR vat_id = $3)", &r->supplier, &found, "itt", r->admin,
+			"(siret = $2 OR vat_id = $3) ORDER BY CASE WHEN siret = $2 THEN 0 ELSE 1 "
+			"END, id LIMIT 1", &r->supplier, &found, "itt", r->admin,
 			in->seller_siret != NULL ? in->seller_siret : "", vat);
 	if (rc == 0 && !found)
 		set_status(r, "a_recycler", "unknown supplier: SIRET \"%.20s\", VAT \"%.20s\"",

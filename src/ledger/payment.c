@@ -23,7 +23,9 @@ static int payable(struct tandem_store *s, int64_t admin, int64_t invoice, struc
 {
 	struct tandem_stmt *st;
 	int rc = ledger_select(s, &st,
-		"SELECT i.id, i.commitment_id, i.supplier_id, i.due_cents, i.status, i.kind,"
+		"SELECT i.id, i.commitment_id, i.supplier_id, i.due_cents - (SELECT"
+		" coalesce(sum(f.amount_cents), 0) FROM credit_offset f WHERE f.invoice_id = i.id),"
+		" i.status, i.kind,"
 		" i.number, n.path, coalesce(c.account_code, $3),"
 		" (SELECT max(a.id) FROM supplier_account a WHERE a.supplier_id = i.supplier_id),"
 		" c.budget_node_id FROM invoice i LEFT JOIN commitment c ON c.id = i.commitment_id"

@@ -343,6 +343,22 @@ static const char schema_v7[] =
 	" FROM payment_order o JOIN commitment c ON c.id = o.commitment_id"
 	" WHERE o.state <> 'cancelled' GROUP BY o.fiscal_year_id, c.budget_node_id;";
 
+/*
+ * Version 8: credit notes offset against an invoice of the same supplier:
+ * the comptable's decision, with who and when; the invoice's payment is
+ * what remains due.
+ */
+static const char schema_v8[] =
+	"CREATE TABLE credit_offset ("
+	" id {id},"
+	" credit_note_id BIGINT NOT NULL UNIQUE REFERENCES invoice (id),"
+	" invoice_id BIGINT NOT NULL REFERENCES invoice (id),"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+	" offset_by BIGINT NOT NULL REFERENCES app_user (id),"
+	" offset_at TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL REFERENCES event (id));"
+	"CREATE INDEX credit_offset_invoice ON credit_offset (invoice_id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -353,6 +369,7 @@ static const struct tandem_migration migrations[] = {
 	{ 6, "postal addresses, cancelled payment orders", schema_v6 },
 	{ 7, "running totals: invoiced and certified per commitment, AE and CP consumed per "
 	     "budget node", schema_v7 },
+	{ 8, "credit notes offset against invoices", schema_v8 },
 };
 
 int tandem_ledger_schema_version(void)
