@@ -1515,3 +1515,28 @@ TEST(cli_budget)
 	(void)unlink(side);
 	scratch_remove(&s);
 }
+
+/* tandem log check-proof: a proof of the public vectors held or refused. */
+TEST(cli_log_check_proof)
+{
+	char good[4096], bad[4096], sub[4096];
+	struct stat st;
+
+	snprintf(good, sizeof good, "%s/merkle/testdata/inclusion/1/happy-path.json",
+		 test_shared_data());
+	snprintf(bad, sizeof bad, "%s/merkle/testdata/consistency/3/truncated-proof.json",
+		 test_shared_data());
+	snprintf(sub, sizeof sub, "%s/merkle/testdata/subtreeinclusion/1/happy-path.json",
+		 test_shared_data());
+	if (stat(good, &st) != 0)
+		SKIP("no ../shared/data/merkle/testdata (set TANDEM_SHARED_DATA)");
+	expect((const char *const[]){"log", "check-proof", good, NULL}, NULL, 0,
+	       "inclusion proof verified", NULL);
+	expect((const char *const[]){"log", "check-proof", bad, NULL}, NULL, 1,
+	       "consistency proof rejected", NULL);
+	expect((const char *const[]){"log", "check-proof", sub, NULL}, NULL, 1, NULL,
+	       "a subtree proof: not verified yet");
+	expect((const char *const[]){"log", "check-proof", "/nonexistent.json", NULL}, NULL, 3,
+	       NULL, "cannot open");
+	expect((const char *const[]){"log", "frob", NULL}, NULL, 2, NULL, "check-proof");
+}

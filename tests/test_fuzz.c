@@ -19,6 +19,7 @@ int fuzz_ident(const uint8_t *data, size_t size);
 int fuzz_xml(const uint8_t *data, size_t size);
 int fuzz_pdf(const uint8_t *data, size_t size);
 int fuzz_sepa(const uint8_t *data, size_t size);
+int fuzz_probe(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -76,4 +77,9 @@ TEST(fuzz_replay_pdf)
 TEST(fuzz_replay_sepa)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_sepa", fuzz_sepa), 0);
+}
+
+TEST(fuzz_replay_probe)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_probe", fuzz_probe), 0);
 }

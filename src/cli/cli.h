@@ -148,6 +148,7 @@ int cmd_certify(int argc, char **argv);          /* cmd_commit.c */
 int cmd_pay(int argc, char **argv);              /* cmd_pay.c */
 int cmd_report(int argc, char **argv);           /* cmd_budget.c */
 int cmd_demo(int argc, char **argv);             /* cmd_demo.c */
+int cmd_log(int argc, char **argv);              /* cmd_log.c */
 
 /* The ledger database: the --db option if given, else $TANDEM_DB, else
  * tandem.db in the current directory. */

@@ -1,0 +1,213 @@
+/*
+ * src/tlog/merkle.c - the Merkle tree of RFC 9162 §2.1: hashes, the tree
+ * head, inclusion and consistency proofs (made by the recursive definitions
+ * of §2.1.3.1 and §2.1.4.1) and their verification (the iterative
+ * algorithms of §2.1.3.2 and §2.1.4.2).
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "tandem/error.h"
+#include "tandem/tlog.h"
+
+void tandem_tlog_leaf_hash(const void *data, size_t len, tandem_tlog_hash out)
+{
+	crypto_hash_sha256_state st;
+	const unsigned char prefix = 0x00;
+
+	(void)crypto_hash_sha256_init(&st);
+	(void)crypto_hash_sha256_update(&st, &prefix, 1);
+	(void)crypto_hash_sha256_update(&st, data, len);
+	(void)crypto_hash_sha256_final(&st, out);
+}
+
+void tandem_tlog_node_hash(const uint8_t *left, const uint8_t *right, tandem_tlog_hash out)
+{
+	crypto_hash_sha256_state st;
+	const unsigned char prefix = 0x01;
+
+	(void)crypto_hash_sha256_init(&st);
+	(void)crypto_hash_sha256_update(&st, &prefix, 1);
+	(void)crypto_hash_sha256_update(&st, left, TANDEM_TLOG_HASH);
+	(void)crypto_hash_sha256_update(&st, right, TANDEM_TLOG_HASH);
+	(void)crypto_hash_sha256_final(&st, out);
+}
+
+#define H TANDEM_TLOG_HASH
+#define AT(list, i) ((list) + (size_t)(i) * H)
+
+/* The largest power of two below n (n > 1). */
+static uint64_t split_of(uint64_t n)
+{
+	uint64_t k = 1;
+
+	while (k << 1 < n)
+		k <<= 1;
+	return k;
+}
+
+/* MTH(D[0:n]) for n >= 1; the recursion is as deep as the tree. */
+static void mth(const uint8_t *d, uint64_t n, uint8_t *out)
+{
+	tandem_tlog_hash left, right;
+	uint64_t k;
+
+	if (n == 1) {
+		memcpy(out, d, H);
+		return;
+	}
+	k = split_of(n);
+	mth(d, k, left);
+	mth(AT(d, k), n - k, right);
+	tandem_tlog_node_hash(left, right, out);
+}
+
+int tandem_tlog_root(const uint8_t *leaves, uint64_t n, tandem_tlog_hash out)
+{
+	if (n == 0)
+		(void)crypto_hash_sha256(out, (const unsigned char *)"", 0);
+	else
+		mth(leaves, n, out);
+	return 0;
+}
+
+/* PATH(m, D[0:n]), appended to proof in the RFC's order (deepest first). */
+static void path(const uint8_t *d, uint64_t m, uint64_t n, uint8_t *proof, size_t *len)
+{
+	uint64_t k;
+
+	if (n <= 1)
+		return;
+	k = split_of(n);
+	if (m < k) {
+		path(d, m, k, proof, len);
+		mth(AT(d, k), n - k, AT(proof, (*len)++));
+	} else {
+		path(AT(d, k), m - k, n - k, proof, len);
+		mth(d, k, AT(proof, (*len)++));
+	}
+}
+
+int tandem_tlog_prove_inclusion(const uint8_t *leaves, uint64_t n, uint64_t index,
+				uint64_t size, uint8_t proof[TANDEM_TLOG_PROOF_MAX * TANDEM_TLOG_HASH],
+				size_t *len)
+{
+	*len = 0;
+	if (index >= size || size > n)
+		return TANDEM_EINVAL;
+	path(leaves, index, size, proof, len);
+	return 0;
+}
+
+/* SUBPROOF(m, D[0:n], b). */
+static void subproof(const uint8_t *d, uint64_t m, uint64_t n, int b, uint8_t *proof,
+		     size_t *len)
+{
+	uint64_t k;
+
+	if (m == n) {
+		if (!b)
+			mth(d, n, AT(proof, (*len)++));
+		return;
+	}
+	k = split_of(n);
+	if (m <= k) {
+		subproof(d, m, k, b, proof, len);
+		mth(AT(d, k), n - k, AT(proof, (*len)++));
+	} else {
+		subproof(AT(d, k), m - k, n - k, 0, proof, len);
+		mth(d, k, AT(proof, (*len)++));
+	}
+}
+
+int tandem_tlog_prove_consistency(const uint8_t *leaves, uint64_t count, uint64_t m,
+				  uint64_t n, uint8_t proof[TANDEM_TLOG_PROOF_MAX * TANDEM_TLOG_HASH],
+				  size_t *len)
+{
+	*len = 0;
+	if (m == 0 || m > n || n > count)
+		return TANDEM_EINVAL;
+	subproof(leaves, m, n, 1, proof, len);
+	return 0;
+}
+
+static int same(const uint8_t *a, const uint8_t *b)
+{
+	return sodium_memcmp(a, b, H) == 0;
+}
+
+int tandem_tlog_verify_inclusion(uint64_t index, uint64_t size, const uint8_t *leaf,
+				 const uint8_t *proof, size_t len, const uint8_t *root)
+{
+	tandem_tlog_hash r;
+	uint64_t fn = index, sn;
+
+	if (index >= size || len > TANDEM_TLOG_PROOF_MAX)
+		return TANDEM_EBADINPUT;
+	sn = size - 1;
+	memcpy(r, leaf, TANDEM_TLOG_HASH);
+	for (size_t i = 0; i < len; i++) {
+		if (sn == 0)
+			return TANDEM_EBADINPUT;
+		if ((fn & 1) != 0 || fn == sn) {
+			tandem_tlog_node_hash(AT(proof, i), r, r);
+			while ((fn & 1) == 0 && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else {
+			tandem_tlog_node_hash(r, AT(proof, i), r);
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	return sn == 0 && same(r, root) ? 0 : TANDEM_EBADINPUT;
+}
+
+int tandem_tlog_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t *root1,
+				   const uint8_t *root2, const uint8_t *proof, size_t len)
+{
+	tandem_tlog_hash fr, sr;
+	uint64_t fn, sn;
+	size_t i = 0;
+
+	if (size1 == 0 || size2 < size1 || len > TANDEM_TLOG_PROOF_MAX)
+		return TANDEM_EBADINPUT;
+	if (size1 == size2)
+		return len == 0 && same(root1, root2) ? 0 : TANDEM_EBADINPUT;
+	if (len == 0)
+		return TANDEM_EBADINPUT;
+	/* A first tree whose size is a power of two is a node of the second:
+	 * its root starts the path. */
+	if ((size1 & (size1 - 1)) == 0) {
+		memcpy(fr, root1, TANDEM_TLOG_HASH);
+	} else {
+		memcpy(fr, proof, H);
+		i = 1;
+	}
+	memcpy(sr, fr, TANDEM_TLOG_HASH);
+	fn = size1 - 1;
+	sn = size2 - 1;
+	while ((fn & 1) != 0) {
+		fn >>= 1;
+		sn >>= 1;
+	}
+	for (; i < len; i++) {
+		if (sn == 0)
+			return TANDEM_EBADINPUT;
+		if ((fn & 1) != 0 || fn == sn) {
+			tandem_tlog_node_hash(AT(proof, i), fr, fr);
+			tandem_tlog_node_hash(AT(proof, i), sr, sr);
+			while ((fn & 1) == 0 && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else {
+			tandem_tlog_node_hash(sr, AT(proof, i), sr);
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	return sn == 0 && same(fr, root1) && same(sr, root2) ? 0 : TANDEM_EBADINPUT;
+}
