@@ -132,6 +132,16 @@ int tandem_tlog_prove_consistency(const uint8_t *leaves, uint64_t count, uint64_
 	return 0;
 }
 
+/* Right-shifts fn and sn together until fn is odd (a right child) or 0:
+ * up past the levels where the node has no sibling on its right. */
+static void shift_to_right_child(uint64_t *fn, uint64_t *sn)
+{
+	while ((*fn & 1) == 0 && *fn != 0) {
+		*fn >>= 1;
+		*sn >>= 1;
+	}
+}
+
 static int same(const uint8_t *a, const uint8_t *b)
 {
 	return sodium_memcmp(a, b, H) == 0;
@@ -152,10 +162,7 @@ int tandem_tlog_verify_inclusion(uint64_t index, uint64_t size, const uint8_t *l
 			return TANDEM_EBADINPUT;
 		if ((fn & 1) != 0 || fn == sn) {
 			tandem_tlog_node_hash(AT(proof, i), r, r);
-			while ((fn & 1) == 0 && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
+			shift_to_right_child(&fn, &sn);
 		} else {
 			tandem_tlog_node_hash(r, AT(proof, i), r);
 		}
@@ -199,10 +206,7 @@ int tandem_tlog_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t
 		if ((fn & 1) != 0 || fn == sn) {
 			tandem_tlog_node_hash(AT(proof, i), fr, fr);
 			tandem_tlog_node_hash(AT(proof, i), sr, sr);
-			while ((fn & 1) == 0 && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
+			shift_to_right_child(&fn, &sn);
 		} else {
 			tandem_tlog_node_hash(sr, AT(proof, i), sr);
 		}
