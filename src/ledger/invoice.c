@@ -2,8 +2,9 @@
  * src/ledger/invoice.c - invoices received: checked, routed to their
  * administration, supplier and commitment, matched against the commitment
  * and service done, and stored with the bytes of their file - or refused
- * with nothing stored. A batch shares one transaction; each invoice is
- * kept or undone whole under a store mark.
+ * with nothing stored. A batch shares one transaction; every refusal of
+ * an invoice comes before its first write, and a batch remembers the rows
+ * it looked up (struct batch).
  */
 #include <ctype.h>
 #include <stdarg.h>
