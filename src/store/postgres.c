@@ -25,71 +25,14 @@
 
 #include <libpq-fe.h>
 
+#include "store/pg_int.h"
 #include "store/pq.h"
 #include "store/store_int.h"
 #include "tandem/alloc.h"
 #include "tandem/error.h"
 
-/* "TAND", as SQLite's application_id: the row of tandem_store. */
-#define TANDEM_PG_APPLICATION_ID 0x54414E44
 /* The PostgreSQL type oid of bytea (pg_type.h, stable since 7.x). */
 #define PG_BYTEA_OID 17
-/* Seconds to wait for a connection, unless the connection string says. */
-#define PG_CONNECT_TIMEOUT_S "10"
-
-/*
- * Statements prepared on the server stay there for the session, one per SQL
- * text (at most PG_CACHE_MAX texts; past that a statement is prepared and
- * deallocated each time, as before). A cached statement costs one round trip
- * to run instead of four (prepare, describe, run, deallocate).
- */
-#define PG_CACHE_MAX 256
-
-struct pg_cached {
-	char *sql;                /* tandem_malloc'ed */
-	char name[32];
-	int nparams;
-	bool in_use;              /* held by a live tandem_stmt */
-};
-
-struct pg_store {
-	struct tandem_store base;
-	PGconn *conn;
-	unsigned long statements; /* names the next prepared statement */
-	bool savepoint;           /* tandem_stmt is set in the open transaction */
-	struct pg_cached cache[PG_CACHE_MAX];
-	int cached;               /* entries of cache in use */
-};
-
-enum pg_state {
-	PG_READY, /* bound, to be run at the next step */
-	PG_ROWS,  /* run: res holds its rows */
-	PG_DONE,  /* every row read; the next step runs it again */
-};
-
-struct pg_stmt {
-	struct tandem_stmt base;
-	char name[32];
-	int nparams;
-	int cache;                /* its entry of the store's cache, or -1 */
-	bool reads;               /* a SELECT: runs without a savepoint */
-	/* Parameter values (tandem_malloc'ed; NULL is SQL NULL), their lengths
-	 * (binary ones only) and formats (0 text, 1 binary). */
-	char *values[TANDEM_STORE_PARAMS_MAX];
-	int lengths[TANDEM_STORE_PARAMS_MAX];
-	int formats[TANDEM_STORE_PARAMS_MAX];
-	enum pg_state state;
-	PGresult *res;
-	int row;
-	/* bytea columns of the current row, decoded on demand (PQfreemem). */
-	unsigned char **blobs;
-	size_t *blob_lens;
-};
-
-static struct pg_store *pg_of(struct tandem_store *s)
-{
-	return (struct pg_store *)(void *)s;
-}
 
 static struct pg_stmt *pst_of(struct tandem_stmt *st)
 {
@@ -118,7 +61,7 @@ static int code_of(const char *state)
 /* Keeps the message of a failed result (or of the connection when res is
  * NULL) and returns its code. A serialization failure or a deadlock says
  * that the transaction is lost and may be run again. */
-static int fail(struct tandem_store *s, const PGresult *res)
+int pg_fail(struct tandem_store *s, const PGresult *res)
 {
 	PGconn *conn = pg_of(s)->conn;
 	const char *state = res != NULL ? store_pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -142,7 +85,7 @@ static int fail(struct tandem_store *s, const PGresult *res)
 }
 
 /* Did the command succeed? */
-static bool ok(const PGresult *res)
+bool pg_ok(const PGresult *res)
 {
 	ExecStatusType t = store_pq.PQresultStatus(res);
 
@@ -151,10 +94,10 @@ static bool ok(const PGresult *res)
 }
 
 /* Runs parameterless SQL: 0, or the code of its failure (message kept). */
-static int run(struct pg_store *p, const char *sql)
+int pg_run(struct pg_store *p, const char *sql)
 {
 	PGresult *res = store_pq.PQexec(p->conn, sql);
-	int rc = ok(res) ? 0 : fail(&p->base, res);
+	int rc = pg_ok(res) ? 0 : pg_fail(&p->base, res);
 
 	store_pq.PQclear(res);
 	if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
@@ -179,7 +122,7 @@ static int guard(struct pg_store *p, bool *guarded)
 			p->savepoint = false;
 		return 0;
 	}
-	rc = run(p, p->savepoint ? "RELEASE SAVEPOINT tandem_stmt; SAVEPOINT tandem_stmt" :
+	rc = pg_run(p, p->savepoint ? "RELEASE SAVEPOINT tandem_stmt; SAVEPOINT tandem_stmt" :
 				   "SAVEPOINT tandem_stmt");
 	if (rc != 0)
 		return rc;
@@ -206,7 +149,7 @@ static void unguard(struct pg_store *p, bool guarded, const PGresult *res)
 	store_pq.PQclear(undo); /* when it fails, the transaction stays failed: 25P02 next */
 }
 
-static void pg_close(struct tandem_store *s)
+void pg_close(struct tandem_store *s)
 {
 	struct pg_store *p = pg_of(s);
 
@@ -233,14 +176,14 @@ static int pg_exec(struct tandem_store *s, const char *sql)
 	 * released before a mark is set, and keeping or undoing the mark ends
 	 * those set after it. */
 	if (mark && p->savepoint) {
-		rc = run(p, "RELEASE SAVEPOINT tandem_stmt");
+		rc = pg_run(p, "RELEASE SAVEPOINT tandem_stmt");
 		if (rc != 0)
 			return rc;
 	}
 	if (mark)
 		p->savepoint = false;
 	res = store_pq.PQexec(p->conn, sql);
-	rc = ok(res) ? 0 : fail(s, res);
+	rc = pg_ok(res) ? 0 : pg_fail(s, res);
 	if (rc != 0)
 		unguard(p, guarded, res);
 	store_pq.PQclear(res);
@@ -354,14 +297,14 @@ static int server_prepare(struct pg_store *p, struct pg_stmt *st, const char *sq
 	if (rc != 0)
 		return rc;
 	res = store_pq.PQprepare(p->conn, st->name, sql, 0, NULL);
-	if (ok(res)) {
+	if (pg_ok(res)) {
 		store_pq.PQclear(res);
 		/* The number of parameters, so that binding a missing one fails
 		 * at once as on SQLite. */
 		res = store_pq.PQdescribePrepared(p->conn, st->name);
 	}
-	if (!ok(res)) {
-		rc = fail(&p->base, res);
+	if (!pg_ok(res)) {
+		rc = pg_fail(&p->base, res);
 		unguard(p, guarded, res);
 		store_pq.PQclear(res);
 		return rc;
@@ -496,8 +439,8 @@ static int execute(struct pg_stmt *st)
 		return rc;
 	res = store_pq.PQexecPrepared(p->conn, st->name, st->nparams, (const char *const *)st->values,
 			     st->lengths, st->formats, 0);
-	if (!ok(res)) {
-		rc = fail(&p->base, res);
+	if (!pg_ok(res)) {
+		rc = pg_fail(&p->base, res);
 		unguard(p, guarded, res);
 		store_pq.PQclear(res);
 		if (store_pq.PQtransactionStatus(p->conn) == PQTRANS_IDLE)
@@ -617,7 +560,7 @@ static int pg_table_exists(struct tandem_store *s, const char *name)
 				     "c.relnamespace WHERE n.nspname = current_schema() AND "
 				     "c.relname = $1 AND c.relkind IN ('r', 'p')",
 				     1, NULL, params, NULL, NULL, 0);
-	int rc = ok(res) ? store_pq.PQntuples(res) > 0 : fail(s, res);
+	int rc = pg_ok(res) ? store_pq.PQntuples(res) > 0 : pg_fail(s, res);
 
 	store_pq.PQclear(res);
 	return rc;
@@ -632,7 +575,7 @@ static const char *pg_ddl_word(const char *word)
 	return NULL;
 }
 
-static const struct store_ops postgres_ops = {
+const struct store_ops postgres_ops = {
 	.close = pg_close,
 	.exec = pg_exec,
 	.prepare = pg_prepare,
@@ -660,164 +603,3 @@ static const struct store_ops postgres_ops = {
 	 * one transaction went at 146/s, and at 719/s planned each time. */
 	.bulk_sql = "SET LOCAL plan_cache_mode = force_custom_plan",
 };
-
-static void quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message; /* notices ("... already exists, skipping") are not for users */
-}
-
-/* Where the store is, for messages: user@host:port/db, never a password. */
-static void describe(PGconn *conn, char *out, size_t size)
-{
-	const char *host = store_pq.PQhost(conn), *user = store_pq.PQuser(conn);
-	const char *port = store_pq.PQport(conn), *db = store_pq.PQdb(conn);
-
-	(void)snprintf(out, size, "postgresql://%s@%s:%s/%s", user ? user : "",
-		       host != NULL && host[0] != '/' ? host : "localhost", port ? port : "",
-		       db ? db : "");
-}
-
-/* One row of the marker check: the schema, whether tandem_store is there
- * with tandem's id, and how many relations the schema holds. */
-static const char claim_sql[] =
-	"SELECT current_schema(),"
-	" (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	"  WHERE n.nspname = current_schema() AND c.relname = 'tandem_store'),"
-	" (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	"  WHERE n.nspname = current_schema())";
-
-/*
- * Is the schema tandem's (or empty, and then marked with CREATE)? Under an
- * advisory lock, so that two tandem init at once make one marker.
- */
-static int claim(struct pg_store *p, const char *name, unsigned flags, struct tandem_diag *d)
-{
-	PGresult *res = NULL;
-	char sql[320], schema[128];
-	int rc;
-
-	(void)snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)",
-		       TANDEM_PG_APPLICATION_ID);
-	rc = run(p, sql);
-	if (rc == 0) {
-		res = store_pq.PQexec(p->conn, claim_sql);
-		rc = ok(res) && store_pq.PQntuples(res) == 1 ? 0 : fail(&p->base, res);
-	}
-	if (rc != 0) {
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
-				      "cannot read %s: %s", name, p->base.errmsg);
-		goto out;
-	}
-	if (store_pq.PQgetisnull(res, 0, 0)) {
-		rc = store_fail(&p->base, TANDEM_ENOENT, "no schema of the search_path exists");
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
-				      "%s: no schema of the search_path exists", name);
-		goto out;
-	}
-	(void)snprintf(schema, sizeof schema, "%s", store_pq.PQgetvalue(res, 0, 0));
-	if (strcmp(store_pq.PQgetvalue(res, 0, 1), "1") == 0) {
-		store_pq.PQclear(res);
-		(void)snprintf(sql, sizeof sql, "SELECT count(*) FROM tandem_store WHERE "
-			       "application_id = %d", TANDEM_PG_APPLICATION_ID);
-		res = store_pq.PQexec(p->conn, sql);
-		if (ok(res) && strcmp(store_pq.PQgetvalue(res, 0, 0), "1") == 0) {
-			rc = run(p, "COMMIT");
-			goto out;
-		}
-	} else if (strcmp(store_pq.PQgetvalue(res, 0, 2), "0") == 0) {
-		if ((flags & TANDEM_STORE_CREATE) == 0) {
-			rc = store_fail(&p->base, TANDEM_ENOENT, "no tandem store here");
-			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
-					      "%s: schema %s holds no tandem store yet: create "
-					      "it with tandem init", name, schema);
-			goto out;
-		}
-		(void)snprintf(sql, sizeof sql,
-			       "CREATE TABLE tandem_store (application_id BIGINT NOT NULL,"
-			       " created_at TEXT NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'));"
-			       " INSERT INTO tandem_store (application_id) VALUES (%d);"
-			       " COMMENT ON TABLE tandem_store IS 'tandem: do not drop'; COMMIT",
-			       TANDEM_PG_APPLICATION_ID);
-		rc = run(p, sql);
-		if (rc != 0)
-			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN",
-					      name, 0, "cannot write %s: %s", name, p->base.errmsg);
-		goto out;
-	}
-	(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-FOREIGN", name,
-			      0, "%s: schema %s holds tables of another application: left as "
-			      "it is", name, schema);
-	rc = store_fail(&p->base, TANDEM_EBADINPUT, "not a tandem database");
-out:
-	store_pq.PQclear(res);
-	if (store_pq.PQtransactionStatus(p->conn) != PQTRANS_IDLE)
-		store_pq.PQclear(store_pq.PQexec(p->conn, "ROLLBACK"));
-	return rc;
-}
-
-int store_postgres_open(const char *where, unsigned flags, struct tandem_diag *d,
-			struct tandem_store **out)
-{
-	/* Ours first, so that the connection string overrides them; the
-	 * encoding last: tandem's text is UTF-8 whatever the string says. */
-	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
-					    "client_encoding", NULL };
-	const char *values[] = { PG_CONNECT_TIMEOUT_S, "tandem", where, "UTF8", NULL };
-	struct pg_store *p;
-	char name[256], set[64];
-	char *err = NULL;
-	PQconninfoOption *opts;
-	int rc;
-
-	if (store_pq_load() != NULL) {
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EUNSUPPORTED,
-				      "TANDEM-STORE-ENGINE", NULL, 0,
-				      "PostgreSQL support is not available: %s", store_pq_load());
-		return TANDEM_EUNSUPPORTED;
-	}
-	opts = store_pq.PQconninfoParse(where, &err);
-
-	if (opts == NULL) {
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-STORE-OPEN",
-				      NULL, 0, "not a PostgreSQL connection string: %.*s",
-				      err != NULL ? (int)strcspn(err, "\n") : 13,
-				      err != NULL ? err : "out of memory");
-		store_pq.PQfreemem(err);
-		return err != NULL ? TANDEM_EBADINPUT : TANDEM_ENOMEM;
-	}
-	store_pq.PQconninfoFree(opts);
-	p = tandem_calloc(1, sizeof *p);
-	if (p == NULL)
-		return TANDEM_ENOMEM;
-	p->base.ops = &postgres_ops;
-	p->base.kind = TANDEM_STORE_POSTGRES;
-	p->conn = store_pq.PQconnectdbParams(keys, values, 1);
-	if (p->conn == NULL) {
-		tandem_free(p);
-		return TANDEM_ENOMEM;
-	}
-	describe(p->conn, name, sizeof name);
-	if (store_pq.PQstatus(p->conn) != CONNECTION_OK) {
-		(void)fail(&p->base, NULL);
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EIO, "TANDEM-STORE-OPEN", name, 0,
-				      "cannot connect to %s: %s", name, p->base.errmsg);
-		pg_close(&p->base);
-		return TANDEM_EIO;
-	}
-	(void)store_pq.PQsetNoticeProcessor(p->conn, quiet, NULL);
-	/* A writer waits for another as long as on SQLite (milliseconds). */
-	(void)snprintf(set, sizeof set, "SET lock_timeout = %d", TANDEM_STORE_BUSY_MS);
-	rc = run(p, set);
-	if (rc != 0)
-		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", name, 0,
-				      "cannot use %s: %s", name, p->base.errmsg);
-	else
-		rc = claim(p, name, flags, d); /* it reports why it refuses */
-	if (rc != 0) {
-		pg_close(&p->base);
-		return rc;
-	}
-	*out = &p->base;
-	return 0;
-}
