@@ -1534,8 +1534,8 @@ TEST(cli_log_check_proof)
 	       "inclusion proof verified", NULL);
 	expect((const char *const[]){"log", "check-proof", bad, NULL}, NULL, 1,
 	       "consistency proof rejected", NULL);
-	expect((const char *const[]){"log", "check-proof", sub, NULL}, NULL, 1, NULL,
-	       "a subtree proof: not verified yet");
+	expect((const char *const[]){"log", "check-proof", sub, NULL}, NULL, 0,
+	       "subtree inclusion proof verified", NULL);
 	expect((const char *const[]){"log", "check-proof", "/nonexistent.json", NULL}, NULL, 3,
 	       NULL, "cannot open");
 	expect((const char *const[]){"log", "frob", NULL}, NULL, 2, NULL, "check-proof");

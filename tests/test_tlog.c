@@ -194,13 +194,77 @@ TEST(tlog_rfc9162_vectors)
 	walk(dir, &sub);
 	snprintf(dir, sizeof dir, "%s/merkle/testdata/subtreeconsistency", test_shared_data());
 	walk(dir, &sub);
-	printf("  RFC 9162 probes: %d of %d inclusion and %d of %d consistency agree with the "
-	       "vectors; %d subtree probes not verified yet\n", incl.agree,
-	       incl.agree + incl.disagree, cons.agree, cons.agree + cons.disagree,
-	       sub.unsupported + sub.agree + sub.disagree);
-	ASSERT_EQ(incl.disagree, 0);
-	ASSERT_EQ(cons.disagree, 0);
+	printf("  RFC 9162 probes: %d of %d inclusion, %d of %d consistency and %d of %d "
+	       "subtree probes agree with the vectors\n", incl.agree, incl.agree + incl.disagree,
+	       cons.agree, cons.agree + cons.disagree, sub.agree, sub.agree + sub.disagree);
+	ASSERT_EQ(incl.disagree + cons.disagree + sub.disagree, 0);
+	ASSERT_EQ(incl.unsupported + cons.unsupported + sub.unsupported, 0);
 	ASSERT_EQ(incl.agree + cons.agree, 196);
+	ASSERT_EQ(sub.agree, 322);
+}
+
+TEST(tlog_subtree_proofs)
+{
+	uint8_t leaves[LEAVES * H], proof[TANDEM_TLOG_PROOF_MAX * H];
+	tandem_tlog_hash node, root, empty;
+	size_t len;
+	int subtrees = 0;
+
+	leaves_of(leaves);
+	ASSERT(tandem_tlog_subtree_valid(8, 13));
+	ASSERT(tandem_tlog_subtree_valid(4, 4));
+	ASSERT(!tandem_tlog_subtree_valid(4, 9));
+	ASSERT(!tandem_tlog_subtree_valid(5, 4));
+	/* Every subtree of every tree up to LEAVES leaves: its consistency
+	 * proof with the tree and the inclusion proof of each of its leaves. */
+	for (uint64_t n = 1; n <= LEAVES; n++) {
+		ASSERT_EQ(tandem_tlog_root(leaves, n, root), 0);
+		for (uint64_t start = 0; start < n; start++) {
+			for (uint64_t end = start + 1; end <= n; end++) {
+				if (!tandem_tlog_subtree_valid(start, end))
+					continue;
+				subtrees++;
+				ASSERT_EQ(tandem_tlog_root(leaves + start * H, end - start, node), 0);
+				ASSERT_EQ(tandem_tlog_prove_subtree_consistency(leaves, LEAVES, start,
+										end, n, proof,
+										&len), 0);
+				ASSERT_EQ(tandem_tlog_verify_subtree_consistency(start, end, n, node,
+										 root, proof, len),
+					  0);
+				ASSERT_EQ(tandem_tlog_verify_subtree_consistency(start, end, n, root,
+										 node, proof, len),
+					  end - start == n ? 0 : TANDEM_EBADINPUT);
+				if (len > 0) {
+					proof[0] ^= 4;
+					ASSERT_EQ(tandem_tlog_verify_subtree_consistency(
+						start, end, n, node, root, proof, len), TANDEM_EBADINPUT);
+					proof[0] ^= 4;
+				}
+				if (n != LEAVES || end == n)
+					continue;
+				for (uint64_t i = start; i < end; i++) {
+					ASSERT_EQ(tandem_tlog_prove_subtree_inclusion(
+						leaves, LEAVES, i, start, end, proof, &len), 0);
+					ASSERT_EQ(tandem_tlog_verify_subtree_inclusion(
+						i, start, end, leaves + i * H, proof, len, node), 0);
+					ASSERT_EQ(tandem_tlog_verify_subtree_inclusion(
+						i, start, end, leaves + ((i + 1) % LEAVES) * H, proof,
+						len, node), TANDEM_EBADINPUT);
+				}
+			}
+		}
+	}
+	printf("  %d subtree consistency proofs made and verified\n", subtrees);
+	ASSERT(subtrees > 300);
+	/* [start, start) is empty: an empty proof of the empty hash. */
+	ASSERT_EQ(tandem_tlog_root(NULL, 0, empty), 0);
+	ASSERT_EQ(tandem_tlog_prove_subtree_consistency(leaves, LEAVES, 8, 8, 9, proof, &len), 0);
+	ASSERT_EQ(len, 0);
+	ASSERT_EQ(tandem_tlog_verify_subtree_consistency(8, 8, 9, empty, root, proof, 0), 0);
+	ASSERT_EQ(tandem_tlog_prove_subtree_consistency(leaves, LEAVES, 4, 9, 10, proof, &len),
+		  TANDEM_EINVAL);
+	ASSERT_EQ(tandem_tlog_prove_subtree_inclusion(leaves, LEAVES, 3, 4, 8, proof, &len),
+		  TANDEM_EINVAL);
 }
 
 TEST(tlog_probe_bad_input)

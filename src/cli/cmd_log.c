@@ -15,8 +15,10 @@ static const char usage[] =
 	"\n"
 	"check-proof  verifies one Merkle proof (RFC 9162) given as JSON: an\n"
 	"             inclusion proof {leafIdx, treeSize, root, leafHash, proof} or a\n"
-	"             consistency proof {size1, size2, root1, root2, proof}, hashes in\n"
-	"             base64, as the public test vectors write them.\n"
+	"             consistency proof {size1, size2, root1, root2, proof}, or their\n"
+	"             subtree forms ({leafIdx, start, end, root, leafHash, proof},\n"
+	"             {start, end, size, root1, root2, proof}), hashes in base64, as\n"
+	"             the public test vectors write them.\n"
 	"Exit status: 0 the proof holds, 1 it does not (or is not a proof this\n"
 	"verifies), 2 usage error, 3 I/O error.\n";
 

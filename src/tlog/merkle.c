@@ -4,12 +4,14 @@
  * of §2.1.3.1 and §2.1.4.1) and their verification (the iterative
  * algorithms of §2.1.3.2 and §2.1.4.2).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "tandem/error.h"
 #include "tandem/tlog.h"
+#include "tlog_int.h"
 
 void tandem_tlog_leaf_hash(const void *data, size_t len, tandem_tlog_hash out)
 {
@@ -35,17 +37,7 @@ void tandem_tlog_node_hash(const uint8_t *left, const uint8_t *right, tandem_tlo
 }
 
 #define H TANDEM_TLOG_HASH
-#define AT(list, i) ((list) + (size_t)(i) * H)
-
-/* The largest power of two below n (n > 1). */
-static uint64_t split_of(uint64_t n)
-{
-	uint64_t k = 1;
-
-	while (k << 1 < n)
-		k <<= 1;
-	return k;
-}
+#define AT TLOG_AT
 
 /* MTH(D[0:n]) for n >= 1; the recursion is as deep as the tree. */
 static void mth(const uint8_t *d, uint64_t n, uint8_t *out)
@@ -57,7 +49,7 @@ static void mth(const uint8_t *d, uint64_t n, uint8_t *out)
 		memcpy(out, d, H);
 		return;
 	}
-	k = split_of(n);
+	k = tlog_split(n);
 	mth(d, k, left);
 	mth(AT(d, k), n - k, right);
 	tandem_tlog_node_hash(left, right, out);
@@ -72,64 +64,69 @@ int tandem_tlog_root(const uint8_t *leaves, uint64_t n, tandem_tlog_hash out)
 	return 0;
 }
 
-/* PATH(m, D[0:n]), appended to proof in the RFC's order (deepest first). */
-static void path(const uint8_t *d, uint64_t m, uint64_t n, uint8_t *proof, size_t *len)
+/* The caller's array of leaf hashes as a source of range hashes. */
+static int memory_range(void *ctx, uint64_t a, uint64_t b, uint8_t *out)
 {
-	uint64_t k;
+	mth(AT((const uint8_t *)ctx, a), b - a, out);
+	return 0;
+}
 
-	if (n <= 1)
-		return;
-	k = split_of(n);
-	if (m < k) {
-		path(d, m, k, proof, len);
-		mth(AT(d, k), n - k, AT(proof, (*len)++));
-	} else {
-		path(AT(d, k), m - k, n - k, proof, len);
-		mth(d, k, AT(proof, (*len)++));
-	}
+#define MEMORY_SOURCE(leaves) { memory_range, (void *)(uintptr_t)(leaves) }
+
+bool tandem_tlog_subtree_valid(uint64_t start, uint64_t end)
+{
+	uint64_t size, ceil = 1;
+
+	if (start > end)
+		return false;
+	size = end - start;
+	if (size > UINT64_C(1) << 63)
+		return start == 0;
+	while (ceil < size)
+		ceil <<= 1;
+	return (start & (ceil - 1)) == 0;
 }
 
 int tandem_tlog_prove_inclusion(const uint8_t *leaves, uint64_t n, uint64_t index,
 				uint64_t size, uint8_t proof[TANDEM_TLOG_PROOF_MAX * TANDEM_TLOG_HASH],
 				size_t *len)
 {
-	*len = 0;
-	if (index >= size || size > n)
-		return TANDEM_EINVAL;
-	path(leaves, index, size, proof, len);
-	return 0;
+	return tandem_tlog_prove_subtree_inclusion(leaves, n, index, 0, size, proof, len);
 }
 
-/* SUBPROOF(m, D[0:n], b). */
-static void subproof(const uint8_t *d, uint64_t m, uint64_t n, int b, uint8_t *proof,
-		     size_t *len)
+int tandem_tlog_prove_subtree_inclusion(const uint8_t *leaves, uint64_t n, uint64_t index,
+					uint64_t start, uint64_t end, uint8_t *proof, size_t *len)
 {
-	uint64_t k;
+	const struct tlog_source src = MEMORY_SOURCE(leaves);
 
-	if (m == n) {
-		if (!b)
-			mth(d, n, AT(proof, (*len)++));
-		return;
-	}
-	k = split_of(n);
-	if (m <= k) {
-		subproof(d, m, k, b, proof, len);
-		mth(AT(d, k), n - k, AT(proof, (*len)++));
-	} else {
-		subproof(AT(d, k), m - k, n - k, 0, proof, len);
-		mth(d, k, AT(proof, (*len)++));
-	}
+	*len = 0;
+	if (!tandem_tlog_subtree_valid(start, end) || index < start || index >= end || end > n)
+		return TANDEM_EINVAL;
+	return tlog_path(&src, index, start, end, proof, len);
 }
 
 int tandem_tlog_prove_consistency(const uint8_t *leaves, uint64_t count, uint64_t m,
 				  uint64_t n, uint8_t proof[TANDEM_TLOG_PROOF_MAX * TANDEM_TLOG_HASH],
 				  size_t *len)
 {
+	const struct tlog_source src = MEMORY_SOURCE(leaves);
+
 	*len = 0;
 	if (m == 0 || m > n || n > count)
 		return TANDEM_EINVAL;
-	subproof(leaves, m, n, 1, proof, len);
-	return 0;
+	return tlog_consistency(&src, m, n, proof, len);
+}
+
+int tandem_tlog_prove_subtree_consistency(const uint8_t *leaves, uint64_t count,
+					  uint64_t start, uint64_t end, uint64_t n,
+					  uint8_t *proof, size_t *len)
+{
+	const struct tlog_source src = MEMORY_SOURCE(leaves);
+
+	*len = 0;
+	if (!tandem_tlog_subtree_valid(start, end) || end > n || n > count)
+		return TANDEM_EINVAL;
+	return tlog_subtree_consistency(&src, start, end, n, proof, len);
 }
 
 /* Right-shifts fn and sn together until fn is odd (a right child) or 0:
@@ -214,4 +211,69 @@ int tandem_tlog_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t
 		sn >>= 1;
 	}
 	return sn == 0 && same(fr, root1) && same(sr, root2) ? 0 : TANDEM_EBADINPUT;
+}
+
+int tandem_tlog_verify_subtree_inclusion(uint64_t index, uint64_t start, uint64_t end,
+					 const uint8_t *leaf, const uint8_t *proof, size_t len,
+					 const uint8_t *subtree_root)
+{
+	if (!tandem_tlog_subtree_valid(start, end) || index < start || index >= end)
+		return TANDEM_EBADINPUT;
+	return tandem_tlog_verify_inclusion(index - start, end - start, leaf, proof, len,
+					    subtree_root);
+}
+
+/* Right-shifts the three indexes of a subtree consistency check once. */
+static void shift3(uint64_t *fn, uint64_t *sn, uint64_t *tn)
+{
+	*fn >>= 1;
+	*sn >>= 1;
+	*tn >>= 1;
+}
+
+int tandem_tlog_verify_subtree_consistency(uint64_t start, uint64_t end, uint64_t n,
+					   const uint8_t *node, const uint8_t *root,
+					   const uint8_t *proof, size_t len)
+{
+	tandem_tlog_hash fr, sr, empty;
+	uint64_t fn, sn, tn;
+	size_t i = 0;
+
+	if (!tandem_tlog_subtree_valid(start, end) || end > n || len > TANDEM_TLOG_PROOF_MAX)
+		return TANDEM_EBADINPUT;
+	if (start == end) {
+		(void)tandem_tlog_root(NULL, 0, empty);
+		return len == 0 && same(node, empty) ? 0 : TANDEM_EBADINPUT;
+	}
+	fn = start;
+	sn = end - 1;
+	tn = n - 1;
+	/* Up to the subtree's own root, or to the highest node of it that is
+	 * also a node of the tree. */
+	while (fn != sn && (sn == tn || (sn & 1) != 0))
+		shift3(&fn, &sn, &tn);
+	if (fn == sn) {
+		memcpy(fr, node, H);
+	} else {
+		if (len == 0)
+			return TANDEM_EBADINPUT;
+		memcpy(fr, proof, H);
+		i = 1;
+	}
+	memcpy(sr, fr, H);
+	for (; i < len; i++) {
+		if (tn == 0)
+			return TANDEM_EBADINPUT;
+		if ((sn & 1) != 0 || sn == tn) {
+			if (fn < sn)
+				tandem_tlog_node_hash(AT(proof, i), fr, fr);
+			tandem_tlog_node_hash(AT(proof, i), sr, sr);
+			while ((sn & 1) == 0)
+				shift3(&fn, &sn, &tn);
+		} else {
+			tandem_tlog_node_hash(sr, AT(proof, i), sr);
+		}
+		shift3(&fn, &sn, &tn);
+	}
+	return tn == 0 && same(fr, node) && same(sr, root) ? 0 : TANDEM_EBADINPUT;
 }

@@ -2,7 +2,9 @@
  * src/tlog/probe.c - one proof given as JSON, in the form of the public
  * Merkle proof test vectors (transparency-dev/merkle testdata): an
  * inclusion proof {leafIdx, treeSize, root, leafHash, proof} or a
- * consistency proof {size1, size2, root1, root2, proof}, hashes in base64.
+ * consistency proof {size1, size2, root1, root2, proof}, or their subtree
+ * forms ({leafIdx, start, end, root, leafHash, proof} and {start, end, size,
+ * root1, root2, proof}), hashes in base64.
  * It is read, then verified with tandem/tlog.h. Only this flat form is
  * read: strings, unsigned integers, booleans, null and arrays of strings.
  */
@@ -25,8 +27,8 @@ struct blob {
 };
 
 struct probe {
-	uint64_t leaf_idx, tree_size, size1, size2;
-	bool has_leaf_idx, has_size1, has_start;
+	uint64_t leaf_idx, tree_size, size1, size2, start, end, size;
+	bool has_leaf_idx, has_size1, has_start, has_end;
 	struct blob root, leaf, root1, root2;
 	struct blob proof[TANDEM_TLOG_PROOF_MAX];
 	size_t n_proof;
@@ -186,7 +188,11 @@ static bool member(struct reader *r, struct probe *p)
 	if (strcmp(key, "size2") == 0)
 		return number(r, &p->size2);
 	if (strcmp(key, "start") == 0)
-		p->has_start = true;
+		return p->has_start = true, number(r, &p->start);
+	if (strcmp(key, "end") == 0)
+		return p->has_end = true, number(r, &p->end);
+	if (strcmp(key, "size") == 0)
+		return number(r, &p->size);
 	if (strcmp(key, "root") == 0)
 		return hash_value(r, &p->root);
 	if (strcmp(key, "leafHash") == 0)
@@ -257,6 +263,42 @@ static bool inclusion(const struct probe *p)
 					    root) == 0;
 }
 
+/* Two values given, decoded, and equal byte for byte. */
+static bool same_bytes(const struct blob *a, const struct blob *b)
+{
+	return a->set && b->set && !a->bad && !b->bad && a->len == b->len &&
+	       memcmp(a->b, b->b, a->len) == 0;
+}
+
+static bool subtree_inclusion(const struct probe *p)
+{
+	tandem_tlog_hash root, leaf;
+	uint8_t proof[TANDEM_TLOG_PROOF_MAX * TANDEM_TLOG_HASH];
+
+	return hash_of(&p->root, root) && hash_of(&p->leaf, leaf) && proof_of(p, proof) &&
+	       tandem_tlog_verify_subtree_inclusion(p->leaf_idx, p->start, p->end, leaf, proof,
+						    p->n_proof, root) == 0;
+}
+
+static bool subtree_consistency(const struct probe *p)
+{
+	tandem_tlog_hash node, root;
+	uint8_t proof[TANDEM_TLOG_PROOF_MAX * TANDEM_TLOG_HASH];
+
+	/* The whole tree: the same root, given as the same bytes, as for
+	 * consistency between equal sizes. */
+	if (p->start == 0 && p->end == p->size && p->size > 0)
+		return same_bytes(&p->root1, &p->root2) && p->n_proof == 0 && !p->proof_too_long;
+	/* An empty subtree says nothing of the tree: its root is not read. */
+	if (p->start == p->end && p->root1.set && !p->root1.bad)
+		return hash_of(&p->root1, node) && proof_of(p, proof) &&
+		       tandem_tlog_verify_subtree_consistency(p->start, p->end, p->size, node,
+							      node, proof, p->n_proof) == 0;
+	return hash_of(&p->root1, node) && hash_of(&p->root2, root) && proof_of(p, proof) &&
+	       tandem_tlog_verify_subtree_consistency(p->start, p->end, p->size, node, root,
+						      proof, p->n_proof) == 0;
+}
+
 static bool consistency(const struct probe *p)
 {
 	tandem_tlog_hash root1, root2;
@@ -264,9 +306,7 @@ static bool consistency(const struct probe *p)
 
 	/* Trees of the same size: the same root, given as the same bytes. */
 	if (p->size1 == p->size2 && p->size1 > 0)
-		return p->n_proof == 0 && !p->proof_too_long && p->root1.set && p->root2.set &&
-		       !p->root1.bad && !p->root2.bad && p->root1.len == p->root2.len &&
-		       memcmp(p->root1.b, p->root2.b, p->root1.len) == 0;
+		return same_bytes(&p->root1, &p->root2) && p->n_proof == 0 && !p->proof_too_long;
 	return hash_of(&p->root1, root1) && hash_of(&p->root2, root2) && proof_of(p, proof) &&
 	       tandem_tlog_verify_consistency(p->size1, p->size2, root1, root2, proof,
 					      p->n_proof) == 0;
@@ -276,7 +316,7 @@ int tandem_tlog_check_probe(const char *json, size_t len, char *why, size_t why_
 			    bool *accepted)
 {
 	struct probe p;
-	const char *error = NULL;
+	const char *error = NULL, *kind;
 
 	*accepted = false;
 	memset(&p, 0, sizeof p);
@@ -285,17 +325,22 @@ int tandem_tlog_check_probe(const char *json, size_t len, char *why, size_t why_
 			       "larger than 1 MiB" : error);
 		return TANDEM_EBADINPUT;
 	}
-	if (p.has_start) {
-		(void)snprintf(why, why_size, "a subtree proof: not verified yet");
-		return TANDEM_EUNSUPPORTED;
-	}
-	if (!p.has_leaf_idx && !p.has_size1) {
-		(void)snprintf(why, why_size, "neither an inclusion proof (leafIdx, treeSize) nor "
-			       "a consistency proof (size1, size2)");
+	if (p.has_start != p.has_end) {
+		(void)snprintf(why, why_size, "a subtree proof needs both start and end");
 		return TANDEM_EBADINPUT;
 	}
-	*accepted = p.has_leaf_idx ? inclusion(&p) : consistency(&p);
-	(void)snprintf(why, why_size, "%s proof %s", p.has_leaf_idx ? "inclusion" : "consistency",
-		       *accepted ? "verified" : "rejected");
+	if (!p.has_leaf_idx && !p.has_size1 && !p.has_start) {
+		(void)snprintf(why, why_size, "neither an inclusion proof (leafIdx, treeSize) nor "
+			       "a consistency proof (size1, size2), nor their subtree forms");
+		return TANDEM_EBADINPUT;
+	}
+	if (p.has_start) {
+		kind = p.has_leaf_idx ? "subtree inclusion" : "subtree consistency";
+		*accepted = p.has_leaf_idx ? subtree_inclusion(&p) : subtree_consistency(&p);
+	} else {
+		kind = p.has_leaf_idx ? "inclusion" : "consistency";
+		*accepted = p.has_leaf_idx ? inclusion(&p) : consistency(&p);
+	}
+	(void)snprintf(why, why_size, "%s proof %s", kind, *accepted ? "verified" : "rejected");
 	return 0;
 }
