@@ -394,6 +394,7 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE consumption"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE credit_offset"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE tlog_mark"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version >= 7"), 0);
 	tandem_store_close(f.s);
 	f.s = NULL;

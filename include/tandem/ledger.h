@@ -535,4 +535,19 @@ int tandem_ledger_pay_run(struct tandem_store *s, const char *actor, const char 
 int tandem_ledger_pay_file(struct tandem_store *s, const char *administration, int64_t run,
 			   struct tandem_diag *d, struct tandem_buf *file);
 
+/*
+ * Publishes the ledger's events to the transparency log (tandem/tlog_log.h,
+ * opened for writing): every event not yet published, in order, one record
+ * each (type = the event's action, origin "ledger", origin_id = the event's
+ * number, actor, object, detail, input hash), made durable, then marked in
+ * the database. A publication cut short (a crash between the log's commit
+ * and the mark) is finished from the records already in the log: no event
+ * is lost or published twice. *published receives the count. A database
+ * already published to another log (another origin), or a log shorter than
+ * the mark says, is refused (TANDEM_EBADINPUT, with a finding).
+ */
+struct tandem_tlog;
+int tandem_ledger_publish(struct tandem_store *s, struct tandem_tlog *log, uint64_t *published,
+			  struct tandem_diag *d);
+
 #endif /* TANDEM_LEDGER_H */

@@ -88,6 +88,11 @@ int tandem_tlog_read(struct tandem_tlog *log, uint64_t index, uint8_t *buf, size
 int tandem_tlog_leaf(struct tandem_tlog *log, uint64_t index, tandem_tlog_hash out);
 int tandem_tlog_root_at(struct tandem_tlog *log, uint64_t size, tandem_tlog_hash out);
 
+/* The hash of the subtree [start, end) (tandem_tlog_subtree_valid), end <=
+ * the acknowledged size: TANDEM_EINVAL otherwise. */
+int tandem_tlog_range_hash(struct tandem_tlog *log, uint64_t start, uint64_t end,
+			   tandem_tlog_hash out);
+
 /* Proofs from the stored nodes, as tandem/tlog.h defines them: *len
  * hashes into proof (room for TANDEM_TLOG_PROOF_MAX). TANDEM_EINVAL when
  * the arguments are out of the log's acknowledged size. */

@@ -94,6 +94,10 @@ struct tandem_tlog_record {
 const char *tandem_tlog_type_name(unsigned type);
 unsigned tandem_tlog_type_of(struct tandem_slice name);
 
+/* A time written YYYY-MM-DDTHH:MM:SSZ as seconds since the epoch; false
+ * for anything else. */
+bool tandem_tlog_time_parse(const char *text, uint64_t *t);
+
 /* Setting fields: text and hash slices are kept, not copied. */
 void tandem_tlog_record_text(struct tandem_tlog_record *r, enum tandem_tlog_field f,
 			     const char *text);

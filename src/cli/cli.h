@@ -163,4 +163,16 @@ int cli_ledger_finish(const char *cmd, int rc, const struct tandem_diag *d, cons
  * (in buf, or where itself when there is none). */
 const char *cli_db_shown(const char *where, char *buf, size_t size);
 
+/* The transparency log of a ledger database (publish.c): --log if given,
+ * else $TANDEM_LOG, else the database's file name with .tlog added
+ * (tandem.tlog for a postgresql:// URL). False when it does not fit. */
+bool cli_log_dir(const char *option, const char *db, char *out, size_t size);
+
+/* Publishes the events of store s (database db) to its log when the log
+ * exists: a failure is a warning (the events wait in the database for the
+ * next command or `tandem log sync`) and its code is returned. Unless
+ * quiet, a line says how many events went. */
+struct tandem_store;
+int cli_publish(const char *cmd, struct tandem_store *s, const char *db, bool quiet);
+
 #endif /* TANDEM_CLI_H */

@@ -136,6 +136,8 @@ int cmd_user(int argc, char **argv)
 	if (rc == 0)
 		printf("user %s added as %s\n", argv[1 + optind], a.role);
 	status = cli_ledger_finish("user", rc, &d, cli_db_shown(a.db, shown, sizeof shown));
+	if (s != NULL)
+		(void)cli_publish("user", s, a.db, true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;
@@ -226,6 +228,8 @@ static int load(const struct args *a, const char *path)
 		rc = tandem_ledger_budget_load(s, a->user, data, len, &d, &already);
 	status = cli_ledger_finish("budget", rc, &d,
 				   cli_db_shown(cli_db_path(a->db), shown, sizeof shown));
+	if (s != NULL)
+		(void)cli_publish("budget", s, cli_db_path(a->db), true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	free(data);
@@ -261,6 +265,8 @@ static int move(const struct args *a)
 		printf("%s %s of %s EUR%s%s%s%s\n", a->from && a->to ? "transferred" :
 		       a->to ? "opened" : "cancelled", a->kind, a->amount, a->from ? " from " : "",
 		       a->from ? a->from : "", a->to ? " to " : "", a->to ? a->to : "");
+	if (s != NULL)
+		(void)cli_publish("budget", s, cli_db_path(a->db), true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;

@@ -176,6 +176,8 @@ int cmd_supplier(int argc, char **argv)
 	if (rc == 0)
 		rc = supplier_do(s, sub, v, &d);
 	status = cli_ledger_finish("supplier", rc, &d, NULL);
+	if (s != NULL)
+		(void)cli_publish("supplier", s, cli_db_path(v[O_DB]), true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;
@@ -216,6 +218,8 @@ int cmd_commit(int argc, char **argv)
 		printf("commitment %s recorded (%lld): %s EUR on %s\n", in.number, (long long)id,
 		       v[O_AMOUNT], in.budget_path);
 	status = cli_ledger_finish("commit", rc, &d, NULL);
+	if (s != NULL)
+		(void)cli_publish("commit", s, cli_db_path(v[O_DB]), true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;
@@ -252,6 +256,8 @@ int cmd_certify(int argc, char **argv)
 	if (rc == 0)
 		printf("service done on %s certified: %s EUR\n", v[O_NUMBER], v[O_AMOUNT]);
 	status = cli_ledger_finish("certify", rc, &d, NULL);
+	if (s != NULL)
+		(void)cli_publish("certify", s, cli_db_path(v[O_DB]), true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;

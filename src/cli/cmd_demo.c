@@ -142,6 +142,8 @@ static int build(const char *db, struct tandem_demo_options *o, bool json)
 	rc = tandem_ledger_open(db, TANDEM_STORE_CREATE, &d, &s);
 	if (rc == 0)
 		rc = tandem_demo_build(s, o, &d, &r);
+	if (rc == 0)
+		(void)cli_publish("demo", s, db, false);
 	tandem_store_close(s);
 	if (rc == 0 && r.invoices_invalid > 0) {
 		cli_print_findings(stderr, &d);

@@ -227,6 +227,8 @@ int cmd_invoice_import(int argc, char **argv)
 		       run.refused);
 	if (!status)
 		status = run.io_error ? CLI_EXIT_IO : run.refused ? CLI_EXIT_INVALID : CLI_EXIT_OK;
+	if (run.store != NULL)
+		(void)cli_publish("invoice", run.store, cli_db_path(db), true);
 	tandem_store_close(run.store);
 	tandem_diag_release(&d);
 	tandem_einv_validator_free(run.val);

@@ -249,6 +249,8 @@ static int run_sub(const char *cmd, const char *usage, const struct sub *sub, in
 			printf("written to %s\n", v[O_OUT]);
 	}
 	tandem_buf_release(&file);
+	if (s != NULL)
+		(void)cli_publish(cmd, s, cli_db_path(v[O_DB]), true);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	return status;

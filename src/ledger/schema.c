@@ -359,6 +359,19 @@ static const char schema_v8[] =
 	" event_id BIGINT NOT NULL REFERENCES event (id));"
 	"CREATE INDEX credit_offset_invoice ON credit_offset (invoice_id);";
 
+/*
+ * Version 9: how far the events went into the transparency log: the last
+ * event published, the log's size then, and which log (its origin), so
+ * that a publication cut short between the log and the database is
+ * finished without sending an event twice.
+ */
+static const char schema_v9[] =
+	"CREATE TABLE tlog_mark ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" origin TEXT NOT NULL,"
+	" event_id BIGINT NOT NULL CHECK (event_id >= 0),"
+	" log_size BIGINT NOT NULL CHECK (log_size >= 0));";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -370,6 +383,7 @@ static const struct tandem_migration migrations[] = {
 	{ 7, "running totals: invoiced and certified per commitment, AE and CP consumed per "
 	     "budget node", schema_v7 },
 	{ 8, "credit notes offset against invoices", schema_v8 },
+	{ 9, "the events published to the transparency log", schema_v9 },
 };
 
 int tandem_ledger_schema_version(void)

@@ -121,6 +121,16 @@ int tandem_tlog_root_at(struct tandem_tlog *log, uint64_t size, tandem_tlog_hash
 	return log_range(log, 0, size, out);
 }
 
+int tandem_tlog_range_hash(struct tandem_tlog *log, uint64_t start, uint64_t end,
+			   tandem_tlog_hash out)
+{
+	if (!tandem_tlog_subtree_valid(start, end) || end > log->acked.size)
+		return TANDEM_EINVAL;
+	if (start == end)
+		return tandem_tlog_root(NULL, 0, out);
+	return log_range(log, start, end, out);
+}
+
 int tandem_tlog_log_inclusion(struct tandem_tlog *log, uint64_t index, uint64_t size,
 			      uint8_t *proof, size_t *len)
 {

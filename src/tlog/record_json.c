@@ -319,6 +319,11 @@ bool tlog_parse_time(struct tandem_slice s, uint64_t *t)
 	return true;
 }
 
+bool tandem_tlog_time_parse(const char *text, uint64_t *t)
+{
+	return text != NULL && tlog_parse_time(tandem_slice_from_cstr(text), t);
+}
+
 static bool time_value(struct in *in, struct tandem_tlog_record *r)
 {
 	struct tandem_slice s;
