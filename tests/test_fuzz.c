@@ -20,6 +20,8 @@ int fuzz_xml(const uint8_t *data, size_t size);
 int fuzz_pdf(const uint8_t *data, size_t size);
 int fuzz_sepa(const uint8_t *data, size_t size);
 int fuzz_probe(const uint8_t *data, size_t size);
+int fuzz_record(const uint8_t *data, size_t size);
+int fuzz_checkpoint(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -82,4 +84,14 @@ TEST(fuzz_replay_sepa)
 TEST(fuzz_replay_probe)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_probe", fuzz_probe), 0);
+}
+
+TEST(fuzz_replay_record)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_record", fuzz_record), 0);
+}
+
+TEST(fuzz_replay_checkpoint)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_checkpoint", fuzz_checkpoint), 0);
 }

@@ -160,5 +160,7 @@ int tandem_tlog_checkpoint_open(const char *note, size_t len, const char *public
 		return bad(why, why_size, "no signature");
 	if (!signed_by_key)
 		return bad(why, why_size, "not signed by the key %s", name);
+	if (why != NULL && why_size > 0)
+		(void)snprintf(why, why_size, "signed by %s", name);
 	return 0;
 }
