@@ -336,8 +336,7 @@ TEST(tlog_checkpoint_signed)
 	ASSERT_EQ(tandem_tlog_checkpoint_open(forged, strlen(forged), pub, &c, why, sizeof why),
 		  TANDEM_EBADINPUT);
 	snprintf(forged, sizeof forged, "%s", cp);
-	*strstr(forged, "\n\n\xe2") = '\0';
-	strcat(forged, "\n\n");
+	strstr(forged, "\n\n\xe2")[2] = '\0';
 	ASSERT_EQ(tandem_tlog_checkpoint_open(forged, strlen(forged), pub, &c, why, sizeof why),
 		  TANDEM_EBADINPUT);
 	ASSERT_STR_CONTAINS(why, "no signature");
@@ -356,7 +355,7 @@ TEST(tlog_tamper)
 	uint64_t bad = 0;
 	size_t len = 0, ilen = 0;
 	uint8_t *rec, *idx;
-	uint32_t f0;
+	size_t f0;
 
 	make_log(dir, 12, cp, pub);
 	ASSERT_EQ(verify(dir, cp, pub, &bad, why), 0);
@@ -365,7 +364,7 @@ TEST(tlog_tamper)
 	ASSERT(rec != NULL && idx != NULL);
 	/* Frames are u32 length | bytes | u32 check: every record here has
 	 * the same shape but record 10 has a longer detail than record 9. */
-	f0 = (uint32_t)rec[0] << 24 | (uint32_t)rec[1] << 16 | (uint32_t)rec[2] << 8 | rec[3];
+	f0 = (size_t)rec[0] << 24 | (size_t)rec[1] << 16 | (size_t)rec[2] << 8 | rec[3];
 
 	/* One changed byte in record 5. */
 	rec[(f0 + 8) * 5 + 20] ^= 1;

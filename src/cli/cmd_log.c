@@ -195,7 +195,13 @@ static int log_append(const struct log_opts *o)
 	tandem_buf_init(&line, TANDEM_TLOG_JSON_MAX);
 	if (log != NULL)
 		first = tandem_tlog_size(log);
-	while (status == CLI_EXIT_OK && (rc = cli_read_line(f, &line, &cut)) == 1) {
+	while (status == CLI_EXIT_OK) {
+		rc = cli_read_line(f, &line, &cut);
+		if (rc <= 0) {
+			if (rc < 0)
+				status = cli_error(CLI_EXIT_IO, "log", "%s: cannot read", path);
+			break;
+		}
 		n++;
 		if (cut)
 			status = cli_error(CLI_EXIT_INVALID, "log", "line %ld: too long; nothing "

@@ -106,7 +106,7 @@ static int append_batch(struct tandem_store *s, struct tandem_tlog *log, int64_t
 			uint64_t *count, uint8_t *rec, struct tandem_diag *d)
 {
 	struct tandem_stmt *st = NULL;
-	size_t len;
+	size_t len = 0;
 	uint64_t at;
 	int rc = ledger_select(s, &st, "SELECT e.id, e.at, u.login, e.action, e.object, "
 			       "e.object_id, e.input_sha256, e.detail FROM event e LEFT JOIN "

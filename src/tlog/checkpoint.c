@@ -132,7 +132,8 @@ int tandem_tlog_checkpoint_open(const char *note, size_t len, const char *public
 		const char *space;
 		size_t got = 0;
 
-		if (!next_line(&p, end, &line, &n) || n < DASH_LEN || memcmp(line, DASH, DASH_LEN))
+		if (!next_line(&p, end, &line, &n) || n < DASH_LEN ||
+		    memcmp(line, DASH, DASH_LEN) != 0)
 			return bad(why, why_size, "a line after the blank one that is not a "
 				   "signature (\u2014 name base64)");
 		if (++out->signatures > SIG_LINES_MAX)

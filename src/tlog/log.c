@@ -307,7 +307,7 @@ void tandem_tlog_close(struct tandem_tlog *log)
 		if (fds[i] >= 0)
 			(void)close(fds[i]);
 	if (log->map != NULL)
-		(void)munmap((void *)(uintptr_t)log->map, log->map_len);
+		(void)munmap(log->map, log->map_len);
 	free(log->rbuf.p);
 	free(log->ibuf.p);
 	free(log->nbuf.p);

@@ -86,7 +86,7 @@ int tandem_tlog_append(struct tandem_tlog *log, const uint8_t *record, size_t le
 	if (rc == 0)
 		rc = reserve(&log->ibuf, 8);
 	if (rc == 0)
-		rc = reserve(&log->nbuf, (TLOG_LEVELS + 1) * TLOG_H);
+		rc = reserve(&log->nbuf, (size_t)(TLOG_LEVELS + 1) * TLOG_H);
 	if (rc != 0)
 		return rc;
 	tandem_tlog_leaf_hash(record, len, leaf);

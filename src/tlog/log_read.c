@@ -20,7 +20,7 @@ int tlog_remap(struct tandem_tlog *log)
 	if (want <= log->map_len && log->map != NULL)
 		return 0;
 	if (log->map != NULL)
-		(void)munmap((void *)(uintptr_t)log->map, log->map_len);
+		(void)munmap(log->map, log->map_len);
 	log->map = NULL;
 	log->map_len = 0;
 	if (want == 0)
@@ -42,7 +42,7 @@ static const uint8_t *node_at(const struct tandem_tlog *log, unsigned h, uint64_
 
 /* MTH(D[a:b]) of a subtree: its complete nodes from left to right, folded
  * from the right. */
-static int log_range(void *ctx, uint64_t a, uint64_t b, uint8_t *out)
+static int log_range(const void *ctx, uint64_t a, uint64_t b, uint8_t *out)
 {
 	const struct tandem_tlog *log = ctx;
 	const uint8_t *parts[TLOG_LEVELS];

@@ -65,13 +65,13 @@ int tandem_tlog_root(const uint8_t *leaves, uint64_t n, tandem_tlog_hash out)
 }
 
 /* The caller's array of leaf hashes as a source of range hashes. */
-static int memory_range(void *ctx, uint64_t a, uint64_t b, uint8_t *out)
+static int memory_range(const void *ctx, uint64_t a, uint64_t b, uint8_t *out)
 {
 	mth(AT((const uint8_t *)ctx, a), b - a, out);
 	return 0;
 }
 
-#define MEMORY_SOURCE(leaves) { memory_range, (void *)(uintptr_t)(leaves) }
+#define MEMORY_SOURCE(leaves) { memory_range, (leaves) }
 
 bool tandem_tlog_subtree_valid(uint64_t start, uint64_t end)
 {

@@ -23,13 +23,13 @@ struct field_def {
 };
 
 static const struct field_def fields[TANDEM_TLOG_F_COUNT] = {
-#define FIELD_DEF(c, tag, name, kind, max) [tag] = { name, TANDEM_TLOG_##kind, max },
+#define FIELD_DEF(c, tag, name, kind, max) [(tag)] = { (name), TANDEM_TLOG_##kind, (max) },
 	TANDEM_TLOG_FIELD_MAP(FIELD_DEF)
 #undef FIELD_DEF
 };
 
 static const char *const type_names[] = {
-#define TYPE_NAME(c, n, name) [n] = name,
+#define TYPE_NAME(c, n, name) [(n)] = (name),
 	TANDEM_TLOG_TYPE_MAP(TYPE_NAME)
 #undef TYPE_NAME
 };

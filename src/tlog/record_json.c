@@ -360,7 +360,7 @@ static bool field_value(struct in *in, struct tandem_tlog_record *r, unsigned ta
 		if (!string(in, &s))
 			return false;
 		hash = (uint8_t *)in->buf + in->used;
-		if (s.len != 2 * TANDEM_TLOG_HASH || in->size - in->used < TANDEM_TLOG_HASH ||
+		if (s.len != (size_t)2 * TANDEM_TLOG_HASH || in->size - in->used < TANDEM_TLOG_HASH ||
 		    sodium_hex2bin(hash, TANDEM_TLOG_HASH, s.ptr, s.len, NULL, NULL, NULL) != 0)
 			return bad(in, "a hash that is not 64 hex digits");
 		in->used += TANDEM_TLOG_HASH;

@@ -21,8 +21,8 @@
  * (a < b, [a, b) a valid subtree) in out and returns 0, or a TANDEM_E*
  * code when it cannot be read. */
 struct tlog_source {
-	int (*range)(void *ctx, uint64_t a, uint64_t b, uint8_t *out);
-	void *ctx;
+	int (*range)(const void *ctx, uint64_t a, uint64_t b, uint8_t *out);
+	const void *ctx;
 };
 
 /* The largest power of two below n (n > 1). */
@@ -81,7 +81,7 @@ struct tandem_tlog {
 	 * the tree, for each bit h set in n; saved is the same at acked.size. */
 	uint8_t frontier[TLOG_LEVELS][TLOG_H], saved[TLOG_LEVELS][TLOG_H];
 	struct tlog_pending rbuf, ibuf, nbuf;
-	const uint8_t *map;             /* the nodes file, read-only */
+	uint8_t *map;                   /* the nodes file, mapped read-only */
 	size_t map_len;
 	char origin[TANDEM_TLOG_ORIGIN_MAX + 1];
 };

@@ -61,8 +61,10 @@ void tlog_head_encode(const struct tlog_head *h, uint8_t slot[TLOG_HEAD_SLOT])
 {
 	uint8_t sum[crypto_hash_sha256_BYTES];
 
+	static const uint8_t magic[4] = { 'T', 'L', 'H', 'D' };
+
 	memset(slot, 0, TLOG_HEAD_SLOT);
-	memcpy(slot, "TLHD", 4);
+	memcpy(slot, magic, sizeof magic);
 	tlog_put_be(slot + 4, h->seq, 8);
 	tlog_put_be(slot + 12, h->size, 8);
 	memcpy(slot + 20, h->root, TLOG_H);
