@@ -167,6 +167,31 @@ TEST(tlog_record_encoding)
 	r.bytes[TANDEM_TLOG_F_ACTOR] = tandem_slice_make("", 0);
 	ASSERT_EQ(tandem_tlog_record_encode(&r, a, sizeof a, &alen, why, sizeof why),
 		  TANDEM_EBADINPUT);
+	/* Oversized: a detail over its 60,000 bytes; and a record that does
+	 * not fit the caller's buffer. */
+	{
+		char *big = malloc(60002);
+		uint8_t *out = malloc(TANDEM_TLOG_RECORD_MAX);
+
+		ASSERT(big != NULL && out != NULL);
+		memset(big, 'a', 60001);
+		big[60001] = '\0';
+		memset(&r, 0, sizeof r);
+		r.type = TANDEM_TLOG_STATEMENT;
+		tandem_tlog_record_text(&r, TANDEM_TLOG_F_DETAIL, big);
+		ASSERT_EQ(tandem_tlog_record_encode(&r, out, TANDEM_TLOG_RECORD_MAX, &alen, why,
+						    sizeof why), TANDEM_EBADINPUT);
+		ASSERT_STR_CONTAINS(why, "detail");
+		big[60000] = '\0';
+		tandem_tlog_record_text(&r, TANDEM_TLOG_F_DETAIL, big);
+		ASSERT_EQ(tandem_tlog_record_encode(&r, out, TANDEM_TLOG_RECORD_MAX, &alen, why,
+						    sizeof why), 0);
+		ASSERT_EQ(tandem_tlog_record_decode(out, alen, &back, why, sizeof why), 0);
+		ASSERT_EQ(tandem_tlog_record_encode(&r, out, 1000, &alen, why, sizeof why),
+			  TANDEM_ELIMIT);
+		free(big);
+		free(out);
+	}
 }
 
 TEST(tlog_log_append_and_prove)

@@ -98,12 +98,38 @@ int tlog_read_at(int fd, void *p, size_t len, uint64_t off)
 	return 0;
 }
 
+int tlog_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return TANDEM_EIO;
+	if (fsync(fd) != 0)
+		rc = TANDEM_EIO;
+	(void)close(fd);
+	return rc;
+}
+
+/* The directory that holds dir ("." for a bare name), synced. */
+static int sync_parent(const char *dir)
+{
+	char parent[4096];
+	const char *slash = strrchr(dir, '/');
+
+	if (slash == NULL)
+		return tlog_sync_dir(".");
+	if ((size_t)(slash - dir) >= sizeof parent)
+		return TANDEM_EIO;
+	memcpy(parent, dir, (size_t)(slash - dir));
+	parent[slash - dir] = '\0';
+	return tlog_sync_dir(slash == dir ? "/" : parent);
+}
+
 static const char *const files[] = { "records", "index", "nodes", "head" };
 
 int tandem_tlog_create(const char *dir, const char *origin, char *why, size_t why_size)
 {
-	uint8_t slots[2 * TLOG_HEAD_SLOT];
-	struct tlog_head h = { 1, 0, { 0 } };
+	struct tlog_head h = { 1, 0, { 0 } }, zero = { 0, 0, { 0 } };
 	int rc = 0, fd;
 
 	if (!tlog_origin_ok(origin))
@@ -118,10 +144,13 @@ int tandem_tlog_create(const char *dir, const char *origin, char *why, size_t wh
 			return say(why, why_size, TANDEM_EIO, "cannot create %s/%s: %s", dir,
 				   files[i], strerror(errno));
 		if (strcmp(files[i], "head") == 0) {
+			/* Slot 0 holds an empty head of sequence 0, slot 1 the
+			 * first real one. */
 			(void)tandem_tlog_root(NULL, 0, h.root);
-			memset(slots, 0, sizeof slots);
-			tlog_head_encode(&h, slots + TLOG_HEAD_SLOT * (h.seq % 2));
-			rc = write_at(fd, slots, sizeof slots, 0);
+			memcpy(zero.root, h.root, TLOG_H);
+			rc = tlog_head_write(fd, &zero);
+			if (rc == 0)
+				rc = tlog_head_write(fd, &h);
 			if (rc == 0 && fdatasync(fd) != 0)
 				rc = TANDEM_EIO;
 		}
@@ -129,7 +158,11 @@ int tandem_tlog_create(const char *dir, const char *origin, char *why, size_t wh
 	}
 	if (rc != 0)
 		return say(why, why_size, rc, "cannot write %s/head", dir);
-	return tlog_key_create(dir, origin, why, why_size);
+	rc = tlog_key_create(dir, origin, why, why_size);
+	/* The new names must survive a power loss too. */
+	if (rc == 0 && (tlog_sync_dir(dir) != 0 || sync_parent(dir) != 0))
+		rc = say(why, why_size, TANDEM_EIO, "cannot sync %s", dir);
+	return rc;
 }
 
 static uint64_t file_size(int fd)
@@ -226,7 +259,7 @@ static int open_files(struct tandem_tlog *log, const char *dir, char *why, size_
 {
 	int flags = log->writable ? O_RDWR : O_RDONLY;
 	int *fds[4] = { &log->records, &log->index, &log->nodes, &log->head };
-	uint8_t slots[2 * TLOG_HEAD_SLOT];
+	int rc;
 
 	for (int i = 0; i < 4; i++) {
 		*fds[i] = open_in(dir, files[i], flags, 0);
@@ -235,10 +268,10 @@ static int open_files(struct tandem_tlog *log, const char *dir, char *why, size_
 				   "%s/%s: %s", dir, files[i], errno == ENOENT ? "no log here "
 				   "(tandem log init creates one)" : strerror(errno));
 	}
-	memset(slots, 0, sizeof slots);
-	if (tlog_read_at(log->head, slots, sizeof slots, 0) == TANDEM_EIO)
+	rc = tlog_head_load(log->head, &log->acked);
+	if (rc == TANDEM_EIO)
 		return say(why, why_size, TANDEM_EIO, "cannot read %s/head", dir);
-	if (!tlog_head_decode(slots, &log->acked))
+	if (rc != 0)
 		return say(why, why_size, TANDEM_EBADINPUT, "%s/head is damaged: neither slot "
 			   "holds a valid head", dir);
 	return 0;

@@ -105,7 +105,6 @@ int tandem_tlog_append(struct tandem_tlog *log, const uint8_t *record, size_t le
 int tandem_tlog_commit(struct tandem_tlog *log)
 {
 	struct tlog_head h;
-	uint8_t slot[TLOG_HEAD_SLOT];
 	int rc;
 
 	if (!log->writable)
@@ -125,8 +124,7 @@ int tandem_tlog_commit(struct tandem_tlog *log)
 	h.seq = log->acked.seq + 1;
 	h.size = log->n;
 	tlog_frontier_root(log->frontier, log->n, h.root);
-	tlog_head_encode(&h, slot);
-	rc = tlog_write_at(log->head, slot, sizeof slot, (h.seq % 2) * TLOG_HEAD_SLOT);
+	rc = tlog_head_write(log->head, &h);
 	if (rc != 0 || fdatasync(log->head) != 0) {
 		log->broken = true;
 		return TANDEM_EIO;

@@ -143,7 +143,7 @@ static int write_file(const char *dir, const char *name, const char *text, mode_
 	if (fchmod(fd, mode) != 0 || tlog_write_at(fd, text, len, 0) != 0 || fsync(fd) != 0)
 		rc = TANDEM_EIO;
 	(void)close(fd);
-	if (rc == 0 && rename(tmp, path) != 0)
+	if (rc == 0 && (rename(tmp, path) != 0 || tlog_sync_dir(dir) != 0))
 		rc = TANDEM_EIO;
 	if (rc != 0)
 		(void)unlink(tmp);

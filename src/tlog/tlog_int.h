@@ -53,6 +53,7 @@ bool tlog_parse_time(struct tandem_slice s, uint64_t *t);
 
 #define TLOG_FRAME 8                    /* u32 length before a record, u32 check after */
 #define TLOG_HEAD_SLOT 64               /* bytes of one of the head's two slots */
+#define TLOG_HEAD_STRIDE 4096           /* slot 1's offset: not in slot 0's sector */
 #define TLOG_FLUSH_BYTES (4u << 20)     /* pending bytes written out before commit */
 #define TLOG_LEVELS 64
 
@@ -102,10 +103,12 @@ void tlog_frontier_root(uint8_t frontier[TLOG_LEVELS][TLOG_H], uint64_t n, uint8
 void tlog_frontier_add(uint8_t frontier[TLOG_LEVELS][TLOG_H], uint64_t n, const uint8_t *leaf,
 		       void (*emit)(void *ctx, const uint8_t *node), void *ctx);
 
-/* The head's two slots: encode one, and pick the newest valid of the two
- * (false when neither is). */
+/* The head's two slots, at 0 and TLOG_HEAD_STRIDE: encode one; write it
+ * where its sequence number puts it; read both and keep the newest valid
+ * (TANDEM_EBADINPUT when neither is, TANDEM_EIO). */
 void tlog_head_encode(const struct tlog_head *h, uint8_t slot[TLOG_HEAD_SLOT]);
-bool tlog_head_decode(const uint8_t both[2 * TLOG_HEAD_SLOT], struct tlog_head *out);
+int tlog_head_write(int fd, const struct tlog_head *h);
+int tlog_head_load(int fd, struct tlog_head *out);
 
 /* dir/name into out; false when too long. */
 bool tlog_path_of(const char *dir, const char *name, char *out, size_t size);
@@ -124,6 +127,9 @@ int tlog_remap(struct tandem_tlog *log);
  * of the file first gives TANDEM_ENOENT. */
 int tlog_write_at(int fd, const void *p, size_t len, uint64_t off);
 int tlog_read_at(int fd, void *p, size_t len, uint64_t off);
+
+/* fsync()s a directory, so that the names created or renamed in it last. */
+int tlog_sync_dir(const char *dir);
 
 /* Keys (note.c): is origin fit to name a key; a new key pair in dir (key,
  * mode 0600, and key.pub); the name of dir's key into out. */

@@ -87,15 +87,31 @@ static bool slot_decode(const uint8_t *slot, struct tlog_head *out)
 	return out->size <= TANDEM_TLOG_LEAVES_MAX;
 }
 
-bool tlog_head_decode(const uint8_t both[2 * TLOG_HEAD_SLOT], struct tlog_head *out)
+int tlog_head_write(int fd, const struct tlog_head *h)
 {
-	struct tlog_head a, b;
-	bool ok_a = slot_decode(both, &a), ok_b = slot_decode(both + TLOG_HEAD_SLOT, &b);
+	uint8_t slot[TLOG_HEAD_SLOT];
 
+	tlog_head_encode(h, slot);
+	return tlog_write_at(fd, slot, sizeof slot, (h->seq % 2) * TLOG_HEAD_STRIDE);
+}
+
+int tlog_head_load(int fd, struct tlog_head *out)
+{
+	uint8_t sa[TLOG_HEAD_SLOT], sb[TLOG_HEAD_SLOT];
+	struct tlog_head a, b;
+	bool ok_a, ok_b;
+	int rc = tlog_read_at(fd, sa, sizeof sa, 0);
+
+	if (rc == 0)
+		rc = tlog_read_at(fd, sb, sizeof sb, TLOG_HEAD_STRIDE);
+	if (rc == TANDEM_EIO)
+		return rc;
+	ok_a = slot_decode(sa, &a);
+	ok_b = rc == 0 && slot_decode(sb, &b);
 	/* A slot is written whole or torn; the other keeps the previous head. */
 	if (ok_a && (!ok_b || a.seq > b.seq))
 		*out = a;
 	else if (ok_b)
 		*out = b;
-	return ok_a || ok_b;
+	return ok_a || ok_b ? 0 : TANDEM_EBADINPUT;
 }

@@ -122,17 +122,14 @@ static int check_record(struct verify *v, uint64_t *offset, uint8_t *buf,
 
 static int read_head(const char *dir, struct tlog_head *h)
 {
-	uint8_t slots[2 * TLOG_HEAD_SLOT];
 	FILE *f = open_stream(dir, "head");
-	size_t got;
+	int rc;
 
 	if (f == NULL)
 		return TANDEM_ENOENT;
-	memset(slots, 0, sizeof slots);
-	got = fread(slots, 1, sizeof slots, f);
+	rc = tlog_head_load(fileno(f), h);
 	(void)fclose(f);
-	(void)got;
-	return tlog_head_decode(slots, h) ? 0 : TANDEM_EBADINPUT;
+	return rc != 0 ? TANDEM_EBADINPUT : 0;
 }
 
 static int walk(struct verify *v, const struct tlog_head *h,
