@@ -108,7 +108,7 @@ static void setup(struct tandem_store *s, struct tandem_diag *d)
 		char siret[16], ej[32];
 		struct tandem_commitment_in c = { ADMIN, 2026, ej, siret,
 						  i % 2 ? "GFP/156/01" : "GFP/156/02", "Services",
-						  INT64_C(50000000000), NULL };
+						  INT64_C(50000000000), NULL, NULL, 0 };
 
 		siret_of(i % SUPPLIERS, siret);
 		snprintf(ej, sizeof ej, "EJ-%05d", i);

@@ -56,7 +56,7 @@ void world(struct fixture *f)
 	struct tandem_supplier_in poste = { ADMIN, "La Poste", "FR", LAPOSTE, NULL, NULL, NULL,
 					    NULL };
 	struct tandem_commitment_in c = { ADMIN, 2026, "EJ-1", DUPONT, "GFP/156/01",
-					  "Fournitures", 100000, NULL };
+					  "Fournitures", 100000, NULL, NULL, 0 };
 	bool already;
 	int64_t id;
 

@@ -1506,7 +1506,7 @@ TEST(cli_budget)
 	expect((const char *const[]){"certify", "--admin", "11000201100044", "--year", "2026",
 				     "--number", "EJ-1", "--amount", "1000", "--note",
 				     "Papier livré le 4 mars", "--user", "olga", "--db", db, NULL},
-	       NULL, 0, "service done on EJ-1 certified: 1000 EUR", NULL);
+	       NULL, 0, "service done on EJ-1 certified: 1000.00 EUR", NULL);
 	cli_invoice_import(db);
 	(void)unlink(db);
 	snprintf(side, sizeof side, "%s-wal", db);

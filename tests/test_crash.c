@@ -44,7 +44,7 @@ static void die(const char *what, int i, int rc, const struct tandem_diag *d)
 static void item(struct tandem_store *s, int i, struct tandem_diag *d)
 {
 	struct tandem_commitment_in c = { ADMIN, 2026, NULL, DUPONT, "GFP/156/01", "Fournitures",
-					  amount_of(i), NULL };
+					  amount_of(i), NULL, NULL, 0 };
 	struct tandem_invoice_result r;
 	char ej[32], number[32];
 	struct fake x;

@@ -184,7 +184,7 @@ static void ledger_chart_of_accounts(enum engine e)
 		"mission    GFP          -           -          Gestion des finances publiques\n"
 		"programme  GFP/156      1000000     1000000    Gestion fiscale\n";
 	struct tandem_commitment_in c = { ADMIN, 2026, "EJ-LOC", DUPONT, "GFP/156/01", "Bureaux",
-					  50000, "6135" };
+					  50000, "6135", NULL, 0 };
 	struct fixture f;
 	struct fake x;
 	struct tandem_invoice_result r;
@@ -395,6 +395,8 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE consumption"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE credit_offset"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE tlog_mark"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE service_done_line"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE commitment_line"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version >= 7"), 0);
 	tandem_store_close(f.s);
 	f.s = NULL;
@@ -529,7 +531,7 @@ static void ledger_invoice_leitweg(enum engine e)
 	struct tandem_supplier_in sup = { "991-03730-19", "Gutachten GmbH", "DE", NULL,
 					  "DE136695976", NULL, NULL, NULL };
 	struct tandem_commitment_in c = { "991-03730-19", 2026, "B-0042", "DE136695976",
-					  "06/0601/52601", "Gutachten", 500000, NULL };
+					  "06/0601/52601", "Gutachten", 500000, NULL, NULL, 0 };
 	struct fixture f;
 	struct fake x;
 	struct tandem_invoice_result r;

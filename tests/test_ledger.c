@@ -197,7 +197,7 @@ static int64_t commit(struct fixture *f, const char *actor, const char *number,
 		      const char *path, int64_t cents)
 {
 	struct tandem_commitment_in in = { "11000201100044", 2026, number, "73282932000074",
-					   path, "Fournitures", cents, NULL };
+					   path, "Fournitures", cents, NULL, NULL, 0 };
 	int64_t id = 0;
 	int rc = tandem_ledger_commit(f->s, actor, &in, &f->d, &id);
 

@@ -44,7 +44,7 @@ static int move(struct fixture *f, const char *actor, const char *kind, const ch
 static void commit(struct fixture *f, const char *number, const char *path, int64_t cents)
 {
 	struct tandem_commitment_in c = { ADMIN, 2026, number, DUPONT, path, "Fournitures",
-					  cents, NULL };
+					  cents, NULL, NULL, 0 };
 	int64_t id;
 
 	ASSERT_EQ(tandem_ledger_commit(f->s, "olga", &c, &f->d, &id), 0);

@@ -79,7 +79,7 @@ static void ledger_publish(enum engine e)
 	struct tandem_supplier_in dupont = { ADMIN, "Papeterie Dupont", "FR", DUPONT, NULL, NULL,
 					     NULL, NULL };
 	struct tandem_commitment_in c = { ADMIN, 2026, "EJ-1", DUPONT, "GFP/156/01",
-					  "Fournitures", 10000, NULL };
+					  "Fournitures", 10000, NULL, NULL, 0 };
 	struct tandem_tlog *log;
 	struct fixture f;
 	char dir[64], other[64];

@@ -215,6 +215,22 @@ int tandem_ledger_appropriation_move(struct tandem_store *s, const char *actor,
 
 /* ---- legal commitments ---------------------------------------------------- */
 
+/*
+ * A line of a commitment: what is ordered, how much of it, in which unit,
+ * for what net amount. Line numbers are 1, 2, ... in the order given: the
+ * order line references (BT-132) of the invoices.
+ */
+struct tandem_commitment_line {
+	const char *description;    /* 1 to 200 bytes */
+	const char *unit;           /* UN/ECE Rec 20 code: C62 (one), HUR, DAY, KGM ...
+				     * (1 to 3 capitals or digits) */
+	int64_t quantity_milli;     /* > 0, thousandths: 2.5 is 2500 */
+	int64_t amount_cents;       /* > 0: the line's net amount */
+};
+
+#define TANDEM_COMMITMENT_LINES_MAX 1000
+#define TANDEM_QUANTITY_MILLI_MAX INT64_C(1000000000000000)   /* 10^12 units */
+
 struct tandem_commitment_in {
 	const char *administration; /* its SIRET or Leitweg-ID */
 	int year;
@@ -222,8 +238,10 @@ struct tandem_commitment_in {
 	const char *supplier;       /* its SIRET or VAT number */
 	const char *budget_path;    /* the node it is imputed on */
 	const char *object;
-	int64_t amount_cents;       /* > 0 */
+	int64_t amount_cents;       /* > 0; with lines, their sum */
 	const char *account;        /* its expense account (class 6 of the chart); NULL: 604 */
+	const struct tandem_commitment_line *lines;  /* NULL, or n_lines lines */
+	size_t n_lines;
 };
 
 /*
@@ -258,6 +276,29 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char *administration,
 			  int year, const char *number, int64_t amount_cents, const char *note,
 			  struct tandem_diag *d, int64_t *id);
+
+/*
+ * Service done on a commitment with lines is certified by quantity: for
+ * each line named, the quantity delivered since the last certification.
+ * A line never gets more than its quantity ordered (TANDEM_ELIMIT, finding
+ * TANDEM-CERTIFY-QUANTITY). The amount certified is what the quantities
+ * are worth at each line's price, rounded half up to the cent on the
+ * cumulated quantity, so that a line certified whole is certified for its
+ * amount exactly. A commitment with lines takes no certification by
+ * amount (tandem_ledger_certify refuses it: TANDEM-CERTIFY-LINES), one
+ * without lines none by quantity. Returns 0 with *id and *amount_cents
+ * set.
+ */
+struct tandem_delivery {
+	unsigned line_no;           /* 1, 2, ... */
+	int64_t quantity_milli;     /* > 0 */
+};
+
+int tandem_ledger_certify_lines(struct tandem_store *s, const char *actor,
+				const char *administration, int year, const char *number,
+				const struct tandem_delivery *lines, size_t n_lines,
+				const char *note, struct tandem_diag *d, int64_t *id,
+				int64_t *amount_cents);
 
 /* ---- invoices ------------------------------------------------------------ */
 

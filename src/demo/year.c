@@ -78,7 +78,7 @@ static int commit_and_certify(struct demo *w)
 			struct tandem_commitment_in in = { a->id, TANDEM_DEMO_YEAR, c->number,
 							   s->siret[0] ? s->siret : s->vat, l->path,
 							   l->objects[c->object], c->amount_cents,
-							   NULL };
+							   NULL, NULL, 0 };
 
 			demo_clock(w);
 			rc = tandem_ledger_commit(w->s, a->ordonnateur, &in, w->d, &c->id);

@@ -11,6 +11,7 @@
 
 #define NUMBER_MAX 64
 #define OBJECT_MAX 500
+#define LINE_TEXT_MAX 200
 
 static int node_id(struct tandem_store *s, int64_t admin, const char *path, int64_t *id,
 		   bool *found)
@@ -53,6 +54,75 @@ static int check_account(struct tandem_store *s, const struct tandem_commitment_
 	return rc;
 }
 
+/* A UN/ECE Rec 20 unit code as the EN 16931 code list writes them: 1 to 3
+ * capitals or digits. */
+static bool unit_ok(const char *u)
+{
+	size_t n = u != NULL ? strlen(u) : 0;
+
+	if (n == 0 || n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((u[i] >= 'A' && u[i] <= 'Z') || (u[i] >= '0' && u[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* The lines, each well formed, summing to the commitment's amount. */
+static int check_lines(const struct tandem_commitment_in *in, struct tandem_diag *d)
+{
+	int64_t sum = 0;
+	char a[32], b[32];
+
+	if (in->n_lines == 0)
+		return 0;
+	if (in->lines == NULL || in->n_lines > TANDEM_COMMITMENT_LINES_MAX)
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-LINES", 0,
+				     "a commitment has at most %d lines", TANDEM_COMMITMENT_LINES_MAX);
+	for (size_t i = 0; i < in->n_lines; i++) {
+		const struct tandem_commitment_line *l = &in->lines[i];
+
+		if (l->description == NULL || l->description[0] == '\0' ||
+		    strlen(l->description) > LINE_TEXT_MAX)
+			return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-LINES", 0,
+					     "line %zu needs a description (1 to %d bytes)", i + 1,
+					     LINE_TEXT_MAX);
+		if (!unit_ok(l->unit))
+			return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-LINES", 0,
+					     "line %zu: '%.10s' is not a unit code (UN/ECE Rec 20: "
+					     "C62, HUR, DAY, KGM ...)", i + 1, l->unit ? l->unit : "");
+		if (l->quantity_milli <= 0 || l->quantity_milli > TANDEM_QUANTITY_MILLI_MAX ||
+		    l->amount_cents <= 0 || l->amount_cents > TANDEM_BUDGET_CENTS_MAX)
+			return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-LINES", 0,
+					     "line %zu: its quantity and amount are above 0 (and at "
+					     "most 10^12 units and 10^15 euros)", i + 1);
+		sum += l->amount_cents;
+		if (sum > TANDEM_BUDGET_CENTS_MAX)
+			break;
+	}
+	if (sum != in->amount_cents) {
+		ledger_cents_text(sum, a);
+		ledger_cents_text(in->amount_cents, b);
+		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-LINES", 0,
+				     "the lines sum to %s EUR, not to the amount of %s EUR", a, b);
+	}
+	return 0;
+}
+
+static int insert_lines(struct tandem_store *s, int64_t id,
+			const struct tandem_commitment_in *in)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < in->n_lines && rc == 0; i++)
+		rc = ledger_run(s, "INSERT INTO commitment_line (commitment_id, line_no, "
+				"description, unit, quantity_milli, amount_cents) VALUES ($1, $2, "
+				"$3, $4, $5, $6)", NULL, NULL, "iittii", id, (int64_t)(i + 1),
+				in->lines[i].description, in->lines[i].unit,
+				in->lines[i].quantity_milli, in->lines[i].amount_cents);
+	return rc;
+}
+
 static int check_input(const struct tandem_commitment_in *in, struct tandem_diag *d)
 {
 	if (in->number == NULL || in->number[0] == '\0' || strlen(in->number) > NUMBER_MAX)
@@ -68,7 +138,7 @@ static int check_input(const struct tandem_commitment_in *in, struct tandem_diag
 		return ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-COMMIT-INPUT", 0,
 				     "the amount of a commitment is above 0 and at most 10^15 "
 				     "euros");
-	return 0;
+	return check_lines(in, d);
 }
 
 int tandem_ledger_commit(struct tandem_store *s, const char *actor,
@@ -78,7 +148,7 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 	struct ledger_actor who;
 	int64_t admin = 0, year_id = 0, supplier = 0, node = 0, event = 0;
 	bool found = false;
-	char detail[600], amount[32];
+	char detail[640], amount[32], lines[32];
 	int rc = check_input(in, d);
 
 	*id = 0;
@@ -104,8 +174,11 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 		rc = ledger_control(s, admin, year_id, in->budget_path, "AE", in->amount_cents,
 				    "TANDEM-COMMIT-AE", d);
 	ledger_cents_text(in->amount_cents, amount);
-	(void)snprintf(detail, sizeof detail, "commitment %.64s of %d: %s EUR on %.200s, %.200s",
-		       in->number, in->year, amount, in->budget_path, in->object);
+	(void)snprintf(lines, sizeof lines, " (%zu line%s)", in->n_lines,
+		       in->n_lines == 1 ? "" : "s");
+	(void)snprintf(detail, sizeof detail, "commitment %.64s of %d: %s EUR on %.200s, %.200s%s",
+		       in->number, in->year, amount, in->budget_path, in->object,
+		       in->n_lines > 0 ? lines : "");
 	if (rc == 0)
 		rc = ledger_event(s, who.id, "commitment.create", "commitment", 0, NULL, detail,
 				  &event);
@@ -116,6 +189,8 @@ int tandem_ledger_commit(struct tandem_store *s, const char *actor,
 					    "commitment number %.64s is taken in %d", in->number,
 					    in->year);
 	}
+	if (rc == 0)
+		rc = insert_lines(s, *id, in);
 	if (rc == 0)
 		rc = ledger_consume(s, year_id, node, "AE", in->amount_cents);
 	if (rc == 0)

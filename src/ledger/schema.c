@@ -372,6 +372,30 @@ static const char schema_v9[] =
 	" event_id BIGINT NOT NULL CHECK (event_id >= 0),"
 	" log_size BIGINT NOT NULL CHECK (log_size >= 0));";
 
+/*
+ * Version 10: the lines of a commitment (what is ordered, how much, in
+ * which unit, for what amount) and how much of each line service done has
+ * certified, certification by certification.
+ */
+static const char schema_v10[] =
+	"CREATE TABLE commitment_line ("
+	" id {id},"
+	" commitment_id BIGINT NOT NULL REFERENCES commitment (id),"
+	" line_no INTEGER NOT NULL CHECK (line_no > 0),"
+	" description TEXT NOT NULL,"
+	" unit TEXT NOT NULL,"
+	" quantity_milli BIGINT NOT NULL CHECK (quantity_milli > 0),"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+	" certified_milli BIGINT NOT NULL DEFAULT 0"
+	"  CHECK (certified_milli >= 0 AND certified_milli <= quantity_milli),"
+	" UNIQUE (commitment_id, line_no));"
+	"CREATE TABLE service_done_line ("
+	" service_done_id BIGINT NOT NULL REFERENCES service_done (id),"
+	" commitment_line_id BIGINT NOT NULL REFERENCES commitment_line (id),"
+	" quantity_milli BIGINT NOT NULL CHECK (quantity_milli > 0),"
+	" amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0),"
+	" PRIMARY KEY (service_done_id, commitment_line_id));";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -384,6 +408,7 @@ static const struct tandem_migration migrations[] = {
 	     "budget node", schema_v7 },
 	{ 8, "credit notes offset against invoices", schema_v8 },
 	{ 9, "the events published to the transparency log", schema_v9 },
+	{ 10, "commitment lines, service done by quantity", schema_v10 },
 };
 
 int tandem_ledger_schema_version(void)
