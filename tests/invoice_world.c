@@ -109,6 +109,15 @@ void assert_books_balance(struct fixture *f)
 			      "('received', 'suspended', 'ready', 'paid')) OR c.certified_cents <> "
 			      "(SELECT coalesce(sum(f.amount_cents), 0) FROM service_done f WHERE "
 			      "f.commitment_id = c.id)"), 0);
+	/* The quantities of commitment lines (schema v10, v11): certified and
+	 * invoiced are what their certifications and counted invoices sum. */
+	ASSERT_EQ(query_i64_f(f, "SELECT count(*) FROM commitment_line cl WHERE cl.invoiced_milli "
+			      "<> (SELECT coalesce(sum(l.quantity_milli), 0) FROM invoice_line l JOIN "
+			      "invoice i ON i.id = l.invoice_id WHERE l.commitment_line_id = cl.id "
+			      "AND i.kind = 'invoice' AND i.status IN ('received', 'suspended', "
+			      "'ready', 'paid')) OR cl.certified_milli <> (SELECT "
+			      "coalesce(sum(d.quantity_milli), 0) FROM service_done_line d WHERE "
+			      "d.commitment_line_id = cl.id)"), 0);
 	/* And what each budget node consumed of AE and CP. */
 	ASSERT_EQ(query_i64_f(f, "SELECT count(*) FROM (SELECT fiscal_year_id y, budget_node_id n,"
 			      " 'AE' k, sum(amount_cents) v FROM commitment WHERE state <> "

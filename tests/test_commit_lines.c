@@ -118,6 +118,92 @@ static void ledger_commit_lines(enum engine e)
 
 BOTH_ENGINES(ledger_commit_lines)
 
+/* Invoice number on EJ-L with its lines, due cents. */
+static int invoice(struct fixture *f, const char *number, const struct tandem_invoice_line *l,
+		   size_t n, int64_t due, struct tandem_invoice_result *r)
+{
+	struct fake x;
+
+	fake(&x, number, "EJ-L", due);
+	x.in.lines = l;
+	x.in.n_lines = n;
+	renew(f);
+	return import1(f, "carl", &x, r);
+}
+
+static void reject(struct fixture *f, int64_t id)
+{
+	renew(f);
+	ASSERT_EQ(tandem_ledger_invoice_reject(f->s, "carl", ADMIN, id, "test", &f->d), 0);
+}
+
+static int64_t invoiced(struct fixture *f, int line)
+{
+	char sql[120];
+
+	snprintf(sql, sizeof sql, "SELECT invoiced_milli FROM commitment_line WHERE line_no = %d",
+		 line);
+	return query_i64_f(f, sql);
+}
+
+/* The three-way match by quantity: each invoice line names a commitment
+ * line (BT-132) in its unit; what the counted invoices claim passes
+ * neither what was ordered nor what was certified. */
+static void ledger_invoice_quantities(enum engine e)
+{
+	static const struct tandem_invoice_line two[] = { { "1", 2000, "C62", 6667 } };
+	static const struct tandem_invoice_line seven[] = { { "7", 1000, "C62", 1000 } };
+	static const struct tandem_invoice_line hours[] = { { "1", 1000, "HUR", 1000 } };
+	static const struct tandem_invoice_line install[] = { { "2", 1000, "HUR", 10000 } };
+	struct tandem_invoice_result r;
+	struct fixture f;
+	int64_t cents, q1;
+
+	setup(&f, e, true);
+	world(&f);
+	ASSERT_EQ(commit_lines(&f, "EJ-L", lines, 2, 35000), 0);
+	/* Two ramettes invoiced before any is certified: waiting; certified,
+	 * ready. */
+	ASSERT_EQ(invoice(&f, "Q-1", two, 1, 6667, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	q1 = r.id;
+	ASSERT_EQ(invoiced(&f, 1), 2000);
+	ASSERT_EQ(deliver(&f, "EJ-L", (struct tandem_delivery[]){ { 1, 2000 } }, 1, &cents), 0);
+	ASSERT_STR_EQ(status_of(&f, q1), "ready");
+	/* Two more: four of three ordered. */
+	ASSERT_EQ(invoice(&f, "Q-2", two, 1, 6667, &r), 0);
+	ASSERT_STR_EQ(r.status, "suspended");
+	ASSERT_STR_CONTAINS(r.reason, "line 1 of the commitment: 4 C62 invoiced, 3 ordered");
+	ASSERT_EQ(invoiced(&f, 1), 4000);
+	reject(&f, r.id);
+	ASSERT_EQ(invoiced(&f, 1), 2000);
+	/* A line the commitment does not have, another unit, no lines. */
+	ASSERT_EQ(invoice(&f, "Q-3", seven, 1, 1000, &r), 0);
+	ASSERT_STR_EQ(r.status, "suspended");
+	ASSERT_STR_CONTAINS(r.reason, "\"7\" names no line of the commitment");
+	reject(&f, r.id);
+	ASSERT_EQ(invoice(&f, "Q-4", hours, 1, 1000, &r), 0);
+	ASSERT_STR_CONTAINS(r.reason, "unit HUR, line 1 of the commitment is in C62");
+	reject(&f, r.id);
+	ASSERT_EQ(invoice(&f, "Q-5", NULL, 0, 1000, &r), 0);
+	ASSERT_STR_CONTAINS(r.reason, "no lines to match");
+	reject(&f, r.id);
+	ASSERT_EQ(invoiced(&f, 1), 2000);
+	/* An hour of installation: waiting for service done on line 2, then
+	 * ready when it is certified. */
+	ASSERT_EQ(invoice(&f, "Q-6", install, 1, 10000, &r), 0);
+	ASSERT_STR_EQ(r.status, "received");
+	ASSERT_EQ(invoiced(&f, 2), 1000);
+	ASSERT_EQ(deliver(&f, "EJ-L", (struct tandem_delivery[]){ { 2, 1000 } }, 1, &cents), 0);
+	ASSERT_EQ(cents, 10000);
+	ASSERT_STR_EQ(status_of(&f, r.id), "ready");
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM invoice_line"), 5);
+	assert_books_balance(&f);
+	teardown(&f);
+}
+
+BOTH_ENGINES(ledger_invoice_quantities)
+
 /* The same from the command line: --item and --delivered. */
 static void cli(const char *const argv[], int code, const char *out_has, const char *err_has)
 {

@@ -395,8 +395,10 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE consumption"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE credit_offset"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE tlog_mark"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE invoice_line"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE service_done_line"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE commitment_line"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN line_count"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DELETE FROM tandem_schema WHERE version >= 7"), 0);
 	tandem_store_close(f.s);
 	f.s = NULL;

@@ -308,6 +308,13 @@ int tandem_ledger_certify_lines(struct tandem_store *s, const char *actor,
  * e-invoice) with the bytes of the file, which are kept as received.
  * Strings are the caller's; amounts are euro cents.
  */
+struct tandem_invoice_line {    /* BG-25, what the match reads of it */
+	const char *order_line;      /* BT-132: the commitment's line number, or NULL */
+	int64_t quantity_milli;      /* BT-129 in thousandths */
+	const char *unit;            /* BT-130 */
+	int64_t net_cents;           /* BT-131 */
+};
+
 struct tandem_invoice_in {
 	const void *file;            /* the file as received (XML or PDF) */
 	size_t file_len;
@@ -331,6 +338,9 @@ struct tandem_invoice_in {
 	int64_t vat_cents;           /* BT-110 */
 	int64_t gross_cents;         /* BT-112 */
 	int64_t due_cents;           /* BT-115 */
+	const struct tandem_invoice_line *lines;   /* its lines (at most
+						    * TANDEM_COMMITMENT_LINES_MAX are read) */
+	size_t n_lines;
 };
 
 #define TANDEM_INVOICE_FILE_MAX (64u << 20)

@@ -28,10 +28,11 @@ static int insert(struct tandem_store *s, int64_t year_id, int64_t supplier, int
 	ledger_now(now);
 	return ledger_run(s, "INSERT INTO commitment (fiscal_year_id, number, supplier_id, "
 			  "budget_node_id, object, amount_cents, created_by, created_at, event_id, "
-			  "account_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-			  id, NULL, "itiitiitit", year_id, in->number, supplier, node, in->object,
-			  in->amount_cents, user, now, event,
-			  in->account != NULL && in->account[0] != '\0' ? in->account : NULL);
+			  "account_code, line_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+			  "$11) RETURNING id", id, NULL, "itiitiititi", year_id, in->number, supplier,
+			  node, in->object, in->amount_cents, user, now, event,
+			  in->account != NULL && in->account[0] != '\0' ? in->account : NULL,
+			  (int64_t)in->n_lines);
 }
 
 /* The expense account named, if any: an account of class 6 of the chart. */

@@ -42,6 +42,49 @@ static int cents_of(const struct tandem_einv_num *n, bool required, const char *
 	return 0;
 }
 
+/* A quantity (BT-129) in thousandths, rounded half to even beyond them
+ * (the match compares quantities within a tolerance). */
+static int milli_of(const struct tandem_einv_num *n, const char *file, size_t line,
+		    struct tandem_diag *d, int64_t *out)
+{
+	*out = 0;
+	if (!n->set || tandem_dec_to_minor(n->value, 3, TANDEM_ROUND_HALF_EVEN, out) != 0) {
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+				      "TANDEM-INVOICE-QUANTITY", file, 0, "line %zu: BT-129 \"%.40s\" "
+				      "is not a quantity tandem can hold", line,
+				      n->text != NULL ? n->text : "(missing)");
+		return TANDEM_EBADINPUT;
+	}
+	return 0;
+}
+
+/* The lines the three-way match reads (BT-129 to BT-132). */
+static int lines_of(struct tandem_arena *a, const struct tandem_einv_invoice *inv,
+		    const char *file, struct tandem_diag *d, struct tandem_invoice_in *out)
+{
+	struct tandem_invoice_line *l;
+	size_t n = inv->n_lines < TANDEM_COMMITMENT_LINES_MAX ? inv->n_lines :
+		TANDEM_COMMITMENT_LINES_MAX;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	l = tandem_arena_alloc(a, n * sizeof *l);
+	if (l == NULL)
+		return TANDEM_ENOMEM;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		l[i].order_line = inv->lines[i].order_line_ref;
+		l[i].unit = inv->lines[i].unit;
+		rc = milli_of(&inv->lines[i].quantity, file, i + 1, d, &l[i].quantity_milli);
+		if (rc == 0)
+			rc = cents_of(&inv->lines[i].net_amount, true, "BT-131", file, d,
+				      &l[i].net_cents);
+	}
+	out->lines = l;
+	out->n_lines = n;
+	return rc;
+}
+
 /* "valid (CEN-UBL, XRechnung-UBL), 2 warnings" or "invalid: BR-16, BR-CO-10". */
 static const char *verdict_text(struct tandem_arena *a, const struct tandem_einv_verdict *v,
 				const struct tandem_diag *findings)
@@ -102,7 +145,10 @@ int tandem_ledger_invoice_from_einv(struct tandem_arena *a, const struct tandem_
 	/* An invalid invoice is refused for that; its totals may be anything. */
 	if (!out->valid)
 		return 0;
-	rc = cents_of(&inv->totals.without_vat, true, "BT-109", file_name, d, &out->net_cents);
+	rc = lines_of(a, inv, file_name, d, out);
+	if (rc == 0)
+		rc = cents_of(&inv->totals.without_vat, true, "BT-109", file_name, d,
+			      &out->net_cents);
 	if (rc == 0)
 		rc = cents_of(&inv->totals.vat, false, "BT-110", file_name, d, &out->vat_cents);
 	if (rc == 0)

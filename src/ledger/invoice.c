@@ -30,6 +30,7 @@ struct route {
 	char service[KEY_MAX];      /* code service or Leitweg-ID matched; "" */
 	char status[16];            /* "" until decided */
 	char reason[300];
+	int64_t lines;              /* lines of the commitment matched by quantity; 0 */
 };
 
 /* A row a batch looked up, by its key. The rows a batch remembers - an
@@ -45,6 +46,8 @@ struct batch {
 	struct route admin;       /* the administration, its country and tolerance */
 	int64_t services;         /* codes service of admin's administration */
 	struct memo suppliers[MEMO_SLOTS], commitments[MEMO_SLOTS];
+	int64_t line_refs[TANDEM_COMMITMENT_LINES_MAX]; /* the invoice's lines' commitment
+							 * lines, being routed */
 };
 
 /* The slot of key (direct-mapped: a newer key takes an older one's slot). */
@@ -414,6 +417,10 @@ static int route(struct tandem_store *s, struct batch *b, const struct tandem_in
 		t.tolerance_bp = r->tolerance_bp;
 		t.tolerance_cents = r->tolerance_cents;
 		ledger_match_decide(&t, t.invoiced, r->status, r->reason, sizeof r->reason);
+		r->lines = t.lines;
+		if (t.lines > 0)
+			rc = ledger_lines_match(s, r->commitment, in, r->tolerance_bp, b->line_refs,
+						r->status, r->reason, sizeof r->reason);
 	}
 	return rc;
 }
@@ -544,6 +551,9 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 		rc = ledger_event(s, who->id, "invoice.receive", "invoice", 0, sha, detail, &event);
 	if (rc == 0)
 		rc = insert(s, in, &r, seller, norm, sha, who->id, event, &res->id);
+	if (rc == 0 && r.lines > 0)
+		rc = ledger_lines_store(s, res->id, in, b->line_refs,
+					ledger_invoice_counted("invoice", r.status));
 	if (rc == 0) {
 		(void)snprintf(res->status, sizeof res->status, "%s", r.status);
 		(void)snprintf(res->reason, sizeof res->reason, "%s", r.reason);

@@ -148,6 +148,7 @@ struct ledger_totals {
 	int64_t certified;       /* service done on it */
 	int64_t invoiced;        /* its counted invoices, this one included */
 	int64_t tolerance_bp, tolerance_cents;
+	int64_t lines;           /* its lines: 0, the match is by amount only */
 	bool cancelled;
 };
 
@@ -164,6 +165,29 @@ bool ledger_invoice_counted(const char *kind, const char *status);
  */
 void ledger_match_decide(const struct ledger_totals *t, int64_t claimed, char status[16],
 			 char *reason, size_t size);
+
+/*
+ * The quantity side of the match (match_lines.c), for a commitment with
+ * lines. ledger_lines_match() checks an invoice about to be stored: each of
+ * its lines names a commitment line (refs[i] its id, 0 none) in the same
+ * unit, and the quantities claimed, this invoice's included, pass neither
+ * what was ordered (suspended) nor what was certified (received) beyond
+ * the tolerance; status and reason change only for a worse outcome.
+ * ledger_lines_store() keeps the invoice's lines (and counts them when the
+ * invoice is counted); ledger_lines_count() adds (sign 1) or takes off
+ * (-1) an invoice's quantities from its commitment lines' running totals;
+ * ledger_lines_rematch() judges a stored invoice again, claiming what the
+ * counted invoices up to it claim.
+ */
+struct tandem_invoice_in;
+int ledger_lines_match(struct tandem_store *s, int64_t commitment,
+		       const struct tandem_invoice_in *in, int64_t tol_bp, int64_t *refs,
+		       char status[16], char *reason, size_t size);
+int ledger_lines_store(struct tandem_store *s, int64_t invoice,
+		       const struct tandem_invoice_in *in, const int64_t *refs, bool counted);
+int ledger_lines_count(struct tandem_store *s, int64_t invoice, int64_t sign);
+int ledger_lines_rematch(struct tandem_store *s, int64_t invoice, int64_t tol_bp,
+			 char status[16], char *reason, size_t size);
 
 /* Adds cents to the invoiced total of a commitment and reads it back with
  * its amount, service done and state (t's tolerance is left alone). The

@@ -62,13 +62,14 @@ int ledger_invoiced_add(struct tandem_store *s, int64_t commitment, int64_t cent
 	struct tandem_stmt *st;
 	int rc = ledger_select(s, &st, "UPDATE commitment SET invoiced_cents = invoiced_cents + $2 "
 			       "WHERE id = $1 RETURNING amount_cents, certified_cents, "
-			       "invoiced_cents, state", "ii", commitment, cents);
+			       "invoiced_cents, state, line_count", "ii", commitment, cents);
 
 	if (rc == 1) {
 		t->amount = tandem_stmt_i64(st, 0);
 		t->certified = tandem_stmt_i64(st, 1);
 		t->invoiced = tandem_stmt_i64(st, 2);
 		t->cancelled = strcmp(tandem_stmt_text(st, 3), "cancelled") == 0;
+		t->lines = tandem_stmt_i64(st, 4);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = TANDEM_EINTERNAL; /* the invoice's commitment is gone */
@@ -108,6 +109,8 @@ int ledger_invoice_status(struct tandem_store *s, int64_t user, int64_t invoice,
 				NULL, NULL, "itt", invoice, status, reason);
 	if (rc == 0 && commitment != 0 && due != 0)
 		rc = ledger_invoiced_add(s, commitment, due, &t);
+	if (rc == 0 && commitment != 0 && due != 0 && t.lines > 0)
+		rc = ledger_lines_count(s, invoice, due > 0 ? 1 : -1);
 	return rc;
 }
 
@@ -117,7 +120,7 @@ static int totals_of(struct tandem_store *s, int64_t commitment, struct ledger_t
 	struct tandem_stmt *st;
 	int rc = ledger_select(s, &st,
 		"SELECT c.amount_cents, c.certified_cents, c.invoiced_cents,"
-		" a.match_tolerance_bp, a.match_tolerance_cents"
+		" a.match_tolerance_bp, a.match_tolerance_cents, c.line_count"
 		" FROM commitment c JOIN fiscal_year y ON y.id = c.fiscal_year_id"
 		" JOIN administration a ON a.id = y.administration_id WHERE c.id = $1", "i",
 		commitment);
@@ -129,6 +132,7 @@ static int totals_of(struct tandem_store *s, int64_t commitment, struct ledger_t
 		t->invoiced = tandem_stmt_i64(st, 2);
 		t->tolerance_bp = tandem_stmt_i64(st, 3);
 		t->tolerance_cents = tandem_stmt_i64(st, 4);
+		t->lines = tandem_stmt_i64(st, 5);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = TANDEM_EINTERNAL;
@@ -165,7 +169,10 @@ int ledger_rematch(struct tandem_store *s, int64_t user, int64_t commitment)
 		char status[16], reason[300];
 
 		ledger_match_decide(&t, claimed[i], status, reason, sizeof reason);
-		if (strcmp(status, "received") != 0)
+		if (t.lines > 0)
+			rc = ledger_lines_rematch(s, ids[i], t.tolerance_bp, status, reason,
+						  sizeof reason);
+		if (rc >= 0 && strcmp(status, "received") != 0)
 			rc = ledger_invoice_status(s, user, ids[i], status, reason, "invoice.match");
 	}
 	return rc < 0 ? rc : 0;

@@ -396,6 +396,27 @@ static const char schema_v10[] =
 	" amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0),"
 	" PRIMARY KEY (service_done_id, commitment_line_id));";
 
+/*
+ * Version 11: the lines of the invoices routed to a commitment with lines
+ * (the quantity each claims on which commitment line), the quantity of
+ * each commitment line its counted invoices claim, and how many lines a
+ * commitment has.
+ */
+static const char schema_v11[] =
+	"ALTER TABLE commitment ADD COLUMN line_count BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE commitment SET line_count = (SELECT count(*) FROM commitment_line l"
+	" WHERE l.commitment_id = commitment.id);"
+	"ALTER TABLE commitment_line ADD COLUMN invoiced_milli BIGINT NOT NULL DEFAULT 0;"
+	"CREATE TABLE invoice_line ("
+	" invoice_id BIGINT NOT NULL REFERENCES invoice (id),"
+	" line_no INTEGER NOT NULL CHECK (line_no > 0),"
+	" commitment_line_id BIGINT REFERENCES commitment_line (id),"
+	" quantity_milli BIGINT NOT NULL,"
+	" unit TEXT,"
+	" net_cents BIGINT NOT NULL,"
+	" PRIMARY KEY (invoice_id, line_no));"
+	"CREATE INDEX invoice_line_commitment_line ON invoice_line (commitment_line_id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -409,6 +430,7 @@ static const struct tandem_migration migrations[] = {
 	{ 8, "credit notes offset against invoices", schema_v8 },
 	{ 9, "the events published to the transparency log", schema_v9 },
 	{ 10, "commitment lines, service done by quantity", schema_v10 },
+	{ 11, "invoice lines matched against commitment lines", schema_v11 },
 };
 
 int tandem_ledger_schema_version(void)
