@@ -19,20 +19,8 @@
 #define SIG_LINES_MAX 100
 #define B64 sodium_base64_VARIANT_ORIGINAL
 
-static int bad(char *why, size_t why_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL && why_size > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(why, why_size, fmt, ap);
-		va_end(ap);
-	}
-	return TANDEM_EBADINPUT;
-}
+/* A refusal, said in why. */
+#define bad(why, why_size, ...) tlog_say((why), (why_size), TANDEM_EBADINPUT, __VA_ARGS__)
 
 /* The next line of [*p, end) without its "\n" (which must be there). */
 static bool next_line(const char **p, const char *end, const char **line, size_t *len)

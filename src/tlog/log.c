@@ -20,10 +20,7 @@
 #include "tandem/tlog_record.h"
 #include "tlog_int.h"
 
-static int say(char *why, size_t why_size, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t why_size, int rc, const char *fmt, ...)
+int tlog_say(char *why, size_t why_size, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -133,15 +130,15 @@ int tandem_tlog_create(const char *dir, const char *origin, char *why, size_t wh
 	int rc = 0, fd;
 
 	if (!tlog_origin_ok(origin))
-		return say(why, why_size, TANDEM_EINVAL, "the origin must be 1 to %d printable "
+		return tlog_say(why, why_size, TANDEM_EINVAL, "the origin must be 1 to %d printable "
 			   "ASCII characters, without space or '+'", TANDEM_TLOG_ORIGIN_MAX);
 	if (mkdir(dir, 0755) != 0)
-		return say(why, why_size, errno == EEXIST ? TANDEM_EEXIST : TANDEM_EIO,
+		return tlog_say(why, why_size, errno == EEXIST ? TANDEM_EEXIST : TANDEM_EIO,
 			   "cannot create %s: %s", dir, strerror(errno));
 	for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
 		fd = open_in(dir, files[i], O_WRONLY | O_CREAT | O_EXCL, 0644);
 		if (fd < 0)
-			return say(why, why_size, TANDEM_EIO, "cannot create %s/%s: %s", dir,
+			return tlog_say(why, why_size, TANDEM_EIO, "cannot create %s/%s: %s", dir,
 				   files[i], strerror(errno));
 		if (strcmp(files[i], "head") == 0) {
 			/* Slot 0 holds an empty head of sequence 0, slot 1 the
@@ -157,11 +154,11 @@ int tandem_tlog_create(const char *dir, const char *origin, char *why, size_t wh
 		(void)close(fd);
 	}
 	if (rc != 0)
-		return say(why, why_size, rc, "cannot write %s/head", dir);
+		return tlog_say(why, why_size, rc, "cannot write %s/head", dir);
 	rc = tlog_key_create(dir, origin, why, why_size);
 	/* The new names must survive a power loss too. */
 	if (rc == 0 && (tlog_sync_dir(dir) != 0 || sync_parent(dir) != 0))
-		rc = say(why, why_size, TANDEM_EIO, "cannot sync %s", dir);
+		rc = tlog_say(why, why_size, TANDEM_EIO, "cannot sync %s", dir);
 	return rc;
 }
 
@@ -201,26 +198,26 @@ static int check_acked(struct tandem_tlog *log, char *why, size_t why_size)
 	int rc;
 
 	if (file_size(log->index) < n * 8)
-		return say(why, why_size, TANDEM_EBADINPUT, "the index is cut short: record %llu "
+		return tlog_say(why, why_size, TANDEM_EBADINPUT, "the index is cut short: record %llu "
 			   "of the %llu acknowledged is missing",
 			   (unsigned long long)(file_size(log->index) / 8), (unsigned long long)n);
 	if (file_size(log->nodes) < tlog_nodes_for(n) * TLOG_H)
-		return say(why, why_size, TANDEM_EBADINPUT, "the nodes file is cut short (%llu "
+		return tlog_say(why, why_size, TANDEM_EBADINPUT, "the nodes file is cut short (%llu "
 			   "acknowledged records)", (unsigned long long)n);
 	log->rec_acked = 0;
 	if (n > 0) {
 		rc = frame_of(log, n - 1, &off, &len);
 		if (rc == TANDEM_EIO)
-			return say(why, why_size, rc, "cannot read the records");
+			return tlog_say(why, why_size, rc, "cannot read the records");
 		if (rc != 0)
-			return say(why, why_size, TANDEM_EBADINPUT, "record %llu (the last "
+			return tlog_say(why, why_size, TANDEM_EBADINPUT, "record %llu (the last "
 				   "acknowledged) is missing or cut short: the records file was "
 				   "truncated or damaged", (unsigned long long)(n - 1));
 		log->rec_acked = off + TLOG_FRAME + len;
 	}
 	rc = tlog_remap(log);
 	if (rc != 0)
-		return say(why, why_size, rc, "cannot map the nodes file");
+		return tlog_say(why, why_size, rc, "cannot map the nodes file");
 	for (unsigned h = 0; h < TLOG_LEVELS; h++)
 		if ((n >> h & 1) != 0)
 			memcpy(log->frontier[h],
@@ -230,7 +227,7 @@ static int check_acked(struct tandem_tlog *log, char *why, size_t why_size)
 	else
 		tlog_frontier_root(log->frontier, n, root);
 	if (memcmp(root, log->acked.root, TLOG_H) != 0)
-		return say(why, why_size, TANDEM_EBADINPUT, "the stored nodes do not give the "
+		return tlog_say(why, why_size, TANDEM_EBADINPUT, "the stored nodes do not give the "
 			   "root in the head: run tandem log verify to find the damage");
 	memcpy(log->saved, log->frontier, sizeof log->saved);
 	return 0;
@@ -264,15 +261,15 @@ static int open_files(struct tandem_tlog *log, const char *dir, char *why, size_
 	for (int i = 0; i < 4; i++) {
 		*fds[i] = open_in(dir, files[i], flags, 0);
 		if (*fds[i] < 0)
-			return say(why, why_size, errno == ENOENT ? TANDEM_ENOENT : TANDEM_EIO,
+			return tlog_say(why, why_size, errno == ENOENT ? TANDEM_ENOENT : TANDEM_EIO,
 				   "%s/%s: %s", dir, files[i], errno == ENOENT ? "no log here "
 				   "(tandem log init creates one)" : strerror(errno));
 	}
 	rc = tlog_head_load(log->head, &log->acked);
 	if (rc == TANDEM_EIO)
-		return say(why, why_size, TANDEM_EIO, "cannot read %s/head", dir);
+		return tlog_say(why, why_size, TANDEM_EIO, "cannot read %s/head", dir);
 	if (rc != 0)
-		return say(why, why_size, TANDEM_EBADINPUT, "%s/head is damaged: neither slot "
+		return tlog_say(why, why_size, TANDEM_EBADINPUT, "%s/head is damaged: neither slot "
 			   "holds a valid head", dir);
 	return 0;
 }
@@ -281,10 +278,10 @@ static int lock_log(struct tandem_tlog *log, const char *dir, char *why, size_t 
 {
 	log->lock = open_in(dir, "lock", O_RDWR | O_CREAT, 0644);
 	if (log->lock < 0)
-		return say(why, why_size, TANDEM_EIO, "cannot create %s/lock: %s", dir,
+		return tlog_say(why, why_size, TANDEM_EIO, "cannot create %s/lock: %s", dir,
 			   strerror(errno));
 	if (flock(log->lock, LOCK_EX | LOCK_NB) != 0)
-		return say(why, why_size, errno == EWOULDBLOCK ? TANDEM_EPERM : TANDEM_EIO,
+		return tlog_say(why, why_size, errno == EWOULDBLOCK ? TANDEM_EPERM : TANDEM_EIO,
 			   "%s is being written by another process", dir);
 	return 0;
 }
@@ -297,7 +294,7 @@ int tandem_tlog_open(const char *dir, enum tandem_tlog_mode mode, struct tandem_
 
 	*out = NULL;
 	if (log == NULL)
-		return say(why, why_size, TANDEM_ENOMEM, "out of memory");
+		return tlog_say(why, why_size, TANDEM_ENOMEM, "out of memory");
 	log->records = log->index = log->nodes = log->head = log->lock = -1;
 	log->writable = mode == TANDEM_TLOG_WRITE;
 	log->dir = strdup(dir);
@@ -309,7 +306,7 @@ int tandem_tlog_open(const char *dir, enum tandem_tlog_mode mode, struct tandem_
 	if (rc == 0)
 		rc = check_acked(log, why, why_size);
 	if (rc == 0 && log->writable && cut_tail(log) != 0)
-		rc = say(why, why_size, TANDEM_EIO, "cannot cut the torn tail of %s", dir);
+		rc = tlog_say(why, why_size, TANDEM_EIO, "cannot cut the torn tail of %s", dir);
 	if (rc == 0)
 		(void)tlog_key_origin(dir, log->origin, sizeof log->origin);
 	if (rc != 0) {

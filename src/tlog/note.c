@@ -35,20 +35,6 @@ struct key {
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
 };
 
-static int say(char *why, size_t why_size, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *why, size_t why_size, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL && why_size > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(why, why_size, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 bool tlog_origin_ok(const char *origin)
 {
@@ -158,7 +144,7 @@ int tlog_key_create(const char *dir, const char *origin, char *why, size_t why_s
 	int rc;
 
 	if (sodium_init() < 0)
-		return say(why, why_size, TANDEM_EINTERNAL, "libsodium cannot start");
+		return tlog_say(why, why_size, TANDEM_EINTERNAL, "libsodium cannot start");
 	memset(&k, 0, sizeof k);
 	(void)snprintf(k.name, sizeof k.name, "%s", origin);
 	(void)crypto_sign_keypair(k.pk, k.sk);
@@ -173,7 +159,7 @@ int tlog_key_create(const char *dir, const char *origin, char *why, size_t why_s
 		key_line("", &k, k.pk, line, sizeof line);
 		rc = write_file(dir, "key.pub", line, 0644);
 	}
-	return rc != 0 ? say(why, why_size, rc, "cannot write the key files in %s", dir) : 0;
+	return rc != 0 ? tlog_say(why, why_size, rc, "cannot write the key files in %s", dir) : 0;
 }
 
 /* Reads dir/name (at most KEY_LINE_MAX bytes) into out. */
@@ -213,15 +199,21 @@ static int public_key(const char *line, struct key *k)
 	return memcmp(id, k->id, 4) == 0 ? 0 : TANDEM_EBADINPUT;
 }
 
+/* dir/key.pub, read and checked: its line and its key. */
+static int read_public(const char *dir, char line[KEY_LINE_MAX], struct key *k)
+{
+	mode_t mode;
+	int rc = read_small(dir, "key.pub", line, KEY_LINE_MAX, &mode);
+
+	return rc != 0 ? rc : public_key(line, k);
+}
+
 int tlog_key_origin(const char *dir, char *out, size_t size)
 {
 	char line[KEY_LINE_MAX];
 	struct key k;
-	mode_t mode;
-	int rc = read_small(dir, "key.pub", line, sizeof line, &mode);
+	int rc = read_public(dir, line, &k);
 
-	if (rc == 0)
-		rc = public_key(line, &k);
 	if (rc == 0)
 		(void)snprintf(out, size, "%s", k.name);
 	return rc;
@@ -231,11 +223,8 @@ int tandem_tlog_public_key(const char *dir, char *out, size_t size)
 {
 	char line[KEY_LINE_MAX];
 	struct key k;
-	mode_t mode;
-	int rc = read_small(dir, "key.pub", line, sizeof line, &mode);
+	int rc = read_public(dir, line, &k);
 
-	if (rc == 0)
-		rc = public_key(line, &k);
 	if (rc == 0 && (size_t)snprintf(out, size, "%s", line) >= size)
 		rc = TANDEM_ELIMIT;
 	return rc;
@@ -249,12 +238,12 @@ static int private_key(const char *dir, struct key *k, char *why, size_t why_siz
 	int rc = read_small(dir, "key", line, sizeof line, &mode);
 
 	if (rc != 0)
-		return say(why, why_size, rc, "cannot read %s/key", dir);
+		return tlog_say(why, why_size, rc, "cannot read %s/key", dir);
 	if ((mode & 0077) != 0)
-		rc = say(why, why_size, TANDEM_EPERM, "%s/key is readable by others (mode %03o): "
+		rc = tlog_say(why, why_size, TANDEM_EPERM, "%s/key is readable by others (mode %03o): "
 			 "chmod 600 it", dir, (unsigned)mode);
 	else if (!key_parse(line, "PRIVATE+KEY+", k, seed))
-		rc = say(why, why_size, TANDEM_EBADINPUT, "%s/key is not a signing key", dir);
+		rc = tlog_say(why, why_size, TANDEM_EBADINPUT, "%s/key is not a signing key", dir);
 	sodium_memzero(line, sizeof line);
 	if (rc != 0)
 		return rc;
@@ -262,7 +251,7 @@ static int private_key(const char *dir, struct key *k, char *why, size_t why_siz
 	sodium_memzero(seed, sizeof seed);
 	key_id(k->name, k->pk, id);
 	if (memcmp(id, k->id, 4) != 0)
-		return say(why, why_size, TANDEM_EBADINPUT, "%s/key: its id does not match it", dir);
+		return tlog_say(why, why_size, TANDEM_EBADINPUT, "%s/key: its id does not match it", dir);
 	return 0;
 }
 
@@ -276,7 +265,7 @@ int tandem_tlog_checkpoint(struct tandem_tlog *log, char *out, size_t size, char
 	int body, n, rc;
 
 	if (sodium_init() < 0)
-		return say(why, why_size, TANDEM_EINTERNAL, "libsodium cannot start");
+		return tlog_say(why, why_size, TANDEM_EINTERNAL, "libsodium cannot start");
 	rc = private_key(log->dir, &k, why, why_size);
 	if (rc != 0)
 		return rc;
@@ -284,7 +273,7 @@ int tandem_tlog_checkpoint(struct tandem_tlog *log, char *out, size_t size, char
 	body = snprintf(out, size, "%s\n%" PRIu64 "\n%s\n", k.name, log->acked.size, root);
 	if (body < 0 || (size_t)body >= size) {
 		sodium_memzero(k.sk, sizeof k.sk);
-		return say(why, why_size, TANDEM_ELIMIT, "no room for the checkpoint");
+		return tlog_say(why, why_size, TANDEM_ELIMIT, "no room for the checkpoint");
 	}
 	memcpy(sig, k.id, 4);
 	(void)crypto_sign_detached(sig + 4, NULL, (const uint8_t *)out, (size_t)body, k.sk);
@@ -292,9 +281,9 @@ int tandem_tlog_checkpoint(struct tandem_tlog *log, char *out, size_t size, char
 	(void)sodium_bin2base64(sig64, sizeof sig64, sig, sizeof sig, B64);
 	n = snprintf(out + body, size - (size_t)body, "\n" DASH "%s %s\n", k.name, sig64);
 	if (n < 0 || (size_t)n >= size - (size_t)body)
-		return say(why, why_size, TANDEM_ELIMIT, "no room for the checkpoint");
+		return tlog_say(why, why_size, TANDEM_ELIMIT, "no room for the checkpoint");
 	rc = write_file(log->dir, "checkpoint", out, 0644);
-	return rc != 0 ? say(why, why_size, rc, "cannot write %s/checkpoint", log->dir) : 0;
+	return rc != 0 ? tlog_say(why, why_size, rc, "cannot write %s/checkpoint", log->dir) : 0;
 }
 
 int tlog_public_key_parse(const char *line, char name[TANDEM_TLOG_ORIGIN_MAX + 1],

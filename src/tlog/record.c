@@ -76,20 +76,7 @@ void tandem_tlog_record_num(struct tandem_tlog_record *r, enum tandem_tlog_field
 	r->present |= UINT32_C(1) << f;
 }
 
-static int refuse(char *why, size_t why_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int refuse(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL) {
-		va_start(ap, fmt);
-		(void)vsnprintf(why, why_size, fmt, ap);
-		va_end(ap);
-	}
-	return TANDEM_EBADINPUT;
-}
+#define refuse(why, why_size, ...) tlog_say((why), (why_size), TANDEM_EBADINPUT, __VA_ARGS__)
 
 /* A text field's bytes: valid UTF-8 without NUL, within the limit. */
 static bool text_ok(struct tandem_slice s, uint32_t max)

@@ -123,6 +123,11 @@ void tlog_log_source(struct tandem_tlog *log, struct tlog_source *src);
 /* Maps the nodes file anew after it grew (log_read.c). */
 int tlog_remap(struct tandem_tlog *log);
 
+/* Says fmt into why (when not NULL) and returns rc: how the files of
+ * src/tlog/ explain a refusal. */
+int tlog_say(char *why, size_t why_size, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Whole writes and reads at an offset (log.c); a read that meets the end
  * of the file first gives TANDEM_ENOENT. */
 int tlog_write_at(int fd, const void *p, size_t len, uint64_t off);
