@@ -101,13 +101,35 @@ static int check_note(const char *number, const char *note, struct tandem_diag *
 	return 0;
 }
 
+/* The ordonnateur certifying and the open commitment, certified by
+ * quantity (by_lines) when it has lines and by amount when it has none. */
+static int certifier(struct tandem_store *s, const char *actor, const char *administration,
+		     int year, const char *number, bool by_lines, struct tandem_diag *d,
+		     struct ledger_actor *who, struct commitment *c)
+{
+	int64_t admin = 0;
+	int rc = ledger_actor_as(s, actor, "ordonnateur", "certifying service done", d, who);
+
+	if (rc == 0)
+		rc = ledger_administration(s, administration, d, &admin);
+	if (rc == 0)
+		rc = commitment(s, admin, year, number, d, c);
+	if (rc == 0 && by_lines && c->lines == 0)
+		rc = ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-CERTIFY-LINES", 0,
+				   "commitment %.64s has no lines: certify an amount", number);
+	if (rc == 0 && !by_lines && c->lines > 0)
+		rc = ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-CERTIFY-LINES", 0,
+				   "commitment %.64s has %lld lines: certify the quantities "
+				   "delivered on them, not an amount", number, (long long)c->lines);
+	return rc;
+}
+
 int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char *administration,
 			  int year, const char *number, int64_t amount_cents, const char *note,
 			  struct tandem_diag *d, int64_t *id)
 {
 	struct ledger_actor who;
 	struct commitment c = { 0, 0, 0, 0 };
-	int64_t admin = 0;
 	int rc;
 
 	*id = 0;
@@ -119,15 +141,7 @@ int tandem_ledger_certify(struct tandem_store *s, const char *actor, const char 
 		rc = tandem_store_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = ledger_actor_as(s, actor, "ordonnateur", "certifying service done", d, &who);
-	if (rc == 0)
-		rc = ledger_administration(s, administration, d, &admin);
-	if (rc == 0)
-		rc = commitment(s, admin, year, number, d, &c);
-	if (rc == 0 && c.lines > 0)
-		rc = ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-CERTIFY-LINES", 0,
-				   "commitment %.64s has %lld lines: certify the quantities "
-				   "delivered on them, not an amount", number, (long long)c.lines);
+	rc = certifier(s, actor, administration, year, number, false, d, &who, &c);
 	if (rc == 0)
 		rc = record(s, who.id, &c, number, year, amount_cents, note, d, id);
 	if (rc == 0)
@@ -216,7 +230,7 @@ int tandem_ledger_certify_lines(struct tandem_store *s, const char *actor,
 	struct ledger_actor who;
 	struct commitment c = { 0, 0, 0, 0 };
 	struct delivered *got = NULL;
-	int64_t admin = 0, total = 0;
+	int64_t total = 0;
 	int rc;
 
 	*id = 0;
@@ -232,14 +246,7 @@ int tandem_ledger_certify_lines(struct tandem_store *s, const char *actor,
 		free(got);
 		return rc;
 	}
-	rc = ledger_actor_as(s, actor, "ordonnateur", "certifying service done", d, &who);
-	if (rc == 0)
-		rc = ledger_administration(s, administration, d, &admin);
-	if (rc == 0)
-		rc = commitment(s, admin, year, number, d, &c);
-	if (rc == 0 && c.lines == 0)
-		rc = ledger_refuse(d, TANDEM_EBADINPUT, "TANDEM-CERTIFY-LINES", 0,
-				   "commitment %.64s has no lines: certify an amount", number);
+	rc = certifier(s, actor, administration, year, number, true, d, &who, &c);
 	for (size_t i = 0; i < n_lines && rc == 0; i++) {
 		rc = deliver(s, &c, number, &lines[i], d, &got[i]);
 		total += got[i].cents;
