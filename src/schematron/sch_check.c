@@ -224,7 +224,7 @@ static bool expr_ok(struct check *k, const struct xp_expr *e, int depth)
 		return fail(k, "expression outside the image");
 	if (e->op > XP_OP_INSTANCE || e->axis > XP_AXIS_DESCENDANT_ATTRIBUTE ||
 	    !bool_ok(&e->flag) || !bool_ok(&e->plain_preds) || !bool_ok(&e->plain) ||
-	    !bool_ok(&e->keep_doc) || e->memo_id > XP_MEMO_IDS_MAX || e->keep_id > XP_KEEP_IDS_MAX)
+	    !bool_ok(&e->keep_doc) || !bool_ok(&e->name_memo) || e->memo_id > XP_MEMO_IDS_MAX || e->keep_id > XP_KEEP_IDS_MAX)
 		return fail(k, "bad expression");
 	if (!test_ok(k, &e->test, e->op == XP_OP_STEP) || !op_ok(k, e))
 		return false;

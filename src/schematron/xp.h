@@ -191,6 +191,8 @@ struct xp_expr {
 	bool plain_preds;       /* every predicate is plain */
 	bool plain;             /* as a predicate: xp_plain_predicate() (set by the parser) */
 	bool keep_doc;          /* kept per document: the value does not depend on the node */
+	bool name_memo;         /* as a shared predicate: its value depends only on the
+				   node's name (xp_name_only()), memoised by name */
 	int16_t var;            /* variable slot */
 	uint16_t nkids;
 	uint16_t npreds;
@@ -309,7 +311,8 @@ struct xp_ns_slot {
 /* The value of a shared predicate on a node, for one document (gen). */
 #define XP_MEMO_SLOTS 16384 /* a cache: a collision replaces the older value */
 struct xp_memo_slot {
-	const void *node;
+	const void *node; /* the node, or its name for a name_memo predicate */
+	const void *ns;   /* NULL, or the name's namespace for a name_memo predicate */
 	uint32_t gen;
 	uint32_t id_keep; /* memo id << 1 | value */
 };
@@ -453,6 +456,13 @@ bool xp_plain_predicate(const struct xp_expr *e);
  * same nodes dozens of times.
  */
 uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e);
+
+/*
+ * Whether the value of e on a node depends only on the node's name:
+ * literals, name(), local-name() and namespace-uri() of the context, and
+ * string and boolean functions and comparisons of those.
+ */
+bool xp_name_only(const struct xp_expr *e);
 
 /*
  * A number for a subexpression whose value is worth keeping, the same for

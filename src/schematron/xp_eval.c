@@ -149,10 +149,21 @@ int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_ite
 	size_t mark = xp_mark(c);
 	struct xp_memo_slot *m = NULL;
 	*keep = false;
+	const void *node = NULL, *ns = NULL;
 	if (pe->memo_id && it->type == XP_NODE) {
-		uintptr_t key = ((uintptr_t)it->v.node >> 4) ^ ((uintptr_t)pe->memo_id * 0x9E3779B1u);
+		/* By node, or for a name test by the node's interned name (and
+		 * namespace: name() reads the prefix); other kinds of node have
+		 * names of their own, the document node none. */
+		node = it->v.node;
+		if (pe->name_memo) {
+			node = it->v.node->name;
+			ns = it->v.node->ns;
+		}
+		uintptr_t key = ((uintptr_t)node >> 4) ^ ((uintptr_t)ns >> 3) ^
+				((uintptr_t)pe->memo_id * 0x9E3779B1u);
 		m = &c->memo[(key * 0x9E3779B97F4A7C15u) >> 40 & c->memo_mask];
-		if (m->gen == c->gen && m->id_keep >> 1 == pe->memo_id && m->node == it->v.node) {
+		if (m->gen == c->gen && m->id_keep >> 1 == pe->memo_id && m->node == node &&
+		    m->ns == ns) {
 			*keep = m->id_keep & 1;
 			return 0;
 		}
@@ -173,7 +184,7 @@ int xp_pred_keep(struct xp_ctx *c, const struct xp_expr *pe, const struct xp_ite
 	}
 	xp_reset(c, mark);
 	if (m)
-		*m = (struct xp_memo_slot){.node = it->v.node, .gen = c->gen,
+		*m = (struct xp_memo_slot){.node = node, .ns = ns, .gen = c->gen,
 					   .id_keep = pe->memo_id << 1 | (*keep ? 1u : 0u)};
 	return 0;
 }

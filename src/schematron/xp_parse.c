@@ -209,6 +209,23 @@ static struct xp_expr *parse_call(struct xp_parser *ps)
 	return e;
 }
 
+/*
+ * [a and b] is [a][b] when a and b are plain predicates (booleans that read
+ * no position): the second filter sees what the first kept, in order, and b
+ * is evaluated only where a holds, as and does from the left. Each half is
+ * then shared (and memoised) on its own - a name test such as
+ * ends-with(name(), 'Amount') by name rather than by node.
+ */
+static int split_and(struct xp_parser *ps, struct xp_expr ***preds, uint16_t *npreds,
+		     struct xp_expr *p)
+{
+	if (p->op == XP_OP_AND && xp_plain_predicate(p->kids[0]) &&
+	    xp_plain_predicate(p->kids[1]))
+		return split_and(ps, preds, npreds, p->kids[0]) ||
+		       split_and(ps, preds, npreds, p->kids[1]);
+	return push(ps, preds, npreds, p);
+}
+
 /* Predicates follow the operands in e->kids (xp_preds()). */
 static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 {
@@ -218,7 +235,7 @@ static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 		if (xp_lex_advance(ps))
 			return ps->err;
 		struct xp_expr *p = parse_expr(ps);
-		if (!p || xp_lex_expect_sym(ps, "]") || push(ps, &preds, &npreds, p))
+		if (!p || xp_lex_expect_sym(ps, "]") || split_and(ps, &preds, &npreds, p))
 			return ps->err ? ps->err : TANDEM_EBADINPUT;
 	}
 	if (npreds) {
@@ -238,12 +255,16 @@ static int parse_predicates(struct xp_parser *ps, struct xp_expr *e)
 	}
 	e->plain_preds = true;
 	for (size_t i = 0; i < e->npreds; i++) {
-		xp_preds(e)[i]->plain = xp_plain_predicate(xp_preds(e)[i]);
-		xp_preds(e)[i]->memo_id = (uint16_t)xp_memo_id(ps->cc->names, xp_preds(e)[i]);
-		e->plain_preds = e->plain_preds && xp_preds(e)[i]->plain;
+		struct xp_expr *p = xp_preds(e)[i];
+		p->plain = xp_plain_predicate(p);
+		p->memo_id = (uint16_t)xp_memo_id(ps->cc->names, p);
+		p->name_memo = p->memo_id && xp_name_only(p);
+		e->plain_preds = e->plain_preds && p->plain;
 	}
 	return 0;
 }
+
+
 
 static const struct {
 	const char *name;

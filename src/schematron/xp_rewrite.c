@@ -243,6 +243,48 @@ uint32_t xp_memo_id(struct xp_names *t, const struct xp_expr *e)
 	}
 }
 
+bool xp_name_only(const struct xp_expr *e)
+{
+	static const char *const name_fns[] = {"name", "local-name", "namespace-uri"};
+	static const char *const pure_fns[] = {
+		"ends-with", "starts-with", "contains", "not", "boolean", "true", "false",
+		"string-length", "upper-case", "lower-case", "normalize-space", "concat",
+		"substring", "substring-before", "substring-after", "string"};
+	switch (e->op) {
+	case XP_OP_LITERAL:
+		return true;
+	case XP_OP_AND:
+	case XP_OP_OR:
+	case XP_OP_GCMP:
+	case XP_OP_VCMP:
+		break;
+	case XP_OP_CALL: {
+		const char *fn = xp_expr_fn(e)->name;
+		for (size_t i = 0; i < sizeof name_fns / sizeof name_fns[0]; i++)
+			if (strcmp(fn, name_fns[i]) == 0)
+				return e->nkids == 0 ||
+				       (e->nkids == 1 && e->kids[0]->op == XP_OP_CONTEXT);
+		bool pure = false;
+		for (size_t i = 0; i < sizeof pure_fns / sizeof pure_fns[0] && !pure; i++)
+			pure = strcmp(fn, pure_fns[i]) == 0;
+		/* string() and string-length() of no argument read the node's value. */
+		if (!pure || (e->nkids == 0 && (strcmp(fn, "string") == 0 ||
+						strcmp(fn, "string-length") == 0 ||
+						strcmp(fn, "normalize-space") == 0)))
+			return false;
+		break;
+	}
+	default:
+		return false;
+	}
+	if (e->npreds)
+		return false;
+	for (size_t i = 0; i < e->nkids; i++)
+		if (!xp_name_only(e->kids[i]))
+			return false;
+	return true;
+}
+
 /* --- guards --- */
 
 /* Whether e, evaluated on a node, gives nodes and cannot raise an error. */
