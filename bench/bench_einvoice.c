@@ -130,19 +130,13 @@ static int cmp_double(const void *a, const void *b)
 #define COLD_RUNS 30
 
 /*
- * Wall time of `tandem invoice validate FILE`, a fresh process each time
- * (fork, exec, rule loading, validation, exit), COLD_RUNS times: median
- * and 90th percentile. cache: the rule cache in cache_home ("warm": one
- * run first fills it), else --no-cache (the rules compiled every time).
+ * Wall time of a command, a fresh process each time (fork, exec, work,
+ * exit), COLD_RUNS times after one run that is not counted (it fills the
+ * rule cache when there is one): median and 90th percentile.
  */
-static void time_cold(const char *tool, const char *artefacts, const char *file,
-		      const char *label, const char *cache_home)
+static void time_spawn(const char *label, char *const argv[])
 {
 	double runs[COLD_RUNS];
-	if (cache_home)
-		setenv("XDG_CACHE_HOME", cache_home, 1);
-	char *argv[] = {(char *)tool, "invoice", "validate", "--artefacts", (char *)artefacts,
-			(char *)file, cache_home ? NULL : "--no-cache", NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -154,15 +148,15 @@ static void time_cold(const char *tool, const char *artefacts, const char *file,
 		double t0 = bench_now_s();
 		pid_t pid;
 		int status = 0;
-		if (posix_spawn(&pid, tool, &fa, NULL, argv, environ) != 0) {
-			printf("cold validate: cannot start %s\n", tool);
+		if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+			printf("%s: cannot start %s\n", label, argv[0]);
 			break;
 		}
 		waitpid(pid, &status, 0);
 		if (i >= 0)
-			runs[i] = bench_now_s() - t0; /* run -1 fills the cache */
+			runs[i] = bench_now_s() - t0;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
-			printf("cold validate: %s failed (status %d)\n", tool, status);
+			printf("%s: %s failed (status %d)\n", label, argv[0], status);
 			posix_spawn_file_actions_destroy(&fa);
 			return;
 		}
@@ -171,6 +165,21 @@ static void time_cold(const char *tool, const char *artefacts, const char *file,
 	qsort(runs, COLD_RUNS, sizeof runs[0], cmp_double);
 	printf("%-44s %9.2f ms median, %.2f ms p90 (%d runs)\n", label,
 	       runs[COLD_RUNS / 2] * 1e3, runs[COLD_RUNS * 9 / 10] * 1e3, COLD_RUNS);
+}
+
+/*
+ * `tandem invoice validate FILE`, with the rules compiled (--no-cache) or
+ * mapped from the rule cache in cache_home ("warm": the first, uncounted
+ * run fills it).
+ */
+static void time_cold(const char *tool, const char *artefacts, const char *file,
+		      const char *label, const char *cache_home)
+{
+	if (cache_home)
+		setenv("XDG_CACHE_HOME", cache_home, 1);
+	char *argv[] = {(char *)tool, "invoice", "validate", "--artefacts", (char *)artefacts,
+			(char *)file, cache_home ? NULL : "--no-cache", NULL};
+	time_spawn(label, argv);
 }
 
 /* The cold command on a UBL and a CII file, without and with the rule cache. */
@@ -187,6 +196,12 @@ static void time_cold_all(const char *tool, const char *artefacts)
 		printf("cold validate: no temporary directory\n");
 		return;
 	}
+	/* The floor: what starting any process costs on this machine, and
+	 * what starting tandem (its libraries loaded, nothing done) costs. */
+	char *floor_argv[] = {"/bin/true", NULL};
+	char *version_argv[] = {(char *)tool, "--version", NULL};
+	time_spawn("process start floor (/bin/true)", floor_argv);
+	time_spawn("tandem --version", version_argv);
 	for (size_t i = 0; i < 2; i++) {
 		char file[4096], label[64];
 		snprintf(file, sizeof file, "%s/einvoice/corpus/%s", bench_shared_data(), cold[i].file);
