@@ -130,6 +130,7 @@ int cli_load_rules(const char *dir, bool cache, struct tandem_einv_rules **rules
 void cli_print_findings(FILE *f, const struct tandem_diag *d);
 
 /* The commands (one file each). */
+int cmd_classify(int argc, char **argv);
 int cmd_id(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
 int cmd_invoice_validate(int argc, char **argv); /* cmd_validate.c */

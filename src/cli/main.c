@@ -16,6 +16,8 @@ static const struct cli_command commands[] = {
 	{"certify", "certify service done on a commitment", cmd_certify},
 	{"pay", "order, approve and cancel payments; payment runs and SEPA files", cmd_pay},
 	{"report", "reports: budget (AE/CP consumption), as a table or --json", cmd_report},
+	{"classify", "CPV classification of purchase texts: train, predict, explain, eval",
+	 cmd_classify},
 	{"commit", "record a legal commitment (consumes AE, within what is available)", cmd_commit},
 	{"demo", "build a realistic database: a year of two administrations, with anomalies",
 	 cmd_demo},

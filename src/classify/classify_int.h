@@ -1,0 +1,161 @@
+/*
+ * src/classify/classify_int.h - what the files of the classifier share:
+ * the words of a text (text.c), their hashed features (features.c), the
+ * model in memory (model.c) and its file (model_file.c).
+ */
+#ifndef TANDEM_CLASSIFY_INT_H
+#define TANDEM_CLASSIFY_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/classify.h"
+#include "tandem/diag.h"
+#include "tandem/error.h"
+
+#define CLS_WORDS_MAX      4096 /* words of one text; the rest is not read */
+#define CLS_WORD_BYTES_MAX 48   /* a longer word is cut */
+#define CLS_TEXT_BUF       (CLS_WORDS_MAX * (CLS_WORD_BYTES_MAX + 5))
+
+/* One word: offsets into the lower-cased and the accent-folded text. */
+struct cls_word {
+	uint32_t at, len;   /* in text */
+	uint32_t fat, flen; /* in folded */
+};
+
+/* The words of a text (cls_words_of()); the caller owns it (about 450 KB). */
+struct cls_words {
+	struct cls_word word[CLS_WORDS_MAX];
+	size_t n;
+	char text[CLS_TEXT_BUF];   /* lower-cased words, each NUL-terminated */
+	size_t len;
+	char folded[CLS_TEXT_BUF]; /* the same, accents folded */
+	size_t flen;
+};
+
+/* Splits text (UTF-8, at most TANDEM_CLS_TEXT_BYTES_MAX bytes) into words.
+ * The words are in text order; w->text and w->folded hold them. */
+int cls_words_of(const char *text, size_t len, struct cls_words *w, struct tandem_diag *d);
+
+/*
+ * The features of a text and how they are weighted: every value here is in
+ * the model file, so a model always reads texts as it was trained to.
+ */
+struct cls_params {
+	uint32_t bits;        /* 2^bits hashed features */
+	uint32_t max_words;   /* words of a text read */
+	uint32_t prefix;      /* word prefixes of this many bytes; 0: none */
+	uint32_t minn, maxn;  /* character n-grams of "<word>"; minn 0: none */
+	uint32_t ngram_langs; /* languages that get n-grams: 1 << enum tandem_cls_lang */
+	uint32_t first_words; /* the first content words get a feature of their position */
+	uint32_t bigrams;     /* pairs of adjacent content words */
+	float word_w, prefix_w, bigram_w, ngram_w, first_w; /* feature values */
+	uint32_t lang_feature, amount_feature;
+	/* training */
+	uint32_t epochs;
+	float lr;             /* initial SGD rate, decayed linearly to 0 */
+	float label_w;        /* weight of a CPV label example */
+	uint32_t label_langs; /* label languages used: 1 << enum tandem_cls_lang */
+	/* the nearest training texts */
+	float knn_alpha;      /* share in the mixture */
+	uint32_t knn_k;
+	float knn_power;      /* similarity exponent */
+	float knn_df_max;     /* features in more than this share of texts are ignored */
+	float needs_human;    /* group probability under which a human decides */
+	uint64_t seed;
+};
+
+/* Hashed features of a text: sorted by id, duplicates summed, L2 = 1. */
+#define CLS_FEATS_MAX 8192
+struct cls_feat {
+	uint32_t id;
+	float v;
+};
+
+struct cls_feats {
+	struct cls_feat f[CLS_FEATS_MAX];
+	size_t n;
+	/* With names: the text of each feature emitted, for explanations. */
+	bool names;
+	struct cls_feat_name {
+		uint32_t id;
+		char text[TANDEM_CLS_FEATURE_TEXT];
+	} name[CLS_FEATS_MAX];
+	size_t nnames;
+};
+
+/*
+ * The features of the words w (language lang, amount in cents or 0) under
+ * params p, into f (f->names says whether to keep their texts).
+ */
+void cls_features(const struct cls_params *p, const struct cls_words *w,
+		  enum tandem_cls_lang lang, int64_t amount_cents, struct cls_feats *f);
+
+/* The language of a text's words. */
+enum tandem_cls_lang cls_detect(const struct cls_words *w);
+
+/* A featurised training text. */
+struct cls_sample {
+	struct cls_feat *f;
+	uint32_t n;
+	uint16_t y;  /* class */
+	bool label;  /* a CPV label, not a text: kept out of the nearest texts */
+	float w;     /* weight in training */
+};
+
+/*
+ * The model in memory. W holds values of half precision (what the file
+ * keeps). The nearest-texts index: for each feature b, the texts that have
+ * it are post_doc[off[b] .. off[b+1]) with their TF-IDF weights post_val.
+ */
+struct tandem_cls_model {
+	struct cls_params p;
+	size_t nclasses;
+	uint16_t group[TANDEM_CLS_CLASSES_MAX];  /* class -> CPV group, 0 .. 999 */
+	int16_t class_of_group[1000];            /* -1: not a class */
+	uint64_t examples;                       /* trained on, corrections included */
+	float *W;                                /* (buckets, nclasses) */
+	float *b;                                /* (nclasses) */
+	size_t ndocs, npost;
+	uint16_t *doc_class;                     /* (ndocs) */
+	float *idf;                              /* (buckets); 0: feature ignored */
+	uint32_t *off;                           /* (buckets + 1) */
+	uint32_t *post_doc;                      /* (npost) */
+	float *post_val;                         /* (npost) */
+};
+
+#define CLS_DOCS_MAX  4000000u   /* texts of the nearest-texts index */
+#define CLS_POST_MAX  400000000u /* its postings */
+
+/* y[0..n) += a x[0..n), the fastest way the CPU allows, same bits on all. */
+void cls_axpy(float *restrict y, const float *restrict x, float a, size_t n);
+
+void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
+int cls_class_of(const struct tandem_cls_model *m, const char *code);
+void cls_softmax(float *s, size_t n);
+void cls_lr_scores(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+		   float *out);
+void cls_sgd_step(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y,
+		  float w, float lr, bool bias, float *p);
+
+/* Rounds W and b to half precision (as the file keeps them); rows: all
+ * (f NULL) or those of features f[0..n). */
+void cls_round_weights(struct tandem_cls_model *m, const struct cls_feat *f, size_t n);
+uint16_t cls_half_of(float x);
+float cls_float_of(uint16_t h);
+
+/* The index of the nearest texts from the samples that are not labels. */
+int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t n);
+/* Adds one text (a correction) to the index. */
+int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y);
+/* The class distribution of the k nearest texts into p (nclasses); sims
+ * (ndocs floats, zero) and touched (ndocs) are scratch. */
+void cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+		  float *sims, uint32_t *touched, float *p);
+
+/* Adds a refusal to d and returns code. */
+int cls_refuse(struct tandem_diag *d, int code, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* TANDEM_CLASSIFY_INT_H */

@@ -1,0 +1,247 @@
+/*
+ * src/classify/knn.c - the nearest training texts, and half precision.
+ *
+ * A text's vector is its features weighted by inverse document frequency,
+ * idf(b) = ln((N + 1) / (df(b) + 1)) + 1 over the N training texts (CPV
+ * labels are not texts: they are short and would outvote them), scaled to
+ * length 1. A feature found in more than knn_df_max of the texts ("la",
+ * "de" left by the stop list, the language feature) has idf 0 and is
+ * ignored. The index keeps, per feature, the texts that have it and their
+ * weight, so a query touches only the texts that share a feature with it.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "classify_int.h"
+#include "tandem/alloc.h"
+
+/* IEEE 754 binary16, round to nearest even (the weights of the file). */
+uint16_t cls_half_of(float x)
+{
+	uint32_t u;
+	memcpy(&u, &x, 4);
+	uint32_t sign = u >> 16 & 0x8000, exp = u >> 23 & 0xFF, man = u & 0x7FFFFF;
+	if (exp == 0xFF)
+		return (uint16_t)(sign | 0x7C00 | (man ? 0x200 : 0)); /* inf, nan */
+	int e = (int)exp - 127 + 15;
+	if (e >= 31)
+		return (uint16_t)(sign | 0x7C00); /* overflow: inf */
+	if (e <= 0) {
+		if (e < -10)
+			return (uint16_t)sign; /* underflow: zero */
+		man |= 0x800000;
+		uint32_t shift = (uint32_t)(14 - e);
+		uint32_t half = man >> shift, rest = man & ((1u << shift) - 1), mid = 1u << (shift - 1);
+		if (rest > mid || (rest == mid && (half & 1)))
+			half++;
+		return (uint16_t)(sign | half);
+	}
+	uint32_t half = (uint32_t)e << 10 | man >> 13, rest = man & 0x1FFF;
+	if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+		half++; /* may carry into the exponent, up to inf: still right */
+	return (uint16_t)(sign | half);
+}
+
+float cls_float_of(uint16_t h)
+{
+	uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = h >> 10 & 0x1F, man = h & 0x3FF, u;
+	if (exp == 0) {
+		if (man == 0) {
+			u = sign;
+		} else {
+			int e = -1;
+			do {
+				e++;
+				man <<= 1;
+			} while (!(man & 0x400));
+			u = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3FF) << 13;
+		}
+	} else if (exp == 31) {
+		u = sign | 0x7F800000 | man << 13;
+	} else {
+		u = sign | (exp + 127 - 15) << 23 | man << 13;
+	}
+	float x;
+	memcpy(&x, &u, 4);
+	return x;
+}
+
+void cls_round_weights(struct tandem_cls_model *m, const struct cls_feat *f, size_t n)
+{
+	size_t nc = m->nclasses, rows = f != NULL ? n : (size_t)1 << m->p.bits;
+	for (size_t r = 0; r < rows; r++) {
+		float *row = m->W + (size_t)(f != NULL ? f[r].id : r) * nc;
+		for (size_t c = 0; c < nc; c++)
+			row[c] = cls_float_of(cls_half_of(row[c]));
+	}
+	for (size_t c = 0; c < nc; c++)
+		m->b[c] = cls_float_of(cls_half_of(m->b[c]));
+}
+
+/* The weights of a text's features in the index, scaled to length 1. */
+static double norm_inv(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n)
+{
+	double ss = 0;
+	for (size_t j = 0; j < n; j++) {
+		double v = (double)f[j].v * m->idf[f[j].id];
+		ss += v * v;
+	}
+	return ss > 0 ? 1.0 / sqrt(ss) : 0;
+}
+
+int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t n)
+{
+	size_t buckets = (size_t)1 << m->p.bits, docs = 0, post = 0;
+	m->off = tandem_calloc(buckets + 1, sizeof *m->off);
+	m->idf = tandem_calloc(buckets, sizeof *m->idf);
+	if (m->off == NULL || m->idf == NULL)
+		return TANDEM_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].label)
+			continue;
+		docs++;
+		for (size_t j = 0; j < s[i].n; j++)
+			m->off[s[i].f[j].id + 1]++;
+	}
+	if (docs > CLS_DOCS_MAX)
+		return TANDEM_ELIMIT;
+	for (size_t b = 0; b < buckets; b++) {
+		uint32_t df = m->off[b + 1];
+		m->idf[b] = (float)log((double)(docs + 1) / (double)(df + 1)) + 1.0f;
+		if ((double)df > m->p.knn_df_max * (double)docs)
+			m->idf[b] = 0.0f;
+		if (m->idf[b] == 0.0f)
+			m->off[b + 1] = 0; /* no postings for an ignored feature */
+		post += m->off[b + 1];
+	}
+	if (post > CLS_POST_MAX)
+		return TANDEM_ELIMIT;
+	for (size_t b = 0; b < buckets; b++)
+		m->off[b + 1] += m->off[b];
+	m->doc_class = tandem_malloc((docs ? docs : 1) * sizeof *m->doc_class);
+	m->post_doc = tandem_malloc((post ? post : 1) * sizeof *m->post_doc);
+	m->post_val = tandem_malloc((post ? post : 1) * sizeof *m->post_val);
+	uint32_t *pos = tandem_malloc(buckets * sizeof *pos);
+	if (m->doc_class == NULL || m->post_doc == NULL || m->post_val == NULL || pos == NULL) {
+		tandem_free(pos);
+		return TANDEM_ENOMEM;
+	}
+	memcpy(pos, m->off, buckets * sizeof *pos);
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].label)
+			continue;
+		double inv = norm_inv(m, s[i].f, s[i].n);
+		for (size_t j = 0; j < s[i].n; j++) {
+			uint32_t id = s[i].f[j].id;
+			if (m->idf[id] == 0.0f)
+				continue;
+			m->post_doc[pos[id]] = (uint32_t)d;
+			m->post_val[pos[id]++] = (float)(s[i].f[j].v * m->idf[id] * inv);
+		}
+		m->doc_class[d++] = s[i].y;
+	}
+	tandem_free(pos);
+	m->ndocs = docs;
+	m->npost = post;
+	return 0;
+}
+
+int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y)
+{
+	size_t buckets = (size_t)1 << m->p.bits, add = 0;
+	for (size_t j = 0; j < n; j++)
+		add += m->idf[f[j].id] != 0.0f;
+	if (m->ndocs + 1 > CLS_DOCS_MAX || m->npost + add > CLS_POST_MAX)
+		return TANDEM_ELIMIT;
+	uint16_t *dc = tandem_realloc(m->doc_class, (m->ndocs + 1) * sizeof *dc);
+	if (dc == NULL)
+		return TANDEM_ENOMEM;
+	m->doc_class = dc;
+	uint32_t *pd = tandem_malloc((m->npost + add + 1) * sizeof *pd);
+	float *pv = tandem_malloc((m->npost + add + 1) * sizeof *pv);
+	if (pd == NULL || pv == NULL) {
+		tandem_free(pd);
+		tandem_free(pv);
+		return TANDEM_ENOMEM;
+	}
+	/* Copy the postings feature by feature, the new text's at the end of
+	 * each of its features' lists (f is sorted by id). */
+	double inv = norm_inv(m, f, n);
+	size_t k = 0, j = 0;
+	uint32_t start = 0;
+	for (size_t b = 0; b < buckets; b++) {
+		uint32_t end = m->off[b + 1];
+		memcpy(pd + k, m->post_doc + start, (end - start) * sizeof *pd);
+		memcpy(pv + k, m->post_val + start, (end - start) * sizeof *pv);
+		k += end - start;
+		while (j < n && f[j].id < b)
+			j++;
+		if (j < n && f[j].id == b && m->idf[b] != 0.0f) {
+			pd[k] = (uint32_t)m->ndocs;
+			pv[k++] = (float)(f[j].v * m->idf[b] * inv);
+		}
+		start = end;
+		m->off[b + 1] = (uint32_t)k;
+	}
+	tandem_free(m->post_doc);
+	tandem_free(m->post_val);
+	m->post_doc = pd;
+	m->post_val = pv;
+	m->npost = k;
+	m->doc_class[m->ndocs++] = (uint16_t)y;
+	return 0;
+}
+
+void cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+		  float *sims, uint32_t *touched, float *p)
+{
+	size_t nt = 0, nc = m->nclasses, k = m->p.knn_k, nb = 0;
+	uint32_t best[64];
+	float bs[64];
+	double inv = norm_inv(m, f, n), z = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		uint32_t id = f[j].id;
+		float q = m->idf[id];
+		if (q == 0.0f)
+			continue;
+		q = (float)(q * f[j].v * inv);
+		for (uint32_t t = m->off[id]; t < m->off[id + 1]; t++) {
+			uint32_t d = m->post_doc[t];
+			if (sims[d] == 0.0f)
+				touched[nt++] = d;
+			sims[d] += q * m->post_val[t];
+		}
+	}
+	if (k < 1)
+		k = 1;
+	if (k > 64)
+		k = 64;
+	for (size_t i = 0; i < nt; i++) {
+		float s = sims[touched[i]];
+		if (nb < k) {
+			best[nb] = touched[i];
+			bs[nb++] = s;
+			continue;
+		}
+		size_t lo = 0;
+		for (size_t j = 1; j < nb; j++)
+			if (bs[j] < bs[lo] || (bs[j] == bs[lo] && best[j] > best[lo]))
+				lo = j;
+		if (s > bs[lo]) {
+			bs[lo] = s;
+			best[lo] = touched[i];
+		}
+	}
+	for (size_t i = 0; i < nt; i++)
+		sims[touched[i]] = 0.0f;
+	memset(p, 0, nc * sizeof *p);
+	for (size_t i = 0; i < nb; i++) {
+		double w = pow(bs[i] > 0.0f ? (double)bs[i] : 0.0, (double)m->p.knn_power);
+		p[m->doc_class[best[i]]] += (float)w;
+		z += w;
+	}
+	for (size_t c = 0; c < nc; c++)
+		p[c] = z > 0 ? (float)(p[c] / z) : 1.0f / (float)nc;
+}

@@ -1,0 +1,276 @@
+/*
+ * src/classify/model.c - the classifier: training, prediction, learning
+ * from a correction.
+ *
+ * Classes are the CPV groups (3 digits) of the vocabulary; a division's
+ * probability is the sum of its groups'. Two scorers read the same hashed
+ * features (features.c):
+ *   - a multinomial logistic regression, W (buckets, classes) and b
+ *     (classes), trained by plain SGD over shuffled examples with a rate
+ *     decaying linearly to 0; the CPV labels are examples too, with a
+ *     smaller weight;
+ *   - the nearest training texts (not the labels) by cosine of TF-IDF
+ *     vectors, held as postings per feature: the k best vote for their
+ *     class with similarity^power.
+ * The mixture (1 - alpha) p_lr + alpha p_knn is the group's probability.
+ *
+ * Weights are kept at half precision (rounded after training and after a
+ * correction), as the model file holds them, so that a model predicts the
+ * same before it is saved and after it is loaded.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "classify_int.h"
+#include "tandem/alloc.h"
+
+void tandem_cls_options_default(struct tandem_cls_options *o)
+{
+	*o = (struct tandem_cls_options){
+		.seed = 1, .epochs = 10, .bits = 16, .label_weight_pct = 30, .knn_pct = 30,
+		.needs_human_pct = 40,
+	};
+}
+
+void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p)
+{
+	*p = (struct cls_params){
+		.bits = o->bits, .max_words = 80, .prefix = 6, .minn = 3, .maxn = 5,
+		.ngram_langs = 1u << TANDEM_CLS_FR | 1u << TANDEM_CLS_DE | 1u << TANDEM_CLS_EN,
+		.first_words = 0, .bigrams = 1, .word_w = 1.0f, .prefix_w = 1.0f,
+		.bigram_w = 1.0f, .ngram_w = 0.5f, .first_w = 1.0f, .lang_feature = 1,
+		.amount_feature = 1, .epochs = o->epochs, .lr = 5.0f,
+		.label_w = (float)o->label_weight_pct / 100.0f,
+		.label_langs = 1u << TANDEM_CLS_FR | 1u << TANDEM_CLS_DE,
+		.knn_alpha = (float)o->knn_pct / 100.0f, .knn_k = 10, .knn_power = 2.0f,
+		.knn_df_max = 0.2f, .needs_human = (float)o->needs_human_pct / 100.0f,
+		.seed = o->seed,
+	};
+}
+
+void tandem_cls_model_free(struct tandem_cls_model *m)
+{
+	if (m == NULL)
+		return;
+	tandem_free(m->W);
+	tandem_free(m->b);
+	tandem_free(m->idf);
+	tandem_free(m->doc_class);
+	tandem_free(m->off);
+	tandem_free(m->post_doc);
+	tandem_free(m->post_val);
+	tandem_free(m);
+}
+
+/* The class of a CPV code (its group), or -1. */
+int cls_class_of(const struct tandem_cls_model *m, const char *code)
+{
+	if (!(code[0] >= '0' && code[0] <= '9' && code[1] >= '0' && code[1] <= '9' &&
+	      code[2] >= '0' && code[2] <= '9'))
+		return -1;
+	int g = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+	return m->class_of_group[g];
+}
+
+/* Classes from the vocabulary: each group met, in code order of first sight. */
+static int make_classes(struct tandem_cls_model *m, const struct tandem_cls_example *cpv,
+			size_t ncpv, struct tandem_diag *d)
+{
+	for (size_t g = 0; g < 1000; g++)
+		m->class_of_group[g] = -1;
+	for (size_t i = 0; i < ncpv; i++) {
+		const char *c = cpv[i].code;
+		if (!(c[0] >= '0' && c[0] <= '9' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' &&
+		      c[2] <= '9'))
+			continue;
+		int g = (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0');
+		if (m->class_of_group[g] >= 0)
+			continue;
+		m->class_of_group[g] = (int16_t)m->nclasses;
+		m->group[m->nclasses] = (uint16_t)g;
+		m->nclasses++;
+	}
+	if (m->nclasses < 2)
+		return cls_refuse(d, TANDEM_EINVAL, "TANDEM-CLASSIFY-CLASSES",
+				  "the vocabulary names %zu CPV groups; at least 2 are needed",
+				  m->nclasses);
+	return 0;
+}
+
+void cls_softmax(float *s, size_t n)
+{
+	float mx = s[0];
+	for (size_t i = 1; i < n; i++)
+		if (s[i] > mx)
+			mx = s[i];
+	double z = 0;
+	for (size_t i = 0; i < n; i++) {
+		s[i] = expf(s[i] - mx);
+		z += s[i];
+	}
+	float iz = (float)(1.0 / z);
+	for (size_t i = 0; i < n; i++)
+		s[i] *= iz;
+}
+
+/* Scores of the regression: out[c] = b[c] + sum of v W[id][c]. */
+void cls_lr_scores(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+		   float *out)
+{
+	size_t nc = m->nclasses;
+	float *restrict o = out;
+	memcpy(o, m->b, nc * sizeof *o);
+	for (size_t i = 0; i < n; i++)
+		cls_axpy(o, m->W + (size_t)f[i].id * nc, f[i].v, nc);
+}
+
+/* One SGD step of rate lr on example (f, class y, weight w); p is scratch. */
+void cls_sgd_step(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y,
+		  float w, float lr, bool bias, float *p)
+{
+	size_t nc = m->nclasses;
+	cls_lr_scores(m, f, n, p);
+	cls_softmax(p, nc);
+	p[y] -= 1.0f;
+	float scale = lr * w;
+	for (size_t c = 0; c < nc; c++)
+		p[c] *= scale;
+	for (size_t i = 0; i < n; i++)
+		cls_axpy(m->W + (size_t)f[i].id * nc, p, -f[i].v, nc);
+	if (bias)
+		for (size_t c = 0; c < nc; c++)
+			m->b[c] -= p[c];
+}
+
+/* xorshift64*: the shuffles of training, from the seed. */
+static uint64_t next_random(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * UINT64_C(2685821657736338717);
+}
+
+static int featurise_all(struct tandem_cls_model *m, const struct tandem_cls_example *ex,
+			 size_t n, bool label, struct cls_sample *out, size_t *k,
+			 struct cls_words *w, struct cls_feats *f, struct tandem_diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (label && (ex[i].lang >= TANDEM_CLS_LANG_UNKNOWN ||
+			      !(m->p.label_langs >> ex[i].lang & 1)))
+			continue;
+		int y = cls_class_of(m, ex[i].code);
+		if (y < 0)
+			return cls_refuse(d, TANDEM_EBADINPUT, "TANDEM-CLASSIFY-LABEL",
+					  "example %zu: CPV code \"%.12s\" is not in the vocabulary",
+					  i + 1, ex[i].code);
+		int rc = cls_words_of(ex[i].text, ex[i].len, w, d);
+		if (rc != 0)
+			return rc;
+		enum tandem_cls_lang lang = ex[i].lang < TANDEM_CLS_LANG_UNKNOWN ? ex[i].lang
+										 : cls_detect(w);
+		cls_features(&m->p, w, lang, ex[i].amount_cents, f);
+		struct cls_sample *s = &out[(*k)++];
+		s->f = tandem_malloc(f->n * sizeof *s->f);
+		if (s->f == NULL)
+			return TANDEM_ENOMEM;
+		memcpy(s->f, f->f, f->n * sizeof *s->f);
+		s->n = (uint32_t)f->n;
+		s->y = (uint16_t)y;
+		s->label = label;
+		uint32_t pct = ex[i].weight_pct ? ex[i].weight_pct : 100;
+		s->w = (float)pct / 100.0f * (label ? m->p.label_w : 1.0f);
+	}
+	return 0;
+}
+
+static void train_lr(struct tandem_cls_model *m, struct cls_sample *s, size_t n, float *p)
+{
+	uint32_t *order = (uint32_t *)(void *)p + m->nclasses; /* after the scores */
+	uint64_t rs = UINT64_C(0x9E3779B97F4A7C15) ^ (m->p.seed * UINT64_C(0x100000001B3));
+	double total = (double)n * m->p.epochs, done = 0;
+
+	for (uint32_t ep = 0; ep < m->p.epochs; ep++) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
+			size_t j = (size_t)(next_random(&rs) % i);
+			uint32_t t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		for (size_t t = 0; t < n; t++, done++) {
+			const struct cls_sample *e = &s[order[t]];
+			float lr = (float)(m->p.lr * (1.0 - done / total));
+			cls_sgd_step(m, e->f, e->n, e->y, e->w, lr, !e->label, p);
+		}
+	}
+}
+
+int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
+		     const struct tandem_cls_example *cpv, size_t ncpv,
+		     const struct tandem_cls_options *o, struct tandem_diag *d,
+		     struct tandem_cls_model **out)
+{
+	struct tandem_cls_model *m = NULL;
+	struct cls_sample *s = NULL;
+	struct cls_words *w = NULL;
+	struct cls_feats *f = NULL;
+	float *scratch = NULL;
+	size_t ns = 0;
+	int rc;
+
+	*out = NULL;
+	if (o->epochs < 1 || o->epochs > 100 || o->bits < 12 || o->bits > 20 ||
+	    o->label_weight_pct > 1000 || o->knn_pct > 100 || o->needs_human_pct > 100)
+		return cls_refuse(d, TANDEM_EINVAL, "TANDEM-CLASSIFY-OPTIONS",
+				  "options out of range: epochs 1..100, bits 12..20, label weight "
+				  "0..1000%%, knn 0..100%%, needs-human 0..100%%");
+	if (n == 0 || n > TANDEM_CLS_EXAMPLES_MAX || ncpv > TANDEM_CLS_EXAMPLES_MAX)
+		return cls_refuse(d, TANDEM_EINVAL, "TANDEM-CLASSIFY-DATA",
+				  "training needs 1 to %d examples (got %zu)",
+				  TANDEM_CLS_EXAMPLES_MAX, n);
+	m = tandem_calloc(1, sizeof *m);
+	w = tandem_malloc(sizeof *w);
+	f = tandem_malloc(sizeof *f);
+	s = tandem_calloc(n + ncpv, sizeof *s);
+	if (m == NULL || w == NULL || f == NULL || s == NULL) {
+		rc = TANDEM_ENOMEM;
+		goto out;
+	}
+	f->names = false;
+	cls_params_from(o, &m->p);
+	rc = make_classes(m, cpv, ncpv, d);
+	if (rc != 0)
+		goto out;
+	size_t buckets = (size_t)1 << m->p.bits;
+	m->W = tandem_calloc(buckets * m->nclasses, sizeof *m->W);
+	m->b = tandem_calloc(m->nclasses, sizeof *m->b);
+	scratch = tandem_malloc(m->nclasses * sizeof(float) + (n + ncpv) * sizeof(uint32_t));
+	if (m->W == NULL || m->b == NULL || scratch == NULL) {
+		rc = TANDEM_ENOMEM;
+		goto out;
+	}
+	rc = featurise_all(m, ex, n, false, s, &ns, w, f, d);
+	if (rc == 0)
+		rc = featurise_all(m, cpv, ncpv, true, s, &ns, w, f, d);
+	if (rc != 0)
+		goto out;
+	m->examples = ns;
+	train_lr(m, s, ns, scratch);
+	cls_round_weights(m, NULL, 0);
+	rc = cls_knn_build(m, s, ns);
+out:
+	for (size_t i = 0; s != NULL && i < ns; i++)
+		tandem_free(s[i].f);
+	tandem_free(s);
+	tandem_free(w);
+	tandem_free(f);
+	tandem_free(scratch);
+	if (rc != 0) {
+		tandem_cls_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}

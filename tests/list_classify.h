@@ -1,0 +1,12 @@
+/* tests/list_classify.h - tests of tests/test_classify.c, in running order. */
+TEST_DECLARE(classify_words_lower_fold_split)
+TEST_DECLARE(classify_words_digits_and_limits)
+TEST_DECLARE(classify_half_precision)
+TEST_DECLARE(classify_language_detection)
+TEST_DECLARE(classify_small_world_predicts_and_explains)
+TEST_DECLARE(classify_training_is_deterministic)
+TEST_DECLARE(classify_file_round_trip_and_refusals)
+TEST_DECLARE(classify_learns_a_correction)
+TEST_DECLARE(classify_bad_training_input)
+TEST_DECLARE(classify_tsv_reader_refusals)
+TEST_DECLARE(classify_dev_accuracy_beats_fasttext)
