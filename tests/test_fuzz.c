@@ -22,6 +22,7 @@ int fuzz_sepa(const uint8_t *data, size_t size);
 int fuzz_probe(const uint8_t *data, size_t size);
 int fuzz_record(const uint8_t *data, size_t size);
 int fuzz_checkpoint(const uint8_t *data, size_t size);
+int fuzz_model(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -94,4 +95,9 @@ TEST(fuzz_replay_record)
 TEST(fuzz_replay_checkpoint)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_checkpoint", fuzz_checkpoint), 0);
+}
+
+TEST(fuzz_replay_model)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_model", fuzz_model), 0);
 }

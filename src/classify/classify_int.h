@@ -76,11 +76,14 @@ struct cls_feat {
 struct cls_feats {
 	struct cls_feat f[CLS_FEATS_MAX];
 	size_t n;
+	struct cls_feat tmp[CLS_FEATS_MAX]; /* for sorting */
 	/* With names: the text of each feature emitted, for explanations. */
 	bool names;
 	struct cls_feat_name {
 		uint32_t id;
-		char text[TANDEM_CLS_FEATURE_TEXT];
+		char type;                         /* 'w' word, 'p' prefix, ... */
+		uint8_t len;
+		char text[TANDEM_CLS_FEATURE_TEXT]; /* not terminated */
 	} name[CLS_FEATS_MAX];
 	size_t nnames;
 };
@@ -91,6 +94,12 @@ struct cls_feats {
  */
 void cls_features(const struct cls_params *p, const struct cls_words *w,
 		  enum tandem_cls_lang lang, int64_t amount_cents, struct cls_feats *f);
+
+/* "word:chauffage": a feature's name as explanations show it. */
+void cls_feat_name_text(const struct cls_feat_name *nm, char *out, size_t size);
+
+/* Sorts f[0..n) by id, keeping the order of equal ids (tmp: n entries). */
+void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp);
 
 /* The language of a text's words. */
 enum tandem_cls_lang cls_detect(const struct cls_words *w);
@@ -105,8 +114,9 @@ struct cls_sample {
 };
 
 /*
- * The model in memory. W holds values of half precision (what the file
- * keeps). The nearest-texts index: for each feature b, the texts that have
+ * The model in memory. W is kept in half precision, as in the file: half
+ * the memory to read per text, and what is predicted before saving is what
+ * is predicted after loading. The nearest-texts index: for each feature b, the texts that have
  * it are post_doc[off[b] .. off[b+1]) with their TF-IDF weights post_val.
  */
 struct tandem_cls_model {
@@ -115,8 +125,8 @@ struct tandem_cls_model {
 	uint16_t group[TANDEM_CLS_CLASSES_MAX];  /* class -> CPV group, 0 .. 999 */
 	int16_t class_of_group[1000];            /* -1: not a class */
 	uint64_t examples;                       /* trained on, corrections included */
-	float *W;                                /* (buckets, nclasses) */
-	float *b;                                /* (nclasses) */
+	uint16_t *W;                             /* (buckets, nclasses), binary16 */
+	float *b;                                /* (nclasses), binary16 values */
 	size_t ndocs, npost;
 	uint16_t *doc_class;                     /* (ndocs) */
 	float *idf;                              /* (buckets); 0: feature ignored */
@@ -128,20 +138,29 @@ struct tandem_cls_model {
 #define CLS_DOCS_MAX  4000000u   /* texts of the nearest-texts index */
 #define CLS_POST_MAX  400000000u /* its postings */
 
-/* y[0..n) += a x[0..n), the fastest way the CPU allows, same bits on all. */
+/* y[0..n) += a x[0..n), the fastest way the CPU allows, same bits on all;
+ * cls_axpy_half with x in binary16. */
 void cls_axpy(float *restrict y, const float *restrict x, float a, size_t n);
+void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_t n);
 
 void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
 int cls_class_of(const struct tandem_cls_model *m, const char *code);
 void cls_softmax(float *s, size_t n);
+/* Regression scores of a text: out[c] = b[c] + sum of v W[id][c]. */
 void cls_lr_scores(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *out);
-void cls_sgd_step(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y,
-		  float w, float lr, bool bias, float *p);
 
-/* Rounds W and b to half precision (as the file keeps them); rows: all
- * (f NULL) or those of features f[0..n). */
-void cls_round_weights(struct tandem_cls_model *m, const struct cls_feat *f, size_t n);
+/*
+ * The same over rows of single precision (training, and a correction on
+ * copies of a text's rows): rows[i] is the row of feature f[i].
+ */
+void cls_rows_scores(const float *b, float *const *rows, const struct cls_feat *f, size_t n,
+		     size_t nc, float *out);
+/* One SGD step on example (f, class y, weight w) at rate lr; p is scratch
+ * of nc floats; the bias learns only when bias is set. */
+void cls_rows_step(float *b, float *const *rows, const struct cls_feat *f, size_t n, size_t nc,
+		   size_t y, float w, float lr, bool bias, float *p);
+
 uint16_t cls_half_of(float x);
 float cls_float_of(uint16_t h);
 

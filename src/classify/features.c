@@ -62,23 +62,27 @@ static void add(const struct cls_params *p, struct cls_feats *f, char type, cons
 	uint32_t id = (uint32_t)(h ^ h >> 32) & ((UINT32_C(1) << p->bits) - 1);
 	f->f[f->n++] = (struct cls_feat){id, v};
 	if (f->names && f->nnames < CLS_FEATS_MAX) {
-		static const struct {
-			char type;
-			const char *name;
-		} kinds[] = {{'w', "word"}, {'p', "prefix"}, {'b', "pair"}, {'c', "ngram"},
-			     {'L', "lang"}, {'A', "amount"}};
-		const char *kind = "first";
-		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-			if (kinds[i].type == type)
-				kind = kinds[i].name;
 		struct cls_feat_name *nm = &f->name[f->nnames++];
+		size_t m = n < sizeof nm->text ? n : sizeof nm->text;
 		nm->id = id;
-		int k = snprintf(nm->text, sizeof nm->text, "%s:", kind);
-		size_t room = sizeof nm->text - 1 - (size_t)k;
-		size_t m = n < room ? n : room;
-		memcpy(nm->text + k, s, m);
-		nm->text[(size_t)k + m] = '\0';
+		nm->type = type;
+		nm->len = (uint8_t)m;
+		memcpy(nm->text, s, m);
 	}
+}
+
+void cls_feat_name_text(const struct cls_feat_name *nm, char *out, size_t size)
+{
+	static const struct {
+		char type;
+		const char *name;
+	} kinds[] = {{'w', "word"}, {'p', "prefix"}, {'b', "pair"}, {'c', "ngram"},
+		     {'L', "lang"},  {'A', "amount"}, {'E', "empty"}};
+	const char *kind = "first";
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (kinds[i].type == nm->type)
+			kind = kinds[i].name;
+	(void)snprintf(out, size, "%s:%.*s", kind, (int)nm->len, nm->text);
 }
 
 /* The amount's order of magnitude in half decades, floor(2 log10(euros)),
@@ -101,10 +105,29 @@ static int amount_bucket(int64_t cents)
 	return k;
 }
 
-static int cmp_feat(const void *a, const void *b)
+/* A radix sort, 11 bits a pass (ids have at most 20 bits): stable, so the
+ * values of equal ids are summed in the order they came. */
+void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp)
 {
-	uint32_t x = ((const struct cls_feat *)a)->id, y = ((const struct cls_feat *)b)->id;
-	return x < y ? -1 : x > y;
+	uint32_t count[2048];
+	struct cls_feat *from = f, *to = tmp;
+	for (unsigned shift = 0; shift < 22; shift += 11) {
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[from[i].id >> shift & 2047]++;
+		uint32_t at = 0;
+		for (size_t k = 0; k < 2048; k++) {
+			uint32_t c = count[k];
+			count[k] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[from[i].id >> shift & 2047]++] = from[i];
+		struct cls_feat *t = from;
+		from = to;
+		to = t;
+	}
+	/* Two passes: the sorted array is back in f. */
 }
 
 static void ngrams(const struct cls_params *p, struct cls_feats *f, const char *w, size_t n)
@@ -162,7 +185,7 @@ void cls_features(const struct cls_params *p, const struct cls_words *w,
 	}
 	if (f->n == 0)
 		add(p, f, 'E', "", 0, 1.0f); /* nothing: one feature that means "empty" */
-	qsort(f->f, f->n, sizeof f->f[0], cmp_feat);
+	cls_sort_feats(f->f, f->n, f->tmp);
 	size_t m = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		if (m > 0 && f->f[m - 1].id == f->f[i].id)

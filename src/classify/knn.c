@@ -66,18 +66,6 @@ float cls_float_of(uint16_t h)
 	return x;
 }
 
-void cls_round_weights(struct tandem_cls_model *m, const struct cls_feat *f, size_t n)
-{
-	size_t nc = m->nclasses, rows = f != NULL ? n : (size_t)1 << m->p.bits;
-	for (size_t r = 0; r < rows; r++) {
-		float *row = m->W + (size_t)(f != NULL ? f[r].id : r) * nc;
-		for (size_t c = 0; c < nc; c++)
-			row[c] = cls_float_of(cls_half_of(row[c]));
-	}
-	for (size_t c = 0; c < nc; c++)
-		m->b[c] = cls_float_of(cls_half_of(m->b[c]));
-}
-
 /* The weights of a text's features in the index, scaled to length 1. */
 static double norm_inv(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n)
 {

@@ -27,7 +27,7 @@
 void tandem_cls_options_default(struct tandem_cls_options *o)
 {
 	*o = (struct tandem_cls_options){
-		.seed = 1, .epochs = 10, .bits = 16, .label_weight_pct = 30, .knn_pct = 30,
+		.seed = 1, .epochs = 10, .bits = 15, .label_weight_pct = 30, .knn_pct = 30,
 		.needs_human_pct = 40,
 	};
 }
@@ -43,7 +43,7 @@ void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p)
 		.label_w = (float)o->label_weight_pct / 100.0f,
 		.label_langs = 1u << TANDEM_CLS_FR | 1u << TANDEM_CLS_DE,
 		.knn_alpha = (float)o->knn_pct / 100.0f, .knn_k = 10, .knn_power = 2.0f,
-		.knn_df_max = 0.2f, .needs_human = (float)o->needs_human_pct / 100.0f,
+		.knn_df_max = 0.02f, .needs_human = (float)o->needs_human_pct / 100.0f,
 		.seed = o->seed,
 	};
 }
@@ -113,33 +113,37 @@ void cls_softmax(float *s, size_t n)
 		s[i] *= iz;
 }
 
-/* Scores of the regression: out[c] = b[c] + sum of v W[id][c]. */
 void cls_lr_scores(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *out)
 {
 	size_t nc = m->nclasses;
-	float *restrict o = out;
-	memcpy(o, m->b, nc * sizeof *o);
+	memcpy(out, m->b, nc * sizeof *out);
 	for (size_t i = 0; i < n; i++)
-		cls_axpy(o, m->W + (size_t)f[i].id * nc, f[i].v, nc);
+		cls_axpy_half(out, m->W + (size_t)f[i].id * nc, f[i].v, nc);
 }
 
-/* One SGD step of rate lr on example (f, class y, weight w); p is scratch. */
-void cls_sgd_step(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y,
-		  float w, float lr, bool bias, float *p)
+void cls_rows_scores(const float *b, float *const *rows, const struct cls_feat *f, size_t n,
+		     size_t nc, float *out)
 {
-	size_t nc = m->nclasses;
-	cls_lr_scores(m, f, n, p);
+	memcpy(out, b, nc * sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		cls_axpy(out, rows[i], f[i].v, nc);
+}
+
+void cls_rows_step(float *b, float *const *rows, const struct cls_feat *f, size_t n, size_t nc,
+		   size_t y, float w, float lr, bool bias, float *p)
+{
+	cls_rows_scores(b, rows, f, n, nc, p);
 	cls_softmax(p, nc);
 	p[y] -= 1.0f;
 	float scale = lr * w;
 	for (size_t c = 0; c < nc; c++)
 		p[c] *= scale;
 	for (size_t i = 0; i < n; i++)
-		cls_axpy(m->W + (size_t)f[i].id * nc, p, -f[i].v, nc);
+		cls_axpy(rows[i], p, -f[i].v, nc);
 	if (bias)
 		for (size_t c = 0; c < nc; c++)
-			m->b[c] -= p[c];
+			b[c] -= p[c];
 }
 
 /* xorshift64*: the shuffles of training, from the seed. */
@@ -184,9 +188,17 @@ static int featurise_all(struct tandem_cls_model *m, const struct tandem_cls_exa
 	return 0;
 }
 
-static void train_lr(struct tandem_cls_model *m, struct cls_sample *s, size_t n, float *p)
+/*
+ * The regression, in single precision: W (buckets, nclasses) and b, then
+ * rounded into the model's half-precision weights. scratch holds nclasses
+ * floats, then n indices, then CLS_FEATS_MAX row pointers.
+ */
+static void train_lr(struct tandem_cls_model *m, float *W, struct cls_sample *s, size_t n,
+		     float *scratch)
 {
-	uint32_t *order = (uint32_t *)(void *)p + m->nclasses; /* after the scores */
+	size_t nc = m->nclasses, buckets = (size_t)1 << m->p.bits;
+	uint32_t *order = (uint32_t *)(void *)(scratch + nc);
+	float **rows = (float **)(void *)(order + n + (n & 1));
 	uint64_t rs = UINT64_C(0x9E3779B97F4A7C15) ^ (m->p.seed * UINT64_C(0x100000001B3));
 	double total = (double)n * m->p.epochs, done = 0;
 
@@ -202,9 +214,15 @@ static void train_lr(struct tandem_cls_model *m, struct cls_sample *s, size_t n,
 		for (size_t t = 0; t < n; t++, done++) {
 			const struct cls_sample *e = &s[order[t]];
 			float lr = (float)(m->p.lr * (1.0 - done / total));
-			cls_sgd_step(m, e->f, e->n, e->y, e->w, lr, !e->label, p);
+			for (size_t i = 0; i < e->n; i++)
+				rows[i] = W + (size_t)e->f[i].id * nc;
+			cls_rows_step(m->b, rows, e->f, e->n, nc, e->y, e->w, lr, !e->label, scratch);
 		}
 	}
+	for (size_t i = 0; i < buckets * nc; i++)
+		m->W[i] = cls_half_of(W[i]);
+	for (size_t c = 0; c < nc; c++)
+		m->b[c] = cls_float_of(cls_half_of(m->b[c]));
 }
 
 int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
@@ -216,7 +234,7 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	struct cls_sample *s = NULL;
 	struct cls_words *w = NULL;
 	struct cls_feats *f = NULL;
-	float *scratch = NULL;
+	float *scratch = NULL, *W = NULL;
 	size_t ns = 0;
 	int rc;
 
@@ -244,10 +262,12 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	if (rc != 0)
 		goto out;
 	size_t buckets = (size_t)1 << m->p.bits;
-	m->W = tandem_calloc(buckets * m->nclasses, sizeof *m->W);
+	m->W = tandem_malloc(buckets * m->nclasses * sizeof *m->W);
 	m->b = tandem_calloc(m->nclasses, sizeof *m->b);
-	scratch = tandem_malloc(m->nclasses * sizeof(float) + (n + ncpv) * sizeof(uint32_t));
-	if (m->W == NULL || m->b == NULL || scratch == NULL) {
+	W = tandem_calloc(buckets * m->nclasses, sizeof *W);
+	scratch = tandem_malloc(m->nclasses * sizeof(float) + (n + ncpv + 1) * sizeof(uint32_t) +
+				CLS_FEATS_MAX * sizeof(float *));
+	if (m->W == NULL || m->b == NULL || W == NULL || scratch == NULL) {
 		rc = TANDEM_ENOMEM;
 		goto out;
 	}
@@ -257,8 +277,7 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	if (rc != 0)
 		goto out;
 	m->examples = ns;
-	train_lr(m, s, ns, scratch);
-	cls_round_weights(m, NULL, 0);
+	train_lr(m, W, s, ns, scratch);
 	rc = cls_knn_build(m, s, ns);
 out:
 	for (size_t i = 0; s != NULL && i < ns; i++)
@@ -267,6 +286,7 @@ out:
 	tandem_free(w);
 	tandem_free(f);
 	tandem_free(scratch);
+	tandem_free(W);
 	if (rc != 0) {
 		tandem_cls_model_free(m);
 		return rc;

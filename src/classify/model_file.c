@@ -135,7 +135,7 @@ static unsigned char *encode(const struct tandem_cls_model *m)
 	for (size_t i = 0; i < m->nclasses; i++)
 		put_u16(&c, m->group[i]);
 	for (size_t i = 0; i < buckets * m->nclasses; i++)
-		put_u16(&c, cls_half_of(m->W[i]));
+		put_u16(&c, m->W[i]);
 	for (size_t i = 0; i < m->nclasses; i++)
 		put_u16(&c, cls_half_of(m->b[i]));
 	for (size_t i = 0; i < buckets; i++)
@@ -260,7 +260,7 @@ static int read_body(struct tandem_cls_model *m, struct cursor *c, struct tandem
 	if (!m->W || !m->b || !m->idf || !m->doc_class || !m->off || !m->post_doc || !m->post_val)
 		return TANDEM_ENOMEM;
 	for (size_t i = 0; i < buckets * nc; i++)
-		if (!isfinite(m->W[i] = cls_float_of(get_u16(c))))
+		if (((m->W[i] = get_u16(c)) & 0x7C00) == 0x7C00)
 			return bad(d, "a weight is not a number");
 	for (size_t i = 0; i < nc; i++)
 		if (!isfinite(m->b[i] = cls_float_of(get_u16(c))))

@@ -87,22 +87,19 @@ static void best_of(const float *p, size_t count, size_t n, struct tandem_cls_ch
 	}
 }
 
-/* The features that added most to class c's regression score. */
+/* The features that added most to class c's regression score, then their
+ * names (the language, a prior rather than a reason, left out). */
 static void explain(const struct tandem_cls_model *m, const struct cls_feats *f, size_t c,
 		    struct tandem_cls_prediction *out)
 {
+	uint32_t id[TANDEM_CLS_REASONS] = {0};
 	out->nreasons = 0;
 	for (size_t i = 0; i < f->n; i++) {
-		float v = f->f[i].v * m->W[(size_t)f->f[i].id * m->nclasses + c];
-		const char *name = NULL;
-		for (size_t k = 0; k < f->nnames && name == NULL; k++)
-			if (f->name[k].id == f->f[i].id)
-				name = f->name[k].text;
-		/* The language is a prior, not a reason. */
-		if (!(v > 0.0f) || name == NULL || strncmp(name, "lang:", 5) == 0)
+		float v = f->f[i].v * cls_float_of(m->W[(size_t)f->f[i].id * m->nclasses + c]);
+		if (!(v > 0.0f))
 			continue;
-		size_t at = out->nreasons < TANDEM_CLS_REASONS ? out->nreasons++ : TANDEM_CLS_REASONS;
 		int32_t milli = (int32_t)(v * 1000.0f + 0.5f);
+		size_t at = out->nreasons < TANDEM_CLS_REASONS ? out->nreasons++ : TANDEM_CLS_REASONS;
 		if (at == TANDEM_CLS_REASONS) {
 			if (milli <= out->reasons[at - 1].weight_milli)
 				continue;
@@ -110,11 +107,25 @@ static void explain(const struct tandem_cls_model *m, const struct cls_feats *f,
 		}
 		while (at > 0 && milli > out->reasons[at - 1].weight_milli) {
 			out->reasons[at] = out->reasons[at - 1];
+			id[at] = id[at - 1];
 			at--;
 		}
 		out->reasons[at].weight_milli = milli;
-		(void)snprintf(out->reasons[at].feature, sizeof out->reasons[at].feature, "%s", name);
+		id[at] = f->f[i].id;
 	}
+	size_t k = 0;
+	for (size_t r = 0; r < out->nreasons; r++) {
+		const struct cls_feat_name *nm = NULL;
+		for (size_t j = 0; j < f->nnames && nm == NULL; j++)
+			if (f->name[j].id == id[r])
+				nm = &f->name[j];
+		if (nm == NULL || nm->type == 'L')
+			continue;
+		out->reasons[k].weight_milli = out->reasons[r].weight_milli;
+		cls_feat_name_text(nm, out->reasons[k].feature, sizeof out->reasons[k].feature);
+		k++;
+	}
+	out->nreasons = k;
 }
 
 int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_t len,
@@ -164,6 +175,47 @@ out:
 	return rc;
 }
 
+/*
+ * SGD steps on single-precision copies of the text's rows until the
+ * regression itself puts it in class y (at most 20, at a fifth of the
+ * training rate), then the rows and the bias go back in half precision.
+ */
+static int correct(struct tandem_cls_model *m, struct work *k, size_t y)
+{
+	size_t nc = m->nclasses, n = k->f.n;
+	float *tmp = tandem_malloc((n ? n : 1) * nc * sizeof *tmp);
+	float **rows = tandem_malloc((n ? n : 1) * sizeof *rows);
+	float *b = tandem_malloc(nc * sizeof *b);
+	if (tmp == NULL || rows == NULL || b == NULL) {
+		tandem_free(tmp), tandem_free(rows), tandem_free(b);
+		return TANDEM_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = tmp + i * nc;
+		const uint16_t *h = m->W + (size_t)k->f.f[i].id * nc;
+		for (size_t c = 0; c < nc; c++)
+			rows[i][c] = cls_float_of(h[c]);
+	}
+	memcpy(b, m->b, nc * sizeof *b);
+	for (int step = 0; step < 20; step++) {
+		cls_rows_scores(b, rows, k->f.f, n, nc, k->plr);
+		size_t top = 0;
+		for (size_t c = 1; c < nc; c++)
+			if (k->plr[c] > k->plr[top])
+				top = c;
+		if (top == y && step > 0)
+			break;
+		cls_rows_step(b, rows, k->f.f, n, nc, y, 1.0f, m->p.lr / 5.0f, false, k->pknn);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint16_t *h = m->W + (size_t)k->f.f[i].id * nc;
+		for (size_t c = 0; c < nc; c++)
+			h[c] = cls_half_of(rows[i][c]);
+	}
+	tandem_free(tmp), tandem_free(rows), tandem_free(b);
+	return 0;
+}
+
 int tandem_cls_learn(struct tandem_cls_model *m, const struct tandem_cls_example *ex,
 		     struct tandem_diag *d)
 {
@@ -183,21 +235,9 @@ int tandem_cls_learn(struct tandem_cls_model *m, const struct tandem_cls_example
 									: cls_detect(&k->w);
 		k->f.names = false;
 		cls_features(&m->p, &k->w, lang, ex->amount_cents, &k->f);
-		/* Steps until the regression itself puts the text in its class
-		 * (at most 20), at a fifth of the training rate. */
-		for (int step = 0; step < 20; step++) {
-			cls_lr_scores(m, k->f.f, k->f.n, k->plr);
-			size_t top = 0;
-			for (size_t c = 1; c < m->nclasses; c++)
-				if (k->plr[c] > k->plr[top])
-					top = c;
-			if (top == (size_t)y && step > 0)
-				break;
-			cls_sgd_step(m, k->f.f, k->f.n, (size_t)y, 1.0f, m->p.lr / 5.0f, false,
-				     k->pknn);
-		}
-		cls_round_weights(m, k->f.f, k->f.n);
-		rc = cls_knn_add(m, k->f.f, k->f.n, (size_t)y);
+		rc = correct(m, k, (size_t)y);
+		if (rc == 0)
+			rc = cls_knn_add(m, k->f.f, k->f.n, (size_t)y);
 		if (rc == 0)
 			m->examples++;
 	}

@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"usage: tandem classify train --data FILE.tsv [--labels CPV.csv] -o MODEL\n"
-	"                             [--seed N] [--epochs N]\n"
+	"                             [--seed N] [--epochs N] [--bits N]\n"
 	"       tandem classify predict -m MODEL [--json] TEXT... | --file FILE\n"
 	"       tandem classify explain -m MODEL [--json] TEXT\n"
 	"       tandem classify eval -m MODEL --data FILE.tsv [--json]\n"
@@ -43,11 +43,13 @@ static const char usage[] =
 	"  --seed N        the training seed (default 1): same data and seed give the\n"
 	"                  same model file, byte for byte\n"
 	"  --epochs N      passes over the data (default 10)\n"
+	"  --bits N        2^N hashed features, 12 to 20 (default 16: a 48 MB model\n"
+	"                  on the CPV groups; 12 makes a small one)\n"
 	"Exit status: 0 ok, 1 bad input, 2 usage error, 3 I/O error.\n";
 
 struct opts {
 	const char *data, *labels, *model, *file, *code, *lang;
-	unsigned long seed, epochs;
+	unsigned long seed, epochs, bits;
 	bool json;
 	char **args;
 	int nargs;
@@ -61,6 +63,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"file", required_argument, NULL, 'f'},  {"code", required_argument, NULL, 'c'},
 		{"seed", required_argument, NULL, 's'},  {"epochs", required_argument, NULL, 'e'},
 		{"lang", required_argument, NULL, 'L'},  {"json", no_argument, NULL, 'j'},
+		{"bits", required_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -68,6 +71,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof *o);
 	o->seed = 1;
 	o->epochs = 10;
+	o->bits = 16;
 	o->json = cli_json;
 	opterr = 0;
 	optind = 0;
@@ -88,6 +92,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'e':
 			if (!cli_parse_uint(optarg, 100, &o->epochs) || o->epochs == 0)
 				return cli_usage("classify", "--epochs wants 1 to 100, not '%s'", optarg);
+			break;
+		case 'b':
+			if (!cli_parse_uint(optarg, 20, &o->bits) || o->bits < 12)
+				return cli_usage("classify", "--bits wants 12 to 20, not '%s'", optarg);
 			break;
 		case 'h': return fputs(usage, stdout), CLI_EXIT_OK;
 		case ':': return cli_missing_value("classify", argv);
@@ -166,6 +174,7 @@ static int train(const struct opts *o)
 	tandem_cls_options_default(&opt);
 	opt.seed = o->seed;
 	opt.epochs = (uint32_t)o->epochs;
+	opt.bits = (uint32_t)o->bits;
 	double t0 = now_s();
 	rc = tandem_cls_read_tsv(o->data, &d, &ex, &n, &b1);
 	if (rc == 0)
