@@ -180,6 +180,13 @@ TEST(classify_small_world_predicts_and_explains)
 			ASSERT_LE(p.group[i].p_milli, p.group[i - 1].p_milli);
 	}
 	ASSERT(sum >= 996 && sum <= 1004);
+	if (p.needs_human)
+		FAIL("needs a human: p %u, nearest %u", p.group[0].p_milli, p.nearest_milli);
+	/* A text like none of the training texts goes to a human, however
+	 * sure the prior makes the regression. */
+	predict(m, "Koffie blik snelfilter zakjes", &p);
+	ASSERT(p.needs_human);
+	ASSERT_LT(p.nearest_milli, 150);
 	tandem_cls_model_free(m);
 }
 

@@ -138,7 +138,10 @@ struct tandem_cls_prediction {
 	struct tandem_cls_reason reasons[TANDEM_CLS_REASONS];  /* for group[0] */
 	size_t nreasons;
 	enum tandem_cls_lang lang;   /* given or detected */
-	bool needs_human;            /* group[0] below the model's threshold */
+	uint32_t nearest_milli;      /* cosine similarity (x 1000) of the most
+					similar training text */
+	bool needs_human;            /* group[0] below the model's threshold, or
+					no training text is like this one */
 };
 
 /*

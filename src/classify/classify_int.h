@@ -136,6 +136,7 @@ struct tandem_cls_model {
 };
 
 #define CLS_DOCS_MAX  4000000u   /* texts of the nearest-texts index */
+#define CLS_NEAREST_MIN_MILLI 150 /* below: no training text is like the one asked */
 #define CLS_POST_MAX  400000000u /* its postings */
 
 /* y[0..n) += a x[0..n), the fastest way the CPU allows, same bits on all;
@@ -169,8 +170,9 @@ int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t
 /* Adds one text (a correction) to the index. */
 int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y);
 /* The class distribution of the k nearest texts into p (nclasses); sims
- * (ndocs floats, zero) and touched (ndocs) are scratch. */
-void cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+ * (ndocs floats, zero) and touched (ndocs) are scratch. Returns the cosine
+ * similarity of the nearest text. */
+float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		  float *sims, uint32_t *touched, float *p);
 
 /* Adds a refusal to d and returns code. */

@@ -96,7 +96,10 @@ int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t
 	for (size_t b = 0; b < buckets; b++) {
 		uint32_t df = m->off[b + 1];
 		m->idf[b] = (float)log((double)(docs + 1) / (double)(df + 1)) + 1.0f;
-		if ((double)df > m->p.knn_df_max * (double)docs)
+		/* Too common to tell texts apart; a small corpus keeps features
+		 * found in up to 5 texts. */
+		double most = m->p.knn_df_max * (double)docs;
+		if ((double)df > (most > 5.0 ? most : 5.0))
 			m->idf[b] = 0.0f;
 		if (m->idf[b] == 0.0f)
 			m->off[b + 1] = 0; /* no postings for an ignored feature */
@@ -181,8 +184,8 @@ int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, 
 	return 0;
 }
 
-void cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
-		  float *sims, uint32_t *touched, float *p)
+float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+		   float *sims, uint32_t *touched, float *p)
 {
 	size_t nt = 0, nc = m->nclasses, k = m->p.knn_k, nb = 0;
 	uint32_t best[64];
@@ -230,6 +233,11 @@ void cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, si
 		p[m->doc_class[best[i]]] += (float)w;
 		z += w;
 	}
+	float top = 0.0f;
+	for (size_t i = 0; i < nb; i++)
+		if (bs[i] > top)
+			top = bs[i];
 	for (size_t c = 0; c < nc; c++)
 		p[c] = z > 0 ? (float)(p[c] / z) : 1.0f / (float)nc;
+	return top;
 }

@@ -116,10 +116,18 @@ void cls_softmax(float *s, size_t n)
 void cls_lr_scores(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *out)
 {
-	size_t nc = m->nclasses;
+	size_t nc = m->nclasses, ahead = 4;
 	memcpy(out, m->b, nc * sizeof *out);
-	for (size_t i = 0; i < n; i++)
+	/* The rows are scattered over the table: fetch a few ahead. */
+	for (size_t i = 0; i < n && i < ahead; i++)
+		for (size_t k = 0; k < nc * 2; k += 64)
+			__builtin_prefetch((const char *)(m->W + (size_t)f[i].id * nc) + k);
+	for (size_t i = 0; i < n; i++) {
+		if (i + ahead < n)
+			for (size_t k = 0; k < nc * 2; k += 64)
+				__builtin_prefetch((const char *)(m->W + (size_t)f[i + ahead].id * nc) + k);
 		cls_axpy_half(out, m->W + (size_t)f[i].id * nc, f[i].v, nc);
+	}
 }
 
 void cls_rows_scores(const float *b, float *const *rows, const struct cls_feat *f, size_t n,
@@ -188,17 +196,25 @@ static int featurise_all(struct tandem_cls_model *m, const struct tandem_cls_exa
 	return 0;
 }
 
+/* Scratch of training: the scores, the order of the examples, the rows of
+ * one example. */
+struct train_scratch {
+	float *p;       /* (nclasses) */
+	uint32_t *order; /* (examples) */
+	float **rows;   /* (CLS_FEATS_MAX) */
+};
+
 /*
  * The regression, in single precision: W (buckets, nclasses) and b, then
- * rounded into the model's half-precision weights. scratch holds nclasses
- * floats, then n indices, then CLS_FEATS_MAX row pointers.
+ * rounded into the model's half-precision weights.
  */
 static void train_lr(struct tandem_cls_model *m, float *W, struct cls_sample *s, size_t n,
-		     float *scratch)
+		     const struct train_scratch *ts)
 {
 	size_t nc = m->nclasses, buckets = (size_t)1 << m->p.bits;
-	uint32_t *order = (uint32_t *)(void *)(scratch + nc);
-	float **rows = (float **)(void *)(order + n + (n & 1));
+	uint32_t *order = ts->order;
+	float **rows = ts->rows;
+	float *scratch = ts->p;
 	uint64_t rs = UINT64_C(0x9E3779B97F4A7C15) ^ (m->p.seed * UINT64_C(0x100000001B3));
 	double total = (double)n * m->p.epochs, done = 0;
 
@@ -234,7 +250,8 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	struct cls_sample *s = NULL;
 	struct cls_words *w = NULL;
 	struct cls_feats *f = NULL;
-	float *scratch = NULL, *W = NULL;
+	struct train_scratch ts = {NULL, NULL, NULL};
+	float *W = NULL;
 	size_t ns = 0;
 	int rc;
 
@@ -265,9 +282,11 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	m->W = tandem_malloc(buckets * m->nclasses * sizeof *m->W);
 	m->b = tandem_calloc(m->nclasses, sizeof *m->b);
 	W = tandem_calloc(buckets * m->nclasses, sizeof *W);
-	scratch = tandem_malloc(m->nclasses * sizeof(float) + (n + ncpv + 1) * sizeof(uint32_t) +
-				CLS_FEATS_MAX * sizeof(float *));
-	if (m->W == NULL || m->b == NULL || W == NULL || scratch == NULL) {
+	ts.p = tandem_malloc(m->nclasses * sizeof *ts.p);
+	ts.order = tandem_malloc((n + ncpv) * sizeof *ts.order);
+	ts.rows = tandem_malloc(CLS_FEATS_MAX * sizeof *ts.rows);
+	if (m->W == NULL || m->b == NULL || W == NULL || ts.p == NULL || ts.order == NULL ||
+	    ts.rows == NULL) {
 		rc = TANDEM_ENOMEM;
 		goto out;
 	}
@@ -277,7 +296,7 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	if (rc != 0)
 		goto out;
 	m->examples = ns;
-	train_lr(m, W, s, ns, scratch);
+	train_lr(m, W, s, ns, &ts);
 	rc = cls_knn_build(m, s, ns);
 out:
 	for (size_t i = 0; s != NULL && i < ns; i++)
@@ -285,7 +304,9 @@ out:
 	tandem_free(s);
 	tandem_free(w);
 	tandem_free(f);
-	tandem_free(scratch);
+	tandem_free(ts.p);
+	tandem_free(ts.order);
+	tandem_free(ts.rows);
 	tandem_free(W);
 	if (rc != 0) {
 		tandem_cls_model_free(m);

@@ -154,7 +154,8 @@ int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_
 	cls_lr_scores(m, k->f.f, k->f.n, k->plr);
 	cls_softmax(k->plr, nc);
 	if (m->p.knn_alpha > 0.0f) {
-		cls_knn_vote(m, k->f.f, k->f.n, sims, touched, k->pknn);
+		float top = cls_knn_vote(m, k->f.f, k->f.n, sims, touched, k->pknn);
+		out->nearest_milli = (uint32_t)(top * 1000.0f + 0.5f);
 		for (size_t c = 0; c < nc; c++)
 			k->plr[c] = (1.0f - m->p.knn_alpha) * k->plr[c] + m->p.knn_alpha * k->pknn[c];
 	}
@@ -167,7 +168,10 @@ int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_
 						    (out->group[0].code[1] - '0') * 10 +
 						    (out->group[0].code[2] - '0')],
 		out);
-	out->needs_human = (float)out->group[0].p_milli < m->p.needs_human * 1000.0f;
+	/* A text unlike every training text (another language, another
+	 * trade) gets little more than the prior, which says nothing of it. */
+	out->needs_human = (float)out->group[0].p_milli < m->p.needs_human * 1000.0f ||
+			   out->nearest_milli < CLS_NEAREST_MIN_MILLI;
 out:
 	tandem_free(k);
 	tandem_free(sims);

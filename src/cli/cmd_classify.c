@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cmd_classify.h"
 #include "tandem/alloc.h"
 #include "tandem/classify.h"
 #include "tandem/error.h"
@@ -20,6 +21,7 @@ static const char usage[] =
 	"       tandem classify explain -m MODEL [--json] TEXT\n"
 	"       tandem classify eval -m MODEL --data FILE.tsv [--json]\n"
 	"       tandem classify learn -m MODEL --code CPV TEXT\n"
+	"       tandem classify invoice -m MODEL [--json] FILE...\n"
 	"\n"
 	"train     learns a model from a TSV of texts with their CPV code (a header\n"
 	"          naming the columns text and cpv, optionally lang and amount) and\n"
@@ -33,6 +35,9 @@ static const char usage[] =
 	"          per language, the calibration and the most confused divisions.\n"
 	"learn     a correction: TEXT belongs to CPV; the model learns it at once\n"
 	"          and is written back.\n"
+	"invoice   a suggestion for each line of an e-invoice (UBL, CII, Factur-X)\n"
+	"          from its item name and description, compared with the CPV code\n"
+	"          the line declares (BT-158, scheme STI) when it has one.\n"
 	"\n"
 	"options:\n"
 	"  --data FILE     a TSV of labelled texts (procurement/train.tsv layout)\n"
@@ -228,8 +233,9 @@ static void put_prediction(const char *text, size_t len, const struct tandem_cls
 	tandem_buf_init(&b, 1u << 20);
 	tandem_buf_puts(&b, "{\"text\":");
 	tandem_buf_json_string(&b, text, len);
-	tandem_buf_printf(&b, ",\"lang\":\"%s\",\"needs_human\":%s", tandem_cls_lang_name(p->lang),
-			  p->needs_human ? "true" : "false");
+	tandem_buf_printf(&b, ",\"lang\":\"%s\",\"needs_human\":%s,\"nearest\":%.3f",
+			  tandem_cls_lang_name(p->lang), p->needs_human ? "true" : "false",
+			  p->nearest_milli / 1000.0);
 	for (int level = 0; level < 2; level++) {
 		const struct tandem_cls_choice *ch = level ? p->division : p->group;
 		tandem_buf_printf(&b, ",\"%s\":[", level ? "division" : "group");
@@ -440,6 +446,28 @@ static int learn(const struct opts *o)
 	return status;
 }
 
+static int invoices(const struct opts *o)
+{
+	struct tandem_cls_model *m = NULL;
+	struct tandem_diag d;
+	int status = CLI_EXIT_OK;
+
+	if (o->nargs == 0)
+		return cli_usage("classify", "invoice needs one or more invoice files");
+	tandem_diag_init(&d, 20);
+	int rc = load(o, &d, &m);
+	tandem_diag_release(&d);
+	if (rc != 0)
+		return rc;
+	for (int i = 0; i < o->nargs; i++) {
+		int s = classify_invoice(m, o->args[i], o->json);
+		if (s > status)
+			status = s;
+	}
+	tandem_cls_model_free(m);
+	return status;
+}
+
 int cmd_classify(int argc, char **argv)
 {
 	struct opts o;
@@ -448,7 +476,8 @@ int cmd_classify(int argc, char **argv)
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return fputs(usage, stdout), CLI_EXIT_OK;
 	if (argc < 2)
-		return cli_usage("classify", "the subcommand is train, predict, explain, eval or learn");
+		return cli_usage("classify",
+				 "the subcommand is train, predict, explain, eval, learn or invoice");
 	status = parse(argc - 1, argv + 1, &o);
 	if (status >= 0)
 		return status;
@@ -462,5 +491,8 @@ int cmd_classify(int argc, char **argv)
 		return eval(&o);
 	if (strcmp(argv[1], "learn") == 0)
 		return learn(&o);
-	return cli_usage("classify", "the subcommand is train, predict, explain, eval or learn");
+	if (strcmp(argv[1], "invoice") == 0)
+		return invoices(&o);
+	return cli_usage("classify",
+			 "the subcommand is train, predict, explain, eval, learn or invoice");
 }
