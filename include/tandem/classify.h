@@ -12,12 +12,14 @@
  * the model at once (tandem_cls_learn()).
  *
  * How it works (docs/classify.md): the words of a text, lower-cased and
- * accent-folded, give hashed features - words, word prefixes, word pairs,
- * character n-grams, the language, the amount's order of magnitude. Two
+ * accent-folded, give hashed features - words, word prefixes, the head word,
+ * character n-grams, the language, the amount's order of magnitude. Three
  * scorers share them: a multinomial logistic regression over the CPV
- * groups, trained by SGD, and the nearest training texts by TF-IDF
- * cosine. Their mixture gives the group's probability; a division's
- * probability is the sum of its groups'.
+ * groups and another over the CPV divisions, trained by SGD, and the
+ * nearest training texts by TF-IDF cosine. The group regression and the
+ * nearest texts give a group's probability; a division's is mixed from
+ * its groups' and the division regression's, and the groups are rescaled
+ * to it.
  *
  * Training is deterministic: the same examples, options and seed give a
  * byte-identical model file. Errors are TANDEM_E* codes with the reason in

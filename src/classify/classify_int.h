@@ -63,6 +63,9 @@ struct cls_params {
 	float knn_power;      /* similarity exponent */
 	float knn_df_max;     /* features in more than this share of texts are ignored */
 	float needs_human;    /* group probability under which a human decides */
+	float div_w;          /* share of the division regression in a division's
+				 probability (the rest: the sum of its groups') */
+	uint32_t hier;        /* 1: groups rescaled to their division's probability */
 	uint64_t seed;
 };
 
@@ -127,6 +130,11 @@ struct tandem_cls_model {
 	uint64_t examples;                       /* trained on, corrections included */
 	uint16_t *W;                             /* (buckets, nclasses), binary16 */
 	float *b;                                /* (nclasses), binary16 values */
+	size_t ndivs;                            /* divisions of the classes */
+	uint8_t division[100];                   /* division -> CPV division, 0 .. 99 */
+	uint8_t div_of_class[TANDEM_CLS_CLASSES_MAX]; /* class -> division */
+	uint16_t *Wd;                            /* (buckets, ndivs), binary16 */
+	float *bd;                               /* (ndivs) */
 	size_t ndocs, npost;
 	uint16_t *doc_class;                     /* (ndocs) */
 	float *idf;                              /* (buckets); 0: feature ignored */
@@ -145,6 +153,10 @@ void cls_axpy(float *restrict y, const float *restrict x, float a, size_t n);
 void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_t n);
 
 void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
+
+/* The divisions of the classes, in order of first sight (m->ndivs,
+ * m->division, m->div_of_class), from m->group. */
+void cls_make_divisions(struct tandem_cls_model *m);
 int cls_class_of(const struct tandem_cls_model *m, const char *code);
 void cls_softmax(float *s, size_t n);
 /* Regression scores of a text: out[c] = b[c] + sum of v W[id][c]. */

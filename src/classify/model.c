@@ -27,7 +27,7 @@
 void tandem_cls_options_default(struct tandem_cls_options *o)
 {
 	*o = (struct tandem_cls_options){
-		.seed = 1, .epochs = 10, .bits = 15, .label_weight_pct = 30, .knn_pct = 30,
+		.seed = 1, .epochs = 10, .bits = 16, .label_weight_pct = 50, .knn_pct = 30,
 		.needs_human_pct = 40,
 	};
 }
@@ -36,16 +36,31 @@ void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p)
 {
 	*p = (struct cls_params){
 		.bits = o->bits, .max_words = 80, .prefix = 6, .minn = 3, .maxn = 5,
-		.ngram_langs = 1u << TANDEM_CLS_FR | 1u << TANDEM_CLS_DE | 1u << TANDEM_CLS_EN,
-		.first_words = 0, .bigrams = 1, .word_w = 1.0f, .prefix_w = 1.0f,
-		.bigram_w = 1.0f, .ngram_w = 0.5f, .first_w = 1.0f, .lang_feature = 1,
-		.amount_feature = 1, .epochs = o->epochs, .lr = 5.0f,
-		.label_w = (float)o->label_weight_pct / 100.0f,
+		.ngram_langs = 1u << TANDEM_CLS_DE, .first_words = 1, .bigrams = 0,
+		.word_w = 1.0f, .prefix_w = 1.0f, .bigram_w = 1.0f, .ngram_w = 0.7f,
+		.first_w = 0.5f, .lang_feature = 1, .amount_feature = 1, .epochs = o->epochs,
+		.lr = 5.0f, .label_w = (float)o->label_weight_pct / 100.0f,
 		.label_langs = 1u << TANDEM_CLS_FR | 1u << TANDEM_CLS_DE,
-		.knn_alpha = (float)o->knn_pct / 100.0f, .knn_k = 10, .knn_power = 2.0f,
-		.knn_df_max = 0.02f, .needs_human = (float)o->needs_human_pct / 100.0f,
-		.seed = o->seed,
+		.knn_alpha = (float)o->knn_pct / 100.0f, .knn_k = 20, .knn_power = 2.0f,
+		.knn_df_max = 0.05f, .needs_human = (float)o->needs_human_pct / 100.0f,
+		.div_w = 0.3f, .hier = 1, .seed = o->seed,
 	};
+}
+
+void cls_make_divisions(struct tandem_cls_model *m)
+{
+	int16_t at[100];
+	for (size_t v = 0; v < 100; v++)
+		at[v] = -1;
+	m->ndivs = 0;
+	for (size_t c = 0; c < m->nclasses; c++) {
+		unsigned v = m->group[c] / 10u;
+		if (at[v] < 0) {
+			at[v] = (int16_t)m->ndivs;
+			m->division[m->ndivs++] = (uint8_t)v;
+		}
+		m->div_of_class[c] = (uint8_t)at[v];
+	}
 }
 
 void tandem_cls_model_free(struct tandem_cls_model *m)
@@ -54,6 +69,8 @@ void tandem_cls_model_free(struct tandem_cls_model *m)
 		return;
 	tandem_free(m->W);
 	tandem_free(m->b);
+	tandem_free(m->Wd);
+	tandem_free(m->bd);
 	tandem_free(m->idf);
 	tandem_free(m->doc_class);
 	tandem_free(m->off);
@@ -205,19 +222,21 @@ struct train_scratch {
 };
 
 /*
- * The regression, in single precision: W (buckets, nclasses) and b, then
- * rounded into the model's half-precision weights.
+ * A regression in single precision, W (buckets, nc) and b, over the
+ * samples' classes (or their divisions, to_div), shuffled from seed; then
+ * rounded into half precision: Wh and b.
  */
-static void train_lr(struct tandem_cls_model *m, float *W, struct cls_sample *s, size_t n,
+static void train_lr(const struct tandem_cls_model *m, float *W, float *b, uint16_t *Wh,
+		     size_t nc, bool to_div, uint64_t seed, struct cls_sample *s, size_t n,
 		     const struct train_scratch *ts)
 {
-	size_t nc = m->nclasses, buckets = (size_t)1 << m->p.bits;
+	size_t buckets = (size_t)1 << m->p.bits;
 	uint32_t *order = ts->order;
 	float **rows = ts->rows;
-	float *scratch = ts->p;
-	uint64_t rs = UINT64_C(0x9E3779B97F4A7C15) ^ (m->p.seed * UINT64_C(0x100000001B3));
+	uint64_t rs = UINT64_C(0x9E3779B97F4A7C15) ^ (seed * UINT64_C(0x100000001B3));
 	double total = (double)n * m->p.epochs, done = 0;
 
+	memset(W, 0, buckets * nc * sizeof *W);
 	for (uint32_t ep = 0; ep < m->p.epochs; ep++) {
 		for (size_t i = 0; i < n; i++)
 			order[i] = (uint32_t)i;
@@ -230,15 +249,16 @@ static void train_lr(struct tandem_cls_model *m, float *W, struct cls_sample *s,
 		for (size_t t = 0; t < n; t++, done++) {
 			const struct cls_sample *e = &s[order[t]];
 			float lr = (float)(m->p.lr * (1.0 - done / total));
+			size_t y = to_div ? m->div_of_class[e->y] : e->y;
 			for (size_t i = 0; i < e->n; i++)
 				rows[i] = W + (size_t)e->f[i].id * nc;
-			cls_rows_step(m->b, rows, e->f, e->n, nc, e->y, e->w, lr, !e->label, scratch);
+			cls_rows_step(b, rows, e->f, e->n, nc, y, e->w, lr, !e->label, ts->p);
 		}
 	}
 	for (size_t i = 0; i < buckets * nc; i++)
-		m->W[i] = cls_half_of(W[i]);
+		Wh[i] = cls_half_of(W[i]);
 	for (size_t c = 0; c < nc; c++)
-		m->b[c] = cls_float_of(cls_half_of(m->b[c]));
+		b[c] = cls_float_of(cls_half_of(b[c]));
 }
 
 int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
@@ -279,14 +299,17 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	if (rc != 0)
 		goto out;
 	size_t buckets = (size_t)1 << m->p.bits;
+	cls_make_divisions(m);
 	m->W = tandem_malloc(buckets * m->nclasses * sizeof *m->W);
 	m->b = tandem_calloc(m->nclasses, sizeof *m->b);
-	W = tandem_calloc(buckets * m->nclasses, sizeof *W);
+	m->Wd = tandem_malloc(buckets * m->ndivs * sizeof *m->Wd);
+	m->bd = tandem_calloc(m->ndivs, sizeof *m->bd);
+	W = tandem_malloc(buckets * m->nclasses * sizeof *W);
 	ts.p = tandem_malloc(m->nclasses * sizeof *ts.p);
 	ts.order = tandem_malloc((n + ncpv) * sizeof *ts.order);
 	ts.rows = tandem_malloc(CLS_FEATS_MAX * sizeof *ts.rows);
-	if (m->W == NULL || m->b == NULL || W == NULL || ts.p == NULL || ts.order == NULL ||
-	    ts.rows == NULL) {
+	if (m->W == NULL || m->b == NULL || m->Wd == NULL || m->bd == NULL || W == NULL ||
+	    ts.p == NULL || ts.order == NULL || ts.rows == NULL) {
 		rc = TANDEM_ENOMEM;
 		goto out;
 	}
@@ -296,7 +319,11 @@ int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,
 	if (rc != 0)
 		goto out;
 	m->examples = ns;
-	train_lr(m, W, s, ns, &ts);
+	train_lr(m, W, m->b, m->W, m->nclasses, false, m->p.seed, s, ns, &ts);
+	if (m->p.div_w > 0.0f) /* the division regression, on its own shuffle */
+		train_lr(m, W, m->bd, m->Wd, m->ndivs, true, m->p.seed ^ 1, s, ns, &ts);
+	else
+		memset(m->Wd, 0, buckets * m->ndivs * sizeof *m->Wd);
 	rc = cls_knn_build(m, s, ns);
 out:
 	for (size_t i = 0; s != NULL && i < ns; i++)

@@ -4,8 +4,9 @@
  * Layout (docs/classify.md, "Model file"), little-endian throughout:
  *   "tandem-classify\n", u32 version (1), the parameters (u32 and binary32
  *   fields in the order of struct cls_params, then u64 seed), u64 examples,
- *   u32 classes, u32 texts, u64 postings;
+ *   u32 classes, u32 divisions, u32 texts, u64 postings;
  *   u16 group[classes]; binary16 W[2^bits][classes]; binary16 b[classes];
+ *   binary16 Wd[2^bits][divisions]; binary16 bd[divisions];
  *   f32 idf[2^bits]; u16 text_class[texts]; u32 off[2^bits + 1];
  *   u32 post_text[postings]; f32 post_val[postings];
  *   the SHA-256 of all the bytes before it.
@@ -28,7 +29,8 @@
 
 #define MAGIC   "tandem-classify\n"
 #define VERSION 1u
-#define HEAD_BYTES (16 + 4 + 4 * 31 + 8 + 8 + 4 + 4 + 8)
+#define HEAD_BYTES (16 + 4 + 4 * 31 + 8 + 8 + 4 + 4 + 4 + 8)
+#define PARAMS_COUNT 26 /* of the 31 slots; the rest is reserved, 0 */
 #define FILE_BYTES_MAX (1ull << 32)
 
 struct cursor {
@@ -96,18 +98,21 @@ static float get_f32(struct cursor *c)
 	XX(u, first_words) XX(u, bigrams) XX(f, word_w) XX(f, prefix_w) XX(f, bigram_w)     \
 	XX(f, ngram_w) XX(f, first_w) XX(u, lang_feature) XX(u, amount_feature)             \
 	XX(u, epochs) XX(f, lr) XX(f, label_w) XX(u, label_langs) XX(f, knn_alpha)          \
-	XX(u, knn_k) XX(f, knn_power) XX(f, knn_df_max) XX(f, needs_human)
+	XX(u, knn_k) XX(f, knn_power) XX(f, knn_df_max) XX(f, needs_human) XX(f, div_w)     \
+	XX(u, hier)
 
-static uint64_t body_bytes(uint64_t bits, uint64_t classes, uint64_t texts, uint64_t post)
+static uint64_t body_bytes(uint64_t bits, uint64_t classes, uint64_t divs, uint64_t texts,
+			   uint64_t post)
 {
 	uint64_t buckets = (uint64_t)1 << bits;
-	return classes * 2 + buckets * classes * 2 + classes * 2 + buckets * 4 + texts * 2 +
+	return classes * 2 + (buckets + 1) * (classes + divs) * 2 + buckets * 4 + texts * 2 +
 	       (buckets + 1) * 4 + post * 8;
 }
 
 static size_t file_bytes(const struct tandem_cls_model *m)
 {
-	return HEAD_BYTES + (size_t)body_bytes(m->p.bits, m->nclasses, m->ndocs, m->npost) + 32;
+	return HEAD_BYTES +
+	       (size_t)body_bytes(m->p.bits, m->nclasses, m->ndivs, m->ndocs, m->npost) + 32;
 }
 
 /* The file form of m into a new buffer of file_bytes(m). */
@@ -125,11 +130,12 @@ static unsigned char *encode(const struct tandem_cls_model *m)
 	PARAMS(PUT)
 #undef PUT
 	/* pad the u32 area to its fixed size: 31 slots */
-	for (int i = 24; i < 31; i++)
+	for (int i = PARAMS_COUNT; i < 31; i++)
 		put_u32(&c, 0);
 	put_u64(&c, m->p.seed);
 	put_u64(&c, m->examples);
 	put_u32(&c, (uint32_t)m->nclasses);
+	put_u32(&c, (uint32_t)m->ndivs);
 	put_u32(&c, (uint32_t)m->ndocs);
 	put_u64(&c, m->npost);
 	for (size_t i = 0; i < m->nclasses; i++)
@@ -138,6 +144,10 @@ static unsigned char *encode(const struct tandem_cls_model *m)
 		put_u16(&c, m->W[i]);
 	for (size_t i = 0; i < m->nclasses; i++)
 		put_u16(&c, cls_half_of(m->b[i]));
+	for (size_t i = 0; i < buckets * m->ndivs; i++)
+		put_u16(&c, m->Wd[i]);
+	for (size_t i = 0; i < m->ndivs; i++)
+		put_u16(&c, cls_half_of(m->bd[i]));
 	for (size_t i = 0; i < buckets; i++)
 		put_f32(&c, m->idf[i]);
 	for (size_t i = 0; i < m->ndocs; i++)
@@ -235,7 +245,8 @@ static bool params_ok(const struct cls_params *p)
 	       p->epochs >= 1 && p->epochs <= 100 && p->label_langs < 8 && p->knn_k >= 1 &&
 	       p->knn_k <= 64 && isfinite(p->knn_alpha) && p->knn_alpha >= 0.0f &&
 	       p->knn_alpha <= 1.0f && isfinite(p->needs_human) && p->needs_human >= 0.0f &&
-	       p->needs_human <= 1.0f;
+	       p->needs_human <= 1.0f && isfinite(p->div_w) && p->div_w >= 0.0f &&
+	       p->div_w <= 1.0f && p->hier <= 1;
 }
 
 /* The arrays of the body, checked value by value. */
@@ -250,6 +261,10 @@ static int read_body(struct tandem_cls_model *m, struct cursor *c, struct tandem
 			return bad(d, "a class is not a CPV group, or named twice");
 		m->class_of_group[m->group[i]] = (int16_t)i;
 	}
+	size_t ndivs = m->ndivs;
+	cls_make_divisions(m);
+	if (m->ndivs != ndivs)
+		return bad(d, "the count of divisions is not that of the classes' groups");
 	m->W = tandem_malloc(buckets * nc * sizeof *m->W);
 	m->b = tandem_malloc(nc * sizeof *m->b);
 	m->idf = tandem_malloc(buckets * sizeof *m->idf);
@@ -257,7 +272,10 @@ static int read_body(struct tandem_cls_model *m, struct cursor *c, struct tandem
 	m->off = tandem_malloc((buckets + 1) * sizeof *m->off);
 	m->post_doc = tandem_malloc((m->npost + 1) * sizeof *m->post_doc);
 	m->post_val = tandem_malloc((m->npost + 1) * sizeof *m->post_val);
-	if (!m->W || !m->b || !m->idf || !m->doc_class || !m->off || !m->post_doc || !m->post_val)
+	m->Wd = tandem_malloc(buckets * m->ndivs * sizeof *m->Wd);
+	m->bd = tandem_malloc(m->ndivs * sizeof *m->bd);
+	if (!m->W || !m->b || !m->idf || !m->doc_class || !m->off || !m->post_doc ||
+	    !m->post_val || !m->Wd || !m->bd)
 		return TANDEM_ENOMEM;
 	for (size_t i = 0; i < buckets * nc; i++)
 		if (((m->W[i] = get_u16(c)) & 0x7C00) == 0x7C00)
@@ -265,6 +283,12 @@ static int read_body(struct tandem_cls_model *m, struct cursor *c, struct tandem
 	for (size_t i = 0; i < nc; i++)
 		if (!isfinite(m->b[i] = cls_float_of(get_u16(c))))
 			return bad(d, "a bias is not a number");
+	for (size_t i = 0; i < buckets * m->ndivs; i++)
+		if (((m->Wd[i] = get_u16(c)) & 0x7C00) == 0x7C00)
+			return bad(d, "a division weight is not a number");
+	for (size_t i = 0; i < m->ndivs; i++)
+		if (!isfinite(m->bd[i] = cls_float_of(get_u16(c))))
+			return bad(d, "a division bias is not a number");
 	for (size_t i = 0; i < buckets; i++)
 		if (!isfinite(m->idf[i] = get_f32(c)) || m->idf[i] < 0.0f)
 			return bad(d, "an idf is not a positive number");
@@ -311,19 +335,21 @@ int tandem_cls_model_read(const void *bytes, size_t len, struct tandem_diag *d,
 #define GET(kind, name) GET_##kind(name)
 	PARAMS(GET)
 #undef GET
-	c.at += (size_t)4 * 7; /* the padding of the parameters */
+	c.at += (size_t)4 * (31 - PARAMS_COUNT); /* the reserved slots */
 	m->p.seed = get_u64(&c);
 	m->examples = get_u64(&c);
 	m->nclasses = get_u32(&c);
+	uint32_t ndivs = get_u32(&c);
 	m->ndocs = get_u32(&c);
 	uint64_t npost = get_u64(&c);
 	int rc;
 	if (!params_ok(&m->p)) {
 		rc = bad(d, "parameters out of range");
-	} else if (m->nclasses < 2 || m->nclasses > TANDEM_CLS_CLASSES_MAX ||
-		   m->ndocs > CLS_DOCS_MAX || npost > CLS_POST_MAX) {
+	} else if (m->nclasses < 2 || m->nclasses > TANDEM_CLS_CLASSES_MAX || ndivs < 1 ||
+		   ndivs > 100 || m->ndocs > CLS_DOCS_MAX || npost > CLS_POST_MAX) {
 		rc = bad(d, "counts out of range");
-	} else if (HEAD_BYTES + body_bytes(m->p.bits, m->nclasses, m->ndocs, npost) + 32 != len) {
+	} else if (HEAD_BYTES + body_bytes(m->p.bits, m->nclasses, ndivs, m->ndocs, npost) + 32 !=
+		   len) {
 		rc = bad(d, "its size is not what its counts say (truncated or extended)");
 	} else {
 		crypto_hash_sha256(sum, bytes, len - 32);
@@ -331,6 +357,7 @@ int tandem_cls_model_read(const void *bytes, size_t len, struct tandem_diag *d,
 			rc = bad(d, "its SHA-256 does not match its content (damaged)");
 		} else {
 			m->npost = (size_t)npost;
+			m->ndivs = ndivs;
 			rc = read_body(m, &c, d);
 		}
 	}

@@ -38,8 +38,42 @@ struct work {
 	struct cls_words w;
 	struct cls_feats f;
 	float plr[TANDEM_CLS_CLASSES_MAX], pknn[TANDEM_CLS_CLASSES_MAX];
-	float pdiv[100];
+	float pdiv[100], preg[100]; /* by CPV division; by division of the model */
 };
+
+/*
+ * The divisions' probabilities: the sum of their groups', mixed with the
+ * division regression's (div_w); with hier, each group is then rescaled so
+ * that the groups of a division add up to the division's probability.
+ */
+static void divisions(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
+		      float *pg, float *pdiv, float *preg)
+{
+	size_t nc = m->nclasses, nd = m->ndivs;
+	float sum[100] = {0};
+	for (size_t c = 0; c < nc; c++)
+		sum[m->div_of_class[c]] += pg[c];
+	if (m->p.div_w > 0.0f) {
+		memcpy(preg, m->bd, nd * sizeof *preg);
+		for (size_t i = 0; i < n; i++)
+			cls_axpy_half(preg, m->Wd + (size_t)f[i].id * nd, f[i].v, nd);
+		cls_softmax(preg, nd);
+	}
+	float scale[100];
+	for (size_t v = 0; v < nd; v++) {
+		float mixed = m->p.div_w > 0.0f
+				      ? (1.0f - m->p.div_w) * sum[v] + m->p.div_w * preg[v]
+				      : sum[v];
+		scale[v] = sum[v] > 0.0f ? mixed / sum[v] : 0.0f;
+		sum[v] = mixed;
+	}
+	memset(pdiv, 0, 100 * sizeof *pdiv);
+	for (size_t v = 0; v < nd; v++)
+		pdiv[m->division[v]] = sum[v];
+	if (m->p.hier)
+		for (size_t c = 0; c < nc; c++)
+			pg[c] *= scale[m->div_of_class[c]];
+}
 
 enum tandem_cls_lang tandem_cls_detect_lang(const char *text, size_t len)
 {
@@ -159,9 +193,7 @@ int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_
 		for (size_t c = 0; c < nc; c++)
 			k->plr[c] = (1.0f - m->p.knn_alpha) * k->plr[c] + m->p.knn_alpha * k->pknn[c];
 	}
-	memset(k->pdiv, 0, sizeof k->pdiv);
-	for (size_t c = 0; c < nc; c++)
-		k->pdiv[m->group[c] / 10] += k->plr[c];
+	divisions(m, k->f.f, k->f.n, k->plr, k->pdiv, k->preg);
 	best_of(k->plr, nc, TANDEM_CLS_RUNNERS, out->group, m, false);
 	best_of(k->pdiv, 100, TANDEM_CLS_RUNNERS, out->division, m, true);
 	explain(m, &k->f, (size_t)m->class_of_group[(out->group[0].code[0] - '0') * 100 +
@@ -180,13 +212,15 @@ out:
 }
 
 /*
- * SGD steps on single-precision copies of the text's rows until the
- * regression itself puts it in class y (at most 20, at a fifth of the
- * training rate), then the rows and the bias go back in half precision.
+ * SGD steps on single-precision copies of a text's rows of one regression
+ * (W, b over nc outputs) until it puts the text in y itself (at most 20,
+ * at a fifth of the training rate); then the rows and the bias go back in
+ * half precision. p is scratch of nc floats.
  */
-static int correct(struct tandem_cls_model *m, struct work *k, size_t y)
+static int correct(const struct tandem_cls_model *m, uint16_t *W, float *bias, size_t nc,
+		   const struct cls_feats *f, size_t y, float *p)
 {
-	size_t nc = m->nclasses, n = k->f.n;
+	size_t n = f->n;
 	float *tmp = tandem_malloc((n ? n : 1) * nc * sizeof *tmp);
 	float **rows = tandem_malloc((n ? n : 1) * sizeof *rows);
 	float *b = tandem_malloc(nc * sizeof *b);
@@ -196,23 +230,23 @@ static int correct(struct tandem_cls_model *m, struct work *k, size_t y)
 	}
 	for (size_t i = 0; i < n; i++) {
 		rows[i] = tmp + i * nc;
-		const uint16_t *h = m->W + (size_t)k->f.f[i].id * nc;
+		const uint16_t *h = W + (size_t)f->f[i].id * nc;
 		for (size_t c = 0; c < nc; c++)
 			rows[i][c] = cls_float_of(h[c]);
 	}
-	memcpy(b, m->b, nc * sizeof *b);
+	memcpy(b, bias, nc * sizeof *b);
 	for (int step = 0; step < 20; step++) {
-		cls_rows_scores(b, rows, k->f.f, n, nc, k->plr);
+		cls_rows_scores(b, rows, f->f, n, nc, p);
 		size_t top = 0;
 		for (size_t c = 1; c < nc; c++)
-			if (k->plr[c] > k->plr[top])
+			if (p[c] > p[top])
 				top = c;
 		if (top == y && step > 0)
 			break;
-		cls_rows_step(b, rows, k->f.f, n, nc, y, 1.0f, m->p.lr / 5.0f, false, k->pknn);
+		cls_rows_step(b, rows, f->f, n, nc, y, 1.0f, m->p.lr / 5.0f, false, p);
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint16_t *h = m->W + (size_t)k->f.f[i].id * nc;
+		uint16_t *h = W + (size_t)f->f[i].id * nc;
 		for (size_t c = 0; c < nc; c++)
 			h[c] = cls_half_of(rows[i][c]);
 	}
@@ -239,7 +273,9 @@ int tandem_cls_learn(struct tandem_cls_model *m, const struct tandem_cls_example
 									: cls_detect(&k->w);
 		k->f.names = false;
 		cls_features(&m->p, &k->w, lang, ex->amount_cents, &k->f);
-		rc = correct(m, k, (size_t)y);
+		rc = correct(m, m->W, m->b, m->nclasses, &k->f, (size_t)y, k->plr);
+		if (rc == 0 && m->p.div_w > 0.0f)
+			rc = correct(m, m->Wd, m->bd, m->ndivs, &k->f, m->div_of_class[y], k->preg);
 		if (rc == 0)
 			rc = cls_knn_add(m, k->f.f, k->f.n, (size_t)y);
 		if (rc == 0)

@@ -48,7 +48,7 @@ static const char usage[] =
 	"  --seed N        the training seed (default 1): same data and seed give the\n"
 	"                  same model file, byte for byte\n"
 	"  --epochs N      passes over the data (default 10)\n"
-	"  --bits N        2^N hashed features, 12 to 20 (default 16: a 48 MB model\n"
+	"  --bits N        2^N hashed features, 12 to 20 (default 16: a 50 MB model\n"
 	"                  on the CPV groups; 12 makes a small one)\n"
 	"Exit status: 0 ok, 1 bad input, 2 usage error, 3 I/O error.\n";
 
