@@ -35,8 +35,11 @@ static const char *const stop_words[] = {
 
 static bool is_stop(const char *w, size_t n)
 {
+	if (n > 7)
+		return false; /* "accord" and "marche" are the longest */
 	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
-		if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+		if (stop_words[i][0] == w[0] && strncmp(stop_words[i], w, n) == 0 &&
+		    stop_words[i][n] == '\0')
 			return true;
 	return false;
 }

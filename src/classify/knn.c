@@ -209,21 +209,26 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		k = 1;
 	if (k > 64)
 		k = 64;
+	/* The k best: lo is the weakest kept (ties: the later text), found
+	 * again only when it is replaced. */
+	size_t lo = 0;
 	for (size_t i = 0; i < nt; i++) {
 		float s = sims[touched[i]];
 		if (nb < k) {
 			best[nb] = touched[i];
 			bs[nb++] = s;
+			if (nb < k)
+				continue;
+		} else if (s > bs[lo]) {
+			bs[lo] = s;
+			best[lo] = touched[i];
+		} else {
 			continue;
 		}
-		size_t lo = 0;
+		lo = 0;
 		for (size_t j = 1; j < nb; j++)
 			if (bs[j] < bs[lo] || (bs[j] == bs[lo] && best[j] > best[lo]))
 				lo = j;
-		if (s > bs[lo]) {
-			bs[lo] = s;
-			best[lo] = touched[i];
-		}
 	}
 	for (size_t i = 0; i < nt; i++)
 		sims[touched[i]] = 0.0f;
