@@ -13,6 +13,7 @@
 #include "tandem/alloc.h"
 #include "tandem/classify.h"
 #include "tandem/error.h"
+#include "tandem/tlog_record.h"
 
 static const char usage[] =
 	"usage: tandem classify train --data FILE.tsv [--labels CPV.csv] -o MODEL\n"
@@ -48,12 +49,17 @@ static const char usage[] =
 	"  --seed N        the training seed (default 1): same data and seed give the\n"
 	"                  same model file, byte for byte\n"
 	"  --epochs N      passes over the data (default 10)\n"
+	"  --log DIR       the transparency log to record in (default $TANDEM_LOG;\n"
+	"                  none: nothing recorded): train records the model's hash,\n"
+	"                  each suggestion an ai.inference, learn a human.decision\n"
+	"                  (hashes only, never the text)\n"
+	"  --user LOGIN    who decides, for the log (default $TANDEM_USER, $USER)\n"
 	"  --bits N        2^N hashed features, 12 to 20 (default 16: a 50 MB model\n"
 	"                  on the CPV groups; 12 makes a small one)\n"
 	"Exit status: 0 ok, 1 bad input, 2 usage error, 3 I/O error.\n";
 
 struct opts {
-	const char *data, *labels, *model, *file, *code, *lang;
+	const char *data, *labels, *model, *file, *code, *lang, *log, *user;
 	unsigned long seed, epochs, bits;
 	bool json;
 	char **args;
@@ -68,7 +74,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"file", required_argument, NULL, 'f'},  {"code", required_argument, NULL, 'c'},
 		{"seed", required_argument, NULL, 's'},  {"epochs", required_argument, NULL, 'e'},
 		{"lang", required_argument, NULL, 'L'},  {"json", no_argument, NULL, 'j'},
-		{"bits", required_argument, NULL, 'b'},
+		{"bits", required_argument, NULL, 'b'},  {"log", required_argument, NULL, 'g'},
+		{"user", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -89,6 +96,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'f': o->file = optarg; break;
 		case 'c': o->code = optarg; break;
 		case 'L': o->lang = optarg; break;
+		case 'g': o->log = optarg; break;
+		case 'u': o->user = optarg; break;
 		case 'j': o->json = true; break;
 		case 's':
 			if (!cli_parse_uint(optarg, UINT32_MAX, &o->seed))
@@ -190,15 +199,30 @@ static int train(const struct opts *o)
 	double t2 = now_s();
 	if (rc == 0)
 		rc = tandem_cls_model_save(m, o->model, &d);
+	struct classify_log *log = NULL;
+	int logged = rc == 0 ? classify_log_open(o->log, &log) : 0;
 	if (rc == 0) {
+		char detail[200];
 		tandem_cls_model_info(m, &classes, &examples, &bytes);
 		tandem_cls_model_sha256(m, hex);
+		(void)snprintf(detail, sizeof detail,
+			       "CPV classifier trained on %zu texts and %zu labels, seed %lu",
+			       n, examples - n, o->seed);
+		struct classify_entry e = {.type = TANDEM_TLOG_STATEMENT, .user = o->user,
+					   .model_path = o->model, .model_hex = hex,
+					   .detail = detail};
+		if (logged == 0)
+			logged = classify_log_add(log, &e);
+		if (logged == 0)
+			logged = classify_log_close(log);
+		else
+			(void)classify_log_close(log);
 		printf("%s: %zu classes (CPV groups), %zu examples (%zu texts, %zu labels used), "
 		       "read in %.2f s, trained in %.2f s; %.1f MB, sha256 %s\n",
 		       o->model, classes, examples, n, examples - n, t1 - t0, t2 - t1,
 		       (double)bytes / 1e6, hex);
 	}
-	int status = rc == 0 ? CLI_EXIT_OK : fail(rc, &d);
+	int status = rc == 0 ? logged : fail(rc, &d);
 	tandem_cls_model_free(m);
 	tandem_free(ex);
 	tandem_free(cpv);
@@ -261,11 +285,11 @@ static int load(const struct opts *o, struct tandem_diag *d, struct tandem_cls_m
 	return rc == 0 ? 0 : fail(rc, d);
 }
 
-static int predict_one(const struct tandem_cls_model *m, const struct opts *o, const char *text,
+static int predict_one(const struct classify_ctx *c, const struct opts *o, const char *text,
 		       size_t len, bool reasons, struct tandem_diag *d)
 {
 	struct tandem_cls_prediction p;
-	int rc = tandem_cls_predict(m, text, len, lang_of(o), 0, &p, d);
+	int rc = tandem_cls_predict(c->m, text, len, lang_of(o), 0, &p, d);
 	if (rc != 0) {
 		cli_print_findings(stderr, d);
 		tandem_diag_release(d);
@@ -273,7 +297,24 @@ static int predict_one(const struct tandem_cls_model *m, const struct opts *o, c
 		return exit_of(rc);
 	}
 	put_prediction(text, len, &p, o->json, reasons);
-	return CLI_EXIT_OK;
+	return classify_log_suggestion(c, text, len, &p);
+}
+
+/* The model and the log of a command that suggests; an exit status. */
+static int ctx_open(const struct opts *o, struct classify_ctx *c, struct tandem_cls_model **m)
+{
+	struct tandem_diag d;
+	tandem_diag_init(&d, 20);
+	int rc = load(o, &d, m);
+	tandem_diag_release(&d);
+	if (rc != 0)
+		return rc;
+	*c = (struct classify_ctx){.m = *m, .model_path = o->model, .user = o->user,
+				   .json = o->json};
+	rc = classify_log_open(o->log, &c->log);
+	if (rc == 0 && c->log != NULL)
+		tandem_cls_model_sha256(*m, c->model_hex);
+	return rc;
 }
 
 static int predict(const struct opts *o, bool reasons)
@@ -286,14 +327,15 @@ static int predict(const struct opts *o, bool reasons)
 		return cli_usage("classify", "give texts as arguments or --file FILE, not both");
 	if (reasons && o->nargs != 1)
 		return cli_usage("classify", "explain takes one text");
-	tandem_diag_init(&d, 20);
-	int rc = load(o, &d, &m);
+	struct classify_ctx c;
+	int rc = ctx_open(o, &c, &m);
 	if (rc != 0) {
-		tandem_diag_release(&d);
+		tandem_cls_model_free(m);
 		return rc;
 	}
+	tandem_diag_init(&d, 20);
 	for (int i = 0; i < o->nargs; i++) {
-		int s = predict_one(m, o, o->args[i], strlen(o->args[i]), reasons, &d);
+		int s = predict_one(&c, o, o->args[i], strlen(o->args[i]), reasons, &d);
 		if (s > status)
 			status = s;
 	}
@@ -310,7 +352,7 @@ static int predict(const struct opts *o, bool reasons)
 			int s = cut ? cli_error(CLI_EXIT_INVALID, "classify",
 						"a line of over %d bytes: skipped",
 						TANDEM_CLS_TEXT_BYTES_MAX)
-				    : predict_one(m, o, line.data, line.len, false, &d);
+				    : predict_one(&c, o, line.data, line.len, false, &d);
 			if (s > status)
 				status = s;
 		}
@@ -320,9 +362,10 @@ static int predict(const struct opts *o, bool reasons)
 			fclose(f);
 		tandem_buf_release(&line);
 	}
+	int s = classify_log_close(c.log);
 	tandem_cls_model_free(m);
 	tandem_diag_release(&d);
-	return status;
+	return s > status ? s : status;
 }
 
 static double share(size_t k, size_t n)
@@ -414,10 +457,18 @@ static int eval(const struct opts *o)
 	return status;
 }
 
+/*
+ * A correction: the model learns it and is written back; the log gets a
+ * human.decision - the text's hash, what the model said before, the code
+ * decided, the hash of the model that came of it.
+ */
 static int learn(const struct opts *o)
 {
 	struct tandem_cls_model *m = NULL;
+	struct tandem_cls_prediction before;
+	struct classify_log *log = NULL;
 	struct tandem_diag d;
+	char hex[65], detail[200];
 
 	if (o->code == NULL || o->nargs != 1)
 		return cli_usage("classify", "learn needs --code CPV and one text");
@@ -427,45 +478,52 @@ static int learn(const struct opts *o)
 		tandem_diag_release(&d);
 		return rc;
 	}
+	int status = classify_log_open(o->log, &log);
 	struct tandem_cls_example ex = {
 		.text = o->args[0], .len = strlen(o->args[0]), .code = o->code,
 		.lang = lang_of(o), .weight_pct = 100,
 	};
-	rc = tandem_cls_learn(m, &ex, &d);
-	if (rc == 0)
+	rc = status == 0 ? tandem_cls_predict(m, ex.text, ex.len, ex.lang, 0, &before, &d) : 0;
+	if (status == 0 && rc == 0)
+		rc = tandem_cls_learn(m, &ex, &d);
+	if (status == 0 && rc == 0)
 		rc = tandem_cls_model_save(m, o->model, &d);
-	int status = rc == 0 ? CLI_EXIT_OK : fail(rc, &d);
-	if (rc == 0) {
-		char hex[65];
+	if (status == 0 && rc != 0)
+		status = fail(rc, &d);
+	if (status == 0) {
 		tandem_cls_model_sha256(m, hex);
+		(void)snprintf(detail, sizeof detail,
+			       "CPV group %.3s decided for the text; the model had said %s (%.1f %%)",
+			       o->code, before.group[0].code, before.group[0].p_milli / 10.0);
+		struct classify_entry e = {.type = TANDEM_TLOG_HUMAN_DECISION, .user = o->user,
+					   .model_path = o->model, .model_hex = hex,
+					   .input = ex.text, .input_len = ex.len, .detail = detail};
+		status = classify_log_add(log, &e);
 		printf("%s: learned that the text is CPV group %.3s; model sha256 %s\n", o->model,
 		       o->code, hex);
 	}
+	int closed = classify_log_close(log);
 	tandem_cls_model_free(m);
 	tandem_diag_release(&d);
-	return status;
+	return status != 0 ? status : closed;
 }
 
 static int invoices(const struct opts *o)
 {
 	struct tandem_cls_model *m = NULL;
-	struct tandem_diag d;
 	int status = CLI_EXIT_OK;
-
+	struct classify_ctx c;
 	if (o->nargs == 0)
 		return cli_usage("classify", "invoice needs one or more invoice files");
-	tandem_diag_init(&d, 20);
-	int rc = load(o, &d, &m);
-	tandem_diag_release(&d);
-	if (rc != 0)
-		return rc;
-	for (int i = 0; i < o->nargs; i++) {
-		int s = classify_invoice(m, o->args[i], o->json);
+	int rc = ctx_open(o, &c, &m);
+	for (int i = 0; i < o->nargs && rc == 0; i++) {
+		int s = classify_invoice(&c, o->args[i]);
 		if (s > status)
 			status = s;
 	}
+	int s = rc == 0 ? classify_log_close(c.log) : rc;
 	tandem_cls_model_free(m);
-	return status;
+	return s > status ? s : status;
 }
 
 int cmd_classify(int argc, char **argv)

@@ -72,7 +72,7 @@ static size_t line_text(const struct tandem_einv_line *l, char *out, size_t size
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
-int classify_invoice(const struct tandem_cls_model *m, const char *path, bool json)
+int classify_invoice(const struct classify_ctx *c, const char *path)
 {
 	struct tandem_arena a;
 	struct tandem_diag d;
@@ -111,14 +111,17 @@ int classify_invoice(const struct tandem_cls_model *m, const char *path, bool js
 			cents = 0;
 		tandem_diag_release(&d);
 		tandem_diag_init(&d, 10);
-		err = tandem_cls_predict(m, text, len, TANDEM_CLS_LANG_UNKNOWN, cents < 0 ? -cents : cents,
-					 &p, &d);
+		err = tandem_cls_predict(c->m, text, len, TANDEM_CLS_LANG_UNKNOWN,
+					 cents < 0 ? -cents : cents, &p, &d);
 		if (err != 0) {
 			cli_print_findings(stderr, &d);
 			status = CLI_EXIT_INVALID;
 			continue;
 		}
-		put_line(l, text, len, &p, json, &b);
+		put_line(l, text, len, &p, c->json, &b);
+		int s = classify_log_suggestion(c, text, len, &p);
+		if (s > status)
+			status = s;
 	}
 done:
 	tandem_buf_release(&b);
