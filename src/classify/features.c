@@ -109,9 +109,20 @@ static int amount_bucket(int64_t cents)
 }
 
 /* A radix sort, 11 bits a pass (ids have at most 20 bits): stable, so the
- * values of equal ids are summed in the order they came. */
+ * values of equal ids are summed in the order they came. Short lists take
+ * an insertion sort (the same order: both are stable). */
 void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp)
 {
+	if (n <= 64) { /* a short text: an insertion sort, stable as well */
+		for (size_t i = 1; i < n; i++) {
+			struct cls_feat x = f[i];
+			size_t j = i;
+			for (; j > 0 && f[j - 1].id > x.id; j--)
+				f[j] = f[j - 1];
+			f[j] = x;
+		}
+		return;
+	}
 	uint32_t count[2048];
 	struct cls_feat *from = f, *to = tmp;
 	for (unsigned shift = 0; shift < 22; shift += 11) {
