@@ -307,3 +307,30 @@ int main(int argc, char **argv)
 	printf("%zu passed, %zu failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
+
+char *test_cli_expect(const char *const argv[], const char *stdin_data, int code,
+		      const char *out_has, const char *err_has)
+{
+	char *out = NULL, *err = NULL;
+	int rc = test_run_cli(argv, stdin_data, &out, &err);
+
+	if (rc != code)
+		FAIL("tandem %s %s: exit %d, expected %d\nstdout: %s\nstderr: %s", argv[0],
+		     argv[1] != NULL ? argv[1] : "", rc, code, out, err);
+	if (out_has != NULL && (out == NULL || strstr(out, out_has) == NULL))
+		FAIL("tandem %s %s: stdout lacks \"%s\": %s", argv[0], argv[1], out_has, out);
+	if (err_has != NULL && (err == NULL || strstr(err, err_has) == NULL))
+		FAIL("tandem %s %s: stderr lacks \"%s\": %s", argv[0], argv[1], err_has, err);
+	free(err);
+	return out;
+}
+
+void test_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fputs(text, f) < 0)
+		FAIL("cannot write %s", path);
+	if (fclose(f) != 0)
+		FAIL("cannot write %s", path);
+}

@@ -102,4 +102,15 @@ const char *test_tandem_bin(void);
 int test_run_cli(const char *const argv[], const char *stdin_data, char **out,
 		 char **err);
 
+/*
+ * Runs tandem with argv (stdin_data may be NULL) and fails the test unless
+ * it exits with code and its stdout and stderr hold out_has and err_has
+ * (when not NULL). Returns its stdout (free it).
+ */
+char *test_cli_expect(const char *const argv[], const char *stdin_data, int code,
+		      const char *out_has, const char *err_has);
+
+/* Writes text to path (the test fails if it cannot). */
+void test_write_file(const char *path, const char *text);
+
 #endif /* TANDEM_TEST_H */

@@ -66,13 +66,6 @@ struct dir {
 	char sch[128], inc[128], cache[128];
 };
 
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(text, 1, strlen(text), f) != strlen(text) || fclose(f) != 0)
-		FAIL("cannot write %s", path);
-}
-
 static void dir_init(struct dir *d)
 {
 	snprintf(d->path, sizeof d->path, "/tmp/tandem-cache-XXXXXX");
@@ -81,8 +74,8 @@ static void dir_init(struct dir *d)
 	snprintf(d->sch, sizeof d->sch, "%s/main.sch", d->path);
 	snprintf(d->inc, sizeof d->inc, "%s/inc.sch", d->path);
 	snprintf(d->cache, sizeof d->cache, "%s/main.rules", d->path);
-	write_text(d->sch, main_sch);
-	write_text(d->inc, inc_sch);
+	test_write_file(d->sch, main_sch);
+	test_write_file(d->inc, inc_sch);
 }
 
 static void dir_remove(struct dir *d)
@@ -183,7 +176,7 @@ TEST(cache_invalidated_when_the_schema_or_an_include_changes)
 	char text[sizeof main_sch + 16];
 	snprintf(text, sizeof text, "%svalue='7'%s", changed, strstr(main_sch, "value='3'") + 9);
 	free(changed);
-	write_text(d.sch, text);
+	test_write_file(d.sch, text);
 	struct sch_schema *s = load(&d, &st);
 	ASSERT(!st.hit);
 	ASSERT_STR_CONTAINS(st.why, "stale");
@@ -197,7 +190,7 @@ TEST(cache_invalidated_when_the_schema_or_an_include_changes)
 	ASSERT(st.hit);
 
 	/* The included file changes. */
-	write_text(d.inc, "<pattern xmlns='http://purl.oclc.org/dsdl/schematron' id='p2'/>\n");
+	test_write_file(d.inc, "<pattern xmlns='http://purl.oclc.org/dsdl/schematron' id='p2'/>\n");
 	s = load(&d, &st);
 	ASSERT(!st.hit);
 	ASSERT_STR_CONTAINS(st.why, "inc.sch has changed");
@@ -256,7 +249,7 @@ TEST(cache_damaged_truncated_or_foreign_is_rebuilt)
 	expect_rejected(&d, "truncated");
 	ASSERT_EQ(truncate(d.cache, 0), 0);
 	expect_rejected(&d, "truncated");
-	write_text(d.cache, "not a cache file at all, but long enough to hold a header......"
+	test_write_file(d.cache, "not a cache file at all, but long enough to hold a header......"
 			    "................................................................");
 	expect_rejected(&d, "not a rule cache");
 	/* A cache others may write is not trusted. */
@@ -273,7 +266,7 @@ TEST(cache_stale_temporary_file_is_replaced)
 	char tmp[192];
 	dir_init(&d);
 	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", d.cache, (long)getpid());
-	write_text(tmp, "left over");
+	test_write_file(tmp, "left over");
 	sch_free(load(&d, &st));
 	ASSERT(st.written);
 	ASSERT(access(tmp, F_OK) != 0);
@@ -468,7 +461,8 @@ TEST(cache_cli_default_no_cache_and_unwritable)
 		SKIP("no artefacts");
 	ASSERT(mkdtemp(dir) != NULL);
 	snprintf(cdir, sizeof cdir, "%s/tandem", dir);
-	char *saved = getenv("XDG_CACHE_HOME") ? strdup(getenv("XDG_CACHE_HOME")) : NULL;
+	const char *home = getenv("XDG_CACHE_HOME");
+	char *saved = home != NULL ? strdup(home) : NULL;
 	unsetenv("TANDEM_NO_CACHE");
 
 	/* --no-cache, then $TANDEM_NO_CACHE: nothing written. */
@@ -513,7 +507,7 @@ TEST(cache_cli_default_no_cache_and_unwritable)
 	/* A cache directory that cannot exist: no cache, no error. */
 	snprintf(bad, sizeof bad, "%s/tandem/CEN-UBL-file", dir);
 	char *out_bad, *err_bad;
-	write_text(bad, "x");
+	test_write_file(bad, "x");
 	ASSERT_EQ(run_validate(bad, NULL, &out_bad, &err_bad), 0);
 	ASSERT_STR_EQ(err_bad, "");
 	ASSERT_STR_CONTAINS(out_bad, "1 valid");

@@ -13,26 +13,7 @@
 
 static char *run(const char *const argv[], int code, const char *out_has, const char *err_has)
 {
-	char *out = NULL, *err = NULL;
-	int rc = test_run_cli(argv, NULL, &out, &err);
-
-	if (rc != code)
-		FAIL("tandem %s %s: exit %d, expected %d\nstdout: %s\nstderr: %s", argv[0],
-		     argv[1] != NULL ? argv[1] : "", rc, code, out, err);
-	if (out_has != NULL && strstr(out, out_has) == NULL)
-		FAIL("tandem %s %s: stdout lacks \"%s\": %s", argv[0], argv[1], out_has, out);
-	if (err_has != NULL && strstr(err, err_has) == NULL)
-		FAIL("tandem %s %s: stderr lacks \"%s\": %s", argv[0], argv[1], err_has, err);
-	free(err);
-	return out;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	ASSERT(f != NULL);
-	ASSERT(fputs(text, f) >= 0);
-	ASSERT_EQ(fclose(f), 0);
+	return test_cli_expect(argv, NULL, code, out_has, err_has);
 }
 
 static const char tsv[] =
@@ -59,8 +40,8 @@ TEST(cli_classify_train_predict_learn_log)
 	snprintf(labels, sizeof labels, "%s/cpv.csv", base);
 	snprintf(model, sizeof model, "%s/m.cls", base);
 	snprintf(log, sizeof log, "%s/log", base);
-	write_text(data, tsv);
-	write_text(labels, cpv);
+	test_write_file(data, tsv);
+	test_write_file(labels, cpv);
 	free(run((const char *const[]){"log", "init", "--log", log, "--origin", "t.example/log",
 				       NULL}, 0, NULL, NULL));
 	free(run((const char *const[]){"classify", "train", "--data", data, "--labels", labels,
@@ -118,8 +99,8 @@ TEST(cli_classify_invoice_lines)
 	snprintf(data, sizeof data, "%s/train.tsv", base);
 	snprintf(labels, sizeof labels, "%s/cpv.csv", base);
 	snprintf(model, sizeof model, "%s/m.cls", base);
-	write_text(data, tsv);
-	write_text(labels, cpv);
+	test_write_file(data, tsv);
+	test_write_file(labels, cpv);
 	free(run((const char *const[]){"classify", "train", "--data", data, "--labels", labels,
 				       "--bits", "12", "-o", model, NULL}, 0, NULL, NULL));
 	/* Its lines are in Dutch: nothing like the training texts, so every

@@ -12,32 +12,11 @@
 
 #include "test.h"
 
-/* Runs tandem with argv; its exit must be code and its stdout and stderr
- * must hold out_has and err_has (when not NULL). Returns stdout (free it). */
+/* tandem with argv: test_cli_expect(). */
 static char *run(const char *const argv[], const char *in, int code, const char *out_has,
 		 const char *err_has)
 {
-	char *out = NULL, *err = NULL;
-	int rc = test_run_cli(argv, in, &out, &err);
-
-	if (rc != code)
-		FAIL("tandem %s %s: exit %d, expected %d\nstdout: %s\nstderr: %s", argv[0],
-		     argv[1] != NULL ? argv[1] : "", rc, code, out, err);
-	if (out_has != NULL && strstr(out, out_has) == NULL)
-		FAIL("tandem %s %s: stdout lacks \"%s\": %s", argv[0], argv[1], out_has, out);
-	if (err_has != NULL && strstr(err, err_has) == NULL)
-		FAIL("tandem %s %s: stderr lacks \"%s\": %s", argv[0], argv[1], err_has, err);
-	free(err);
-	return out;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ASSERT(f != NULL);
-	ASSERT(fputs(text, f) >= 0);
-	ASSERT_EQ(fclose(f), 0);
+	return test_cli_expect(argv, in, code, out_has, err_has);
 }
 
 static const char records[] =
@@ -89,20 +68,20 @@ TEST(cli_log_commands)
 	out = run((const char *const[]){ "log", "prove", "--log", dir, "--index", "1", NULL },
 		  NULL, 0, "{\"leafIdx\": 1, \"treeSize\": 3", NULL);
 	snprintf(path, sizeof path, "%s/proof.json", base);
-	write_text(path, out);
+	test_write_file(path, out);
 	free(out);
 	free(run((const char *const[]){ "log", "check-proof", path, NULL }, NULL, 0,
 		 "inclusion proof verified", NULL));
 	out = run((const char *const[]){ "log", "consistency", "--log", dir, "--from", "1", "--to",
 					 "3", NULL }, NULL, 0, "{\"size1\": 1, \"size2\": 3", NULL);
-	write_text(path, out);
+	test_write_file(path, out);
 	free(out);
 	free(run((const char *const[]){ "log", "check-proof", path, NULL }, NULL, 0,
 		 "consistency proof verified", NULL));
 	out = run((const char *const[]){ "log", "consistency", "--log", dir, "--start", "2",
 					 "--end", "3", "--to", "3", NULL }, NULL, 0,
 		  "{\"start\": 2, \"end\": 3, \"size\": 3", NULL);
-	write_text(path, out);
+	test_write_file(path, out);
 	free(out);
 	free(run((const char *const[]){ "log", "check-proof", path, NULL }, NULL, 0,
 		 "subtree consistency proof verified", NULL));

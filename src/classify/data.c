@@ -54,6 +54,19 @@ static int slurp(const char *path, struct tandem_diag *d, char **out, size_t *le
 	return 0;
 }
 
+/* The examples and their buffer to the caller, or freed on a failure. */
+static int hand_over(int rc, struct tandem_cls_example *ex, size_t k, char *b,
+		     struct tandem_cls_example **out, size_t *n, char **buf)
+{
+	if (rc != 0) {
+		tandem_free(ex);
+		tandem_free(b);
+		return rc;
+	}
+	*out = ex, *n = k, *buf = b;
+	return 0;
+}
+
 /* Whether code starts with 3 digits (a CPV group at least). */
 static bool cpv_ok(const char *code)
 {
@@ -188,13 +201,7 @@ int tandem_cls_read_tsv(const char *path, struct tandem_diag *d,
 		p = next;
 	}
 out:
-	if (rc != 0) {
-		tandem_free(ex);
-		tandem_free(b);
-		return rc;
-	}
-	*out = ex, *n = k, *buf = b;
-	return 0;
+	return hand_over(rc, ex, k, b, out, n, buf);
 }
 
 /*
@@ -287,11 +294,5 @@ int tandem_cls_cpv_labels(const char *path, struct tandem_diag *d,
 		}
 	}
 out:
-	if (rc != 0) {
-		tandem_free(ex);
-		tandem_free(b);
-		return rc;
-	}
-	*out = ex, *n = k, *buf = b;
-	return 0;
+	return hand_over(rc, ex, k, b, out, n, buf);
 }
