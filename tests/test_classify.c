@@ -188,6 +188,22 @@ TEST(classify_small_world_predicts_and_explains)
 	ASSERT(p.needs_human);
 	ASSERT_LT(p.nearest_milli, 150);
 	tandem_cls_model_free(m);
+	/* Without the nearest texts, only the probability decides. */
+	struct tandem_cls_options o;
+	struct tandem_diag d;
+	tandem_cls_options_default(&o);
+	o.bits = 14;
+	o.epochs = 20;
+	o.knn_pct = 0;
+	tandem_diag_init(&d, 10);
+	ASSERT_EQ(tandem_cls_train(texts, sizeof texts / sizeof texts[0], vocab,
+				   sizeof vocab / sizeof vocab[0], &o, &d, &m), 0);
+	predict(m, "Travaux de réfection de voirie", &p);
+	ASSERT_STR_EQ(p.group[0].code, "452");
+	ASSERT_EQ(p.nearest_milli, 0);
+	ASSERT_EQ(p.needs_human, p.group[0].p_milli < 400);
+	tandem_diag_release(&d);
+	tandem_cls_model_free(m);
 }
 
 static void same_prediction(const struct tandem_cls_prediction *a,

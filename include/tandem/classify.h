@@ -141,7 +141,8 @@ struct tandem_cls_prediction {
 	size_t nreasons;
 	enum tandem_cls_lang lang;   /* given or detected */
 	uint32_t nearest_milli;      /* cosine similarity (x 1000) of the most
-					similar training text */
+					similar training text (0 for a model
+					without the nearest-texts scorer) */
 	bool needs_human;            /* group[0] below the model's threshold, or
 					no training text is like this one */
 };

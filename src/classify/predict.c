@@ -203,7 +203,8 @@ int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_
 	/* A text unlike every training text (another language, another
 	 * trade) gets little more than the prior, which says nothing of it. */
 	out->needs_human = (float)out->group[0].p_milli < m->p.needs_human * 1000.0f ||
-			   out->nearest_milli < CLS_NEAREST_MIN_MILLI;
+			   (m->p.knn_alpha > 0.0f && m->ndocs > 0 &&
+			    out->nearest_milli < CLS_NEAREST_MIN_MILLI);
 out:
 	tandem_free(k);
 	tandem_free(sims);
