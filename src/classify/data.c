@@ -13,6 +13,7 @@
 
 #include "classify_int.h"
 #include "tandem/alloc.h"
+#include "tandem/decimal.h"
 
 #define DATA_BYTES_MAX (256u << 20)
 
@@ -85,25 +86,16 @@ static enum tandem_cls_lang lang_of(const char *s)
 	return TANDEM_CLS_LANG_UNKNOWN;
 }
 
-/* Euros ("80000", "1234.5") to cents, or 0 when it is not a plain amount. */
+/* Euros ("80000", "1234.5") to cents by the core decimal, rounded half up;
+ * 0 when it is not a number, negative or too large. */
 static int64_t cents_of(const char *s)
 {
-	int64_t v = 0;
-	int frac = -1;
-	for (; *s; s++) {
-		if (*s == '.' && frac < 0) {
-			frac = 0;
-			continue;
-		}
-		if (*s < '0' || *s > '9' || v > INT64_C(90000000000000000) / 10 || frac >= 2)
-			return 0;
-		v = v * 10 + (*s - '0');
-		if (frac >= 0)
-			frac++;
-	}
-	for (int k = frac < 0 ? 0 : frac; k < 2; k++)
-		v *= 10;
-	return v;
+	struct tandem_dec d;
+	int64_t cents = 0;
+	if (tandem_dec_parse_cstr(s, &d) != 0 ||
+	    tandem_dec_to_minor(d, 2, TANDEM_ROUND_HALF_UP, &cents) != 0 || cents < 0)
+		return 0;
+	return cents;
 }
 
 /* Splits line at tabs into at most max fields; returns their number. */
