@@ -12,6 +12,7 @@
 #include "list_write.h"
 #include "list_store.h"
 #include "list_ledger.h"
+#include "list_suggest.h"
 #include "list_sepa.h"
 #include "list_tlog.h"
 #include "list_tlog_log.h"

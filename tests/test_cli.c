@@ -1440,7 +1440,7 @@ TEST(cli_budget)
 	expect((const char *const[]){"budget", "show", "--db", db, NULL}, NULL, 2, NULL,
 	       "--admin");
 	expect((const char *const[]){"budget", "frob", NULL}, NULL, 2, NULL,
-	       "load, show or move");
+	       "load, show, move or cpv-map");
 	/* Suppliers and commitments. */
 	expect((const char *const[]){"user", "add", "olga", "--role", "ordonnateur", "--name",
 				     "Olga", "--user", "alice", "--db", db, NULL}, NULL, 0, NULL, NULL);

@@ -116,3 +116,81 @@ TEST(cli_classify_invoice_lines)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
 	ASSERT_EQ(system(cmd), 0);
 }
+
+/* The product's path: invoices imported with a model get a suggestion per
+ * line and its budget line from the administration's table; the
+ * ordonnateur lists them and decides. */
+TEST(cli_classify_import_suggestions)
+{
+	char base[] = "/tmp/tandem-cli-sug-XXXXXX", data[128], labels[128], model[128], db[128];
+	char map[128], artefacts[4096];
+	snprintf(artefacts, sizeof artefacts, "%s/einvoice/artefacts", test_shared_data());
+	if (access(artefacts, R_OK) != 0)
+		SKIP("../shared/data/einvoice/artefacts is missing");
+	ASSERT(mkdtemp(base) != NULL);
+	snprintf(data, sizeof data, "%s/train.tsv", base);
+	snprintf(labels, sizeof labels, "%s/cpv.csv", base);
+	snprintf(model, sizeof model, "%s/m.cls", base);
+	snprintf(db, sizeof db, "%s/l.db", base);
+	snprintf(map, sizeof map, "%s/map.tsv", base);
+	test_write_file(data, tsv);
+	test_write_file(labels, cpv);
+	test_write_file(map, "30\tGFP/156/09\n301\tGFP/156/01\n45\tGFP/218/02\n");
+	free(run((const char *const[]){"classify", "train", "--data", data, "--labels", labels,
+				       "--bits", "12", "-o", model, NULL}, 0, NULL, NULL));
+	const char *const setup[][24] = {
+		{"init", "--db", db, NULL},
+		{"user", "add", "alice", "--role", "admin", "--name", "A", "--db", db, NULL},
+		{"user", "add", "olga", "--role", "ordonnateur", "--name", "O", "--user", "alice",
+		 "--db", db, NULL},
+		{"budget", "load", "examples/budget-fr-2026.txt", "--user", "alice", "--db", db,
+		 NULL},
+		{"supplier", "add", "--admin", "11000201100044", "--name", "Papeterie Dupont",
+		 "--country", "FR", "--siret", "73282932000074", "--user", "olga", "--db", db,
+		 NULL},
+		{"commit", "--admin", "11000201100044", "--year", "2026", "--number", "EJ-1",
+		 "--supplier", "73282932000074", "--line", "GFP/156/01", "--amount", "1000",
+		 "--object", "Papier", "--user", "olga", "--db", db, NULL},
+	};
+	for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++)
+		free(run(setup[i], 0, NULL, NULL));
+	free(run((const char *const[]){"budget", "cpv-map", "--admin", "11000201100044", map,
+				       "--user", "olga", "--db", db, NULL}, 0, "3 rows", NULL));
+	free(run((const char *const[]){"budget", "cpv-map", "--admin", "11000201100044", data,
+				       "--user", "olga", "--db", db, NULL}, 1, NULL,
+		 "line 1: \"source\" is not"));
+	free(run((const char *const[]){"budget", "cpv-map", "--admin", "11000201100044", "--db",
+				       db, NULL}, 0, "301     \tGFP/156/01\tFiscalit", NULL));
+	free(run((const char *const[]){"invoice", "import", "--artefacts", artefacts,
+				       "--classify", data, "--user", "olga", "--db", db,
+				       "tests/data/ledger", NULL}, 1, NULL, "not a classifier model"));
+	free(run((const char *const[]){"invoice", "import", "--artefacts", artefacts,
+				       "--classify", model, "--user", "olga", "--db", db,
+				       "tests/data/ledger", NULL}, 0, "1 imported", NULL));
+	char *out = run((const char *const[]){"invoice", "suggestions", "--admin",
+					      "11000201100044", "--json", "--db", db, NULL}, 0,
+			"\"text\":\"Ramettes de papier A4\",\"cpv\":\"301\"", NULL);
+	ASSERT_STR_CONTAINS(out, "\"budget\":\"GFP/156/01\"");
+	ASSERT_STR_CONTAINS(out, "\"decision\":\"pending\"");
+	free(out);
+	free(run((const char *const[]){"invoice", "decide-cpv", "--admin", "11000201100044",
+				       "--invoice", "1", "--line", "1", "--user", "alice", "--db", db,
+				       NULL}, 1, NULL, "for an ordonnateur"));
+	free(run((const char *const[]){"invoice", "decide-cpv", "--admin", "11000201100044",
+				       "--invoice", "1", "--user", "olga", "--db", db, NULL}, 2, NULL,
+		 "--line"));
+	free(run((const char *const[]){"invoice", "decide-cpv", "--admin", "11000201100044",
+				       "--invoice", "1", "--line", "1", "--cpv", "45233000",
+				       "--user", "olga", "--db", db, NULL}, 0, "decision recorded",
+		 NULL));
+	free(run((const char *const[]){"invoice", "suggestions", "--admin", "11000201100044",
+				       "--invoice", "1", "--db", db, NULL}, 0,
+		 "corrected 45233 GFP/218/02 by olga", NULL));
+	/* Nothing waits for a decision now. */
+	out = run((const char *const[]){"invoice", "suggestions", "--admin", "11000201100044",
+					"--json", "--db", db, NULL}, 0, "\"suggestions\":[\n]", NULL);
+	free(out);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+	ASSERT_EQ(system(cmd), 0);
+}

@@ -392,6 +392,8 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	/* Back to version 6, totals gone; opened again, they are back. */
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN invoiced_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE line_suggestion"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE cpv_budget_map"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE consumption"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE credit_offset"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE tlog_mark"), 0);

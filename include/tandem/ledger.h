@@ -315,6 +315,22 @@ struct tandem_invoice_line {    /* BG-25, what the match reads of it */
 	int64_t net_cents;           /* BT-131 */
 };
 
+/*
+ * What a classifier (tandem/classify.h) suggests for one invoice line,
+ * kept with the invoice until a person decides (tandem_ledger_suggestion_
+ * decide()). Strings are the caller's.
+ */
+struct tandem_line_suggestion {
+	const char *text;            /* what was classified: BT-153 and BT-154 */
+	const char *cpv;             /* the CPV group suggested, "453"; NULL: none */
+	uint32_t p_milli;            /* its calibrated probability, x 1000 */
+	bool needs_human;            /* the classifier doubts it */
+	const char *why;             /* the features that pushed it, for people */
+};
+
+#define TANDEM_SUGGESTION_TEXT_MAX 4096   /* bytes of a line's text kept */
+#define TANDEM_SUGGESTION_WHY_MAX 1000    /* bytes of the reasons kept */
+
 struct tandem_invoice_in {
 	const void *file;            /* the file as received (XML or PDF) */
 	size_t file_len;
@@ -341,6 +357,10 @@ struct tandem_invoice_in {
 	const struct tandem_invoice_line *lines;   /* its lines (at most
 						    * TANDEM_COMMITMENT_LINES_MAX are read) */
 	size_t n_lines;
+	/* The classifier's suggestions, one per line (NULL: none), and the
+	 * SHA-256 (hex) of the model file that made them. */
+	const struct tandem_line_suggestion *suggestions;
+	const char *model_sha256;
 };
 
 #define TANDEM_INVOICE_FILE_MAX (64u << 20)
@@ -585,6 +605,88 @@ int tandem_ledger_pay_run(struct tandem_store *s, const char *actor, const char 
  * written, to file. TANDEM_ENOENT (finding TANDEM-PAY-RUN) when no such run. */
 int tandem_ledger_pay_file(struct tandem_store *s, const char *administration, int64_t run,
 			   struct tandem_diag *d, struct tandem_buf *file);
+
+/* ---- CPV codes and budget lines of invoice lines --------------------------- */
+
+#define TANDEM_CPV_MAP_MAX 10000        /* rows of one administration's table */
+#define TANDEM_CPV_MAP_FILE_MAX (1u << 20)
+#define TANDEM_SUGGESTION_LIST_MAX 10000
+
+/*
+ * Loads an administration's table from CPV codes to budget lines: text of
+ * lines "CPV-PREFIX<TAB>BUDGET-PATH" ('#' starts a comment line; blank
+ * lines are skipped), the prefix 2 to 8 digits of a CPV code ("45",
+ * "453", "45314000"), the path that of a node of the administration's
+ * budget ("150/01/02", "06/0601/52601"). A CPV code goes to the node of its
+ * longest prefix in the table. The table is replaced whole, in one
+ * transaction with an event holding the text's SHA-256; suggestions
+ * already stored keep the line they were given. actor: ordonnateur or
+ * admin. Refused with nothing changed, a finding per bad line
+ * (TANDEM-CPVMAP-*, with its line number): a prefix not of 2 to 8 digits,
+ * twice the same prefix, an unknown path, more than TANDEM_CPV_MAP_MAX rows;
+ * TANDEM_EPERM, TANDEM_ENOENT (administration). *rows gets the count.
+ */
+int tandem_ledger_cpv_map_load(struct tandem_store *s, const char *actor,
+			       const char *administration, const char *text, size_t len,
+			       struct tandem_diag *d, size_t *rows);
+
+struct tandem_cpv_map_row {
+	const char *prefix, *path, *label;   /* label: the budget node's */
+};
+
+/* The administration's table, by prefix; texts in the arena. */
+int tandem_ledger_cpv_map_list(struct tandem_store *s, const char *administration,
+			       struct tandem_arena *a, struct tandem_cpv_map_row **rows,
+			       size_t *n, struct tandem_diag *d);
+
+/*
+ * Suggestions are stored by tandem_ledger_invoice_import() for the
+ * invoices it stores whose tandem_invoice_in carries them: a row per line
+ * with the text, the CPV group, its probability and reasons, the model's
+ * SHA-256 and the budget line the administration's table gives (none when
+ * it has no row for the code), and one event "ai.suggest" per invoice, so
+ * that every suggestion reaches the transparency log. A suggestion changes
+ * nothing else: no status, no amount, no payment. It waits for a person.
+ */
+struct tandem_suggestion_row {
+	int64_t invoice;
+	int line_no;
+	const char *text, *cpv, *why;
+	uint32_t p_milli;
+	bool needs_human;
+	const char *budget_path;     /* "" when the table gives none */
+	const char *model_sha256;
+	const char *decision;        /* "pending", "accepted", "corrected" */
+	const char *decided_cpv;     /* "" while pending */
+	const char *decided_path;    /* "" while pending or none */
+	const char *decided_by;      /* login; "" while pending */
+};
+
+/*
+ * The suggestions of one invoice (invoice > 0), or of the administration's
+ * invoices still waiting for a decision (invoice 0), by invoice and line;
+ * at most limit rows (1 .. TANDEM_SUGGESTION_LIST_MAX), *more says if there
+ * were more. TANDEM_ENOENT: no such administration or invoice.
+ */
+int tandem_ledger_suggestions(struct tandem_store *s, const char *administration,
+			      int64_t invoice, size_t limit, struct tandem_arena *a,
+			      struct tandem_suggestion_row **rows, size_t *n, bool *more,
+			      struct tandem_diag *d);
+
+/*
+ * A person's decision on a suggestion: cpv NULL accepts the suggested
+ * group, else corrects it to cpv (2 to 8 digits, a check digit "-D" is
+ * dropped); budget_path NULL takes the line the table gives for the code
+ * decided, else names a node of the administration's budget. Recorded with
+ * an event "ai.decision" (the suggestion, the decision, note); a decision
+ * may be taken again, each recorded. actor: ordonnateur. Refused with
+ * nothing changed, each with a finding TANDEM-SUGGEST-*: TANDEM_EPERM,
+ * TANDEM_ENOENT (invoice, line, path), TANDEM_EBADINPUT (cpv).
+ */
+int tandem_ledger_suggestion_decide(struct tandem_store *s, const char *actor,
+				    const char *administration, int64_t invoice, int line_no,
+				    const char *cpv, const char *budget_path, const char *note,
+				    struct tandem_diag *d);
 
 /*
  * Publishes the ledger's events to the transparency log (tandem/tlog_log.h,

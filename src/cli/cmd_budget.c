@@ -28,6 +28,7 @@ static const char budget_usage[] =
 	"       tandem budget move --admin ID --year YEAR --kind AE|CP [--from PATH]\n"
 	"                          [--to PATH] --amount EUR --reason TEXT [--user ACTOR]\n"
 	"                          [--db FILE]\n"
+	"       tandem budget cpv-map --admin ID [FILE] [--json] [--user ACTOR] [--db FILE]\n"
 	"\n"
 	"load  reads a budget file (docs/ledger.md): the administration, the year, the\n"
 	"      budget tree and its initial AE and CP; checked whole, then written in one\n"
@@ -37,6 +38,8 @@ static const char budget_usage[] =
 	"move  moves AE or CP of an open year: --from and --to a transfer, --to alone\n"
 	"      an opening, --from alone a cancellation; REASON is its legal basis. A\n"
 	"      line gives no more than is neither committed nor ordered.\n"
+	"cpv-map  the table from CPV codes to budget lines (tandem budget cpv-map\n"
+	"      --help).\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 static const struct option opts[] = {
@@ -277,13 +280,15 @@ int cmd_budget(int argc, char **argv)
 	struct args a;
 	int status;
 
+	if (argc >= 2 && strcmp(argv[1], "cpv-map") == 0)
+		return cmd_budget_cpv_map(argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "show") != 0 &&
 			  strcmp(argv[1], "move") != 0)) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 			fputs(budget_usage, stdout);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage("budget", "the subcommand is load, show or move");
+		return cli_usage("budget", "the subcommand is load, show, move or cpv-map");
 	}
 	status = parse("budget", budget_usage, argc - 1, argv + 1, &a);
 	if (status >= 0)

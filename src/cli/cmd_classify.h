@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tandem/classify.h"
 
@@ -45,6 +46,18 @@ struct classify_ctx {
 /* Logs a suggestion for text (when there is a log); an exit status. */
 int classify_log_suggestion(const struct classify_ctx *c, const char *text, size_t len,
 			    const struct tandem_cls_prediction *p);
+
+/* The text classified for an invoice line: its item's name and
+ * description (BT-153, BT-154), cut at size - 1 bytes on a character. */
+#define CLASSIFY_LINE_TEXT_MAX 4096
+struct tandem_einv_line;
+size_t classify_line_text(const struct tandem_einv_line *l, char *out, size_t size);
+
+/* A line's net amount (BT-131) in cents, without its sign; 0 when unknown. */
+int64_t classify_line_cents(const struct tandem_einv_line *l);
+
+/* "word:travaux +1.234, prefix:reinig +0.800": the reasons of a prediction. */
+void classify_reasons_text(const struct tandem_cls_prediction *p, char *out, size_t size);
 
 /* Suggestions for the lines of the invoice at path; an exit status. */
 int classify_invoice(const struct classify_ctx *c, const char *path);

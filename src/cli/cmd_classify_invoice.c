@@ -17,7 +17,6 @@
 #include "tandem/error.h"
 
 #define ARENA_MAX (512u << 20)
-#define LINE_TEXT_MAX 4096
 
 /* The CPV code a line declares (BT-158, scheme STI), or NULL. */
 static const char *declared_cpv(const struct tandem_einv_line *l)
@@ -63,13 +62,52 @@ static void put_line(const struct tandem_einv_line *l, const char *text, size_t 
 	fwrite(b->data, 1, b->len, stdout);
 }
 
-/* The text of a line: its item's name and description. */
-static size_t line_text(const struct tandem_einv_line *l, char *out, size_t size)
+size_t classify_line_text(const struct tandem_einv_line *l, char *out, size_t size)
 {
 	int n = snprintf(out, size, "%s%s%s", l->item.name != NULL ? l->item.name : "",
 			 l->item.description != NULL ? " " : "",
 			 l->item.description != NULL ? l->item.description : "");
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	size_t len = n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+
+	/* Cut short: not inside a UTF-8 sequence. */
+	if (n >= 0 && (size_t)n >= size && len > 0) {
+		size_t start = len - 1;
+		while (start > 0 && ((unsigned char)out[start] & 0xC0) == 0x80)
+			start--;
+		unsigned char lead = (unsigned char)out[start];
+		size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+		if (len - start < need) {
+			len = start;
+			out[len] = '\0';
+		}
+	}
+	return len;
+}
+
+int64_t classify_line_cents(const struct tandem_einv_line *l)
+{
+	int64_t cents = 0;
+
+	if (l->net_amount.set &&
+	    tandem_dec_to_minor(l->net_amount.value, 2, TANDEM_ROUND_HALF_UP, &cents) != 0)
+		cents = 0;
+	return cents < 0 ? -cents : cents;
+}
+
+void classify_reasons_text(const struct tandem_cls_prediction *p, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < p->nreasons; i++) {
+		int n = snprintf(out + len, size - len, "%s%s %+.3f", i > 0 ? ", " : "",
+				 p->reasons[i].feature, p->reasons[i].weight_milli / 1000.0);
+		if (n < 0 || (size_t)n >= size - len) {
+			out[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+	}
 }
 
 int classify_invoice(const struct classify_ctx *c, const char *path)
@@ -79,7 +117,7 @@ int classify_invoice(const struct classify_ctx *c, const char *path)
 	struct tandem_einv_source *src = NULL;
 	struct tandem_einv_invoice *inv = NULL;
 	struct tandem_buf b;
-	char *data = NULL, text[LINE_TEXT_MAX];
+	char *data = NULL, text[CLASSIFY_LINE_TEXT_MAX];
 	int status = CLI_EXIT_OK;
 
 	tandem_arena_init(&a, ARENA_MAX);
@@ -98,21 +136,17 @@ int classify_invoice(const struct classify_ctx *c, const char *path)
 	for (size_t i = 0; i < inv->n_lines; i++) {
 		const struct tandem_einv_line *l = &inv->lines[i];
 		struct tandem_cls_prediction p;
-		size_t len = line_text(l, text, sizeof text);
-		int64_t cents = 0;
+		size_t len = classify_line_text(l, text, sizeof text);
 		if (len == 0) {
 			fprintf(stderr, "tandem classify: %s line %s: no item name or description\n",
 				path, l->id != NULL ? l->id : "?");
 			status = CLI_EXIT_INVALID;
 			continue;
 		}
-		if (l->net_amount.set &&
-		    tandem_dec_to_minor(l->net_amount.value, 2, TANDEM_ROUND_HALF_UP, &cents) != 0)
-			cents = 0;
 		tandem_diag_release(&d);
 		tandem_diag_init(&d, 10);
 		err = tandem_cls_predict(c->m, text, len, TANDEM_CLS_LANG_UNKNOWN,
-					 cents < 0 ? -cents : cents, &p, &d);
+					 classify_line_cents(l), &p, &d);
 		if (err != 0) {
 			cli_print_findings(stderr, &d);
 			status = CLI_EXIT_INVALID;

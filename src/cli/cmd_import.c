@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_classify.h"
 #include "tandem/arena.h"
 #include "tandem/diag.h"
 #include "tandem/einvoice.h"
@@ -22,7 +23,7 @@
 
 static const char usage_text[] =
 	"usage: tandem invoice import [--artefacts DIR] [--no-cache] [--user ACTOR]\n"
-	"                             [--db FILE|URL] FILE|DIR...\n"
+	"                             [--classify MODEL] [--db FILE|URL] FILE|DIR...\n"
 	"\n"
 	"Reads each e-invoice (UBL, CII, Factur-X/ZUGFeRD PDF; directories are walked\n"
 	"for .xml and .pdf files in name order), validates it with the EN 16931 and\n"
@@ -33,6 +34,10 @@ static const char usage_text[] =
 	"why), already (the same file was stored before) or refused (and why: invalid,\n"
 	"duplicate, not in EUR, for no administration here ...). Statuses: received,\n"
 	"a_recycler, suspended, rejected, ready, paid (docs/ledger.md).\n"
+	"With --classify, the model (tandem classify train) suggests a CPV group for\n"
+	"each line of the invoices stored, and the administration's table (tandem\n"
+	"budget cpv-map) a budget line; they are kept with the invoice until the\n"
+	"ordonnateur decides (tandem invoice suggestions, tandem invoice decide-cpv).\n"
 	"Exit status: 0 every file stored (or stored before), 1 some file refused,\n"
 	"2 usage error, 3 I/O error.\n";
 
@@ -47,11 +52,54 @@ struct item {
 
 struct import_run {
 	struct tandem_einv_validator *val;
+	struct tandem_cls_model *model;   /* NULL: no suggestions */
+	char model_hex[65];
 	struct tandem_store *store;
 	const char *actor;
 	size_t imported, already, refused;
 	int io_error;
 };
+
+/* The model's suggestion for each line the ledger reads of the invoice:
+ * a line without text, or one the model refuses, gets none. */
+static int suggest_lines(const struct import_run *run, struct item *it,
+			 const struct tandem_einv_invoice *inv, struct tandem_invoice_in *in)
+{
+	struct tandem_line_suggestion *g;
+	char text[CLASSIFY_LINE_TEXT_MAX], why[TANDEM_SUGGESTION_WHY_MAX];
+
+	if (in->n_lines == 0)
+		return 0;
+	g = tandem_arena_calloc(&it->arena, in->n_lines, sizeof *g);
+	if (g == NULL)
+		return TANDEM_ENOMEM;
+	for (size_t i = 0; i < in->n_lines; i++) {
+		struct tandem_cls_prediction p;
+		struct tandem_diag d;
+		size_t len = classify_line_text(&inv->lines[i], text, sizeof text);
+		int rc = TANDEM_EINVAL;
+
+		tandem_diag_init(&d, 4);
+		if (len > 0)
+			rc = tandem_cls_predict(run->model, text, len, TANDEM_CLS_LANG_UNKNOWN,
+						classify_line_cents(&inv->lines[i]), &p, &d);
+		tandem_diag_release(&d);
+		if (rc != 0)
+			continue;
+		classify_reasons_text(&p, why, sizeof why);
+		g[i].text = tandem_arena_strndup(&it->arena, text, len);
+		g[i].cpv = tandem_arena_strndup(&it->arena, p.group[0].code,
+						strlen(p.group[0].code));
+		g[i].why = tandem_arena_strndup(&it->arena, why, strlen(why));
+		g[i].p_milli = p.group[0].p_milli;
+		g[i].needs_human = p.needs_human;
+		if (g[i].text == NULL || g[i].cpv == NULL || g[i].why == NULL)
+			return TANDEM_ENOMEM;
+	}
+	in->suggestions = g;
+	in->model_sha256 = run->model_hex;
+	return 0;
+}
 
 /* Reads and validates one file into in; false (with findings) when it is
  * not an e-invoice at all. */
@@ -81,6 +129,8 @@ static bool read_one(struct import_run *run, struct item *it, struct tandem_invo
 	if (rc == 0)
 		rc = tandem_ledger_invoice_from_einv(&it->arena, src, inv, &v, &it->findings,
 						     it->data, len, it->path, &it->findings, in);
+	if (rc == 0 && run->model != NULL && in->valid)
+		rc = suggest_lines(run, it, inv, in);
 	return rc == 0;
 }
 
@@ -173,6 +223,7 @@ int cmd_invoice_import(int argc, char **argv)
 		{"no-cache", no_argument, NULL, 'N'},
 		{"user", required_argument, NULL, 'u'},
 		{"db", required_argument, NULL, 'd'},
+		{"classify", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -180,7 +231,7 @@ int cmd_invoice_import(int argc, char **argv)
 	struct cli_paths files = {0};
 	struct tandem_einv_rules *rules = NULL;
 	struct tandem_diag d;
-	const char *artefacts = NULL, *db = NULL;
+	const char *artefacts = NULL, *db = NULL, *model = NULL;
 	bool no_cache = false;
 	int c, status = 0, rc;
 
@@ -196,6 +247,8 @@ int cmd_invoice_import(int argc, char **argv)
 			run.actor = optarg;
 		else if (c == 'd')
 			db = optarg;
+		else if (c == 'c')
+			model = optarg;
 		else if (c == 'h')
 			return fputs(usage_text, stdout), CLI_EXIT_OK;
 		else
@@ -211,6 +264,17 @@ int cmd_invoice_import(int argc, char **argv)
 	if (!status && tandem_einv_validator_new(rules, &run.val) != 0)
 		status = cli_error(CLI_EXIT_IO, "invoice", "out of memory");
 	tandem_diag_init(&d, 100);
+	if (!status && model != NULL) {
+		rc = tandem_cls_model_load(model, &d, &run.model);
+		if (rc != 0) {
+			cli_print_findings(stderr, &d);
+			status = cli_error(rc == TANDEM_EIO || rc == TANDEM_ENOMEM ? CLI_EXIT_IO
+										   : CLI_EXIT_INVALID,
+					   "invoice", "%s: not a classifier model", model);
+		} else {
+			tandem_cls_model_sha256(run.model, run.model_hex);
+		}
+	}
 	if (!status) {
 		rc = tandem_ledger_open(cli_db_path(db), 0, &d, &run.store);
 		status = rc == 0 ? 0 : cli_ledger_finish("invoice", rc, &d, cli_db_path(db));
@@ -232,6 +296,7 @@ int cmd_invoice_import(int argc, char **argv)
 	tandem_store_close(run.store);
 	tandem_diag_release(&d);
 	tandem_einv_validator_free(run.val);
+	tandem_cls_model_free(run.model);
 	tandem_einv_rules_free(rules);
 	cli_paths_release(&files);
 	return status;

@@ -32,6 +32,7 @@ static const char usage_text[] =
 	"       tandem invoice convert --to ubl|cii [-o OUT] FILE\n"
 	"       tandem invoice import [--user ACTOR] [--db FILE|URL] FILE|DIR...\n"
 	"       tandem invoice list --admin ID [--status S] [--awaiting-order] [--json]\n"
+	"       tandem invoice suggestions --admin ID [--invoice N] [--json]\n"
 	"       tandem invoice reject --admin ID --invoice N --reason TEXT [--user ACTOR]\n"
 	"       tandem invoice reroute --admin ID --invoice N [--ej EJ] [--service CODE]\n"
 	"                              --note TEXT [--user ACTOR]\n"
@@ -55,6 +56,8 @@ static const char usage_text[] =
 	"          (tandem invoice import --help).\n"
 	"list      lists the stored invoices of an administration, by status or\n"
 	"          those awaiting a payment order (tandem invoice list --help).\n"
+	"suggestions  the CPV groups and budget lines suggested for the lines of an\n"
+	"          invoice, or those waiting for a decision (decide-cpv).\n"
 	"reject    rejects a stored invoice for good, with the reason.\n"
 	"reroute   routes an invoice a_recycler again with corrected routing data\n"
 	"          (tandem invoice reroute --help).\n"
@@ -276,14 +279,17 @@ int cmd_invoice(int argc, char **argv)
 	if (strcmp(sub, "import") == 0)
 		return cmd_invoice_import(argc - 1, argv + 1);
 	if (strcmp(sub, "reject") == 0 || strcmp(sub, "reroute") == 0 ||
-	    strcmp(sub, "offset") == 0)
+	    strcmp(sub, "offset") == 0 || strcmp(sub, "decide-cpv") == 0)
 		return cmd_invoice_decide(argc - 1, argv + 1);
 	if (strcmp(sub, "list") == 0)
 		return cmd_invoice_list(argc - 1, argv + 1);
+	if (strcmp(sub, "suggestions") == 0)
+		return cmd_invoice_suggestions(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",
 				 "unknown subcommand '%s' (inspect, extract, validate, rules, "
-				 "show, terms, convert, import, list, reject, reroute or offset)",
+				 "show, terms, convert, import, list, suggestions, reject, "
+				 "reroute, offset or decide-cpv)",
 				 sub);
 	argc--;
 	argv++;

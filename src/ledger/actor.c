@@ -151,6 +151,11 @@ int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX])
 	return 0;
 }
 
+const char *ledger_keep(struct tandem_arena *a, const char *s)
+{
+	return tandem_arena_strndup(a, s, strlen(s));
+}
+
 int ledger_refuse(struct tandem_diag *d, int code, const char *rule, long line,
 		  const char *fmt, ...)
 {

@@ -147,6 +147,8 @@ static bool is_date(const char *s)
 
 static int check_input(const struct tandem_invoice_in *in, struct tandem_diag *d)
 {
+	long bad;
+
 	if (in->file == NULL || in->file_len == 0 || in->file_len > TANDEM_INVOICE_FILE_MAX)
 		return refuse(d, in, TANDEM_EBADINPUT, "TANDEM-INVOICE-INPUT",
 			      "an invoice file is 1 byte to %u MiB", TANDEM_INVOICE_FILE_MAX >> 20);
@@ -182,6 +184,12 @@ static int check_input(const struct tandem_invoice_in *in, struct tandem_diag *d
 		return refuse(d, in, TANDEM_EBADINPUT, "TANDEM-INVOICE-SELLER",
 			      "the invoice names its seller by neither SIRET nor VAT number: "
 			      "whom to pay cannot be known");
+	bad = ledger_suggest_bad(in);
+	if (bad != 0)
+		return refuse(d, in, TANDEM_EINVAL, "TANDEM-SUGGEST-INPUT",
+			      "the suggestions %s%ld are not a CPV code, a probability up to "
+			      "1000 and a text and reasons within their limits, with their "
+			      "model's SHA-256", bad > 0 ? "of line " : "", bad > 0 ? bad : 0L);
 	return 0;
 }
 
@@ -554,6 +562,8 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 	if (rc == 0 && r.lines > 0)
 		rc = ledger_lines_store(s, res->id, in, b->line_refs,
 					ledger_invoice_counted("invoice", r.status));
+	if (rc == 0)
+		rc = ledger_suggest_store(s, r.admin, res->id, in, who->id);
 	if (rc == 0) {
 		(void)snprintf(res->status, sizeof res->status, "%s", r.status);
 		(void)snprintf(res->reason, sizeof res->reason, "%s", r.reason);

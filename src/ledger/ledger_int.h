@@ -16,6 +16,7 @@
 #define LEDGER_TIME_MAX 32
 #define LEDGER_SHA256_HEX 65
 #define LEDGER_PATH_MAX 400        /* bytes of a budget path, NUL included */
+#define LEDGER_CPV_MAX 9           /* significant digits of a CPV code, NUL included */
 
 struct ledger_actor {
 	int64_t id;
@@ -73,6 +74,19 @@ void ledger_now(char out[LEDGER_TIME_MAX]);
 
 /* The SHA-256 of data in lowercase hex. */
 int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX]);
+
+/*
+ * Reads the rows of a select whose first step gave rc (ledger_select()):
+ * up to limit of them, each by row() into the next element (size bytes)
+ * of an array in the arena, *out; *more says there was one more row (a
+ * list selects limit + 1). Finalizes st. 0, or the error met.
+ */
+typedef int ledger_row_fn(struct tandem_stmt *st, struct tandem_arena *a, void *row);
+int ledger_read_rows(struct tandem_stmt *st, int rc, size_t limit, size_t size,
+		     ledger_row_fn *row, struct tandem_arena *a, void **out, size_t *n, bool *more);
+
+/* A copy of s in the arena (NULL when it is full). */
+const char *ledger_keep(struct tandem_arena *a, const char *s);
 
 /* Adds an error finding (rule, line) and returns code. */
 int ledger_refuse(struct tandem_diag *d, int code, const char *rule, long line,
@@ -222,6 +236,29 @@ int ledger_invoice_status(struct tandem_store *s, int64_t user, int64_t invoice,
 int ledger_rematch(struct tandem_store *s, int64_t user, int64_t commitment);
 
 /* ---- budget files (budget_file.c) ---- */
+
+/* ---- CPV codes (cpvmap.c, suggest.c) ---- */
+
+/* The significant digits of a CPV code of len bytes: 2 to 8 digits, an
+ * optional check digit "-D" after 8, trailing zeros dropped ("45300000-8"
+ * is "453"). TANDEM_EBADINPUT when it is not a code. */
+int ledger_cpv_norm(const char *code, size_t len, char out[LEDGER_CPV_MAX]);
+
+/* The budget node of a CPV code by the administration's table (its
+ * longest prefix there), 0 when the table has none. */
+int ledger_cpv_node(struct tandem_store *s, int64_t admin, const char *cpv, int64_t *node);
+
+/* The node of a budget path; TANDEM_ENOENT with a finding of rule. */
+int ledger_budget_node(struct tandem_store *s, int64_t admin, const char *path,
+		       const char *rule, long line, struct tandem_diag *d, int64_t *node);
+
+/* The suggestions of an invoice being imported: checked before anything is
+ * written (0 good, -1 no model hash, else the first bad line's number),
+ * stored with their event after the invoice. */
+struct tandem_invoice_in;
+long ledger_suggest_bad(const struct tandem_invoice_in *in);
+int ledger_suggest_store(struct tandem_store *s, int64_t admin, int64_t invoice,
+			 const struct tandem_invoice_in *in, int64_t user);
 
 struct budget_node_in {
 	const char *level;

@@ -34,22 +34,49 @@ static bool known_status(const char *status)
 	return false;
 }
 
-static const char *keep(struct tandem_arena *a, const char *s)
+int ledger_read_rows(struct tandem_stmt *st, int rc, size_t limit, size_t size,
+		     ledger_row_fn *row, struct tandem_arena *a, void **out, size_t *n, bool *more)
 {
-	return tandem_arena_strndup(a, s, strlen(s));
+	char *r = rc == 1 ? tandem_arena_calloc(a, limit, size) : NULL;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	*more = false;
+	if (rc == 1 && r == NULL)
+		rc = TANDEM_ENOMEM;
+	for (; rc == 1; rc = tandem_stmt_step(st)) {
+		if (count == limit) {
+			*more = true;
+			rc = 0;
+			break;
+		}
+		rc = row(st, a, r + count * size);
+		if (rc != 0)
+			break;
+		count++;
+	}
+	tandem_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	*out = r;
+	*n = count;
+	return 0;
 }
 
-static int row_of(struct tandem_stmt *st, struct tandem_arena *a, struct tandem_invoice_row *x)
+static int row_of(struct tandem_stmt *st, struct tandem_arena *a, void *row)
 {
+	struct tandem_invoice_row *x = row;
+
 	x->id = tandem_stmt_i64(st, 0);
-	x->number = keep(a, tandem_stmt_text(st, 1));
-	x->supplier = keep(a, tandem_stmt_text(st, 2));
-	x->commitment = keep(a, tandem_stmt_text(st, 3));
-	x->issue_date = keep(a, tandem_stmt_text(st, 4));
-	x->due_date = keep(a, tandem_stmt_text(st, 5));
+	x->number = ledger_keep(a, tandem_stmt_text(st, 1));
+	x->supplier = ledger_keep(a, tandem_stmt_text(st, 2));
+	x->commitment = ledger_keep(a, tandem_stmt_text(st, 3));
+	x->issue_date = ledger_keep(a, tandem_stmt_text(st, 4));
+	x->due_date = ledger_keep(a, tandem_stmt_text(st, 5));
 	x->due_cents = tandem_stmt_i64(st, 6);
-	x->status = keep(a, tandem_stmt_text(st, 7));
-	x->reason = keep(a, tandem_stmt_text(st, 8));
+	x->status = ledger_keep(a, tandem_stmt_text(st, 7));
+	x->reason = ledger_keep(a, tandem_stmt_text(st, 8));
 	x->order = tandem_stmt_i64(st, 9);
 	return x->number == NULL || x->supplier == NULL || x->commitment == NULL ||
 	       x->issue_date == NULL || x->due_date == NULL || x->status == NULL ||
@@ -62,9 +89,8 @@ int tandem_ledger_invoice_list(struct tandem_store *s, const char *administratio
 			       bool *more, struct tandem_diag *d)
 {
 	struct tandem_stmt *st;
-	struct tandem_invoice_row *r;
+	void *out = NULL;
 	int64_t admin = 0;
-	size_t count = 0;
 	int rc;
 
 	*rows = NULL;
@@ -79,27 +105,10 @@ int tandem_ledger_invoice_list(struct tandem_store *s, const char *administratio
 	rc = ledger_administration(s, administration, d, &admin);
 	if (rc != 0)
 		return rc;
-	r = tandem_arena_calloc(a, limit, sizeof *r);
-	if (r == NULL)
-		return TANDEM_ENOMEM;
 	/* One more than asked says whether there are more. */
 	rc = ledger_select(s, &st, list_sql, "itii", admin, status != NULL ? status : "",
 			   (int64_t)awaiting_order, (int64_t)limit + 1);
-	for (; rc == 1; rc = tandem_stmt_step(st)) {
-		if (count == limit) {
-			*more = true;
-			rc = 0;
-			break;
-		}
-		rc = row_of(st, a, &r[count]);
-		if (rc != 0)
-			break;
-		count++;
-	}
-	tandem_stmt_finalize(st);
-	if (rc < 0)
-		return rc;
-	*rows = r;
-	*n = count;
-	return 0;
+	rc = ledger_read_rows(st, rc, limit, sizeof **rows, row_of, a, &out, n, more);
+	*rows = out;
+	return rc;
 }

@@ -417,6 +417,38 @@ static const char schema_v11[] =
 	" PRIMARY KEY (invoice_id, line_no));"
 	"CREATE INDEX invoice_line_commitment_line ON invoice_line (commitment_line_id);";
 
+/*
+ * Version 12: what a classifier suggested for the lines of an invoice (a
+ * CPV group, with its probability and reasons, and the budget line the
+ * administration's table gives for it) and what a person decided of it;
+ * the table from CPV codes to budget lines, per administration.
+ */
+static const char schema_v12[] =
+	"CREATE TABLE cpv_budget_map ("
+	" administration_id BIGINT NOT NULL REFERENCES administration (id),"
+	" cpv_prefix TEXT NOT NULL CHECK (length(cpv_prefix) BETWEEN 2 AND 8),"
+	" budget_node_id BIGINT NOT NULL REFERENCES budget_node (id),"
+	" PRIMARY KEY (administration_id, cpv_prefix));"
+	"CREATE TABLE line_suggestion ("
+	" invoice_id BIGINT NOT NULL REFERENCES invoice (id),"
+	" line_no INTEGER NOT NULL CHECK (line_no > 0),"
+	" text TEXT NOT NULL,"
+	" cpv TEXT NOT NULL CHECK (length(cpv) BETWEEN 2 AND 8),"
+	" p_milli INTEGER NOT NULL CHECK (p_milli BETWEEN 0 AND 1000),"
+	" needs_human INTEGER NOT NULL CHECK (needs_human IN (0, 1)),"
+	" why TEXT NOT NULL,"
+	" budget_node_id BIGINT REFERENCES budget_node (id),"
+	" model_sha256 TEXT NOT NULL CHECK (length(model_sha256) = 64),"
+	" event_id BIGINT NOT NULL REFERENCES event (id),"
+	" decision TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (decision IN ('pending', 'accepted', 'corrected')),"
+	" decided_cpv TEXT CHECK (decided_cpv IS NULL OR length(decided_cpv) BETWEEN 2 AND 8),"
+	" decided_node_id BIGINT REFERENCES budget_node (id),"
+	" decided_by BIGINT REFERENCES app_user (id),"
+	" decided_event_id BIGINT REFERENCES event (id),"
+	" PRIMARY KEY (invoice_id, line_no));"
+	"CREATE INDEX line_suggestion_pending ON line_suggestion (decision, invoice_id);";
+
 static const struct tandem_migration migrations[] = {
 	{ 1, "users, administration, fiscal years, budget structure, AE/CP appropriations, "
 	     "events", schema_v1 },
@@ -431,6 +463,8 @@ static const struct tandem_migration migrations[] = {
 	{ 9, "the events published to the transparency log", schema_v9 },
 	{ 10, "commitment lines, service done by quantity", schema_v10 },
 	{ 11, "invoice lines matched against commitment lines", schema_v11 },
+	{ 12, "CPV codes and budget lines suggested for invoice lines, the decisions taken, "
+	      "the table from CPV codes to budget lines", schema_v12 },
 };
 
 int tandem_ledger_schema_version(void)
