@@ -180,9 +180,16 @@ TEST(cli_classify_import_suggestions)
 				       "--invoice", "1", "--user", "olga", "--db", db, NULL}, 2, NULL,
 		 "--line"));
 	free(run((const char *const[]){"invoice", "decide-cpv", "--admin", "11000201100044",
+				       "--invoice", "1", "--line", "1", "--cpv", "30", "--learn",
+				       model, "--user", "olga", "--db", db, NULL}, 1,
+		 "decision recorded", "the decision is recorded, the model did not learn it"));
+	/* The correction, and the model learns it. */
+	free(run((const char *const[]){"invoice", "decide-cpv", "--admin", "11000201100044",
 				       "--invoice", "1", "--line", "1", "--cpv", "45233000",
-				       "--user", "olga", "--db", db, NULL}, 0, "decision recorded",
-		 NULL));
+				       "--learn", model, "--user", "olga", "--db", db, NULL}, 0,
+		 "learned that the line is CPV 45233", NULL));
+	free(run((const char *const[]){"classify", "predict", "-m", model,
+				       "Ramettes de papier A4", NULL}, 0, "A4\t452 ", NULL));
 	free(run((const char *const[]){"invoice", "suggestions", "--admin", "11000201100044",
 				       "--invoice", "1", "--db", db, NULL}, 0,
 		 "corrected 45233 GFP/218/02 by olga", NULL));

@@ -138,9 +138,9 @@ int cmd_invoice_show(int argc, char **argv);     /* cmd_show.c */
 int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
 int cmd_invoice_import(int argc, char **argv);   /* cmd_import.c */
 int cmd_invoice_list(int argc, char **argv);     /* cmd_invoice_list.c */
-int cmd_invoice_decide(int argc, char **argv);   /* cmd_pay.c: reject, reroute, offset,
-						   decide-cpv */
-int cmd_invoice_suggestions(int argc, char **argv); /* cmd_suggest.c */
+int cmd_invoice_decide(int argc, char **argv);   /* cmd_pay.c: reject, reroute, offset */
+int cmd_invoice_suggestions(int argc, char **argv); /* cmd_suggest.c: suggestions,
+						      decide-cpv */
 int cmd_budget_cpv_map(int argc, char **argv);    /* cmd_suggest.c */
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);             /* cmd_init.c */

@@ -33,6 +33,8 @@ static const char usage_text[] =
 	"       tandem invoice import [--user ACTOR] [--db FILE|URL] FILE|DIR...\n"
 	"       tandem invoice list --admin ID [--status S] [--awaiting-order] [--json]\n"
 	"       tandem invoice suggestions --admin ID [--invoice N] [--json]\n"
+	"       tandem invoice decide-cpv --admin ID --invoice N --line K [--cpv CODE]\n"
+	"                                 [--budget PATH] [--learn MODEL]\n"
 	"       tandem invoice reject --admin ID --invoice N --reason TEXT [--user ACTOR]\n"
 	"       tandem invoice reroute --admin ID --invoice N [--ej EJ] [--service CODE]\n"
 	"                              --note TEXT [--user ACTOR]\n"
@@ -57,7 +59,8 @@ static const char usage_text[] =
 	"list      lists the stored invoices of an administration, by status or\n"
 	"          those awaiting a payment order (tandem invoice list --help).\n"
 	"suggestions  the CPV groups and budget lines suggested for the lines of an\n"
-	"          invoice, or those waiting for a decision (decide-cpv).\n"
+	"          invoice, or those waiting for a decision.\n"
+	"decide-cpv  accepts or corrects one (tandem invoice decide-cpv --help).\n"
 	"reject    rejects a stored invoice for good, with the reason.\n"
 	"reroute   routes an invoice a_recycler again with corrected routing data\n"
 	"          (tandem invoice reroute --help).\n"
@@ -279,11 +282,11 @@ int cmd_invoice(int argc, char **argv)
 	if (strcmp(sub, "import") == 0)
 		return cmd_invoice_import(argc - 1, argv + 1);
 	if (strcmp(sub, "reject") == 0 || strcmp(sub, "reroute") == 0 ||
-	    strcmp(sub, "offset") == 0 || strcmp(sub, "decide-cpv") == 0)
+	    strcmp(sub, "offset") == 0)
 		return cmd_invoice_decide(argc - 1, argv + 1);
 	if (strcmp(sub, "list") == 0)
 		return cmd_invoice_list(argc - 1, argv + 1);
-	if (strcmp(sub, "suggestions") == 0)
+	if (strcmp(sub, "suggestions") == 0 || strcmp(sub, "decide-cpv") == 0)
 		return cmd_invoice_suggestions(argc - 1, argv + 1);
 	if (strcmp(sub, "inspect") != 0 && strcmp(sub, "extract") != 0)
 		return cli_usage("invoice",

@@ -3,7 +3,7 @@
  * `tandem pay order|approve|cancel|run|file` (the ordonnateur's order to pay
  * a matched invoice, the comptable's approval under the separation of
  * duties, cancellation, the payment run and its SEPA file) and
- * `tandem invoice reject`, `reroute`, `offset` and `decide-cpv`.
+ * `tandem invoice reject`, `reroute` and `offset`.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -46,9 +46,7 @@ static const char decide_usage[] =
 	"                              --note TEXT [--user ACTOR] [--db FILE]\n"
 	"       tandem invoice offset --admin ID --credit-note N --invoice M [--user ACTOR]\n"
 	"                             [--db FILE]\n"
-	"       tandem invoice decide-cpv --admin ID --invoice N --line K [--cpv CODE]\n"
-	"                                 [--budget PATH] [--note TEXT] [--user ACTOR]\n"
-	"                                 [--db FILE]\n"
+
 	"\n"
 	"reject   rejects an invoice for good, with the reason: an ordonnateur or a\n"
 	"         comptable. The supplier may then send a corrected invoice with the\n"
@@ -60,14 +58,11 @@ static const char decide_usage[] =
 	"offset   offsets a credit note against an invoice of the same supplier not\n"
 	"         yet ordered: a comptable. The invoice's payment order is then for\n"
 	"         what remains due; covered whole, it is settled.\n"
-	"decide-cpv  the ordonnateur's decision on the CPV group suggested for line\n"
-	"         K (tandem invoice suggestions): without --cpv it is accepted, with\n"
-	"         it corrected; the budget line is --budget, else the one the\n"
-	"         administration's table gives for the code. Recorded as an event.\n"
+
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 enum { O_DB = 256, O_USER, O_ADMIN, O_YEAR, O_INVOICE, O_ORDER, O_REASON, O_OUT, O_DATE,
-       O_RUN, O_EJ, O_SERVICE, O_NOTE, O_CREDIT, O_LINE, O_CPV, O_BUDGET, O_COUNT_ };
+       O_RUN, O_EJ, O_SERVICE, O_NOTE, O_CREDIT, O_COUNT_ };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -84,9 +79,6 @@ static const struct option opts[] = {
 	{"service", required_argument, NULL, O_SERVICE},
 	{"note", required_argument, NULL, O_NOTE},
 	{"credit-note", required_argument, NULL, O_CREDIT},
-	{"line", required_argument, NULL, O_LINE},
-	{"cpv", required_argument, NULL, O_CPV},
-	{"budget", required_argument, NULL, O_BUDGET},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -200,23 +192,6 @@ static int do_offset(struct tandem_store *s, const char *const v[O_COUNT_], int6
 	return rc;
 }
 
-static int do_decide_cpv(struct tandem_store *s, const char *const v[O_COUNT_], int64_t number,
-			 struct tandem_diag *d, struct tandem_buf *file)
-{
-	unsigned long line = 0;
-	int rc;
-
-	(void)file;
-	if (!cli_parse_uint(v[O_LINE], TANDEM_COMMITMENT_LINES_MAX, &line))
-		return cli_usage("invoice", "--line is a line number, 1 to %d",
-				 TANDEM_COMMITMENT_LINES_MAX);
-	rc = tandem_ledger_suggestion_decide(s, v[O_USER], v[O_ADMIN], number, (int)line,
-					     v[O_CPV], v[O_BUDGET], v[O_NOTE], d);
-	if (rc == 0)
-		printf("invoice %lld line %lu: decision recorded\n", (long long)number, line);
-	return rc;
-}
-
 static const struct sub subs[] = {
 	{"order", {O_ADMIN, O_YEAR, O_INVOICE, 0}, O_INVOICE, do_order},
 	{"approve", {O_ADMIN, O_ORDER, 0}, O_ORDER, do_approve},
@@ -229,7 +204,6 @@ static const struct sub invoice_subs[] = {
 	{"reject", {O_ADMIN, O_INVOICE, O_REASON, 0}, O_INVOICE, do_reject},
 	{"reroute", {O_ADMIN, O_INVOICE, O_NOTE, 0}, O_INVOICE, do_reroute},
 	{"offset", {O_ADMIN, O_CREDIT, O_INVOICE, 0}, O_CREDIT, do_offset},
-	{"decide-cpv", {O_ADMIN, O_INVOICE, O_LINE, 0}, O_INVOICE, do_decide_cpv},
 };
 
 /* Runs one subcommand; cmd is "pay" or "invoice". */
@@ -299,5 +273,5 @@ int cmd_invoice_decide(int argc, char **argv)
 	for (size_t i = 0; i < sizeof invoice_subs / sizeof invoice_subs[0]; i++)
 		if (strcmp(argv[0], invoice_subs[i].name) == 0)
 			return run_sub("invoice", decide_usage, &invoice_subs[i], argc, argv);
-	return cli_usage("invoice", "the subcommand is reject, reroute, offset or decide-cpv");
+	return cli_usage("invoice", "the subcommand is reject, reroute or offset");
 }

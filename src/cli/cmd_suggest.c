@@ -1,15 +1,16 @@
 /*
  * src/cli/cmd_suggest.c - `tandem invoice suggestions` (the CPV groups and
  * budget lines a classifier suggested for invoice lines, and what was
- * decided) and `tandem budget cpv-map` (an administration's table from
- * CPV codes to budget lines). The decision itself is `tandem invoice
- * decide-cpv` (cmd_pay.c).
+ * decided), `tandem invoice decide-cpv` (the ordonnateur's decision, which
+ * the model may learn at once) and `tandem budget cpv-map` (an
+ * administration's table from CPV codes to budget lines).
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "tandem/classify.h"
 #include "tandem/arena.h"
 #include "tandem/buf.h"
 #include "tandem/diag.h"
@@ -28,6 +29,20 @@ static const char suggestions_usage[] =
 	"every invoice still waiting for a decision (tandem invoice decide-cpv).\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
+static const char decide_usage[] =
+	"usage: tandem invoice decide-cpv --admin SIRET|LEITWEG-ID --invoice N --line K\n"
+	"                                 [--cpv CODE] [--budget PATH] [--note TEXT]\n"
+	"                                 [--learn MODEL] [--user ACTOR] [--db FILE]\n"
+	"\n"
+	"The ordonnateur's decision on the CPV group suggested for line K of invoice\n"
+	"N (tandem invoice suggestions): without --cpv it is accepted, with it\n"
+	"corrected (2 to 8 digits of a CPV code). The budget line is --budget, else\n"
+	"the one the administration's table gives for the code. Recorded as an\n"
+	"event; a decision may be taken again. With --learn, the model file learns\n"
+	"the line's text as the code decided (tandem classify learn) and is written\n"
+	"back.\n"
+	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
+
 static const char map_usage[] =
 	"usage: tandem budget cpv-map --admin SIRET|LEITWEG-ID [FILE] [--json]\n"
 	"                             [--user ACTOR] [--db FILE]\n"
@@ -39,7 +54,8 @@ static const char map_usage[] =
 	"whole, written in one transaction or not at all. Without FILE, prints it.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
-enum { O_DB = 256, O_ADMIN, O_INVOICE, O_LIMIT, O_USER, O_JSON };
+enum { O_DB = 256, O_ADMIN, O_INVOICE, O_LIMIT, O_USER, O_JSON, O_LINE, O_CPV, O_BUDGET,
+       O_NOTE, O_LEARN };
 
 static const struct option opts[] = {
 	{"db", required_argument, NULL, O_DB},
@@ -48,13 +64,18 @@ static const struct option opts[] = {
 	{"limit", required_argument, NULL, O_LIMIT},
 	{"user", required_argument, NULL, O_USER},
 	{"json", no_argument, NULL, O_JSON},
+	{"line", required_argument, NULL, O_LINE},
+	{"cpv", required_argument, NULL, O_CPV},
+	{"budget", required_argument, NULL, O_BUDGET},
+	{"note", required_argument, NULL, O_NOTE},
+	{"learn", required_argument, NULL, O_LEARN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
 struct args {
-	const char *db, *admin, *user;
-	unsigned long invoice, limit;
+	const char *db, *admin, *user, *cpv, *budget, *note, *learn;
+	unsigned long invoice, limit, line;
 };
 
 /* Options into a; -1 to go on, else an exit status. */
@@ -74,6 +95,17 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv, stru
 			a->user = optarg;
 		else if (c == O_JSON)
 			cli_json = true;
+		else if (c == O_CPV)
+			a->cpv = optarg;
+		else if (c == O_BUDGET)
+			a->budget = optarg;
+		else if (c == O_NOTE)
+			a->note = optarg;
+		else if (c == O_LEARN)
+			a->learn = optarg;
+		else if (c == O_LINE && !cli_parse_uint(optarg, TANDEM_COMMITMENT_LINES_MAX, &a->line))
+			return cli_usage(cmd, "--line is a line number, 1 to %d",
+					 TANDEM_COMMITMENT_LINES_MAX);
 		else if (c == O_INVOICE && !cli_parse_uint(optarg, 1ul << 62, &a->invoice))
 			return cli_usage(cmd, "--invoice is a number");
 		else if (c == O_LIMIT &&
@@ -124,6 +156,73 @@ static void put_suggestion(struct tandem_buf *b, const struct tandem_suggestion_
 	(void)tandem_buf_printf(b, "\n%15s%.120s\n%15swhy: %s\n", "", r->text, "", r->why);
 }
 
+/* The model learns that text is code, and is written back. */
+static int learn(const char *path, const char *text, const char *code, struct tandem_diag *d)
+{
+	struct tandem_cls_model *m = NULL;
+	struct tandem_cls_example ex = { .text = text, .len = strlen(text), .code = code,
+					 .lang = TANDEM_CLS_LANG_UNKNOWN, .weight_pct = 100 };
+	char hex[65];
+	int rc = tandem_cls_model_load(path, d, &m);
+
+	if (rc == 0)
+		rc = tandem_cls_learn(m, &ex, d);
+	if (rc == 0)
+		rc = tandem_cls_model_save(m, path, d);
+	if (rc == 0) {
+		tandem_cls_model_sha256(m, hex);
+		printf("%s: learned that the line is CPV %s; model sha256 %s\n", path, code, hex);
+	}
+	tandem_cls_model_free(m);
+	return rc;
+}
+
+/* The decision, then (--learn) the model's lesson from the line's text. */
+static int decide(const struct args *a)
+{
+	struct tandem_store *s = NULL;
+	struct tandem_suggestion_row *rows = NULL;
+	struct tandem_arena ar;
+	struct tandem_diag d;
+	size_t n = 0;
+	bool more = false;
+	int rc, status;
+
+	tandem_diag_init(&d, 20);
+	tandem_arena_init(&ar, 1u << 20);
+	rc = tandem_ledger_open(cli_db_path(a->db), 0, &d, &s);
+	if (rc == 0)
+		rc = tandem_ledger_suggestion_decide(s, a->user, a->admin, (int64_t)a->invoice,
+						     (int)a->line, a->cpv, a->budget, a->note, &d);
+	if (rc == 0)
+		printf("invoice %lu line %lu: decision recorded\n", a->invoice, a->line);
+	if (rc == 0 && a->learn != NULL)
+		rc = tandem_ledger_suggestions(s, a->admin, (int64_t)a->invoice,
+					       TANDEM_COMMITMENT_LINES_MAX, &ar, &rows, &n, &more,
+					       &d);
+	status = cli_ledger_finish("invoice", rc, &d, NULL);
+	for (size_t i = 0; status == CLI_EXIT_OK && a->learn != NULL && i < n; i++) {
+		if (rows[i].line_no != (int)a->line)
+			continue;
+		tandem_diag_release(&d);
+		tandem_diag_init(&d, 20);
+		rc = learn(a->learn, rows[i].text, rows[i].decided_cpv, &d);
+		if (rc != 0) {
+			cli_print_findings(stderr, &d);
+			status = cli_error(rc == TANDEM_EIO || rc == TANDEM_ENOMEM ? CLI_EXIT_IO
+										   : CLI_EXIT_INVALID,
+					   "invoice", "%s: the decision is recorded, the model did "
+					   "not learn it", a->learn);
+		}
+	}
+	if (s != NULL)
+		(void)cli_publish("invoice", s, cli_db_path(a->db), true);
+	tandem_arena_release(&ar);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	return status;
+}
+
 int cmd_invoice_suggestions(int argc, char **argv)
 {
 	struct args a;
@@ -134,12 +233,18 @@ int cmd_invoice_suggestions(int argc, char **argv)
 	struct tandem_buf out;
 	size_t n = 0;
 	bool more = false;
-	int rc, status = parse("invoice", suggestions_usage, argc, argv, &a);
+	bool deciding = strcmp(argv[0], "decide-cpv") == 0;
+	int rc, status = parse("invoice", deciding ? decide_usage : suggestions_usage, argc, argv,
+			       &a);
 
 	if (status >= 0)
 		return status;
 	if (optind != argc)
-		return cli_usage("invoice", "suggestions takes no file: '%s'", argv[optind]);
+		return cli_usage("invoice", "%s takes no file: '%s'", argv[0], argv[optind]);
+	if (deciding && (a.invoice == 0 || a.line == 0))
+		return cli_usage("invoice", "decide-cpv needs --invoice N and --line K");
+	if (deciding)
+		return decide(&a);
 	tandem_diag_init(&d, 20);
 	tandem_arena_init(&ar, 256u << 20);
 	tandem_buf_init(&out, 256u << 20);
