@@ -61,7 +61,8 @@ TOOL_LIBS = $(LIBS)
 endif
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/ident/*.c src/schematron/*.c src/einvoice/*.c src/classify/*.c \
-			    src/store/*.c src/ledger/*.c src/sepa/*.c src/demo/*.c src/tlog/*.c))
+			    src/store/*.c src/ledger/*.c src/sepa/*.c src/demo/*.c src/tlog/*.c \
+			    src/llm/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))

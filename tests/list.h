@@ -18,6 +18,7 @@
 #include "list_tlog_log.h"
 #include "list_cli_log.h"
 #include "list_classify.h"
+#include "list_gguf.h"
 #include "list_demo.h"
 #include "list_xpath.h"
 #include "list_cache.h"

@@ -23,6 +23,7 @@ int fuzz_probe(const uint8_t *data, size_t size);
 int fuzz_record(const uint8_t *data, size_t size);
 int fuzz_checkpoint(const uint8_t *data, size_t size);
 int fuzz_model(const uint8_t *data, size_t size);
+int fuzz_gguf(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -100,4 +101,9 @@ TEST(fuzz_replay_checkpoint)
 TEST(fuzz_replay_model)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_model", fuzz_model), 0);
+}
+
+TEST(fuzz_replay_gguf)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_gguf", fuzz_gguf), 0);
 }

@@ -139,6 +139,7 @@ int cmd_invoice_convert(int argc, char **argv);  /* cmd_convert.c */
 int cmd_invoice_import(int argc, char **argv);   /* cmd_import.c */
 int cmd_invoice_list(int argc, char **argv);     /* cmd_invoice_list.c */
 int cmd_invoice_decide(int argc, char **argv);   /* cmd_pay.c: reject, reroute, offset */
+int cmd_llm(int argc, char **argv);              /* cmd_llm.c */
 int cmd_invoice_suggestions(int argc, char **argv); /* cmd_suggest.c: suggestions,
 						      decide-cpv */
 int cmd_budget_cpv_map(int argc, char **argv);    /* cmd_suggest.c */

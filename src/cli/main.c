@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
 	{"id", "check identifiers: SIREN, SIRET, VAT, IBAN, BIC, Leitweg-ID", cmd_id},
 	{"init", "create the ledger database or bring it to the current schema", cmd_init},
 	{"invoice", "open e-invoices safely: inspect, extract from PDF", cmd_invoice},
+	{"llm", "open-weight language models: inspect GGUF files", cmd_llm},
 	{"log", "the transparency log: verify Merkle proofs (RFC 9162)", cmd_log},
 	{"supplier", "add suppliers and record changes of their bank details", cmd_supplier},
 	{"user", "add the users of the ledger and their roles", cmd_user},

@@ -1,0 +1,173 @@
+/*
+ * src/cli/cmd_llm.c - `tandem llm info`: what a GGUF model file holds - its
+ * architecture and dimensions, tokenizer, every metadata pair and every
+ * tensor - read and checked by the GGUF reader (tandem/gguf.h) without
+ * loading the weights.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tandem/diag.h"
+#include "tandem/error.h"
+#include "tandem/gguf.h"
+
+#define SHOWN_MAX 8          /* array elements printed */
+#define STR_SHOWN_MAX 80     /* bytes of a string printed */
+
+static const char usage_text[] =
+	"usage: tandem llm info [--tensors] [--all] MODEL.gguf\n"
+	"\n"
+	"info  checks the whole GGUF file (header, metadata, tensor table, every\n"
+	"      tensor's type, size, offset and alignment) and prints its version,\n"
+	"      size, metadata (arrays: their type, length and first elements) and,\n"
+	"      with --tensors, each tensor: name, type, dimensions, bytes; --all prints\n"
+	"      every element of every array. A damaged file is refused with the\n"
+	"      reason (TANDEM-GGUF-*).\n"
+	"Exit status: 0 done, 1 not a readable GGUF file, 2 usage error, 3 I/O error.\n";
+
+static void put_str(struct tandem_gguf_str s, size_t max)
+{
+	putchar('"');
+	cli_print_value(stdout, s.p, (size_t)s.len, max);
+	putchar('"');
+}
+
+static void put_element(const struct tandem_gguf_value *v, uint64_t i)
+{
+	struct tandem_gguf_str s;
+	int64_t n;
+	double f;
+
+	if (tandem_gguf_array_str(v, i, &s))
+		put_str(s, STR_SHOWN_MAX);
+	else if (tandem_gguf_array_i64(v, i, &n))
+		printf("%" PRId64, n);
+	else if (tandem_gguf_array_f64(v, i, &f))
+		printf("%.9g", f);
+	else
+		fputs("...", stdout);
+}
+
+static void put_value(const struct tandem_gguf_value *v, bool all)
+{
+	switch (v->type) {
+	case TANDEM_GGUF_STRING:
+		put_str(v->v.s, all ? 1u << 20 : STR_SHOWN_MAX);
+		break;
+	case TANDEM_GGUF_ARRAY: {
+		uint64_t shown = all || v->v.arr.count < SHOWN_MAX ? v->v.arr.count : SHOWN_MAX;
+		printf("%s[%" PRIu64 "] [", tandem_gguf_type_name(v->v.arr.type), v->v.arr.count);
+		for (uint64_t i = 0; i < shown; i++) {
+			if (i > 0)
+				fputs(", ", stdout);
+			put_element(v, i);
+		}
+		fputs(shown < v->v.arr.count ? ", ...]" : "]", stdout);
+		break;
+	}
+	case TANDEM_GGUF_FLOAT32: case TANDEM_GGUF_FLOAT64:
+		printf("%.9g", v->v.f);
+		break;
+	case TANDEM_GGUF_INT8: case TANDEM_GGUF_INT16: case TANDEM_GGUF_INT32:
+	case TANDEM_GGUF_INT64:
+		printf("%" PRId64, v->v.i);
+		break;
+	case TANDEM_GGUF_BOOL:
+		fputs(v->v.u ? "true" : "false", stdout);
+		break;
+	default:
+		printf("%" PRIu64, v->v.u);
+	}
+}
+
+static void put_tensor(const struct tandem_gguf_tensor *t)
+{
+	char dims[128];
+	int n = 0;
+
+	for (uint32_t k = 0; k < t->n_dims && n >= 0 && (size_t)n < sizeof dims; k++)
+		n += snprintf(dims + n, sizeof dims - (size_t)n, "%s%" PRIu64, k ? " x " : "",
+			      t->ne[k]);
+	fputs("  ", stdout);
+	cli_print_value(stdout, t->name.p, (size_t)t->name.len, STR_SHOWN_MAX);
+	printf("  %s  [%s]  %" PRIu64 " bytes at %" PRIu64 "\n", tandem_ggml_type_name(t->type),
+	       dims, t->bytes, t->offset);
+}
+
+static int info(const char *path, bool tensors, bool all)
+{
+	struct tandem_gguf *g = NULL;
+	struct tandem_diag d;
+	uint64_t weights = 0;
+	int rc;
+
+	tandem_diag_init(&d, 10);
+	rc = tandem_gguf_open(path, &d, &g);
+	if (rc != 0) {
+		cli_print_findings(stderr, &d);
+		tandem_diag_release(&d);
+		return cli_error(rc == TANDEM_EIO || rc == TANDEM_ENOMEM ? CLI_EXIT_IO
+									 : CLI_EXIT_INVALID,
+				 "llm", "%s: not a readable GGUF model", path);
+	}
+	for (size_t i = 0; i < tandem_gguf_tensor_count(g); i++)
+		weights += tandem_gguf_tensor_at(g, i)->bytes;
+	printf("%s: GGUF version %" PRIu32 ", %" PRIu64 " bytes, %zu metadata pairs, %zu tensors "
+	       "(%" PRIu64 " bytes of weights), alignment %" PRIu32 "\n", path,
+	       tandem_gguf_version(g), tandem_gguf_file_bytes(g), tandem_gguf_kv_count(g),
+	       tandem_gguf_tensor_count(g), weights, tandem_gguf_alignment(g));
+	for (size_t i = 0; i < tandem_gguf_kv_count(g); i++) {
+		const struct tandem_gguf_kv *kv = tandem_gguf_kv_at(g, i);
+
+		fputs("  ", stdout);
+		cli_print_value(stdout, kv->key.p, (size_t)kv->key.len, STR_SHOWN_MAX);
+		printf(" (%s) = ", tandem_gguf_type_name(kv->value.type));
+		put_value(&kv->value, all);
+		putchar('\n');
+	}
+	if (tensors)
+		for (size_t i = 0; i < tandem_gguf_tensor_count(g); i++)
+			put_tensor(tandem_gguf_tensor_at(g, i));
+	tandem_gguf_close(g);
+	tandem_diag_release(&d);
+	return CLI_EXIT_OK;
+}
+
+int cmd_llm(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"tensors", no_argument, NULL, 't'},
+		{"all", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool tensors = false, all = false;
+	int c;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "info") != 0)
+		return cli_usage("llm", "the subcommand is info");
+	argc--;
+	argv++;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (c == 't')
+			tensors = true;
+		else if (c == 'a')
+			all = true;
+		else if (c == 'h')
+			return fputs(usage_text, stdout), CLI_EXIT_OK;
+		else
+			return c == ':' ? cli_missing_value("llm", argv) : cli_unknown_option("llm", argv);
+	}
+	if (argc - optind != 1)
+		return cli_usage("llm", "info takes one model file");
+	return info(argv[optind], tensors, all);
+}
