@@ -19,6 +19,7 @@
 #include "list_cli_log.h"
 #include "list_classify.h"
 #include "list_gguf.h"
+#include "list_tokenizer.h"
 #include "list_demo.h"
 #include "list_xpath.h"
 #include "list_cache.h"

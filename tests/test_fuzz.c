@@ -24,6 +24,7 @@ int fuzz_record(const uint8_t *data, size_t size);
 int fuzz_checkpoint(const uint8_t *data, size_t size);
 int fuzz_model(const uint8_t *data, size_t size);
 int fuzz_gguf(const uint8_t *data, size_t size);
+int fuzz_tok(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -106,4 +107,9 @@ TEST(fuzz_replay_model)
 TEST(fuzz_replay_gguf)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_gguf", fuzz_gguf), 0);
+}
+
+TEST(fuzz_replay_tok)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_tok", fuzz_tok), 0);
 }

@@ -14,6 +14,7 @@
 #ifndef TANDEM_DIAG_H
 #define TANDEM_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "tandem/arena.h"
@@ -60,6 +61,10 @@ void tandem_diag_release(struct tandem_diag *d);
 int tandem_diag_add(struct tandem_diag *d, enum tandem_severity sev, int code,
 		    const char *rule, const char *path, long line,
 		    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* The same with the arguments as a va_list (for callers' own wrappers). */
+int tandem_diag_vadd(struct tandem_diag *d, enum tandem_severity sev, int code,
+		     const char *rule, const char *path, long line, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 7, 0)));
 
 /* Number of findings of a severity, including the dropped ones. */
 size_t tandem_diag_count(const struct tandem_diag *d, enum tandem_severity sev);

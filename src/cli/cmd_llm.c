@@ -2,7 +2,8 @@
  * src/cli/cmd_llm.c - `tandem llm info`: what a GGUF model file holds - its
  * architecture and dimensions, tokenizer, every metadata pair and every
  * tensor - read and checked by the GGUF reader (tandem/gguf.h) without
- * loading the weights.
+ * loading the weights; `tandem llm tokenize`: a text's token ids by the
+ * model's own tokenizer (tandem/tokenizer.h).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -13,12 +14,15 @@
 #include "tandem/diag.h"
 #include "tandem/error.h"
 #include "tandem/gguf.h"
+#include "tandem/tokenizer.h"
 
 #define SHOWN_MAX 8          /* array elements printed */
 #define STR_SHOWN_MAX 80     /* bytes of a string printed */
+#define TOKENS_MAX (1u << 20) /* ids of one text */
 
 static const char usage_text[] =
 	"usage: tandem llm info [--tensors] [--all] MODEL.gguf\n"
+	"       tandem llm tokenize -m MODEL.gguf [--bos] [--ids] TEXT\n"
 	"\n"
 	"info  checks the whole GGUF file (header, metadata, tensor table, every\n"
 	"      tensor's type, size, offset and alignment) and prints its version,\n"
@@ -26,6 +30,9 @@ static const char usage_text[] =
 	"      with --tensors, each tensor: name, type, dimensions, bytes; --all prints\n"
 	"      every element of every array. A damaged file is refused with the\n"
 	"      reason (TANDEM-GGUF-*).\n"
+	"tokenize  the token ids of TEXT (UTF-8) by the model's tokenizer, one per\n"
+	"      line with its piece; --ids prints the ids alone on one line; --bos puts\n"
+	"      the BOS token first.\n"
 	"Exit status: 0 done, 1 not a readable GGUF file, 2 usage error, 3 I/O error.\n";
 
 static void put_str(struct tandem_gguf_str s, size_t max)
@@ -136,29 +143,100 @@ static int info(const char *path, bool tensors, bool all)
 	return CLI_EXIT_OK;
 }
 
+/* The model file and its tokenizer; an exit status. */
+static int open_tok(const char *path, struct tandem_gguf **g, struct tandem_tok **t)
+{
+	struct tandem_diag d;
+	int rc;
+
+	tandem_diag_init(&d, 10);
+	rc = tandem_gguf_open(path, &d, g);
+	if (rc == 0)
+		rc = tandem_tok_from_gguf(*g, &d, t);
+	if (rc != 0) {
+		cli_print_findings(stderr, &d);
+		tandem_gguf_close(*g);
+		*g = NULL;
+	}
+	tandem_diag_release(&d);
+	if (rc == TANDEM_EIO || rc == TANDEM_ENOMEM)
+		return cli_error(CLI_EXIT_IO, "llm", "%s: cannot read the model", path);
+	return rc != 0 ? cli_error(CLI_EXIT_INVALID, "llm", "%s: no usable tokenizer", path) : 0;
+}
+
+static int tokenize(const char *model, const char *text, bool bos, bool ids_only)
+{
+	struct tandem_gguf *g = NULL;
+	struct tandem_tok *t = NULL;
+	struct tandem_diag d;
+	int32_t *ids = malloc(TOKENS_MAX * sizeof *ids);
+	size_t n = 0;
+	int status;
+
+	if (ids == NULL)
+		return cli_error(CLI_EXIT_IO, "llm", "out of memory");
+	status = open_tok(model, &g, &t);
+	tandem_diag_init(&d, 10);
+	if (status == 0 && tandem_tok_encode(t, text, strlen(text), bos ? TANDEM_TOK_ADD_BOS : 0,
+					     ids, TOKENS_MAX, &n, &d) != 0) {
+		cli_print_findings(stderr, &d);
+		status = cli_error(CLI_EXIT_INVALID, "llm", "the text cannot be tokenized");
+	}
+	for (size_t i = 0; status == 0 && i < n; i++) {
+		size_t len = 0;
+		const char *piece = tandem_tok_piece(t, ids[i], &len);
+
+		if (ids_only) {
+			printf("%s%d", i > 0 ? " " : "", ids[i]);
+			continue;
+		}
+		printf("%6d  ", ids[i]);
+		cli_print_value(stdout, piece, len, STR_SHOWN_MAX);
+		putchar('\n');
+	}
+	if (status == 0 && ids_only)
+		putchar('\n');
+	tandem_diag_release(&d);
+	tandem_tok_free(t);
+	tandem_gguf_close(g);
+	free(ids);
+	return status;
+}
+
 int cmd_llm(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"tensors", no_argument, NULL, 't'},
 		{"all", no_argument, NULL, 'a'},
+		{"model", required_argument, NULL, 'm'},
+		{"bos", no_argument, NULL, 'b'},
+		{"ids", no_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool tensors = false, all = false;
+	bool tensors = false, all = false, bos = false, ids = false;
+	const char *model = NULL, *sub;
 	int c;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage_text, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
-	if (strcmp(argv[1], "info") != 0)
-		return cli_usage("llm", "the subcommand is info");
+	sub = argv[1];
+	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0)
+		return cli_usage("llm", "the subcommand is info or tokenize");
 	argc--;
 	argv++;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 't')
+	while ((c = getopt_long(argc, argv, ":hm:", opts, NULL)) != -1) {
+		if (c == 'm')
+			model = optarg;
+		else if (c == 'b')
+			bos = true;
+		else if (c == 'i')
+			ids = true;
+		else if (c == 't')
 			tensors = true;
 		else if (c == 'a')
 			all = true;
@@ -166,6 +244,11 @@ int cmd_llm(int argc, char **argv)
 			return fputs(usage_text, stdout), CLI_EXIT_OK;
 		else
 			return c == ':' ? cli_missing_value("llm", argv) : cli_unknown_option("llm", argv);
+	}
+	if (strcmp(sub, "tokenize") == 0) {
+		if (model == NULL || argc - optind != 1)
+			return cli_usage("llm", "tokenize needs -m MODEL and one text");
+		return tokenize(model, argv[optind], bos, ids);
 	}
 	if (argc - optind != 1)
 		return cli_usage("llm", "info takes one model file");

@@ -50,9 +50,21 @@ int tandem_diag_add(struct tandem_diag *d, enum tandem_severity sev, int code,
 		    const char *rule, const char *path, long line,
 		    const char *fmt, ...)
 {
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = tandem_diag_vadd(d, sev, code, rule, path, line, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int tandem_diag_vadd(struct tandem_diag *d, enum tandem_severity sev, int code,
+		     const char *rule, const char *path, long line, const char *fmt,
+		     va_list ap)
+{
 	char msg[TANDEM_DIAG_MESSAGE_MAX + 1];
 	struct tandem_finding *f;
-	va_list ap;
 	int n, err;
 
 	TANDEM_ASSERT(sev >= TANDEM_SEV_ERROR && sev < TANDEM_SEV_COUNT_);
@@ -64,9 +76,7 @@ int tandem_diag_add(struct tandem_diag *d, enum tandem_severity sev, int code,
 	err = reserve(d);
 	if (err)
 		return err;
-	va_start(ap, fmt);
 	n = vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
 	f = &d->items[d->count];

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,14 +34,12 @@ static int fail(struct cur *c, int code, const char *rule, const char *fmt, ...)
 
 static int fail(struct cur *c, int code, const char *rule, const char *fmt, ...)
 {
-	char msg[300];
 	va_list ap;
 
 	if (c->err == 0) {
 		va_start(ap, fmt);
-		(void)vsnprintf(msg, sizeof msg, fmt, ap);
+		(void)tandem_diag_vadd(c->d, TANDEM_SEV_ERROR, code, rule, NULL, 0, fmt, ap);
 		va_end(ap);
-		(void)tandem_diag_add(c->d, TANDEM_SEV_ERROR, code, rule, NULL, 0, "%s", msg);
 		c->err = code;
 	}
 	return c->err;

@@ -1,0 +1,131 @@
+/*
+ * fuzz/fuzz_tok.c - fuzz target of the tokenizer (tandem/tokenizer.h).
+ *
+ * A small vocabulary is built once, as a GGUF file in memory: the control
+ * tokens, the 256 byte tokens, and pieces that merge ("▁", "▁t", "he",
+ * "▁the", "ab", "abc", "é" ...) with scores, some equal. The input is a
+ * text: the tokenizer must accept it exactly when it is UTF-8 (checked
+ * here independently), give ids of its vocabulary, and decode them back to
+ * the very same bytes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "tandem/assert.h"
+#include "tandem/error.h"
+#include "tandem/gguf.h"
+#include "tandem/slice.h"
+#include "tandem/tokenizer.h"
+
+#define VOCAB_FILE_MAX 16384
+#define TEXT_MAX 4096
+
+static unsigned char file[VOCAB_FILE_MAX];
+static size_t file_len;
+
+static void put(uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		file[file_len++] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_str(const char *s)
+{
+	put(strlen(s), 8);
+	memcpy(file + file_len, s, strlen(s));
+	file_len += strlen(s);
+}
+
+static const char *const pieces[] = {
+	"\xe2\x96\x81", "\xe2\x96\x81t", "he", "\xe2\x96\x81the", "\xe2\x96\x81" "a", "ab", "abc",
+	"bc", "\xc3\xa9", "\xe2\x96\x81\xc3\xa9", "t", "h", "e", "a", "b", "c", "\xe2\x96\x81\xe2\x96\x81",
+};
+
+static void build(void)
+{
+	size_t n = 3 + 256 + sizeof pieces / sizeof pieces[0];
+	char name[8];
+
+	put(0x46554747u, 4);
+	put(3, 4);
+	put(0, 8);
+	put(5, 8);
+	put_str("tokenizer.ggml.model");
+	put(TANDEM_GGUF_STRING, 4);
+	put_str("llama");
+	put_str("tokenizer.ggml.tokens");
+	put(TANDEM_GGUF_ARRAY, 4);
+	put(TANDEM_GGUF_STRING, 4);
+	put(n, 8);
+	put_str("<unk>");
+	put_str("<s>");
+	put_str("</s>");
+	for (int b = 0; b < 256; b++) {
+		(void)snprintf(name, sizeof name, "<0x%02X>", b);
+		put_str(name);
+	}
+	for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++)
+		put_str(pieces[i]);
+	put_str("tokenizer.ggml.scores");
+	put(TANDEM_GGUF_ARRAY, 4);
+	put(TANDEM_GGUF_FLOAT32, 4);
+	put(n, 8);
+	for (size_t i = 0; i < n; i++) {
+		float f = i < 259 ? 0.0f : -(float)((i - 259) % 5);   /* ties on purpose */
+		uint32_t r;
+		memcpy(&r, &f, sizeof r);
+		put(r, 4);
+	}
+	put_str("tokenizer.ggml.token_type");
+	put(TANDEM_GGUF_ARRAY, 4);
+	put(TANDEM_GGUF_INT32, 4);
+	put(n, 8);
+	for (size_t i = 0; i < n; i++)
+		put(i == 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1, 4);
+	put_str("tokenizer.ggml.bos_token_id");
+	put(TANDEM_GGUF_UINT32, 4);
+	put(1, 4);
+}
+
+static bool is_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0, c; i < n; i += c)
+		if ((c = tandem_utf8_sequence(s + i, n - i, NULL)) == 0)
+			return false;
+	return true;
+}
+
+int FUZZ_ENTRY(const uint8_t *data, size_t size)
+{
+	static struct tandem_gguf *g;
+	static struct tandem_tok *t;
+	static int32_t ids[3 * TEXT_MAX + 8];
+	struct tandem_diag d;
+	struct tandem_buf b;
+	size_t n = 0;
+
+	tandem_diag_init(&d, 10);
+	if (t == NULL) {
+		build();
+		TANDEM_ASSERT(tandem_gguf_read(file, file_len, &d, &g) == 0);
+		TANDEM_ASSERT(tandem_tok_from_gguf(g, &d, &t) == 0);
+	}
+	if (size > TEXT_MAX)
+		size = TEXT_MAX;
+	const char *text = (const char *)data;
+	int rc = tandem_tok_encode(t, text, size, TANDEM_TOK_ADD_BOS, ids,
+				   sizeof ids / sizeof ids[0], &n, &d);
+	TANDEM_ASSERT((rc == 0) == is_utf8(text, size));
+	if (rc == 0) {
+		TANDEM_ASSERT(n >= 1 && ids[0] == 1);
+		for (size_t i = 0; i < n; i++)
+			TANDEM_ASSERT(ids[i] >= 0 && (size_t)ids[i] < tandem_tok_vocab_size(t));
+		tandem_buf_init(&b, 1u << 20);
+		TANDEM_ASSERT(tandem_tok_decode(t, ids, n, false, &b) == 0);
+		TANDEM_ASSERT(b.len == size && memcmp(b.data, text, size) == 0);
+		tandem_buf_release(&b);
+	}
+	tandem_diag_release(&d);
+	return 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * tandem/tokenizer.h - text to token ids and back, for the language models
+ * of tandem/gguf.h.
+ *
+ * The vocabulary comes from the model file's metadata: tokenizer.ggml.model
+ * "llama" is SentencePiece-style BPE (Llama 2, Mistral v1 to v7): the text,
+ * with a space put in front of it (tokenizer.ggml.add_space_prefix, true
+ * by default) and its spaces written U+2581 "▁", is split into characters,
+ * and adjacent pieces are merged while the merge is a token, the merge of
+ * the highest score first (the leftmost among equal scores); a character
+ * no token holds is written as its UTF-8 bytes, the tokens <0x00> to
+ * <0xFF> (byte fallback).
+ *
+ * A tokenizer points into its GGUF file: keep the file open while it is
+ * used. Errors are TANDEM_E* codes with a finding TANDEM-TOK-*.
+ */
+#ifndef TANDEM_TOKENIZER_H
+#define TANDEM_TOKENIZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/buf.h"
+#include "tandem/diag.h"
+#include "tandem/gguf.h"
+
+#define TANDEM_TOK_VOCAB_MAX   (1u << 20)   /* tokens of a vocabulary */
+#define TANDEM_TOK_TEXT_MAX    (1u << 24)   /* bytes of one text to encode */
+#define TANDEM_TOK_PIECE_MAX   256          /* bytes of one token's text */
+
+/* The kinds of token (tokenizer.ggml.token_type). */
+enum tandem_tok_type {
+	TANDEM_TOK_UNDEFINED = 0,
+	TANDEM_TOK_NORMAL = 1,
+	TANDEM_TOK_UNKNOWN = 2,
+	TANDEM_TOK_CONTROL = 3,
+	TANDEM_TOK_USER = 4,
+	TANDEM_TOK_UNUSED = 5,
+	TANDEM_TOK_BYTE = 6,
+};
+
+struct tandem_tok;
+
+/*
+ * The tokenizer of a model file. Refused (TANDEM_EBADINPUT, TANDEM_EUNSUPPORTED
+ * for a tokenizer model tandem does not implement yet) with a finding when
+ * the vocabulary is missing, inconsistent (arrays of other lengths, a token
+ * twice, a token over TANDEM_TOK_PIECE_MAX bytes, special ids out of range)
+ * or lacks the 256 byte tokens.
+ */
+int tandem_tok_from_gguf(const struct tandem_gguf *g, struct tandem_diag *d,
+			 struct tandem_tok **out);
+void tandem_tok_free(struct tandem_tok *t);
+
+size_t tandem_tok_vocab_size(const struct tandem_tok *t);
+int32_t tandem_tok_bos(const struct tandem_tok *t);     /* -1: none */
+int32_t tandem_tok_eos(const struct tandem_tok *t);
+/* Whether the model wants BOS in front of a prompt (add_bos_token). */
+bool tandem_tok_adds_bos(const struct tandem_tok *t);
+
+#define TANDEM_TOK_ADD_BOS 1u   /* BOS first */
+
+/*
+ * Encodes len bytes of UTF-8 text into ids (at most max; *n the count).
+ * Refused: text that is not UTF-8 (TANDEM_EBADINPUT, with the byte offset),
+ * longer than TANDEM_TOK_TEXT_MAX, or needing more than max ids
+ * (TANDEM_ELIMIT) - a prompt longer than the context is refused, never cut.
+ */
+int tandem_tok_encode(const struct tandem_tok *t, const char *text, size_t len, unsigned flags,
+		      int32_t *ids, size_t max, size_t *n, struct tandem_diag *d);
+
+/*
+ * Appends the text of ids to out: "▁" is a space, byte tokens their byte,
+ * control tokens nothing (or their text with specials), and the space
+ * encoding put in front of the text is taken off again, so decoding what
+ * was encoded gives the text back. TANDEM_EINVAL for an id out of range.
+ */
+int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, bool specials,
+		      struct tandem_buf *out);
+
+/* The text of one token as in the vocabulary (NULL for an id out of range). */
+const char *tandem_tok_piece(const struct tandem_tok *t, int32_t id, size_t *len);
+
+#endif /* TANDEM_TOKENIZER_H */

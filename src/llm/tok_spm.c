@@ -1,0 +1,190 @@
+/*
+ * src/llm/tok_spm.c - SentencePiece-style BPE: the text's characters are
+ * merged pairwise, the pair whose merge is the token of highest score
+ * first (the leftmost among equals), until no adjacent pair is a token;
+ * what is left and is no token goes out as its bytes (byte fallback).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "llm/tok_int.h"
+#include "tandem/error.h"
+#include "tandem/slice.h"
+
+/* A piece of the text: n bytes at text, between prev and next (-1: none). */
+struct sym {
+	int32_t prev, next;
+	uint32_t at, n;
+};
+
+/* A candidate merge of left and right into a token of that score. */
+struct bigram {
+	float score;
+	int32_t left, right;
+	uint32_t n;
+};
+
+struct work {
+	char *text;             /* the normalised text */
+	struct sym *sym;
+	struct bigram *heap;
+	size_t nheap, heap_max;
+};
+
+/* Does a come out before b? The higher score, then the leftmost. */
+static int before(const struct bigram *a, const struct bigram *b)
+{
+	return a->score > b->score || (a->score == b->score && a->left < b->left);
+}
+
+static void push(struct work *w, struct bigram b)
+{
+	size_t i = w->nheap++;
+
+	while (i > 0 && before(&b, &w->heap[(i - 1) / 2])) {
+		w->heap[i] = w->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	w->heap[i] = b;
+}
+
+static struct bigram pop(struct work *w)
+{
+	struct bigram top = w->heap[0], last = w->heap[--w->nheap];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= w->nheap)
+			break;
+		if (c + 1 < w->nheap && before(&w->heap[c + 1], &w->heap[c]))
+			c++;
+		if (!before(&w->heap[c], &last))
+			break;
+		w->heap[i] = w->heap[c];
+		i = c;
+	}
+	if (w->nheap > 0)
+		w->heap[i] = last;
+	return top;
+}
+
+static void try_pair(const struct tandem_tok *t, struct work *w, int32_t left, int32_t right)
+{
+	int32_t id;
+
+	if (left < 0 || right < 0)
+		return;
+	uint32_t n = w->sym[left].n + w->sym[right].n;
+	id = tok_find(t, w->text + w->sym[left].at, n);
+	/* Each merge pushes at most two pairs: the heap cannot overflow. */
+	if (id >= 0 && w->nheap < w->heap_max)
+		push(w, (struct bigram){ t->v[id].score, left, right, n });
+}
+
+/* The text with the prefix space, spaces as U+2581; its characters as
+ * symbols. 0, or TANDEM_EBADINPUT at the first byte that is not UTF-8. */
+static int split(const struct tandem_tok *t, const char *text, size_t len, struct work *w,
+		 size_t *nsym, struct tandem_diag *d)
+{
+	size_t o = 0, k = 0;
+
+	if (t->add_space_prefix) {
+		memcpy(w->text, "\xE2\x96\x81", 3);
+		w->sym[k++] = (struct sym){ -1, -1, 0, 3 };
+		o = 3;
+	}
+	for (size_t i = 0; i < len;) {
+		size_t c = tandem_utf8_sequence(text + i, len - i, NULL);
+
+		if (c == 0)
+			return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
+					       "TANDEM-TOK-UTF8", NULL, 0,
+					       "the text is not UTF-8 at byte %zu", i),
+			       TANDEM_EBADINPUT;
+		w->sym[k] = (struct sym){ (int32_t)k - 1, -1, (uint32_t)o, 0 };
+		if (c == 1 && text[i] == ' ') {
+			memcpy(w->text + o, "\xE2\x96\x81", 3);
+			o += 3;
+		} else {
+			memcpy(w->text + o, text + i, c);
+			o += c;
+		}
+		w->sym[k].n = (uint32_t)(o - w->sym[k].at);
+		k++;
+		i += c;
+	}
+	for (size_t i = 0; i < k; i++) {
+		w->sym[i].prev = (int32_t)i - 1;
+		w->sym[i].next = i + 1 < k ? (int32_t)i + 1 : -1;
+	}
+	*nsym = k;
+	return 0;
+}
+
+static int emit(const struct tandem_tok *t, const struct work *w, size_t nsym, int32_t *ids,
+		size_t max, size_t *n, struct tandem_diag *d)
+{
+	size_t k = 0;
+
+	for (int32_t i = nsym > 0 ? 0 : -1; i >= 0; i = w->sym[i].next) {
+		const struct sym *s = &w->sym[i];
+		int32_t id = tok_find(t, w->text + s->at, s->n);
+		size_t need = id >= 0 ? 1 : s->n;
+
+		if (k + need > max)
+			return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-TOK-LIMIT",
+					       NULL, 0, "the text needs more than %zu tokens", max),
+			       TANDEM_ELIMIT;
+		if (id >= 0)
+			ids[k++] = id;
+		else
+			for (uint32_t b = 0; b < s->n; b++)
+				ids[k++] = t->byte_id[(unsigned char)w->text[s->at + b]];
+	}
+	*n = k;
+	return 0;
+}
+
+int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, int32_t *ids,
+		   size_t max, size_t *n, struct tandem_diag *d)
+{
+	struct work w = { 0 };
+	size_t nsym = 0;
+	int rc;
+
+	*n = 0;
+	if (len == 0)
+		return 0;
+	w.heap_max = 3 * (len + 1);
+	w.text = malloc(3 * len + 3);
+	w.sym = malloc((len + 1) * sizeof *w.sym);
+	w.heap = malloc(w.heap_max * sizeof *w.heap);
+	rc = w.text != NULL && w.sym != NULL && w.heap != NULL ? 0 : TANDEM_ENOMEM;
+	if (rc == 0)
+		rc = split(t, text, len, &w, &nsym, d);
+	for (size_t i = 0; rc == 0 && i + 1 < nsym; i++)
+		try_pair(t, &w, (int32_t)i, (int32_t)i + 1);
+	while (rc == 0 && w.nheap > 0) {
+		struct bigram b = pop(&w);
+		struct sym *l = &w.sym[b.left], *r = &w.sym[b.right];
+
+		/* A pair one of whose sides merged since is stale. */
+		if (l->n == 0 || r->n == 0 || l->n + r->n != b.n)
+			continue;
+		l->n += r->n;
+		r->n = 0;
+		l->next = r->next;
+		if (r->next >= 0)
+			w.sym[r->next].prev = b.left;
+		try_pair(t, &w, l->prev, b.left);
+		try_pair(t, &w, b.left, l->next);
+	}
+	if (rc == 0)
+		rc = emit(t, &w, nsym, ids, max, n, d);
+	free(w.heap);
+	free(w.sym);
+	free(w.text);
+	return rc;
+}
