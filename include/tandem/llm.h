@@ -1,0 +1,80 @@
+/*
+ * tandem/llm.h - the embedded language-model engine: a Llama-architecture
+ * model (as Mistral uses it) run on the CPU from a GGUF file (tandem/gguf.h).
+ *
+ * The model is RMSNorm, rotary position embeddings (θ and dimensions from
+ * the metadata), grouped-query attention, a SwiGLU feed-forward, and an
+ * output projection tied to the token embeddings or separate. Weights stay
+ * in the mapped file in their own type (F32, F16, BF16, Q8_0, Q4_0, Q4_K,
+ * Q5_K, Q6_K) and are read as they are multiplied; activations are float.
+ *
+ * A context holds what a sequence needs: the key/value cache for n_ctx
+ * positions (kept in binary16) and every buffer of the forward pass,
+ * allocated once when the context is made: evaluating allocates nothing.
+ */
+#ifndef TANDEM_LLM_H
+#define TANDEM_LLM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/diag.h"
+#include "tandem/gguf.h"
+
+#define TANDEM_LLM_LAYERS_MAX 512
+#define TANDEM_LLM_DIM_MAX    65536      /* model and feed-forward widths */
+#define TANDEM_LLM_CTX_MAX    (1u << 20) /* positions of a context */
+
+/* What the model is, from its metadata (llama.*). */
+struct tandem_llm_hparams {
+	uint32_t n_vocab;
+	uint32_t dim;            /* embedding_length */
+	uint32_t n_layers;       /* block_count */
+	uint32_t n_heads, n_kv_heads;
+	uint32_t head_dim;       /* dim / n_heads, or attention.key_length */
+	uint32_t ffn_dim;        /* feed_forward_length */
+	uint32_t rope_dim;       /* rope.dimension_count: the leading dims rotated */
+	uint32_t n_ctx_train;    /* context_length */
+	uint32_t sliding_window; /* 0: none */
+	float rope_theta;        /* rope.freq_base, 10000 by default */
+	float rms_eps;           /* attention.layer_norm_rms_epsilon */
+	bool tied_output;        /* no output.weight: the embeddings serve */
+};
+
+struct tandem_llm_model;
+struct tandem_llm_ctx;
+
+/*
+ * The model of an opened GGUF file (kept open by the caller while the model
+ * lives). Refused with a finding TANDEM-LLM-*: an architecture other than
+ * llama (TANDEM_EUNSUPPORTED), dimensions missing, absurd or inconsistent,
+ * a tensor missing, of the wrong shape or of a type tandem cannot multiply
+ * (TANDEM_EBADINPUT).
+ */
+int tandem_llm_load(const struct tandem_gguf *g, struct tandem_diag *d,
+		    struct tandem_llm_model **out);
+void tandem_llm_free(struct tandem_llm_model *m);
+const struct tandem_llm_hparams *tandem_llm_hparams(const struct tandem_llm_model *m);
+
+/* A context of n_ctx positions (1 .. TANDEM_LLM_CTX_MAX). */
+int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, struct tandem_diag *d,
+		       struct tandem_llm_ctx **out);
+void tandem_llm_ctx_free(struct tandem_llm_ctx *c);
+/* Positions filled so far; forgetting them starts a new sequence. */
+uint32_t tandem_llm_ctx_pos(const struct tandem_llm_ctx *c);
+void tandem_llm_ctx_reset(struct tandem_llm_ctx *c);
+
+/*
+ * Feeds n tokens at the next positions; logits (n_vocab floats, or NULL)
+ * receives those after the last one. TANDEM_EINVAL: a token out of the
+ * vocabulary; TANDEM_ELIMIT: the tokens do not fit in the context (nothing
+ * fed then). Each with a finding.
+ */
+int tandem_llm_eval(struct tandem_llm_ctx *c, const int32_t *tokens, size_t n, float *logits,
+		    struct tandem_diag *d);
+
+/* The index of the highest logit, the lowest on ties (greedy decoding). */
+int32_t tandem_llm_argmax(const float *logits, size_t n);
+
+#endif /* TANDEM_LLM_H */

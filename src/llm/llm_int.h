@@ -1,0 +1,57 @@
+/*
+ * src/llm/llm_int.h - what the engine's files share: the model's tensors by
+ * layer, the context's buffers, and the kernels that read weights of every
+ * type.
+ */
+#ifndef TANDEM_LLM_INT_H
+#define TANDEM_LLM_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/gguf.h"
+#include "tandem/llm.h"
+
+/* A weight matrix: rows of cols elements of one type, in the mapping. */
+struct llm_mat {
+	const void *data;
+	enum tandem_ggml_type type;
+	uint32_t rows, cols;
+	size_t row_bytes;
+};
+
+struct llm_layer {
+	const float *attn_norm, *ffn_norm;                   /* (dim) */
+	struct llm_mat wq, wk, wv, wo;     /* (dim -> n_heads*head_dim), (dim -> kv_dim) x2,
+					      (n_heads*head_dim -> dim) */
+	struct llm_mat w_gate, w_up, w_down;   /* (dim -> ffn) x2, (ffn -> dim) */
+};
+
+struct tandem_llm_model {
+	struct tandem_llm_hparams hp;
+	struct llm_mat embd;               /* (n_vocab rows of dim) */
+	struct llm_mat output;             /* (n_vocab rows of dim): embd when tied */
+	const float *output_norm;          /* (dim) */
+	struct llm_layer *layers;
+};
+
+struct tandem_llm_ctx {
+	const struct tandem_llm_model *m;
+	uint32_t n_ctx, pos;
+	uint16_t *k_cache, *v_cache;       /* (n_layers, n_ctx, kv_dim) binary16 */
+	float *x, *xb, *xb2, *q, *k, *v;   /* (dim) (dim) (dim) (q_dim) (kv_dim) (kv_dim) */
+	float *hb, *hb2;                   /* (ffn) */
+	float *att;                        /* (n_ctx) */
+	float *rope_cos, *rope_sin;        /* (rope_dim / 2) at the current position */
+};
+
+/* Can the kernels read a matrix of this type? */
+int llm_type_supported(enum tandem_ggml_type t);
+
+/* out[r] = row r of w . x, for each of w's rows (x has w->cols floats). */
+void llm_matvec(const struct llm_mat *w, const float *x, float *out);
+
+/* Row r of w as floats (w->cols of them). */
+void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);
+
+#endif /* TANDEM_LLM_INT_H */
