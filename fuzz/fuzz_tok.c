@@ -6,7 +6,8 @@
  * "▁the", "ab", "abc", "é" ...) with scores, some equal. The input is a
  * text: the tokenizer must accept it exactly when it is UTF-8 (checked
  * here independently), give ids of its vocabulary, and decode them back to
- * the very same bytes.
+ * the very same bytes - but for U+2581 "▁", SentencePiece's own sign of a
+ * space, which comes back as a space.
  */
 #include <stdio.h>
 #include <string.h>
@@ -88,6 +89,22 @@ static void build(void)
 	put(1, 4);
 }
 
+/* The text as decoding gives it back: each U+2581 a space. */
+static size_t expected(const char *s, size_t n, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i + 3 <= n && memcmp(s + i, "\xe2\x96\x81", 3) == 0) {
+			out[k++] = ' ';
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	return k;
+}
+
 static bool is_utf8(const char *s, size_t n)
 {
 	for (size_t i = 0, c; i < n; i += c)
@@ -122,8 +139,10 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < n; i++)
 			TANDEM_ASSERT(ids[i] >= 0 && (size_t)ids[i] < tandem_tok_vocab_size(t));
 		tandem_buf_init(&b, 1u << 20);
-		TANDEM_ASSERT(tandem_tok_decode(t, ids, n, false, &b) == 0);
-		TANDEM_ASSERT(b.len == size && memcmp(b.data, text, size) == 0);
+		TANDEM_ASSERT(tandem_tok_decode(t, ids, n, 0, &b) == 0);
+		static char want[TEXT_MAX];
+		size_t wlen = expected(text, size, want);
+		TANDEM_ASSERT(b.len == wlen && memcmp(b.data, want, wlen) == 0);
 		tandem_buf_release(&b);
 	}
 	tandem_diag_release(&d);

@@ -173,3 +173,128 @@ TEST(llm_synth_tiny_quantized)
 		ASSERT(o.rms_diff <= 1.25 * q[i].llama_rms);
 	}
 }
+
+TEST(cli_llm_run)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		SKIP("../shared/data/llm is missing");
+	fclose(f);
+	const char *prompt = "Once upon a time, there was a little girl named Lily.";
+	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt, "-n",
+						   "20", "--temp", "0", NULL}, NULL, 0,
+			     " She loved to play outside in the park. One day,", "tokens/s"));
+	/* Sampling: the same seed, the same text; another seed, another. */
+	char *a = test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt,
+							"-n", "40", "--seed", "3", NULL}, NULL, 0,
+				  NULL, NULL);
+	char *b = test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt,
+							"-n", "40", "--seed", "3", NULL}, NULL, 0,
+				  NULL, NULL);
+	char *c = test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt,
+							"-n", "40", "--seed", "4", "--temp", "1.5",
+							"--top-k", "0", "--top-p", "1", "--min-p",
+							"0", NULL}, NULL, 0, NULL, NULL);
+	ASSERT_STR_EQ(a, b);
+	ASSERT(strcmp(a, c) != 0);
+	free(a);
+	free(b);
+	free(c);
+	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt, "--ctx",
+						   "8", NULL}, NULL, 1, NULL,
+			     "the text needs more than 7 tokens"));
+	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", "\xc3(", NULL},
+			     NULL, 1, NULL, "not UTF-8 at byte 0"));
+	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", "x", "--top-p",
+						   "2", NULL}, NULL, 1, NULL, "top-p and min-p 0"));
+	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, NULL}, NULL, 2, NULL,
+			     "-p PROMPT"));
+	free(test_cli_expect((const char *const[]){"llm", "run", "-m", "README.md", "-p", "x",
+						   NULL}, NULL, 1, NULL, "not a GGUF file"));
+}
+
+TEST(llm_sampling)
+{
+	struct tandem_llm_sampling s;
+	struct tandem_llm_sampler *x = NULL;
+	struct tandem_diag d;
+	float logits[4] = { 0.0f, 1.0986123f, -30.0f, -30.0f };   /* p(1) = 3 p(0) */
+	size_t ones = 0;
+
+	tandem_diag_init(&d, 10);
+	tandem_llm_sampling_default(&s);
+	s.top_k = 0;
+	s.top_p = 1;
+	s.min_p = 0;
+	s.temperature = 1;
+	ASSERT_EQ(tandem_llm_sampler_new(&s, 4, &d, &x), 0);
+	for (int i = 0; i < 20000; i++)
+		ones += tandem_llm_sample(x, logits, NULL, 0) == 1;
+	tandem_llm_sampler_free(x);
+	ASSERT(ones > 14600 && ones < 15400);          /* 0.75 of the draws */
+	/* top-k 1, or temperature 0: the best, whatever the seed. */
+	s.top_k = 1;
+	s.seed = 99;
+	ASSERT_EQ(tandem_llm_sampler_new(&s, 4, &d, &x), 0);
+	ASSERT_EQ(tandem_llm_sample(x, logits, NULL, 0), 1);
+	/* The repetition penalty: token 1 seen, 1.0986 / 2 < 0.9 */
+	tandem_llm_sampler_free(x);
+	float close[4] = { 0.9f, 1.0986123f, -30.0f, -30.0f };
+	int32_t history[1] = { 1 };
+	s.repeat_penalty = 2;
+	ASSERT_EQ(tandem_llm_sampler_new(&s, 4, &d, &x), 0);
+	ASSERT_EQ(tandem_llm_sample(x, close, history, 1), 0);
+	tandem_llm_sampler_free(x);
+	/* min-p: 0 is under 0.5 of the best's probability, only 1 is left. */
+	s = (struct tandem_llm_sampling){ .temperature = 1, .top_p = 1, .min_p = 0.5f,
+					  .repeat_penalty = 1, .seed = 5 };
+	ASSERT_EQ(tandem_llm_sampler_new(&s, 4, &d, &x), 0);
+	for (int i = 0; i < 100; i++)
+		ASSERT_EQ(tandem_llm_sample(x, logits, NULL, 0), 1);
+	tandem_llm_sampler_free(x);
+	s.temperature = -1;
+	ASSERT_EQ(tandem_llm_sampler_new(&s, 4, &d, &x), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_llm_argmax((const float[]){ 1, 3, 3, 2 }, 4), 1);   /* lowest on ties */
+	tandem_diag_release(&d);
+}
+
+TEST(llm_bad_input)
+{
+	char path[4096];
+	struct tandem_gguf *g = NULL;
+	struct tandem_llm_model *m = NULL;
+	struct tandem_llm_ctx *c = NULL;
+	struct tandem_diag d;
+
+	tandem_diag_init(&d, 10);
+	snprintf(path, sizeof path, "%s/llm/ggml-vocab-llama-spm.gguf", test_shared_data());
+	if (tandem_gguf_open(path, &d, &g) != 0)
+		SKIP("../shared/data/llm is missing");
+	ASSERT_EQ(tandem_llm_load(g, &d, &m), TANDEM_EBADINPUT);   /* a vocabulary, no weights */
+	ASSERT_STR_CONTAINS(d.items[0].message, "token_embd.weight is missing");
+	ASSERT(m == NULL);
+	tandem_gguf_close(g);
+	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
+	ASSERT_EQ(tandem_gguf_open(path, &d, &g), 0);
+	ASSERT_EQ(tandem_llm_load(g, &d, &m), 0);
+	const struct tandem_llm_hparams *hp = tandem_llm_hparams(m);
+	ASSERT(hp->dim == 64 && hp->n_layers == 5 && hp->n_heads == 8 && hp->n_kv_heads == 4);
+	ASSERT(hp->n_vocab == 512 && hp->tied_output == false);
+	ASSERT_EQ(tandem_llm_ctx_new(m, 0, &d, &c), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_llm_ctx_new(m, 4, &d, &c), 0);
+	int32_t toks[5] = { 1, 403, 407, 261, 378 }, bad = 512;
+	ASSERT_EQ(tandem_llm_eval(c, &bad, 1, NULL, &d), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_llm_eval(c, toks, 5, NULL, &d), TANDEM_ELIMIT);   /* 5 > 4 positions */
+	ASSERT_EQ(tandem_llm_ctx_pos(c), 0);                             /* nothing fed */
+	ASSERT_EQ(tandem_llm_eval(c, toks, 4, NULL, &d), 0);
+	ASSERT_EQ(tandem_llm_eval(c, toks, 1, NULL, &d), TANDEM_ELIMIT);
+	tandem_llm_ctx_reset(c);
+	ASSERT_EQ(tandem_llm_eval(c, toks, 1, NULL, &d), 0);
+	tandem_llm_ctx_free(c);
+	tandem_llm_free(m);
+	tandem_gguf_close(g);
+	tandem_diag_release(&d);
+}

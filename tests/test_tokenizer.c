@@ -87,7 +87,7 @@ static size_t check_vectors(const char *name)
 		}
 		struct tandem_buf b;
 		tandem_buf_init(&b, 1u << 20);
-		ASSERT_EQ(tandem_tok_decode(t, ids, n, false, &b), 0);
+		ASSERT_EQ(tandem_tok_decode(t, ids, n, 0, &b), 0);
 		if (b.len != len || memcmp(b.data, text, len) != 0)
 			printf("  %s: \"%.*s\" decodes to \"%.*s\"\n", name, (int)len, text,
 			       (int)b.len, b.data);
@@ -217,10 +217,10 @@ TEST(tok_bad_input)
 	ASSERT_EQ(ids[1], 3 + 0xe4);
 	struct tandem_buf b;
 	tandem_buf_init(&b, 64);
-	ASSERT_EQ(tandem_tok_decode(t, ids, n, false, &b), 0);
+	ASSERT_EQ(tandem_tok_decode(t, ids, n, 0, &b), 0);
 	ASSERT(b.len == 3 && memcmp(b.data, "\xe4\xb8\xad", 3) == 0);
 	int32_t bad = 512;
-	ASSERT_EQ(tandem_tok_decode(t, &bad, 1, false, &b), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_tok_decode(t, &bad, 1, 0, &b), TANDEM_EINVAL);
 	tandem_buf_release(&b);
 	tandem_tok_free(t);
 	tandem_gguf_close(g);

@@ -77,4 +77,40 @@ int tandem_llm_eval(struct tandem_llm_ctx *c, const int32_t *tokens, size_t n, f
 /* The index of the highest logit, the lowest on ties (greedy decoding). */
 int32_t tandem_llm_argmax(const float *logits, size_t n);
 
+/*
+ * How the next token is drawn from the logits, in this order: the
+ * repetition penalty on the last repeat_last_n tokens (a positive logit
+ * divided by it, a negative one multiplied), the top_k best (0: all), the
+ * smallest set whose probability reaches top_p (1: all), those at least
+ * min_p times the best one's probability (0: all), then the temperature,
+ * and a draw from what is left by a generator seeded with seed. A
+ * temperature of 0 is greedy (tandem_llm_argmax), whatever the rest says.
+ */
+struct tandem_llm_sampling {
+	float temperature;        /* 0 .. 100 */
+	uint32_t top_k;
+	float top_p;              /* 0 .. 1 */
+	float min_p;              /* 0 .. 1 */
+	float repeat_penalty;     /* 1: none; 1 .. 10 */
+	uint32_t repeat_last_n;
+	uint64_t seed;
+};
+
+/* temperature 0.8, top_k 40, top_p 0.95, min_p 0.05, no repetition penalty
+ * (1.0, over 64 tokens), seed 42. */
+void tandem_llm_sampling_default(struct tandem_llm_sampling *s);
+
+struct tandem_llm_sampler;
+
+/* A sampler for a vocabulary of n_vocab; TANDEM_EINVAL (with a finding) when
+ * a setting is out of its range. */
+int tandem_llm_sampler_new(const struct tandem_llm_sampling *s, uint32_t n_vocab,
+			   struct tandem_diag *d, struct tandem_llm_sampler **out);
+void tandem_llm_sampler_free(struct tandem_llm_sampler *s);
+
+/* The next token after history (n tokens, most recent last). The same
+ * seed, logits and history give the same token. */
+int32_t tandem_llm_sample(struct tandem_llm_sampler *s, const float *logits,
+			  const int32_t *history, size_t n);
+
 #endif /* TANDEM_LLM_H */

@@ -72,11 +72,16 @@ int tandem_tok_encode(const struct tandem_tok *t, const char *text, size_t len, 
 
 /*
  * Appends the text of ids to out: "▁" is a space, byte tokens their byte,
- * control tokens nothing (or their text with specials), and the space
+ * control tokens nothing (or their text with TANDEM_TOK_SPECIALS), and the space
  * encoding put in front of the text is taken off again, so decoding what
- * was encoded gives the text back. TANDEM_EINVAL for an id out of range.
+ * was encoded gives the text back (but for U+2581 itself, SentencePiece's
+ * sign of a space, which comes back as a space, as in SentencePiece).
+ * TANDEM_EINVAL for an id out of range.
  */
-int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, bool specials,
+#define TANDEM_TOK_SPECIALS   1u   /* control tokens written as their text */
+#define TANDEM_TOK_MIDSTREAM  2u   /* ids that continue a text: the space in
+				      front of the first is a real one */
+int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, unsigned flags,
 		      struct tandem_buf *out);
 
 /* The text of one token as in the vocabulary (NULL for an id out of range). */

@@ -23,6 +23,7 @@
 static const char usage_text[] =
 	"usage: tandem llm info [--tensors] [--all] MODEL.gguf\n"
 	"       tandem llm tokenize -m MODEL.gguf [--bos] [--ids] TEXT\n"
+	"       tandem llm run -m MODEL.gguf -p PROMPT [-n N] [sampling options]\n"
 	"\n"
 	"info  checks the whole GGUF file (header, metadata, tensor table, every\n"
 	"      tensor's type, size, offset and alignment) and prints its version,\n"
@@ -33,6 +34,7 @@ static const char usage_text[] =
 	"tokenize  the token ids of TEXT (UTF-8) by the model's tokenizer, one per\n"
 	"      line with its piece; --ids prints the ids alone on one line; --bos puts\n"
 	"      the BOS token first.\n"
+	"run   the model's continuation of a prompt (tandem llm run --help).\n"
 	"Exit status: 0 done, 1 not a readable GGUF file, 2 usage error, 3 I/O error.\n";
 
 static void put_str(struct tandem_gguf_str s, size_t max)
@@ -223,8 +225,10 @@ int cmd_llm(int argc, char **argv)
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
 	sub = argv[1];
+	if (strcmp(sub, "run") == 0)
+		return cmd_llm_run(argc - 1, argv + 1);
 	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0)
-		return cli_usage("llm", "the subcommand is info or tokenize");
+		return cli_usage("llm", "the subcommand is info, tokenize or run");
 	argc--;
 	argv++;
 	opterr = 0;

@@ -248,10 +248,10 @@ static int put_piece(const struct tandem_tok *t, const struct tok_entry *e, bool
 	return rc;
 }
 
-int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, bool specials,
+int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, unsigned flags,
 		      struct tandem_buf *out)
 {
-	bool first = true;
+	bool first = !(flags & TANDEM_TOK_MIDSTREAM);
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -261,7 +261,7 @@ int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, 
 			return TANDEM_EINVAL;
 		e = &t->v[ids[i]];
 		if (e->type == TANDEM_TOK_CONTROL || e->type == TANDEM_TOK_UNKNOWN) {
-			if (specials)
+			if (flags & TANDEM_TOK_SPECIALS)
 				rc = tandem_buf_append(out, e->text, e->len);
 			continue;
 		}
