@@ -41,8 +41,11 @@ PKG_CFLAGS += -DTANDEM_PQ_SONAME='"$(or $(PQ_SONAME),libpq.so.5)"'
 # The tests talk to their PostgreSQL server directly (tests/testdb.c).
 TEST_LIBS = $(shell pkg-config --libs libpq)
 
+# Multiply and add are never fused into one rounding (clang would by
+# default): the classifier's kernels give the same bits on every path, and
+# the quantizer the same bits as llama.cpp's reference algorithms.
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
-	     $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
+	     -ffp-contract=off $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS    = $(PKG_LIBS) -lpthread -lm -ldl

@@ -7,6 +7,7 @@
  * be.
  */
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,4 +298,75 @@ TEST(llm_bad_input)
 	tandem_llm_free(m);
 	tandem_gguf_close(g);
 	tandem_diag_release(&d);
+}
+
+/*
+ * tandem llm quantize: synth-tiny F16 to Q8_0 and to Q4_0 (with its Q6_K
+ * embeddings), every tensor's bytes hashed against llama-quantize's
+ * (reference/quantized_tensor_sha256.json); the quantized file runs.
+ */
+static size_t quantized_like_llama(const char *json, const char *which, const char *path)
+{
+	char key[96], hex[65];
+	unsigned char h[crypto_hash_sha256_BYTES];
+	struct tandem_gguf *g = NULL;
+	struct tandem_diag d;
+	size_t same = 0;
+
+	snprintf(key, sizeof key, "\"%s\": {", which);
+	const char *section = strstr(json, key);
+	ASSERT(section != NULL);
+	tandem_diag_init(&d, 10);
+	ASSERT_EQ(tandem_gguf_open(path, &d, &g), 0);
+	for (size_t i = 0; i < tandem_gguf_tensor_count(g); i++) {
+		const struct tandem_gguf_tensor *t = tandem_gguf_tensor_at(g, i);
+
+		snprintf(key, sizeof key, "\"%.*s\": {", (int)t->name.len, t->name.p);
+		const char *at = strstr(section, key);
+		ASSERT(at != NULL);
+		at = strstr(at, "\"sha256\": \"");
+		ASSERT(at != NULL);
+		ASSERT_EQ(crypto_hash_sha256(h, t->data, t->bytes), 0);
+		(void)sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		same += memcmp(at + 11, hex, 64) == 0;
+	}
+	size_t n = tandem_gguf_tensor_count(g);
+	tandem_gguf_close(g);
+	tandem_diag_release(&d);
+	ASSERT_EQ(same, n);
+	return same;
+}
+
+TEST(llm_quantize_like_llama_cpp)
+{
+	char in[4096], ref[4096], out[] = "/tmp/tandem-quant-XXXXXX";
+	size_t len;
+
+	snprintf(in, sizeof in, "%s/llm/models/synth-tiny-F16.gguf", test_shared_data());
+	snprintf(ref, sizeof ref, "%s/llm/reference/quantized_tensor_sha256.json",
+		 test_shared_data());
+	char *json = slurp(ref, &len);
+	if (json == NULL)
+		SKIP("../shared/data/llm is missing");
+	ASSERT(mkdtemp(out) != NULL);
+	char q8[128], q4[128];
+	snprintf(q8, sizeof q8, "%s/q8.gguf", out);
+	snprintf(q4, sizeof q4, "%s/q4.gguf", out);
+	free(test_cli_expect((const char *const[]){"llm", "quantize", in, q8, "Q8_0", NULL}, NULL,
+			     0, "written in Q8_0", NULL));
+	free(test_cli_expect((const char *const[]){"llm", "quantize", in, q4, "Q4_0", NULL}, NULL,
+			     0, "written in Q4_0", NULL));
+	ASSERT_EQ(quantized_like_llama(json, "synth-tiny-Q8_0", q8), 38);
+	ASSERT_EQ(quantized_like_llama(json, "synth-tiny-Q4_0", q4), 38);
+	/* Refusals: a quantized input, another type; nothing written. */
+	free(test_cli_expect((const char *const[]){"llm", "quantize", q8, q4, "Q4_0", NULL}, NULL,
+			     1, NULL, "is Q8_0 already"));
+	free(test_cli_expect((const char *const[]){"llm", "quantize", in, q4, "Q2_K", NULL}, NULL,
+			     2, NULL, "Q8_0 or Q4_0"));
+	free(test_cli_expect((const char *const[]){"llm", "quantize", in, "/nonexistent/x.gguf",
+						   "Q8_0", NULL}, NULL, 3, NULL, "cannot write"));
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
+	ASSERT_EQ(system(cmd), 0);
+	free(json);
 }

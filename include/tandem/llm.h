@@ -113,4 +113,17 @@ void tandem_llm_sampler_free(struct tandem_llm_sampler *s);
 int32_t tandem_llm_sample(struct tandem_llm_sampler *s, const float *logits,
 			  const int32_t *history, size_t n);
 
+/*
+ * Writes the model of g to path with its weight matrices in type (Q8_0 or
+ * Q4_0) as llama.cpp's llama-quantize does, bit for bit: two-dimensional
+ * weights are quantized from F32, F16 or BF16 by the reference algorithms;
+ * for Q4_0 the output projection (or the embeddings serving as output) is
+ * Q6_K unless pure; vectors are kept; the metadata is copied with
+ * general.file_type set. Written to a temporary file, then renamed.
+ * Refused: another type (TANDEM_EINVAL), weights already quantized
+ * (TANDEM_EBADINPUT), a write that fails (TANDEM_EIO: no file left).
+ */
+int tandem_llm_quantize(const struct tandem_gguf *g, const char *path, enum tandem_ggml_type type,
+			bool pure, struct tandem_diag *d);
+
 #endif /* TANDEM_LLM_H */

@@ -14,6 +14,7 @@
 #include "tandem/diag.h"
 #include "tandem/error.h"
 #include "tandem/gguf.h"
+#include "tandem/llm.h"
 #include "tandem/tokenizer.h"
 
 #define SHOWN_MAX 8          /* array elements printed */
@@ -24,6 +25,7 @@ static const char usage_text[] =
 	"usage: tandem llm info [--tensors] [--all] MODEL.gguf\n"
 	"       tandem llm tokenize -m MODEL.gguf [--bos] [--ids] TEXT\n"
 	"       tandem llm run -m MODEL.gguf -p PROMPT [-n N] [sampling options]\n"
+	"       tandem llm quantize [--pure] IN.gguf OUT.gguf Q8_0|Q4_0\n"
 	"\n"
 	"info  checks the whole GGUF file (header, metadata, tensor table, every\n"
 	"      tensor's type, size, offset and alignment) and prints its version,\n"
@@ -35,6 +37,9 @@ static const char usage_text[] =
 	"      line with its piece; --ids prints the ids alone on one line; --bos puts\n"
 	"      the BOS token first.\n"
 	"run   the model's continuation of a prompt (tandem llm run --help).\n"
+	"quantize  writes OUT with the weight matrices of IN (F32, F16 or BF16) in\n"
+	"      Q8_0 or Q4_0, bit for bit as llama.cpp's llama-quantize; for Q4_0 the\n"
+	"      output projection is Q6_K unless --pure.\n"
 	"Exit status: 0 done, 1 not a readable GGUF file, 2 usage error, 3 I/O error.\n";
 
 static void put_str(struct tandem_gguf_str s, size_t max)
@@ -205,6 +210,35 @@ static int tokenize(const char *model, const char *text, bool bos, bool ids_only
 	return status;
 }
 
+static int quantize(const char *in, const char *out, const char *type, bool pure)
+{
+	struct tandem_gguf *g = NULL;
+	struct tandem_diag d;
+	enum tandem_ggml_type t;
+	int rc;
+
+	if (strcmp(type, "Q8_0") == 0 || strcmp(type, "q8_0") == 0)
+		t = TANDEM_GGML_Q8_0;
+	else if (strcmp(type, "Q4_0") == 0 || strcmp(type, "q4_0") == 0)
+		t = TANDEM_GGML_Q4_0;
+	else
+		return cli_usage("llm", "the type is Q8_0 or Q4_0, not '%s'", type);
+	tandem_diag_init(&d, 10);
+	rc = tandem_gguf_open(in, &d, &g);
+	if (rc == 0)
+		rc = tandem_llm_quantize(g, out, t, pure, &d);
+	if (rc == 0)
+		printf("%s: written in %s%s\n", out, type, pure ? " (pure)" : "");
+	else
+		cli_print_findings(stderr, &d);
+	tandem_gguf_close(g);
+	tandem_diag_release(&d);
+	if (rc == 0)
+		return CLI_EXIT_OK;
+	return cli_error(rc == TANDEM_EIO || rc == TANDEM_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_INVALID,
+			 "llm", "%s: not quantized", in);
+}
+
 int cmd_llm(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -213,10 +247,11 @@ int cmd_llm(int argc, char **argv)
 		{"model", required_argument, NULL, 'm'},
 		{"bos", no_argument, NULL, 'b'},
 		{"ids", no_argument, NULL, 'i'},
+		{"pure", no_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool tensors = false, all = false, bos = false, ids = false;
+	bool tensors = false, all = false, bos = false, ids = false, pure = false;
 	const char *model = NULL, *sub;
 	int c;
 
@@ -227,8 +262,9 @@ int cmd_llm(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "run") == 0)
 		return cmd_llm_run(argc - 1, argv + 1);
-	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0)
-		return cli_usage("llm", "the subcommand is info, tokenize or run");
+	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0 &&
+	    strcmp(sub, "quantize") != 0)
+		return cli_usage("llm", "the subcommand is info, tokenize, run or quantize");
 	argc--;
 	argv++;
 	opterr = 0;
@@ -240,6 +276,8 @@ int cmd_llm(int argc, char **argv)
 			bos = true;
 		else if (c == 'i')
 			ids = true;
+		else if (c == 'u')
+			pure = true;
 		else if (c == 't')
 			tensors = true;
 		else if (c == 'a')
@@ -248,6 +286,11 @@ int cmd_llm(int argc, char **argv)
 			return fputs(usage_text, stdout), CLI_EXIT_OK;
 		else
 			return c == ':' ? cli_missing_value("llm", argv) : cli_unknown_option("llm", argv);
+	}
+	if (strcmp(sub, "quantize") == 0) {
+		if (argc - optind != 3)
+			return cli_usage("llm", "quantize takes IN.gguf OUT.gguf TYPE");
+		return quantize(argv[optind], argv[optind + 1], argv[optind + 2], pure);
 	}
 	if (strcmp(sub, "tokenize") == 0) {
 		if (model == NULL || argc - optind != 1)

@@ -54,4 +54,10 @@ void llm_matvec(const struct llm_mat *w, const float *x, float *out);
 /* Row r of w as floats (w->cols of them). */
 void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);
 
+/* Rows of n floats (whole blocks) written as Q8_0, Q4_0 or Q6_K blocks, by
+ * the reference algorithms (quant_make.c). */
+void llm_quant_q8_0(const float *x, unsigned char *out, size_t n);
+void llm_quant_q4_0(const float *x, unsigned char *out, size_t n);
+void llm_quant_q6_k(const float *x, unsigned char *out, size_t n);
+
 #endif /* TANDEM_LLM_INT_H */
