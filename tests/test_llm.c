@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "llm/llm_int.h"
 #include "tandem/error.h"
 #include "tandem/gguf.h"
 #include "tandem/llm.h"
@@ -93,7 +94,7 @@ static bool run_reference(const char *model, const char *ref, const char *logits
 	ASSERT_EQ(tandem_llm_load(g, &d, &m), 0);
 	size_t nv = tandem_llm_hparams(m)->n_vocab;
 	ASSERT_EQ(flen, POS * nv * sizeof(float));
-	ASSERT_EQ(tandem_llm_ctx_new(m, 512, &d, &c), 0);
+	ASSERT_EQ(tandem_llm_ctx_new(m, 512, 2, &d, &c), 0);
 	float *logits = malloc(nv * sizeof *logits);
 	double sq = 0;
 	*o = (struct outcome){ 0 };
@@ -284,8 +285,8 @@ TEST(llm_bad_input)
 	const struct tandem_llm_hparams *hp = tandem_llm_hparams(m);
 	ASSERT(hp->dim == 64 && hp->n_layers == 5 && hp->n_heads == 8 && hp->n_kv_heads == 4);
 	ASSERT(hp->n_vocab == 512 && hp->tied_output == false);
-	ASSERT_EQ(tandem_llm_ctx_new(m, 0, &d, &c), TANDEM_EINVAL);
-	ASSERT_EQ(tandem_llm_ctx_new(m, 4, &d, &c), 0);
+	ASSERT_EQ(tandem_llm_ctx_new(m, 0, 1, &d, &c), TANDEM_EINVAL);
+	ASSERT_EQ(tandem_llm_ctx_new(m, 4, 1, &d, &c), 0);
 	int32_t toks[5] = { 1, 403, 407, 261, 378 }, bad = 512;
 	ASSERT_EQ(tandem_llm_eval(c, &bad, 1, NULL, &d), TANDEM_EINVAL);
 	ASSERT_EQ(tandem_llm_eval(c, toks, 5, NULL, &d), TANDEM_ELIMIT);   /* 5 > 4 positions */
@@ -369,4 +370,63 @@ TEST(llm_quantize_like_llama_cpp)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
 	ASSERT_EQ(system(cmd), 0);
 	free(json);
+}
+
+/* The SIMD kernels give what the portable ones give (in another order of
+ * summation), for every type a test model has. */
+TEST(llm_kernels_agree)
+{
+	static const char *const models[] = { "synth-tiny-F16", "synth-tiny-Q8_0",
+					       "synth-tiny-Q4_0", "synth-tiny-Q4_K_M",
+					       "synth-tiny-Q6_K", "stories260K-F32" };
+	char path[4096];
+	struct tandem_diag d;
+	float x[TANDEM_LLM_DIM_MAX / 64], a[1024], b[1024];
+
+	tandem_diag_init(&d, 10);
+	for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+		x[i] = (float)((int)(i * 7919 % 200) - 100) / 50.0f;
+	for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
+		struct tandem_gguf *g = NULL;
+
+		snprintf(path, sizeof path, "%s/llm/models/%s.gguf", test_shared_data(), models[k]);
+		if (tandem_gguf_open(path, &d, &g) != 0)
+			SKIP("../shared/data/llm is missing");
+		for (size_t i = 0; i < tandem_gguf_tensor_count(g); i++) {
+			const struct tandem_gguf_tensor *t = tandem_gguf_tensor_at(g, i);
+			if (t->n_dims != 2 || t->ne[0] > sizeof x / sizeof x[0])
+				continue;
+			uint32_t rows = t->ne[1] < 1024 ? (uint32_t)t->ne[1] : 1024;
+			struct llm_mat w = { t->data, t->type, rows, (uint32_t)t->ne[0],
+					     (size_t)(t->bytes / t->ne[1]) };
+			llm_kernels_select(false);
+			llm_matvec(&w, x, a);
+			llm_kernels_select(true);
+			llm_matvec(&w, x, b);
+			for (uint32_t r = 0; r < rows; r++)
+				ASSERT(fabsf(a[r] - b[r]) <= 1e-4f * (1.0f + fabsf(a[r])));
+		}
+		tandem_gguf_close(g);
+	}
+	tandem_diag_release(&d);
+}
+
+TEST(cli_llm_bench)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/llm/models/stories260K-Q8_0.gguf", test_shared_data());
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		SKIP("../shared/data/llm is missing");
+	fclose(f);
+	char *out = test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "-p", "16",
+							  "-n", "8", "--reps", "2", "--threads",
+							  "2", NULL}, NULL, 0, "  pp16 ", NULL);
+	ASSERT_STR_CONTAINS(out, "  tg8 ");
+	ASSERT_STR_CONTAINS(out, "GB/s a triad gets on 2 threads");
+	ASSERT_STR_CONTAINS(out, "peak memory");
+	free(out);
+	free(test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "--threads", "0",
+						   NULL}, NULL, 2, NULL, "not a valid number"));
 }

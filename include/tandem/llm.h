@@ -25,6 +25,7 @@
 #define TANDEM_LLM_LAYERS_MAX 512
 #define TANDEM_LLM_DIM_MAX    65536      /* model and feed-forward widths */
 #define TANDEM_LLM_CTX_MAX    (1u << 20) /* positions of a context */
+#define TANDEM_LLM_THREADS_MAX 64        /* threads of a context */
 
 /* What the model is, from its metadata (llama.*). */
 struct tandem_llm_hparams {
@@ -57,9 +58,10 @@ int tandem_llm_load(const struct tandem_gguf *g, struct tandem_diag *d,
 void tandem_llm_free(struct tandem_llm_model *m);
 const struct tandem_llm_hparams *tandem_llm_hparams(const struct tandem_llm_model *m);
 
-/* A context of n_ctx positions (1 .. TANDEM_LLM_CTX_MAX). */
-int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, struct tandem_diag *d,
-		       struct tandem_llm_ctx **out);
+/* A context of n_ctx positions (1 .. TANDEM_LLM_CTX_MAX), evaluated by
+ * threads threads (1 .. 64; the caller's is one of them). */
+int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, uint32_t threads,
+		       struct tandem_diag *d, struct tandem_llm_ctx **out);
 void tandem_llm_ctx_free(struct tandem_llm_ctx *c);
 /* Positions filled so far; forgetting them starts a new sequence. */
 uint32_t tandem_llm_ctx_pos(const struct tandem_llm_ctx *c);

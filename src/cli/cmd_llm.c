@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"       tandem llm tokenize -m MODEL.gguf [--bos] [--ids] TEXT\n"
 	"       tandem llm run -m MODEL.gguf -p PROMPT [-n N] [sampling options]\n"
 	"       tandem llm quantize [--pure] IN.gguf OUT.gguf Q8_0|Q4_0\n"
+	"       tandem llm bench -m MODEL.gguf [-p 512] [-n 128] [--threads N]\n"
 	"\n"
 	"info  checks the whole GGUF file (header, metadata, tensor table, every\n"
 	"      tensor's type, size, offset and alignment) and prints its version,\n"
@@ -40,6 +41,7 @@ static const char usage_text[] =
 	"quantize  writes OUT with the weight matrices of IN (F32, F16 or BF16) in\n"
 	"      Q8_0 or Q4_0, bit for bit as llama.cpp's llama-quantize; for Q4_0 the\n"
 	"      output projection is Q6_K unless --pure.\n"
+	"bench  prompt processing and generation speeds (tandem llm bench --help).\n"
 	"Exit status: 0 done, 1 not a readable GGUF file, 2 usage error, 3 I/O error.\n";
 
 static void put_str(struct tandem_gguf_str s, size_t max)
@@ -262,9 +264,11 @@ int cmd_llm(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "run") == 0)
 		return cmd_llm_run(argc - 1, argv + 1);
+	if (strcmp(sub, "bench") == 0)
+		return cmd_llm_bench(argc - 1, argv + 1);
 	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0 &&
 	    strcmp(sub, "quantize") != 0)
-		return cli_usage("llm", "the subcommand is info, tokenize, run or quantize");
+		return cli_usage("llm", "the subcommand is info, tokenize, run, quantize or bench");
 	argc--;
 	argv++;
 	opterr = 0;

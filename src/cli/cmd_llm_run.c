@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tandem/buf.h"
@@ -20,7 +21,7 @@
 static const char usage_text[] =
 	"usage: tandem llm run -m MODEL.gguf -p PROMPT [-n N] [--ctx N] [--temp T]\n"
 	"                      [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]\n"
-	"                      [--repeat-last-n N] [--seed S] [--ignore-eos]\n"
+	"                      [--repeat-last-n N] [--seed S] [--ignore-eos] [--threads N]\n"
 	"\n"
 	"Runs the model on PROMPT (BOS first when the model wants it) and writes the\n"
 	"continuation as it is generated: N tokens (128 by default) or up to the end\n"
@@ -28,12 +29,13 @@ static const char usage_text[] =
 	"otherwise the repetition penalty, top-k (40), top-p (0.95), min-p (0.05),\n"
 	"the temperature (0.8) and a draw seeded by --seed (42) choose each token.\n"
 	"The context holds --ctx positions (512): a prompt that does not fit, or\n"
-	"text that is not UTF-8, is refused. Speeds go to stderr.\n"
+	"text that is not UTF-8, is refused. --threads: the processors online by\n"
+	"default. Speeds go to stderr.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 struct run_opts {
 	const char *model, *prompt;
-	unsigned long n, ctx;
+	unsigned long n, ctx, threads;
 	bool ignore_eos;
 	struct tandem_llm_sampling s;
 };
@@ -77,12 +79,16 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{"repeat-penalty", required_argument, NULL, 'r'},
 		{"repeat-last-n", required_argument, NULL, 'R'},
 		{"seed", required_argument, NULL, 's'}, {"ignore-eos", no_argument, NULL, 'e'},
+		{"threads", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
 	int c;
 
-	*o = (struct run_opts){ .n = 128, .ctx = 512 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	*o = (struct run_opts){ .n = 128, .ctx = 512,
+				.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned long)cpus };
 	tandem_llm_sampling_default(&o->s);
 	opterr = 0;
 	optind = 0;
@@ -95,6 +101,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'e': o->ignore_eos = true; break;
 		case 'n': ok = parse_count(optarg, GEN_MAX, &o->n); break;
 		case 'c': ok = cli_parse_uint(optarg, TANDEM_LLM_CTX_MAX, &o->ctx); break;
+		case 'T': ok = cli_parse_uint(optarg, TANDEM_LLM_THREADS_MAX, &o->threads); break;
 		case 't': ok = parse_float(optarg, &o->s.temperature); break;
 		case 'P': ok = parse_float(optarg, &o->s.top_p); break;
 		case 'M': ok = parse_float(optarg, &o->s.min_p); break;
@@ -201,7 +208,7 @@ int cmd_llm_run(int argc, char **argv)
 	if (rc == 0)
 		rc = tandem_llm_load(g, &d, &m);
 	if (rc == 0)
-		rc = tandem_llm_ctx_new(m, (uint32_t)o.ctx, &d, &c);
+		rc = tandem_llm_ctx_new(m, (uint32_t)o.ctx, (uint32_t)o.threads, &d, &c);
 	if (rc == 0)
 		rc = generate(&o, t, c, tandem_llm_hparams(m), &d);
 	if (rc != 0) {

@@ -64,7 +64,7 @@ static float round_half(float x)
  * binary16, as the cache is) against each cached key, softmax, then the
  * weights (rounded too) over the cached values, into out (head_dim).
  */
-static void attend(struct tandem_llm_ctx *c, uint32_t layer, uint32_t h, float *out)
+static void attend(struct tandem_llm_ctx *c, uint32_t layer, uint32_t h, float *att, float *out)
 {
 	const struct tandem_llm_hparams *hp = &c->m->hp;
 	uint32_t hd = hp->head_dim, kv_dim = hp->n_kv_heads * hd;
@@ -84,21 +84,89 @@ static void attend(struct tandem_llm_ctx *c, uint32_t layer, uint32_t h, float *
 
 		for (uint32_t i = 0; i < hd; i++)
 			s += q16[i] * tandem_float_of_half(k[i]);
-		c->att[t] = s * scale;
-		max = c->att[t] > max ? c->att[t] : max;
+		att[t] = s * scale;
+		max = att[t] > max ? att[t] : max;
 	}
 	for (uint32_t t = first; t <= c->pos; t++) {
-		c->att[t] = expf(c->att[t] - max);
-		sum += c->att[t];
+		att[t] = expf(att[t] - max);
+		sum += att[t];
 	}
 	memset(out, 0, hd * sizeof *out);
 	for (uint32_t t = first; t <= c->pos; t++) {
 		const uint16_t *v = c->v_cache + base + (size_t)t * kv_dim;
-		float a = round_half(c->att[t] / sum);
+		float a = round_half(att[t] / sum);
 
 		for (uint32_t i = 0; i < hd; i++)
 			out[i] += a * tandem_float_of_half(v[i]);
 	}
+}
+
+/* What the threads do together: one step of one layer. */
+enum step { STEP_QKV, STEP_ATTEND, STEP_WO, STEP_FFN_UP, STEP_FFN_DOWN, STEP_OUTPUT };
+
+struct job {
+	struct tandem_llm_ctx *c;
+	uint32_t layer;
+	enum step step;
+	float *logits;
+};
+
+/* Thread i's share of n items. */
+static void share(uint32_t n, uint32_t i, uint32_t threads, uint32_t *a, uint32_t *b)
+{
+	*a = (uint32_t)((uint64_t)n * i / threads);
+	*b = (uint32_t)((uint64_t)n * (i + 1) / threads);
+}
+
+static void run_step(void *arg, uint32_t i, uint32_t n)
+{
+	const struct job *j = arg;
+	struct tandem_llm_ctx *c = j->c;
+	const struct tandem_llm_hparams *hp = &c->m->hp;
+	const struct llm_layer *w = j->step == STEP_OUTPUT ? NULL : &c->m->layers[j->layer];
+	uint32_t a, b;
+
+	switch (j->step) {
+	case STEP_QKV:
+		share(w->wq.rows, i, n, &a, &b);
+		llm_matvec_rows(&w->wq, c->xb, c->q, a, b);
+		share(w->wk.rows, i, n, &a, &b);
+		llm_matvec_rows(&w->wk, c->xb, c->k, a, b);
+		llm_matvec_rows(&w->wv, c->xb, c->v, a, b);
+		break;
+	case STEP_ATTEND:
+		share(hp->n_heads, i, n, &a, &b);
+		for (uint32_t h = a; h < b; h++)
+			attend(c, j->layer, h, c->att + (size_t)i * c->n_ctx,
+			       c->xb + (size_t)h * hp->head_dim);
+		break;
+	case STEP_WO:
+		share(hp->dim, i, n, &a, &b);
+		llm_matvec_rows(&w->wo, c->xb, c->xb2, a, b);
+		break;
+	case STEP_FFN_UP:
+		share(hp->ffn_dim, i, n, &a, &b);
+		llm_matvec_rows(&w->w_gate, c->xb, c->hb, a, b);
+		llm_matvec_rows(&w->w_up, c->xb, c->hb2, a, b);
+		for (uint32_t r = a; r < b; r++)          /* SiLU(gate) * up */
+			c->hb[r] = c->hb[r] / (1.0f + expf(-c->hb[r])) * c->hb2[r];
+		break;
+	case STEP_FFN_DOWN:
+		share(hp->dim, i, n, &a, &b);
+		llm_matvec_rows(&w->w_down, c->hb, c->xb, a, b);
+		break;
+	case STEP_OUTPUT:
+		share(hp->n_vocab, i, n, &a, &b);
+		llm_matvec_rows(&c->m->output, c->x, j->logits, a, b);
+		break;
+	}
+}
+
+static void step(struct tandem_llm_ctx *c, uint32_t layer, enum step s, float *logits)
+{
+	struct job j = { c, layer, s, logits };
+
+	llm_pool_run(&c->pool, run_step, &j);
 }
 
 static void layer_forward(struct tandem_llm_ctx *c, uint32_t l)
@@ -109,26 +177,20 @@ static void layer_forward(struct tandem_llm_ctx *c, uint32_t l)
 	size_t at = ((size_t)l * c->n_ctx + c->pos) * kv_dim;
 
 	rmsnorm(c->xb, c->x, w->attn_norm, hp->dim, hp->rms_eps);
-	llm_matvec(&w->wq, c->xb, c->q);
-	llm_matvec(&w->wk, c->xb, c->k);
-	llm_matvec(&w->wv, c->xb, c->v);
+	step(c, l, STEP_QKV, NULL);
 	rope(c, c->q, hp->n_heads);
 	rope(c, c->k, hp->n_kv_heads);
 	for (uint32_t i = 0; i < kv_dim; i++) {
 		c->k_cache[at + i] = tandem_half_of(c->k[i]);
 		c->v_cache[at + i] = tandem_half_of(c->v[i]);
 	}
-	for (uint32_t h = 0; h < hp->n_heads; h++)
-		attend(c, l, h, c->xb + (size_t)h * hp->head_dim);
-	llm_matvec(&w->wo, c->xb, c->xb2);
+	step(c, l, STEP_ATTEND, NULL);
+	step(c, l, STEP_WO, NULL);
 	for (uint32_t i = 0; i < hp->dim; i++)
 		c->x[i] += c->xb2[i];
 	rmsnorm(c->xb, c->x, w->ffn_norm, hp->dim, hp->rms_eps);
-	llm_matvec(&w->w_gate, c->xb, c->hb);
-	llm_matvec(&w->w_up, c->xb, c->hb2);
-	for (uint32_t i = 0; i < hp->ffn_dim; i++)
-		c->hb[i] = c->hb[i] / (1.0f + expf(-c->hb[i])) * c->hb2[i];   /* SiLU(gate) * up */
-	llm_matvec(&w->w_down, c->hb, c->xb);
+	step(c, l, STEP_FFN_UP, NULL);
+	step(c, l, STEP_FFN_DOWN, NULL);
 	for (uint32_t i = 0; i < hp->dim; i++)
 		c->x[i] += c->xb[i];
 }
@@ -155,7 +217,7 @@ int tandem_llm_eval(struct tandem_llm_ctx *c, const int32_t *tokens, size_t n, f
 	}
 	if (logits != NULL && n > 0) {
 		rmsnorm(c->x, c->x, m->output_norm, m->hp.dim, m->hp.rms_eps);
-		llm_matvec(&m->output, c->x, logits);
+		step(c, 0, STEP_OUTPUT, logits);
 	}
 	return 0;
 }
@@ -170,18 +232,18 @@ int32_t tandem_llm_argmax(const float *logits, size_t n)
 	return (int32_t)best;
 }
 
-int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, struct tandem_diag *d,
-		       struct tandem_llm_ctx **out)
+int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, uint32_t threads,
+		       struct tandem_diag *d, struct tandem_llm_ctx **out)
 {
 	const struct tandem_llm_hparams *hp = &m->hp;
 	size_t kv_dim = (size_t)hp->n_kv_heads * hp->head_dim, cache;
 	struct tandem_llm_ctx *c;
 
 	*out = NULL;
-	if (n_ctx == 0 || n_ctx > TANDEM_LLM_CTX_MAX)
+	if (n_ctx == 0 || n_ctx > TANDEM_LLM_CTX_MAX || threads == 0 || threads > LLM_THREADS_MAX)
 		return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EINVAL, "TANDEM-LLM-CONTEXT", NULL,
-				       0, "a context holds 1 to %u positions", TANDEM_LLM_CTX_MAX),
-		       TANDEM_EINVAL;
+				       0, "a context holds 1 to %u positions and runs 1 to %u "
+				       "threads", TANDEM_LLM_CTX_MAX, LLM_THREADS_MAX), TANDEM_EINVAL;
 	c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return TANDEM_ENOMEM;
@@ -198,7 +260,7 @@ int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, struct 
 	c->v = calloc(kv_dim, sizeof *c->v);
 	c->hb = calloc(hp->ffn_dim, sizeof *c->hb);
 	c->hb2 = calloc(hp->ffn_dim, sizeof *c->hb2);
-	c->att = calloc(n_ctx, sizeof *c->att);
+	c->att = calloc((size_t)n_ctx * threads, sizeof *c->att);   /* one row a thread */
 	c->rope_cos = calloc(hp->rope_dim / 2 + 1, sizeof *c->rope_cos);
 	c->rope_sin = calloc(hp->rope_dim / 2 + 1, sizeof *c->rope_sin);
 	if (c->k_cache == NULL || c->v_cache == NULL || c->x == NULL || c->xb == NULL ||
@@ -209,6 +271,12 @@ int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, struct 
 				       NULL, 0, "no memory for a context of %u positions", n_ctx),
 		       TANDEM_ENOMEM;
 	}
+	if (llm_pool_start(&c->pool, threads) != 0) {
+		c->pool.n = 1;
+		tandem_llm_ctx_free(c);
+		return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ENOMEM, "TANDEM-LLM-CONTEXT",
+				       NULL, 0, "cannot start %u threads", threads), TANDEM_ENOMEM;
+	}
 	*out = c;
 	return 0;
 }
@@ -217,6 +285,8 @@ void tandem_llm_ctx_free(struct tandem_llm_ctx *c)
 {
 	if (c == NULL)
 		return;
+	if (c->pool.n > 1)
+		llm_pool_stop(&c->pool);
 	free(c->k_cache);
 	free(c->v_cache);
 	free(c->x);

@@ -6,6 +6,9 @@
 #ifndef TANDEM_LLM_INT_H
 #define TANDEM_LLM_INT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,7 +38,32 @@ struct tandem_llm_model {
 	struct llm_layer *layers;
 };
 
+#define LLM_THREADS_MAX TANDEM_LLM_THREADS_MAX
+
+struct llm_pool;
+struct llm_pool_thread {
+	struct llm_pool *pool;
+	uint32_t index;
+	pthread_t id;
+};
+
+/* The threads of a context (pool.c): n run each job, the caller among them. */
+struct llm_pool {
+	uint32_t n;
+	_Atomic uint64_t gen;              /* a new job: one more */
+	_Atomic uint32_t done;             /* workers done with it */
+	_Atomic bool stop;
+	void (*fn)(void *arg, uint32_t i, uint32_t n);
+	void *arg;
+	struct llm_pool_thread t[LLM_THREADS_MAX];
+};
+
+int llm_pool_start(struct llm_pool *pool, uint32_t n);
+void llm_pool_run(struct llm_pool *pool, void (*fn)(void *, uint32_t, uint32_t), void *arg);
+void llm_pool_stop(struct llm_pool *pool);
+
 struct tandem_llm_ctx {
+	struct llm_pool pool;
 	const struct tandem_llm_model *m;
 	uint32_t n_ctx, pos;
 	uint16_t *k_cache, *v_cache;       /* (n_layers, n_ctx, kv_dim) binary16 */
@@ -48,8 +76,21 @@ struct tandem_llm_ctx {
 /* Can the kernels read a matrix of this type? */
 int llm_type_supported(enum tandem_ggml_type t);
 
-/* out[r] = row r of w . x, for each of w's rows (x has w->cols floats). */
+/* out[r] = row r of w . x, for rows [r0, r1) (x has w->cols floats). */
+void llm_matvec_rows(const struct llm_mat *w, const float *x, float *out, uint32_t r0,
+		     uint32_t r1);
 void llm_matvec(const struct llm_mat *w, const float *x, float *out);
+
+/* Chooses the row kernels: SIMD when the processor has AVX2, FMA and F16C
+ * (simd false: the portable ones, for tests). Called by tandem_llm_load. */
+void llm_kernels_select(bool simd);
+
+/* The SIMD kernels (kern_avx2.c). */
+float llm_dot_f32_avx2(const void *row, const float *x, size_t n);
+float llm_dot_f16_avx2(const void *row, const float *x, size_t n);
+float llm_dot_q8_0_avx2(const void *row, const float *x, size_t n);
+float llm_dot_q4_0_avx2(const void *row, const float *x, size_t n);
+float llm_dot_floats_avx2(const float *y, const float *x, size_t n);
 
 /* Row r of w as floats (w->cols of them). */
 void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);

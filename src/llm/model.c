@@ -179,12 +179,21 @@ static int load(const struct tandem_gguf *g, struct tandem_llm_model *m, struct 
 	return rc;
 }
 
+static void kernels_once(void)
+{
+	const char *portable = getenv("TANDEM_LLM_PORTABLE");
+
+	llm_kernels_select(portable == NULL || portable[0] == '\0' || portable[0] == '0');
+}
+
 int tandem_llm_load(const struct tandem_gguf *g, struct tandem_diag *d,
 		    struct tandem_llm_model **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct tandem_llm_model *m = calloc(1, sizeof *m);
 	int rc;
 
+	(void)pthread_once(&once, kernels_once);
 	*out = NULL;
 	if (m == NULL)
 		return TANDEM_ENOMEM;

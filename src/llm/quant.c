@@ -5,6 +5,9 @@
  * path: exact to the stored values, the reference for faster kernels.
  */
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include "llm/llm_int.h"
 #include "tandem/half.h"
@@ -168,38 +171,130 @@ void llm_row_get(const struct llm_mat *w, uint32_t r, float *out)
 		deq(b + bytes * i, out + elems * i);
 }
 
-/* Row r of w . x, a block at a time. */
-static float row_dot(const struct llm_mat *w, uint32_t r, const float *x)
+static float dot_floats(const float *y, const float *x, size_t n)
 {
-	const unsigned char *b = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
-	void (*deq)(const unsigned char *, float *);
-	size_t n = w->cols, elems, bytes;
-	float s = 0, y[QK_K];
+	float s = 0;
 
-	if (w->type == TANDEM_GGML_F32) {
-		for (size_t i = 0; i < n; i++) {
-			float v;
-			memcpy(&v, b + 4 * i, sizeof v);
-			s += v * x[i];
-		}
-		return s;
-	}
-	if (w->type == TANDEM_GGML_F16 || w->type == TANDEM_GGML_BF16) {
-		for (size_t i = 0; i < n; i++)
-			s += u16_at(b, i, w->type) * x[i];
-		return s;
-	}
-	block_kind(w->type, &deq, &elems, &bytes);
-	for (size_t i = 0; i < n / elems; i++, x += elems) {
-		deq(b + bytes * i, y);
-		for (size_t j = 0; j < elems; j++)
-			s += y[j] * x[j];
+	for (size_t j = 0; j < n; j++)
+		s += y[j] * x[j];
+	return s;
+}
+
+/* The row kernels in use: the portable ones below, or SIMD ones. */
+static struct {
+	float (*f32)(const void *, const float *, size_t);
+	float (*f16)(const void *, const float *, size_t);
+	float (*q8_0)(const void *, const float *, size_t);
+	float (*q4_0)(const void *, const float *, size_t);
+	float (*floats)(const float *, const float *, size_t);
+} k;
+
+static float dot_f32(const void *row, const float *x, size_t n)
+{
+	const unsigned char *b = row;
+	float s = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		float v;
+		memcpy(&v, b + 4 * i, sizeof v);
+		s += v * x[i];
 	}
 	return s;
 }
 
+static float dot_f16(const void *row, const float *x, size_t n)
+{
+	float s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s += u16_at(row, i, TANDEM_GGML_F16) * x[i];
+	return s;
+}
+
+/* A block type through its dequantizer. */
+static float dot_blocks(enum tandem_ggml_type t, const void *row, const float *x, size_t n)
+{
+	const unsigned char *b = row;
+	void (*deq)(const unsigned char *, float *);
+	size_t elems, bytes;
+	float s = 0, y[QK_K];
+
+	block_kind(t, &deq, &elems, &bytes);
+	for (size_t i = 0; i < n / elems; i++, x += elems) {
+		deq(b + bytes * i, y);
+		s += k.floats(y, x, elems);
+	}
+	return s;
+}
+
+static float dot_q8_0(const void *row, const float *x, size_t n)
+{
+	return dot_blocks(TANDEM_GGML_Q8_0, row, x, n);
+}
+
+static float dot_q4_0(const void *row, const float *x, size_t n)
+{
+	return dot_blocks(TANDEM_GGML_Q4_0, row, x, n);
+}
+
+static bool cpu_has_avx2(void)
+{
+#if defined(__x86_64__)
+	unsigned a, b, c, d;
+
+	/* F16C: CPUID.1:ECX bit 29 (clang's __builtin_cpu_supports lacks it). */
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+	       __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) != 0;
+#else
+	return false;
+#endif
+}
+
+void llm_kernels_select(bool simd)
+{
+	bool avx2 = simd && cpu_has_avx2();
+
+	k.f32 = avx2 ? llm_dot_f32_avx2 : dot_f32;
+	k.f16 = avx2 ? llm_dot_f16_avx2 : dot_f16;
+	k.q8_0 = avx2 ? llm_dot_q8_0_avx2 : dot_q8_0;
+	k.q4_0 = avx2 ? llm_dot_q4_0_avx2 : dot_q4_0;
+	k.floats = avx2 ? llm_dot_floats_avx2 : dot_floats;
+}
+
+/* Row r of w . x. */
+static float row_dot(const struct llm_mat *w, uint32_t r, const float *x)
+{
+	const unsigned char *b = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+	size_t n = w->cols;
+
+	switch (w->type) {
+	case TANDEM_GGML_F32:
+		return k.f32(b, x, n);
+	case TANDEM_GGML_F16:
+		return k.f16(b, x, n);
+	case TANDEM_GGML_Q8_0:
+		return k.q8_0(b, x, n);
+	case TANDEM_GGML_Q4_0:
+		return k.q4_0(b, x, n);
+	case TANDEM_GGML_BF16: {
+		float s = 0;
+		for (size_t i = 0; i < n; i++)
+			s += u16_at(b, i, TANDEM_GGML_BF16) * x[i];
+		return s;
+	}
+	default:
+		return dot_blocks(w->type, b, x, n);
+	}
+}
+
+void llm_matvec_rows(const struct llm_mat *w, const float *x, float *out, uint32_t r0,
+		     uint32_t r1)
+{
+	for (uint32_t r = r0; r < r1; r++)
+		out[r] = row_dot(w, r, x);
+}
+
 void llm_matvec(const struct llm_mat *w, const float *x, float *out)
 {
-	for (uint32_t r = 0; r < w->rows; r++)
-		out[r] = row_dot(w, r, x);
+	llm_matvec_rows(w, x, out, 0, w->rows);
 }
