@@ -1,5 +1,6 @@
 /* tests/list_llm.h - tests of tests/test_llm.c, in running order. */
 TEST_DECLARE(llm_stories_f32_reference)
+TEST_DECLARE(llm_batched_reference)
 TEST_DECLARE(llm_stories_q8_0_reference)
 TEST_DECLARE(llm_synth_tiny_f16_reference)
 TEST_DECLARE(llm_synth_tiny_quantized)

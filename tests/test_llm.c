@@ -66,7 +66,7 @@ struct outcome {
  * against ref_logits (the file of another reference when given), and the
  * greedy continuation against the reference's. */
 static bool run_reference(const char *model, const char *ref, const char *logits_ref,
-			  struct outcome *o)
+			  bool batched, struct outcome *o)
 {
 	char path[4096];
 	size_t len, flen;
@@ -98,23 +98,27 @@ static bool run_reference(const char *model, const char *ref, const char *logits
 	float *logits = malloc(nv * sizeof *logits);
 	double sq = 0;
 	*o = (struct outcome){ 0 };
-	for (size_t p = 0; p < np; p++) {
-		ASSERT_EQ(tandem_llm_eval(c, &prompt[p], 1, logits, &d), 0);
-		for (size_t i = 0; p < POS && i < nv; i++) {
-			double diff = fabs((double)logits[i] - full[p * nv + i]);
+	/* One position at a time, each position's logits checked; or batched:
+	 * positions 0-7 at once (the logits after 7 checked), then the rest. */
+	for (size_t p = 0; p < np;) {
+		size_t n = !batched ? 1 : p == 0 ? POS : np - p;
+		ASSERT_EQ(tandem_llm_eval(c, &prompt[p], n, logits, &d), 0);
+		p += n;
+		for (size_t i = 0; p <= POS && (!batched || p == POS) && i < nv; i++) {
+			double diff = fabs((double)logits[i] - full[(p - 1) * nv + i]);
 			o->max_diff = diff > o->max_diff ? diff : o->max_diff;
 			sq += diff * diff;
 		}
 	}
-	o->rms_diff = sqrt(sq / (double)(POS * nv));
+	o->rms_diff = sqrt(sq / (double)((batched ? 1 : POS) * nv));
 	for (size_t i = 0; i < GEN; i++) {
 		ids[i] = tandem_llm_argmax(logits, nv);
 		ASSERT_EQ(tandem_llm_eval(c, &ids[i], 1, logits, &d), 0);
 	}
 	while (o->greedy_same < GEN && ids[o->greedy_same] == want[o->greedy_same])
 		o->greedy_same++;
-	printf("  %s on %s: logits max diff %.6f, rms %.6f; greedy %zu/%d the same\n", model, ref,
-	       o->max_diff, o->rms_diff, o->greedy_same, GEN);
+	printf("  %s on %s%s: logits max diff %.6f, rms %.6f; greedy %zu/%d the same\n", model,
+	       ref, batched ? " (batched)" : "", o->max_diff, o->rms_diff, o->greedy_same, GEN);
 	free(logits);
 	tandem_llm_ctx_free(c);
 	tandem_llm_free(m);
@@ -129,17 +133,34 @@ TEST(llm_stories_f32_reference)
 {
 	struct outcome o;
 
-	if (!run_reference("stories260K-F32", "stories260K-F32", "stories260K-F32", &o))
+	if (!run_reference("stories260K-F32", "stories260K-F32", "stories260K-F32", false, &o))
 		SKIP("../shared/data/llm is missing");
 	ASSERT(o.max_diff <= 0.002);
 	ASSERT_EQ(o.greedy_same, GEN);
+}
+
+/* The prompt in batches: the same logits and continuation. */
+TEST(llm_batched_reference)
+{
+	struct outcome o;
+
+	if (!run_reference("stories260K-F32", "stories260K-F32", "stories260K-F32", true, &o))
+		SKIP("../shared/data/llm is missing");
+	ASSERT(o.max_diff <= 0.002);
+	ASSERT_EQ(o.greedy_same, GEN);
+	ASSERT(run_reference("synth-tiny-F16", "synth-tiny-F16.fr", "synth-tiny-F16.fr", true, &o));
+	ASSERT(o.max_diff <= 0.002);
+	ASSERT_EQ(o.greedy_same, GEN);
+	ASSERT(run_reference("synth-tiny-Q4_0", "synth-tiny-Q4_0.en", "synth-tiny-F32.en", true,
+			     &o));
+	ASSERT(o.rms_diff <= 1.25 * 0.078);
 }
 
 TEST(llm_stories_q8_0_reference)
 {
 	struct outcome o;
 
-	if (!run_reference("stories260K-Q8_0", "stories260K-Q8_0", "stories260K-F32", &o))
+	if (!run_reference("stories260K-Q8_0", "stories260K-Q8_0", "stories260K-F32", false, &o))
 		SKIP("../shared/data/llm is missing");
 	ASSERT_EQ(o.greedy_same, GEN);
 }
@@ -148,11 +169,11 @@ TEST(llm_synth_tiny_f16_reference)
 {
 	struct outcome o;
 
-	if (!run_reference("synth-tiny-F16", "synth-tiny-F16.en", "synth-tiny-F16.en", &o))
+	if (!run_reference("synth-tiny-F16", "synth-tiny-F16.en", "synth-tiny-F16.en", false, &o))
 		SKIP("../shared/data/llm is missing");
 	ASSERT(o.max_diff <= 0.002);
 	ASSERT_EQ(o.greedy_same, GEN);
-	ASSERT(run_reference("synth-tiny-F16", "synth-tiny-F16.fr", "synth-tiny-F16.fr", &o));
+	ASSERT(run_reference("synth-tiny-F16", "synth-tiny-F16.fr", "synth-tiny-F16.fr", false, &o));
 	ASSERT(o.max_diff <= 0.002);
 	ASSERT_EQ(o.greedy_same, GEN);
 }
@@ -170,7 +191,7 @@ TEST(llm_synth_tiny_quantized)
 
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
 		snprintf(ref, sizeof ref, "%s.en", q[i].model);
-		if (!run_reference(q[i].model, ref, "synth-tiny-F32.en", &o))
+		if (!run_reference(q[i].model, ref, "synth-tiny-F32.en", false, &o))
 			SKIP("../shared/data/llm is missing");
 		ASSERT(o.rms_diff <= 1.25 * q[i].llama_rms);
 	}

@@ -62,15 +62,25 @@ int llm_pool_start(struct llm_pool *pool, uint32_t n);
 void llm_pool_run(struct llm_pool *pool, void (*fn)(void *, uint32_t, uint32_t), void *arg);
 void llm_pool_stop(struct llm_pool *pool);
 
+#define LLM_BATCH 32   /* positions a forward pass takes at once */
+
+/*
+ * A context: the cache, and every buffer of the forward pass for a batch
+ * of up to LLM_BATCH positions (b-th row of each: position pos + b).
+ */
 struct tandem_llm_ctx {
 	struct llm_pool pool;
 	const struct tandem_llm_model *m;
 	uint32_t n_ctx, pos;
+	uint32_t nb;                       /* positions in the batch being computed */
 	uint16_t *k_cache, *v_cache;       /* (n_layers, n_ctx, kv_dim) binary16 */
-	float *x, *xb, *xb2, *q, *k, *v;   /* (dim) (dim) (dim) (q_dim) (kv_dim) (kv_dim) */
-	float *hb, *hb2;                   /* (ffn) */
-	float *att;                        /* (n_ctx) */
-	float *rope_cos, *rope_sin;        /* (rope_dim / 2) at the current position */
+	float *x, *xb, *xb2;               /* (B, dim) (B, max(dim, q_dim)) (B, dim) */
+	float *q, *k, *v;                  /* (B, q_dim) (B, kv_dim) (B, kv_dim) */
+	float *hb, *hb2;                   /* (B, ffn) */
+	float *att;                        /* (threads, n_ctx) */
+	float *rope_cos, *rope_sin;        /* (B, rope_dim / 2) */
+	float *rows;                       /* (threads, widest row): a weight row as floats */
+	size_t row_max;                    /* floats of one thread's rows */
 };
 
 /* Can the kernels read a matrix of this type? */
@@ -80,6 +90,12 @@ int llm_type_supported(enum tandem_ggml_type t);
 void llm_matvec_rows(const struct llm_mat *w, const float *x, float *out, uint32_t r0,
 		     uint32_t r1);
 void llm_matvec(const struct llm_mat *w, const float *x, float *out);
+
+/* out[b * stride + r] = row r of w . X[b] for nb vectors X (nb x w->cols)
+ * and rows [r0, r1); with nb > 1 each row is widened once into scratch
+ * (w->cols floats) and dotted with every vector. */
+void llm_matmul_rows(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
+		     size_t stride, uint32_t r0, uint32_t r1, float *scratch);
 
 /* Chooses the row kernels: SIMD when the processor has AVX2, FMA and F16C
  * (simd false: the portable ones, for tests). Called by tandem_llm_load. */

@@ -294,6 +294,20 @@ void llm_matvec_rows(const struct llm_mat *w, const float *x, float *out, uint32
 		out[r] = row_dot(w, r, x);
 }
 
+void llm_matmul_rows(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
+		     size_t stride, uint32_t r0, uint32_t r1, float *scratch)
+{
+	if (nb == 1) {
+		llm_matvec_rows(w, X, out, r0, r1);
+		return;
+	}
+	for (uint32_t r = r0; r < r1; r++) {
+		llm_row_get(w, r, scratch);
+		for (uint32_t b = 0; b < nb; b++)
+			out[b * stride + r] = k.floats(scratch, X + (size_t)b * w->cols, w->cols);
+	}
+}
+
 void llm_matvec(const struct llm_mat *w, const float *x, float *out)
 {
 	llm_matvec_rows(w, x, out, 0, w->rows);
