@@ -334,3 +334,14 @@ void test_write_file(const char *path, const char *text)
 	if (fclose(f) != 0)
 		FAIL("cannot write %s", path);
 }
+
+bool test_shared_file(char *path, size_t size, const char *rel)
+{
+	FILE *f;
+
+	(void)snprintf(path, size, "%s/%s", test_shared_data(), rel);
+	f = fopen(path, "rb");
+	if (f != NULL)
+		fclose(f);
+	return f != NULL;
+}

@@ -13,6 +13,7 @@
 #define TANDEM_TEST_H
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,5 +113,8 @@ char *test_cli_expect(const char *const argv[], const char *stdin_data, int code
 
 /* Writes text to path (the test fails if it cannot). */
 void test_write_file(const char *path, const char *text);
+
+/* path = the shared data's rel; false when that file is not there. */
+bool test_shared_file(char *path, size_t size, const char *rel);
 
 #endif /* TANDEM_TEST_H */

@@ -298,11 +298,8 @@ TEST(cli_llm_info)
 {
 	char path[4096];
 
-	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	if (!test_shared_file(path, sizeof path, "llm/models/stories260K-F32.gguf"))
 		SKIP("../shared/data/llm is missing");
-	fclose(f);
 	free(test_cli_expect((const char *const[]){"llm", "info", "--tensors", path, NULL}, NULL,
 			     0, "token_embd.weight  F32  [64 x 512]  131072 bytes", NULL));
 	free(test_cli_expect((const char *const[]){"llm", "info", path, NULL}, NULL, 0,

@@ -22,25 +22,6 @@
 #define POS 8
 #define GEN 32
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b;
-
-	if (f == NULL)
-		return NULL;
-	(void)fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	(void)fseek(f, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	ASSERT(b != NULL);
-	ASSERT_EQ(fread(b, 1, (size_t)n, f), (size_t)n);
-	b[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return b;
-}
-
 /* The integers of the JSON array after key (first occurrence after from). */
 static size_t ints_after(const char *json, const char *key, int32_t *out, size_t max)
 {
@@ -77,10 +58,10 @@ static bool run_reference(const char *model, const char *ref, const char *logits
 	struct tandem_diag d;
 
 	snprintf(path, sizeof path, "%s/llm/reference/%s.json", test_shared_data(), ref);
-	char *json = slurp(path, &len);
+	char *json = test_read_file(path, &len);
 	snprintf(path, sizeof path, "%s/llm/reference/%s.logits.f32", test_shared_data(),
 		 logits_ref);
-	float *full = (float *)slurp(path, &flen);
+	float *full = (float *)test_read_file(path, &flen);
 	snprintf(path, sizeof path, "%s/llm/models/%s.gguf", test_shared_data(), model);
 	tandem_diag_init(&d, 10);
 	if (json == NULL || full == NULL || tandem_gguf_open(path, &d, &g) != 0) {
@@ -201,11 +182,8 @@ TEST(cli_llm_run)
 {
 	char path[4096];
 
-	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	if (!test_shared_file(path, sizeof path, "llm/models/stories260K-F32.gguf"))
 		SKIP("../shared/data/llm is missing");
-	fclose(f);
 	const char *prompt = "Once upon a time, there was a little girl named Lily.";
 	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt, "-n",
 						   "20", "--temp", "0", NULL}, NULL, 0,
@@ -367,7 +345,7 @@ TEST(llm_quantize_like_llama_cpp)
 	snprintf(in, sizeof in, "%s/llm/models/synth-tiny-F16.gguf", test_shared_data());
 	snprintf(ref, sizeof ref, "%s/llm/reference/quantized_tensor_sha256.json",
 		 test_shared_data());
-	char *json = slurp(ref, &len);
+	char *json = test_read_file(ref, &len);
 	if (json == NULL)
 		SKIP("../shared/data/llm is missing");
 	ASSERT(mkdtemp(out) != NULL);
@@ -436,11 +414,8 @@ TEST(cli_llm_bench)
 {
 	char path[4096];
 
-	snprintf(path, sizeof path, "%s/llm/models/stories260K-Q8_0.gguf", test_shared_data());
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	if (!test_shared_file(path, sizeof path, "llm/models/stories260K-Q8_0.gguf"))
 		SKIP("../shared/data/llm is missing");
-	fclose(f);
 	char *out = test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "-p", "16",
 							  "-n", "8", "--reps", "2", "--threads",
 							  "2", NULL}, NULL, 0, "  pp16 ", NULL);

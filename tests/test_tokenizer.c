@@ -16,25 +16,6 @@
 #define IDS_MAX 4096
 #define SEP "\n__ggml_vocab_test__\n"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b;
-
-	if (f == NULL)
-		return NULL;
-	(void)fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	(void)fseek(f, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	ASSERT(b != NULL);
-	ASSERT_EQ(fread(b, 1, (size_t)n, f), (size_t)n);
-	b[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return b;
-}
-
 /* Every input of name.inp encodes to its line of name.out and decodes back;
  * returns how many were checked (0: the data is missing). */
 static size_t check_vectors(const char *name)
@@ -46,9 +27,9 @@ static size_t check_vectors(const char *name)
 	struct tandem_diag d;
 
 	snprintf(path, sizeof path, "%s/llm/%s.inp", test_shared_data(), name);
-	char *inp = slurp(path, &ilen);
+	char *inp = test_read_file(path, &ilen);
 	snprintf(path, sizeof path, "%s/llm/%s.out", test_shared_data(), name);
-	char *out = slurp(path, &olen);
+	char *out = test_read_file(path, &olen);
 	snprintf(path, sizeof path, "%s/llm/%s", test_shared_data(), name);
 	tandem_diag_init(&d, 10);
 	if (inp == NULL || out == NULL || tandem_gguf_open(path, &d, &g) != 0) {
@@ -164,7 +145,7 @@ TEST(tok_reference_prompts)
 
 		snprintf(path, sizeof path, "%s/llm/reference/%s.json", test_shared_data(),
 			 cases[i][1]);
-		char *json = slurp(path, &len);
+		char *json = test_read_file(path, &len);
 		if (json == NULL)
 			SKIP("../shared/data/llm is missing");
 		size_t nwant = reference_ids(json, want, 256);
@@ -231,11 +212,8 @@ TEST(cli_llm_tokenize)
 {
 	char path[4096];
 
-	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	if (!test_shared_file(path, sizeof path, "llm/models/stories260K-F32.gguf"))
 		SKIP("../shared/data/llm is missing");
-	fclose(f);
 	free(test_cli_expect((const char *const[]){"llm", "tokenize", "-m", path, "--bos", "--ids",
 						   "Once upon a time", NULL}, NULL, 0,
 			     "1 403 407 261 378\n", NULL));

@@ -72,6 +72,16 @@ AVX2 static float scale_of(const unsigned char *b)
 	return _cvtsh_ss(h);
 }
 
+/* The dot of 32 signed bytes (lo: the first 16, hi: the last) with x. */
+AVX2 static __m256 dot32(__m128i lo, __m128i hi, const float *x)
+{
+	__m256 s = _mm256_mul_ps(widen8(lo), _mm256_loadu_ps(x));
+
+	s = _mm256_fmadd_ps(widen8(_mm_srli_si128(lo, 8)), _mm256_loadu_ps(x + 8), s);
+	s = _mm256_fmadd_ps(widen8(hi), _mm256_loadu_ps(x + 16), s);
+	return _mm256_fmadd_ps(widen8(_mm_srli_si128(hi, 8)), _mm256_loadu_ps(x + 24), s);
+}
+
 /* Q8_0 blocks of 34 bytes: d (f16) and 32 signed bytes. */
 AVX2 float llm_dot_q8_0_avx2(const void *row, const float *x, size_t n)
 {
@@ -81,11 +91,7 @@ AVX2 float llm_dot_q8_0_avx2(const void *row, const float *x, size_t n)
 	for (size_t i = 0; i < n / 32; i++, b += 34, x += 32) {
 		__m128i lo = _mm_loadu_si128((const __m128i *)(b + 2));
 		__m128i hi = _mm_loadu_si128((const __m128i *)(b + 18));
-		__m256 s = _mm256_mul_ps(widen8(lo), _mm256_loadu_ps(x));
-		s = _mm256_fmadd_ps(widen8(_mm_srli_si128(lo, 8)), _mm256_loadu_ps(x + 8), s);
-		s = _mm256_fmadd_ps(widen8(hi), _mm256_loadu_ps(x + 16), s);
-		s = _mm256_fmadd_ps(widen8(_mm_srli_si128(hi, 8)), _mm256_loadu_ps(x + 24), s);
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(scale_of(b)), s, acc);
+		acc = _mm256_fmadd_ps(_mm256_set1_ps(scale_of(b)), dot32(lo, hi, x), acc);
 	}
 	return hsum(acc);
 }
@@ -102,11 +108,7 @@ AVX2 float llm_dot_q4_0_avx2(const void *row, const float *x, size_t n)
 		__m128i q = _mm_loadu_si128((const __m128i *)(b + 2));
 		__m128i lo = _mm_sub_epi8(_mm_and_si128(q, mask), eight);
 		__m128i hi = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(q, 4), mask), eight);
-		__m256 s = _mm256_mul_ps(widen8(lo), _mm256_loadu_ps(x));
-		s = _mm256_fmadd_ps(widen8(_mm_srli_si128(lo, 8)), _mm256_loadu_ps(x + 8), s);
-		s = _mm256_fmadd_ps(widen8(hi), _mm256_loadu_ps(x + 16), s);
-		s = _mm256_fmadd_ps(widen8(_mm_srli_si128(hi, 8)), _mm256_loadu_ps(x + 24), s);
-		acc = _mm256_fmadd_ps(_mm256_set1_ps(scale_of(b)), s, acc);
+		acc = _mm256_fmadd_ps(_mm256_set1_ps(scale_of(b)), dot32(lo, hi, x), acc);
 	}
 	return hsum(acc);
 }

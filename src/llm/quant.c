@@ -53,31 +53,14 @@ static void scale_min(int j, const unsigned char *q, unsigned *sc, unsigned *m)
 	}
 }
 
-/* Q4_K: d, dmin (f16), 12 bytes of scales, 128 bytes of nibbles; eight
- * sub-blocks of 32, x = d * sc * q - dmin * m. */
-static void deq_q4_k(const unsigned char *b, float *y)
+/* Q4_K and Q5_K: d, dmin (f16), 12 bytes of scales, (Q5_K: 32 bytes qh of
+ * each element's fifth bit,) 128 bytes of nibbles; eight sub-blocks of 32,
+ * x = d * sc * q - dmin * m. */
+static void deq_k(const unsigned char *b, const unsigned char *qh, const unsigned char *q,
+		  float *y)
 {
 	float d = h(b), dmin = h(b + 2);
-	const unsigned char *scales = b + 4, *q = b + 16;
-	unsigned sc, m;
-
-	for (int j = 0; j < 8; j += 2, q += 32) {
-		scale_min(j, scales, &sc, &m);
-		float d1 = d * (float)sc, m1 = dmin * (float)m;
-		scale_min(j + 1, scales, &sc, &m);
-		float d2 = d * (float)sc, m2 = dmin * (float)m;
-		for (int l = 0; l < 32; l++)
-			*y++ = d1 * (float)(q[l] & 0x0F) - m1;
-		for (int l = 0; l < 32; l++)
-			*y++ = d2 * (float)(q[l] >> 4) - m2;
-	}
-}
-
-/* Q5_K: as Q4_K with a fifth bit of each element in 32 bytes qh. */
-static void deq_q5_k(const unsigned char *b, float *y)
-{
-	float d = h(b), dmin = h(b + 2);
-	const unsigned char *scales = b + 4, *qh = b + 16, *q = b + 48;
+	const unsigned char *scales = b + 4;
 	unsigned sc, m, u1 = 1, u2 = 2;
 
 	for (int j = 0; j < 8; j += 2, q += 32, u1 <<= 2, u2 <<= 2) {
@@ -86,10 +69,20 @@ static void deq_q5_k(const unsigned char *b, float *y)
 		scale_min(j + 1, scales, &sc, &m);
 		float d2 = d * (float)sc, m2 = dmin * (float)m;
 		for (int l = 0; l < 32; l++)
-			*y++ = d1 * (float)((q[l] & 0x0F) + (qh[l] & u1 ? 16 : 0)) - m1;
+			*y++ = d1 * (float)((q[l] & 0x0F) + (qh && (qh[l] & u1) ? 16 : 0)) - m1;
 		for (int l = 0; l < 32; l++)
-			*y++ = d2 * (float)((q[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2;
+			*y++ = d2 * (float)((q[l] >> 4) + (qh && (qh[l] & u2) ? 16 : 0)) - m2;
 	}
+}
+
+static void deq_q4_k(const unsigned char *b, float *y)
+{
+	deq_k(b, NULL, b + 16, y);
+}
+
+static void deq_q5_k(const unsigned char *b, float *y)
+{
+	deq_k(b, b + 16, b + 48, y);
 }
 
 /* Q6_K: 128 bytes of low nibbles, 64 of high 2-bit pairs, 16 signed
