@@ -213,6 +213,15 @@ TEST(cli_llm_run)
 						   "2", NULL}, NULL, 1, NULL, "top-p and min-p 0"));
 	free(test_cli_expect((const char *const[]){"llm", "run", "-m", path, NULL}, NULL, 2, NULL,
 			     "-p PROMPT"));
+	/* --json: the output is the beginning of an object; not closed in 12
+	 * tokens, it is an error. */
+	char *j = test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p", prompt,
+							"--json", "-n", "12", NULL}, NULL, 1, NULL,
+				  "the JSON object is not closed after 12 tokens");
+	bool complete = true;
+	ASSERT(tandem_llm_json_check(j, strlen(j), &complete));
+	ASSERT(!complete && strchr(j, '{') != NULL);
+	free(j);
 	free(test_cli_expect((const char *const[]){"llm", "run", "-m", "README.md", "-p", "x",
 						   NULL}, NULL, 1, NULL, "not a GGUF file"));
 }

@@ -116,6 +116,27 @@ int32_t tandem_llm_sample(struct tandem_llm_sampler *s, const float *logits,
 			  const int32_t *history, size_t n);
 
 /*
+ * Decoding constrained to JSON: before each draw, tandem_llm_json_mask()
+ * sets to -infinity the logit of every token whose bytes would make the
+ * output so far no longer the beginning of a JSON object (RFC 8259: UTF-8
+ * strings without control characters, valid escapes and numbers, nesting
+ * up to 32, at most 4 whitespace bytes in a row), and once the object is
+ * closed, of every token but end-of-text; tandem_llm_json_accept() then
+ * takes the token chosen. The output always parses.
+ */
+struct tandem_tok;
+struct tandem_llm_json;
+int tandem_llm_json_new(const struct tandem_tok *t, struct tandem_diag *d,
+			struct tandem_llm_json **out);
+void tandem_llm_json_free(struct tandem_llm_json *j);
+void tandem_llm_json_mask(const struct tandem_llm_json *j, float *logits);
+/* TANDEM_EINVAL for a token the mask would have refused. */
+int tandem_llm_json_accept(struct tandem_llm_json *j, int32_t token);
+bool tandem_llm_json_done(const struct tandem_llm_json *j);
+/* Is text (len bytes) the beginning of a JSON object; *complete: all of one. */
+bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
+
+/*
  * Writes the model of g to path with its weight matrices in type (Q8_0 or
  * Q4_0) as llama.cpp's llama-quantize does, bit for bit: two-dimensional
  * weights are quantized from F32, F16 or BF16 by the reference algorithms;

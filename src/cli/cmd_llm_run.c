@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"usage: tandem llm run -m MODEL.gguf -p PROMPT [-n N] [--ctx N] [--temp T]\n"
 	"                      [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]\n"
 	"                      [--repeat-last-n N] [--seed S] [--ignore-eos] [--threads N]\n"
+	"                      [--json]\n"
 	"\n"
 	"Runs the model on PROMPT (BOS first when the model wants it) and writes the\n"
 	"continuation as it is generated: N tokens (128 by default) or up to the end\n"
@@ -29,14 +30,16 @@ static const char usage_text[] =
 	"otherwise the repetition penalty, top-k (40), top-p (0.95), min-p (0.05),\n"
 	"the temperature (0.8) and a draw seeded by --seed (42) choose each token.\n"
 	"The context holds --ctx positions (512): a prompt that does not fit, or\n"
-	"text that is not UTF-8, is refused. --threads: the processors online by\n"
+	"text that is not UTF-8, is refused. --json constrains the output to a JSON\n"
+	"object (it always parses) and stops when it is closed; output cut short by\n"
+	"-n before that is an error. --threads: the processors online by\n"
 	"default. Speeds go to stderr.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 struct run_opts {
 	const char *model, *prompt;
 	unsigned long n, ctx, threads;
-	bool ignore_eos;
+	bool ignore_eos, json;
 	struct tandem_llm_sampling s;
 };
 
@@ -79,7 +82,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{"repeat-penalty", required_argument, NULL, 'r'},
 		{"repeat-last-n", required_argument, NULL, 'R'},
 		{"seed", required_argument, NULL, 's'}, {"ignore-eos", no_argument, NULL, 'e'},
-		{"threads", required_argument, NULL, 'T'},
+		{"threads", required_argument, NULL, 'T'}, {"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
@@ -99,6 +102,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'm': o->model = optarg; break;
 		case 'p': o->prompt = optarg; break;
 		case 'e': o->ignore_eos = true; break;
+		case 'j': o->json = true; break;
 		case 'n': ok = parse_count(optarg, GEN_MAX, &o->n); break;
 		case 'c': ok = cli_parse_uint(optarg, TANDEM_LLM_CTX_MAX, &o->ctx); break;
 		case 'T': ok = cli_parse_uint(optarg, TANDEM_LLM_THREADS_MAX, &o->threads); break;
@@ -149,12 +153,15 @@ static int generate(const struct run_opts *o, struct tandem_tok *t, struct tande
 	int32_t *ids = malloc(cap * sizeof *ids);
 	float *logits = malloc(hp->n_vocab * sizeof *logits);
 	struct tandem_llm_sampler *smp = NULL;
+	struct tandem_llm_json *json = NULL;
 	struct tandem_buf b;
 	int rc = ids != NULL && logits != NULL ? 0 : TANDEM_ENOMEM;
 
 	tandem_buf_init(&b, 1u << 16);
 	if (rc == 0)
 		rc = tandem_llm_sampler_new(&o->s, hp->n_vocab, d, &smp);
+	if (rc == 0 && o->json)
+		rc = tandem_llm_json_new(t, d, &json);
 	if (rc == 0)
 		rc = tandem_tok_encode(t, o->prompt, strlen(o->prompt),
 				       tandem_tok_adds_bos(t) ? TANDEM_TOK_ADD_BOS : 0, ids, cap, &n,
@@ -165,9 +172,15 @@ static int generate(const struct run_opts *o, struct tandem_tok *t, struct tande
 	double t1 = now_s();
 	size_t prompt = n, made = 0;
 	for (; rc == 0 && made < o->n && n < cap; made++) {
+		if (json != NULL && tandem_llm_json_done(json))
+			break;
+		if (json != NULL)
+			tandem_llm_json_mask(json, logits);
 		int32_t next = tandem_llm_sample(smp, logits, ids, n);
 
-		if (next == tandem_tok_eos(t) && !o->ignore_eos)
+		if (json != NULL)
+			rc = tandem_llm_json_accept(json, next);
+		if (rc != 0 || (next == tandem_tok_eos(t) && !o->ignore_eos))
 			break;
 		ids[n++] = next;
 		put_token(t, next, &b);
@@ -175,6 +188,12 @@ static int generate(const struct run_opts *o, struct tandem_tok *t, struct tande
 			rc = tandem_llm_eval(c, &next, 1, logits, d);
 	}
 	double t2 = now_s();
+	if (rc == 0 && json != NULL && !tandem_llm_json_done(json)) {
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-LLM-JSON", NULL,
+				      0, "the JSON object is not closed after %zu tokens: raise -n",
+				      made);
+		rc = TANDEM_ELIMIT;
+	}
 	if (rc == 0) {
 		putchar('\n');
 		fprintf(stderr, "tandem llm: prompt %zu tokens in %.3f s (%.1f tokens/s), generated "
@@ -183,6 +202,7 @@ static int generate(const struct run_opts *o, struct tandem_tok *t, struct tande
 			(double)made / (t2 - t1 + 1e-9));
 	}
 	tandem_buf_release(&b);
+	tandem_llm_json_free(json);
 	tandem_llm_sampler_free(smp);
 	free(logits);
 	free(ids);
