@@ -5,22 +5,24 @@
  * workers spin on a generation counter for a while, then yield.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "llm/llm_int.h"
 #include "tandem/error.h"
 
-#define SPINS_BEFORE_YIELD 100000
+#define SPINS_BEFORE_SLEEP 100000
+#define SLEEP_NS 100000
 
 static void relax(unsigned *spins)
 {
-	if (++*spins < SPINS_BEFORE_YIELD) {
+	if (++*spins < SPINS_BEFORE_SLEEP) {
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #endif
 	} else {
-		(void)sched_yield();
+		struct timespec ts = { 0, SLEEP_NS };
+		(void)nanosleep(&ts, NULL);
 	}
 }
 
