@@ -182,8 +182,8 @@ int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t
 /* Adds one text (a correction) to the index. */
 int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y);
 /* The class distribution of the k nearest texts into p (nclasses); sims
- * (ndocs floats, zero) and touched (ndocs) are scratch. Returns the cosine
- * similarity of the nearest text. */
+ * (ndocs floats, zero) and touched (ndocs + 1) are scratch. Returns the
+ * cosine similarity of the nearest text. */
 float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		  float *sims, uint32_t *touched, float *p);
 

@@ -184,25 +184,51 @@ int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, 
 	return 0;
 }
 
+/* The similarity's weight in the vote, s^power: power 2 (the default) is
+ * s * s, the very value pow() gives (a float squared is exact in double). */
+static double vote_weight(float s, float power)
+{
+	double x = s > 0.0f ? (double)s : 0.0;
+	return power == 2.0f ? x * x : pow(x, (double)power);
+}
+
 float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *sims, uint32_t *touched, float *p)
 {
-	size_t nt = 0, nc = m->nclasses, k = m->p.knn_k, nb = 0;
+	size_t nt = 0, nc = m->nclasses, k = m->p.knn_k, nb = 0, nd = m->ndocs, ahead = 4;
 	uint32_t best[64];
 	float bs[64];
-	double inv = norm_inv(m, f, n), z = 0;
+	double z = 0;
 
+	/* The offsets of every feature are fetched with the norm; each
+	 * feature's postings a few features ahead. */
+	for (size_t j = 0; j < n; j++)
+		__builtin_prefetch(m->off + f[j].id);
+	double inv = norm_inv(m, f, n);
+	for (size_t j = 0; j < n && j < ahead; j++) {
+		__builtin_prefetch(m->post_doc + m->off[f[j].id]);
+		__builtin_prefetch(m->post_val + m->off[f[j].id]);
+	}
 	for (size_t j = 0; j < n; j++) {
+		if (j + ahead < n) {
+			uint32_t a = m->off[f[j + ahead].id];
+			__builtin_prefetch(m->post_doc + a);
+			__builtin_prefetch(m->post_val + a);
+		}
 		uint32_t id = f[j].id;
 		float q = m->idf[id];
 		if (q == 0.0f)
 			continue;
 		q = (float)(q * f[j].v * inv);
-		for (uint32_t t = m->off[id]; t < m->off[id + 1]; t++) {
+		/* A text is new while its similarity is 0: written always,
+		 * counted only then (no branch to mispredict), never more
+		 * than the ndocs + 1 places of touched. */
+		for (uint32_t t = m->off[id], end = m->off[id + 1]; t < end; t++) {
 			uint32_t d = m->post_doc[t];
-			if (sims[d] == 0.0f)
-				touched[nt++] = d;
-			sims[d] += q * m->post_val[t];
+			float s = sims[d];
+			touched[nt] = d;
+			nt += (size_t)((s == 0.0f) & (nt < nd));
+			sims[d] = s + q * m->post_val[t];
 		}
 	}
 	if (k < 1)
@@ -234,7 +260,7 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		sims[touched[i]] = 0.0f;
 	memset(p, 0, nc * sizeof *p);
 	for (size_t i = 0; i < nb; i++) {
-		double w = pow(bs[i] > 0.0f ? (double)bs[i] : 0.0, (double)m->p.knn_power);
+		double w = vote_weight(bs[i], m->p.knn_power);
 		p[m->doc_class[best[i]]] += (float)w;
 		z += w;
 	}
@@ -242,7 +268,14 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 	for (size_t i = 0; i < nb; i++)
 		if (bs[i] > top)
 			top = bs[i];
+	if (!(z > 0)) {
+		for (size_t c = 0; c < nc; c++)
+			p[c] = 1.0f / (float)nc;
+		return top;
+	}
+	/* Only the classes of the k texts have a share: 0 / z is 0. */
 	for (size_t c = 0; c < nc; c++)
-		p[c] = z > 0 ? (float)(p[c] / z) : 1.0f / (float)nc;
+		if (p[c] != 0.0f)
+			p[c] = (float)(p[c] / z);
 	return top;
 }
