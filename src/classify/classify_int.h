@@ -151,6 +151,10 @@ struct tandem_cls_model {
  * cls_axpy_half with x in binary16. */
 void cls_axpy(float *restrict y, const float *restrict x, float a, size_t n);
 void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_t n);
+/* y[0..nc) += f[i].v W[f[i].id][0..nc) for i = 0 .. n in turn, W in binary16:
+ * the same bits as cls_axpy_half row by row, rows fetched ahead. */
+void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
+		   const struct cls_feat *f, size_t n);
 
 void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
 

@@ -55,8 +55,7 @@ static void divisions(const struct tandem_cls_model *m, const struct cls_feat *f
 		sum[m->div_of_class[c]] += pg[c];
 	if (m->p.div_w > 0.0f) {
 		memcpy(preg, m->bd, nd * sizeof *preg);
-		for (size_t i = 0; i < n; i++)
-			cls_axpy_half(preg, m->Wd + (size_t)f[i].id * nd, f[i].v, nd);
+		cls_rows_half(preg, m->Wd, nd, f, n);
 		cls_softmax(preg, nd);
 	}
 	float scale[100];
