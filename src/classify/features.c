@@ -220,7 +220,7 @@ void cls_features(const struct cls_params *p, const struct cls_words *w,
 static int lang_votes(const char *s, size_t n)
 {
 	static const struct {
-		const char *w;
+		char w[10]; /* NUL-padded: "lieferung" is the longest */
 		int lang;
 	} marks[] = {
 		{"de", TANDEM_CLS_FR},  {"des", TANDEM_CLS_FR},  {"du", TANDEM_CLS_FR},
@@ -235,8 +235,10 @@ static int lang_votes(const char *s, size_t n)
 		{"for", TANDEM_CLS_EN}, {"with", TANDEM_CLS_EN}, {"supply", TANDEM_CLS_EN},
 		{"services", TANDEM_CLS_EN}, {"works", TANDEM_CLS_EN},
 	};
+	if (n >= sizeof marks[0].w)
+		return -1;
 	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (strlen(marks[i].w) == n && memcmp(marks[i].w, s, n) == 0)
+		if (marks[i].w[0] == s[0] && marks[i].w[n] == '\0' && memcmp(marks[i].w, s, n) == 0)
 			return marks[i].lang;
 	return -1;
 }
@@ -245,20 +247,20 @@ enum tandem_cls_lang cls_detect(const struct cls_words *w)
 {
 	int votes[3] = {0, 0, 0};
 	for (size_t i = 0; i < w->n; i++) {
-		const char *t = w->text + w->word[i].at;
 		int l = lang_votes(w->folded + w->word[i].fat, w->word[i].flen);
 		if (l >= 0)
 			votes[l] += 2;
-		/* Letters: ä ö ü ß are German, é è ê à ç French. */
-		for (const char *c = t; *c; c++) {
-			unsigned char a = (unsigned char)c[0], b = (unsigned char)c[1];
-			if (a != 0xC3 || b == 0)
-				continue;
-			if (b == 0xA4 || b == 0xB6 || b == 0xBC || b == 0x9F)
-				votes[TANDEM_CLS_DE]++;
-			else if (b == 0xA9 || b == 0xA8 || b == 0xAA || b == 0xA0 || b == 0xA7)
-				votes[TANDEM_CLS_FR]++;
-		}
+	}
+	/* Letters: ä ö ü ß are German, é è ê à ç French. w->text is the
+	 * words, each ended by a NUL: their letters are found in one pass. */
+	const char *end = w->text + w->len;
+	for (const char *c = memchr(w->text, 0xC3, w->len); c != NULL && c + 1 < end;
+	     c = memchr(c + 1, 0xC3, (size_t)(end - c - 1))) {
+		unsigned char b = (unsigned char)c[1];
+		if (b == 0xA4 || b == 0xB6 || b == 0xBC || b == 0x9F)
+			votes[TANDEM_CLS_DE]++;
+		else if (b == 0xA9 || b == 0xA8 || b == 0xAA || b == 0xA0 || b == 0xA7)
+			votes[TANDEM_CLS_FR]++;
 	}
 	int best = TANDEM_CLS_FR;
 	for (int l = 1; l < 3; l++)
