@@ -155,6 +155,8 @@ void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_
  * the same bits as cls_axpy_half row by row, rows fetched ahead. */
 void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
 		   const struct cls_feat *f, size_t n);
+/* cls_float_of(h) for every h, as a table of 65,536 floats. */
+const float *cls_half_floats(void);
 
 void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
 

@@ -85,7 +85,17 @@ void cls_feat_name_text(const struct cls_feat_name *nm, char *out, size_t size)
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (kinds[i].type == nm->type)
 			kind = kinds[i].name;
-	(void)snprintf(out, size, "%s:%.*s", kind, (int)nm->len, nm->text);
+	/* "%s:%.*s" cut to size, as snprintf() would, without its cost. */
+	if (size == 0)
+		return;
+	size_t k = strlen(kind), t = strnlen(nm->text, nm->len), at = 0;
+	for (size_t i = 0; i < k && at + 1 < size; i++)
+		out[at++] = kind[i];
+	if (at + 1 < size)
+		out[at++] = ':';
+	for (size_t i = 0; i < t && at + 1 < size; i++)
+		out[at++] = nm->text[i];
+	out[at] = '\0';
 }
 
 /* The amount's order of magnitude in half decades, floor(2 log10(euros)),

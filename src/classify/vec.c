@@ -156,6 +156,12 @@ void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_
 		axpy_half_any(y, x, a, n);
 }
 
+const float *cls_half_floats(void)
+{
+	(void)pthread_once(&half_once, detect);
+	return half_table;
+}
+
 void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
 		   const struct cls_feat *f, size_t n)
 {
@@ -176,6 +182,12 @@ void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_
 {
 	(void)pthread_once(&half_once, make_half_table);
 	axpy_half_any(y, x, a, n);
+}
+
+const float *cls_half_floats(void)
+{
+	(void)pthread_once(&half_once, make_half_table);
+	return half_table;
 }
 
 void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
