@@ -155,6 +155,8 @@ void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_
  * the same bits as cls_axpy_half row by row, rows fetched ahead. */
 void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
 		   const struct cls_feat *f, size_t n);
+/* Fetches row id of W (nc halves a row) into the cache, ahead of its use. */
+void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id);
 /* cls_float_of(h) for every h, as a table of 65,536 floats. */
 const float *cls_half_floats(void);
 

@@ -216,6 +216,10 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 			__builtin_prefetch(m->post_val + a);
 		}
 		uint32_t id = f[j].id;
+		/* The regressions' rows of the feature, read next: fetched
+		 * while the postings are waited for. */
+		cls_fetch_row(m->W, nc, id);
+		cls_fetch_row(m->Wd, m->ndivs, id);
 		float q = m->idf[id];
 		if (q == 0.0f)
 			continue;

@@ -203,11 +203,14 @@ int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_
 	out->lang = lang < TANDEM_CLS_LANG_UNKNOWN ? lang : cls_detect(&k->w);
 	k->f.names = true;
 	cls_features(&m->p, &k->w, out->lang, amount_cents, &k->f);
-	cls_lr_scores(m, k->f.f, k->f.n, k->plr);
-	cls_softmax(k->plr, nc);
+	/* The nearest texts first: they fetch the rows the regressions read. */
 	if (m->p.knn_alpha > 0.0f) {
 		float top = cls_knn_vote(m, k->f.f, k->f.n, sims, touched, k->pknn);
 		out->nearest_milli = (uint32_t)(top * 1000.0f + 0.5f);
+	}
+	cls_lr_scores(m, k->f.f, k->f.n, k->plr);
+	cls_softmax(k->plr, nc);
+	if (m->p.knn_alpha > 0.0f) {
 		for (size_t c = 0; c < nc; c++)
 			k->plr[c] = (1.0f - m->p.knn_alpha) * k->plr[c] + m->p.knn_alpha * k->pknn[c];
 	}

@@ -37,17 +37,22 @@ static void axpy_half_any(float *restrict y, const uint16_t *restrict x, float a
 		y[i] += a * half_table[x[i]];
 }
 
+void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id)
+{
+	const char *r = (const char *)(W + (size_t)id * nc);
+	for (size_t b = 0; b < nc * 2; b += 64)
+		__builtin_prefetch(r + b);
+	if (nc > 0)
+		__builtin_prefetch(r + nc * 2 - 1);
+}
+
 /* Fetches the rows of features f[from .. min(from + CLS_ROWS, n)), each
  * nc halves, while the ones before them are summed. */
 static void fetch_rows(const uint16_t *W, size_t nc, const struct cls_feat *f, size_t from,
 		       size_t n)
 {
-	for (size_t i = from; i < n && i < from + CLS_ROWS && nc > 0; i++) {
-		const char *r = (const char *)(W + (size_t)f[i].id * nc);
-		for (size_t b = 0; b < nc * 2; b += 64)
-			__builtin_prefetch(r + b);
-		__builtin_prefetch(r + nc * 2 - 1);
-	}
+	for (size_t i = from; i < n && i < from + CLS_ROWS; i++)
+		cls_fetch_row(W, nc, f[i].id);
 }
 
 static void rows_half_any(float *restrict y, const uint16_t *restrict W, size_t nc,
