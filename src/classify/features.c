@@ -13,6 +13,7 @@
  * and the vector is scaled to length 1.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +34,44 @@ static const char *const stop_words[] = {
 	"the", "of", "and", "for", "to", "on", "with", "an", "or", "by",
 };
 
+/*
+ * The stop words by a hash of their bytes (open addressing): a word is
+ * compared with the few that share its slot, not with all of them. Made
+ * once, from stop_words itself.
+ */
+#define STOP_SLOTS 1024
+_Static_assert(sizeof stop_words / sizeof stop_words[0] < STOP_SLOTS / 2, "stop slots");
+static uint16_t stop_slot[STOP_SLOTS]; /* index + 1 into stop_words; 0: free */
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static size_t stop_hash(const char *w, size_t n)
+{
+	uint32_t h = (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		h = h * 33u + (unsigned char)w[i];
+	return (h ^ h >> 10) & (STOP_SLOTS - 1);
+}
+
+static void make_stop_slots(void)
+{
+	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++) {
+		size_t h = stop_hash(stop_words[i], strlen(stop_words[i]));
+		while (stop_slot[h] != 0)
+			h = (h + 1) & (STOP_SLOTS - 1);
+		stop_slot[h] = (uint16_t)(i + 1);
+	}
+}
+
 static bool is_stop(const char *w, size_t n)
 {
 	if (n > 7)
 		return false; /* "accord" and "marche" are the longest */
-	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
-		if (stop_words[i][0] == w[0] && strncmp(stop_words[i], w, n) == 0 &&
-		    stop_words[i][n] == '\0')
+	(void)pthread_once(&stop_once, make_stop_slots);
+	for (size_t h = stop_hash(w, n); stop_slot[h] != 0; h = (h + 1) & (STOP_SLOTS - 1)) {
+		const char *s = stop_words[stop_slot[h] - 1];
+		if (s[0] == w[0] && strncmp(s, w, n) == 0 && s[n] == '\0')
 			return true;
+	}
 	return false;
 }
 
@@ -118,9 +149,10 @@ static int amount_bucket(int64_t cents)
 	return k;
 }
 
-/* A radix sort, 11 bits a pass (ids have at most 20 bits): stable, so the
- * values of equal ids are summed in the order they came. Short lists take
- * an insertion sort (the same order: both are stable). */
+/* A radix sort, a byte of the ids a pass, as many passes as the largest
+ * id has bytes (two for 2^16 buckets): stable, so the values of equal ids
+ * are summed in the order they came. Short lists take an insertion sort
+ * (the same order: both are stable). */
 void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp)
 {
 	if (n <= 64) { /* a short text: an insertion sort, stable as well */
@@ -133,25 +165,31 @@ void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp)
 		}
 		return;
 	}
-	uint32_t count[2048];
+	uint32_t count[4][256] = {{0}}, all = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = f[i].id;
+		all |= id;
+		count[0][id & 255]++;
+		count[1][id >> 8 & 255]++;
+		count[2][id >> 16 & 255]++;
+		count[3][id >> 24]++;
+	}
 	struct cls_feat *from = f, *to = tmp;
-	for (unsigned shift = 0; shift < 22; shift += 11) {
-		memset(count, 0, sizeof count);
-		for (size_t i = 0; i < n; i++)
-			count[from[i].id >> shift & 2047]++;
-		uint32_t at = 0;
-		for (size_t k = 0; k < 2048; k++) {
-			uint32_t c = count[k];
-			count[k] = at;
-			at += c;
+	for (unsigned pass = 0; pass < 4 && (pass == 0 || all >> (8 * pass) != 0); pass++) {
+		uint32_t at = 0, *c = count[pass];
+		for (size_t k = 0; k < 256; k++) {
+			uint32_t m = c[k];
+			c[k] = at;
+			at += m;
 		}
 		for (size_t i = 0; i < n; i++)
-			to[count[from[i].id >> shift & 2047]++] = from[i];
+			to[c[from[i].id >> (8 * pass) & 255]++] = from[i];
 		struct cls_feat *t = from;
 		from = to;
 		to = t;
 	}
-	/* Two passes: the sorted array is back in f. */
+	if (from != f) /* an odd number of passes */
+		memcpy(f, from, n * sizeof *f);
 }
 
 static void ngrams(const struct cls_params *p, struct cls_feats *f, const char *w, size_t n)
