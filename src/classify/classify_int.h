@@ -151,6 +151,22 @@ struct tandem_cls_model {
  * cls_axpy_half with x in binary16. */
 void cls_axpy(float *restrict y, const float *restrict x, float a, size_t n);
 void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_t n);
+/* y[0..nc) += f[i].v W[f[i].id][0..nc) for i = 0 .. n in turn, W in binary16:
+ * the same bits as cls_axpy_half row by row, rows fetched ahead. */
+void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
+		   const struct cls_feat *f, size_t n);
+/* Fetches row id of W (nc halves a row) into the cache, ahead of its use
+ * (inline: each caller's loop has its own branch history). */
+static inline void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id)
+{
+	const char *r = (const char *)(W + (size_t)id * nc);
+	for (size_t b = 0; b < nc * 2; b += 64)
+		__builtin_prefetch(r + b);
+	if (nc > 0)
+		__builtin_prefetch(r + nc * 2 - 1);
+}
+/* cls_float_of(h) for every h, as a table of 65,536 floats. */
+const float *cls_half_floats(void);
 
 void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
 
@@ -182,8 +198,8 @@ int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t
 /* Adds one text (a correction) to the index. */
 int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, size_t y);
 /* The class distribution of the k nearest texts into p (nclasses); sims
- * (ndocs floats, zero) and touched (ndocs) are scratch. Returns the cosine
- * similarity of the nearest text. */
+ * (ndocs floats, zero) and touched (ndocs + 1) are scratch. Returns the
+ * cosine similarity of the nearest text. */
 float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		  float *sims, uint32_t *touched, float *p);
 

@@ -13,6 +13,7 @@
  * and the vector is scaled to length 1.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +34,44 @@ static const char *const stop_words[] = {
 	"the", "of", "and", "for", "to", "on", "with", "an", "or", "by",
 };
 
+/*
+ * The stop words by a hash of their bytes (open addressing): a word is
+ * compared with the few that share its slot, not with all of them. Made
+ * once, from stop_words itself.
+ */
+#define STOP_SLOTS 1024
+_Static_assert(sizeof stop_words / sizeof stop_words[0] < STOP_SLOTS / 2, "stop slots");
+static uint16_t stop_slot[STOP_SLOTS]; /* index + 1 into stop_words; 0: free */
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static size_t stop_hash(const char *w, size_t n)
+{
+	uint32_t h = (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		h = h * 33u + (unsigned char)w[i];
+	return (h ^ h >> 10) & (STOP_SLOTS - 1);
+}
+
+static void make_stop_slots(void)
+{
+	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++) {
+		size_t h = stop_hash(stop_words[i], strlen(stop_words[i]));
+		while (stop_slot[h] != 0)
+			h = (h + 1) & (STOP_SLOTS - 1);
+		stop_slot[h] = (uint16_t)(i + 1);
+	}
+}
+
 static bool is_stop(const char *w, size_t n)
 {
 	if (n > 7)
 		return false; /* "accord" and "marche" are the longest */
-	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
-		if (stop_words[i][0] == w[0] && strncmp(stop_words[i], w, n) == 0 &&
-		    stop_words[i][n] == '\0')
+	(void)pthread_once(&stop_once, make_stop_slots);
+	for (size_t h = stop_hash(w, n); stop_slot[h] != 0; h = (h + 1) & (STOP_SLOTS - 1)) {
+		const char *s = stop_words[stop_slot[h] - 1];
+		if (s[0] == w[0] && strncmp(s, w, n) == 0 && s[n] == '\0')
 			return true;
+	}
 	return false;
 }
 
@@ -85,7 +116,17 @@ void cls_feat_name_text(const struct cls_feat_name *nm, char *out, size_t size)
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (kinds[i].type == nm->type)
 			kind = kinds[i].name;
-	(void)snprintf(out, size, "%s:%.*s", kind, (int)nm->len, nm->text);
+	/* "%s:%.*s" cut to size, as snprintf() would, without its cost. */
+	if (size == 0)
+		return;
+	size_t k = strlen(kind), t = strnlen(nm->text, nm->len), at = 0;
+	for (size_t i = 0; i < k && at + 1 < size; i++)
+		out[at++] = kind[i];
+	if (at + 1 < size)
+		out[at++] = ':';
+	for (size_t i = 0; i < t && at + 1 < size; i++)
+		out[at++] = nm->text[i];
+	out[at] = '\0';
 }
 
 /* The amount's order of magnitude in half decades, floor(2 log10(euros)),
@@ -108,9 +149,10 @@ static int amount_bucket(int64_t cents)
 	return k;
 }
 
-/* A radix sort, 11 bits a pass (ids have at most 20 bits): stable, so the
- * values of equal ids are summed in the order they came. Short lists take
- * an insertion sort (the same order: both are stable). */
+/* A radix sort, a byte of the ids a pass, as many passes as the largest
+ * id has bytes (two for 2^16 buckets): stable, so the values of equal ids
+ * are summed in the order they came. Short lists take an insertion sort
+ * (the same order: both are stable). */
 void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp)
 {
 	if (n <= 64) { /* a short text: an insertion sort, stable as well */
@@ -123,25 +165,31 @@ void cls_sort_feats(struct cls_feat *f, size_t n, struct cls_feat *tmp)
 		}
 		return;
 	}
-	uint32_t count[2048];
+	uint32_t count[4][256] = {{0}}, all = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = f[i].id;
+		all |= id;
+		count[0][id & 255]++;
+		count[1][id >> 8 & 255]++;
+		count[2][id >> 16 & 255]++;
+		count[3][id >> 24]++;
+	}
 	struct cls_feat *from = f, *to = tmp;
-	for (unsigned shift = 0; shift < 22; shift += 11) {
-		memset(count, 0, sizeof count);
-		for (size_t i = 0; i < n; i++)
-			count[from[i].id >> shift & 2047]++;
-		uint32_t at = 0;
-		for (size_t k = 0; k < 2048; k++) {
-			uint32_t c = count[k];
-			count[k] = at;
-			at += c;
+	for (unsigned pass = 0; pass < 4 && (pass == 0 || all >> (8 * pass) != 0); pass++) {
+		uint32_t at = 0, *c = count[pass];
+		for (size_t k = 0; k < 256; k++) {
+			uint32_t m = c[k];
+			c[k] = at;
+			at += m;
 		}
 		for (size_t i = 0; i < n; i++)
-			to[count[from[i].id >> shift & 2047]++] = from[i];
+			to[c[from[i].id >> (8 * pass) & 255]++] = from[i];
 		struct cls_feat *t = from;
 		from = to;
 		to = t;
 	}
-	/* Two passes: the sorted array is back in f. */
+	if (from != f) /* an odd number of passes */
+		memcpy(f, from, n * sizeof *f);
 }
 
 static void ngrams(const struct cls_params *p, struct cls_feats *f, const char *w, size_t n)
@@ -220,7 +268,7 @@ void cls_features(const struct cls_params *p, const struct cls_words *w,
 static int lang_votes(const char *s, size_t n)
 {
 	static const struct {
-		const char *w;
+		char w[10]; /* NUL-padded: "lieferung" is the longest */
 		int lang;
 	} marks[] = {
 		{"de", TANDEM_CLS_FR},  {"des", TANDEM_CLS_FR},  {"du", TANDEM_CLS_FR},
@@ -235,8 +283,10 @@ static int lang_votes(const char *s, size_t n)
 		{"for", TANDEM_CLS_EN}, {"with", TANDEM_CLS_EN}, {"supply", TANDEM_CLS_EN},
 		{"services", TANDEM_CLS_EN}, {"works", TANDEM_CLS_EN},
 	};
+	if (n >= sizeof marks[0].w)
+		return -1;
 	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (strlen(marks[i].w) == n && memcmp(marks[i].w, s, n) == 0)
+		if (marks[i].w[0] == s[0] && marks[i].w[n] == '\0' && memcmp(marks[i].w, s, n) == 0)
 			return marks[i].lang;
 	return -1;
 }
@@ -245,20 +295,20 @@ enum tandem_cls_lang cls_detect(const struct cls_words *w)
 {
 	int votes[3] = {0, 0, 0};
 	for (size_t i = 0; i < w->n; i++) {
-		const char *t = w->text + w->word[i].at;
 		int l = lang_votes(w->folded + w->word[i].fat, w->word[i].flen);
 		if (l >= 0)
 			votes[l] += 2;
-		/* Letters: ä ö ü ß are German, é è ê à ç French. */
-		for (const char *c = t; *c; c++) {
-			unsigned char a = (unsigned char)c[0], b = (unsigned char)c[1];
-			if (a != 0xC3 || b == 0)
-				continue;
-			if (b == 0xA4 || b == 0xB6 || b == 0xBC || b == 0x9F)
-				votes[TANDEM_CLS_DE]++;
-			else if (b == 0xA9 || b == 0xA8 || b == 0xAA || b == 0xA0 || b == 0xA7)
-				votes[TANDEM_CLS_FR]++;
-		}
+	}
+	/* Letters: ä ö ü ß are German, é è ê à ç French. w->text is the
+	 * words, each ended by a NUL: their letters are found in one pass. */
+	const char *end = w->text + w->len;
+	for (const char *c = memchr(w->text, 0xC3, w->len); c != NULL && c + 1 < end;
+	     c = memchr(c + 1, 0xC3, (size_t)(end - c - 1))) {
+		unsigned char b = (unsigned char)c[1];
+		if (b == 0xA4 || b == 0xB6 || b == 0xBC || b == 0x9F)
+			votes[TANDEM_CLS_DE]++;
+		else if (b == 0xA9 || b == 0xA8 || b == 0xAA || b == 0xA0 || b == 0xA7)
+			votes[TANDEM_CLS_FR]++;
 	}
 	int best = TANDEM_CLS_FR;
 	for (int l = 1; l < 3; l++)

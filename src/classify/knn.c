@@ -184,25 +184,123 @@ int cls_knn_add(struct tandem_cls_model *m, const struct cls_feat *f, size_t n, 
 	return 0;
 }
 
+/* The similarity's weight in the vote, s^power: power 2 (the default) is
+ * s * s, the very value pow() gives (a float squared is exact in double). */
+static double vote_weight(float s, float power)
+{
+	double x = s > 0.0f ? (double)s : 0.0;
+	return power == 2.0f ? x * x : pow(x, (double)power);
+}
+
+/* The weakest of the k texts kept: the first with the least similarity,
+ * among equals the later text (the one with the larger number). */
+static size_t weakest_scan(const float *bs, const uint32_t *best, size_t nb)
+{
+	size_t lo = 0;
+	for (size_t j = 1; j < nb; j++)
+		if (bs[j] < bs[lo] || (bs[j] == bs[lo] && best[j] > best[lo]))
+			lo = j;
+	return lo;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/*
+ * The same, four similarities at a time: their least value, then the texts
+ * that have it (the same ones: min and == treat -0 and 0 alike), the
+ * larger number among them, the first such. NaN, which orders nothing,
+ * takes the scan above. bs has room for nb rounded up to 4 (64).
+ */
+static size_t weakest(float *bs, const uint32_t *best, size_t nb)
+{
+	size_t nv = (nb + 3) / 4;
+	for (size_t j = nb; j < nv * 4; j++)
+		bs[j] = bs[0]; /* padding that changes no least value */
+	__m128 least = _mm_loadu_ps(bs), nan = _mm_cmpunord_ps(least, least);
+	for (size_t v = 1; v < nv; v++) {
+		__m128 x = _mm_loadu_ps(bs + 4 * v);
+		least = _mm_min_ps(least, x);
+		nan = _mm_or_ps(nan, _mm_cmpunord_ps(x, x));
+	}
+	if (_mm_movemask_ps(nan) != 0)
+		return weakest_scan(bs, best, nb);
+	least = _mm_min_ps(least, _mm_shuffle_ps(least, least, _MM_SHUFFLE(2, 3, 0, 1)));
+	least = _mm_min_ps(least, _mm_shuffle_ps(least, least, _MM_SHUFFLE(1, 0, 3, 2)));
+	uint64_t at = 0;
+	for (size_t v = 0; v < nv; v++) {
+		__m128 eq = _mm_cmpeq_ps(_mm_loadu_ps(bs + 4 * v), least);
+		at |= (uint64_t)(unsigned)_mm_movemask_ps(eq) << (4 * v);
+	}
+	at &= nb < 64 ? (UINT64_C(1) << nb) - 1 : ~UINT64_C(0);
+	size_t lo = (size_t)__builtin_ctzll(at);
+	for (at &= at - 1; at != 0; at &= at - 1) {
+		size_t j = (size_t)__builtin_ctzll(at);
+		if (best[j] > best[lo])
+			lo = j;
+	}
+	return lo;
+}
+#else
+static size_t weakest(float *bs, const uint32_t *best, size_t nb)
+{
+	return weakest_scan(bs, best, nb);
+}
+#endif
+
 float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *sims, uint32_t *touched, float *p)
 {
-	size_t nt = 0, nc = m->nclasses, k = m->p.knn_k, nb = 0;
+	size_t nt = 0, nc = m->nclasses, k = m->p.knn_k, nb = 0, nd = m->ndocs, ahead = 4;
 	uint32_t best[64];
 	float bs[64];
-	double inv = norm_inv(m, f, n), z = 0;
+	double z = 0;
 
+	/* The offsets of every feature are fetched with the norm; each
+	 * feature's postings a few features ahead. */
+	for (size_t j = 0; j < n; j++)
+		__builtin_prefetch(m->off + f[j].id);
+	double inv = norm_inv(m, f, n);
+	for (size_t j = 0; j < n && j < ahead; j++) {
+		__builtin_prefetch(m->post_doc + m->off[f[j].id]);
+		__builtin_prefetch(m->post_val + m->off[f[j].id]);
+	}
 	for (size_t j = 0; j < n; j++) {
+		if (j + ahead < n) {
+			uint32_t a = m->off[f[j + ahead].id];
+			__builtin_prefetch(m->post_doc + a);
+			__builtin_prefetch(m->post_val + a);
+		}
 		uint32_t id = f[j].id;
+		/* The regressions' rows of the feature, read next: fetched
+		 * while the postings are waited for. */
+		cls_fetch_row(m->W, nc, id);
+		cls_fetch_row(m->Wd, m->ndivs, id);
 		float q = m->idf[id];
 		if (q == 0.0f)
 			continue;
 		q = (float)(q * f[j].v * inv);
-		for (uint32_t t = m->off[id]; t < m->off[id + 1]; t++) {
+		/* A text is new while its similarity is 0: written always,
+		 * counted only then (no branch to mispredict), never more
+		 * than the ndocs + 1 places of touched: checked once for the
+		 * whole list when it cannot overflow them (always, unless a
+		 * similarity can come back to 0). */
+		uint32_t t = m->off[id], end = m->off[id + 1];
+		if (nt + (end - t) <= nd) {
+			for (; t < end; t++) {
+				uint32_t d = m->post_doc[t];
+				float s = sims[d];
+				touched[nt] = d;
+				nt += s == 0.0f;
+				sims[d] = s + q * m->post_val[t];
+			}
+		}
+		for (; t < end; t++) {
 			uint32_t d = m->post_doc[t];
-			if (sims[d] == 0.0f)
-				touched[nt++] = d;
-			sims[d] += q * m->post_val[t];
+			float s = sims[d];
+			touched[nt] = d;
+			nt += (size_t)((s == 0.0f) & (nt < nd));
+			sims[d] = s + q * m->post_val[t];
 		}
 	}
 	if (k < 1)
@@ -225,16 +323,13 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		} else {
 			continue;
 		}
-		lo = 0;
-		for (size_t j = 1; j < nb; j++)
-			if (bs[j] < bs[lo] || (bs[j] == bs[lo] && best[j] > best[lo]))
-				lo = j;
+		lo = weakest(bs, best, nb);
 	}
 	for (size_t i = 0; i < nt; i++)
 		sims[touched[i]] = 0.0f;
 	memset(p, 0, nc * sizeof *p);
 	for (size_t i = 0; i < nb; i++) {
-		double w = pow(bs[i] > 0.0f ? (double)bs[i] : 0.0, (double)m->p.knn_power);
+		double w = vote_weight(bs[i], m->p.knn_power);
 		p[m->doc_class[best[i]]] += (float)w;
 		z += w;
 	}
@@ -242,7 +337,14 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 	for (size_t i = 0; i < nb; i++)
 		if (bs[i] > top)
 			top = bs[i];
+	if (!(z > 0)) {
+		for (size_t c = 0; c < nc; c++)
+			p[c] = 1.0f / (float)nc;
+		return top;
+	}
+	/* Only the classes of the k texts have a share: 0 / z is 0. */
 	for (size_t c = 0; c < nc; c++)
-		p[c] = z > 0 ? (float)(p[c] / z) : 1.0f / (float)nc;
+		if (p[c] != 0.0f)
+			p[c] = (float)(p[c] / z);
 	return top;
 }

@@ -133,18 +133,8 @@ void cls_softmax(float *s, size_t n)
 void cls_lr_scores(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *out)
 {
-	size_t nc = m->nclasses, ahead = 4;
-	memcpy(out, m->b, nc * sizeof *out);
-	/* The rows are scattered over the table: fetch a few ahead. */
-	for (size_t i = 0; i < n && i < ahead; i++)
-		for (size_t k = 0; k < nc * 2; k += 64)
-			__builtin_prefetch((const char *)(m->W + (size_t)f[i].id * nc) + k);
-	for (size_t i = 0; i < n; i++) {
-		if (i + ahead < n)
-			for (size_t k = 0; k < nc * 2; k += 64)
-				__builtin_prefetch((const char *)(m->W + (size_t)f[i + ahead].id * nc) + k);
-		cls_axpy_half(out, m->W + (size_t)f[i].id * nc, f[i].v, nc);
-	}
+	memcpy(out, m->b, m->nclasses * sizeof *out);
+	cls_rows_half(out, m->W, m->nclasses, f, n);
 }
 
 void cls_rows_scores(const float *b, float *const *rows, const struct cls_feat *f, size_t n,

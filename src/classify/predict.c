@@ -55,8 +55,7 @@ static void divisions(const struct tandem_cls_model *m, const struct cls_feat *f
 		sum[m->div_of_class[c]] += pg[c];
 	if (m->p.div_w > 0.0f) {
 		memcpy(preg, m->bd, nd * sizeof *preg);
-		for (size_t i = 0; i < n; i++)
-			cls_axpy_half(preg, m->Wd + (size_t)f[i].id * nd, f[i].v, nd);
+		cls_rows_half(preg, m->Wd, nd, f, n);
 		cls_softmax(preg, nd);
 	}
 	float scale[100];
@@ -91,18 +90,24 @@ static void best_of(const float *p, size_t count, size_t n, struct tandem_cls_ch
 		    const struct tandem_cls_model *m, bool division)
 {
 	size_t idx[TANDEM_CLS_RUNNERS] = {0};
+	float kept[TANDEM_CLS_RUNNERS] = {0}; /* p[idx[j]] */
 	size_t k = 0;
 	for (size_t i = 0; i < count; i++) {
-		size_t at = k < n ? k++ : n;
-		if (at == n && !(p[i] > p[idx[n - 1]]))
-			continue;
-		if (at == n)
+		float x = p[i];
+		size_t at;
+		if (k < n)
+			at = k++;
+		else if (x > kept[n - 1])
 			at = n - 1;
-		while (at > 0 && p[i] > p[idx[at - 1]]) {
+		else
+			continue;
+		while (at > 0 && x > kept[at - 1]) {
 			idx[at] = idx[at - 1];
+			kept[at] = kept[at - 1];
 			at--;
 		}
 		idx[at] = i;
+		kept[at] = x;
 	}
 	for (size_t j = 0; j < n; j++) {
 		if (j >= k) {
@@ -127,9 +132,10 @@ static void explain(const struct tandem_cls_model *m, const struct cls_feats *f,
 		    struct tandem_cls_prediction *out)
 {
 	uint32_t id[TANDEM_CLS_REASONS] = {0};
+	const float *half = cls_half_floats();
 	out->nreasons = 0;
 	for (size_t i = 0; i < f->n; i++) {
-		float v = f->f[i].v * cls_float_of(m->W[(size_t)f->f[i].id * m->nclasses + c]);
+		float v = f->f[i].v * half[m->W[(size_t)f->f[i].id * m->nclasses + c]];
 		if (!(v > 0.0f))
 			continue;
 		int32_t milli = (int32_t)(v * 1000.0f + 0.5f);
@@ -147,16 +153,28 @@ static void explain(const struct tandem_cls_model *m, const struct cls_feats *f,
 		out->reasons[at].weight_milli = milli;
 		id[at] = f->f[i].id;
 	}
+	/* The first name of each: one pass over the names, most of them
+	 * passed over by a bit of their id. */
+	const struct cls_feat_name *nm[TANDEM_CLS_REASONS] = {NULL};
+	uint64_t mask = 0;
+	size_t left = out->nreasons;
+	for (size_t r = 0; r < out->nreasons; r++)
+		mask |= UINT64_C(1) << (id[r] & 63);
+	for (size_t j = 0; j < f->nnames && left > 0; j++) {
+		if (!(mask >> (f->name[j].id & 63) & 1))
+			continue;
+		for (size_t r = 0; r < out->nreasons; r++)
+			if (nm[r] == NULL && f->name[j].id == id[r]) {
+				nm[r] = &f->name[j];
+				left--;
+			}
+	}
 	size_t k = 0;
 	for (size_t r = 0; r < out->nreasons; r++) {
-		const struct cls_feat_name *nm = NULL;
-		for (size_t j = 0; j < f->nnames && nm == NULL; j++)
-			if (f->name[j].id == id[r])
-				nm = &f->name[j];
-		if (nm == NULL || nm->type == 'L')
+		if (nm[r] == NULL || nm[r]->type == 'L')
 			continue;
 		out->reasons[k].weight_milli = out->reasons[r].weight_milli;
-		cls_feat_name_text(nm, out->reasons[k].feature, sizeof out->reasons[k].feature);
+		cls_feat_name_text(nm[r], out->reasons[k].feature, sizeof out->reasons[k].feature);
 		k++;
 	}
 	out->nreasons = k;
@@ -185,11 +203,14 @@ int tandem_cls_predict(const struct tandem_cls_model *m, const char *text, size_
 	out->lang = lang < TANDEM_CLS_LANG_UNKNOWN ? lang : cls_detect(&k->w);
 	k->f.names = true;
 	cls_features(&m->p, &k->w, out->lang, amount_cents, &k->f);
-	cls_lr_scores(m, k->f.f, k->f.n, k->plr);
-	cls_softmax(k->plr, nc);
+	/* The nearest texts first: they fetch the rows the regressions read. */
 	if (m->p.knn_alpha > 0.0f) {
 		float top = cls_knn_vote(m, k->f.f, k->f.n, sims, touched, k->pknn);
 		out->nearest_milli = (uint32_t)(top * 1000.0f + 0.5f);
+	}
+	cls_lr_scores(m, k->f.f, k->f.n, k->plr);
+	cls_softmax(k->plr, nc);
+	if (m->p.knn_alpha > 0.0f) {
 		for (size_t c = 0; c < nc; c++)
 			k->plr[c] = (1.0f - m->p.knn_alpha) * k->plr[c] + m->p.knn_alpha * k->pknn[c];
 	}

@@ -195,6 +195,11 @@ int cls_words_of(const char *text, size_t len, struct cls_words *w, struct tande
 		if (w->len - start >= CLS_WORD_BYTES_MAX)
 			continue; /* a word is cut at CLS_WORD_BYTES_MAX bytes */
 		uint32_t lc = lower((uint32_t)c);
+		if (lc < 0x80) { /* ASCII: one byte, its own folded form */
+			w->text[w->len++] = (char)lc;
+			w->folded[w->flen++] = (char)lc;
+			continue;
+		}
 		size_t fl = fold(lc, w->folded + w->flen);
 		put_utf8(lc, w->text, &w->len);
 		if (fl > 0)
