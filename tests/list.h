@@ -4,6 +4,7 @@
  */
 #include "list_core.h"
 #include "list_decimal.h"
+#include "list_json.h"
 #include "list_ident.h"
 #include "list_einvoice.h"
 #include "list_validate.h"
