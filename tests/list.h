@@ -22,6 +22,7 @@
 #include "list_gguf.h"
 #include "list_tokenizer.h"
 #include "list_tok_model.h"
+#include "list_chat.h"
 #include "list_llm.h"
 #include "list_demo.h"
 #include "list_xpath.h"
