@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tandem/chat.h"
 #include "tandem/error.h"
@@ -380,8 +381,9 @@ TEST(chat_refusals)
 	REFUSED(1, user_tool, NULL, 0, "ORDER");
 	REFUSED(7, hello, NULL, 0, "no such format");
 	/* v2 neither checks ids nor needs them. */
-	SAYS(2, ided, NULL, 0, "<s>[INST] a[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": "
-	     "{\"x\": 1.5}}]</s>[TOOL_RESULTS] [{\"name\": null, \"content\": 1}][/TOOL_RESULTS]");
+	SAYS(2, ided, NULL, 0, "<s>[INST] a[/INST][TOOL_CALLS] [{\"name\": \"get_weather\", "
+	     "\"arguments\": {\"x\": 1.5}}]</s>[TOOL_RESULTS] [{\"name\": null, \"content\": 1}]"
+	     "[/TOOL_RESULTS]");
 
 	/* v1's tokenizer has no [INST] token: not for v2. */
 	struct tandem_tok *t = tok_open_spm_model(model_files[1]);
@@ -503,4 +505,54 @@ TEST(chat_json_refusals)
 	ASSERT_STR_EQ(chat.messages[0].calls[0].arguments, "{\"a\": 1}");
 	tandem_diag_release(&d);
 	tandem_arena_release(&a);
+}
+
+/* tandem llm chat on stories260K (no [INST] token: the v1 format). */
+TEST(cli_llm_chat)
+{
+	char path[4096], tools[64] = "/tmp/tandem-chat-tools-XXXXXX";
+	int fd;
+
+	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		SKIP("../shared/data/llm is missing");
+	fclose(f);
+	/* The first answer is the continuation of "<s>▁[INST]▁Hello▁[/INST]",
+	 * which `llm run` gives for "[INST] Hello [/INST]". */
+	char *run = test_cli_expect((const char *const[]){"llm", "run", "-m", path, "-p",
+							  "[INST] Hello [/INST]", "-n", "24", "--temp",
+							  "0", NULL}, NULL, 0, NULL, NULL);
+	char *chat = test_cli_expect((const char *const[]){"llm", "chat", "-m", path, "-n", "24",
+							   "--temp", "0", NULL},
+				     "Hello\n\nTell me more\n", 0, NULL, NULL);
+	char *second = strchr(chat, '\n');
+	ASSERT(second != NULL);
+	*second++ = '\0';
+	run[strcspn(run, "\n")] = '\0';
+	ASSERT_STR_EQ(chat, run);
+	/* A second answer (the model may write newlines in it), on its line. */
+	ASSERT(strlen(second) > 1 && second[strlen(second) - 1] == '\n');
+	free(run);
+	free(chat);
+	/* Refusals: the v3 format without its tokens, a context too small,
+	 * tools in v1, usage. */
+	free(test_cli_expect((const char *const[]){"llm", "chat", "-m", path, "--format", "v3",
+						   NULL}, "Hi\n", 1, NULL, "no control token [INST]"));
+	free(test_cli_expect((const char *const[]){"llm", "chat", "-m", path, "--ctx", "8", NULL},
+			     "Hello, how are you today?\n", 1, NULL, "TANDEM-TOK-LIMIT"));
+	fd = mkstemp(tools);
+	ASSERT(fd >= 0);
+	close(fd);
+	test_write_file(tools, "[{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]");
+	free(test_cli_expect((const char *const[]){"llm", "chat", "-m", path, "--tools", tools,
+						   NULL}, "Hi\n", 1, NULL, "the v1 format has no tools"));
+	test_write_file(tools, "{\"name\": \"f\"}");
+	free(test_cli_expect((const char *const[]){"llm", "chat", "-m", path, "--tools", tools,
+						   NULL}, "Hi\n", 1, NULL, "\"tools\" is not an array"));
+	unlink(tools);
+	free(test_cli_expect((const char *const[]){"llm", "chat", "--format", "v4", NULL}, NULL, 2,
+			     NULL, "not a valid value"));
+	free(test_cli_expect((const char *const[]){"llm", "chat", NULL}, NULL, 2, NULL,
+			     "chat needs -m MODEL"));
 }

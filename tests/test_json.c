@@ -68,7 +68,8 @@ TEST(json_python_form)
 	/* Keys keep their order; a key twice: its first place, its last value. */
 	same("{\"z\":1,\"a\":2,\"z\":3}", "{\"z\": 3, \"a\": 2}");
 	/* Strings: only quotes, backslashes and controls escaped. */
-	same("\"a\\/b\\u00e9\\u20ac\\ud83d\\ude00\\\"\\\\\"", "\"a/b\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\\\"\\\\\"");
+	same("\"a\\/b\\u00e9\\u20ac\\ud83d\\ude00\\\"\\\\\"",
+	     "\"a/b\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\\\"\\\\\"");
 	same("\"\\n\\r\\t\\b\\f\\u0001\\u001f\\u007f \"", "\"\\n\\r\\t\\b\\f\\u0001\\u001f\x7f \"");
 	same("\"\\u0000x\"", "\"\\u0000x\"");
 	same("\"\xe2\x80\xa8\"", "\"\xe2\x80\xa8\"");

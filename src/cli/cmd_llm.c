@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"       tandem llm tokenize -m MODEL.gguf|TOKENIZER.model [--bos] [--special] [--ids]\n"
 	"                    TEXT\n"
 	"       tandem llm run -m MODEL.gguf -p PROMPT [-n N] [sampling options]\n"
+	"       tandem llm chat -m MODEL.gguf [--format v1|v2|v3] [--system TEXT] [options]\n"
 	"       tandem llm quantize [--pure] IN.gguf OUT.gguf Q8_0|Q4_0\n"
 	"\n"
 	"info  checks the whole GGUF file (header, metadata, tensor table, every\n"
@@ -40,6 +41,8 @@ static const char usage_text[] =
 	"      ([INST], </s> ...) as such. A file named *.model or *.model.* is read as\n"
 	"      a SentencePiece tokenizer model.\n"
 	"run   the model's continuation of a prompt (tandem llm run --help).\n"
+	"chat  a conversation with the model, a line of input per message, in\n"
+	"      Mistral's instruct format (tandem llm chat --help).\n"
 	"quantize  writes OUT with the weight matrices of IN (F32, F16 or BF16) in\n"
 	"      Q8_0 or Q4_0, bit for bit as llama.cpp's llama-quantize; for Q4_0 the\n"
 	"      output projection is Q6_K unless --pure.\n"
@@ -298,9 +301,11 @@ int cmd_llm(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "run") == 0)
 		return cmd_llm_run(argc - 1, argv + 1);
+	if (strcmp(sub, "chat") == 0)
+		return cmd_llm_chat(argc - 1, argv + 1);
 	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0 &&
 	    strcmp(sub, "quantize") != 0)
-		return cli_usage("llm", "the subcommand is info, tokenize, run or quantize");
+		return cli_usage("llm", "the subcommand is info, tokenize, run, chat or quantize");
 	argc--;
 	argv++;
 	opterr = 0;
