@@ -42,7 +42,7 @@ static void put_str(const char *s)
 }
 
 static const char *const pieces[] = {
-	"\xe2\x96\x81", "\xe2\x96\x81t", "he", "\xe2\x96\x81the", "\xe2\x96\x81" "a", "ab", "abc",
+	"\xe2\x96\x81", "\xe2\x96\x81t", "he", "\xe2\x96\x81the", ("\xe2\x96\x81" "a"), "ab", "abc",
 	"bc", "\xc3\xa9", "\xe2\x96\x81\xc3\xa9", "t", "h", "e", "a", "b", "c", "\xe2\x96\x81\xe2\x96\x81",
 	"[X]", "[I]", "[/I]",
 };

@@ -237,7 +237,7 @@ struct opts {
 
 static size_t make_model(const struct opts *o, unsigned char *out)
 {
-	static const char *const merges[] = { "\xe2\x96\x81", "a", "b", "\xe2\x96\x81" "a", "ab",
+	static const char *const merges[] = { "\xe2\x96\x81", "a", "b", ("\xe2\x96\x81" "a"), "ab",
 					      "[X]" };
 	struct pbw w = { .n = 0 }, spec = { .n = 0 };
 	char name[8];
