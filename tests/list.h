@@ -4,6 +4,7 @@
  */
 #include "list_core.h"
 #include "list_decimal.h"
+#include "list_json.h"
 #include "list_ident.h"
 #include "list_einvoice.h"
 #include "list_validate.h"
@@ -20,6 +21,8 @@
 #include "list_classify.h"
 #include "list_gguf.h"
 #include "list_tokenizer.h"
+#include "list_tok_model.h"
+#include "list_chat.h"
 #include "list_llm.h"
 #include "list_llm_json.h"
 #include "list_demo.h"

@@ -25,6 +25,9 @@ int fuzz_checkpoint(const uint8_t *data, size_t size);
 int fuzz_model(const uint8_t *data, size_t size);
 int fuzz_gguf(const uint8_t *data, size_t size);
 int fuzz_tok(const uint8_t *data, size_t size);
+int fuzz_spm_model(const uint8_t *data, size_t size);
+int fuzz_json(const uint8_t *data, size_t size);
+int fuzz_chat(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -112,4 +115,19 @@ TEST(fuzz_replay_gguf)
 TEST(fuzz_replay_tok)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_tok", fuzz_tok), 0);
+}
+
+TEST(fuzz_replay_spm_model)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_spm_model", fuzz_spm_model), 0);
+}
+
+TEST(fuzz_replay_json)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_json", fuzz_json), 0);
+}
+
+TEST(fuzz_replay_chat)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_chat", fuzz_chat), 0);
 }

@@ -9,10 +9,14 @@
  * and adjacent pieces are merged while the merge is a token, the merge of
  * the highest score first (the leftmost among equal scores); a character
  * no token holds is written as its UTF-8 bytes, the tokens <0x00> to
- * <0xFF> (byte fallback).
+ * <0xFF> (byte fallback). A user-defined token found in the text stays
+ * one token, never merged (as SentencePiece does).
  *
- * A tokenizer points into its GGUF file: keep the file open while it is
- * used. Errors are TANDEM_E* codes with a finding TANDEM-TOK-*.
+ * The vocabulary is read from a GGUF file (tandem_tok_from_gguf: the
+ * tokenizer points into it, keep the file open while it is used) or from
+ * SentencePiece's own .model file (tandem_tok_from_spm_model: the
+ * tokenizer copies what it needs). Errors are TANDEM_E* codes with a
+ * finding TANDEM-TOK-*.
  */
 #ifndef TANDEM_TOKENIZER_H
 #define TANDEM_TOKENIZER_H
@@ -28,6 +32,7 @@
 #define TANDEM_TOK_VOCAB_MAX   (1u << 20)   /* tokens of a vocabulary */
 #define TANDEM_TOK_TEXT_MAX    (1u << 24)   /* bytes of one text to encode */
 #define TANDEM_TOK_PIECE_MAX   256          /* bytes of one token's text */
+#define TANDEM_TOK_MODEL_MAX   (64u << 20)  /* bytes of a SentencePiece .model */
 
 /* The kinds of token (tokenizer.ggml.token_type). */
 enum tandem_tok_type {
@@ -51,6 +56,31 @@ struct tandem_tok;
  */
 int tandem_tok_from_gguf(const struct tandem_gguf *g, struct tandem_diag *d,
 			 struct tandem_tok **out);
+
+/*
+ * The tokenizer of a SentencePiece model file (the protocol buffer
+ * ModelProto: pieces with their score and type, trainer_spec,
+ * normalizer_spec), len bytes at bytes. Everything kept is copied: the
+ * bytes may be freed once this returns. The special ids are the
+ * trainer_spec's (unk_id, bos_id, eos_id); BOS is wanted in front of a
+ * prompt when there is one (as Mistral's and Llama's models want it);
+ * add_dummy_prefix is the space prefix.
+ *
+ * Refused with one finding TANDEM-TOK-MODEL (TANDEM-TOK-VOCAB for a
+ * piece twice or a byte token missing): bytes that are not a well-formed
+ * ModelProto (every length, varint and field checked, unknown fields
+ * skipped), a piece empty, over TANDEM_TOK_PIECE_MAX bytes, not UTF-8 or
+ * of a type outside 1..6, more than TANDEM_TOK_VOCAB_MAX pieces, special
+ * ids out of range, no piece "▁" (TANDEM_EBADINPUT); bytes over
+ * TANDEM_TOK_MODEL_MAX (TANDEM_ELIMIT); what tandem does not implement
+ * (TANDEM_EUNSUPPORTED): a model other than BPE (unigram, word, char),
+ * byte_fallback off, a normalisation table (precompiled_charsmap),
+ * remove_extra_whitespaces, escape_whitespaces off,
+ * treat_whitespace_as_suffix, UNUSED pieces.
+ */
+int tandem_tok_from_spm_model(const void *bytes, size_t len, struct tandem_diag *d,
+			      struct tandem_tok **out);
+
 void tandem_tok_free(struct tandem_tok *t);
 
 size_t tandem_tok_vocab_size(const struct tandem_tok *t);
@@ -59,7 +89,21 @@ int32_t tandem_tok_eos(const struct tandem_tok *t);
 /* Whether the model wants BOS in front of a prompt (add_bos_token). */
 bool tandem_tok_adds_bos(const struct tandem_tok *t);
 
-#define TANDEM_TOK_ADD_BOS 1u   /* BOS first */
+/* The id of the control token whose text is text (len bytes), or -1. */
+int32_t tandem_tok_control(const struct tandem_tok *t, const char *text, size_t len);
+
+#define TANDEM_TOK_ADD_BOS        1u   /* BOS first */
+/*
+ * Control tokens written in the text ("<s>", "[INST]", "[/INST]",
+ * "[TOOL_CALLS]" ...; the longest where several begin) are their ids, and
+ * the text between them is encoded piece by piece. The space prefix goes
+ * in front of the text's start only, never after a control token: a space
+ * written after one is the text's own, so that "[INST] Hi[/INST]" gives
+ * [INST] "▁Hi" [/INST], as mistral-common's instruct format encodes
+ * "[INST]" then "Hi", and decoding with TANDEM_TOK_SPECIALS gives the text
+ * back. Without this flag, a control token's text is text like any other.
+ */
+#define TANDEM_TOK_PARSE_SPECIAL  2u
 
 /*
  * Encodes len bytes of UTF-8 text into ids (at most max; *n the count).
@@ -76,6 +120,9 @@ int tandem_tok_encode(const struct tandem_tok *t, const char *text, size_t len, 
  * encoding put in front of the text is taken off again, so decoding what
  * was encoded gives the text back (but for U+2581 itself, SentencePiece's
  * sign of a space, which comes back as a space, as in SentencePiece).
+ * With TANDEM_TOK_SPECIALS, a control token written ends the text before
+ * it: the space of a piece after it is kept, which makes decoding the
+ * inverse of encoding with TANDEM_TOK_PARSE_SPECIAL.
  * TANDEM_EINVAL for an id out of range.
  */
 #define TANDEM_TOK_SPECIALS   1u   /* control tokens written as their text */

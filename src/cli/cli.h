@@ -142,6 +142,7 @@ int cmd_invoice_decide(int argc, char **argv);   /* cmd_pay.c: reject, reroute, 
 int cmd_llm(int argc, char **argv);              /* cmd_llm.c */
 int cmd_llm_run(int argc, char **argv);          /* cmd_llm_run.c */
 int cmd_llm_bench(int argc, char **argv);        /* cmd_llm_bench.c */
+int cmd_llm_chat(int argc, char **argv);         /* cmd_llm_chat.c */
 int cmd_invoice_suggestions(int argc, char **argv); /* cmd_suggest.c: suggestions,
 						      decide-cpv */
 int cmd_budget_cpv_map(int argc, char **argv);    /* cmd_suggest.c */

@@ -3,7 +3,7 @@
  * architecture and dimensions, tokenizer, every metadata pair and every
  * tensor - read and checked by the GGUF reader (tandem/gguf.h) without
  * loading the weights; `tandem llm tokenize`: a text's token ids by the
- * model's own tokenizer (tandem/tokenizer.h).
+ * model's own tokenizer (tandem/tokenizer.h), or by a SentencePiece .model.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -23,8 +23,10 @@
 
 static const char usage_text[] =
 	"usage: tandem llm info [--tensors] [--all] MODEL.gguf\n"
-	"       tandem llm tokenize -m MODEL.gguf [--bos] [--ids] TEXT\n"
+	"       tandem llm tokenize -m MODEL.gguf|TOKENIZER.model [--bos] [--special] [--ids]\n"
+	"                    TEXT\n"
 	"       tandem llm run -m MODEL.gguf -p PROMPT [-n N] [sampling options]\n"
+	"       tandem llm chat -m MODEL.gguf [--format v1|v2|v3] [--system TEXT] [options]\n"
 	"       tandem llm quantize [--pure] IN.gguf OUT.gguf Q8_0|Q4_0\n"
 	"       tandem llm bench -m MODEL.gguf [-p 512] [-n 128] [--threads N]\n"
 	"\n"
@@ -36,8 +38,12 @@ static const char usage_text[] =
 	"      reason (TANDEM-GGUF-*).\n"
 	"tokenize  the token ids of TEXT (UTF-8) by the model's tokenizer, one per\n"
 	"      line with its piece; --ids prints the ids alone on one line; --bos puts\n"
-	"      the BOS token first.\n"
+	"      the BOS token first; --special reads control tokens written in the text\n"
+	"      ([INST], </s> ...) as such. A file named *.model or *.model.* is read as\n"
+	"      a SentencePiece tokenizer model.\n"
 	"run   the model's continuation of a prompt (tandem llm run --help).\n"
+	"chat  a conversation with the model, a line of input per message, in\n"
+	"      Mistral's instruct format (tandem llm chat --help).\n"
 	"quantize  writes OUT with the weight matrices of IN (F32, F16 or BF16) in\n"
 	"      Q8_0 or Q4_0, bit for bit as llama.cpp's llama-quantize; for Q4_0 the\n"
 	"      output projection is Q6_K unless --pure.\n"
@@ -152,16 +158,47 @@ static int info(const char *path, bool tensors, bool all)
 	return CLI_EXIT_OK;
 }
 
-/* The model file and its tokenizer; an exit status. */
+/* Mistral's tokenizer files are named tokenizer.model.v3 and the like. */
+static bool is_spm_model(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base != NULL ? base + 1 : path;
+	dot = strstr(base, ".model");
+	return dot != NULL && (dot[6] == '\0' || dot[6] == '.');
+}
+
+/* The tokenizer of a SentencePiece .model file. */
+static int open_spm(const char *path, struct tandem_tok **t, struct tandem_diag *d)
+{
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc = cli_read_file("llm", path, TANDEM_TOK_MODEL_MAX, &bytes, &len);
+
+	if (rc == TANDEM_ELIMIT)
+		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-TOK-MODEL", NULL, 0,
+				      "a model of %zu bytes is beyond the limit", len);
+	else if (rc == 0)
+		rc = tandem_tok_from_spm_model(bytes, len, d, t);
+	free(bytes);
+	return rc;
+}
+
+/* The model file and its tokenizer (g stays NULL for a .model); an exit
+ * status. */
 static int open_tok(const char *path, struct tandem_gguf **g, struct tandem_tok **t)
 {
 	struct tandem_diag d;
 	int rc;
 
 	tandem_diag_init(&d, 10);
-	rc = tandem_gguf_open(path, &d, g);
-	if (rc == 0)
-		rc = tandem_tok_from_gguf(*g, &d, t);
+	if (is_spm_model(path)) {
+		rc = open_spm(path, t, &d);
+	} else {
+		rc = tandem_gguf_open(path, &d, g);
+		if (rc == 0)
+			rc = tandem_tok_from_gguf(*g, &d, t);
+	}
 	if (rc != 0) {
 		cli_print_findings(stderr, &d);
 		tandem_gguf_close(*g);
@@ -173,7 +210,7 @@ static int open_tok(const char *path, struct tandem_gguf **g, struct tandem_tok 
 	return rc != 0 ? cli_error(CLI_EXIT_INVALID, "llm", "%s: no usable tokenizer", path) : 0;
 }
 
-static int tokenize(const char *model, const char *text, bool bos, bool ids_only)
+static int tokenize(const char *model, const char *text, unsigned flags, bool ids_only)
 {
 	struct tandem_gguf *g = NULL;
 	struct tandem_tok *t = NULL;
@@ -186,8 +223,8 @@ static int tokenize(const char *model, const char *text, bool bos, bool ids_only
 		return cli_error(CLI_EXIT_IO, "llm", "out of memory");
 	status = open_tok(model, &g, &t);
 	tandem_diag_init(&d, 10);
-	if (status == 0 && tandem_tok_encode(t, text, strlen(text), bos ? TANDEM_TOK_ADD_BOS : 0,
-					     ids, TOKENS_MAX, &n, &d) != 0) {
+	if (status == 0 &&
+	    tandem_tok_encode(t, text, strlen(text), flags, ids, TOKENS_MAX, &n, &d) != 0) {
 		cli_print_findings(stderr, &d);
 		status = cli_error(CLI_EXIT_INVALID, "llm", "the text cannot be tokenized");
 	}
@@ -249,11 +286,13 @@ int cmd_llm(int argc, char **argv)
 		{"model", required_argument, NULL, 'm'},
 		{"bos", no_argument, NULL, 'b'},
 		{"ids", no_argument, NULL, 'i'},
+		{"special", no_argument, NULL, 's'},
 		{"pure", no_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	bool tensors = false, all = false, bos = false, ids = false, pure = false;
+	bool special = false;
 	const char *model = NULL, *sub;
 	int c;
 
@@ -266,9 +305,12 @@ int cmd_llm(int argc, char **argv)
 		return cmd_llm_run(argc - 1, argv + 1);
 	if (strcmp(sub, "bench") == 0)
 		return cmd_llm_bench(argc - 1, argv + 1);
+	if (strcmp(sub, "chat") == 0)
+		return cmd_llm_chat(argc - 1, argv + 1);
 	if (strcmp(sub, "info") != 0 && strcmp(sub, "tokenize") != 0 &&
 	    strcmp(sub, "quantize") != 0)
-		return cli_usage("llm", "the subcommand is info, tokenize, run, quantize or bench");
+		return cli_usage("llm", "the subcommand is info, tokenize, run, chat, quantize or "
+				 "bench");
 	argc--;
 	argv++;
 	opterr = 0;
@@ -280,6 +322,8 @@ int cmd_llm(int argc, char **argv)
 			bos = true;
 		else if (c == 'i')
 			ids = true;
+		else if (c == 's')
+			special = true;
 		else if (c == 'u')
 			pure = true;
 		else if (c == 't')
@@ -299,7 +343,9 @@ int cmd_llm(int argc, char **argv)
 	if (strcmp(sub, "tokenize") == 0) {
 		if (model == NULL || argc - optind != 1)
 			return cli_usage("llm", "tokenize needs -m MODEL and one text");
-		return tokenize(model, argv[optind], bos, ids);
+		return tokenize(model, argv[optind],
+				(bos ? TANDEM_TOK_ADD_BOS : 0u) |
+					(special ? TANDEM_TOK_PARSE_SPECIAL : 0u), ids);
 	}
 	if (argc - optind != 1)
 		return cli_usage("llm", "info takes one model file");

@@ -1,7 +1,8 @@
 /*
  * src/llm/tok.c - the vocabulary of a model file (tokenizer.ggml.tokens,
- * scores, token_type and the special ids) checked and indexed, and the
- * way back from ids to text.
+ * scores, token_type and the special ids) checked and indexed; control
+ * tokens found in a text (TANDEM_TOK_PARSE_SPECIAL); the way back from ids
+ * to text.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,21 +11,19 @@
 
 #include "llm/tok_int.h"
 #include "tandem/error.h"
+#include "tandem/slice.h"
 
-#define ARENA_MAX (256u << 20)
-
-static int refuse(struct tandem_diag *d, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int refuse(struct tandem_diag *d, int code, const char *fmt, ...)
+int tok_refuse(struct tandem_diag *d, int code, const char *rule, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)tandem_diag_vadd(d, TANDEM_SEV_ERROR, code, "TANDEM-TOK-VOCAB", NULL, 0, fmt, ap);
+	(void)tandem_diag_vadd(d, TANDEM_SEV_ERROR, code, rule, NULL, 0, fmt, ap);
 	va_end(ap);
 	return code;
 }
+
+#define refuse(d, code, ...) tok_refuse(d, code, "TANDEM-TOK-VOCAB", __VA_ARGS__)
 
 static uint64_t hash(const char *s, size_t len)
 {
@@ -99,7 +98,61 @@ static int read_vocab(struct tandem_tok *t, const struct tandem_gguf *g, struct 
 	return 0;
 }
 
-static int index_vocab(struct tandem_tok *t, struct tandem_diag *d)
+static bool is_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0, c; i < n; i += c)
+		if ((c = tandem_utf8_sequence(s + i, n - i, NULL)) == 0)
+			return false;
+	return true;
+}
+
+/* Adds the tokens of type to m: their first bytes and lengths. Only texts
+ * of whole UTF-8 characters, so that a token found never cuts one. */
+static void match_table(const struct tandem_tok *t, struct tok_match *m,
+			enum tandem_tok_type type)
+{
+	bool has_len[TANDEM_TOK_PIECE_MAX + 1] = { false };
+
+	memset(m, 0, sizeof *m);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tok_entry *e = &t->v[i];
+
+		if (e->type != type || e->len == 0 || !is_utf8(e->text, e->len))
+			continue;
+		m->first[(unsigned char)e->text[0] >> 3] |=
+			(uint8_t)(1u << ((unsigned char)e->text[0] & 7));
+		has_len[e->len] = true;
+	}
+	for (size_t len = TANDEM_TOK_PIECE_MAX; len > 0; len--)
+		if (has_len[len])
+			m->lens[m->nlens++] = (uint16_t)len;
+}
+
+int32_t tok_match_at(const struct tandem_tok *t, const struct tok_match *m,
+		     enum tandem_tok_type type, const char *s, size_t n, size_t *len)
+{
+	unsigned char b;
+
+	if (n == 0 || m->nlens == 0)
+		return -1;
+	b = (unsigned char)s[0];
+	if (!(m->first[b >> 3] & (1u << (b & 7))))
+		return -1;
+	for (size_t i = 0; i < m->nlens; i++) {
+		int32_t id;
+
+		if (m->lens[i] > n)
+			continue;
+		id = lookup(t, s, m->lens[i]);
+		if (id >= 0 && t->v[id].type == type && is_utf8(s, m->lens[i])) {
+			*len = m->lens[i];
+			return id;
+		}
+	}
+	return -1;
+}
+
+int tok_index(struct tandem_tok *t, struct tandem_diag *d)
 {
 	size_t size = 16;
 
@@ -126,7 +179,13 @@ static int index_vocab(struct tandem_tok *t, struct tandem_diag *d)
 		if (t->byte_id[b] < 0)
 			return refuse(d, TANDEM_EBADINPUT,
 				      "the vocabulary lacks the byte token <0x%02X>", b);
+		/* Decoding writes a byte for a byte token only. */
+		if (t->v[t->byte_id[b]].type != TANDEM_TOK_BYTE)
+			return refuse(d, TANDEM_EBADINPUT, "the token <0x%02X> is not of the "
+				      "byte type", b);
 	}
+	match_table(t, &t->control, TANDEM_TOK_CONTROL);
+	match_table(t, &t->user, TANDEM_TOK_USER);
 	return 0;
 }
 
@@ -156,7 +215,7 @@ int tandem_tok_from_gguf(const struct tandem_gguf *g, struct tandem_diag *d,
 	*out = NULL;
 	if (t == NULL)
 		return TANDEM_ENOMEM;
-	tandem_arena_init(&t->arena, ARENA_MAX);
+	tandem_arena_init(&t->arena, TOK_ARENA_MAX);
 	t->add_bos = true;
 	t->add_space_prefix = true;
 	(void)tandem_gguf_get_str(g, "tokenizer.ggml.model", &model);
@@ -167,7 +226,7 @@ int tandem_tok_from_gguf(const struct tandem_gguf *g, struct tandem_diag *d,
 	else
 		rc = read_vocab(t, g, d);
 	if (rc == 0)
-		rc = index_vocab(t, d);
+		rc = tok_index(t, d);
 	if (rc == 0)
 		rc = special(t, g, "tokenizer.ggml.bos_token_id", &t->bos, d);
 	if (rc == 0)
@@ -205,10 +264,57 @@ const char *tandem_tok_piece(const struct tandem_tok *t, int32_t id, size_t *len
 	return t->v[id].text;
 }
 
+int32_t tandem_tok_control(const struct tandem_tok *t, const char *text, size_t len)
+{
+	int32_t id = len <= TANDEM_TOK_PIECE_MAX ? lookup(t, text, len) : -1;
+
+	return id >= 0 && t->v[id].type == TANDEM_TOK_CONTROL ? id : -1;
+}
+
+/* The text (after BOS, k ids so far) with its control tokens as their ids:
+ * what lies between them is encoded alone, the space prefix only in front
+ * of the text's start, never after a control token. */
+static int encode_special(const struct tandem_tok *t, const char *text, size_t len,
+			  int32_t *ids, size_t max, size_t *k, struct tandem_diag *d)
+{
+	bool prefix = t->add_space_prefix;
+	size_t start = 0, i = 0;
+
+	if (len == 0)
+		return 0;
+	for (;;) {
+		size_t mlen = 0, m = 0;
+		int32_t id = tok_match_at(t, &t->control, TANDEM_TOK_CONTROL, text + i, len - i,
+					  &mlen);
+		int rc;
+
+		if (i < len && id < 0) {
+			i++;
+			continue;
+		}
+		if (i > start) {
+			rc = tok_spm_encode(t, text + start, i - start, prefix, start, ids + *k,
+					    max - *k, &m, d);
+			if (rc != 0)
+				return rc;
+			*k += m;
+		}
+		if (i >= len)
+			return 0;
+		if (*k >= max)
+			return tok_refuse(d, TANDEM_ELIMIT, "TANDEM-TOK-LIMIT",
+					  "the text needs more than %zu tokens", max);
+		ids[(*k)++] = id;
+		prefix = false;
+		i += mlen;
+		start = i;
+	}
+}
+
 int tandem_tok_encode(const struct tandem_tok *t, const char *text, size_t len, unsigned flags,
 		      int32_t *ids, size_t max, size_t *n, struct tandem_diag *d)
 {
-	size_t k = 0;
+	size_t k = 0, m = 0;
 	int rc;
 
 	*n = 0;
@@ -216,12 +322,39 @@ int tandem_tok_encode(const struct tandem_tok *t, const char *text, size_t len, 
 		return refuse(d, TANDEM_ELIMIT, "a text of %zu bytes is beyond the limit", len);
 	if ((flags & TANDEM_TOK_ADD_BOS) && t->bos >= 0) {
 		if (max == 0)
-			return refuse(d, TANDEM_ELIMIT, "the text needs more than %zu tokens", max);
+			return tok_refuse(d, TANDEM_ELIMIT, "TANDEM-TOK-LIMIT",
+					  "the text needs more than %zu tokens", max);
 		ids[k++] = t->bos;
 	}
-	rc = tok_spm_encode(t, text, len, ids + k, max - k, n, d);
-	*n = rc == 0 ? *n + k : 0;
+	if (flags & TANDEM_TOK_PARSE_SPECIAL) {
+		rc = encode_special(t, text, len, ids, max, &k, d);
+	} else {
+		rc = tok_spm_encode(t, text, len, t->add_space_prefix, 0, ids + k, max - k, &m, d);
+		k += m;
+	}
+	*n = rc == 0 ? k : 0;
 	return rc;
+}
+
+/* The byte of a byte token "<0xXX>"; false for any other text. */
+static bool byte_of(const struct tok_entry *e, char *out)
+{
+	unsigned v = 0;
+
+	if (e->len != 6 || memcmp(e->text, "<0x", 3) != 0 || e->text[5] != '>')
+		return false;
+	for (int i = 3; i < 5; i++) {
+		char c = e->text[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (unsigned)(c - 'A' + 10);
+		else
+			return false;
+	}
+	*out = (char)v;
+	return true;
 }
 
 /* The text of one token, appended; a byte token is its byte. */
@@ -230,11 +363,10 @@ static int put_piece(const struct tandem_tok *t, const struct tok_entry *e, bool
 {
 	int rc = 0;
 
-	if (e->type == TANDEM_TOK_BYTE) {
-		unsigned b = 0;
-		(void)sscanf(e->text + 3, "%2X", &b);
-		return tandem_buf_putc(out, (char)b);
-	}
+	char b;
+
+	if (e->type == TANDEM_TOK_BYTE && byte_of(e, &b))
+		return tandem_buf_putc(out, b);
 	for (uint32_t j = 0; j < e->len && rc == 0; j++) {
 		/* U+2581 is a space; the one put in front of the text goes again. */
 		if (j + 3 <= e->len && memcmp(e->text + j, "\xE2\x96\x81", 3) == 0) {
@@ -261,8 +393,12 @@ int tandem_tok_decode(const struct tandem_tok *t, const int32_t *ids, size_t n, 
 			return TANDEM_EINVAL;
 		e = &t->v[ids[i]];
 		if (e->type == TANDEM_TOK_CONTROL || e->type == TANDEM_TOK_UNKNOWN) {
-			if (flags & TANDEM_TOK_SPECIALS)
+			/* Printed, it ends the text it follows: a space after it is
+			 * one of the text (as TANDEM_TOK_PARSE_SPECIAL reads it). */
+			if (flags & TANDEM_TOK_SPECIALS) {
 				rc = tandem_buf_append(out, e->text, e->len);
+				first = false;
+			}
 			continue;
 		}
 		rc = put_piece(t, e, first, out);

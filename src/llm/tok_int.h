@@ -1,6 +1,7 @@
 /*
  * src/llm/tok_int.h - what the tokenizer's files share: the vocabulary
- * with its hash index from text to id.
+ * with its hash index from text to id, and the texts of the control and
+ * user-defined tokens as they are looked for in a text.
  */
 #ifndef TANDEM_TOK_INT_H
 #define TANDEM_TOK_INT_H
@@ -13,10 +14,19 @@
 #include "tandem/tokenizer.h"
 
 struct tok_entry {
-	const char *text;          /* in the GGUF file, len bytes */
+	const char *text;          /* len bytes: in the GGUF file, or the arena */
 	uint32_t len;
 	float score;               /* merge priority: the higher, the earlier */
 	enum tandem_tok_type type;
+};
+
+/* The tokens of one type as found in a text: which bytes begin one, and
+ * their lengths (distinct, longest first), so that finding one at a
+ * position is a few hash lookups. */
+struct tok_match {
+	uint8_t first[32];         /* bit b: a token begins with byte b */
+	uint16_t lens[TANDEM_TOK_PIECE_MAX];
+	size_t nlens;
 };
 
 struct tandem_tok {
@@ -27,15 +37,36 @@ struct tandem_tok {
 	int32_t bos, eos, unk;     /* -1: none */
 	int32_t byte_id[256];      /* the token <0xXX> of each byte */
 	bool add_bos, add_space_prefix;
+	struct tok_match control;  /* CONTROL tokens, for TANDEM_TOK_PARSE_SPECIAL */
+	struct tok_match user;     /* USER tokens: never split nor merged */
 	struct tandem_arena arena;
 };
+
+#define TOK_ARENA_MAX (256u << 20)
+
+/* A finding under rule (TANDEM-TOK-*); returns code. */
+int tok_refuse(struct tandem_diag *d, int code, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* After t->v and t->n are filled: the hash index (a token twice is
+ * refused), the 256 byte tokens (all needed) and the match tables. */
+int tok_index(struct tandem_tok *t, struct tandem_diag *d);
 
 /* The id of a token whose text is s (len bytes) and that text may produce
  * (normal and user-defined tokens), or -1. */
 int32_t tok_find(const struct tandem_tok *t, const char *s, size_t len);
 
-/* SentencePiece-style BPE of UTF-8 text (checked) into ids. */
-int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, int32_t *ids,
-		   size_t max, size_t *n, struct tandem_diag *d);
+/* The longest token of m's type (type) at the start of s (n bytes): its
+ * id and *len, or -1. */
+int32_t tok_match_at(const struct tandem_tok *t, const struct tok_match *m,
+		     enum tandem_tok_type type, const char *s, size_t n, size_t *len);
+
+/*
+ * SentencePiece-style BPE of UTF-8 text (checked) into ids: with prefix,
+ * a space in front (add_dummy_prefix). at is where text begins in the
+ * caller's text, for the byte offset of an error.
+ */
+int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, bool prefix,
+		   size_t at, int32_t *ids, size_t max, size_t *n, struct tandem_diag *d);
 
 #endif /* TANDEM_TOK_INT_H */

@@ -2,7 +2,9 @@
  * src/llm/tok_spm.c - SentencePiece-style BPE: the text's characters are
  * merged pairwise, the pair whose merge is the token of highest score
  * first (the leftmost among equals), until no adjacent pair is a token;
- * what is left and is no token goes out as its bytes (byte fallback).
+ * what is left and is no token goes out as its bytes (byte fallback). A
+ * user-defined token found in the text is one symbol that never merges,
+ * as in SentencePiece.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +13,12 @@
 #include "tandem/error.h"
 #include "tandem/slice.h"
 
-/* A piece of the text: n bytes at text, between prev and next (-1: none). */
+/* A piece of the text: n bytes at text, between prev and next (-1: none);
+ * a frozen one (a user-defined token) is never merged. */
 struct sym {
 	int32_t prev, next;
 	uint32_t at, n;
+	bool frozen;
 };
 
 /* A candidate merge of left and right into a token of that score. */
@@ -74,7 +78,7 @@ static void try_pair(const struct tandem_tok *t, struct work *w, int32_t left, i
 {
 	int32_t id;
 
-	if (left < 0 || right < 0)
+	if (left < 0 || right < 0 || w->sym[left].frozen || w->sym[right].frozen)
 		return;
 	uint32_t n = w->sym[left].n + w->sym[right].n;
 	id = tok_find(t, w->text + w->sym[left].at, n);
@@ -83,44 +87,64 @@ static void try_pair(const struct tandem_tok *t, struct work *w, int32_t left, i
 		push(w, (struct bigram){ t->v[id].score, left, right, n });
 }
 
-/* The text with the prefix space, spaces as U+2581; its characters as
- * symbols. 0, or TANDEM_EBADINPUT at the first byte that is not UTF-8. */
-static int split(const struct tandem_tok *t, const char *text, size_t len, struct work *w,
-		 size_t *nsym, struct tandem_diag *d)
+/* U+2581 "▁" at o; its 3 bytes. */
+static size_t put_space(char *o)
 {
-	size_t o = 0, k = 0;
+	o[0] = (char)0xe2;
+	o[1] = (char)0x96;
+	o[2] = (char)0x81;
+	return 3;
+}
 
-	if (t->add_space_prefix) {
-		memcpy(w->text, "\xE2\x96\x81", 3);
-		w->sym[k++] = (struct sym){ -1, -1, 0, 3 };
-		o = 3;
-	}
+/* The text with the prefix space, spaces as U+2581 (SentencePiece's
+ * normalised form); *olen its bytes. 0, or TANDEM_EBADINPUT at the first
+ * byte that is not UTF-8 (at + its offset in text). */
+static int normalise(const char *text, size_t len, bool prefix, size_t at, char *out,
+		     size_t *olen, struct tandem_diag *d)
+{
+	size_t o = 0;
+
+	if (prefix)
+		o = put_space(out);
 	for (size_t i = 0; i < len;) {
 		size_t c = tandem_utf8_sequence(text + i, len - i, NULL);
 
 		if (c == 0)
 			return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
 					       "TANDEM-TOK-UTF8", NULL, 0,
-					       "the text is not UTF-8 at byte %zu", i),
+					       "the text is not UTF-8 at byte %zu", at + i),
 			       TANDEM_EBADINPUT;
-		w->sym[k] = (struct sym){ (int32_t)k - 1, -1, (uint32_t)o, 0 };
 		if (c == 1 && text[i] == ' ') {
-			memcpy(w->text + o, "\xE2\x96\x81", 3);
-			o += 3;
+			o += put_space(out + o);
 		} else {
-			memcpy(w->text + o, text + i, c);
+			memcpy(out + o, text + i, c);
 			o += c;
 		}
-		w->sym[k].n = (uint32_t)(o - w->sym[k].at);
-		k++;
 		i += c;
 	}
-	for (size_t i = 0; i < k; i++) {
-		w->sym[i].prev = (int32_t)i - 1;
-		w->sym[i].next = i + 1 < k ? (int32_t)i + 1 : -1;
-	}
-	*nsym = k;
+	*olen = o;
 	return 0;
+}
+
+/* The normalised text as symbols: a user-defined token where one begins
+ * (the longest), else one character. */
+static size_t split(const struct tandem_tok *t, struct work *w, size_t olen)
+{
+	size_t k = 0;
+
+	for (size_t o = 0; o < olen; k++) {
+		size_t c = 0;
+		bool frozen = tok_match_at(t, &t->user, TANDEM_TOK_USER, w->text + o, olen - o,
+					   &c) >= 0;
+
+		if (!frozen)
+			c = tandem_utf8_sequence(w->text + o, olen - o, NULL);
+		w->sym[k] = (struct sym){ (int32_t)k - 1, -1, (uint32_t)o, (uint32_t)c, frozen };
+		if (k > 0)
+			w->sym[k - 1].next = (int32_t)k;
+		o += c;
+	}
+	return k;
 }
 
 static int emit(const struct tandem_tok *t, const struct work *w, size_t nsym, int32_t *ids,
@@ -147,11 +171,11 @@ static int emit(const struct tandem_tok *t, const struct work *w, size_t nsym, i
 	return 0;
 }
 
-int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, int32_t *ids,
-		   size_t max, size_t *n, struct tandem_diag *d)
+int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, bool prefix,
+		   size_t at, int32_t *ids, size_t max, size_t *n, struct tandem_diag *d)
 {
 	struct work w = { 0 };
-	size_t nsym = 0;
+	size_t nsym = 0, olen = 0;
 	int rc;
 
 	*n = 0;
@@ -163,7 +187,9 @@ int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, int
 	w.heap = malloc(w.heap_max * sizeof *w.heap);
 	rc = w.text != NULL && w.sym != NULL && w.heap != NULL ? 0 : TANDEM_ENOMEM;
 	if (rc == 0)
-		rc = split(t, text, len, &w, &nsym, d);
+		rc = normalise(text, len, prefix, at, w.text, &olen, d);
+	if (rc == 0)
+		nsym = split(t, &w, olen);
 	for (size_t i = 0; rc == 0 && i + 1 < nsym; i++)
 		try_pair(t, &w, (int32_t)i, (int32_t)i + 1);
 	while (rc == 0 && w.nheap > 0) {

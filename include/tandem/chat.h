@@ -1,0 +1,124 @@
+/*
+ * tandem/chat.h - a conversation (system, user, assistant and tool
+ * messages, the tools the model may call) as the token ids of a model's
+ * instruct format, for tandem/llm.h to continue.
+ *
+ * Mistral's formats are made exactly as mistral-common (Mistral's own
+ * library, whose output the models were trained on) makes them, token for
+ * token, from the same conversation: its checks of the conversation, its
+ * normalisation (system messages joined and put in front of the last user
+ * message, consecutive messages of one role merged, tool-call arguments
+ * and tool results read as JSON when they are JSON) and its encoding:
+ *
+ *   v1  <s>▁[INST]▁text▁[/INST]▁answer</s> ...        "[INST]" as text
+ *   v2  <s>[INST]▁text[/INST]▁answer</s> ... [AVAILABLE_TOOLS]▁[...]
+ *       [/AVAILABLE_TOOLS][INST]▁system\n\nlast user text[/INST]
+ *       [TOOL_CALLS]▁[{"name": ..., "arguments": {...}}]</s>
+ *       [TOOL_RESULTS]▁[{"name": ..., "content": ...}][/TOOL_RESULTS]
+ *       (tool calls and results before the last user message left out)
+ *   v3  as v2, but every call carries its "id", a result is
+ *       {"content": ..., "call_id": ...}, and the whole history is kept
+ *
+ * The JSON inside (tool definitions, calls, results) is written as
+ * Python's json.dumps(..., ensure_ascii=False) writes it (tandem/json.h).
+ *
+ * Strings are UTF-8 and NUL-terminated; the caller owns everything passed.
+ */
+#ifndef TANDEM_CHAT_H
+#define TANDEM_CHAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/arena.h"
+#include "tandem/diag.h"
+#include "tandem/tokenizer.h"
+
+#define TANDEM_CHAT_MESSAGES_MAX 100000
+#define TANDEM_CHAT_CALLS_MAX    1000     /* tool calls of one message */
+#define TANDEM_CHAT_TOOLS_MAX    1000
+
+enum tandem_chat_role {
+	TANDEM_CHAT_SYSTEM,
+	TANDEM_CHAT_USER,
+	TANDEM_CHAT_ASSISTANT,
+	TANDEM_CHAT_TOOL,
+};
+
+/* A call of a tool, made by the assistant. */
+struct tandem_chat_call {
+	const char *id;          /* v3: 9 letters or digits; NULL: none */
+	const char *name;        /* the function: [a-zA-Z0-9_-]{1,64} */
+	const char *arguments;   /* JSON text of the arguments; NULL or "": {} */
+};
+
+struct tandem_chat_message {
+	enum tandem_chat_role role;
+	const char *content;     /* NULL: none (an assistant's that calls tools) */
+	const struct tandem_chat_call *calls;   /* assistant: n_calls calls */
+	size_t n_calls;
+	const char *call_id;     /* tool: the id of the call answered (v3) */
+	const char *name;        /* tool: the function that answered; NULL: none */
+	bool prefix;             /* assistant, last: the beginning of the answer,
+				    for the model to continue (no </s>) */
+};
+
+/* A function the model may call. */
+struct tandem_chat_tool {
+	const char *name;        /* [a-zA-Z0-9_-]{1,64} */
+	const char *description; /* NULL: "" */
+	const char *parameters;  /* JSON Schema of the arguments: a JSON object
+				    as text; NULL: {} */
+};
+
+struct tandem_chat {
+	const struct tandem_chat_message *messages;
+	size_t n_messages;
+	const struct tandem_chat_tool *tools;
+	size_t n_tools;
+};
+
+enum tandem_chat_format {
+	TANDEM_CHAT_MISTRAL_V1 = 1,  /* tokenizer.model.v1 (Mistral 7B v0.1): no tools */
+	TANDEM_CHAT_MISTRAL_V2 = 2,  /* ..._240216.model.v2 (Mixtral 8x22B, Mistral Large 1) */
+	TANDEM_CHAT_MISTRAL_V3 = 3,  /* ..._240323.model.v3 (Mistral 7B v0.3, Codestral) */
+};
+
+/*
+ * The ids of the conversation in format, by the tokenizer t (whose
+ * vocabulary must have the format's control tokens): BOS first, at most
+ * max ids, *n of them. The conversation is checked as mistral-common
+ * checks it; refused with a finding TANDEM-CHAT-* (TANDEM_EINVAL): no
+ * message; a role where it cannot be (a tool message after a user one, a
+ * system message after an assistant's ...); the last message neither a
+ * user's, a tool's, nor an assistant's with prefix; an assistant message
+ * with both content and calls, or neither; calls not followed by as many
+ * tool results; a function name outside [a-zA-Z0-9_-]{1,64}; in v3, a
+ * call id or tool message's call_id that is not 9 letters or digits;
+ * tool parameters that are not a JSON object; tools in v1. JSON that
+ * mistral-common would read and tandem does not (tandem/json.h: a lone
+ * surrogate, a limit) is refused too (TANDEM_EUNSUPPORTED, TANDEM_ELIMIT),
+ * never encoded differently. TANDEM_ELIMIT when max ids are not enough.
+ */
+int tandem_chat_encode_mistral(const struct tandem_tok *t, enum tandem_chat_format format,
+			       const struct tandem_chat *chat, int32_t *ids, size_t max,
+			       size_t *n, struct tandem_diag *d);
+
+/*
+ * A conversation from a chat-completion request in JSON (the form of
+ * mistral-common's and OpenAI's APIs): {"messages": [{"role": "user",
+ * "content": "..."}, {"role": "assistant", "tool_calls": [{"id": "...",
+ * "function": {"name": "...", "arguments": "{...}"}}]}, {"role": "tool",
+ * "tool_call_id": "...", "name": "...", "content": "..."} ...], "tools":
+ * [{"type": "function", "function": {"name": "...", "description": "...",
+ * "parameters": {...}}}]}; other members are ignored. Arguments given as
+ * an object, and parameters, are kept as their JSON text. Everything is
+ * allocated in a. Refused (TANDEM_EBADINPUT, finding TANDEM-CHAT-JSON):
+ * text that is not JSON, members of the wrong type, an unknown role,
+ * content that is not a string (content chunks are not read).
+ */
+int tandem_chat_parse_json(const char *json, size_t len, struct tandem_arena *a,
+			   struct tandem_chat *out, struct tandem_diag *d);
+
+#endif /* TANDEM_CHAT_H */

@@ -1,0 +1,18 @@
+/*
+ * src/llm/chat_int.h - what the chat format's files share.
+ */
+#ifndef TANDEM_CHAT_INT_H
+#define TANDEM_CHAT_INT_H
+
+#include "tandem/chat.h"
+
+/* A finding TANDEM-CHAT-<rule>; returns code. */
+int chat_refuse(struct tandem_diag *d, int code, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The conversation checked as mistral-common's request validator checks
+ * it (its "test" mode) for format: 0, or TANDEM_EINVAL with a finding. */
+int chat_check(enum tandem_chat_format format, const struct tandem_chat *chat,
+	       struct tandem_diag *d);
+
+#endif /* TANDEM_CHAT_INT_H */
