@@ -74,17 +74,17 @@ TEST(classify_half_precision)
 {
 	const float exact[] = {0.0f, 1.0f, -2.5f, 65504.0f, 0.000060975552f, 5.9604645e-08f};
 	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-		ASSERT(cls_float_of(cls_half_of(exact[i])) == exact[i]);
-	ASSERT_EQ(cls_half_of(1.0f), 0x3C00);
-	ASSERT_EQ(cls_half_of(-2.0f), 0xC000);
-	ASSERT_EQ(cls_half_of(1e6f), 0x7C00);           /* overflow: infinity */
+		ASSERT(tandem_float_of_half(tandem_half_of(exact[i])) == exact[i]);
+	ASSERT_EQ(tandem_half_of(1.0f), 0x3C00);
+	ASSERT_EQ(tandem_half_of(-2.0f), 0xC000);
+	ASSERT_EQ(tandem_half_of(1e6f), 0x7C00);           /* overflow: infinity */
 	/* At 1, a half's step is 4/4096: ties go to the even neighbour. */
-	ASSERT_EQ(cls_half_of(1.0f + 2.0f / 4096), 0x3C00);
-	ASSERT_EQ(cls_half_of(1.0f + 6.0f / 4096), 0x3C02);
-	ASSERT_EQ(cls_half_of(1.0f + 3.0f / 4096), 0x3C01);
+	ASSERT_EQ(tandem_half_of(1.0f + 2.0f / 4096), 0x3C00);
+	ASSERT_EQ(tandem_half_of(1.0f + 6.0f / 4096), 0x3C02);
+	ASSERT_EQ(tandem_half_of(1.0f + 3.0f / 4096), 0x3C01);
 	/* Every half value comes back unchanged. */
 	for (uint32_t h = 0; h < 0x7C00; h++)
-		ASSERT_EQ(cls_half_of(cls_float_of((uint16_t)h)), h);
+		ASSERT_EQ(tandem_half_of(tandem_float_of_half((uint16_t)h)), h);
 }
 
 TEST(classify_language_detection)

@@ -13,6 +13,7 @@
 #include "tandem/classify.h"
 #include "tandem/diag.h"
 #include "tandem/error.h"
+#include "tandem/half.h"
 
 #define CLS_WORDS_MAX      4096 /* words of one text; the rest is not read */
 #define CLS_WORD_BYTES_MAX 48   /* a longer word is cut */
@@ -165,7 +166,7 @@ static inline void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id)
 	if (nc > 0)
 		__builtin_prefetch(r + nc * 2 - 1);
 }
-/* cls_float_of(h) for every h, as a table of 65,536 floats. */
+/* tandem_float_of_half(h) for every h, as a table of 65,536 floats. */
 const float *cls_half_floats(void);
 
 void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p);
@@ -189,9 +190,6 @@ void cls_rows_scores(const float *b, float *const *rows, const struct cls_feat *
  * of nc floats; the bias learns only when bias is set. */
 void cls_rows_step(float *b, float *const *rows, const struct cls_feat *f, size_t n, size_t nc,
 		   size_t y, float w, float lr, bool bias, float *p);
-
-uint16_t cls_half_of(float x);
-float cls_float_of(uint16_t h);
 
 /* The index of the nearest texts from the samples that are not labels. */
 int cls_knn_build(struct tandem_cls_model *m, const struct cls_sample *s, size_t n);

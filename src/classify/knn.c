@@ -1,5 +1,5 @@
 /*
- * src/classify/knn.c - the nearest training texts, and half precision.
+ * src/classify/knn.c - the nearest training texts.
  *
  * A text's vector is its features weighted by inverse document frequency,
  * idf(b) = ln((N + 1) / (df(b) + 1)) + 1 over the N training texts (CPV
@@ -16,56 +16,6 @@
 #include "tandem/alloc.h"
 
 /* IEEE 754 binary16, round to nearest even (the weights of the file). */
-uint16_t cls_half_of(float x)
-{
-	uint32_t u;
-	memcpy(&u, &x, 4);
-	uint32_t sign = u >> 16 & 0x8000, exp = u >> 23 & 0xFF, man = u & 0x7FFFFF;
-	if (exp == 0xFF)
-		return (uint16_t)(sign | 0x7C00 | (man ? 0x200 : 0)); /* inf, nan */
-	int e = (int)exp - 127 + 15;
-	if (e >= 31)
-		return (uint16_t)(sign | 0x7C00); /* overflow: inf */
-	if (e <= 0) {
-		if (e < -10)
-			return (uint16_t)sign; /* underflow: zero */
-		man |= 0x800000;
-		uint32_t shift = (uint32_t)(14 - e);
-		uint32_t half = man >> shift, rest = man & ((1u << shift) - 1), mid = 1u << (shift - 1);
-		if (rest > mid || (rest == mid && (half & 1)))
-			half++;
-		return (uint16_t)(sign | half);
-	}
-	uint32_t half = (uint32_t)e << 10 | man >> 13, rest = man & 0x1FFF;
-	if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-		half++; /* may carry into the exponent, up to inf: still right */
-	return (uint16_t)(sign | half);
-}
-
-float cls_float_of(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = h >> 10 & 0x1F, man = h & 0x3FF, u;
-	if (exp == 0) {
-		if (man == 0) {
-			u = sign;
-		} else {
-			int e = -1;
-			do {
-				e++;
-				man <<= 1;
-			} while (!(man & 0x400));
-			u = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3FF) << 13;
-		}
-	} else if (exp == 31) {
-		u = sign | 0x7F800000 | man << 13;
-	} else {
-		u = sign | (exp + 127 - 15) << 23 | man << 13;
-	}
-	float x;
-	memcpy(&x, &u, 4);
-	return x;
-}
-
 /* The weights of a text's features in the index, scaled to length 1. */
 static double norm_inv(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n)
 {

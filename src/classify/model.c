@@ -246,9 +246,9 @@ static void train_lr(const struct tandem_cls_model *m, float *W, float *b, uint1
 		}
 	}
 	for (size_t i = 0; i < buckets * nc; i++)
-		Wh[i] = cls_half_of(W[i]);
+		Wh[i] = tandem_half_of(W[i]);
 	for (size_t c = 0; c < nc; c++)
-		b[c] = cls_float_of(cls_half_of(b[c]));
+		b[c] = tandem_float_of_half(tandem_half_of(b[c]));
 }
 
 int tandem_cls_train(const struct tandem_cls_example *ex, size_t n,

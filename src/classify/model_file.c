@@ -143,11 +143,11 @@ static unsigned char *encode(const struct tandem_cls_model *m)
 	for (size_t i = 0; i < buckets * m->nclasses; i++)
 		put_u16(&c, m->W[i]);
 	for (size_t i = 0; i < m->nclasses; i++)
-		put_u16(&c, cls_half_of(m->b[i]));
+		put_u16(&c, tandem_half_of(m->b[i]));
 	for (size_t i = 0; i < buckets * m->ndivs; i++)
 		put_u16(&c, m->Wd[i]);
 	for (size_t i = 0; i < m->ndivs; i++)
-		put_u16(&c, cls_half_of(m->bd[i]));
+		put_u16(&c, tandem_half_of(m->bd[i]));
 	for (size_t i = 0; i < buckets; i++)
 		put_f32(&c, m->idf[i]);
 	for (size_t i = 0; i < m->ndocs; i++)
@@ -281,13 +281,13 @@ static int read_body(struct tandem_cls_model *m, struct cursor *c, struct tandem
 		if (((m->W[i] = get_u16(c)) & 0x7C00) == 0x7C00)
 			return bad(d, "a weight is not a number");
 	for (size_t i = 0; i < nc; i++)
-		if (!isfinite(m->b[i] = cls_float_of(get_u16(c))))
+		if (!isfinite(m->b[i] = tandem_float_of_half(get_u16(c))))
 			return bad(d, "a bias is not a number");
 	for (size_t i = 0; i < buckets * m->ndivs; i++)
 		if (((m->Wd[i] = get_u16(c)) & 0x7C00) == 0x7C00)
 			return bad(d, "a division weight is not a number");
 	for (size_t i = 0; i < m->ndivs; i++)
-		if (!isfinite(m->bd[i] = cls_float_of(get_u16(c))))
+		if (!isfinite(m->bd[i] = tandem_float_of_half(get_u16(c))))
 			return bad(d, "a division bias is not a number");
 	for (size_t i = 0; i < buckets; i++)
 		if (!isfinite(m->idf[i] = get_f32(c)) || m->idf[i] < 0.0f)

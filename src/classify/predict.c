@@ -254,7 +254,7 @@ static int correct(const struct tandem_cls_model *m, uint16_t *W, float *bias, s
 		rows[i] = tmp + i * nc;
 		const uint16_t *h = W + (size_t)f->f[i].id * nc;
 		for (size_t c = 0; c < nc; c++)
-			rows[i][c] = cls_float_of(h[c]);
+			rows[i][c] = tandem_float_of_half(h[c]);
 	}
 	memcpy(b, bias, nc * sizeof *b);
 	for (int step = 0; step < 20; step++) {
@@ -270,7 +270,7 @@ static int correct(const struct tandem_cls_model *m, uint16_t *W, float *bias, s
 	for (size_t i = 0; i < n; i++) {
 		uint16_t *h = W + (size_t)f->f[i].id * nc;
 		for (size_t c = 0; c < nc; c++)
-			h[c] = cls_half_of(rows[i][c]);
+			h[c] = tandem_half_of(rows[i][c]);
 	}
 	tandem_free(tmp), tandem_free(rows), tandem_free(b);
 	return 0;

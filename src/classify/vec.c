@@ -22,7 +22,7 @@ static pthread_once_t half_once = PTHREAD_ONCE_INIT;
 static void make_half_table(void)
 {
 	for (uint32_t h = 0; h < 65536; h++)
-		half_table[h] = cls_float_of((uint16_t)h);
+		half_table[h] = tandem_float_of_half((uint16_t)h);
 }
 
 static void axpy_any(float *restrict y, const float *restrict x, float a, size_t n)
