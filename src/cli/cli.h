@@ -141,6 +141,18 @@ int cmd_invoice_list(int argc, char **argv);     /* cmd_invoice_list.c */
 int cmd_invoice_decide(int argc, char **argv);   /* cmd_pay.c: reject, reroute, offset */
 int cmd_llm(int argc, char **argv);              /* cmd_llm.c */
 int cmd_llm_run(int argc, char **argv);          /* cmd_llm_run.c */
+
+/* The sampling options of `llm run` and `llm chat` (cmd_llm_run.c): their
+ * getopt entries, and their parsing into s: 1 done, 0 not one of them,
+ * -1 a value out of its range. */
+#define CLI_LLM_SAMPLING_OPTIONS                                                  \
+	{"temp", required_argument, NULL, 't'}, {"top-k", required_argument, NULL, 'k'}, \
+	{"top-p", required_argument, NULL, 'P'}, {"min-p", required_argument, NULL, 'M'}, \
+	{"repeat-penalty", required_argument, NULL, 'r'},                          \
+	{"repeat-last-n", required_argument, NULL, 'R'},                           \
+	{"seed", required_argument, NULL, 's'}
+struct tandem_llm_sampling;
+int cli_llm_sampling_option(int c, const char *arg, struct tandem_llm_sampling *s);
 int cmd_llm_bench(int argc, char **argv);        /* cmd_llm_bench.c */
 int cmd_llm_chat(int argc, char **argv);         /* cmd_llm_chat.c */
 int cmd_invoice_suggestions(int argc, char **argv); /* cmd_suggest.c: suggestions,

@@ -45,17 +45,6 @@ struct chat_opts {
 	struct tandem_llm_sampling s;
 };
 
-static bool parse_float(const char *s, float *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !(v >= 0 && v <= 1e6))
-		return false;
-	*out = (float)v;
-	return true;
-}
-
 static bool parse_format(const char *s, int *out)
 {
 	if (strcmp(s, "v1") != 0 && strcmp(s, "v2") != 0 && strcmp(s, "v3") != 0)
@@ -68,14 +57,11 @@ static int parse(int argc, char **argv, struct chat_opts *o)
 {
 	static const struct option opts[] = {
 		{"model", required_argument, NULL, 'm'}, {"n", required_argument, NULL, 'n'},
-		{"ctx", required_argument, NULL, 'c'}, {"temp", required_argument, NULL, 't'},
-		{"top-k", required_argument, NULL, 'k'}, {"top-p", required_argument, NULL, 'P'},
-		{"min-p", required_argument, NULL, 'M'}, {"seed", required_argument, NULL, 's'},
+		{"ctx", required_argument, NULL, 'c'}, CLI_LLM_SAMPLING_OPTIONS,
 		{"format", required_argument, NULL, 'f'}, {"system", required_argument, NULL, 'S'},
 		{"tools", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	unsigned long v = 0;
 	int c;
 
 	*o = (struct chat_opts){ .n = 512, .ctx = 4096 };
@@ -83,8 +69,13 @@ static int parse(int argc, char **argv, struct chat_opts *o)
 	opterr = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":hm:n:", opts, NULL)) != -1) {
+		int sampling = cli_llm_sampling_option(c, optarg, &o->s);
 		bool ok = true;
 
+		if (sampling < 0)
+			return cli_usage("llm", "%s: not a valid value here", argv[optind - 1]);
+		if (sampling > 0)
+			continue;
 		switch (c) {
 		case 'm': o->model = optarg; break;
 		case 'S': o->system = optarg; break;
@@ -92,17 +83,6 @@ static int parse(int argc, char **argv, struct chat_opts *o)
 		case 'f': ok = parse_format(optarg, &o->format); break;
 		case 'n': ok = cli_parse_uint(optarg, ANSWER_MAX, &o->n); break;
 		case 'c': ok = cli_parse_uint(optarg, TANDEM_LLM_CTX_MAX, &o->ctx); break;
-		case 't': ok = parse_float(optarg, &o->s.temperature); break;
-		case 'P': ok = parse_float(optarg, &o->s.top_p); break;
-		case 'M': ok = parse_float(optarg, &o->s.min_p); break;
-		case 'k':
-			ok = strcmp(optarg, "0") == 0 || cli_parse_uint(optarg, UINT32_MAX, &v);
-			o->s.top_k = strcmp(optarg, "0") == 0 ? 0 : (uint32_t)v;
-			break;
-		case 's':
-			ok = strcmp(optarg, "0") == 0 || cli_parse_uint(optarg, UINT64_MAX >> 1, &v);
-			o->s.seed = strcmp(optarg, "0") == 0 ? 0 : v;
-			break;
 		case 'h':
 			return fputs(usage_text, stdout), CLI_EXIT_OK;
 		case ':':

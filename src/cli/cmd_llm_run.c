@@ -72,20 +72,44 @@ static bool parse_count(const char *s, unsigned long max, unsigned long *out)
 	return cli_parse_uint(s, max, out);
 }
 
+int cli_llm_sampling_option(int c, const char *arg, struct tandem_llm_sampling *s)
+{
+	unsigned long v = 0;
+	bool ok;
+
+	switch (c) {
+	case 't': ok = parse_float(arg, &s->temperature); break;
+	case 'P': ok = parse_float(arg, &s->top_p); break;
+	case 'M': ok = parse_float(arg, &s->min_p); break;
+	case 'r': ok = parse_float(arg, &s->repeat_penalty); break;
+	case 'k':
+		ok = parse_count(arg, UINT32_MAX, &v);
+		s->top_k = (uint32_t)v;
+		break;
+	case 'R':
+		ok = parse_count(arg, TANDEM_LLM_CTX_MAX, &v);
+		s->repeat_last_n = (uint32_t)v;
+		break;
+	case 's':
+		ok = parse_count(arg, UINT64_MAX >> 1, &v);
+		s->seed = v;
+		break;
+	default:
+		return 0;
+	}
+	return ok ? 1 : -1;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
 		{"model", required_argument, NULL, 'm'}, {"prompt", required_argument, NULL, 'p'},
 		{"n", required_argument, NULL, 'n'}, {"ctx", required_argument, NULL, 'c'},
-		{"temp", required_argument, NULL, 't'}, {"top-k", required_argument, NULL, 'k'},
-		{"top-p", required_argument, NULL, 'P'}, {"min-p", required_argument, NULL, 'M'},
-		{"repeat-penalty", required_argument, NULL, 'r'},
-		{"repeat-last-n", required_argument, NULL, 'R'},
-		{"seed", required_argument, NULL, 's'}, {"ignore-eos", no_argument, NULL, 'e'},
+		CLI_LLM_SAMPLING_OPTIONS,
+		{"ignore-eos", no_argument, NULL, 'e'},
 		{"threads", required_argument, NULL, 'T'}, {"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	unsigned long v;
 	int c;
 
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -96,8 +120,13 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	opterr = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":hm:p:n:", opts, NULL)) != -1) {
+		int sampling = cli_llm_sampling_option(c, optarg, &o->s);
 		bool ok = true;
 
+		if (sampling < 0)
+			return cli_usage("llm", "%s: not a valid value here", argv[optind - 1]);
+		if (sampling > 0)
+			continue;
 		switch (c) {
 		case 'm': o->model = optarg; break;
 		case 'p': o->prompt = optarg; break;
@@ -106,22 +135,6 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'n': ok = parse_count(optarg, GEN_MAX, &o->n); break;
 		case 'c': ok = cli_parse_uint(optarg, TANDEM_LLM_CTX_MAX, &o->ctx); break;
 		case 'T': ok = cli_parse_uint(optarg, TANDEM_LLM_THREADS_MAX, &o->threads); break;
-		case 't': ok = parse_float(optarg, &o->s.temperature); break;
-		case 'P': ok = parse_float(optarg, &o->s.top_p); break;
-		case 'M': ok = parse_float(optarg, &o->s.min_p); break;
-		case 'r': ok = parse_float(optarg, &o->s.repeat_penalty); break;
-		case 'k':
-			ok = parse_count(optarg, UINT32_MAX, &v);
-			o->s.top_k = (uint32_t)v;
-			break;
-		case 'R':
-			ok = parse_count(optarg, TANDEM_LLM_CTX_MAX, &v);
-			o->s.repeat_last_n = (uint32_t)v;
-			break;
-		case 's':
-			ok = parse_count(optarg, UINT64_MAX >> 1, &v);
-			o->s.seed = v;
-			break;
 		case 'h':
 			return fputs(usage_text, stdout), CLI_EXIT_OK;
 		case ':':
