@@ -155,8 +155,16 @@ void cls_axpy_half(float *restrict y, const uint16_t *restrict x, float a, size_
  * the same bits as cls_axpy_half row by row, rows fetched ahead. */
 void cls_rows_half(float *restrict y, const uint16_t *restrict W, size_t nc,
 		   const struct cls_feat *f, size_t n);
-/* Fetches row id of W (nc halves a row) into the cache, ahead of its use. */
-void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id);
+/* Fetches row id of W (nc halves a row) into the cache, ahead of its use
+ * (inline: each caller's loop has its own branch history). */
+static inline void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id)
+{
+	const char *r = (const char *)(W + (size_t)id * nc);
+	for (size_t b = 0; b < nc * 2; b += 64)
+		__builtin_prefetch(r + b);
+	if (nc > 0)
+		__builtin_prefetch(r + nc * 2 - 1);
+}
 /* cls_float_of(h) for every h, as a table of 65,536 floats. */
 const float *cls_half_floats(void);
 

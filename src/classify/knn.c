@@ -192,6 +192,62 @@ static double vote_weight(float s, float power)
 	return power == 2.0f ? x * x : pow(x, (double)power);
 }
 
+/* The weakest of the k texts kept: the first with the least similarity,
+ * among equals the later text (the one with the larger number). */
+static size_t weakest_scan(const float *bs, const uint32_t *best, size_t nb)
+{
+	size_t lo = 0;
+	for (size_t j = 1; j < nb; j++)
+		if (bs[j] < bs[lo] || (bs[j] == bs[lo] && best[j] > best[lo]))
+			lo = j;
+	return lo;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/*
+ * The same, four similarities at a time: their least value, then the texts
+ * that have it (the same ones: min and == treat -0 and 0 alike), the
+ * larger number among them, the first such. NaN, which orders nothing,
+ * takes the scan above. bs has room for nb rounded up to 4 (64).
+ */
+static size_t weakest(float *bs, const uint32_t *best, size_t nb)
+{
+	size_t nv = nb < 64 ? (nb + 3) / 4 : 16; /* k is at most 64 */
+	for (size_t j = nb; j < nv * 4; j++)
+		bs[j] = bs[0]; /* padding that changes no least value */
+	__m128 least = _mm_loadu_ps(bs), nan = _mm_cmpunord_ps(least, least);
+	for (size_t v = 1; v < nv; v++) {
+		__m128 x = _mm_loadu_ps(bs + 4 * v);
+		least = _mm_min_ps(least, x);
+		nan = _mm_or_ps(nan, _mm_cmpunord_ps(x, x));
+	}
+	if (_mm_movemask_ps(nan) != 0)
+		return weakest_scan(bs, best, nb);
+	least = _mm_min_ps(least, _mm_shuffle_ps(least, least, _MM_SHUFFLE(2, 3, 0, 1)));
+	least = _mm_min_ps(least, _mm_shuffle_ps(least, least, _MM_SHUFFLE(1, 0, 3, 2)));
+	uint64_t at = 0;
+	for (size_t v = 0; v < nv; v++) {
+		__m128 eq = _mm_cmpeq_ps(_mm_loadu_ps(bs + 4 * v), least);
+		at |= (uint64_t)(unsigned)_mm_movemask_ps(eq) << (4 * v);
+	}
+	at &= nb < 64 ? (UINT64_C(1) << nb) - 1 : ~UINT64_C(0);
+	size_t lo = (size_t)__builtin_ctzll(at);
+	for (at &= at - 1; at != 0; at &= at - 1) {
+		size_t j = (size_t)__builtin_ctzll(at);
+		if (best[j] > best[lo])
+			lo = j;
+	}
+	return lo;
+}
+#else
+static size_t weakest(float *bs, const uint32_t *best, size_t nb)
+{
+	return weakest_scan(bs, best, nb);
+}
+#endif
+
 float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n,
 		   float *sims, uint32_t *touched, float *p)
 {
@@ -226,8 +282,20 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		q = (float)(q * f[j].v * inv);
 		/* A text is new while its similarity is 0: written always,
 		 * counted only then (no branch to mispredict), never more
-		 * than the ndocs + 1 places of touched. */
-		for (uint32_t t = m->off[id], end = m->off[id + 1]; t < end; t++) {
+		 * than the ndocs + 1 places of touched: checked once for the
+		 * whole list when it cannot overflow them (always, unless a
+		 * similarity can come back to 0). */
+		uint32_t t = m->off[id], end = m->off[id + 1];
+		if (nt + (end - t) <= nd) {
+			for (; t < end; t++) {
+				uint32_t d = m->post_doc[t];
+				float s = sims[d];
+				touched[nt] = d;
+				nt += s == 0.0f;
+				sims[d] = s + q * m->post_val[t];
+			}
+		}
+		for (; t < end; t++) {
 			uint32_t d = m->post_doc[t];
 			float s = sims[d];
 			touched[nt] = d;
@@ -255,10 +323,7 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		} else {
 			continue;
 		}
-		lo = 0;
-		for (size_t j = 1; j < nb; j++)
-			if (bs[j] < bs[lo] || (bs[j] == bs[lo] && best[j] > best[lo]))
-				lo = j;
+		lo = weakest(bs, best, nb);
 	}
 	for (size_t i = 0; i < nt; i++)
 		sims[touched[i]] = 0.0f;

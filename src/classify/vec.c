@@ -37,15 +37,6 @@ static void axpy_half_any(float *restrict y, const uint16_t *restrict x, float a
 		y[i] += a * half_table[x[i]];
 }
 
-void cls_fetch_row(const uint16_t *W, size_t nc, uint32_t id)
-{
-	const char *r = (const char *)(W + (size_t)id * nc);
-	for (size_t b = 0; b < nc * 2; b += 64)
-		__builtin_prefetch(r + b);
-	if (nc > 0)
-		__builtin_prefetch(r + nc * 2 - 1);
-}
-
 /* Fetches the rows of features f[from .. min(from + CLS_ROWS, n)), each
  * nc halves, while the ones before them are summed. */
 static void fetch_rows(const uint16_t *W, size_t nc, const struct cls_feat *f, size_t from,
