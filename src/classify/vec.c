@@ -83,10 +83,23 @@ __attribute__((target("avx2,f16c"))) static void axpy_half_avx2(float *restrict 
 		y[i] += a * half_table[x[i]];
 }
 
+/* acc + the products of classes c .. c + 8 of rows row[0 .. r), in turn. */
+__attribute__((target("avx2,f16c"), always_inline)) static inline __m256
+add_rows(__m256 acc, const __m256 *va, const uint16_t *const *row, size_t r, size_t c)
+{
+	for (size_t i = 0; i < r; i++) {
+		const void *x = row[i] + c;
+		__m128i h = _mm_loadu_si128((const __m128i *)x);
+		acc = _mm256_add_ps(acc, _mm256_mul_ps(va[i], _mm256_cvtph_ps(h)));
+	}
+	return acc;
+}
+
 /*
  * The rows CLS_ROWS at a time: each 8 classes of y are read once, take the
  * rows' products in the rows' order (a product, then a sum, as in
- * axpy_half_avx2), and are written once.
+ * axpy_half_avx2), and are written once. A full chunk has its loop over
+ * the rows unrolled (r is a constant there).
  */
 __attribute__((target("avx2,f16c"))) static void rows_half_avx2(float *restrict y,
 								  const uint16_t *restrict W,
@@ -104,15 +117,12 @@ __attribute__((target("avx2,f16c"))) static void rows_half_avx2(float *restrict 
 		}
 		fetch_rows(W, nc, f, i0 + CLS_ROWS, n);
 		size_t c = 0;
-		for (; c + 8 <= nc; c += 8) {
-			__m256 acc = _mm256_loadu_ps(y + c);
-			for (size_t i = 0; i < r; i++) {
-				const void *x = row[i] + c;
-				__m128i h = _mm_loadu_si128((const __m128i *)x);
-				acc = _mm256_add_ps(acc, _mm256_mul_ps(va[i], _mm256_cvtph_ps(h)));
-			}
-			_mm256_storeu_ps(y + c, acc);
-		}
+		if (r == CLS_ROWS)
+			for (; c + 8 <= nc; c += 8)
+				_mm256_storeu_ps(y + c, add_rows(_mm256_loadu_ps(y + c), va, row,
+								 CLS_ROWS, c));
+		for (; c + 8 <= nc; c += 8)
+			_mm256_storeu_ps(y + c, add_rows(_mm256_loadu_ps(y + c), va, row, r, c));
 		for (; c < nc; c++) {
 			float acc = y[c];
 			for (size_t i = 0; i < r; i++)
