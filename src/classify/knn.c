@@ -287,6 +287,7 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		 * similarity can come back to 0). */
 		uint32_t t = m->off[id], end = m->off[id + 1];
 		if (nt + (end - t) <= nd) {
+#pragma GCC unroll 4
 			for (; t < end; t++) {
 				uint32_t d = m->post_doc[t];
 				float s = sims[d];

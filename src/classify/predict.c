@@ -51,8 +51,15 @@ static void divisions(const struct tandem_cls_model *m, const struct cls_feat *f
 {
 	size_t nc = m->nclasses, nd = m->ndivs;
 	float sum[100] = {0};
-	for (size_t c = 0; c < nc; c++)
-		sum[m->div_of_class[c]] += pg[c];
+	/* A division's classes follow each other: its sum is kept in hand
+	 * while they do (the same additions, in the same order). */
+	for (size_t c = 0; c < nc;) {
+		size_t v = m->div_of_class[c];
+		float acc = sum[v];
+		for (; c < nc && m->div_of_class[c] == v; c++)
+			acc += pg[c];
+		sum[v] = acc;
+	}
 	if (m->p.div_w > 0.0f) {
 		memcpy(preg, m->bd, nd * sizeof *preg);
 		cls_rows_half(preg, m->Wd, nd, f, n);
