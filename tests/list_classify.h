@@ -2,6 +2,8 @@
 TEST_DECLARE(classify_words_lower_fold_split)
 TEST_DECLARE(classify_words_digits_and_limits)
 TEST_DECLARE(classify_half_precision)
+TEST_DECLARE(classify_rows_half_same_bits)
+TEST_DECLARE(classify_feature_sort_is_stable)
 TEST_DECLARE(classify_language_detection)
 TEST_DECLARE(classify_small_world_predicts_and_explains)
 TEST_DECLARE(classify_training_is_deterministic)

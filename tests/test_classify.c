@@ -87,6 +87,72 @@ TEST(classify_half_precision)
 		ASSERT_EQ(tandem_half_of(tandem_float_of_half((uint16_t)h)), h);
 }
 
+/* xorshift64*: the tests' random numbers, the same on every run. */
+static uint64_t test_random(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * UINT64_C(2685821657736338717);
+}
+
+/* cls_rows_half, whichever path the CPU takes (AVX2 8 rows at a time, or
+ * SSE2 row by row), gives the bits of the plain loop: each score plus
+ * v * w, row after row, a product then a sum. */
+TEST(classify_rows_half_same_bits)
+{
+	enum { ROWS = 64, NC_MAX = 317 };
+	static uint16_t W[ROWS * NC_MAX];
+	static float y[NC_MAX], ref[NC_MAX];
+	static struct cls_feat f[40];
+	const size_t ncs[] = {1, 5, 8, 9, 45, 317};
+	uint64_t seed = 42;
+	for (size_t k = 0; k < sizeof ncs / sizeof ncs[0]; k++) {
+		size_t nc = ncs[k];
+		for (size_t i = 0; i < ROWS * nc; i++) {
+			uint16_t h = (uint16_t)test_random(&seed);
+			W[i] = (h & 0x7C00) == 0x7C00 ? (uint16_t)(h & 0x83FF) : h; /* finite */
+		}
+		for (size_t n = 0; n <= 40; n += 3) {
+			for (size_t i = 0; i < n; i++) {
+				uint32_t id = (uint32_t)(test_random(&seed) % ROWS);
+				float v = (float)(test_random(&seed) % 1000) / 999.0f;
+				f[i] = (struct cls_feat){id, v};
+			}
+			for (size_t c = 0; c < nc; c++)
+				y[c] = ref[c] = (float)(test_random(&seed) % 200) / 7.0f - 14.0f;
+			cls_rows_half(y, W, nc, f, n);
+			for (size_t i = 0; i < n; i++)
+				for (size_t c = 0; c < nc; c++) {
+					float prod = f[i].v * tandem_float_of_half(W[f[i].id * nc + c]);
+					ref[c] = ref[c] + prod;
+				}
+			ASSERT(memcmp(y, ref, nc * sizeof *y) == 0);
+		}
+	}
+}
+
+/* The radix sort of features is stable: equal ids keep their order (their
+ * values are summed in it), for short and long lists, small and large ids. */
+TEST(classify_feature_sort_is_stable)
+{
+	static struct cls_feat f[CLS_FEATS_MAX], tmp[CLS_FEATS_MAX];
+	const size_t sizes[] = {0, 1, 2, 64, 65, 300, 1000, CLS_FEATS_MAX};
+	const uint32_t ranges[] = {4, 256, 65536, 1u << 20};
+	uint64_t seed = 7;
+	for (size_t a = 0; a < sizeof sizes / sizeof sizes[0]; a++)
+		for (size_t b = 0; b < sizeof ranges / sizeof ranges[0]; b++) {
+			size_t n = sizes[a];
+			for (size_t i = 0; i < n; i++)
+				f[i] = (struct cls_feat){(uint32_t)(test_random(&seed) % ranges[b]),
+							 (float)i};
+			cls_sort_feats(f, n, tmp);
+			for (size_t i = 1; i < n; i++)
+				ASSERT(f[i - 1].id < f[i].id ||
+				       (f[i - 1].id == f[i].id && f[i - 1].v < f[i].v));
+		}
+}
+
 TEST(classify_language_detection)
 {
 	const char *fr = "Travaux de rénovation des locaux pour la mairie";

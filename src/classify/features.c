@@ -35,31 +35,35 @@ static const char *const stop_words[] = {
 };
 
 /*
- * The stop words by a hash of their bytes (open addressing): a word is
- * compared with the few that share its slot, not with all of them. Made
- * once, from stop_words itself.
+ * Word tables by a hash of the words' bytes (open addressing, each slot
+ * the index + 1 of a word): a word is compared with the few that share
+ * its slots, not with all of them. Made once, from the tables themselves.
  */
-#define STOP_SLOTS 1024
-_Static_assert(sizeof stop_words / sizeof stop_words[0] < STOP_SLOTS / 2, "stop slots");
-static uint16_t stop_slot[STOP_SLOTS]; /* index + 1 into stop_words; 0: free */
+#define WORD_SLOTS 1024
+_Static_assert(sizeof stop_words / sizeof stop_words[0] < WORD_SLOTS / 2, "stop slots");
+static uint16_t stop_slot[WORD_SLOTS]; /* into stop_words; 0: free */
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
-static size_t stop_hash(const char *w, size_t n)
+static size_t word_hash(const char *w, size_t n)
 {
 	uint32_t h = (uint32_t)n;
 	for (size_t i = 0; i < n; i++)
 		h = h * 33u + (unsigned char)w[i];
-	return (h ^ h >> 10) & (STOP_SLOTS - 1);
+	return (h ^ h >> 10) & (WORD_SLOTS - 1);
+}
+
+static void slot_word(uint16_t *slot, const char *w, size_t i)
+{
+	size_t h = word_hash(w, strlen(w));
+	while (slot[h] != 0)
+		h = (h + 1) & (WORD_SLOTS - 1);
+	slot[h] = (uint16_t)(i + 1);
 }
 
 static void make_stop_slots(void)
 {
-	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++) {
-		size_t h = stop_hash(stop_words[i], strlen(stop_words[i]));
-		while (stop_slot[h] != 0)
-			h = (h + 1) & (STOP_SLOTS - 1);
-		stop_slot[h] = (uint16_t)(i + 1);
-	}
+	for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++)
+		slot_word(stop_slot, stop_words[i], i);
 }
 
 static bool is_stop(const char *w, size_t n)
@@ -67,7 +71,7 @@ static bool is_stop(const char *w, size_t n)
 	if (n > 7)
 		return false; /* "accord" and "marche" are the longest */
 	(void)pthread_once(&stop_once, make_stop_slots);
-	for (size_t h = stop_hash(w, n); stop_slot[h] != 0; h = (h + 1) & (STOP_SLOTS - 1)) {
+	for (size_t h = word_hash(w, n); stop_slot[h] != 0; h = (h + 1) & (WORD_SLOTS - 1)) {
 		const char *s = stop_words[stop_slot[h] - 1];
 		if (s[0] == w[0] && strncmp(s, w, n) == 0 && s[n] == '\0')
 			return true;
@@ -265,29 +269,40 @@ void cls_features(const struct cls_params *p, const struct cls_words *w,
 }
 
 /* Function words that name a language, in folded form. */
+static const struct {
+	const char *w;
+	int lang;
+} marks[] = {
+	{"de", TANDEM_CLS_FR},  {"des", TANDEM_CLS_FR},  {"du", TANDEM_CLS_FR},
+	{"la", TANDEM_CLS_FR},  {"le", TANDEM_CLS_FR},   {"les", TANDEM_CLS_FR},
+	{"et", TANDEM_CLS_FR},  {"pour", TANDEM_CLS_FR}, {"aux", TANDEM_CLS_FR},
+	{"une", TANDEM_CLS_FR}, {"sur", TANDEM_CLS_FR},  {"marche", TANDEM_CLS_FR},
+	{"der", TANDEM_CLS_DE}, {"die", TANDEM_CLS_DE},  {"das", TANDEM_CLS_DE},
+	{"und", TANDEM_CLS_DE}, {"fur", TANDEM_CLS_DE},  {"von", TANDEM_CLS_DE},
+	{"mit", TANDEM_CLS_DE}, {"im", TANDEM_CLS_DE},   {"zur", TANDEM_CLS_DE},
+	{"den", TANDEM_CLS_DE}, {"auf", TANDEM_CLS_DE},  {"lieferung", TANDEM_CLS_DE},
+	{"the", TANDEM_CLS_EN}, {"and", TANDEM_CLS_EN},  {"of", TANDEM_CLS_EN},
+	{"for", TANDEM_CLS_EN}, {"with", TANDEM_CLS_EN}, {"supply", TANDEM_CLS_EN},
+	{"services", TANDEM_CLS_EN}, {"works", TANDEM_CLS_EN},
+};
+_Static_assert(sizeof marks / sizeof marks[0] < WORD_SLOTS / 2, "mark slots");
+static uint16_t mark_slot[WORD_SLOTS]; /* into marks; 0: free */
+static pthread_once_t mark_once = PTHREAD_ONCE_INIT;
+
+static void make_mark_slots(void)
+{
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		slot_word(mark_slot, marks[i].w, i);
+}
+
 static int lang_votes(const char *s, size_t n)
 {
-	static const struct {
-		char w[10]; /* NUL-padded: "lieferung" is the longest */
-		int lang;
-	} marks[] = {
-		{"de", TANDEM_CLS_FR},  {"des", TANDEM_CLS_FR},  {"du", TANDEM_CLS_FR},
-		{"la", TANDEM_CLS_FR},  {"le", TANDEM_CLS_FR},   {"les", TANDEM_CLS_FR},
-		{"et", TANDEM_CLS_FR},  {"pour", TANDEM_CLS_FR}, {"aux", TANDEM_CLS_FR},
-		{"une", TANDEM_CLS_FR}, {"sur", TANDEM_CLS_FR},  {"marche", TANDEM_CLS_FR},
-		{"der", TANDEM_CLS_DE}, {"die", TANDEM_CLS_DE},  {"das", TANDEM_CLS_DE},
-		{"und", TANDEM_CLS_DE}, {"fur", TANDEM_CLS_DE},  {"von", TANDEM_CLS_DE},
-		{"mit", TANDEM_CLS_DE}, {"im", TANDEM_CLS_DE},   {"zur", TANDEM_CLS_DE},
-		{"den", TANDEM_CLS_DE}, {"auf", TANDEM_CLS_DE},  {"lieferung", TANDEM_CLS_DE},
-		{"the", TANDEM_CLS_EN}, {"and", TANDEM_CLS_EN},  {"of", TANDEM_CLS_EN},
-		{"for", TANDEM_CLS_EN}, {"with", TANDEM_CLS_EN}, {"supply", TANDEM_CLS_EN},
-		{"services", TANDEM_CLS_EN}, {"works", TANDEM_CLS_EN},
-	};
-	if (n >= sizeof marks[0].w)
-		return -1;
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (marks[i].w[0] == s[0] && marks[i].w[n] == '\0' && memcmp(marks[i].w, s, n) == 0)
-			return marks[i].lang;
+	(void)pthread_once(&mark_once, make_mark_slots);
+	for (size_t h = word_hash(s, n); mark_slot[h] != 0; h = (h + 1) & (WORD_SLOTS - 1)) {
+		const char *m = marks[mark_slot[h] - 1].w;
+		if (strncmp(m, s, n) == 0 && m[n] == '\0')
+			return marks[mark_slot[h] - 1].lang;
+	}
 	return -1;
 }
 

@@ -164,7 +164,7 @@ static size_t weakest_scan(const float *bs, const uint32_t *best, size_t nb)
  */
 static size_t weakest(float *bs, const uint32_t *best, size_t nb)
 {
-	size_t nv = (nb + 3) / 4;
+	size_t nv = nb < 64 ? (nb + 3) / 4 : 16; /* k is at most 64 */
 	for (size_t j = nb; j < nv * 4; j++)
 		bs[j] = bs[0]; /* padding that changes no least value */
 	__m128 least = _mm_loadu_ps(bs), nan = _mm_cmpunord_ps(least, least);
@@ -237,6 +237,7 @@ float cls_knn_vote(const struct tandem_cls_model *m, const struct cls_feat *f, s
 		 * similarity can come back to 0). */
 		uint32_t t = m->off[id], end = m->off[id + 1];
 		if (nt + (end - t) <= nd) {
+#pragma GCC unroll 4
 			for (; t < end; t++) {
 				uint32_t d = m->post_doc[t];
 				float s = sims[d];

@@ -51,8 +51,15 @@ static void divisions(const struct tandem_cls_model *m, const struct cls_feat *f
 {
 	size_t nc = m->nclasses, nd = m->ndivs;
 	float sum[100] = {0};
-	for (size_t c = 0; c < nc; c++)
-		sum[m->div_of_class[c]] += pg[c];
+	/* A division's classes follow each other: its sum is kept in hand
+	 * while they do (the same additions, in the same order). */
+	for (size_t c = 0; c < nc;) {
+		size_t v = m->div_of_class[c];
+		float acc = sum[v];
+		for (; c < nc && m->div_of_class[c] == v; c++)
+			acc += pg[c];
+		sum[v] = acc;
+	}
 	if (m->p.div_w > 0.0f) {
 		memcpy(preg, m->bd, nd * sizeof *preg);
 		cls_rows_half(preg, m->Wd, nd, f, n);
@@ -90,24 +97,18 @@ static void best_of(const float *p, size_t count, size_t n, struct tandem_cls_ch
 		    const struct tandem_cls_model *m, bool division)
 {
 	size_t idx[TANDEM_CLS_RUNNERS] = {0};
-	float kept[TANDEM_CLS_RUNNERS] = {0}; /* p[idx[j]] */
 	size_t k = 0;
 	for (size_t i = 0; i < count; i++) {
-		float x = p[i];
-		size_t at;
-		if (k < n)
-			at = k++;
-		else if (x > kept[n - 1])
-			at = n - 1;
-		else
+		size_t at = k < n ? k++ : n;
+		if (at == n && !(p[i] > p[idx[n - 1]]))
 			continue;
-		while (at > 0 && x > kept[at - 1]) {
+		if (at == n)
+			at = n - 1;
+		while (at > 0 && p[i] > p[idx[at - 1]]) {
 			idx[at] = idx[at - 1];
-			kept[at] = kept[at - 1];
 			at--;
 		}
 		idx[at] = i;
-		kept[at] = x;
 	}
 	for (size_t j = 0; j < n; j++) {
 		if (j >= k) {

@@ -49,6 +49,8 @@ static int32_t utf8_next(const unsigned char *p, size_t len, size_t *n)
 /* Lower case over ASCII, Latin-1 and Latin Extended-A. */
 static uint32_t lower(uint32_t c)
 {
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 0x20 : c;
 	if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
 		return c + 0x20;
 	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
@@ -103,8 +105,11 @@ static size_t fold(uint32_t c, char out[2])
 /* Whether c continues a word: letters and digits of the scripts we meet. */
 static bool word_char(uint32_t c)
 {
-	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	if (c < 0x80) { /* 0-9, then A-Z and a-z: bits of two masks, no branch */
+		uint64_t bits = c < 64 ? UINT64_C(0x03FF000000000000)
+				       : UINT64_C(0x07FFFFFE07FFFFFE);
+		return bits >> (c & 63) & 1;
+	}
 	if (c < 0xC0)
 		return c == 0xAA || c == 0xB5 || c == 0xBA; /* ª µ º; the rest is punctuation */
 	if (c == 0xD7 || c == 0xF7)
