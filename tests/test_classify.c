@@ -202,7 +202,7 @@ TEST(classify_small_world_predicts_and_explains)
 	predict(m, "Travaux de réfection de voirie", &p);
 	ASSERT_STR_EQ(p.group[0].code, "452");
 	ASSERT_EQ(p.nearest_milli, 0);
-	ASSERT_EQ(p.needs_human, p.group[0].p_milli < 400);
+	ASSERT_EQ(p.needs_human, p.group[0].p_milli < 300);
 	tandem_diag_release(&d);
 	tandem_cls_model_free(m);
 }

@@ -28,7 +28,7 @@ void tandem_cls_options_default(struct tandem_cls_options *o)
 {
 	*o = (struct tandem_cls_options){
 		.seed = 1, .epochs = 10, .bits = 16, .label_weight_pct = 50, .knn_pct = 30,
-		.needs_human_pct = 40,
+		.needs_human_pct = 30,
 	};
 }
 
