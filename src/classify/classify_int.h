@@ -67,6 +67,7 @@ struct cls_params {
 	float div_w;          /* share of the division regression in a division's
 				 probability (the rest: the sum of its groups') */
 	uint32_t hier;        /* 1: groups rescaled to their division's probability */
+	float label_smooth;   /* training: share of a target spread evenly over the classes */
 	uint64_t seed;
 };
 

@@ -7,8 +7,8 @@
  * features (features.c):
  *   - a multinomial logistic regression, W (buckets, classes) and b
  *     (classes), trained by plain SGD over shuffled examples with a rate
- *     decaying linearly to 0; the CPV labels are examples too, with a
- *     smaller weight;
+ *     decaying linearly to 0, towards targets smoothed by label_smooth;
+ *     the CPV labels are examples too, with a smaller weight;
  *   - the nearest training texts (not the labels) by cosine of TF-IDF
  *     vectors, held as postings per feature: the k best vote for their
  *     class with similarity^power.
@@ -28,7 +28,7 @@ void tandem_cls_options_default(struct tandem_cls_options *o)
 {
 	*o = (struct tandem_cls_options){
 		.seed = 1, .epochs = 10, .bits = 16, .label_weight_pct = 50, .knn_pct = 30,
-		.needs_human_pct = 40,
+		.needs_human_pct = 30,
 	};
 }
 
@@ -43,7 +43,7 @@ void cls_params_from(const struct tandem_cls_options *o, struct cls_params *p)
 		.label_langs = 1u << TANDEM_CLS_FR | 1u << TANDEM_CLS_DE,
 		.knn_alpha = (float)o->knn_pct / 100.0f, .knn_k = 20, .knn_power = 2.0f,
 		.knn_df_max = 0.05f, .needs_human = (float)o->needs_human_pct / 100.0f,
-		.div_w = 0.3f, .hier = 1, .seed = o->seed,
+		.div_w = 0.3f, .hier = 1, .label_smooth = 0.05f, .seed = o->seed,
 	};
 }
 
@@ -145,20 +145,33 @@ void cls_rows_scores(const float *b, float *const *rows, const struct cls_feat *
 		cls_axpy(out, rows[i], f[i].v, nc);
 }
 
-void cls_rows_step(float *b, float *const *rows, const struct cls_feat *f, size_t n, size_t nc,
-		   size_t y, float w, float lr, bool bias, float *p)
+/*
+ * One SGD step towards the target (1 - smooth) on y and smooth / nc on
+ * every class: the gradient of the cross-entropy is p - target. Label
+ * smoothing keeps the scores from growing without bound on texts whose
+ * class the data contradicts (the lots of one tender, one title, several
+ * codes), and on rare words seen with one class only.
+ */
+static void rows_step(float *b, float *const *rows, const struct cls_feat *f, size_t n,
+		      size_t nc, size_t y, float w, float lr, bool bias, float smooth, float *p)
 {
 	cls_rows_scores(b, rows, f, n, nc, p);
 	cls_softmax(p, nc);
-	p[y] -= 1.0f;
-	float scale = lr * w;
+	p[y] -= 1.0f - smooth;
+	float scale = lr * w, even = smooth / (float)nc;
 	for (size_t c = 0; c < nc; c++)
-		p[c] *= scale;
+		p[c] = (p[c] - even) * scale;
 	for (size_t i = 0; i < n; i++)
 		cls_axpy(rows[i], p, -f[i].v, nc);
 	if (bias)
 		for (size_t c = 0; c < nc; c++)
 			b[c] -= p[c];
+}
+
+void cls_rows_step(float *b, float *const *rows, const struct cls_feat *f, size_t n, size_t nc,
+		   size_t y, float w, float lr, bool bias, float *p)
+{
+	rows_step(b, rows, f, n, nc, y, w, lr, bias, 0.0f, p);
 }
 
 /* xorshift64*: the shuffles of training, from the seed. */
@@ -242,7 +255,8 @@ static void train_lr(const struct tandem_cls_model *m, float *W, float *b, uint1
 			size_t y = to_div ? m->div_of_class[e->y] : e->y;
 			for (size_t i = 0; i < e->n; i++)
 				rows[i] = W + (size_t)e->f[i].id * nc;
-			cls_rows_step(b, rows, e->f, e->n, nc, y, e->w, lr, !e->label, ts->p);
+			rows_step(b, rows, e->f, e->n, nc, y, e->w, lr, !e->label, m->p.label_smooth,
+				  ts->p);
 		}
 	}
 	for (size_t i = 0; i < buckets * nc; i++)

@@ -30,7 +30,7 @@
 #define MAGIC   "tandem-classify\n"
 #define VERSION 1u
 #define HEAD_BYTES (16 + 4 + 4 * 31 + 8 + 8 + 4 + 4 + 4 + 8)
-#define PARAMS_COUNT 26 /* of the 31 slots; the rest is reserved, 0 */
+#define PARAMS_COUNT 27 /* of the 31 slots; the rest is reserved, 0 */
 #define FILE_BYTES_MAX (1ull << 32)
 
 struct cursor {
@@ -99,7 +99,7 @@ static float get_f32(struct cursor *c)
 	XX(f, ngram_w) XX(f, first_w) XX(u, lang_feature) XX(u, amount_feature)             \
 	XX(u, epochs) XX(f, lr) XX(f, label_w) XX(u, label_langs) XX(f, knn_alpha)          \
 	XX(u, knn_k) XX(f, knn_power) XX(f, knn_df_max) XX(f, needs_human) XX(f, div_w)     \
-	XX(u, hier)
+	XX(u, hier) XX(f, label_smooth)
 
 static uint64_t body_bytes(uint64_t bits, uint64_t classes, uint64_t divs, uint64_t texts,
 			   uint64_t post)
@@ -246,7 +246,8 @@ static bool params_ok(const struct cls_params *p)
 	       p->knn_k <= 64 && isfinite(p->knn_alpha) && p->knn_alpha >= 0.0f &&
 	       p->knn_alpha <= 1.0f && isfinite(p->needs_human) && p->needs_human >= 0.0f &&
 	       p->needs_human <= 1.0f && isfinite(p->div_w) && p->div_w >= 0.0f &&
-	       p->div_w <= 1.0f && p->hier <= 1;
+	       p->div_w <= 1.0f && p->hier <= 1 && isfinite(p->label_smooth) &&
+	       p->label_smooth >= 0.0f && p->label_smooth < 1.0f;
 }
 
 /* The arrays of the body, checked value by value. */
