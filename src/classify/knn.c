@@ -15,7 +15,6 @@
 #include "classify_int.h"
 #include "tandem/alloc.h"
 
-/* IEEE 754 binary16, round to nearest even (the weights of the file). */
 /* The weights of a text's features in the index, scaled to length 1. */
 static double norm_inv(const struct tandem_cls_model *m, const struct cls_feat *f, size_t n)
 {
