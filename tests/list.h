@@ -25,6 +25,7 @@
 #include "list_chat.h"
 #include "list_llm.h"
 #include "list_llm_json.h"
+#include "list_llm_kern.h"
 #include "list_demo.h"
 #include "list_xpath.h"
 #include "list_cache.h"

@@ -128,9 +128,18 @@ static void share(uint32_t n, uint32_t i, uint32_t threads, uint32_t *a, uint32_
 /* Rows [a, b) of w for every position of the batch: X (nb, w->cols) to out
  * (nb, w->rows). */
 static void mm(const struct tandem_llm_ctx *c, const struct llm_mat *w, const float *X,
-	       float *out, uint32_t a, uint32_t b, uint32_t i)
+	       uint32_t nb, float *out, uint32_t a, uint32_t b, uint32_t i)
 {
-	llm_matmul_rows(w, X, c->nb, out, w->rows, a, b, c->rows + (size_t)i * c->row_max);
+	if (llm_qgemm_type(w->type, w->cols)) {
+		struct llm_qx qx;
+
+		/* Each thread quantizes the batch for itself: nb * cols
+		 * against its share of rows * nb * cols. */
+		llm_qx_make(&qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols);
+		llm_qgemm(w, &qx, out, w->rows, a, b);
+		return;
+	}
+	llm_matmul_rows(w, X, nb, out, w->rows, a, b, c->rows + (size_t)i * c->row_max);
 }
 
 static void run_step(void *arg, uint32_t i, uint32_t n)
@@ -144,10 +153,10 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 	switch (j->step) {
 	case STEP_QKV:
 		share(w->wq.rows, i, n, &a, &b);
-		mm(c, &w->wq, c->xb, c->q, a, b, i);
+		mm(c, &w->wq, c->xb, c->nb, c->q, a, b, i);
 		share(w->wk.rows, i, n, &a, &b);
-		mm(c, &w->wk, c->xb, c->k, a, b, i);
-		mm(c, &w->wv, c->xb, c->v, a, b, i);
+		mm(c, &w->wk, c->xb, c->nb, c->k, a, b, i);
+		mm(c, &w->wv, c->xb, c->nb, c->v, a, b, i);
 		break;
 	case STEP_ATTEND:
 		share(hp->n_heads * c->nb, i, n, &a, &b);
@@ -158,12 +167,12 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 		break;
 	case STEP_WO:
 		share(hp->dim, i, n, &a, &b);
-		mm(c, &w->wo, c->xb, c->xb2, a, b, i);
+		mm(c, &w->wo, c->xb, c->nb, c->xb2, a, b, i);
 		break;
 	case STEP_FFN_UP:
 		share(hp->ffn_dim, i, n, &a, &b);
-		mm(c, &w->w_gate, c->xb, c->hb, a, b, i);
-		mm(c, &w->w_up, c->xb, c->hb2, a, b, i);
+		mm(c, &w->w_gate, c->xb, c->nb, c->hb, a, b, i);
+		mm(c, &w->w_up, c->xb, c->nb, c->hb2, a, b, i);
 		for (uint32_t p = 0; p < c->nb; p++)
 			for (uint32_t r = a; r < b; r++) {     /* SiLU(gate) * up */
 				float *g = &c->hb[(size_t)p * hp->ffn_dim + r];
@@ -172,11 +181,11 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 		break;
 	case STEP_FFN_DOWN:
 		share(hp->dim, i, n, &a, &b);
-		mm(c, &w->w_down, c->hb, c->xb, a, b, i);
+		mm(c, &w->w_down, c->hb, c->nb, c->xb, a, b, i);
 		break;
 	case STEP_OUTPUT:
 		share(hp->n_vocab, i, n, &a, &b);
-		llm_matvec_rows(&c->m->output, c->x + (size_t)(c->nb - 1) * hp->dim, j->logits, a, b);
+		mm(c, &c->m->output, c->x + (size_t)(c->nb - 1) * hp->dim, 1, j->logits, a, b, i);
 		break;
 	}
 }

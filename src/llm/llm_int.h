@@ -81,6 +81,8 @@ struct tandem_llm_ctx {
 	float *rope_cos, *rope_sin;        /* (B, rope_dim / 2) */
 	float *rows;                       /* (threads, widest row): a weight row as floats */
 	size_t row_max;                    /* floats of one thread's rows */
+	unsigned char *qx;                 /* (threads, qx_bytes): quantized activations */
+	size_t qx_bytes;
 };
 
 /* Can the kernels read a matrix of this type? */
@@ -107,6 +109,35 @@ float llm_dot_f16_avx2(const void *row, const float *x, size_t n);
 float llm_dot_q8_0_avx2(const void *row, const float *x, size_t n);
 float llm_dot_q4_0_avx2(const void *row, const float *x, size_t n);
 float llm_dot_floats_avx2(const float *y, const float *x, size_t n);
+
+/*
+ * Activations quantized for the integer kernels (qdot.c): nb rows of cols
+ * (a multiple of 32) as blocks of 32 signed bytes q = round(x / d) with
+ * d = max|x| / 127, and the sum of each four consecutive bytes (kernels
+ * that read weights as unsigned bytes subtract offset * sum).
+ */
+struct llm_qx {
+	int8_t *q;          /* (nb, cols) */
+	float *d;           /* (nb, cols / 32) */
+	int32_t *s4;        /* (nb, cols / 4) */
+	uint32_t nb, cols;
+};
+
+/* Bytes of a buffer for llm_qx_make of nb rows of cols. */
+size_t llm_qx_bytes(uint32_t nb, uint32_t cols);
+void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols);
+
+/* Does llm_qgemm take this matrix? (Q8_0 and Q4_0) */
+bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols);
+
+/* out[b * stride + r] = row r of w . row b of x, rows [r0, r1), b < x->nb. */
+typedef void (*llm_qgemm_fn)(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			     size_t stride, uint32_t r0, uint32_t r1);
+void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size_t stride,
+	       uint32_t r0, uint32_t r1);
+void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+		      size_t stride, uint32_t r0, uint32_t r1);
+void llm_qgemm_select(bool simd, bool f16c);
 
 /* Row r of w as floats (w->cols of them). */
 void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);

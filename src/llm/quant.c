@@ -252,6 +252,7 @@ void llm_kernels_select(bool simd)
 	k.q8_0 = avx2 ? llm_dot_q8_0_avx2 : dot_q8_0;
 	k.q4_0 = avx2 ? llm_dot_q4_0_avx2 : dot_q4_0;
 	k.floats = avx2 ? llm_dot_floats_avx2 : dot_floats;
+	llm_qgemm_select(simd, avx2);
 }
 
 /* Row r of w . x. */

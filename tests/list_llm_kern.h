@@ -1,0 +1,2 @@
+/* tests/list_llm_kern.h - tests of tests/test_llm_kern.c, in running order. */
+TEST_DECLARE(llm_qgemm_exact)

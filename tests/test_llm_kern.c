@@ -1,0 +1,109 @@
+/*
+ * tests/test_llm_kern.c - the matrix kernels of the LLM engine on
+ * synthetic matrices of every shape class (odd block counts, row and batch
+ * counts that are not multiples of a tile): each kernel, portable and
+ * SIMD, against a double-precision product of the same stored values.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llm/llm_int.h"
+#include "tandem/half.h"
+#include "test.h"
+
+static uint32_t rnd(uint32_t *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+/* A rows x cols matrix of type t (Q8_0 or Q4_0) of random blocks. */
+static unsigned char *random_blocks(enum tandem_ggml_type t, uint32_t rows, uint32_t cols,
+				    uint32_t *seed, size_t *row_bytes)
+{
+	size_t bb = t == TANDEM_GGML_Q8_0 ? 34 : 18;
+	unsigned char *m;
+
+	*row_bytes = cols / 32 * bb;
+	m = malloc(*row_bytes * rows);
+	for (size_t k = 0; k < (size_t)rows * cols / 32; k++) {
+		unsigned char *b = m + k * bb;
+		uint16_t d = tandem_half_of((float)(rnd(seed) % 1000 + 1) / 20000.0f);
+
+		b[0] = (unsigned char)d;
+		b[1] = (unsigned char)(d >> 8);
+		for (size_t i = 2; i < bb; i++)
+			b[i] = (unsigned char)rnd(seed);
+	}
+	return m;
+}
+
+/* Element i of row r, as stored. */
+static double weight(const struct llm_mat *w, uint32_t r, uint32_t i)
+{
+	const unsigned char *b = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+	size_t bb = w->type == TANDEM_GGML_Q8_0 ? 34 : 18;
+
+	b += i / 32 * bb;
+	double d = tandem_float_of_half((uint16_t)(b[0] | b[1] << 8));
+	if (w->type == TANDEM_GGML_Q8_0)
+		return d * (int8_t)b[2 + i % 32];
+	int j = (int)(i % 32);
+	return d * (j < 16 ? (b[2 + j] & 0x0F) - 8 : (b[2 + j - 16] >> 4) - 8);
+}
+
+/* Quantized activations, and the integer products with Q8_0 and Q4_0
+ * weights, equal the exact product of the stored values. */
+TEST(llm_qgemm_exact)
+{
+	static const uint32_t shapes[][2] = { { 7, 96 }, { 9, 256 }, { 4, 32 }, { 13, 2048 } };
+	static const enum tandem_ggml_type types[] = { TANDEM_GGML_Q8_0, TANDEM_GGML_Q4_0 };
+	uint32_t seed = 12345;
+
+	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+		for (size_t t = 0; t < 2; t++)
+			for (uint32_t nb = 1; nb <= 6; nb++) {
+				uint32_t rows = shapes[s][0], cols = shapes[s][1];
+				size_t rb;
+				unsigned char *m = random_blocks(types[t], rows, cols, &seed, &rb);
+				struct llm_mat w = { m, types[t], rows, cols, rb };
+				float *X = malloc(sizeof(float) * nb * cols);
+				float *out = malloc(sizeof(float) * nb * rows);
+				void *buf = aligned_alloc(64, (llm_qx_bytes(nb, cols) + 63) / 64 * 64);
+				struct llm_qx qx;
+
+				for (size_t i = 0; i < (size_t)nb * cols; i++)
+					X[i] = (float)((int)(rnd(&seed) % 2001) - 1000) / 300.0f;
+				llm_qx_make(&qx, buf, X, nb, cols);
+				for (size_t i = 0; i < (size_t)nb * cols; i++) {
+					float d = qx.d[i / 32];
+					ASSERT(fabsf(X[i] - d * qx.q[i]) <= d * 0.5f + 1e-6f);
+				}
+				for (int simd = 0; simd < 2; simd++) {
+					llm_kernels_select(simd != 0);
+					memset(out, 0, sizeof(float) * nb * rows);
+					llm_qgemm(&w, &qx, out, rows, 0, rows);
+					for (uint32_t b = 0; b < nb; b++)
+						for (uint32_t r = 0; r < rows; r++) {
+							double want = 0, mag = 0;
+							for (uint32_t i = 0; i < cols; i++) {
+								double p = weight(&w, r, i) *
+									(double)qx.d[(b * cols + i) / 32] *
+									qx.q[b * cols + i];
+								want += p;
+								mag += fabs(p);
+							}
+							double got = out[b * rows + r];
+							/* float sums: error relative to the
+							 * sum of the magnitudes */
+							ASSERT(fabs(got - want) <= 1e-6 * (1 + mag));
+						}
+				}
+				free(m);
+				free(X);
+				free(out);
+				free(buf);
+			}
+	llm_kernels_select(true);
+}
