@@ -75,7 +75,7 @@ TEST(llm_qgemm_exact)
 
 				for (size_t i = 0; i < (size_t)nb * cols; i++)
 					X[i] = (float)((int)(rnd(&seed) % 2001) - 1000) / 300.0f;
-				llm_qx_make(&qx, buf, X, nb, cols);
+				llm_qx_make(&qx, buf, X, nb, cols, llm_qgemm_offset(types[t]));
 				for (size_t i = 0; i < (size_t)nb * cols; i++) {
 					float d = qx.d[i / 32];
 					ASSERT(fabsf(X[i] - d * qx.q[i]) <= d * 0.5f + 1e-6f);

@@ -135,7 +135,8 @@ static void mm(const struct tandem_llm_ctx *c, const struct llm_mat *w, const fl
 
 		/* Each thread quantizes the batch for itself: nb * cols
 		 * against its share of rows * nb * cols. */
-		llm_qx_make(&qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols);
+		llm_qx_make(&qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols,
+			    llm_qgemm_offset(w->type));
 		llm_qgemm(w, &qx, out, w->rows, a, b);
 		return;
 	}

@@ -1,171 +1,198 @@
 /*
- * src/llm/kern_avx512.c - the integer products of qdot.c with AVX-512 VNNI,
- * for processors that have it (chosen at run time): two blocks (64
- * elements) a register, weights read as unsigned bytes (a Q4_0 nibble is
- * q + 8, a Q8_0 byte is flipped to q + 128) so that one VPDPBUSD multiplies
- * them with the signed activation bytes, starting from minus the offset
- * times the activations' sums of four, which makes each lane's sum exact.
- * A tile of up to 4 rows by 4 batch positions shares every load; each
- * lane's integer sum is scaled by its block's two scales and added in
- * float.
+ * src/llm/kern_avx512.c - the integer products of qdot.c with AVX-512 VNNI
+ * and VBMI, for processors that have them (chosen at run time): two blocks
+ * (64 elements) a register. A pair of blocks is read with one masked load
+ * (never past the row), its bytes put in element order with one byte
+ * permutation and its two scales picked from the same register. Weights
+ * are unsigned bytes (a Q4_0 nibble is q + 8, a Q8_0 byte is flipped to
+ * q + 128) so that one VPDPBUSD multiplies them with the signed activation
+ * bytes, starting from minus the offset times the activations' sums of
+ * four: each lane's sum is exact. A lane's sum is then scaled by its
+ * block's two scales and added in float. Tiles of rows by batch positions
+ * share every load.
  */
 #include <immintrin.h>
 #include <string.h>
 
 #include "llm/llm_int.h"
 
-#define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c,fma")))
+#define AVX512 \
+	__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx512vbmi,f16c,fma")))
 #define INLINE inline __attribute__((always_inline))
 
 #define QK 32
-#define RT 4 /* rows of a tile */
-#define BT 4 /* batch positions of a tile */
+#define RT_MAX 4
+#define BT_MAX 8
 
 struct qmat {
 	const unsigned char *data;
 	size_t row_bytes, block_bytes;
-	uint32_t pairs;     /* whole pairs of blocks in a row */
-	bool odd;           /* and one block more */
+	uint32_t pairs;     /* pairs of blocks in a row, the odd last block a pair */
+	bool odd;           /* the last pair has one block */
 	bool q4;            /* Q4_0, else Q8_0 */
 };
 
-static uint16_t u16(const unsigned char *p)
+/* Byte indices: a Q4_0 pair [d0 q0 d1 q1] to q0 q0 q1 q1 (the second copy
+ * of each to take the high nibbles); a Q8_0 pair [d0 q0] [d1 q1] (the
+ * second register from byte 64 on) to q0 q1. Halfword indices of the
+ * scales: d0 x 8, d1 x 8. */
+static const unsigned char q4_bytes[64] = {
+	2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17,
+	2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17,
+	20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+	20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+};
+static const unsigned char q8_bytes[64] = {
+	2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17,
+	18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+	36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67,
+};
+static const uint16_t q4_scales[32] = { 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9 };
+static const uint16_t q8_scales[32] = { 0, 0, 0, 0, 0, 0, 0, 0, 17, 17, 17, 17, 17, 17, 17, 17 };
+
+struct perm {
+	__m512i bytes;
+	__m512i scales;
+};
+
+/* Pair k of a row as 64 unsigned bytes in element order, and its scales
+ * (q4 and one are constants where this is inlined). */
+AVX512 static INLINE __m512i weights(const struct qmat *w, const struct perm *pm,
+				     const unsigned char *row, uint32_t k, bool q4, bool one,
+				     __m512 *dw)
 {
-	uint16_t v;
+	size_t bb = q4 ? 18 : 34, n = one ? bb : 2 * bb;
+	const unsigned char *b = row + (size_t)k * 2 * bb;
+	__m512i a = n >= 64 ? _mm512_loadu_si512(b) : _mm512_maskz_loadu_epi8((1ull << n) - 1, b);
+	__m512i v;
 
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-/* The scales of blocks b0 and b1 as [d0 x 8, d1 x 8]. */
-AVX512 static INLINE __m512 scales(uint16_t d0, uint16_t d1)
-{
-	return _mm512_cvtph_ps(_mm256_inserti128_si256(_mm256_castsi128_si256(
-		_mm_set1_epi16((short)d0)), _mm_set1_epi16((short)d1), 1));
-}
-
-/* Blocks k, k + 1 of a row as 64 unsigned bytes in element order, and
- * their scales; with one (the odd last block), the second is zero. */
-AVX512 static INLINE __m512i weights(const struct qmat *w, const unsigned char *row, uint32_t k,
-				     bool one, __m512 *dw)
-{
-	const unsigned char *b0 = row + (size_t)k * w->block_bytes, *b1 = b0 + w->block_bytes;
-
-	*dw = scales(u16(b0), one ? 0 : u16(b1));
-	if (w->q4) {
-		__m256i q0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(b0 + 2)));
-		__m256i q1 = one ? _mm256_setzero_si256() :
-			_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(b1 + 2)));
-		__m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(q0), q1, 1);
+	(void)w;
+	*dw = _mm512_cvtph_ps(_mm512_castsi512_si256(_mm512_permutexvar_epi16(pm->scales, a)));
+	if (q4) {
+		v = _mm512_permutexvar_epi8(pm->bytes, a);
 		/* 128-bit lanes q0 q0 q1 q1: the second of each pair takes the
 		 * high nibbles (elements 16-31 of its block). */
 		v = _mm512_mask_srli_epi16(v, 0xFF00FF00u, v, 4);
 		return _mm512_and_si512(v, _mm512_set1_epi8(0x0F));
 	}
-	__m256i q0 = _mm256_loadu_si256((const __m256i *)(b0 + 2));
-	__m256i q1 = one ? _mm256_set1_epi8(-128) : _mm256_loadu_si256((const __m256i *)(b1 + 2));
-	__m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(q0), q1, 1);
+	if (n > 64) {
+		__m512i hi = _mm512_maskz_loadu_epi8((1ull << (n - 64)) - 1, b + 64);
+		v = _mm512_permutex2var_epi8(a, pm->bytes, hi);
+	} else {
+		v = _mm512_permutexvar_epi8(pm->bytes, a);
+	}
 	return _mm512_xor_si512(v, _mm512_set1_epi8(-128));
 }
 
-/* Batch row b's blocks k, k + 1: bytes, minus the offset times the sums of
- * four, scales. */
-AVX512 static INLINE void acts(const struct qmat *w, const struct llm_qx *x, uint32_t b,
-			       uint32_t k, bool one, __m512i *q, __m512i *neg, __m512 *dx)
-{
-	const int8_t *qb = x->q + (size_t)b * x->cols + (size_t)k * QK;
-	const int32_t *s = x->s4 + ((size_t)b * x->cols + (size_t)k * QK) / 4;
-	const float *d = x->d + (size_t)b * (x->cols / QK) + k;
-	__mmask64 m = one ? 0xFFFFFFFFull : ~0ull;
-	__m512i s4 = _mm512_maskz_loadu_epi32((__mmask16)(one ? 0x00FF : 0xFFFF), s);
+struct acts {
+	const int8_t *q[BT_MAX];
+	const int32_t *neg[BT_MAX];
+	const float *d16[BT_MAX];
+};
 
-	*q = _mm512_maskz_loadu_epi8(m, qb);
-	*neg = _mm512_sub_epi32(_mm512_setzero_si512(),
-				_mm512_slli_epi32(s4, w->q4 ? 3 : 7));
-	*dx = _mm512_insertf32x8(_mm512_set1_ps(d[0]), _mm256_set1_ps(one ? 0.0f : d[1]), 1);
+/* Pair p for a tile: rt rows (row[]) by bt positions (a). */
+AVX512 static INLINE void step(const struct qmat *w, const struct perm *pm,
+			       const unsigned char *const *row, const struct acts *a, uint32_t p,
+			       bool q4, bool one, int rt, int bt, __m512 acc[RT_MAX][BT_MAX])
+{
+	__m512i wq[RT_MAX];
+	__m512 dw[RT_MAX];
+
+#pragma GCC unroll 4
+	for (int i = 0; i < rt; i++) {
+		wq[i] = weights(w, pm, row[i], p, q4, one, &dw[i]);
+		/* The weights are read once, in order: ask for them some
+		 * blocks ahead (past the row's end is harmless). */
+		_mm_prefetch((const char *)row[i] + (size_t)(2 * p + 48) * (q4 ? 18 : 34),
+			     _MM_HINT_T0);
+	}
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++) {
+		__m512i q = one ? _mm512_maskz_loadu_epi8(0xFFFFFFFFull, a->q[j] + (size_t)p * 64) :
+			_mm512_loadu_si512(a->q[j] + (size_t)p * 64);
+		__m512i neg = one ? _mm512_maskz_loadu_epi32(0x00FF, a->neg[j] + (size_t)p * 16) :
+			_mm512_loadu_si512(a->neg[j] + (size_t)p * 16);
+		__m512 dx = _mm512_loadu_ps(a->d16[j] + (size_t)p * 16);
+#pragma GCC unroll 4
+		for (int i = 0; i < rt; i++) {
+			__m512i sum = _mm512_dpbusd_epi32(neg, wq[i], q);
+			acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(dw[i], dx),
+						    acc[i][j]);
+		}
+	}
 }
 
 /* A tile of rt rows from r and bt batch positions from b. */
-AVX512 static INLINE void tile(const struct qmat *w, const struct llm_qx *x, float *out,
-			       size_t stride, uint32_t r, uint32_t b, int rt, int bt)
+AVX512 static INLINE void tile(const struct qmat *w, const struct perm *pm,
+			       const struct llm_qx *x, float *out, size_t stride, uint32_t r,
+			       uint32_t b, bool q4, int rt, int bt)
 {
-	__m512 acc[RT][BT];
-	uint32_t steps = w->pairs + w->odd;
-
-	const unsigned char *row[RT];
+	__m512 acc[RT_MAX][BT_MAX];
+	const unsigned char *row[RT_MAX];
+	struct acts a;
+	uint32_t full = w->pairs - w->odd;
 
 #pragma GCC unroll 4
 	for (int i = 0; i < rt; i++) {
 		row[i] = w->data + (size_t)(r + (uint32_t)i) * w->row_bytes;
-#pragma GCC unroll 4
+#pragma GCC unroll 8
 		for (int j = 0; j < bt; j++)
 			acc[i][j] = _mm512_setzero_ps();
 	}
-	for (uint32_t p = 0; p < steps; p++) {
-		bool one = p == w->pairs;
-		__m512i q[BT], neg[BT];
-		__m512 dx[BT];
-
-#pragma GCC unroll 4
-		for (int j = 0; j < bt; j++)
-			acts(w, x, b + (uint32_t)j, 2 * p, one, &q[j], &neg[j], &dx[j]);
-#pragma GCC unroll 4
-		for (int i = 0; i < rt; i++) {
-			__m512 dw;
-			__m512i wq = weights(w, row[i], 2 * p, one, &dw);
-
-			/* The weights are read once, in order: ask for them
-			 * some blocks ahead (past the row's end is harmless). */
-			_mm_prefetch((const char *)row[i] + (size_t)(2 * p + 16) * w->block_bytes,
-				     _MM_HINT_T0);
-#pragma GCC unroll 4
-			for (int j = 0; j < bt; j++) {
-				__m512i sum = _mm512_dpbusd_epi32(neg[j], wq, q[j]);
-				acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum),
-							    _mm512_mul_ps(dw, dx[j]), acc[i][j]);
-			}
-		}
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++) {
+		a.q[j] = x->q + (size_t)(b + (uint32_t)j) * x->cols;
+		a.neg[j] = x->neg + (size_t)(b + (uint32_t)j) * x->cols / 4;
+		a.d16[j] = x->d16 + (size_t)(b + (uint32_t)j) * x->pairs * 16;
 	}
+	for (uint32_t p = 0; p < full; p++)
+		step(w, pm, row, &a, p, q4, false, rt, bt, acc);
+	if (w->odd)
+		step(w, pm, row, &a, full, q4, true, rt, bt, acc);
 #pragma GCC unroll 4
 	for (int i = 0; i < rt; i++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
 		for (int j = 0; j < bt; j++)
 			out[(size_t)(b + (uint32_t)j) * stride + r + (uint32_t)i] =
 				_mm512_reduce_add_ps(acc[i][j]);
 }
 
-/* Every batch position of rt rows from r. */
-AVX512 static INLINE void rows(const struct qmat *w, const struct llm_qx *x, float *out,
-			       size_t stride, uint32_t r, int rt)
+/* Rows [r0, r1): one position a row at a time, read as one stream; more,
+ * in tiles of 2 rows by 4 positions. */
+AVX512 static INLINE void product(const struct qmat *w, const struct perm *pm,
+				  const struct llm_qx *x, float *out, size_t stride, uint32_t r0,
+				  uint32_t r1, bool q4)
 {
-	uint32_t b = 0;
+	uint32_t r = r0, b;
 
-	for (; b + BT <= x->nb; b += BT)
-		tile(w, x, out, stride, r, b, rt, BT);
-	switch (x->nb - b) {
-	case 3:
-		tile(w, x, out, stride, r, b, rt, 3);
-		break;
-	case 2:
-		tile(w, x, out, stride, r, b, rt, 2);
-		break;
-	case 1:
-		tile(w, x, out, stride, r, b, rt, 1);
-		break;
-	default:
-		break;
+	if (x->nb == 1) {
+		for (; r < r1; r++)
+			tile(w, pm, x, out, stride, r, 0, q4, 1, 1);
+		return;
 	}
+	for (; r + 2 <= r1; r += 2) {
+		for (b = 0; b + 4 <= x->nb; b += 4)
+			tile(w, pm, x, out, stride, r, b, q4, 2, 4);
+		for (; b < x->nb; b++)
+			tile(w, pm, x, out, stride, r, b, q4, 2, 1);
+	}
+	for (; r < r1; r++)
+		for (b = 0; b < x->nb; b++)
+			tile(w, pm, x, out, stride, r, b, q4, 1, 1);
 }
 
 AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
 			     size_t stride, uint32_t r0, uint32_t r1)
 {
-	struct qmat w = { m->data, m->row_bytes, m->type == TANDEM_GGML_Q4_0 ? 18 : 34,
-			  m->cols / QK / 2, (m->cols / QK) % 2 != 0, m->type == TANDEM_GGML_Q4_0 };
-	uint32_t r = r0;
+	bool q4 = m->type == TANDEM_GGML_Q4_0;
+	struct qmat w = { m->data, m->row_bytes, q4 ? 18 : 34, x->pairs,
+			  (m->cols / QK) % 2 != 0, q4 };
+	struct perm pm = { _mm512_loadu_si512(q4 ? q4_bytes : q8_bytes),
+			   _mm512_loadu_si512(q4 ? q4_scales : q8_scales) };
 
-	for (; r + RT <= r1; r += RT)
-		rows(&w, x, out, stride, r, RT);
-	for (; r < r1; r++)
-		rows(&w, x, out, stride, r, 1);
+	if (q4)
+		product(&w, &pm, x, out, stride, r0, r1, true);
+	else
+		product(&w, &pm, x, out, stride, r0, r1, false);
 }

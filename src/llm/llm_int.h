@@ -113,19 +113,25 @@ float llm_dot_floats_avx2(const float *y, const float *x, size_t n);
 /*
  * Activations quantized for the integer kernels (qdot.c): nb rows of cols
  * (a multiple of 32) as blocks of 32 signed bytes q = round(x / d) with
- * d = max|x| / 127, and the sum of each four consecutive bytes (kernels
- * that read weights as unsigned bytes subtract offset * sum).
+ * d = max|x| / 127; for kernels that read weights as unsigned bytes (the
+ * weight plus offset), minus offset times the sum of each four bytes, and
+ * the scales of each pair of blocks as 16 floats (8 of each).
  */
 struct llm_qx {
 	int8_t *q;          /* (nb, cols) */
 	float *d;           /* (nb, cols / 32) */
-	int32_t *s4;        /* (nb, cols / 4) */
-	uint32_t nb, cols;
+	int32_t *neg;       /* (nb, cols / 4) */
+	float *d16;         /* (nb, pairs, 16); an odd last block's pair has 0 */
+	uint32_t nb, cols, pairs;
 };
 
 /* Bytes of a buffer for llm_qx_make of nb rows of cols. */
 size_t llm_qx_bytes(uint32_t nb, uint32_t cols);
-void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols);
+void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols,
+		 int32_t offset);
+
+/* The offset llm_qx_make wants for weights of type t (8 for Q4_0, 128 for Q8_0). */
+int32_t llm_qgemm_offset(enum tandem_ggml_type t);
 
 /* Does llm_qgemm take this matrix? (Q8_0 and Q4_0) */
 bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols);

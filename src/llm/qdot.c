@@ -14,31 +14,45 @@
 
 #define QK 32
 
-size_t llm_qx_bytes(uint32_t nb, uint32_t cols)
+/* Blocks of a row in pairs: the odd last block is a pair of its own. */
+static size_t pairs_of(uint32_t cols)
 {
-	size_t n = (size_t)nb * cols;
-
-	/* q, then d (one float a block), then s4 (one int a four), each
-	 * 64-byte aligned within the buffer. */
-	return (n + 63) / 64 * 64 + (n / QK * sizeof(float) + 63) / 64 * 64 +
-	       n / 4 * sizeof(int32_t) + 64;
+	return (cols / QK + 1) / 2;
 }
 
-void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols)
+static size_t up64(size_t n)
 {
-	size_t n = (size_t)nb * cols;
+	return (n + 63) / 64 * 64;
+}
+
+size_t llm_qx_bytes(uint32_t nb, uint32_t cols)
+{
+	size_t n = (size_t)nb * cols, p = (size_t)nb * pairs_of(cols);
+
+	return up64(n) + up64(n / QK * sizeof(float)) + up64(n / 4 * sizeof(int32_t)) +
+	       p * 16 * sizeof(float);
+}
+
+void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols,
+		 int32_t offset)
+{
+	size_t n = (size_t)nb * cols, pairs = pairs_of(cols);
 	unsigned char *p = buf;
 
 	qx->q = (int8_t *)p;
-	p += (n + 63) / 64 * 64;
+	p += up64(n);
 	qx->d = (float *)(void *)p;
-	p += (n / QK * sizeof(float) + 63) / 64 * 64;
-	qx->s4 = (int32_t *)(void *)p;
+	p += up64(n / QK * sizeof(float));
+	qx->neg = (int32_t *)(void *)p;
+	p += up64(n / 4 * sizeof(int32_t));
+	qx->d16 = (float *)(void *)p;
 	qx->nb = nb;
 	qx->cols = cols;
+	qx->pairs = (uint32_t)pairs;
 	for (size_t k = 0; k < n / QK; k++) {
 		const float *x = X + k * QK;
 		int8_t *q = qx->q + k * QK;
+		int32_t *neg = qx->neg + k * QK / 4;
 		float amax = 0;
 
 		for (int i = 0; i < QK; i++)
@@ -47,9 +61,20 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 		qx->d[k] = d;
 		for (int i = 0; i < QK; i++)
 			q[i] = (int8_t)lrintf(x[i] * id);
-		for (int i = 0; i < QK; i += 4)
-			qx->s4[(k * QK + (size_t)i) / 4] = q[i] + q[i + 1] + q[i + 2] + q[i + 3];
+		for (int i = 0; i < QK / 4; i++)
+			neg[i] = -offset * (q[4 * i] + q[4 * i + 1] + q[4 * i + 2] + q[4 * i + 3]);
 	}
+	for (uint32_t b = 0; b < nb; b++)
+		for (size_t k = 0; k < pairs; k++) {
+			float *v = qx->d16 + ((size_t)b * pairs + k) * 16;
+			size_t blk = (size_t)b * (cols / QK) + 2 * k;
+			bool last = 2 * k + 1 == cols / QK;
+
+			for (int i = 0; i < 8; i++) {
+				v[i] = qx->d[blk];
+				v[8 + i] = last ? 0.0f : qx->d[blk + 1];
+			}
+		}
 }
 
 static float scale_at(const unsigned char *b)
@@ -99,18 +124,23 @@ bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols)
 	return (t == TANDEM_GGML_Q8_0 || t == TANDEM_GGML_Q4_0) && cols % QK == 0;
 }
 
+int32_t llm_qgemm_offset(enum tandem_ggml_type t)
+{
+	return t == TANDEM_GGML_Q4_0 ? 8 : 128;
+}
+
 void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size_t stride,
 	       uint32_t r0, uint32_t r1)
 {
 	qgemm(w, x, out, stride, r0, r1);
 }
 
-static bool cpu_has_avx512_vnni(void)
+static bool cpu_has_avx512_vnni_vbmi(void)
 {
 #if defined(__x86_64__)
 	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-	       __builtin_cpu_supports("avx512dq") &&
-	       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+	       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+	       __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vbmi");
 #else
 	return false;
 #endif
@@ -118,5 +148,5 @@ static bool cpu_has_avx512_vnni(void)
 
 void llm_qgemm_select(bool simd, bool f16c)
 {
-	qgemm = simd && f16c && cpu_has_avx512_vnni() ? llm_qgemm_avx512 : qgemm_portable;
+	qgemm = simd && f16c && cpu_has_avx512_vnni_vbmi() ? llm_qgemm_avx512 : qgemm_portable;
 }
