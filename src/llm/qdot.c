@@ -61,7 +61,7 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 		qx->d[k] = d;
 		for (int i = 0; i < QK; i++)
 			q[i] = (int8_t)lrintf(x[i] * id);
-		for (int i = 0; i < QK / 4; i++)
+		for (size_t i = 0; i < QK / 4; i++)
 			neg[i] = -offset * (q[4 * i] + q[4 * i + 1] + q[4 * i + 2] + q[4 * i + 3]);
 	}
 	for (uint32_t b = 0; b < nb; b++)
