@@ -57,13 +57,14 @@ static double weight(const struct llm_mat *w, uint32_t r, uint32_t i)
  * weights, equal the exact product of the stored values. */
 TEST(llm_qgemm_exact)
 {
-	static const uint32_t shapes[][2] = { { 7, 96 }, { 9, 256 }, { 4, 32 }, { 13, 2048 } };
+	static const uint32_t shapes[][2] = { { 7, 96 }, { 9, 256 }, { 4, 32 }, { 13, 2048 },
+						 { 37, 64 }, { 50, 160 } };
 	static const enum tandem_ggml_type types[] = { TANDEM_GGML_Q8_0, TANDEM_GGML_Q4_0 };
 	uint32_t seed = 12345;
 
 	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
 		for (size_t t = 0; t < 2; t++)
-			for (uint32_t nb = 1; nb <= 6; nb++) {
+			for (uint32_t nb = 1; nb <= 21; nb += nb < 6 ? 1 : 5) {
 				uint32_t rows = shapes[s][0], cols = shapes[s][1];
 				size_t rb;
 				unsigned char *m = random_blocks(types[t], rows, cols, &seed, &rb);

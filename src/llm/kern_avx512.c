@@ -191,6 +191,13 @@ AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, fl
 	struct perm pm = { _mm512_loadu_si512(q4 ? q4_bytes : q8_bytes),
 			   _mm512_loadu_si512(q4 ? q4_scales : q8_scales) };
 
+	if (x->nb >= 4 && r1 - r0 >= 16) {
+		/* A batch: 16 rows a register (kern_avx512_rows.c). */
+		uint32_t groups = (r1 - r0) / 16;
+
+		llm_qgemm16_avx512(m, x, out, stride, r0, groups);
+		r0 += 16 * groups;
+	}
 	if (q4)
 		product(&w, &pm, x, out, stride, r0, r1, true);
 	else

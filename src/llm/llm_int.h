@@ -121,6 +121,7 @@ struct llm_qx {
 	int8_t *q;          /* (nb, cols) */
 	float *d;           /* (nb, cols / 32) */
 	int32_t *neg;       /* (nb, cols / 4) */
+	int32_t *negb;      /* (nb, cols / 32): the same, a block's */
 	float *d16;         /* (nb, pairs, 16); an odd last block's pair has 0 */
 	uint32_t nb, cols, pairs;
 };
@@ -143,6 +144,10 @@ void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size
 	       uint32_t r0, uint32_t r1);
 void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 		      size_t stride, uint32_t r0, uint32_t r1);
+/* Rows [r0, r0 + 16 * groups) of w by every position of x, 16 rows in the
+ * lanes of a register (kern_avx512_rows.c). */
+void llm_qgemm16_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			size_t stride, uint32_t r0, uint32_t groups);
 void llm_qgemm_select(bool simd, bool f16c);
 
 /* Row r of w as floats (w->cols of them). */

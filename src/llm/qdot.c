@@ -29,7 +29,7 @@ size_t llm_qx_bytes(uint32_t nb, uint32_t cols)
 {
 	size_t n = (size_t)nb * cols, p = (size_t)nb * pairs_of(cols);
 
-	return up64(n) + up64(n / QK * sizeof(float)) + up64(n / 4 * sizeof(int32_t)) +
+	return up64(n) + 2 * up64(n / QK * sizeof(float)) + up64(n / 4 * sizeof(int32_t)) +
 	       p * 16 * sizeof(float);
 }
 
@@ -45,6 +45,8 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 	p += up64(n / QK * sizeof(float));
 	qx->neg = (int32_t *)(void *)p;
 	p += up64(n / 4 * sizeof(int32_t));
+	qx->negb = (int32_t *)(void *)p;
+	p += up64(n / QK * sizeof(int32_t));
 	qx->d16 = (float *)(void *)p;
 	qx->nb = nb;
 	qx->cols = cols;
@@ -61,8 +63,11 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 		qx->d[k] = d;
 		for (int i = 0; i < QK; i++)
 			q[i] = (int8_t)lrintf(x[i] * id);
-		for (size_t i = 0; i < QK / 4; i++)
+		qx->negb[k] = 0;
+		for (size_t i = 0; i < QK / 4; i++) {
 			neg[i] = -offset * (q[4 * i] + q[4 * i + 1] + q[4 * i + 2] + q[4 * i + 3]);
+			qx->negb[k] += neg[i];
+		}
 	}
 	for (uint32_t b = 0; b < nb; b++)
 		for (size_t k = 0; k < pairs; k++) {
