@@ -54,7 +54,8 @@ int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, uint32_
 	c->v = calloc(B * kv_dim, sizeof *c->v);
 	c->hb = calloc(B * hp->ffn_dim, sizeof *c->hb);
 	c->hb2 = calloc(B * hp->ffn_dim, sizeof *c->hb2);
-	c->att = calloc((size_t)n_ctx * threads, sizeof *c->att);   /* one row a thread */
+	c->att_max = (size_t)n_ctx * (hp->n_heads / hp->n_kv_heads);
+	c->att = calloc(c->att_max * threads, sizeof *c->att);   /* a group's rows a thread */
 	c->rope_cos = calloc(B * (hp->rope_dim / 2 + 1), sizeof *c->rope_cos);
 	c->rope_sin = calloc(B * (hp->rope_dim / 2 + 1), sizeof *c->rope_sin);
 	c->rows = calloc(threads * c->row_max, sizeof *c->rows);

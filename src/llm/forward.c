@@ -108,6 +108,30 @@ static void attend(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, uint32_
 	}
 }
 
+/* The query heads of key/value head kvh for batch position b. */
+static void attend_group(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, uint32_t kvh,
+			 float *att)
+{
+	const struct tandem_llm_hparams *hp = &c->m->hp;
+	uint32_t hd = hp->head_dim, G = hp->n_heads / hp->n_kv_heads, p = c->pos + b;
+	size_t kv_dim = (size_t)hp->n_kv_heads * hd, head = (size_t)b * hp->n_heads + kvh * G;
+	llm_attend_fn simd = llm_attend_kernel();
+
+	if (simd != NULL && G <= LLM_GROUP_MAX) {
+		size_t base = (size_t)layer * c->n_ctx * kv_dim + (size_t)kvh * hd;
+		struct llm_attn a = {
+			c->k_cache + base, c->v_cache + base, kv_dim, hd, G,
+			hp->sliding_window > 0 && p >= hp->sliding_window ?
+				p - hp->sliding_window + 1 : 0,
+			p, 1.0f / sqrtf((float)hd),
+		};
+		simd(&a, c->q + head * hd, att, c->xb + head * hd);
+		return;
+	}
+	for (uint32_t g = 0; g < G; g++)
+		attend(c, layer, b, kvh * G + g, att, c->xb + (head + g) * hd);
+}
+
 /* What the threads do together: one step of one layer. */
 enum step { STEP_QKV, STEP_ATTEND, STEP_WO, STEP_FFN_UP, STEP_FFN_DOWN, STEP_OUTPUT };
 
@@ -160,11 +184,10 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 		mm(c, &w->wv, c->xb, c->nb, c->v, a, b, i);
 		break;
 	case STEP_ATTEND:
-		share(hp->n_heads * c->nb, i, n, &a, &b);
+		share(hp->n_kv_heads * c->nb, i, n, &a, &b);
 		for (uint32_t x = a; x < b; x++)
-			attend(c, j->layer, x / hp->n_heads, x % hp->n_heads,
-			       c->att + (size_t)i * c->n_ctx,
-			       c->xb + (size_t)x * hp->head_dim);
+			attend_group(c, j->layer, x / hp->n_kv_heads, x % hp->n_kv_heads,
+				     c->att + (size_t)i * c->att_max);
 		break;
 	case STEP_WO:
 		share(hp->dim, i, n, &a, &b);

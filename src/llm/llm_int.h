@@ -77,7 +77,8 @@ struct tandem_llm_ctx {
 	float *x, *xb, *xb2;               /* (B, dim) (B, max(dim, q_dim)) (B, dim) */
 	float *q, *k, *v;                  /* (B, q_dim) (B, kv_dim) (B, kv_dim) */
 	float *hb, *hb2;                   /* (B, ffn) */
-	float *att;                        /* (threads, n_ctx) */
+	float *att;                        /* (threads, att_max) */
+	size_t att_max;                    /* n_ctx times the query heads a kv head */
 	float *rope_cos, *rope_sin;        /* (B, rope_dim / 2) */
 	float *rows;                       /* (threads, widest row): a weight row as floats */
 	size_t row_max;                    /* floats of one thread's rows */
@@ -149,6 +150,21 @@ void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *ou
 void llm_qgemm16_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 			size_t stride, uint32_t r0, uint32_t groups);
 void llm_qgemm_select(bool simd, bool f16c);
+
+/* Attention of the query heads sharing one key/value head, for one
+ * position: the SIMD kernel (attn_avx512.c) when the processor has one. */
+#define LLM_GROUP_MAX 16   /* query heads a key/value head, for the kernel */
+struct llm_attn {
+	const uint16_t *k, *v;     /* this layer's cache at the head: key t at k + t * stride */
+	size_t stride;
+	uint32_t head_dim, heads;  /* heads: of the group, contiguous in q and out */
+	uint32_t first, last;      /* the positions attended */
+	float scale;
+};
+typedef void (*llm_attend_fn)(const struct llm_attn *a, float *q, float *att, float *out);
+void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, float *out);
+/* The kernel in use, or NULL (then forward.c's portable one). */
+llm_attend_fn llm_attend_kernel(void);
 
 /* Row r of w as floats (w->cols of them). */
 void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);

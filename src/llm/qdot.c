@@ -57,8 +57,10 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 		int32_t *neg = qx->neg + k * QK / 4;
 		float amax = 0;
 
-		for (int i = 0; i < QK; i++)
-			amax = fmaxf(amax, fabsf(x[i]));
+		for (int i = 0; i < QK; i++) {
+			float a = fabsf(x[i]);
+			amax = a > amax ? a : amax;
+		}
 		float d = amax / 127.0f, id = d > 0 ? 1.0f / d : 0.0f;
 		qx->d[k] = d;
 		for (int i = 0; i < QK; i++)
@@ -151,7 +153,25 @@ static bool cpu_has_avx512_vnni_vbmi(void)
 #endif
 }
 
+static bool cpu_has_avx512(void)
+{
+#if defined(__x86_64__)
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+	return false;
+#endif
+}
+
+static llm_attend_fn attend;
+
+llm_attend_fn llm_attend_kernel(void)
+{
+	return attend;
+}
+
 void llm_qgemm_select(bool simd, bool f16c)
 {
 	qgemm = simd && f16c && cpu_has_avx512_vnni_vbmi() ? llm_qgemm_avx512 : qgemm_portable;
+	attend = simd && f16c && cpu_has_avx512() ? llm_attend_avx512 : NULL;
 }
