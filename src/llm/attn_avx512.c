@@ -73,12 +73,12 @@ AVX512 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, fl
 		for (uint32_t g = 0; g < G; g++)
 			acc[g] = _mm512_setzero_ps();
 		for (uint32_t c = 0; c < chunks; c++) {
-			__m512 kf = widen(k + 16 * c, hd - 16 * c);
+			__m512 kf = widen(k + (size_t)16 * c, hd - 16 * c);
 			for (uint32_t g = 0; g < G; g++) {
 				uint32_t left = hd - 16 * c;
 				__mmask16 m = (__mmask16)(left >= 16 ? 0xFFFF : (1u << left) - 1);
-				acc[g] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + (size_t)g * hd +
-										16 * c), kf, acc[g]);
+				const float *qc = q + (size_t)g * hd + (size_t)16 * c;
+				acc[g] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, qc), kf, acc[g]);
 			}
 		}
 		for (uint32_t g = 0; g < G; g++)
@@ -118,9 +118,9 @@ AVX512 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, fl
 		for (uint32_t c = 0; c < chunks; c++) {
 			uint32_t left = hd - 16 * c;
 			__mmask16 m = (__mmask16)(left >= 16 ? 0xFFFF : (1u << left) - 1);
-			__m512 vf = widen(v + 16 * c, left);
+			__m512 vf = widen(v + (size_t)16 * c, left);
 			for (uint32_t g = 0; g < G; g++) {
-				float *o = out + (size_t)g * hd + 16 * c;
+				float *o = out + (size_t)g * hd + (size_t)16 * c;
 				__m512 w = _mm512_set1_ps(att[(size_t)g * n + t]);
 				_mm512_mask_storeu_ps(o, m, _mm512_fmadd_ps(w, vf,
 									    _mm512_maskz_loadu_ps(m, o)));
