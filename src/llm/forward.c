@@ -114,7 +114,7 @@ static void attend_group(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, u
 {
 	const struct tandem_llm_hparams *hp = &c->m->hp;
 	uint32_t hd = hp->head_dim, G = hp->n_heads / hp->n_kv_heads, p = c->pos + b;
-	size_t kv_dim = (size_t)hp->n_kv_heads * hd, head = (size_t)b * hp->n_heads + kvh * G;
+	size_t kv_dim = (size_t)hp->n_kv_heads * hd, head = (size_t)b * hp->n_heads + (size_t)kvh * G;
 	llm_attend_fn simd = llm_attend_kernel();
 
 	if (simd != NULL && G <= LLM_GROUP_MAX) {
