@@ -108,3 +108,62 @@ TEST(llm_qgemm_exact)
 			}
 	llm_kernels_select(true);
 }
+
+/* F16 and F32 weights with float activations: the SIMD kernel against the
+ * exact product of the stored values, for tails of every length. */
+TEST(llm_fgemm_exact)
+{
+	static const uint32_t shapes[][2] = { { 5, 40 }, { 9, 64 }, { 13, 200 }, { 3, 7 } };
+	llm_fgemm_fn f;
+	uint32_t seed = 777;
+
+	llm_kernels_select(true);
+	f = llm_fgemm_kernel();
+	if (f == NULL)
+		SKIP("no SIMD kernel for F16/F32 weights on this processor");
+	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+		for (int f16 = 0; f16 < 2; f16++)
+			for (uint32_t nb = 1; nb <= 13; nb += 3) {
+				uint32_t rows = shapes[s][0], cols = shapes[s][1];
+				size_t rb = (size_t)cols * (f16 ? 2 : 4);
+				unsigned char *m = malloc(rb * rows);
+				float *X = malloc(sizeof(float) * nb * cols);
+				float *out = malloc(sizeof(float) * nb * rows);
+				struct llm_mat w = { m, f16 ? TANDEM_GGML_F16 : TANDEM_GGML_F32, rows,
+						     cols, rb };
+
+				for (size_t i = 0; i < (size_t)rows * cols; i++) {
+					float v = (float)((int)(rnd(&seed) % 2001) - 1000) / 700.0f;
+					if (f16) {
+						uint16_t h = tandem_half_of(v);
+						memcpy(m + 2 * i, &h, 2);
+					} else {
+						memcpy(m + 4 * i, &v, 4);
+					}
+				}
+				for (size_t i = 0; i < (size_t)nb * cols; i++)
+					X[i] = (float)((int)(rnd(&seed) % 2001) - 1000) / 300.0f;
+				f(&w, X, nb, out, rows, 0, rows);
+				for (uint32_t b = 0; b < nb; b++)
+					for (uint32_t r = 0; r < rows; r++) {
+						double want = 0, mag = 0;
+						for (uint32_t i = 0; i < cols; i++) {
+							float wv;
+							if (f16) {
+								uint16_t h;
+								memcpy(&h, m + rb * r + (size_t)2 * i, 2);
+								wv = tandem_float_of_half(h);
+							} else {
+								memcpy(&wv, m + rb * r + (size_t)4 * i, 4);
+							}
+							double p = (double)wv * X[b * cols + i];
+							want += p;
+							mag += fabs(p);
+						}
+						ASSERT(fabs(out[b * rows + r] - want) <= 1e-6 * (1 + mag));
+					}
+				free(m);
+				free(X);
+				free(out);
+			}
+}

@@ -164,6 +164,11 @@ static void mm(const struct tandem_llm_ctx *c, const struct llm_mat *w, const fl
 		llm_qgemm(w, &qx, out, w->rows, a, b);
 		return;
 	}
+	llm_fgemm_fn f = llm_fgemm_kernel();
+	if (f != NULL && (w->type == TANDEM_GGML_F16 || w->type == TANDEM_GGML_F32)) {
+		f(w, X, nb, out, w->rows, a, b);
+		return;
+	}
 	llm_matmul_rows(w, X, nb, out, w->rows, a, b, c->rows + (size_t)i * c->row_max);
 }
 

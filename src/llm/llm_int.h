@@ -166,6 +166,15 @@ void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, float *ou
 /* The kernel in use, or NULL (then forward.c's portable one). */
 llm_attend_fn llm_attend_kernel(void);
 
+/* out[b * stride + r] = row r of w . X[b] for F16 and F32 weights, rows
+ * [r0, r1), nb positions (X: nb x w->cols floats): the SIMD kernel
+ * (kern_avx512_f16.c) when the processor has one, else NULL. */
+typedef void (*llm_fgemm_fn)(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
+			     size_t stride, uint32_t r0, uint32_t r1);
+void llm_fgemm_avx512(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
+		      size_t stride, uint32_t r0, uint32_t r1);
+llm_fgemm_fn llm_fgemm_kernel(void);
+
 /* Row r of w as floats (w->cols of them). */
 void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);
 

@@ -164,14 +164,21 @@ static bool cpu_has_avx512(void)
 }
 
 static llm_attend_fn attend;
+static llm_fgemm_fn fgemm;
 
 llm_attend_fn llm_attend_kernel(void)
 {
 	return attend;
 }
 
+llm_fgemm_fn llm_fgemm_kernel(void)
+{
+	return fgemm;
+}
+
 void llm_qgemm_select(bool simd, bool f16c)
 {
 	qgemm = simd && f16c && cpu_has_avx512_vnni_vbmi() ? llm_qgemm_avx512 : qgemm_portable;
 	attend = simd && f16c && cpu_has_avx512() ? llm_attend_avx512 : NULL;
+	fgemm = simd && f16c && cpu_has_avx512() ? llm_fgemm_avx512 : NULL;
 }
