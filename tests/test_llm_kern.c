@@ -22,19 +22,20 @@ static uint32_t rnd(uint32_t *s)
 static unsigned char *random_blocks(enum tandem_ggml_type t, uint32_t rows, uint32_t cols,
 				    uint32_t *seed, size_t *row_bytes)
 {
-	size_t bb = t == TANDEM_GGML_Q8_0 ? 34 : 18;
+	size_t bb = t == TANDEM_GGML_Q8_0 ? 34 : t == TANDEM_GGML_Q4_0 ? 18 : 210;
+	size_t be = t == TANDEM_GGML_Q6_K ? 256 : 32, at = t == TANDEM_GGML_Q6_K ? 208 : 0;
 	unsigned char *m;
 
-	*row_bytes = cols / 32 * bb;
+	*row_bytes = cols / be * bb;
 	m = malloc(*row_bytes * rows);
-	for (size_t k = 0; k < (size_t)rows * cols / 32; k++) {
+	for (size_t k = 0; k < (size_t)rows * cols / be; k++) {
 		unsigned char *b = m + k * bb;
 		uint16_t d = tandem_half_of((float)(rnd(seed) % 1000 + 1) / 20000.0f);
 
-		b[0] = (unsigned char)d;
-		b[1] = (unsigned char)(d >> 8);
-		for (size_t i = 2; i < bb; i++)
+		for (size_t i = 0; i < bb; i++)
 			b[i] = (unsigned char)rnd(seed);
+		b[at] = (unsigned char)d;
+		b[at + 1] = (unsigned char)(d >> 8);
 	}
 	return m;
 }
@@ -45,6 +46,18 @@ static double weight(const struct llm_mat *w, uint32_t r, uint32_t i)
 	const unsigned char *b = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
 	size_t bb = w->type == TANDEM_GGML_Q8_0 ? 34 : 18;
 
+	if (w->type == TANDEM_GGML_Q6_K) {
+		/* ql: 128 bytes, qh: 64, scales: 16, d; halves of 128. */
+		b += (size_t)(i / 256) * 210;
+		uint32_t e = i % 256, n = e / 128, l = e % 32, quarter = e % 128 / 32;
+		const unsigned char *ql = b + (size_t)64 * n, *qh = b + 128 + (size_t)32 * n;
+		int byte = ql[l + 32 * (quarter % 2)], lo = quarter < 2 ? byte & 0x0F : byte >> 4;
+		int hi = (qh[l] >> (2 * quarter)) & 3;
+		unsigned byte_sc = b[192 + 8 * n + l / 16 + 2 * quarter];
+		int sc = byte_sc < 128 ? (int)byte_sc : (int)byte_sc - 256;
+		double d = tandem_float_of_half((uint16_t)(b[208] | b[209] << 8));
+		return d * sc * ((lo | hi << 4) - 32);
+	}
 	b += i / 32 * bb;
 	double d = tandem_float_of_half((uint16_t)(b[0] | b[1] << 8));
 	if (w->type == TANDEM_GGML_Q8_0)
@@ -58,14 +71,17 @@ static double weight(const struct llm_mat *w, uint32_t r, uint32_t i)
 TEST(llm_qgemm_exact)
 {
 	static const uint32_t shapes[][2] = { { 7, 96 }, { 9, 256 }, { 4, 32 }, { 13, 2048 },
-						 { 37, 64 }, { 50, 160 } };
-	static const enum tandem_ggml_type types[] = { TANDEM_GGML_Q8_0, TANDEM_GGML_Q4_0 };
+						 { 37, 64 }, { 50, 160 }, { 5, 512 }, { 3, 256 } };
+	static const enum tandem_ggml_type types[] = { TANDEM_GGML_Q8_0, TANDEM_GGML_Q4_0,
+						       TANDEM_GGML_Q6_K };
 	uint32_t seed = 12345;
 
 	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
-		for (size_t t = 0; t < 2; t++)
+		for (size_t t = 0; t < 3; t++)
 			for (uint32_t nb = 1; nb <= 21; nb += nb < 6 ? 1 : 5) {
 				uint32_t rows = shapes[s][0], cols = shapes[s][1];
+				if (!llm_qgemm_type(types[t], cols))
+					continue;
 				size_t rb;
 				unsigned char *m = random_blocks(types[t], rows, cols, &seed, &rb);
 				struct llm_mat w = { m, types[t], rows, cols, rb };

@@ -185,6 +185,10 @@ AVX512 static INLINE void product(const struct qmat *w, const struct perm *pm,
 AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
 			     size_t stride, uint32_t r0, uint32_t r1)
 {
+	if (m->type == TANDEM_GGML_Q6_K) {
+		llm_qgemm_q6k_avx512(m, x, out, stride, r0, r1);
+		return;
+	}
 	bool q4 = m->type == TANDEM_GGML_Q4_0;
 	struct qmat w = { m->data, m->row_bytes, q4 ? 18 : 34, x->pairs,
 			  (m->cols / QK) % 2 != 0, q4 };

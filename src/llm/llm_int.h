@@ -135,7 +135,7 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 /* The offset llm_qx_make wants for weights of type t (8 for Q4_0, 128 for Q8_0). */
 int32_t llm_qgemm_offset(enum tandem_ggml_type t);
 
-/* Does llm_qgemm take this matrix? (Q8_0 and Q4_0) */
+/* Does llm_qgemm take this matrix? (Q8_0, Q4_0 and Q6_K) */
 bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols);
 
 /* out[b * stride + r] = row r of w . row b of x, rows [r0, r1), b < x->nb. */
@@ -145,6 +145,8 @@ void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size
 	       uint32_t r0, uint32_t r1);
 void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 		      size_t stride, uint32_t r0, uint32_t r1);
+void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			  size_t stride, uint32_t r0, uint32_t r1);
 /* Rows [r0, r0 + 16 * groups) of w by every position of x, 16 rows in the
  * lanes of a register (kern_avx512_rows.c). */
 void llm_qgemm16_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,

@@ -89,6 +89,53 @@ static float scale_at(const unsigned char *b)
 	return tandem_float_of_half((uint16_t)(b[0] | b[1] << 8));
 }
 
+/* A Q6_K super-block's 256 values (0 to 63, offset 32) in element order,
+ * and its 16 scales (one a 16 elements). */
+static void q6k_values(const unsigned char *b, uint8_t v[256], int8_t sc[16])
+{
+	const unsigned char *ql = b, *qh = b + 128;
+
+	memcpy(sc, b + 192, 16);
+	for (int n = 0; n < 256; n += 128, ql += 64, qh += 32)
+		for (int l = 0; l < 32; l++) {
+			v[n + l] = (uint8_t)((ql[l] & 0x0F) | ((qh[l] >> 0) & 3) << 4);
+			v[n + l + 32] = (uint8_t)((ql[l + 32] & 0x0F) | ((qh[l] >> 2) & 3) << 4);
+			v[n + l + 64] = (uint8_t)((ql[l] >> 4) | ((qh[l] >> 4) & 3) << 4);
+			v[n + l + 96] = (uint8_t)((ql[l + 32] >> 4) | ((qh[l] >> 6) & 3) << 4);
+		}
+}
+
+/* Row r of w (Q6_K) . batch row b of x: a sub-block's integer sum times
+ * its integer scale, a block of 32's times its two float scales. */
+static float q6k_dot_row(const struct llm_mat *w, uint32_t r, const struct llm_qx *x,
+			 uint32_t b)
+{
+	const unsigned char *blk = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+	const int8_t *q = x->q + (size_t)b * x->cols;
+	const float *d = x->d + (size_t)b * (x->cols / QK);
+	float s = 0;
+
+	for (uint32_t k = 0; k < x->cols / 256; k++, blk += 210) {
+		uint8_t v[256];
+		int8_t sc[16];
+		float dw = scale_at(blk + 208);
+
+		q6k_values(blk, v, sc);
+		for (int j = 0; j < 8; j++, q += QK) {
+			int32_t sum = 0;
+
+			for (int h = 0; h < 2; h++) {
+				int32_t part = 0;
+				for (int i = 16 * h; i < 16 * h + 16; i++)
+					part += (v[32 * j + i] - 32) * q[i];
+				sum += sc[2 * j + h] * part;
+			}
+			s += dw * d[8 * k + (uint32_t)j] * (float)sum;
+		}
+	}
+	return s;
+}
+
 /* Row r of w (Q8_0 or Q4_0) . batch row b of x. */
 static float qdot_row(const struct llm_mat *w, uint32_t r, const struct llm_qx *x, uint32_t b)
 {
@@ -121,19 +168,21 @@ static void qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, floa
 {
 	for (uint32_t r = r0; r < r1; r++)
 		for (uint32_t b = 0; b < x->nb; b++)
-			out[(size_t)b * stride + r] = qdot_row(w, r, x, b);
+			out[(size_t)b * stride + r] = w->type == TANDEM_GGML_Q6_K ?
+				q6k_dot_row(w, r, x, b) : qdot_row(w, r, x, b);
 }
 
 static llm_qgemm_fn qgemm = qgemm_portable;
 
 bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols)
 {
-	return (t == TANDEM_GGML_Q8_0 || t == TANDEM_GGML_Q4_0) && cols % QK == 0;
+	return ((t == TANDEM_GGML_Q8_0 || t == TANDEM_GGML_Q4_0) && cols % QK == 0) ||
+	       (t == TANDEM_GGML_Q6_K && cols % 256 == 0);
 }
 
 int32_t llm_qgemm_offset(enum tandem_ggml_type t)
 {
-	return t == TANDEM_GGML_Q4_0 ? 8 : 128;
+	return t == TANDEM_GGML_Q4_0 ? 8 : t == TANDEM_GGML_Q6_K ? 32 : 128;
 }
 
 void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size_t stride,

@@ -1,0 +1,98 @@
+/*
+ * src/llm/kern_avx512_k.c - the integer product of qdot.c for Q6_K weights,
+ * with AVX-512 VNNI: a super-block of 256 is unpacked, 128 elements at a
+ * time, from its low nibbles and high bit pairs into unsigned bytes 0 to
+ * 63 (the weight plus 32) in element order, two blocks of 32 a register,
+ * which is the activations' pair layout. One VPDPBUSD per pair from minus
+ * 32 times the activations' sums of four; each lane group of four (a
+ * sub-block of 16) is scaled by its sub-block's scale times the
+ * super-block's and the activation block's, and added in float.
+ */
+#include <immintrin.h>
+
+#include "llm/llm_int.h"
+
+#define AVX512 \
+	__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c,fma")))
+#define INLINE inline __attribute__((always_inline))
+
+#define QK_K 256
+#define Q6K_BYTES 210
+
+/* Lane i of a pair takes sub-block scale base + i / 4. */
+static const int32_t lanes[4][16] = {
+	{ 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3 },
+	{ 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7 },
+	{ 8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11 },
+	{ 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15 },
+};
+
+/* Bits 0-1 of each byte of h moved to bits 4-5. */
+AVX512 static INLINE __m512i high_pair(__m512i h)
+{
+	return _mm512_and_si512(_mm512_slli_epi16(h, 4), _mm512_set1_epi8(0x30));
+}
+
+/* One pair of blocks: its unsigned weights v, activations of position
+ * b's pair p. */
+AVX512 static INLINE __m512 pair(__m512i v, const struct llm_qx *x, uint32_t b, uint32_t p,
+				 __m512 scales, __m512i idx, __m512 acc)
+{
+	const int8_t *q = x->q + (size_t)b * x->cols + (size_t)p * 64;
+	const int32_t *neg = x->neg + ((size_t)b * x->cols + (size_t)p * 64) / 4;
+	const float *d16 = x->d16 + ((size_t)b * x->pairs + p) * 16;
+	__m512i sum = _mm512_dpbusd_epi32(_mm512_loadu_si512(neg), v, _mm512_loadu_si512(q));
+	__m512 sc = _mm512_mul_ps(_mm512_permutexvar_ps(idx, scales), _mm512_loadu_ps(d16));
+
+	return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), sc, acc);
+}
+
+/* Row . position b. */
+AVX512 static INLINE float row_dot(const unsigned char *row, uint32_t blocks,
+				   const struct llm_qx *x, uint32_t b, const __m512i idx[4])
+{
+	const __m512i low = _mm512_set1_epi8(0x0F), two = _mm512_set1_epi8(0x03);
+	__m512 acc = _mm512_setzero_ps();
+
+	for (uint32_t k = 0; k < blocks; k++) {
+		const unsigned char *blk = row + (size_t)k * Q6K_BYTES;
+		uint16_t dh;
+
+		__builtin_memcpy(&dh, blk + 208, sizeof dh);
+		__m512 scales = _mm512_mul_ps(
+			_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+				_mm_loadu_si128((const __m128i *)(blk + 192)))),
+			_mm512_set1_ps(_cvtsh_ss(dh)));
+		for (size_t h = 0; h < 2; h++) {
+			__m512i l = _mm512_loadu_si512(blk + 64 * h);
+			__m256i q = _mm256_loadu_si256((const __m256i *)(blk + 128 + 32 * h));
+			__m512i h01 = _mm512_inserti64x4(_mm512_castsi256_si512(q),
+							  _mm256_srli_epi16(q, 2), 1);
+			__m512i h23 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_srli_epi16(q, 4)),
+							  _mm256_srli_epi16(q, 6), 1);
+			__m512i ab = _mm512_or_si512(_mm512_and_si512(l, low),
+						     high_pair(_mm512_and_si512(h01, two)));
+			__m512i cd = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(l, 4), low),
+						     high_pair(_mm512_and_si512(h23, two)));
+			uint32_t p = 4 * k + 2 * (uint32_t)h;
+
+			acc = pair(ab, x, b, p, scales, idx[2 * h], acc);
+			acc = pair(cd, x, b, p + 1, scales, idx[2 * h + 1], acc);
+		}
+	}
+	return _mm512_reduce_add_ps(acc);
+}
+
+AVX512 void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+				 size_t stride, uint32_t r0, uint32_t r1)
+{
+	const __m512i idx[4] = { _mm512_loadu_si512(lanes[0]), _mm512_loadu_si512(lanes[1]),
+				 _mm512_loadu_si512(lanes[2]), _mm512_loadu_si512(lanes[3]) };
+
+	for (uint32_t r = r0; r < r1; r++) {
+		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+
+		for (uint32_t b = 0; b < x->nb; b++)
+			out[(size_t)b * stride + r] = row_dot(row, w->cols / QK_K, x, b, idx);
+	}
+}
