@@ -22,20 +22,27 @@ static uint32_t rnd(uint32_t *s)
 static unsigned char *random_blocks(enum tandem_ggml_type t, uint32_t rows, uint32_t cols,
 				    uint32_t *seed, size_t *row_bytes)
 {
-	size_t bb = t == TANDEM_GGML_Q8_0 ? 34 : t == TANDEM_GGML_Q4_0 ? 18 : 210;
-	size_t be = t == TANDEM_GGML_Q6_K ? 256 : 32, at = t == TANDEM_GGML_Q6_K ? 208 : 0;
+	size_t bb = t == TANDEM_GGML_Q8_0 ? 34 : t == TANDEM_GGML_Q4_0 ? 18 :
+		    t == TANDEM_GGML_Q4_K ? 144 : t == TANDEM_GGML_Q5_K ? 176 : 210;
+	bool k = t == TANDEM_GGML_Q4_K || t == TANDEM_GGML_Q5_K;
+	size_t be = t == TANDEM_GGML_Q6_K || k ? 256 : 32, at = t == TANDEM_GGML_Q6_K ? 208 : 0;
 	unsigned char *m;
 
 	*row_bytes = cols / be * bb;
 	m = malloc(*row_bytes * rows);
-	for (size_t k = 0; k < (size_t)rows * cols / be; k++) {
-		unsigned char *b = m + k * bb;
+	for (size_t n = 0; n < (size_t)rows * cols / be; n++) {
+		unsigned char *b = m + n * bb;
 		uint16_t d = tandem_half_of((float)(rnd(seed) % 1000 + 1) / 20000.0f);
+		uint16_t dmin = tandem_half_of((float)(rnd(seed) % 1000) / 30000.0f);
 
 		for (size_t i = 0; i < bb; i++)
 			b[i] = (unsigned char)rnd(seed);
 		b[at] = (unsigned char)d;
 		b[at + 1] = (unsigned char)(d >> 8);
+		if (k) {
+			b[2] = (unsigned char)dmin;
+			b[3] = (unsigned char)(dmin >> 8);
+		}
 	}
 	return m;
 }
@@ -46,6 +53,23 @@ static double weight(const struct llm_mat *w, uint32_t r, uint32_t i)
 	const unsigned char *b = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
 	size_t bb = w->type == TANDEM_GGML_Q8_0 ? 34 : 18;
 
+	if (w->type == TANDEM_GGML_Q4_K || w->type == TANDEM_GGML_Q5_K) {
+		/* d, dmin, 12 bytes of 6-bit scales and mins, (Q5_K: 32 bytes
+		 * of fifth bits,) nibbles: sub-block j of 32 is the low (j
+		 * even) or high nibbles of bytes 32 (j / 2) on. */
+		bool five = w->type == TANDEM_GGML_Q5_K;
+		b += (size_t)(i / 256) * (five ? 176 : 144);
+		uint32_t e = i % 256, j = e / 32, l = e % 32;
+		const unsigned char *qs = b + (five ? 48 : 16), *s = b + 4;
+		int byte = qs[32 * (j / 2) + l], v = j % 2 == 0 ? byte & 0x0F : byte >> 4;
+		if (five)
+			v += ((b[16 + l] >> j) & 1) * 16;
+		int sc = j < 4 ? s[j] & 63 : (s[j + 4] & 0x0F) | (s[j - 4] >> 6) << 4;
+		int mn = j < 4 ? s[j + 4] & 63 : (s[j + 4] >> 4) | (s[j] >> 6) << 4;
+		double d = tandem_float_of_half((uint16_t)(b[0] | b[1] << 8));
+		double dmin = tandem_float_of_half((uint16_t)(b[2] | b[3] << 8));
+		return d * sc * v - dmin * mn;
+	}
 	if (w->type == TANDEM_GGML_Q6_K) {
 		/* ql: 128 bytes, qh: 64, scales: 16, d; halves of 128. */
 		b += (size_t)(i / 256) * 210;
@@ -73,11 +97,12 @@ TEST(llm_qgemm_exact)
 	static const uint32_t shapes[][2] = { { 7, 96 }, { 9, 256 }, { 4, 32 }, { 13, 2048 },
 						 { 37, 64 }, { 50, 160 }, { 5, 512 }, { 3, 256 } };
 	static const enum tandem_ggml_type types[] = { TANDEM_GGML_Q8_0, TANDEM_GGML_Q4_0,
-						       TANDEM_GGML_Q6_K };
+						       TANDEM_GGML_Q6_K, TANDEM_GGML_Q4_K,
+						       TANDEM_GGML_Q5_K };
 	uint32_t seed = 12345;
 
 	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
-		for (size_t t = 0; t < 3; t++)
+		for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
 			for (uint32_t nb = 1; nb <= 21; nb += nb < 6 ? 1 : 5) {
 				uint32_t rows = shapes[s][0], cols = shapes[s][1];
 				if (!llm_qgemm_type(types[t], cols))

@@ -189,6 +189,10 @@ AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, fl
 		llm_qgemm_q6k_avx512(m, x, out, stride, r0, r1);
 		return;
 	}
+	if (m->type == TANDEM_GGML_Q4_K || m->type == TANDEM_GGML_Q5_K) {
+		llm_qgemm_q45k_avx512(m, x, out, stride, r0, r1);
+		return;
+	}
 	bool q4 = m->type == TANDEM_GGML_Q4_0;
 	struct qmat w = { m->data, m->row_bytes, q4 ? 18 : 34, x->pairs,
 			  (m->cols / QK) % 2 != 0, q4 };

@@ -1,6 +1,14 @@
 /*
- * src/llm/kern_avx512_k.c - the integer product of qdot.c for Q6_K weights,
- * with AVX-512 VNNI: a super-block of 256 is unpacked, 128 elements at a
+ * src/llm/kern_avx512_k.c - the integer products of qdot.c for the K-quants,
+ * with AVX-512 VNNI.
+ *
+ * Q4_K and Q5_K: each pair of sub-blocks of 32 (a pair of activation
+ * blocks) is unpacked to unsigned bytes (the nibbles, plus 16 for a Q5_K
+ * high bit) in element order; one VPDPBUSD gives the sums of products, and
+ * the activations' sums of four, already made, the min term: d sc sum(q x)
+ * - dmin m sum(x), scaled by the activation block's scale, in float.
+ *
+ * Q6_K: a super-block of 256 is unpacked, 128 elements at a
  * time, from its low nibbles and high bit pairs into unsigned bytes 0 to
  * 63 (the weight plus 32) in element order, two blocks of 32 a register,
  * which is the activations' pair layout. One VPDPBUSD per pair from minus
@@ -81,6 +89,96 @@ AVX512 static INLINE float row_dot(const unsigned char *row, uint32_t blocks,
 		}
 	}
 	return _mm512_reduce_add_ps(acc);
+}
+
+/* Lanes 0-7 take entry a, lanes 8-15 entry b of a 16-float vector whose
+ * entries 0-7 are a super-block's 8 scales (d sc) and 8-15 its mins
+ * (dmin m): for pair j, the scales of sub-blocks 2j, 2j + 1, and then
+ * their mins. */
+static const int32_t k45_lanes[8][16] = {
+	{ 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1 },
+	{ 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3 },
+	{ 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5 },
+	{ 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7 },
+	{ 8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9 },
+	{ 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11 },
+	{ 12, 12, 12, 12, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13 },
+	{ 14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15 },
+};
+
+/* Row (Q4_K, or Q5_K with five) . position b. */
+AVX512 static INLINE float k45_row_dot(const unsigned char *row, uint32_t blocks,
+				       const struct llm_qx *x, uint32_t b, bool five,
+				       const __m512i idx[8])
+{
+	const __m256i low = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+	size_t bytes = five ? 176 : 144;
+	__m512 acc = _mm512_setzero_ps();
+
+	for (uint32_t k = 0; k < blocks; k++) {
+		const unsigned char *blk = row + (size_t)k * bytes, *qs = blk + (five ? 48 : 16);
+		uint16_t dh, mh;
+		float sm[16];
+		__m256i qh = five ? _mm256_loadu_si256((const __m256i *)(blk + 16)) :
+			_mm256_setzero_si256();
+
+		__builtin_memcpy(&dh, blk, sizeof dh);
+		__builtin_memcpy(&mh, blk + 2, sizeof mh);
+		float d = _cvtsh_ss(dh), dmin = _cvtsh_ss(mh);
+		for (int j = 0; j < 8; j++) {
+			unsigned sc, m;
+			llm_k_scale_min(j, blk + 4, &sc, &m);
+			sm[j] = d * (float)sc;
+			sm[8 + j] = dmin * (float)m;
+		}
+		__m512 scales = _mm512_loadu_ps(sm);
+		for (uint32_t j = 0; j < 4; j++) {
+			__m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * (size_t)j));
+			__m256i lo = _mm256_and_si256(q, low);
+			__m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low);
+			if (five) {
+				/* Sub-block 2j takes bit 2j of qh, 2j + 1 bit 2j + 1. */
+				__m256i b0 = _mm256_and_si256(_mm256_srlv_epi64(qh,
+						_mm256_set1_epi64x(2 * (long long)j)), one);
+				__m256i b1 = _mm256_and_si256(_mm256_srlv_epi64(qh,
+						_mm256_set1_epi64x(2 * (long long)j + 1)), one);
+				lo = _mm256_or_si256(lo, _mm256_slli_epi16(b0, 4));
+				hi = _mm256_or_si256(hi, _mm256_slli_epi16(b1, 4));
+			}
+			__m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+			uint32_t p = 4 * k + j;
+			const int8_t *xq = x->q + (size_t)b * x->cols + (size_t)p * 64;
+			const int32_t *neg = x->neg + ((size_t)b * x->cols + (size_t)p * 64) / 4;
+			__m512 dx = _mm512_loadu_ps(x->d16 + ((size_t)b * x->pairs + p) * 16);
+			__m512i sum = _mm512_dpbusd_epi32(_mm512_setzero_si512(), v,
+							  _mm512_loadu_si512(xq));
+			__m512 sc = _mm512_mul_ps(_mm512_permutexvar_ps(idx[j], scales), dx);
+			__m512 mn = _mm512_mul_ps(_mm512_permutexvar_ps(idx[4 + j], scales), dx);
+
+			acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), sc, acc);
+			/* neg is minus the sums of four (offset 1). */
+			acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(neg)), mn, acc);
+		}
+	}
+	return _mm512_reduce_add_ps(acc);
+}
+
+AVX512 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+				  size_t stride, uint32_t r0, uint32_t r1)
+{
+	__m512i idx[8];
+	bool five = w->type == TANDEM_GGML_Q5_K;
+
+	for (int i = 0; i < 8; i++)
+		idx[i] = _mm512_loadu_si512(k45_lanes[i]);
+	for (uint32_t r = r0; r < r1; r++) {
+		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+
+		for (uint32_t b = 0; b < x->nb; b++)
+			out[(size_t)b * stride + r] = five ?
+				k45_row_dot(row, w->cols / QK_K, x, b, true, idx) :
+				k45_row_dot(row, w->cols / QK_K, x, b, false, idx);
+	}
 }
 
 AVX512 void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,

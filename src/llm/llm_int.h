@@ -135,7 +135,7 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 /* The offset llm_qx_make wants for weights of type t (8 for Q4_0, 128 for Q8_0). */
 int32_t llm_qgemm_offset(enum tandem_ggml_type t);
 
-/* Does llm_qgemm take this matrix? (Q8_0, Q4_0 and Q6_K) */
+/* Does llm_qgemm take this matrix? (Q8_0, Q4_0, Q4_K, Q5_K and Q6_K) */
 bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols);
 
 /* out[b * stride + r] = row r of w . row b of x, rows [r0, r1), b < x->nb. */
@@ -145,6 +145,8 @@ void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size
 	       uint32_t r0, uint32_t r1);
 void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 		      size_t stride, uint32_t r0, uint32_t r1);
+void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			   size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 			  size_t stride, uint32_t r0, uint32_t r1);
 /* Rows [r0, r0 + 16 * groups) of w by every position of x, 16 rows in the
@@ -176,6 +178,19 @@ typedef void (*llm_fgemm_fn)(const struct llm_mat *w, const float *X, uint32_t n
 void llm_fgemm_avx512(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
 		      size_t stride, uint32_t r0, uint32_t r1);
 llm_fgemm_fn llm_fgemm_kernel(void);
+
+/* The 6-bit scale and min of sub-block j (0-7) of a Q4_K / Q5_K
+ * super-block, from its 12 bytes of scales q. */
+static inline void llm_k_scale_min(int j, const unsigned char *q, unsigned *sc, unsigned *m)
+{
+	if (j < 4) {
+		*sc = q[j] & 63u;
+		*m = q[j + 4] & 63u;
+	} else {
+		*sc = (q[j + 4] & 0x0Fu) | ((unsigned)(q[j - 4] >> 6) << 4);
+		*m = (unsigned)(q[j + 4] >> 4) | ((unsigned)(q[j] >> 6) << 4);
+	}
+}
 
 /* Row r of w as floats (w->cols of them). */
 void llm_row_get(const struct llm_mat *w, uint32_t r, float *out);

@@ -136,6 +136,39 @@ static float q6k_dot_row(const struct llm_mat *w, uint32_t r, const struct llm_q
 	return s;
 }
 
+/* Row r of w (Q4_K, or Q5_K with five) . batch row b of x: per sub-block of
+ * 32 (a block of x), d sc sum(q x) - dmin m sum(x). */
+static float q45k_dot_row(const struct llm_mat *w, uint32_t r, const struct llm_qx *x,
+			  uint32_t b, bool five)
+{
+	const unsigned char *blk = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+	const int8_t *q = x->q + (size_t)b * x->cols;
+	const float *dx = x->d + (size_t)b * (x->cols / QK);
+	float s = 0;
+
+	for (uint32_t k = 0; k < x->cols / 256; k++, blk += five ? 176 : 144) {
+		const unsigned char *qh = blk + 16, *qs = blk + (five ? 48 : 16);
+		float d = scale_at(blk), dmin = scale_at(blk + 2);
+
+		for (int j = 0; j < 8; j++, q += QK) {
+			unsigned sc, m;
+			int32_t sqx = 0, sx = 0;
+
+			llm_k_scale_min(j, blk + 4, &sc, &m);
+			for (int l = 0; l < QK; l++) {
+				int v = j % 2 == 0 ? qs[32 * (j / 2) + l] & 0x0F : qs[32 * (j / 2) + l] >> 4;
+				if (five && (qh[l] >> j) & 1)
+					v += 16;
+				sqx += v * q[l];
+				sx += q[l];
+			}
+			s += dx[8 * k + (uint32_t)j] *
+			     (d * (float)sc * (float)sqx - dmin * (float)m * (float)sx);
+		}
+	}
+	return s;
+}
+
 /* Row r of w (Q8_0 or Q4_0) . batch row b of x. */
 static float qdot_row(const struct llm_mat *w, uint32_t r, const struct llm_qx *x, uint32_t b)
 {
@@ -168,8 +201,11 @@ static void qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, floa
 {
 	for (uint32_t r = r0; r < r1; r++)
 		for (uint32_t b = 0; b < x->nb; b++)
-			out[(size_t)b * stride + r] = w->type == TANDEM_GGML_Q6_K ?
-				q6k_dot_row(w, r, x, b) : qdot_row(w, r, x, b);
+			out[(size_t)b * stride + r] =
+				w->type == TANDEM_GGML_Q6_K ? q6k_dot_row(w, r, x, b) :
+				w->type == TANDEM_GGML_Q4_K ? q45k_dot_row(w, r, x, b, false) :
+				w->type == TANDEM_GGML_Q5_K ? q45k_dot_row(w, r, x, b, true) :
+				qdot_row(w, r, x, b);
 }
 
 static llm_qgemm_fn qgemm = qgemm_portable;
@@ -177,12 +213,15 @@ static llm_qgemm_fn qgemm = qgemm_portable;
 bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols)
 {
 	return ((t == TANDEM_GGML_Q8_0 || t == TANDEM_GGML_Q4_0) && cols % QK == 0) ||
-	       (t == TANDEM_GGML_Q6_K && cols % 256 == 0);
+	       ((t == TANDEM_GGML_Q6_K || t == TANDEM_GGML_Q4_K || t == TANDEM_GGML_Q5_K) &&
+		cols % 256 == 0);
 }
 
 int32_t llm_qgemm_offset(enum tandem_ggml_type t)
 {
-	return t == TANDEM_GGML_Q4_0 ? 8 : t == TANDEM_GGML_Q6_K ? 32 : 128;
+	/* Q4_K and Q5_K subtract a min: their kernels want the plain sums. */
+	return t == TANDEM_GGML_Q4_0 ? 8 : t == TANDEM_GGML_Q6_K ? 32 :
+	       t == TANDEM_GGML_Q8_0 ? 128 : 1;
 }
 
 void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size_t stride,

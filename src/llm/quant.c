@@ -41,18 +41,6 @@ static void deq_q4_0(const unsigned char *b, float *y)
 	}
 }
 
-/* The 6-bit scale and min of sub-block j of a Q4_K / Q5_K block. */
-static void scale_min(int j, const unsigned char *q, unsigned *sc, unsigned *m)
-{
-	if (j < 4) {
-		*sc = q[j] & 63;
-		*m = q[j + 4] & 63;
-	} else {
-		*sc = (q[j + 4] & 0x0F) | ((q[j - 4] >> 6) << 4);
-		*m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-	}
-}
-
 /* Q4_K and Q5_K: d, dmin (f16), 12 bytes of scales, (Q5_K: 32 bytes qh of
  * each element's fifth bit,) 128 bytes of nibbles; eight sub-blocks of 32,
  * x = d * sc * q - dmin * m. */
@@ -64,9 +52,9 @@ static void deq_k(const unsigned char *b, const unsigned char *qh, const unsigne
 	unsigned sc, m, u1 = 1, u2 = 2;
 
 	for (int j = 0; j < 8; j += 2, q += 32, u1 <<= 2, u2 <<= 2) {
-		scale_min(j, scales, &sc, &m);
+		llm_k_scale_min(j, scales, &sc, &m);
 		float d1 = d * (float)sc, m1 = dmin * (float)m;
-		scale_min(j + 1, scales, &sc, &m);
+		llm_k_scale_min(j + 1, scales, &sc, &m);
 		float d2 = d * (float)sc, m2 = dmin * (float)m;
 		for (int l = 0; l < 32; l++)
 			*y++ = d1 * (float)((q[l] & 0x0F) + (qh && (qh[l] & u1) ? 16 : 0)) - m1;
