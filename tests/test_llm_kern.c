@@ -122,10 +122,16 @@ TEST(llm_qgemm_exact)
 					float d = qx.d[i / 32];
 					ASSERT(fabsf(X[i] - d * qx.q[i]) <= d * 0.5f + 1e-6f);
 				}
-				for (int simd = 0; simd < 2; simd++) {
+				/* portable, the processor's best, AVX2 */
+				for (int simd = 0; simd < 3; simd++) {
 					llm_kernels_select(simd != 0);
 					memset(out, 0, sizeof(float) * nb * rows);
-					llm_qgemm(&w, &qx, out, rows, 0, rows);
+					if (simd == 2 && !__builtin_cpu_supports("avx2"))
+						continue;
+					if (simd == 2)
+						llm_qgemm_avx2(&w, &qx, out, rows, 0, rows);
+					else
+						llm_qgemm(&w, &qx, out, rows, 0, rows);
 					for (uint32_t b = 0; b < nb; b++)
 						for (uint32_t r = 0; r < rows; r++) {
 							double want = 0, mag = 0;

@@ -118,3 +118,54 @@ AVX2 float llm_dot_floats_avx2(const float *y, const float *x, size_t n)
 {
 	return llm_dot_f32_avx2(y, x, n);
 }
+
+/* The integer products of qdot.c for Q8_0 and Q4_0 with AVX2, a block at a
+ * time: Q4_0 nibbles are unsigned (q + 8) and VPMADDUBSW multiplies them
+ * with the activation bytes, the offset coming back with the activations'
+ * sums of four; Q8_0 bytes are signed, so their magnitudes multiply the
+ * activations with the weights' signs. Pairs of 16-bit products become
+ * 32-bit sums (VPMADDWD), scaled by the two scales and added in float.
+ * Other types: the portable kernel. */
+AVX2 static float qdot_avx2(const unsigned char *b, const struct llm_qx *x, uint32_t pos,
+			    bool q4)
+{
+	const __m256i ones = _mm256_set1_epi16(1), low = _mm256_set1_epi8(0x0F);
+	const int8_t *xq = x->q + (size_t)pos * x->cols;
+	const int32_t *neg = x->neg + (size_t)pos * x->cols / 4;
+	const float *dx = x->d + (size_t)pos * (x->cols / 32);
+	__m256 acc = _mm256_setzero_ps();
+
+	for (uint32_t k = 0; k < x->cols / 32; k++, b += q4 ? 18 : 34) {
+		__m256i q = _mm256_loadu_si256((const __m256i *)(xq + 32 * (size_t)k)), p;
+
+		if (q4) {
+			__m128i n = _mm_loadu_si128((const __m128i *)(b + 2));
+			__m256i w = _mm256_inserti128_si256(_mm256_castsi128_si256(n),
+							    _mm_srli_epi16(n, 4), 1);
+			p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_and_si256(w, low), q), ones);
+			p = _mm256_add_epi32(p, _mm256_loadu_si256((const __m256i *)(neg + (size_t)8 * k)));
+		} else {
+			__m256i w = _mm256_loadu_si256((const __m256i *)(b + 2));
+			p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w),
+								   _mm256_sign_epi8(q, w)), ones);
+		}
+		acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(scale_of(b) * dx[k]), acc);
+	}
+	return hsum(acc);
+}
+
+AVX2 void llm_qgemm_avx2(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			 size_t stride, uint32_t r0, uint32_t r1)
+{
+	if (w->type != TANDEM_GGML_Q4_0 && w->type != TANDEM_GGML_Q8_0) {
+		llm_qgemm_portable(w, x, out, stride, r0, r1);
+		return;
+	}
+	for (uint32_t r = r0; r < r1; r++) {
+		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+
+		for (uint32_t b = 0; b < x->nb; b++)
+			out[(size_t)b * stride + r] = qdot_avx2(row, x, b,
+								w->type == TANDEM_GGML_Q4_0);
+	}
+}

@@ -143,6 +143,10 @@ typedef void (*llm_qgemm_fn)(const struct llm_mat *w, const struct llm_qx *x, fl
 			     size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size_t stride,
 	       uint32_t r0, uint32_t r1);
+void llm_qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			size_t stride, uint32_t r0, uint32_t r1);
+void llm_qgemm_avx2(const struct llm_mat *w, const struct llm_qx *x, float *out,
+		    size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 		      size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
@@ -153,7 +157,9 @@ void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float
  * lanes of a register (kern_avx512_rows.c). */
 void llm_qgemm16_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 			size_t stride, uint32_t r0, uint32_t groups);
-void llm_qgemm_select(bool simd, bool f16c);
+/* Chooses the integer, attention and F16 kernels (simd: the processor's
+ * best; avx2: it has AVX2, FMA and F16C). */
+void llm_qgemm_select(bool simd, bool avx2);
 
 /* Attention of the query heads sharing one key/value head, for one
  * position: the SIMD kernel (attn_avx512.c) when the processor has one. */

@@ -196,8 +196,8 @@ static float qdot_row(const struct llm_mat *w, uint32_t r, const struct llm_qx *
 	return s;
 }
 
-static void qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, float *out,
-			   size_t stride, uint32_t r0, uint32_t r1)
+void llm_qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			size_t stride, uint32_t r0, uint32_t r1)
 {
 	for (uint32_t r = r0; r < r1; r++)
 		for (uint32_t b = 0; b < x->nb; b++)
@@ -208,7 +208,7 @@ static void qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, floa
 				qdot_row(w, r, x, b);
 }
 
-static llm_qgemm_fn qgemm = qgemm_portable;
+static llm_qgemm_fn qgemm = llm_qgemm_portable;
 
 bool llm_qgemm_type(enum tandem_ggml_type t, uint32_t cols)
 {
@@ -264,9 +264,10 @@ llm_fgemm_fn llm_fgemm_kernel(void)
 	return fgemm;
 }
 
-void llm_qgemm_select(bool simd, bool f16c)
+void llm_qgemm_select(bool simd, bool avx2)
 {
-	qgemm = simd && f16c && cpu_has_avx512_vnni_vbmi() ? llm_qgemm_avx512 : qgemm_portable;
-	attend = simd && f16c && cpu_has_avx512() ? llm_attend_avx512 : NULL;
-	fgemm = simd && f16c && cpu_has_avx512() ? llm_fgemm_avx512 : NULL;
+	qgemm = !simd || !avx2 ? llm_qgemm_portable :
+		cpu_has_avx512_vnni_vbmi() ? llm_qgemm_avx512 : llm_qgemm_avx2;
+	attend = simd && avx2 && cpu_has_avx512() ? llm_attend_avx512 : NULL;
+	fgemm = simd && avx2 && cpu_has_avx512() ? llm_fgemm_avx512 : NULL;
 }
