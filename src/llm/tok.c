@@ -34,7 +34,7 @@ static uint64_t hash(const char *s, size_t len)
 	return h;
 }
 
-static int32_t lookup(const struct tandem_tok *t, const char *s, size_t len)
+int32_t tok_lookup(const struct tandem_tok *t, const char *s, size_t len)
 {
 	for (size_t at = hash(s, len) & t->mask; t->slots[at] != 0; at = (at + 1) & t->mask) {
 		const struct tok_entry *e = &t->v[t->slots[at] - 1];
@@ -47,7 +47,7 @@ static int32_t lookup(const struct tandem_tok *t, const char *s, size_t len)
 
 int32_t tok_find(const struct tandem_tok *t, const char *s, size_t len)
 {
-	int32_t id = lookup(t, s, len);
+	int32_t id = tok_lookup(t, s, len);
 
 	if (id < 0 || (t->v[id].type != TANDEM_TOK_NORMAL && t->v[id].type != TANDEM_TOK_USER &&
 		       t->v[id].type != TANDEM_TOK_UNDEFINED))
@@ -143,7 +143,7 @@ int32_t tok_match_at(const struct tandem_tok *t, const struct tok_match *m,
 
 		if (m->lens[i] > n)
 			continue;
-		id = lookup(t, s, m->lens[i]);
+		id = tok_lookup(t, s, m->lens[i]);
 		if (id >= 0 && t->v[id].type == type && is_utf8(s, m->lens[i])) {
 			*len = m->lens[i];
 			return id;
@@ -165,17 +165,17 @@ int tok_index(struct tandem_tok *t, struct tandem_diag *d)
 	for (size_t i = 0; i < t->n; i++) {
 		size_t at = hash(t->v[i].text, t->v[i].len) & t->mask;
 
-		if (lookup(t, t->v[i].text, t->v[i].len) >= 0)
+		if (tok_lookup(t, t->v[i].text, t->v[i].len) >= 0)
 			return refuse(d, TANDEM_EBADINPUT, "token %zu has the text of another", i);
 		while (t->slots[at] != 0)
 			at = (at + 1) & t->mask;
 		t->slots[at] = (uint32_t)i + 1;
 	}
-	for (int b = 0; b < 256; b++) {
+	for (int b = 0; b < 256 && !t->bpe; b++) {
 		char name[8];
 
 		(void)snprintf(name, sizeof name, "<0x%02X>", b);
-		t->byte_id[b] = lookup(t, name, 6);
+		t->byte_id[b] = tok_lookup(t, name, 6);
 		if (t->byte_id[b] < 0)
 			return refuse(d, TANDEM_EBADINPUT,
 				      "the vocabulary lacks the byte token <0x%02X>", b);
@@ -219,14 +219,18 @@ int tandem_tok_from_gguf(const struct tandem_gguf *g, struct tandem_diag *d,
 	t->add_bos = true;
 	t->add_space_prefix = true;
 	(void)tandem_gguf_get_str(g, "tokenizer.ggml.model", &model);
-	if (model.len != 5 || memcmp(model.p, "llama", 5) != 0)
+	t->bpe = model.len == 4 && memcmp(model.p, "gpt2", 4) == 0;
+	t->add_space_prefix = !t->bpe;
+	if (!t->bpe && (model.len != 5 || memcmp(model.p, "llama", 5) != 0))
 		rc = refuse(d, TANDEM_EUNSUPPORTED, "the tokenizer model \"%.*s\" is not one "
-			    "tandem reads yet (\"llama\": SentencePiece BPE)",
+			    "tandem reads (\"llama\": SentencePiece BPE; \"gpt2\": byte-level BPE)",
 			    (int)(model.len < 40 ? model.len : 40), model.p);
 	else
 		rc = read_vocab(t, g, d);
 	if (rc == 0)
 		rc = tok_index(t, d);
+	if (rc == 0 && t->bpe)
+		rc = tok_bpe_load(t, g, d);
 	if (rc == 0)
 		rc = special(t, g, "tokenizer.ggml.bos_token_id", &t->bos, d);
 	if (rc == 0)
@@ -247,6 +251,8 @@ void tandem_tok_free(struct tandem_tok *t)
 {
 	if (t == NULL)
 		return;
+	if (t->bpe)
+		tok_bpe_free(t);
 	tandem_arena_release(&t->arena);
 	free(t);
 }
@@ -266,7 +272,7 @@ const char *tandem_tok_piece(const struct tandem_tok *t, int32_t id, size_t *len
 
 int32_t tandem_tok_control(const struct tandem_tok *t, const char *text, size_t len)
 {
-	int32_t id = len <= TANDEM_TOK_PIECE_MAX ? lookup(t, text, len) : -1;
+	int32_t id = len <= TANDEM_TOK_PIECE_MAX ? tok_lookup(t, text, len) : -1;
 
 	return id >= 0 && t->v[id].type == TANDEM_TOK_CONTROL ? id : -1;
 }
@@ -293,8 +299,10 @@ static int encode_special(const struct tandem_tok *t, const char *text, size_t l
 			continue;
 		}
 		if (i > start) {
-			rc = tok_spm_encode(t, text + start, i - start, prefix, start, ids + *k,
-					    max - *k, &m, d);
+			rc = t->bpe ? tok_bpe_encode(t, text + start, i - start, start, ids + *k,
+						     max - *k, &m, d) :
+				tok_spm_encode(t, text + start, i - start, prefix, start, ids + *k,
+					       max - *k, &m, d);
 			if (rc != 0)
 				return rc;
 			*k += m;
@@ -329,7 +337,8 @@ int tandem_tok_encode(const struct tandem_tok *t, const char *text, size_t len, 
 	if (flags & TANDEM_TOK_PARSE_SPECIAL) {
 		rc = encode_special(t, text, len, ids, max, &k, d);
 	} else {
-		rc = tok_spm_encode(t, text, len, t->add_space_prefix, 0, ids + k, max - k, &m, d);
+		rc = t->bpe ? tok_bpe_encode(t, text, len, 0, ids + k, max - k, &m, d) :
+			tok_spm_encode(t, text, len, t->add_space_prefix, 0, ids + k, max - k, &m, d);
 		k += m;
 	}
 	*n = rc == 0 ? k : 0;
@@ -365,6 +374,8 @@ static int put_piece(const struct tandem_tok *t, const struct tok_entry *e, bool
 
 	char b;
 
+	if (t->bpe)
+		return tok_bpe_put(e, out);
 	if (e->type == TANDEM_TOK_BYTE && byte_of(e, &b))
 		return tandem_buf_putc(out, b);
 	for (uint32_t j = 0; j < e->len && rc == 0; j++) {

@@ -29,6 +29,12 @@ struct tok_match {
 	size_t nlens;
 };
 
+/* A merge of byte-level BPE: left and right into result, its rank. */
+struct tok_merge {
+	int32_t left, right, result;   /* result -1: an empty slot */
+	uint32_t rank;
+};
+
 struct tandem_tok {
 	struct tok_entry *v;
 	size_t n;
@@ -40,6 +46,11 @@ struct tandem_tok {
 	struct tok_match control;  /* CONTROL tokens, for TANDEM_TOK_PARSE_SPECIAL */
 	struct tok_match user;     /* USER tokens: never split nor merged */
 	struct tandem_arena arena;
+	/* byte-level BPE (tok_bpe.c); byte_id then holds each byte's token */
+	bool bpe, ignore_merges;
+	struct tok_merge *merges;      /* open addressing by (left, right) */
+	size_t merge_mask;
+	void *re;                      /* the pre-tokenizer (pcre2_code) */
 };
 
 #define TOK_ARENA_MAX (256u << 20)
@@ -68,5 +79,17 @@ int32_t tok_match_at(const struct tandem_tok *t, const struct tok_match *m,
  */
 int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, bool prefix,
 		   size_t at, int32_t *ids, size_t max, size_t *n, struct tandem_diag *d);
+
+/* The id of the token whose text is s (len bytes), any type, or -1. */
+int32_t tok_lookup(const struct tandem_tok *t, const char *s, size_t len);
+
+/* Byte-level BPE (tok_bpe.c): the merges and pre-tokenizer of a model
+ * file, after the vocabulary is indexed; encoding (as tok_spm_encode);
+ * a token's text as bytes; what the loader allocated. */
+int tok_bpe_load(struct tandem_tok *t, const struct tandem_gguf *g, struct tandem_diag *d);
+int tok_bpe_encode(const struct tandem_tok *t, const char *text, size_t len, size_t at,
+		   int32_t *ids, size_t max, size_t *n, struct tandem_diag *d);
+int tok_bpe_put(const struct tok_entry *e, struct tandem_buf *out);
+void tok_bpe_free(struct tandem_tok *t);
 
 #endif /* TANDEM_TOK_INT_H */

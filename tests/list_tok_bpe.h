@@ -1,0 +1,3 @@
+/* tests/list_tok_bpe.h - tests of tests/test_tok_bpe.c, in running order. */
+TEST_DECLARE(tok_bpe_llama3)
+TEST_DECLARE(tok_bpe_gpt2)

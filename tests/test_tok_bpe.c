@@ -1,0 +1,235 @@
+/*
+ * tests/test_tok_bpe.c - byte-level BPE (tokenizer.ggml.model "gpt2"): a
+ * vocabulary built here as a GGUF file (the 256 byte characters, a few
+ * merges, control tokens) and what each rule gives: merges by rank, the
+ * pre-tokenizer's pieces (digits by three, contractions, spaces), a piece
+ * kept whole when it is a token (Llama 3), control tokens in the text,
+ * bytes of any UTF-8 character and the way back; refusals.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tandem/error.h"
+#include "tandem/gguf.h"
+#include "tandem/tokenizer.h"
+#include "test.h"
+
+struct gw {
+	unsigned char *b;
+	size_t n, cap;
+};
+
+static void put(struct gw *g, uint64_t v, unsigned bytes)
+{
+	if (g->n + bytes > g->cap) {
+		g->cap = 2 * (g->n + bytes);
+		g->b = realloc(g->b, g->cap);
+	}
+	for (unsigned i = 0; i < bytes; i++)
+		g->b[g->n++] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_str(struct gw *g, const char *s)
+{
+	put(g, strlen(s), 8);
+	for (size_t i = 0; s[i]; i++)
+		put(g, (unsigned char)s[i], 1);
+}
+
+static void kv_str(struct gw *g, const char *key, const char *v)
+{
+	put_str(g, key);
+	put(g, TANDEM_GGUF_STRING, 4);
+	put_str(g, v);
+}
+
+static void kv_strs(struct gw *g, const char *key, char **v, size_t n)
+{
+	put_str(g, key);
+	put(g, TANDEM_GGUF_ARRAY, 4);
+	put(g, TANDEM_GGUF_STRING, 4);
+	put(g, n, 8);
+	for (size_t i = 0; i < n; i++)
+		put_str(g, v[i]);
+}
+
+/* The GPT-2 byte alphabet's character of byte b, as UTF-8. */
+static void byte_char(unsigned b, char out[3])
+{
+	unsigned c = b;
+
+	if (!((b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE))
+		c = 0x100 + (b <= 0x20 ? b : b <= 0xA0 ? 0x21 + b - 0x7F : 0x43);
+	if (c < 0x80) {
+		out[0] = (char)c;
+		out[1] = 0;
+	} else {
+		out[0] = (char)(0xC0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3F));
+		out[2] = 0;
+	}
+}
+
+/* Tokens after the 256 bytes ("Ġ" is the space's character). */
+static const char *const extra[] = {
+	"he", "Ġt", "Ġthe", "th", "34", "'m", "Ġhello", "<|begin_of_text|>", "<|eot_id|>",
+};
+#define N_TOKENS (256 + sizeof extra / sizeof extra[0])
+static const char *const merges[] = { "h e", "Ġ t", "Ġt he", "t h", "3 4", "' m", "x y" };
+
+/* The vocabulary as a GGUF file at path, with pre-tokenizer pre. */
+static void write_vocab(const char *path, const char *pre, bool with_merges)
+{
+	struct gw g = { 0 };
+	char *tokens[N_TOKENS], bytes[256][3];
+	FILE *f;
+
+	for (unsigned b = 0; b < 256; b++) {
+		byte_char(b, bytes[b]);
+		tokens[b] = bytes[b];
+	}
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		tokens[256 + i] = (char *)extra[i];
+	put(&g, 0x46554747u, 4);
+	put(&g, 3, 4);
+	put(&g, 0, 8);
+	put(&g, with_merges ? 7 : 6, 8);
+	kv_str(&g, "general.architecture", "llama");
+	kv_str(&g, "tokenizer.ggml.model", "gpt2");
+	kv_str(&g, "tokenizer.ggml.pre", pre);
+	kv_strs(&g, "tokenizer.ggml.tokens", tokens, N_TOKENS);
+	put_str(&g, "tokenizer.ggml.token_type");
+	put(&g, TANDEM_GGUF_ARRAY, 4);
+	put(&g, TANDEM_GGUF_INT32, 4);
+	put(&g, N_TOKENS, 8);
+	for (size_t i = 0; i < N_TOKENS; i++)
+		put(&g, i >= N_TOKENS - 2 ? 3 : 1, 4);
+	put_str(&g, "tokenizer.ggml.bos_token_id");
+	put(&g, TANDEM_GGUF_UINT32, 4);
+	put(&g, N_TOKENS - 2, 4);
+	if (with_merges)
+		kv_strs(&g, "tokenizer.ggml.merges", (char **)merges,
+			sizeof merges / sizeof merges[0]);
+	while (g.n % 32 != 0)
+		put(&g, 0, 1);
+	f = fopen(path, "wb");
+	ASSERT(f != NULL);
+	ASSERT_EQ(fwrite(g.b, 1, g.n, f), g.n);
+	fclose(f);
+	free(g.b);
+}
+
+static struct tandem_gguf *g_file;
+
+static struct tandem_tok *open_vocab(const char *pre, bool with_merges, int want,
+				     struct tandem_diag *d)
+{
+	char path[] = "/tmp/tandem-bpe-XXXXXX";
+	struct tandem_tok *t = NULL;
+	int fd = mkstemp(path);
+
+	ASSERT(fd >= 0);
+	close(fd);
+	write_vocab(path, pre, with_merges);
+	ASSERT_EQ(tandem_gguf_open(path, d, &g_file), 0);
+	unlink(path);
+	ASSERT_EQ(tandem_tok_from_gguf(g_file, d, &t), want);
+	return t;
+}
+
+static size_t enc(const struct tandem_tok *t, const char *s, unsigned flags, int32_t *ids)
+{
+	struct tandem_diag d;
+	size_t n = 0;
+
+	tandem_diag_init(&d, 4);
+	ASSERT_EQ(tandem_tok_encode(t, s, strlen(s), flags, ids, 256, &n, &d), 0);
+	tandem_diag_release(&d);
+	return n;
+}
+
+/* The ids of s are want (n of them; 256 + i is extra[i], a byte is its value). */
+static void expect(const struct tandem_tok *t, const char *s, unsigned flags,
+		   const int32_t *want, size_t n)
+{
+	int32_t ids[256];
+	size_t got = enc(t, s, flags, ids);
+
+	ASSERT_EQ(got, n);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(ids[i], want[i]);
+}
+
+static void round_trip(const struct tandem_tok *t, const char *s)
+{
+	int32_t ids[256];
+	size_t n = enc(t, s, 0, ids);
+	struct tandem_buf out;
+
+	tandem_buf_init(&out, 1 << 16);
+	ASSERT_EQ(tandem_tok_decode(t, ids, n, 0, &out), 0);
+	ASSERT_EQ(out.len, strlen(s));
+	ASSERT(memcmp(out.data, s, out.len) == 0);
+	tandem_buf_release(&out);
+}
+
+TEST(tok_bpe_llama3)
+{
+	struct tandem_diag d;
+	struct tandem_tok *t;
+
+	tandem_diag_init(&d, 10);
+	t = open_vocab("llama-bpe", true, 0, &d);
+	/* "the": h+e (rank 0) first, then no merge "t he": t, he. " the":
+	 * h+e, Ġ+t, Ġt+he. */
+	expect(t, "the the", 0, (const int32_t[]){ 't', 256, 258 }, 3);
+	/* Digits by three: "3 4" never merges across "123" | "45". */
+	expect(t, "12345", 0, (const int32_t[]){ '1', '2', '3', '4', '5' }, 5);
+	expect(t, "34", 0, (const int32_t[]){ 260 }, 1);
+	/* A contraction is its own piece. */
+	expect(t, "I'm", 0, (const int32_t[]){ 'I', 261 }, 2);
+	/* A piece that is a token is kept whole, with no merge leading to it. */
+	expect(t, " hello", 0, (const int32_t[]){ 262 }, 1);
+	/* Control tokens in the text, BOS. */
+	expect(t, "<|begin_of_text|>the<|eot_id|>", TANDEM_TOK_PARSE_SPECIAL,
+	       (const int32_t[]){ 263, 't', 256, 264 }, 4);
+	expect(t, "the", TANDEM_TOK_ADD_BOS, (const int32_t[]){ 263, 't', 256 }, 3);
+	/* Any bytes: "é" is its two bytes' characters. */
+	expect(t, "\xC3\xA9", 0, (const int32_t[]){ 0xC3, 0xA9 }, 2);
+	round_trip(t, "the the");
+	round_trip(t, "Zoë's 12345 \xF0\x9F\x98\x80 tabs\t\tand\n\n  newlines\r\n x");
+	round_trip(t, "\x01\x7F \xC2\xAD end ");
+	/* Not UTF-8: refused with the offset. */
+	int32_t ids[8];
+	size_t n;
+	ASSERT_EQ(tandem_tok_encode(t, "ab\xFF", 3, 0, ids, 8, &n, &d), TANDEM_EBADINPUT);
+	ASSERT_EQ(tandem_tok_encode(t, "the the the", 11, 0, ids, 2, &n, &d), TANDEM_ELIMIT);
+	tandem_tok_free(t);
+	tandem_gguf_close(g_file);
+	tandem_diag_release(&d);
+}
+
+/* GPT-2's own pre-tokenizer keeps no piece whole and splits digits as a
+ * run: " hello" is its bytes, "12345" merges "3 4". */
+TEST(tok_bpe_gpt2)
+{
+	struct tandem_diag d;
+	struct tandem_tok *t;
+
+	tandem_diag_init(&d, 10);
+	t = open_vocab("gpt2", true, 0, &d);
+	expect(t, "12345", 0, (const int32_t[]){ '1', '2', 260, '5' }, 4);
+	expect(t, " hello", 0, (const int32_t[]){ ' ', 256, 'l', 'l', 'o' }, 5);
+	tandem_tok_free(t);
+	tandem_gguf_close(g_file);
+	/* No merges, an unknown pre-tokenizer: refused. */
+	t = open_vocab("llama-bpe", false, TANDEM_EBADINPUT, &d);
+	ASSERT(t == NULL);
+	tandem_gguf_close(g_file);
+	t = open_vocab("qwen9", true, TANDEM_EUNSUPPORTED, &d);
+	ASSERT(t == NULL);
+	tandem_gguf_close(g_file);
+	tandem_diag_release(&d);
+}
