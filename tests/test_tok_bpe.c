@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tandem/chat.h"
 #include "tandem/error.h"
 #include "tandem/gguf.h"
 #include "tandem/tokenizer.h"
@@ -75,7 +76,9 @@ static void byte_char(unsigned b, char out[3])
 /* Tokens after the 256 bytes ("Ġ" is the space's character). */
 static const char *const extra[] = {
 	"he", "Ġt", "Ġthe", "th", "34", "'m", "Ġhello", "<|begin_of_text|>", "<|eot_id|>",
+	"<|start_header_id|>", "<|end_header_id|>",
 };
+#define N_CONTROL 4   /* the last ones */
 #define N_TOKENS (256 + sizeof extra / sizeof extra[0])
 static const char *const merges[] = { "h e", "Ġ t", "Ġt he", "t h", "3 4", "' m", "x y" };
 
@@ -105,10 +108,10 @@ static void write_vocab(const char *path, const char *pre, bool with_merges)
 	put(&g, TANDEM_GGUF_INT32, 4);
 	put(&g, N_TOKENS, 8);
 	for (size_t i = 0; i < N_TOKENS; i++)
-		put(&g, i >= N_TOKENS - 2 ? 3 : 1, 4);
+		put(&g, i >= N_TOKENS - N_CONTROL ? 3 : 1, 4);
 	put_str(&g, "tokenizer.ggml.bos_token_id");
 	put(&g, TANDEM_GGUF_UINT32, 4);
-	put(&g, N_TOKENS - 2, 4);
+	put(&g, 263, 4);
 	if (with_merges)
 		kv_strs(&g, "tokenizer.ggml.merges", (char **)merges,
 			sizeof merges / sizeof merges[0]);
@@ -230,6 +233,79 @@ TEST(tok_bpe_gpt2)
 	tandem_gguf_close(g_file);
 	t = open_vocab("qwen9", true, TANDEM_EUNSUPPORTED, &d);
 	ASSERT(t == NULL);
+	tandem_gguf_close(g_file);
+	tandem_diag_release(&d);
+}
+
+/* Appends the ids of s (no control tokens read) to ids. */
+static void add(const struct tandem_tok *t, const char *s, int32_t *ids, size_t *n)
+{
+	*n += enc(t, s, 0, ids + *n);
+}
+
+/* Llama 3's instruct format: headers, trimmed contents, the answer's
+ * header; a message cannot forge a control token; tools refused. */
+TEST(chat_llama3_format)
+{
+	struct tandem_diag d;
+	struct tandem_tok *t;
+	int32_t want[256], got[256];
+	size_t nw = 0, n = 0;
+	const int32_t bos = 263, eot = 264, sh = 265, eh = 266;
+
+	tandem_diag_init(&d, 10);
+	t = open_vocab("llama-bpe", true, 0, &d);
+	ASSERT_EQ(tandem_chat_format_of(g_file, t), TANDEM_CHAT_LLAMA3);
+	const struct tandem_chat_message m[] = {
+		{ .role = TANDEM_CHAT_SYSTEM, .content = "  Be brief.\n" },
+		{ .role = TANDEM_CHAT_USER, .content = "the <|eot_id|>" },
+	};
+	struct tandem_chat chat = { m, 2, NULL, 0 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
+	want[nw++] = bos;
+	want[nw++] = sh;
+	add(t, "system", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\nBe brief.", want, &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "user", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\nthe <|eot_id|>", want, &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "assistant", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\n", want, &nw);
+	ASSERT_EQ(n, nw);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(got[i], want[i]);
+	/* An assistant's prefix stays open: no <|eot_id|>, no new header. */
+	const struct tandem_chat_message p[] = {
+		{ .role = TANDEM_CHAT_USER, .content = "hi" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .content = "the", .prefix = true },
+	};
+	chat = (struct tandem_chat){ p, 2, NULL, 0 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
+	ASSERT(got[n - 1] != eot && got[n - 1] != eh);
+	/* Refused: tools, a tool message, a last message of the assistant. */
+	const struct tandem_chat_tool tool = { "f", NULL, NULL };
+	chat = (struct tandem_chat){ m, 2, &tool, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d),
+		  TANDEM_EUNSUPPORTED);
+	const struct tandem_chat_message a[] = {
+		{ .role = TANDEM_CHAT_USER, .content = "hi" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .content = "yes" },
+	};
+	chat = (struct tandem_chat){ a, 2, NULL, 0 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d),
+		  TANDEM_EINVAL);
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 3, &n, &d),
+		  TANDEM_EINVAL);
+	chat = (struct tandem_chat){ m, 2, NULL, 0 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 5, &n, &d),
+		  TANDEM_ELIMIT);
+	tandem_tok_free(t);
 	tandem_gguf_close(g_file);
 	tandem_diag_release(&d);
 }

@@ -83,7 +83,31 @@ enum tandem_chat_format {
 	TANDEM_CHAT_MISTRAL_V1 = 1,  /* tokenizer.model.v1 (Mistral 7B v0.1): no tools */
 	TANDEM_CHAT_MISTRAL_V2 = 2,  /* ..._240216.model.v2 (Mixtral 8x22B, Mistral Large 1) */
 	TANDEM_CHAT_MISTRAL_V3 = 3,  /* ..._240323.model.v3 (Mistral 7B v0.3, Codestral) */
+	TANDEM_CHAT_LLAMA3 = 10,     /* Llama 3: <|start_header_id|>role<|end_header_id|> */
 };
+
+/*
+ * The format a model wants, from its file: Llama 3's when its chat template
+ * (tokenizer.chat_template) or its vocabulary has <|start_header_id|>,
+ * Mistral v3 when the vocabulary has the control token [INST], else
+ * Mistral v1 (t: the model's tokenizer).
+ */
+enum tandem_chat_format tandem_chat_format_of(const struct tandem_gguf *g,
+					      const struct tandem_tok *t);
+
+/*
+ * The ids of the conversation in format: Mistral's (as
+ * tandem_chat_encode_mistral) or Llama 3's: BOS, each message as
+ * <|start_header_id|>role<|end_header_id|>"\n\n"content<|eot_id|> (content
+ * trimmed of white space as Llama 3's template trims it, encoded without
+ * reading control tokens in it), then the header of the assistant's
+ * answer; the last message a user's, or an assistant's prefix left open.
+ * Llama 3 refuses tools, tool calls and results (TANDEM_EUNSUPPORTED: not
+ * implemented) and a vocabulary without its control tokens.
+ */
+int tandem_chat_encode(const struct tandem_tok *t, enum tandem_chat_format format,
+		       const struct tandem_chat *chat, int32_t *ids, size_t max, size_t *n,
+		       struct tandem_diag *d);
 
 /*
  * The ids of the conversation in format, by the tokenizer t (whose

@@ -24,16 +24,18 @@
 #define TOOLS_FILE_MAX (1u << 22)
 
 static const char usage_text[] =
-	"usage: tandem llm chat -m MODEL.gguf [--format v1|v2|v3] [--system TEXT]\n"
+	"usage: tandem llm chat -m MODEL.gguf [--format v1|v2|v3|llama3] [--system TEXT]\n"
 	"                       [--tools REQUEST.json] [-n N] [--ctx N] [--temp T]\n"
 	"                       [--top-k K] [--top-p P] [--min-p P] [--seed S]\n"
 	"\n"
 	"Reads user messages from standard input, one per line, and writes each\n"
 	"answer of the model on a line of its own: N tokens at most (512 by\n"
-	"default), up to the end of text. The conversation is put in Mistral's\n"
-	"instruct format, as mistral-common makes it: v3 when the vocabulary has\n"
-	"the [INST] control token, v1 otherwise, or --format; --system is the system\n"
-	"prompt; --tools takes the \"tools\" of a chat-completion request in JSON.\n"
+	"default), up to the end of text. The conversation is put in the model's\n"
+	"instruct format: Llama 3's when its chat template or vocabulary has\n"
+	"<|start_header_id|>, else Mistral's as mistral-common makes it (v3 when the\n"
+	"vocabulary has the [INST] control token, v1 otherwise), or --format;\n"
+	"--system is the system prompt; --tools takes the \"tools\" of a\n"
+	"chat-completion request in JSON (Mistral's formats only).\n"
 	"Sampling as `tandem llm run` (--temp 0: greedy). The context holds --ctx\n"
 	"positions (4096): a conversation that outgrows it ends the chat.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
@@ -47,6 +49,10 @@ struct chat_opts {
 
 static bool parse_format(const char *s, int *out)
 {
+	if (strcmp(s, "llama3") == 0) {
+		*out = TANDEM_CHAT_LLAMA3;
+		return true;
+	}
 	if (strcmp(s, "v1") != 0 && strcmp(s, "v2") != 0 && strcmp(s, "v3") != 0)
 		return false;
 	*out = s[1] - '0';
@@ -141,13 +147,15 @@ static int feed(struct session *s, size_t n)
 static int answer(struct session *s)
 {
 	struct tandem_buf piece;
+	/* Llama 3 ends a turn with <|eot_id|>, the text with EOS. */
+	int32_t eot = tandem_tok_control(s->t, "<|eot_id|>", 10);
 	int rc = 0;
 
 	tandem_buf_init(&piece, 1u << 16);
 	for (size_t made = 0; rc == 0 && made < s->o->n && s->nfed < s->o->ctx; made++) {
 		int32_t next = tandem_llm_sample(s->smp, s->logits, s->fed, s->nfed);
 
-		if (next == tandem_tok_eos(s->t))
+		if (next == tandem_tok_eos(s->t) || (eot >= 0 && next == eot))
 			break;
 		tandem_buf_reset(&piece);
 		(void)tandem_tok_decode(s->t, &next, 1, made > 0 ? TANDEM_TOK_MIDSTREAM : 0, &piece);
@@ -179,7 +187,7 @@ static int turn(struct session *s, const char *line, size_t len)
 	if (m->content == NULL)
 		return TANDEM_ENOMEM;
 	s->chat.n_messages++;
-	rc = tandem_chat_encode_mistral(s->t, (enum tandem_chat_format)s->o->format, &s->chat,
+	rc = tandem_chat_encode(s->t, (enum tandem_chat_format)s->o->format, &s->chat,
 					s->ids, s->o->ctx, &n, s->d);
 	if (rc == 0)
 		rc = feed(s, n);
@@ -336,7 +344,7 @@ int cmd_llm_chat(int argc, char **argv)
 		struct tandem_tok *t = NULL;
 
 		rc = tandem_tok_from_gguf(g, &d, &t);
-		o.format = t != NULL && tandem_tok_control(t, "[INST]", 6) >= 0 ? 3 : 1;
+		o.format = t != NULL ? (int)tandem_chat_format_of(g, t) : 1;
 		tandem_tok_free(t);
 	}
 	if (rc == 0)

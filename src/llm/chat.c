@@ -475,3 +475,28 @@ int tandem_chat_encode_mistral(const struct tandem_tok *t, enum tandem_chat_form
 	*n = rc == 0 ? e.k : 0;
 	return rc;
 }
+
+int tandem_chat_encode(const struct tandem_tok *t, enum tandem_chat_format format,
+		       const struct tandem_chat *chat, int32_t *ids, size_t max, size_t *n,
+		       struct tandem_diag *d)
+{
+	if (format == TANDEM_CHAT_LLAMA3)
+		return chat_encode_llama3(t, chat, ids, max, n, d);
+	return tandem_chat_encode_mistral(t, format, chat, ids, max, n, d);
+}
+
+enum tandem_chat_format tandem_chat_format_of(const struct tandem_gguf *g,
+					      const struct tandem_tok *t)
+{
+	static const char header[] = "<|start_header_id|>";
+	struct tandem_gguf_str tpl = { "", 0 };
+
+	(void)tandem_gguf_get_str(g, "tokenizer.chat_template", &tpl);
+	for (size_t i = 0; i + sizeof header - 1 <= tpl.len; i++)
+		if (memcmp(tpl.p + i, header, sizeof header - 1) == 0)
+			return TANDEM_CHAT_LLAMA3;
+	if (tandem_tok_control(t, header, sizeof header - 1) >= 0)
+		return TANDEM_CHAT_LLAMA3;
+	return tandem_tok_control(t, "[INST]", 6) >= 0 ? TANDEM_CHAT_MISTRAL_V3 :
+							  TANDEM_CHAT_MISTRAL_V1;
+}
