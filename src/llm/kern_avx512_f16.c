@@ -89,25 +89,10 @@ AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t
 
 	for (; b + BT_MAX <= nb; b += BT_MAX)
 		tile(w, X, out, stride, r, b, rt, BT_MAX, f16);
-	switch (nb - b) {
-	case 5:
-		tile(w, X, out, stride, r, b, rt, 5, f16);
-		break;
-	case 4:
-		tile(w, X, out, stride, r, b, rt, 4, f16);
-		break;
-	case 3:
+	for (; b + 3 <= nb; b += 3)
 		tile(w, X, out, stride, r, b, rt, 3, f16);
-		break;
-	case 2:
-		tile(w, X, out, stride, r, b, rt, 2, f16);
-		break;
-	case 1:
+	for (; b < nb; b++)
 		tile(w, X, out, stride, r, b, rt, 1, f16);
-		break;
-	default:
-		break;
-	}
 }
 
 AVX512 static INLINE void product(const struct llm_mat *w, const float *X, uint32_t nb,

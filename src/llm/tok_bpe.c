@@ -185,54 +185,10 @@ struct bsym {
 	int32_t id, prev, next;
 };
 
-struct cand {
-	uint32_t rank;
-	int32_t left, right, lid, rid;
-};
-
 struct bwork {
 	struct bsym *sym;
-	struct cand *heap;
-	size_t nheap;
+	struct tok_heap heap;
 };
-
-static bool first(const struct cand *a, const struct cand *b)
-{
-	return a->rank < b->rank || (a->rank == b->rank && a->left < b->left);
-}
-
-static void push(struct bwork *w, struct cand c)
-{
-	size_t i = w->nheap++;
-
-	while (i > 0 && first(&c, &w->heap[(i - 1) / 2])) {
-		w->heap[i] = w->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	w->heap[i] = c;
-}
-
-static struct cand pop(struct bwork *w)
-{
-	struct cand top = w->heap[0], last = w->heap[--w->nheap];
-	size_t i = 0;
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= w->nheap)
-			break;
-		if (c + 1 < w->nheap && first(&w->heap[c + 1], &w->heap[c]))
-			c++;
-		if (!first(&w->heap[c], &last))
-			break;
-		w->heap[i] = w->heap[c];
-		i = c;
-	}
-	if (w->nheap > 0)
-		w->heap[i] = last;
-	return top;
-}
 
 static void candidate(const struct tandem_tok *t, struct bwork *w, int32_t l, int32_t r)
 {
@@ -241,8 +197,10 @@ static void candidate(const struct tandem_tok *t, struct bwork *w, int32_t l, in
 	if (l < 0 || r < 0)
 		return;
 	m = merge_find(t, w->sym[l].id, w->sym[r].id);
+	/* The lowest rank first: ranks are below 2^24, exact as floats. */
 	if (m != NULL)
-		push(w, (struct cand){ m->rank, l, r, w->sym[l].id, w->sym[r].id });
+		tok_heap_push(&w->heap, (struct tok_cand){ -(float)m->rank, l, r, 0,
+							   w->sym[l].id, w->sym[r].id });
 }
 
 /* The ids of one piece of text (n bytes at s), appended at ids[*k]; the
@@ -268,14 +226,14 @@ static int piece(const struct tandem_tok *t, const unsigned char *s, size_t n,
 			return 0;
 		}
 	}
-	w->nheap = 0;
+	w->heap.n = 0;
 	for (size_t i = 0; i < n; i++)
 		w->sym[i] = (struct bsym){ t->byte_id[s[i]], (int32_t)i - 1,
 					   i + 1 < n ? (int32_t)i + 1 : -1 };
 	for (size_t i = 0; i + 1 < n; i++)
 		candidate(t, w, (int32_t)i, (int32_t)i + 1);
-	while (w->nheap > 0) {
-		struct cand c = pop(w);
+	while (w->heap.n > 0) {
+		struct tok_cand c = tok_heap_pop(&w->heap);
 		struct bsym *l = &w->sym[c.left], *r = &w->sym[c.right];
 
 		/* Stale: a side merged since, or they are no longer neighbours. */
@@ -317,8 +275,8 @@ int tok_bpe_encode(const struct tandem_tok *t, const char *text, size_t len, siz
 		return 0;
 	md = pcre2_match_data_create_from_pattern(t->re, NULL);
 	w.sym = malloc(len * sizeof *w.sym);
-	w.heap = malloc(3 * len * sizeof *w.heap);
-	if (md == NULL || w.sym == NULL || w.heap == NULL)
+	w.heap.v = malloc(3 * len * sizeof *w.heap.v);
+	if (md == NULL || w.sym == NULL || w.heap.v == NULL)
 		rc = TANDEM_ENOMEM;
 	while (rc == 0 && pos < len) {
 		int r = pcre2_match(t->re, (PCRE2_SPTR)text, len, pos, PCRE2_NO_UTF_CHECK, md, NULL);
@@ -336,7 +294,7 @@ int tok_bpe_encode(const struct tandem_tok *t, const char *text, size_t len, siz
 	}
 	pcre2_match_data_free(md);
 	free(w.sym);
-	free(w.heap);
+	free(w.heap.v);
 	*n = rc == 0 ? k : 0;
 	return rc;
 }

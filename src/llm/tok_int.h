@@ -80,6 +80,24 @@ int32_t tok_match_at(const struct tandem_tok *t, const struct tok_match *m,
 int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, bool prefix,
 		   size_t at, int32_t *ids, size_t max, size_t *n, struct tandem_diag *d);
 
+/* A candidate merge of symbols left and right, and the binary heap that
+ * gives the one of highest score first, the leftmost of equals (both BPE
+ * kinds; n and the ids are the caller's, to tell a stale one). */
+struct tok_cand {
+	float score;
+	int32_t left, right;
+	uint32_t n;
+	int32_t lid, rid;
+};
+
+struct tok_heap {
+	struct tok_cand *v;
+	size_t n;
+};
+
+void tok_heap_push(struct tok_heap *h, struct tok_cand c);
+struct tok_cand tok_heap_pop(struct tok_heap *h);
+
 /* The id of the token whose text is s (len bytes), any type, or -1. */
 int32_t tok_lookup(const struct tandem_tok *t, const char *s, size_t len);
 

@@ -21,56 +21,49 @@ struct sym {
 	bool frozen;
 };
 
-/* A candidate merge of left and right into a token of that score. */
-struct bigram {
-	float score;
-	int32_t left, right;
-	uint32_t n;
-};
-
 struct work {
 	char *text;             /* the normalised text */
 	struct sym *sym;
-	struct bigram *heap;
-	size_t nheap, heap_max;
+	struct tok_heap heap;
+	size_t heap_max;
 };
 
 /* Does a come out before b? The higher score, then the leftmost. */
-static int before(const struct bigram *a, const struct bigram *b)
+static int before(const struct tok_cand *a, const struct tok_cand *b)
 {
 	return a->score > b->score || (a->score == b->score && a->left < b->left);
 }
 
-static void push(struct work *w, struct bigram b)
+void tok_heap_push(struct tok_heap *h, struct tok_cand c)
 {
-	size_t i = w->nheap++;
+	size_t i = h->n++;
 
-	while (i > 0 && before(&b, &w->heap[(i - 1) / 2])) {
-		w->heap[i] = w->heap[(i - 1) / 2];
+	while (i > 0 && before(&c, &h->v[(i - 1) / 2])) {
+		h->v[i] = h->v[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	w->heap[i] = b;
+	h->v[i] = c;
 }
 
-static struct bigram pop(struct work *w)
+struct tok_cand tok_heap_pop(struct tok_heap *h)
 {
-	struct bigram top = w->heap[0], last = w->heap[--w->nheap];
+	struct tok_cand top = h->v[0], last = h->v[--h->n];
 	size_t i = 0;
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 
-		if (c >= w->nheap)
+		if (c >= h->n)
 			break;
-		if (c + 1 < w->nheap && before(&w->heap[c + 1], &w->heap[c]))
+		if (c + 1 < h->n && before(&h->v[c + 1], &h->v[c]))
 			c++;
-		if (!before(&w->heap[c], &last))
+		if (!before(&h->v[c], &last))
 			break;
-		w->heap[i] = w->heap[c];
+		h->v[i] = h->v[c];
 		i = c;
 	}
-	if (w->nheap > 0)
-		w->heap[i] = last;
+	if (h->n > 0)
+		h->v[i] = last;
 	return top;
 }
 
@@ -83,8 +76,8 @@ static void try_pair(const struct tandem_tok *t, struct work *w, int32_t left, i
 	uint32_t n = w->sym[left].n + w->sym[right].n;
 	id = tok_find(t, w->text + w->sym[left].at, n);
 	/* Each merge pushes at most two pairs: the heap cannot overflow. */
-	if (id >= 0 && w->nheap < w->heap_max)
-		push(w, (struct bigram){ t->v[id].score, left, right, n });
+	if (id >= 0 && w->heap.n < w->heap_max)
+		tok_heap_push(&w->heap, (struct tok_cand){ t->v[id].score, left, right, n, 0, 0 });
 }
 
 /* U+2581 "▁" at o; its 3 bytes. */
@@ -184,16 +177,16 @@ int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, boo
 	w.heap_max = 3 * (len + 1);
 	w.text = malloc(3 * len + 3);
 	w.sym = malloc((len + 1) * sizeof *w.sym);
-	w.heap = malloc(w.heap_max * sizeof *w.heap);
-	rc = w.text != NULL && w.sym != NULL && w.heap != NULL ? 0 : TANDEM_ENOMEM;
+	w.heap.v = malloc(w.heap_max * sizeof *w.heap.v);
+	rc = w.text != NULL && w.sym != NULL && w.heap.v != NULL ? 0 : TANDEM_ENOMEM;
 	if (rc == 0)
 		rc = normalise(text, len, prefix, at, w.text, &olen, d);
 	if (rc == 0)
 		nsym = split(t, &w, olen);
 	for (size_t i = 0; rc == 0 && i + 1 < nsym; i++)
 		try_pair(t, &w, (int32_t)i, (int32_t)i + 1);
-	while (rc == 0 && w.nheap > 0) {
-		struct bigram b = pop(&w);
+	while (rc == 0 && w.heap.n > 0) {
+		struct tok_cand b = tok_heap_pop(&w.heap);
 		struct sym *l = &w.sym[b.left], *r = &w.sym[b.right];
 
 		/* A pair one of whose sides merged since is stale. */
@@ -209,7 +202,7 @@ int tok_spm_encode(const struct tandem_tok *t, const char *text, size_t len, boo
 	}
 	if (rc == 0)
 		rc = emit(t, &w, nsym, ids, max, n, d);
-	free(w.heap);
+	free(w.heap.v);
 	free(w.sym);
 	free(w.text);
 	return rc;
