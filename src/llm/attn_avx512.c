@@ -41,7 +41,7 @@ AVX512 static INLINE __m512 exp16(__m512 x)
 /* n (<= 16) binary16 values at p as floats; the rest 0. */
 AVX512 static INLINE __m512 widen(const uint16_t *p, uint32_t n)
 {
-	__mmask16 m = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+	__mmask16 m = (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1);
 
 	return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
 }
