@@ -55,12 +55,18 @@ AVX512 static INLINE __m512 pair(__m512i v, const struct llm_qx *x, uint32_t b, 
 	return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), sc, acc);
 }
 
-/* Row . position b. */
-AVX512 static INLINE float row_dot(const unsigned char *row, uint32_t blocks,
-				   const struct llm_qx *x, uint32_t b, const __m512i idx[4])
+#define BT 4 /* positions a row is unpacked for */
+
+/* Row . positions [b, b + bt), into out (stride apart). */
+AVX512 static INLINE void row_dot(const unsigned char *row, uint32_t blocks,
+				  const struct llm_qx *x, uint32_t b, int bt, const __m512i idx[4],
+				  float *out, size_t stride)
 {
 	const __m512i low = _mm512_set1_epi8(0x0F), two = _mm512_set1_epi8(0x03);
-	__m512 acc = _mm512_setzero_ps();
+	__m512 acc[BT];
+
+	for (int j = 0; j < bt; j++)
+		acc[j] = _mm512_setzero_ps();
 
 	for (uint32_t k = 0; k < blocks; k++) {
 		const unsigned char *blk = row + (size_t)k * Q6K_BYTES;
@@ -84,11 +90,15 @@ AVX512 static INLINE float row_dot(const unsigned char *row, uint32_t blocks,
 						     high_pair(_mm512_and_si512(h23, two)));
 			uint32_t p = 4 * k + 2 * (uint32_t)h;
 
-			acc = pair(ab, x, b, p, scales, idx[2 * h], acc);
-			acc = pair(cd, x, b, p + 1, scales, idx[2 * h + 1], acc);
+			for (int j = 0; j < bt; j++) {
+				acc[j] = pair(ab, x, b + (uint32_t)j, p, scales, idx[2 * h], acc[j]);
+				acc[j] = pair(cd, x, b + (uint32_t)j, p + 1, scales, idx[2 * h + 1],
+					      acc[j]);
+			}
 		}
 	}
-	return _mm512_reduce_add_ps(acc);
+	for (int j = 0; j < bt; j++)
+		out[(size_t)(b + (uint32_t)j) * stride] = _mm512_reduce_add_ps(acc[j]);
 }
 
 /* Lanes 0-7 take entry a, lanes 8-15 entry b of a 16-float vector whose
@@ -106,14 +116,17 @@ static const int32_t k45_lanes[8][16] = {
 	{ 14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15 },
 };
 
-/* Row (Q4_K, or Q5_K with five) . position b. */
-AVX512 static INLINE float k45_row_dot(const unsigned char *row, uint32_t blocks,
-				       const struct llm_qx *x, uint32_t b, bool five,
-				       const __m512i idx[8])
+/* Row (Q4_K, or Q5_K with five) . positions [b, b + bt), into out. */
+AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
+				      const struct llm_qx *x, uint32_t b, int bt, bool five,
+				      const __m512i idx[8], float *out, size_t stride)
 {
 	const __m256i low = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
 	size_t bytes = five ? 176 : 144;
-	__m512 acc = _mm512_setzero_ps();
+	__m512 acc[BT];
+
+	for (int i = 0; i < bt; i++)
+		acc[i] = _mm512_setzero_ps();
 
 	for (uint32_t k = 0; k < blocks; k++) {
 		const unsigned char *blk = row + (size_t)k * bytes, *qs = blk + (five ? 48 : 16);
@@ -147,20 +160,27 @@ AVX512 static INLINE float k45_row_dot(const unsigned char *row, uint32_t blocks
 			}
 			__m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
 			uint32_t p = 4 * k + j;
-			const int8_t *xq = x->q + (size_t)b * x->cols + (size_t)p * 64;
-			const int32_t *neg = x->neg + ((size_t)b * x->cols + (size_t)p * 64) / 4;
-			__m512 dx = _mm512_loadu_ps(x->d16 + ((size_t)b * x->pairs + p) * 16);
-			__m512i sum = _mm512_dpbusd_epi32(_mm512_setzero_si512(), v,
-							  _mm512_loadu_si512(xq));
-			__m512 sc = _mm512_mul_ps(_mm512_permutexvar_ps(idx[j], scales), dx);
-			__m512 mn = _mm512_mul_ps(_mm512_permutexvar_ps(idx[4 + j], scales), dx);
+			__m512 psc = _mm512_permutexvar_ps(idx[j], scales);
+			__m512 pmn = _mm512_permutexvar_ps(idx[4 + j], scales);
 
-			acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), sc, acc);
-			/* neg is minus the sums of four (offset 1). */
-			acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(neg)), mn, acc);
+			for (int i = 0; i < bt; i++) {
+				size_t at = (size_t)(b + (uint32_t)i);
+				const int8_t *xq = x->q + at * x->cols + (size_t)p * 64;
+				const int32_t *neg = x->neg + (at * x->cols + (size_t)p * 64) / 4;
+				__m512 dx = _mm512_loadu_ps(x->d16 + (at * x->pairs + p) * 16);
+				__m512i sum = _mm512_dpbusd_epi32(_mm512_setzero_si512(), v,
+								  _mm512_loadu_si512(xq));
+
+				acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum),
+							 _mm512_mul_ps(psc, dx), acc[i]);
+				/* neg is minus the sums of four (offset 1). */
+				acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(neg)),
+							 _mm512_mul_ps(pmn, dx), acc[i]);
+			}
 		}
 	}
-	return _mm512_reduce_add_ps(acc);
+	for (int i = 0; i < bt; i++)
+		out[(size_t)(b + (uint32_t)i) * stride] = _mm512_reduce_add_ps(acc[i]);
 }
 
 AVX512 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
@@ -173,11 +193,18 @@ AVX512 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *
 		idx[i] = _mm512_loadu_si512(k45_lanes[i]);
 	for (uint32_t r = r0; r < r1; r++) {
 		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+		uint32_t b = 0;
 
-		for (uint32_t b = 0; b < x->nb; b++)
-			out[(size_t)b * stride + r] = five ?
-				k45_row_dot(row, w->cols / QK_K, x, b, true, idx) :
-				k45_row_dot(row, w->cols / QK_K, x, b, false, idx);
+		for (; b + BT <= x->nb; b += BT)
+			if (five)
+				k45_row_dot(row, w->cols / QK_K, x, b, BT, true, idx, out + r, stride);
+			else
+				k45_row_dot(row, w->cols / QK_K, x, b, BT, false, idx, out + r, stride);
+		for (; b < x->nb; b++)
+			if (five)
+				k45_row_dot(row, w->cols / QK_K, x, b, 1, true, idx, out + r, stride);
+			else
+				k45_row_dot(row, w->cols / QK_K, x, b, 1, false, idx, out + r, stride);
 	}
 }
 
@@ -189,8 +216,11 @@ AVX512 void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x
 
 	for (uint32_t r = r0; r < r1; r++) {
 		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+		uint32_t b = 0;
 
-		for (uint32_t b = 0; b < x->nb; b++)
-			out[(size_t)b * stride + r] = row_dot(row, w->cols / QK_K, x, b, idx);
+		for (; b + BT <= x->nb; b += BT)
+			row_dot(row, w->cols / QK_K, x, b, BT, idx, out + r, stride);
+		for (; b < x->nb; b++)
+			row_dot(row, w->cols / QK_K, x, b, 1, idx, out + r, stride);
 	}
 }
