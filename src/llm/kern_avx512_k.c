@@ -164,7 +164,7 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 			__m512 pmn = _mm512_permutexvar_ps(idx[4 + j], scales);
 
 			for (int i = 0; i < bt; i++) {
-				size_t at = (size_t)(b + (uint32_t)i);
+				size_t at = (size_t)b + (size_t)i;
 				const int8_t *xq = x->q + at * x->cols + (size_t)p * 64;
 				const int32_t *neg = x->neg + (at * x->cols + (size_t)p * 64) / 4;
 				__m512 dx = _mm512_loadu_ps(x->d16 + (at * x->pairs + p) * 16);
