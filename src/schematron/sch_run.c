@@ -20,9 +20,32 @@
 #include "core/core.h"
 #include "schematron_int.h"
 
+/*
+ * The candidate alternatives of every pattern for the nodes of one kind,
+ * name and namespace, in one document: the alternatives of the name's group
+ * and the wildcards, in rule order, less those that no such node can match:
+ * a generic context whose node set is empty, an alternative whose last
+ * step's node test rejects the node, or one of the step's leading
+ * predicates that depend only on the name (the `ends-with(name(),
+ * 'Amount')` of UBL-DT-01's context, tried on every element). Built at the first node of that
+ * kind, name and namespace; a node without any candidate is passed over.
+ */
+#define CAND_SLOTS 1024 /* per runner; beyond 3/4 full, nodes take the long way */
+struct cand {
+	const xmlChar *name; /* the key: interned name, namespace, node kind */
+	const void *ns;
+	int kind;
+	uint32_t gen;        /* the document (sch_runner.gen) the entry is for */
+	uint32_t *start;     /* npatterns + 1 offsets into alts, scratch memory */
+	const struct sch_alt **alts;
+};
+
 struct sch_runner {
 	struct xp_ctx ctx;
 	struct xp_seq *generic; /* per document: node sets of generic contexts */
+	struct cand *cands;     /* CAND_SLOTS entries */
+	size_t ncands;          /* entries of this document */
+	uint32_t gen;           /* bumped for each run */
 	char err[320];
 };
 
@@ -32,8 +55,10 @@ int sch_runner_new(struct sch_runner **out)
 	*out = NULL;
 	if (!r)
 		return TANDEM_ENOMEM;
-	int rc = xp_ctx_init(&r->ctx);
+	r->cands = tandem_calloc(CAND_SLOTS, sizeof *r->cands);
+	int rc = r->cands ? xp_ctx_init(&r->ctx) : TANDEM_ENOMEM;
 	if (rc) {
+		tandem_free(r->cands);
 		tandem_free(r);
 		return rc;
 	}
@@ -47,6 +72,7 @@ void sch_runner_free(struct sch_runner *r)
 		return;
 	xp_ctx_release(&r->ctx);
 	xp_regex_release();
+	tandem_free(r->cands);
 	tandem_free(r);
 }
 
@@ -226,6 +252,13 @@ static int build_dispatch(struct xp_ctx *c, const struct sch_pattern *p, struct 
 	return 0;
 }
 
+static int node_kind(xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE	? XML_ELEMENT_NODE
+	       : n->type == XML_ATTRIBUTE_NODE ? XML_ATTRIBUTE_NODE
+					       : XML_DOCUMENT_NODE;
+}
+
 static int try_alt(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, int kind,
 		   bool *ok)
 {
@@ -245,9 +278,7 @@ static int try_alt(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, 
 static int first_rule(struct sch_runner *r, const struct sch_pattern *p, const struct dispatch *d,
 		      xmlNodePtr n, size_t *rule)
 {
-	int kind = n->type == XML_ELEMENT_NODE ? XML_ELEMENT_NODE
-		 : n->type == XML_ATTRIBUTE_NODE ? XML_ATTRIBUTE_NODE
-						   : XML_DOCUMENT_NODE;
+	int kind = node_kind(n);
 	const struct sch_name_group *g = NULL;
 	*rule = SIZE_MAX;
 	if (!r->ctx.dict) {
@@ -273,6 +304,147 @@ static int first_rule(struct sch_runner *r, const struct sch_pattern *p, const s
 			return r->ctx.err;
 		if (ok)
 			*rule = a->rule;
+	}
+	return 0;
+}
+
+/* The last step of a path pattern, or NULL. */
+static const struct xp_expr *last_step(const struct xp_expr *p)
+{
+	if (p->op == XP_OP_STEP)
+		return p;
+	if (p->op == XP_OP_PATH && p->kids[1]->op == XP_OP_STEP)
+		return p->kids[1];
+	return NULL;
+}
+
+/*
+ * Whether alternative a can match n, or a node of the same kind, name and
+ * namespace, as far as those decide: 0 and *can, or TANDEM_ELIMIT. A
+ * predicate that raises an error leaves the alternative in, to raise it
+ * again when it is tried, as before.
+ */
+static int cand_can(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, int kind,
+		    bool *can)
+{
+	struct xp_ctx *c = &r->ctx;
+	*can = false;
+	if (a->node_kind && a->node_kind != kind)
+		return 0;
+	*can = true;
+	if (a->generic) {
+		*can = r->generic[a->generic_index].n > 0;
+		return 0;
+	}
+	const struct xp_expr *s = last_step(a->path);
+	if (!s)
+		return 0;
+	if (!step_test(c, s, n)) {
+		*can = false;
+		return 0;
+	}
+	struct xp_item item = {.type = XP_NODE, .v.node = n};
+	for (size_t i = 0; i < s->npreds && *can; i++) {
+		const struct xp_expr *pe = xp_preds(s)[i];
+		if (!pe->name_memo || !pe->plain || !pe->memo_id)
+			break;
+		if (xp_pred_keep(c, pe, &item, 1, 1, can)) {
+			if (c->err == TANDEM_ELIMIT)
+				return c->err;
+			c->err = 0;
+			*can = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Fills k's lists for node n (d: the name dispatch of each pattern). */
+static int cand_build(struct sch_runner *r, const struct sch_schema *s, const struct dispatch *d,
+		      xmlNodePtr n, int kind, struct cand *k)
+{
+	struct xp_ctx *c = &r->ctx;
+	size_t total = 0;
+	for (size_t p = 0; p < s->npatterns; p++) {
+		size_t i = dispatch_slot(&d[p], n->name);
+		total += (d[p].keys[i] ? d[p].groups[i]->n : 0) + s->patterns[p].nwild;
+	}
+	k->start = xp_alloc(c, (s->npatterns + 1) * sizeof *k->start);
+	k->alts = xp_alloc(c, (total ? total : 1) * sizeof *k->alts);
+	if (!k->start || !k->alts)
+		return c->err;
+	uint32_t m = 0;
+	for (size_t p = 0; p < s->npatterns; p++) {
+		const struct sch_pattern *pat = &s->patterns[p];
+		size_t slot = dispatch_slot(&d[p], n->name);
+		const struct sch_name_group *g = d[p].keys[slot] ? d[p].groups[slot] : NULL;
+		size_t i = 0, j = 0, ng = g ? g->n : 0;
+		k->start[p] = m;
+		while (i < ng || j < pat->nwild) {
+			const struct sch_alt *a;
+			if (j >= pat->nwild || (i < ng && g->alts[i]->rule < pat->wild[j]->rule))
+				a = g->alts[i++];
+			else
+				a = pat->wild[j++];
+			bool can = false;
+			if (cand_can(r, a, n, kind, &can))
+				return c->err;
+			if (can)
+				k->alts[m++] = a;
+		}
+	}
+	k->start[s->npatterns] = m;
+	return 0;
+}
+
+/*
+ * The candidates for n, built if needed: 0 with *out (NULL when the table
+ * is full), or an error.
+ */
+static int cand_get(struct sch_runner *r, const struct sch_schema *s, const struct dispatch *d,
+		    xmlNodePtr n, const struct cand **out)
+{
+	int kind = node_kind(n);
+	const void *ns = n->ns;
+	uintptr_t key = ((uintptr_t)n->name >> 4) ^ ((uintptr_t)ns >> 3) ^ (uintptr_t)kind;
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 40) & (CAND_SLOTS - 1);
+	*out = NULL;
+	for (;;) {
+		struct cand *k = &r->cands[i];
+		if (k->gen != r->gen)
+			break;
+		if (k->name == n->name && k->ns == ns && k->kind == kind) {
+			*out = k;
+			return 0;
+		}
+		i = (i + 1) & (CAND_SLOTS - 1);
+	}
+	if (r->ncands >= CAND_SLOTS / 4 * 3)
+		return 0;
+	struct cand *k = &r->cands[i];
+	*k = (struct cand){.name = n->name, .ns = ns, .kind = kind};
+	if (cand_build(r, s, d, n, kind, k))
+		return r->ctx.err;
+	k->gen = r->gen;
+	r->ncands++;
+	*out = k;
+	return 0;
+}
+
+/* The first rule of pattern p whose context matches n, among k's candidates. */
+static int first_cand(struct sch_runner *r, const struct cand *k, size_t p, xmlNodePtr n,
+		      size_t *rule)
+{
+	int kind = k->kind;
+	*rule = SIZE_MAX;
+	for (uint32_t i = k->start[p]; i < k->start[p + 1]; i++) {
+		bool ok = false;
+		if (try_alt(r, k->alts[i], n, kind, &ok))
+			return r->ctx.err;
+		if (ok) {
+			*rule = k->alts[i]->rule;
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -393,9 +565,19 @@ static int visit(struct sch_runner *r, const struct sch_schema *s, const struct 
 		 xmlNodePtr n, sch_event_fn fn, void *arg)
 {
 	struct xp_ctx *c = &r->ctx;
+	const struct cand *k = NULL;
+	if (c->dict && n->type != XML_DOCUMENT_NODE && cand_get(r, s, d, n, &k)) {
+		if (c->err == TANDEM_ELIMIT)
+			return c->err;
+		c->err = 0;
+		k = NULL; /* out of scratch memory: the long way */
+	}
+	if (k && k->start[s->npatterns] == 0)
+		return 0; /* no context of any pattern can match n */
 	for (size_t p = 0; p < s->npatterns; p++) {
 		size_t rule;
-		if (first_rule(r, &s->patterns[p], &d[p], n, &rule)) {
+		if (k ? first_cand(r, k, p, n, &rule)
+		      : first_rule(r, &s->patterns[p], &d[p], n, &rule)) {
 			if (c->err == TANDEM_ELIMIT)
 				return c->err;
 			c->err = 0; /* a context predicate failed: the rule does not match */
@@ -416,6 +598,11 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 	struct xp_ctx *c = &r->ctx;
 	int rc = 0;
 	r->err[0] = '\0';
+	if (++r->gen == 0) {
+		memset(r->cands, 0, CAND_SLOTS * sizeof *r->cands);
+		r->gen = 1;
+	}
+	r->ncands = 0;
 	xp_ctx_begin(c, doc);
 	xp_ctx_names_from_doc(c, &s->names);
 	struct xp_focus f = {.item = {.type = XP_NODE, .v.node = (xmlNodePtr)doc}, .pos = 1, .size = 1};
