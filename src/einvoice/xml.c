@@ -265,9 +265,17 @@ static const char *foreign_encoding(const char *xml, size_t len, char *name,
 	return name;
 }
 
-static void free_doc(void *doc)
+/* A parsed document and the region its tree lives in. */
+struct parsed {
+	xmlDocPtr doc;
+	struct einv_xml_region *region;
+};
+
+static void free_doc(void *arg)
 {
-	xmlFreeDoc(doc);
+	struct parsed *p = arg;
+	xmlFreeDoc(p->doc);
+	einv_xml_region_free(p->region);
 }
 
 /* The libxml2 message, one line, without its trailing newline. */
@@ -288,6 +296,7 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 			    XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
 			    XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
 	struct parse_state st = {0};
+	struct einv_xml_region *region;
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	const char *foreign;
@@ -315,9 +324,14 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 				what, TANDEM_EINV_XML_ATTRIBUTES_MAX);
 		return TANDEM_ELIMIT;
 	}
+	region = einv_xml_region_begin();
 	ctxt = xmlNewParserCtxt();
-	if (ctxt == NULL)
+	if (ctxt == NULL) {
+		xmlResetLastError();
+		einv_xml_region_end(region);
+		einv_xml_region_free(region);
 		return TANDEM_ENOMEM;
+	}
 	st.start = ctxt->sax->startElementNs;
 	st.end = ctxt->sax->endElementNs;
 	ctxt->sax->internalSubset = on_internal_subset;
@@ -364,20 +378,26 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 		}
 	}
 	xmlFreeParserCtxt(ctxt);
+	/* The thread's copy of the last error was made in the region. */
+	xmlResetLastError();
+	einv_xml_region_end(region);
 	if (err == 0 && xmlDocGetRootElement(doc) == NULL) {
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
 				"TANDEM-XML-MALFORMED", NULL, 0,
 				"the %s has no root element", what);
 		err = TANDEM_EBADINPUT;
 	}
-	if (err) {
-		xmlFreeDoc(doc);
-		return err;
+	struct parsed *held = err ? NULL : tandem_arena_alloc(a, sizeof *held);
+	if (held) {
+		*held = (struct parsed){.doc = doc, .region = region};
+		if (tandem_arena_on_release(a, free_doc, held) != 0)
+			held = NULL;
 	}
-	if (tandem_arena_on_release(a, free_doc, doc) != 0) {
-		/* The caller's arena is full: a resource failure, not the XML's. */
+	if (!held) {
 		xmlFreeDoc(doc);
-		return TANDEM_ENOMEM;
+		einv_xml_region_free(region);
+		/* Else the caller's arena is full: a resource failure, not the XML's. */
+		return err ? err : TANDEM_ENOMEM;
 	}
 	*out = doc;
 	return 0;
