@@ -134,12 +134,13 @@ TEST(einv_xml_mem_region_overflow)
 		len += (size_t)snprintf(xml + len, cap - len, "<a>");
 		for (size_t end = len + (1u << 20); len < end; len += 69, lines++) {
 			memset(xml + len, 'x', 62);
-			memcpy(xml + len + 62, "&amp;\r\n", 7); /* each line its own callbacks */
+			/* Each line its own callbacks. */
+			snprintf(xml + len + 62, cap - len - 62, "&amp;\r\n");
 		}
 		len += (size_t)snprintf(xml + len, cap - len, "</a>");
 	}
-	for (size_t i = 0; i < empty; i++, len += 4)
-		memcpy(xml + len, "<e/>", 4);
+	for (size_t i = 0; i < empty; i++)
+		len += (size_t)snprintf(xml + len, cap - len, "<e/>");
 	len += (size_t)snprintf(xml + len, cap - len, "<b x='1'/></r>");
 
 	struct tandem_arena a;

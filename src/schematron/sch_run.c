@@ -30,7 +30,8 @@
  * 'Amount')` of UBL-DT-01's context, tried on every element). Built at the first node of that
  * kind, name and namespace; a node without any candidate is passed over.
  */
-#define CAND_SLOTS 1024 /* per runner; beyond 3/4 full, nodes take the long way */
+#define CAND_SLOTS    1024 /* per runner */
+#define CAND_FILL_MAX ((size_t)CAND_SLOTS / 4 * 3) /* beyond, nodes take the long way */
 struct cand {
 	const xmlChar *name; /* the key: interned name, namespace, node kind */
 	const void *ns;
@@ -370,7 +371,7 @@ static int cand_build(struct sch_runner *r, const struct sch_schema *s, const st
 		total += (d[p].keys[i] ? d[p].groups[i]->n : 0) + s->patterns[p].nwild;
 	}
 	k->start = xp_alloc(c, (s->npatterns + 1) * sizeof *k->start);
-	k->alts = xp_alloc(c, (total ? total : 1) * sizeof *k->alts);
+	k->alts = xp_alloc(c, (total ? total : 1) * sizeof(const struct sch_alt *));
 	if (!k->start || !k->alts)
 		return c->err;
 	uint32_t m = 0;
@@ -419,7 +420,7 @@ static int cand_get(struct sch_runner *r, const struct sch_schema *s, const stru
 		}
 		i = (i + 1) & (CAND_SLOTS - 1);
 	}
-	if (r->ncands >= CAND_SLOTS / 4 * 3)
+	if (r->ncands >= CAND_FILL_MAX)
 		return 0;
 	struct cand *k = &r->cands[i];
 	*k = (struct cand){.name = n->name, .ns = ns, .kind = kind};
