@@ -30,5 +30,6 @@
 #include "list_xpath.h"
 #include "list_cache.h"
 #include "list_keep.h"
+#include "list_cand.h"
 #include "list_cli.h"
 #include "list_fuzz.h"
