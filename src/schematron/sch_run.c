@@ -305,6 +305,19 @@ static uint64_t hash_str(uint64_t h, const char *p)
 	return (h ^ 0x100u) * 0x100000001b3u;
 }
 
+/*
+ * A namespace URI by its length and its last 16 bytes: URIs are long and
+ * share their beginnings, and the table compares the whole string anyway.
+ */
+static uint64_t hash_uri(uint64_t h, const char *p)
+{
+	if (!p)
+		return hash_str(h, NULL);
+	size_t n = strlen(p);
+	h = (h ^ n) * 0x100000001b3u;
+	return hash_str(h, p + (n > 16 ? n - 16 : 0));
+}
+
 static bool same_str(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
@@ -315,7 +328,7 @@ static uint64_t xcand_hash(uint64_t serial, int kind, xmlNodePtr n)
 	uint64_t h = (0xcbf29ce484222325u ^ serial) * 0x100000001b3u;
 	h = (h ^ (uint64_t)kind) * 0x100000001b3u;
 	h = hash_str(h, (const char *)n->name);
-	h = hash_str(h, ns_uri(n));
+	h = hash_uri(h, ns_uri(n));
 	return hash_str(h, ns_prefix(n));
 }
 
