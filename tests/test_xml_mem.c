@@ -2,7 +2,8 @@
  * tests/test_xml_mem.c - the regions libxml2 allocates parsed documents in
  * (src/einvoice/xml_mem.c): more documents alive than there are regions,
  * a document freed on another thread than the one that parsed it, a tree
- * changed after its parse, and a document whose parse outgrows its region.
+ * changed after its parse, a document whose parse outgrows its region, and
+ * a catalog PI, which libxml2 must ignore.
  * Each document's content is checked after others were parsed and freed,
  * so a region given back too early, or to two documents, shows.
  */
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/catalog.h>
 #include <libxml/tree.h>
 
 #include "einvoice/einvoice_int.h"
@@ -162,6 +164,24 @@ TEST(einv_xml_mem_region_overflow)
 
 	struct parsed_doc p;
 	parse_one(&p, 5);
+	check_one(&p);
+	tandem_arena_release(&p.a);
+}
+
+TEST(einv_xml_mem_catalog_pi_ignored)
+{
+	/* Honoured, the PI would set up libxml2's global catalogs during the
+	 * parse, in the document's region: it must be ignored. */
+	static const char xml[] = "<?xml version='1.0'?>"
+				  "<?oasis-xml-catalog catalog='file:///nonexistent'?>"
+				  "<r><a>text 9</a><b x='63'/></r>";
+	struct parsed_doc p = {.n = 9};
+	struct tandem_diag d;
+	tandem_arena_init(&p.a, 1u << 20);
+	tandem_diag_init(&d, 10);
+	ASSERT_EQ(einv_xml_parse(&p.a, xml, strlen(xml), "test", &d, &p.doc), 0);
+	tandem_diag_release(&d);
+	ASSERT_EQ(xmlCatalogGetDefaults(), XML_CATA_ALLOW_NONE);
 	check_one(&p);
 	tandem_arena_release(&p.a);
 }

@@ -10,7 +10,8 @@
  *   - startElementNs / endElementNs: count elements and depth, and stop the
  *     parser when a limit is crossed.
  * Options: XML_PARSE_NONET, and none of NOENT, DTDLOAD, DTDATTR, XINCLUDE;
- * an external entity loader that refuses everything guards the rest.
+ * an external entity loader that refuses everything guards the rest, and
+ * catalogs named by a document (<?oasis-xml-catalog?>) are ignored.
  *
  * Before libxml2 sees the bytes, a linear pre-scan counts the attributes of
  * every start tag: libxml2 2.9 appends attributes to a list by walking it
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/catalog.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -65,6 +67,11 @@ static void init_libxml(void)
 	xmlInitParser();
 	xmlSetExternalEntityLoader(no_external);
 	xmlSetGenericErrorFunc(NULL, quiet);
+	/* A document's <?oasis-xml-catalog?> would make libxml2 set up its
+	 * global catalogs in the middle of a parse - in that document's region
+	 * (xml_mem.c), which another document then reuses - and read catalog
+	 * files. Documents never choose catalogs here. */
+	xmlCatalogSetDefaults(XML_CATA_ALLOW_NONE);
 }
 
 static void stop(xmlParserCtxtPtr ctxt, struct parse_state *st, int reason)

@@ -21,8 +21,10 @@
  *     libxml2 and the SAX callbacks (which only count) runs on it;
  *   - what libxml2 keeps beyond a parse from xmlMalloc - the thread's last
  *     error, copied with xmlStrdup - is reset before the region ends
- *     (einv_xml_parse); its per-thread state and mutexes come from malloc
- *     itself (libxml2's threads.c);
+ *     (einv_xml_parse); the one global state a document could make it set
+ *     up during a parse, its catalogs (<?oasis-xml-catalog?>), is switched
+ *     off before any parse (xml.c); its per-thread state and mutexes come
+ *     from malloc itself (libxml2 2.9.14's threads.c);
  *   - a block grown after the parse (a dictionary that takes a new name)
  *     moves to malloc; a full region hands the rest of its parse to malloc.
  *     So the document is still freed with xmlFreeDoc(), whose frees of the
