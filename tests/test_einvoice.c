@@ -2919,6 +2919,27 @@ TEST(einv_xml_attributes_prescan_skips_markup)
 	tandem_buf_release(&b);
 }
 
+TEST(einv_xml_attributes_after_end_tag)
+{
+	/* The pre-scan passes over end tags without looking for their '>':
+	 * a start tag right after one, with '>' in a quoted value, is still
+	 * counted to its real end. */
+	struct tandem_buf b;
+	struct opened o;
+
+	tandem_buf_init(&b, 1u << 20);
+	tandem_buf_puts(&b, "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">"
+			    "<x></x><t q='>'");
+	for (int i = 0; i < TANDEM_EINV_XML_ATTRIBUTES_MAX; i++)
+		tandem_buf_printf(&b, " a%d=\"b\"", i);
+	tandem_buf_puts(&b, "/></Invoice>");
+	open_bytes(&o, b.data, b.len);
+	EXPECT_RC(&o, TANDEM_ELIMIT);
+	EXPECT_FINDING(&o, "TANDEM-XML-ATTRIBUTES", TANDEM_SEV_ERROR);
+	opened_release(&o);
+	tandem_buf_release(&b);
+}
+
 TEST(einv_pdf_no_stderr_on_wrong_types)
 {
 	/* A filespec with /EF null: qpdf used to print "application did not

@@ -21,6 +21,17 @@ struct tandem_einv_xml {
  * findings with the given rule-id prefix and return TANDEM_EBADINPUT or
  * TANDEM_ELIMIT.
  */
+/*
+ * The region libxml2 allocates a document in while it is parsed (xml_mem.c):
+ * _begin makes it the calling thread's (NULL when there is none: libxml2
+ * then allocates with malloc), _end stops that, and _free gives its memory
+ * back, after xmlFreeDoc() of the document. NULL is accepted by both.
+ */
+struct einv_xml_region;
+struct einv_xml_region *einv_xml_region_begin(void);
+void einv_xml_region_end(struct einv_xml_region *r);
+void einv_xml_region_free(struct einv_xml_region *r);
+
 int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 		   const char *what, struct tandem_diag *d, xmlDocPtr *out);
 

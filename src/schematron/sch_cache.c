@@ -258,6 +258,7 @@ static struct sch_schema *map_image(int fd, const char *path, struct sch_cache_s
 	s->map_size = h.image_size;
 	s->image_size = h.image_size;
 	s->root = root;
+	s->serial = sch_serial_next();
 	s->sources = NULL;
 	return s;
 }

@@ -24,6 +24,7 @@
  * or loop; its verdicts are as trustworthy as its checksum and key
  * (sch_cache.c).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -58,8 +59,15 @@ static void *sch_image_hint(void)
 #endif
 }
 
+uint64_t sch_serial_next(void)
+{
+	static _Atomic uint64_t last;
+	return atomic_fetch_add(&last, 1) + 1;
+}
+
 int sch_image_begin(struct sch_schema *s)
 {
+	s->serial = sch_serial_next();
 	void *p = mmap(sch_image_hint(), SCH_ARENA_MAX, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
@@ -119,6 +127,7 @@ int sch_image_finish(struct sch_schema *s)
 	root->map_size = 0;
 	root->image_size = 0;
 	root->root = NULL;
+	root->serial = 0;
 	root->sources = NULL;
 	s->root = root;
 	size_t used = tandem_arena_fixed_used(&s->arena);

@@ -8,11 +8,10 @@
  * first rule whose context matches fires: its lets are evaluated, then its
  * asserts and reports, with the node as context item.
  *
- * Contexts are XSLT match patterns, matched right to left: the node must
- * pass the last step (and its predicates, with the node's position among
- * the siblings that step would select), then its parent - or, after //, one
- * of its ancestors - must match the rest. Per pattern, the alternatives are
- * looked up by the local name of their last step.
+ * Contexts are XSLT match patterns, matched right to left (sch_match.c).
+ * Per pattern, the alternatives are looked up by the local name of their
+ * last step; per node kind, name and namespace, the candidates of every
+ * pattern are worked out once (struct cand below).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +19,57 @@
 #include "core/core.h"
 #include "schematron_int.h"
 
+/*
+ * The candidate alternatives of every pattern for the nodes of one kind,
+ * name and namespace, in one document: the alternatives of the name's group
+ * and the wildcards, in rule order, less those that no such node can match:
+ * a generic context whose node set is empty, an alternative whose last
+ * step's node test rejects the node, or one of the step's leading
+ * predicates that depend only on the name (the `ends-with(name(),
+ * 'Amount')` of UBL-DT-01's context, tried on every element). Built at the first node of that
+ * kind, name and namespace; a node without any candidate is passed over.
+ */
+#define CAND_SLOTS    1024 /* per runner */
+#define CAND_FILL_MAX ((size_t)CAND_SLOTS / 4 * 3) /* beyond, nodes take the long way */
+struct cand {
+	const xmlChar *name; /* the key: interned name, namespace, node kind */
+	const void *ns;
+	int kind;
+	uint32_t gen;        /* the document (sch_runner.gen) the entry is for */
+	uint32_t *start;     /* npatterns + 1 offsets into alts, scratch memory */
+	const struct sch_alt **alts;
+};
+
+/*
+ * The lists of candidates kept across documents, by what decides them: the
+ * rule set (its serial), the node kind, local name, namespace URI and
+ * prefix. Most names come back in every invoice, and building a list
+ * evaluates the name predicates of the wildcards. Generic contexts stay in
+ * these lists: each document leaves out those whose node set is empty.
+ * When the table or its pool is full, it starts again empty.
+ */
+#define XCAND_SLOTS      2048
+#define XCAND_FILL_MAX   ((size_t)XCAND_SLOTS / 4 * 3)
+#define XCAND_POOL_BYTES ((size_t)1 << 20)
+struct xcand {
+	uint64_t serial; /* the rule set's, 0 when the slot is free */
+	uint64_t hash;
+	int kind;
+	const char *local, *uri, *prefix; /* in the pool; uri and prefix NULL without a namespace */
+	uint32_t *start;                  /* npatterns + 1 offsets into alts, in the pool */
+	const struct sch_alt **alts;
+};
+
 struct sch_runner {
 	struct xp_ctx ctx;
 	struct xp_seq *generic; /* per document: node sets of generic contexts */
+	struct cand *cands;     /* CAND_SLOTS entries */
+	size_t ncands;          /* entries of this document */
+	uint32_t gen;           /* bumped for each run */
+	struct xcand *xc;       /* XCAND_SLOTS entries */
+	size_t nxc;
+	char *xpool;            /* XCAND_POOL_BYTES */
+	size_t xpool_used;
 	char err[320];
 };
 
@@ -32,8 +79,14 @@ int sch_runner_new(struct sch_runner **out)
 	*out = NULL;
 	if (!r)
 		return TANDEM_ENOMEM;
-	int rc = xp_ctx_init(&r->ctx);
+	r->cands = tandem_calloc(CAND_SLOTS, sizeof *r->cands);
+	r->xc = tandem_calloc(XCAND_SLOTS, sizeof *r->xc);
+	r->xpool = tandem_malloc(XCAND_POOL_BYTES);
+	int rc = r->cands && r->xc && r->xpool ? xp_ctx_init(&r->ctx) : TANDEM_ENOMEM;
 	if (rc) {
+		tandem_free(r->cands);
+		tandem_free(r->xc);
+		tandem_free(r->xpool);
 		tandem_free(r);
 		return rc;
 	}
@@ -47,144 +100,15 @@ void sch_runner_free(struct sch_runner *r)
 		return;
 	xp_ctx_release(&r->ctx);
 	xp_regex_release();
+	tandem_free(r->cands);
+	tandem_free(r->xc);
+	tandem_free(r->xpool);
 	tandem_free(r);
 }
 
 const char *sch_runner_error(const struct sch_runner *r)
 {
 	return r->err;
-}
-
-static xmlNodePtr parent_of(xmlNodePtr n)
-{
-	return n->type == XML_DOCUMENT_NODE ? NULL : n->parent;
-}
-
-/* Whether n passes the node test of a pattern step. */
-static bool step_test(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n)
-{
-	return xp_test_node(c, n, &s->test, xp_axis_attr(s->axis));
-}
-
-/* Predicates of a pattern step, with n's position among its selected siblings. */
-static int step_preds(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n, bool *ok)
-{
-	*ok = true;
-	if (!s->npreds)
-		return 0;
-	size_t pos = 0, size = 0;
-	xmlNodePtr p = n->parent;
-	xmlNodePtr first = xp_axis_attr(s->axis)
-				   ? (p ? (xmlNodePtr)p->properties : n)
-				   : (p ? p->children : n);
-	if (s->plain_preds)
-		first = NULL; /* no predicate reads the position */
-	for (xmlNodePtr k = first; k; k = k->next) {
-		if (!step_test(c, s, k))
-			continue;
-		size++;
-		if (k == n)
-			pos = size;
-	}
-	if (!pos) {
-		pos = size = 1;
-	}
-	/* Each predicate filters the sibling list; positions after the first
-	 * predicate are rare in rule contexts and evaluated on that list. */
-	struct xp_item item = {.type = XP_NODE, .v.node = n};
-	for (size_t i = 0; i < s->npreds && *ok; i++) {
-		if (xp_pred_keep(c, xp_preds(s)[i], &item, pos, size, ok))
-			return c->err;
-	}
-	return 0;
-}
-
-static int match(struct xp_ctx *c, const struct xp_expr *p, xmlNodePtr n, bool *ok);
-
-/* n is selected by step s applied to some node matching left (NULL: any). */
-static int match_step(struct xp_ctx *c, const struct xp_expr *left, const struct xp_expr *s,
-		      xmlNodePtr n, bool *ok)
-{
-	*ok = false;
-	if (!step_test(c, s, n))
-		return 0;
-	bool preds = false;
-	if (step_preds(c, s, n, &preds))
-		return c->err;
-	if (!preds)
-		return 0;
-	if (!left) {
-		/* A relative pattern: any node with a parent (the root element's
-		 * parent is the document node). */
-		*ok = s->axis == XP_AXIS_DESCENDANT_OR_SELF || parent_of(n) != NULL;
-		return 0;
-	}
-	switch (s->axis) {
-	case XP_AXIS_CHILD:
-	case XP_AXIS_ATTRIBUTE:
-		return parent_of(n) ? match(c, left, parent_of(n), ok) : 0;
-	case XP_AXIS_DESCENDANT:
-		for (xmlNodePtr a = parent_of(n); a && !*ok; a = parent_of(a)) {
-			if (match(c, left, a, ok))
-				return c->err;
-		}
-		return 0;
-	case XP_AXIS_DESCENDANT_ATTRIBUTE:
-		/* left//@x: the owner element or one of its ancestors matches left. */
-		for (xmlNodePtr a = parent_of(n); a && !*ok; a = parent_of(a)) {
-			if (match(c, left, a, ok))
-				return c->err;
-		}
-		return 0;
-	case XP_AXIS_DESCENDANT_OR_SELF:
-		for (xmlNodePtr a = n; a && !*ok; a = parent_of(a)) {
-			if (match(c, left, a, ok))
-				return c->err;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-static int match(struct xp_ctx *c, const struct xp_expr *p, xmlNodePtr n, bool *ok)
-{
-	*ok = false;
-	switch (p->op) {
-	case XP_OP_ROOT:
-		*ok = n->type == XML_DOCUMENT_NODE;
-		return 0;
-	case XP_OP_STEP:
-		return match_step(c, NULL, p, n, ok);
-	case XP_OP_PATH:
-		if (p->kids[1]->op != XP_OP_STEP)
-			return 0;
-		return match_step(c, p->kids[0], p->kids[1], n, ok);
-	case XP_OP_UNION:
-		if (match(c, p->kids[0], n, ok) || *ok)
-			return c->err;
-		return match(c, p->kids[1], n, ok);
-	default:
-		return 0;
-	}
-}
-
-/* Membership of n in a node set sorted in document order. */
-static bool in_set(const struct xp_seq *set, xmlNodePtr n)
-{
-	uintptr_t key = xp_node_order(n);
-	size_t lo = 0, hi = set->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uintptr_t k = xp_node_order(set->it[mid].v.node);
-		if (k == key)
-			return set->it[mid].v.node == n;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
 }
 
 /*
@@ -226,6 +150,13 @@ static int build_dispatch(struct xp_ctx *c, const struct sch_pattern *p, struct 
 	return 0;
 }
 
+static int node_kind(xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE	? XML_ELEMENT_NODE
+	       : n->type == XML_ATTRIBUTE_NODE ? XML_ATTRIBUTE_NODE
+					       : XML_DOCUMENT_NODE;
+}
+
 static int try_alt(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, int kind,
 		   bool *ok)
 {
@@ -233,21 +164,19 @@ static int try_alt(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, 
 	if (a->node_kind && a->node_kind != kind)
 		return 0;
 	if (a->generic) {
-		*ok = in_set(&r->generic[a->generic_index], n);
+		*ok = sch_in_set(&r->generic[a->generic_index], n);
 		return 0;
 	}
 	if (!r->ctx.dict && a->local && n->name && strcmp(a->local, (const char *)n->name) != 0)
 		return 0;
-	return match(&r->ctx, a->path, n, ok);
+	return sch_match(&r->ctx, a->path, n, ok);
 }
 
 /* The first rule of pattern p whose context matches n, or SIZE_MAX. */
 static int first_rule(struct sch_runner *r, const struct sch_pattern *p, const struct dispatch *d,
 		      xmlNodePtr n, size_t *rule)
 {
-	int kind = n->type == XML_ELEMENT_NODE ? XML_ELEMENT_NODE
-		 : n->type == XML_ATTRIBUTE_NODE ? XML_ATTRIBUTE_NODE
-						   : XML_DOCUMENT_NODE;
+	int kind = node_kind(n);
 	const struct sch_name_group *g = NULL;
 	*rule = SIZE_MAX;
 	if (!r->ctx.dict) {
@@ -273,6 +202,284 @@ static int first_rule(struct sch_runner *r, const struct sch_pattern *p, const s
 			return r->ctx.err;
 		if (ok)
 			*rule = a->rule;
+	}
+	return 0;
+}
+
+/*
+ * Whether alternative a can match n, or a node of the same kind, name,
+ * namespace and prefix, as far as those decide: 0 and *can, or
+ * TANDEM_ELIMIT. A
+ * predicate that raises an error leaves the alternative in, to raise it
+ * again when it is tried, as before.
+ */
+static int cand_can(struct sch_runner *r, const struct sch_alt *a, xmlNodePtr n, int kind,
+		    bool *can)
+{
+	struct xp_ctx *c = &r->ctx;
+	*can = false;
+	if (a->node_kind && a->node_kind != kind)
+		return 0;
+	*can = true;
+	if (a->generic)
+		return 0; /* decided per document (cand_doc) */
+	const struct xp_expr *s = sch_last_step(a->path);
+	if (!s)
+		return 0;
+	if (!sch_step_test(c, s, n)) {
+		*can = false;
+		return 0;
+	}
+	struct xp_item item = {.type = XP_NODE, .v.node = n};
+	for (size_t i = 0; i < s->npreds && *can; i++) {
+		const struct xp_expr *pe = xp_preds(s)[i];
+		if (!pe->name_memo || !pe->plain || !pe->memo_id)
+			break;
+		if (xp_pred_keep(c, pe, &item, 1, 1, can)) {
+			if (c->err == TANDEM_ELIMIT)
+				return c->err;
+			c->err = 0;
+			*can = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The lists of candidates for node n, in scratch memory (d: the name dispatch of each pattern). */
+static int cand_build(struct sch_runner *r, const struct sch_schema *s, const struct dispatch *d,
+		      xmlNodePtr n, int kind, uint32_t **start_out, const struct sch_alt ***alts_out)
+{
+	struct xp_ctx *c = &r->ctx;
+	size_t total = 0;
+	for (size_t p = 0; p < s->npatterns; p++) {
+		size_t i = dispatch_slot(&d[p], n->name);
+		total += (d[p].keys[i] ? d[p].groups[i]->n : 0) + s->patterns[p].nwild;
+	}
+	uint32_t *start = xp_alloc(c, (s->npatterns + 1) * sizeof *start);
+	const struct sch_alt **alts = xp_alloc(c, (total ? total : 1) * sizeof(const struct sch_alt *));
+	if (!start || !alts)
+		return c->err ? c->err : TANDEM_ENOMEM;
+	uint32_t m = 0;
+	for (size_t p = 0; p < s->npatterns; p++) {
+		const struct sch_pattern *pat = &s->patterns[p];
+		size_t slot = dispatch_slot(&d[p], n->name);
+		const struct sch_name_group *g = d[p].keys[slot] ? d[p].groups[slot] : NULL;
+		size_t i = 0, j = 0, ng = g ? g->n : 0;
+		start[p] = m;
+		while (i < ng || j < pat->nwild) {
+			const struct sch_alt *a;
+			if (j >= pat->nwild || (i < ng && g->alts[i]->rule < pat->wild[j]->rule))
+				a = g->alts[i++];
+			else
+				a = pat->wild[j++];
+			bool can = false;
+			if (cand_can(r, a, n, kind, &can))
+				return c->err;
+			if (can)
+				alts[m++] = a;
+		}
+	}
+	start[s->npatterns] = m;
+	*start_out = start;
+	*alts_out = alts;
+	return 0;
+}
+
+static const char *ns_uri(xmlNodePtr n)
+{
+	return n->ns ? (const char *)n->ns->href : NULL;
+}
+
+static const char *ns_prefix(xmlNodePtr n)
+{
+	return n->ns ? (const char *)n->ns->prefix : NULL;
+}
+
+static uint64_t hash_str(uint64_t h, const char *p)
+{
+	if (!p)
+		return (h ^ 0x1ffu) * 0x100000001b3u;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+	return (h ^ 0x100u) * 0x100000001b3u;
+}
+
+/*
+ * A namespace URI by its length and its last 16 bytes: URIs are long and
+ * share their beginnings, and the table compares the whole string anyway.
+ */
+static uint64_t hash_uri(uint64_t h, const char *p)
+{
+	if (!p)
+		return hash_str(h, NULL);
+	size_t n = strlen(p);
+	h = (h ^ n) * 0x100000001b3u;
+	return hash_str(h, p + (n > 16 ? n - 16 : 0));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static uint64_t xcand_hash(uint64_t serial, int kind, xmlNodePtr n)
+{
+	uint64_t h = (0xcbf29ce484222325u ^ serial) * 0x100000001b3u;
+	h = (h ^ (uint64_t)kind) * 0x100000001b3u;
+	h = hash_str(h, (const char *)n->name);
+	h = hash_uri(h, ns_uri(n));
+	return hash_str(h, ns_prefix(n));
+}
+
+/* The slot of the lists for n in the table: its serial is 0 when absent. */
+static struct xcand *xcand_slot(struct sch_runner *r, uint64_t serial, uint64_t h, int kind,
+				xmlNodePtr n)
+{
+	for (size_t i = (size_t)(h >> 40) & (XCAND_SLOTS - 1);; i = (i + 1) & (XCAND_SLOTS - 1)) {
+		struct xcand *x = &r->xc[i];
+		if (!x->serial || (x->serial == serial && x->hash == h && x->kind == kind &&
+				   strcmp(x->local, (const char *)n->name) == 0 &&
+				   same_str(x->uri, ns_uri(n)) && same_str(x->prefix, ns_prefix(n))))
+			return x;
+	}
+}
+
+/* Bytes of the pool, aligned for any of its objects; NULL when it is full. */
+static void *xpool_take(struct sch_runner *r, size_t n)
+{
+	size_t at = (r->xpool_used + 7) & ~(size_t)7;
+	if (at > XCAND_POOL_BYTES || n > XCAND_POOL_BYTES - at)
+		return NULL;
+	r->xpool_used = at + n;
+	return r->xpool + at;
+}
+
+static const char *xpool_str(struct sch_runner *r, const char *p, bool *full)
+{
+	if (!p)
+		return NULL;
+	size_t n = strlen(p) + 1;
+	char *q = xpool_take(r, n);
+	if (q)
+		memcpy(q, p, n);
+	*full |= !q;
+	return q;
+}
+
+/* Keeps the lists built for n; when the table or the pool is full, forgets all first. */
+static void xcand_put(struct sch_runner *r, const struct sch_schema *s, uint64_t h, int kind,
+		      xmlNodePtr n, const uint32_t *start, const struct sch_alt *const *alts)
+{
+	size_t nstart = s->npatterns + 1, nalts = start[s->npatterns];
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (attempt || r->nxc >= XCAND_FILL_MAX) {
+			memset(r->xc, 0, XCAND_SLOTS * sizeof *r->xc);
+			r->nxc = 0;
+			r->xpool_used = 0;
+		}
+		size_t mark = r->xpool_used;
+		bool full = false;
+		struct xcand x = {.serial = s->serial, .hash = h, .kind = kind};
+		x.local = xpool_str(r, (const char *)n->name, &full);
+		x.uri = xpool_str(r, ns_uri(n), &full);
+		x.prefix = xpool_str(r, ns_prefix(n), &full);
+		x.start = xpool_take(r, nstart * sizeof *x.start);
+		x.alts = xpool_take(r, (nalts ? nalts : 1) * sizeof(const struct sch_alt *));
+		if (full || !x.start || !x.alts) {
+			r->xpool_used = mark;
+			continue;
+		}
+		memcpy(x.start, start, nstart * sizeof *x.start);
+		memcpy(x.alts, alts, nalts * sizeof(const struct sch_alt *));
+		struct xcand *slot = xcand_slot(r, s->serial, h, kind, n);
+		TANDEM_ASSERT(!slot->serial);
+		*slot = x;
+		r->nxc++;
+		return;
+	}
+}
+
+/* k's lists for this document: those given, less the generic contexts with an empty set. */
+static int cand_doc(struct sch_runner *r, const struct sch_schema *s, struct cand *k,
+		    const uint32_t *start, const struct sch_alt *const *alts)
+{
+	struct xp_ctx *c = &r->ctx;
+	uint32_t total = start[s->npatterns], m = 0;
+	k->start = xp_alloc(c, (s->npatterns + 1) * sizeof *k->start);
+	k->alts = xp_alloc(c, (total ? total : 1) * sizeof(const struct sch_alt *));
+	if (!k->start || !k->alts)
+		return c->err;
+	for (size_t p = 0; p < s->npatterns; p++) {
+		k->start[p] = m;
+		for (uint32_t i = start[p]; i < start[p + 1]; i++)
+			if (!alts[i]->generic || r->generic[alts[i]->generic_index].n)
+				k->alts[m++] = alts[i];
+	}
+	k->start[s->npatterns] = m;
+	return 0;
+}
+
+/*
+ * The candidates for n, built if needed: 0 with *out (NULL when the table
+ * is full), or an error.
+ */
+static int cand_get(struct sch_runner *r, const struct sch_schema *s, const struct dispatch *d,
+		    xmlNodePtr n, const struct cand **out)
+{
+	int kind = node_kind(n);
+	const void *ns = n->ns;
+	uintptr_t key = ((uintptr_t)n->name >> 4) ^ ((uintptr_t)ns >> 3) ^ (uintptr_t)kind;
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 40) & (CAND_SLOTS - 1);
+	*out = NULL;
+	for (;;) {
+		struct cand *k = &r->cands[i];
+		if (k->gen != r->gen)
+			break;
+		if (k->name == n->name && k->ns == ns && k->kind == kind) {
+			*out = k;
+			return 0;
+		}
+		i = (i + 1) & (CAND_SLOTS - 1);
+	}
+	if (r->ncands >= CAND_FILL_MAX)
+		return 0;
+	struct cand *k = &r->cands[i];
+	*k = (struct cand){.name = n->name, .ns = ns, .kind = kind};
+	uint64_t h = xcand_hash(s->serial, kind, n);
+	const struct xcand *x = xcand_slot(r, s->serial, h, kind, n);
+	if (x->serial) {
+		if (cand_doc(r, s, k, x->start, x->alts))
+			return r->ctx.err;
+	} else {
+		uint32_t *start = NULL;
+		const struct sch_alt **alts = NULL;
+		if (cand_build(r, s, d, n, kind, &start, &alts) || !start || !alts)
+			return r->ctx.err ? r->ctx.err : TANDEM_ENOMEM;
+		xcand_put(r, s, h, kind, n, start, alts);
+		if (cand_doc(r, s, k, start, alts))
+			return r->ctx.err;
+	}
+	k->gen = r->gen;
+	r->ncands++;
+	*out = k;
+	return 0;
+}
+
+/* The first rule of pattern p whose context matches n, among k's candidates. */
+static int first_cand(struct sch_runner *r, const struct cand *k, size_t p, xmlNodePtr n,
+		      size_t *rule)
+{
+	int kind = k->kind;
+	*rule = SIZE_MAX;
+	for (uint32_t i = k->start[p]; i < k->start[p + 1]; i++) {
+		bool ok = false;
+		if (try_alt(r, k->alts[i], n, kind, &ok))
+			return r->ctx.err;
+		if (ok) {
+			*rule = k->alts[i]->rule;
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -393,9 +600,19 @@ static int visit(struct sch_runner *r, const struct sch_schema *s, const struct 
 		 xmlNodePtr n, sch_event_fn fn, void *arg)
 {
 	struct xp_ctx *c = &r->ctx;
+	const struct cand *k = NULL;
+	if (c->dict && n->type != XML_DOCUMENT_NODE && cand_get(r, s, d, n, &k)) {
+		if (c->err == TANDEM_ELIMIT)
+			return c->err;
+		c->err = 0;
+		k = NULL; /* out of scratch memory: the long way */
+	}
+	if (k && k->start[s->npatterns] == 0)
+		return 0; /* no context of any pattern can match n */
 	for (size_t p = 0; p < s->npatterns; p++) {
 		size_t rule;
-		if (first_rule(r, &s->patterns[p], &d[p], n, &rule)) {
+		if (k ? first_cand(r, k, p, n, &rule)
+		      : first_rule(r, &s->patterns[p], &d[p], n, &rule)) {
 			if (c->err == TANDEM_ELIMIT)
 				return c->err;
 			c->err = 0; /* a context predicate failed: the rule does not match */
@@ -416,6 +633,11 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 	struct xp_ctx *c = &r->ctx;
 	int rc = 0;
 	r->err[0] = '\0';
+	if (++r->gen == 0) {
+		memset(r->cands, 0, CAND_SLOTS * sizeof *r->cands);
+		r->gen = 1;
+	}
+	r->ncands = 0;
 	xp_ctx_begin(c, doc);
 	xp_ctx_names_from_doc(c, &s->names);
 	struct xp_focus f = {.item = {.type = XP_NODE, .v.node = (xmlNodePtr)doc}, .pos = 1, .size = 1};

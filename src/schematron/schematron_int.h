@@ -94,6 +94,7 @@ struct sch_schema {
 	size_t map_size;             /* bytes mapped */
 	size_t image_size;           /* bytes of the image, from map */
 	const struct sch_schema *root; /* the image's copy of this record */
+	uint64_t serial;             /* unique among the sets of this process, never 0 */
 	struct sch_sources *sources; /* the files compiled, malloc'd; NULL in the image */
 	const char *title;
 	struct xp_ns *ns;
@@ -124,10 +125,27 @@ struct sch_sources {
 	bool overflow; /* more files, or a longer path, than recorded: never cached */
 };
 
+/* --- contexts as match patterns (sch_match.c) --- */
+
+/* Whether n passes the node test of pattern step s. */
+bool sch_step_test(struct xp_ctx *c, const struct xp_expr *s, xmlNodePtr n);
+
+/* Whether n matches path pattern p: 0 with *ok, or an error of a predicate. */
+int sch_match(struct xp_ctx *c, const struct xp_expr *p, xmlNodePtr n, bool *ok);
+
+/* Membership of n in a node set sorted in document order. */
+bool sch_in_set(const struct xp_seq *set, xmlNodePtr n);
+
+/* The last step of a path pattern, or NULL. */
+const struct xp_expr *sch_last_step(const struct xp_expr *p);
+
 /* --- the image (sch_image.c) --- */
 
 /* Reserves the memory a rule set is compiled into and sets up s->arena over it. */
 int sch_image_begin(struct sch_schema *s);
+
+/* A new serial number for a rule set handle (sch_schema.serial). */
+uint64_t sch_serial_next(void);
 
 /* Records a file read while compiling (its path and content). */
 void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n);

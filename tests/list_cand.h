@@ -1,0 +1,2 @@
+/* tests/list_cand.h - tests of tests/test_cand.c, in running order. */
+TEST_DECLARE(cand_lists_follow_rule_set_and_prefix)

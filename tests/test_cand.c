@@ -1,0 +1,102 @@
+/*
+ * tests/test_cand.c - the candidate contexts a runner keeps across
+ * documents (src/schematron/sch_run.c, struct xcand): they belong to one
+ * rule set, even when another set is later compiled at the same address,
+ * and to one prefix, since a name predicate such as starts-with(name(),
+ * 'a:') reads it.
+ */
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "schematron/schematron.h"
+#include "schematron/schematron_int.h"
+#include "test.h"
+
+static const char sch_x[] =
+	"<schema xmlns='http://purl.oclc.org/dsdl/schematron' queryBinding='xslt2'>\n"
+	" <pattern id='p'>\n"
+	"  <rule context=\"*[starts-with(name(), 'a:')]\">\n"
+	"   <report id='X1' test='true()'>prefixed <name/></report>\n"
+	"  </rule>\n"
+	"  <rule context='item'><report id='X2' test='true()'>item</report></rule>\n"
+	" </pattern>\n"
+	"</schema>\n";
+
+static const char sch_y[] =
+	"<schema xmlns='http://purl.oclc.org/dsdl/schematron' queryBinding='xslt2'>\n"
+	" <pattern id='p'>\n"
+	"  <rule context='code'><report id='Y1' test='true()'>code</report></rule>\n"
+	"  <rule context=\"*[ends-with(name(), 'code')]\">\n"
+	"   <report id='Y2' test='true()'>ends <name/></report>\n"
+	"  </rule>\n"
+	" </pattern>\n"
+	"</schema>\n";
+
+/* The same local names and namespace, with two prefixes. */
+static const char doc_a[] = "<r xmlns:a='urn:u'><item/><a:xcode/></r>";
+static const char doc_b[] = "<r xmlns:b='urn:u'><item/><b:xcode/></r>";
+
+static struct sch_schema *load_text(const char *text)
+{
+	char dir[] = "/tmp/tandem-cand-XXXXXX", path[64], err[512];
+	struct sch_schema *s = NULL;
+	ASSERT(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/c.sch", dir);
+	FILE *f = fopen(path, "wb");
+	ASSERT(f != NULL);
+	ASSERT_EQ(fwrite(text, 1, strlen(text), f), strlen(text));
+	ASSERT_EQ(fclose(f), 0);
+	int rc = sch_load(path, &s, err, sizeof err);
+	unlink(path);
+	rmdir(dir);
+	if (rc != 0)
+		FAIL("sch_load = %d: %s", rc, err);
+	return s;
+}
+
+struct events {
+	char text[1024];
+	size_t len;
+};
+
+static int on_event(void *arg, const struct sch_event *ev)
+{
+	struct events *e = arg;
+	int w = snprintf(e->text + e->len, sizeof e->text - e->len, "%s %s|", ev->id, ev->message);
+	if (w > 0 && (size_t)w < sizeof e->text - e->len)
+		e->len += (size_t)w;
+	return 0;
+}
+
+static void expect_run(struct sch_runner *r, const struct sch_schema *s, const char *xml,
+		       const char *want)
+{
+	struct events ev = {0};
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "c.xml", NULL, 0);
+	ASSERT(doc != NULL);
+	ASSERT_EQ(sch_run(r, s, doc, on_event, &ev), 0);
+	xmlFreeDoc(doc);
+	ASSERT_STR_EQ(ev.text, want);
+}
+
+TEST(cand_lists_follow_rule_set_and_prefix)
+{
+	struct sch_runner *r = NULL;
+	ASSERT_EQ(sch_runner_new(&r), 0);
+	struct sch_schema *x = load_text(sch_x);
+	expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
+	expect_run(r, x, doc_b, "X2 item|");
+	expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
+	/* Y is likely compiled where X was: the lists kept for X must not serve it. */
+	sch_free(x);
+	struct sch_schema *y = load_text(sch_y);
+	expect_run(r, y, doc_a, "Y2 ends a:xcode|");
+	x = load_text(sch_x);
+	expect_run(r, x, doc_b, "X2 item|");
+	expect_run(r, y, doc_b, "Y2 ends b:xcode|");
+	expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
+	sch_free(x);
+	sch_free(y);
+	sch_runner_free(r);
+}
