@@ -77,8 +77,9 @@ AVX512 static INLINE __m512i weights(const struct qmat *w, const struct perm *pm
 		return _mm512_and_si512(v, _mm512_set1_epi8(0x0F));
 	}
 	if (n > 64) {
-		__m512i hi = _mm512_maskz_loadu_epi8((1ull << (n - 64)) - 1, b + 64);
-		v = _mm512_permutex2var_epi8(a, pm->bytes, hi);
+		/* Both blocks whole: q0 and q1 loaded where they are. */
+		v = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256(
+			(const __m256i *)(b + 2))), _mm256_loadu_si256((const __m256i *)(b + 36)), 1);
 	} else {
 		v = _mm512_permutexvar_epi8(pm->bytes, a);
 	}
