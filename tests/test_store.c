@@ -313,6 +313,60 @@ static void store_statements_and_constraints(enum engine e)
 }
 BOTH_ENGINES(store_statements_and_constraints)
 
+/* INSERT ... RETURNING id: one row with the new id, then none (SQLite reads
+ * it from the connection, sqlite.c); a refused insert leaves the statement
+ * usable; an insert of two rows returns both ids. */
+static void store_insert_returning_id(enum engine e)
+{
+	struct tdb t;
+	struct tandem_diag d;
+	struct tandem_store *s;
+	struct tandem_stmt *st;
+	char text[32];
+	int64_t first;
+
+	tdb_init(&t, e);
+	tandem_diag_init(&d, 20);
+	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
+	ASSERT_EQ(tandem_store_migrate(s, two, 2, &d), 0);
+	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name, data) VALUES ($1, NULL) "
+				       "RETURNING id", &st), 0);
+	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "one (1)"), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	first = tandem_stmt_i64(st, 0);
+	ASSERT(first > 0);
+	ASSERT(!tandem_stmt_is_null(st, 0));
+	snprintf(text, sizeof text, "%lld", (long long)first);
+	ASSERT_STR_EQ(tandem_stmt_text(st, 0), text);
+	ASSERT_EQ(tandem_stmt_step(st), 0);
+	ASSERT_EQ(tandem_stmt_reset(st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), TANDEM_EEXIST);
+	ASSERT_EQ(tandem_stmt_reset(st), 0);
+	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "two"), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT(tandem_stmt_i64(st, 0) > first);
+	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 2);
+	tandem_stmt_finalize(st);
+	/* The same through the cache: a kept statement starts afresh. */
+	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name, data) VALUES ($1, NULL) "
+				       "RETURNING id", &st), 0);
+	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "three"), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT_EQ(tandem_stmt_i64(st, 0), query_i64(s, "SELECT id FROM a WHERE name = 'three'"));
+	tandem_stmt_finalize(st);
+	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name, data) VALUES ('four', NULL), "
+				       "('five', NULL) RETURNING id", &st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT_EQ(tandem_stmt_step(st), 0);
+	tandem_stmt_finalize(st);
+	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 5);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	tdb_remove(&t);
+}
+BOTH_ENGINES(store_insert_returning_id)
+
 /* Values come back as they went in: the extremes of int64, UTF-8 text,
  * every byte value, empty text and empty blobs, several rows. */
 static void store_values_round_trip(enum engine e)
