@@ -21,6 +21,7 @@
 #define KEY_MAX 64
 #define MEMO_SLOTS 4096  /* suppliers and commitments a batch remembers */
 #define MEMO_KEY_MAX 128
+#define HELD_SLOTS 1024  /* commitments whose running totals a batch holds at once */
 
 /* What the route and the match found for one invoice. */
 struct route {
@@ -41,6 +42,20 @@ struct memo {
 	int64_t id, owner;
 };
 
+/*
+ * A commitment's running totals while a batch routes invoices to it: read
+ * once, what the batch's invoices add counted here, and written once - when
+ * the batch ends, or when the slot is wanted for another commitment. Both
+ * happen in the batch's transaction, so what a reader or a crash sees is
+ * what one UPDATE per invoice gave (1 to 3 us each on SQLite, a round trip
+ * on PostgreSQL). Nothing else in an import reads commitment.invoiced_cents.
+ */
+struct held {
+	int64_t commitment;       /* 0: a free slot */
+	struct ledger_totals t;   /* invoiced: the batch's invoices included */
+	int64_t added;            /* what the batch added, not yet written */
+};
+
 struct batch {
 	char buyer[MEMO_KEY_MAX]; /* buyer SIRET and BT-10 of admin; "" */
 	struct route admin;       /* the administration, its country and tolerance */
@@ -48,6 +63,7 @@ struct batch {
 	struct memo suppliers[MEMO_SLOTS], commitments[MEMO_SLOTS];
 	int64_t line_refs[TANDEM_COMMITMENT_LINES_MAX]; /* the invoice's lines' commitment
 							 * lines, being routed */
+	struct held held[HELD_SLOTS];
 };
 
 /* The slot of key (direct-mapped: a newer key takes an older one's slot). */
@@ -351,6 +367,60 @@ static int find_commitment(struct tandem_store *s, struct batch *b, const struct
 	return rc;
 }
 
+/* Writes what the batch added to a commitment's invoiced total. */
+static int held_write(struct tandem_store *s, struct held *h)
+{
+	int rc = 0;
+
+	if (h->added != 0)
+		rc = ledger_run(s, "UPDATE commitment SET invoiced_cents = invoiced_cents + $2 "
+				"WHERE id = $1", NULL, NULL, "ii", h->commitment, h->added);
+	h->added = 0;
+	return rc;
+}
+
+/* Writes every total the batch holds; at its end, before the commit. */
+static int held_write_all(struct tandem_store *s, struct batch *b)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < HELD_SLOTS && rc == 0; i++)
+		rc = held_write(s, &b->held[i]);
+	return rc;
+}
+
+/* The totals of a commitment, read when the batch does not hold them yet. */
+static int held_get(struct tandem_store *s, struct batch *b, int64_t commitment,
+		    struct held **out)
+{
+	struct held *h = &b->held[(uint64_t)commitment & (HELD_SLOTS - 1)];
+	struct tandem_stmt *st;
+	int rc;
+
+	*out = h;
+	if (h->commitment == commitment)
+		return 0;
+	rc = held_write(s, h);
+	if (rc != 0)
+		return rc;
+	memset(h, 0, sizeof *h);
+	rc = ledger_select(s, &st, "SELECT amount_cents, certified_cents, invoiced_cents, state, "
+			   "line_count FROM commitment WHERE id = $1", "i", commitment);
+	if (rc == 1) {
+		h->commitment = commitment;
+		h->t.amount = tandem_stmt_i64(st, 0);
+		h->t.certified = tandem_stmt_i64(st, 1);
+		h->t.invoiced = tandem_stmt_i64(st, 2);
+		h->t.cancelled = strcmp(tandem_stmt_text(st, 3), "cancelled") == 0;
+		h->t.lines = tandem_stmt_i64(st, 4);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = TANDEM_EINTERNAL; /* the invoice's commitment is gone */
+	}
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
 /* Routes to the commitment and counts the invoice in what is invoiced on
  * it (a credit note counts for nothing); t is the commitment's totals. */
 static int route_commitment(struct tandem_store *s, struct batch *b,
@@ -360,6 +430,7 @@ static int route_commitment(struct tandem_store *s, struct batch *b,
 	const char *ej = in->order_reference;
 	int64_t id = 0, supplier = 0, cents = ledger_credit_note(in->type_code) ? 0 :
 		in->due_cents;
+	struct held *h;
 	int rc;
 
 	if (ej == NULL || ej[0] == '\0') {
@@ -375,13 +446,18 @@ static int route_commitment(struct tandem_store *s, struct batch *b,
 		set_status(r, "a_recycler", "commitment %.64s is not one of this supplier's", ej);
 		return 0;
 	}
-	rc = ledger_invoiced_add(s, id, cents, t);
-	if (rc == 0 && t->cancelled) {
+	rc = held_get(s, b, id, &h);
+	if (rc != 0)
+		return rc;
+	if (h->t.cancelled) {
 		set_status(r, "a_recycler", "commitment %.64s is cancelled", ej);
-		return cents != 0 ? ledger_invoiced_add(s, id, -cents, t) : 0;
+		return 0;
 	}
+	h->t.invoiced += cents;
+	h->added += cents;
+	*t = h->t;
 	r->commitment = id;
-	return rc;
+	return 0;
 }
 
 /* An IBAN in the invoice other than the supplier's account on record. */
@@ -467,6 +543,8 @@ int ledger_invoice_route(struct tandem_store *s, int64_t admin,
 	tandem_stmt_finalize(st);
 	if (rc == 0)
 		rc = route(s, b, in, &r);
+	if (rc == 0)
+		rc = held_write_all(s, b);
 	if (rc == 0) {
 		out->supplier = r.supplier;
 		out->commitment = r.commitment;
@@ -610,6 +688,8 @@ int tandem_ledger_invoice_import(struct tandem_store *s, const char *actor,
 		else if (results[i].code != 0)
 			results[i].id = 0;
 	}
+	if (rc == 0)
+		rc = held_write_all(s, b);
 	tandem_free(b);
 	if (rc == 0)
 		rc = tandem_store_commit(s);
