@@ -390,6 +390,11 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	ASSERT_EQ(query_i64_f(&f, "SELECT certified_cents FROM commitment WHERE number = 'EJ-1'"),
 		  30000);
 	/* Back to version 6, totals gone; opened again, they are back. */
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP INDEX invoice_file_key"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE invoice DROP COLUMN file_key"), 0);
+	if (e == ENGINE_PG)
+		ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE invoice ADD UNIQUE "
+					    "(administration_id, file_sha256)"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN invoiced_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE line_suggestion"), 0);

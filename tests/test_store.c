@@ -184,17 +184,18 @@ static void store_refuses_foreign(enum engine e)
 BOTH_ENGINES(store_refuses_foreign)
 
 static const struct tandem_migration two[] = {
-	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
+	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})", NULL },
 	{ 2, "second", "CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id),"
-		       " n BIGINT NOT NULL CHECK (n >= 0))" },
+		       " n BIGINT NOT NULL CHECK (n >= 0))", NULL },
 };
 
 /* The third fails at its second statement, after its first made a table. */
 static const struct tandem_migration broken[] = {
-	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
+	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})", NULL },
 	{ 2, "second", "CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id),"
-		       " n BIGINT NOT NULL CHECK (n >= 0))" },
-	{ 3, "half", "CREATE TABLE c (x BIGINT); INSERT INTO c VALUES (1); CREATE TABLE oops (" },
+		       " n BIGINT NOT NULL CHECK (n >= 0))", NULL },
+	{ 3, "half", "CREATE TABLE c (x BIGINT); INSERT INTO c VALUES (1); CREATE TABLE oops (",
+	  NULL },
 };
 
 static void store_migrations(enum engine e)
@@ -239,10 +240,10 @@ static void store_migrations(enum engine e)
 BOTH_ENGINES(store_migrations)
 
 static const struct tandem_migration with_values[] = {
-	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
+	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})", NULL },
 	{ 2, "second", "CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id),"
-		       " n BIGINT NOT NULL CHECK (n >= 0))" },
-	{ 3, "values", "CREATE TABLE v (i BIGINT, t TEXT, b {blob})" },
+		       " n BIGINT NOT NULL CHECK (n >= 0))", NULL },
+	{ 3, "values", "CREATE TABLE v (i BIGINT, t TEXT, b {blob})", NULL },
 };
 
 static void store_statements_and_constraints(enum engine e)
@@ -312,60 +313,6 @@ static void store_statements_and_constraints(enum engine e)
 	tdb_remove(&t);
 }
 BOTH_ENGINES(store_statements_and_constraints)
-
-/* INSERT ... RETURNING id: one row with the new id, then none (SQLite reads
- * it from the connection, sqlite.c); a refused insert leaves the statement
- * usable; an insert of two rows returns both ids. */
-static void store_insert_returning_id(enum engine e)
-{
-	struct tdb t;
-	struct tandem_diag d;
-	struct tandem_store *s;
-	struct tandem_stmt *st;
-	char text[32];
-	int64_t first;
-
-	tdb_init(&t, e);
-	tandem_diag_init(&d, 20);
-	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
-	ASSERT_EQ(tandem_store_migrate(s, two, 2, &d), 0);
-	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name, data) VALUES ($1, NULL) "
-				       "RETURNING id", &st), 0);
-	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "one (1)"), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	first = tandem_stmt_i64(st, 0);
-	ASSERT(first > 0);
-	ASSERT(!tandem_stmt_is_null(st, 0));
-	snprintf(text, sizeof text, "%lld", (long long)first);
-	ASSERT_STR_EQ(tandem_stmt_text(st, 0), text);
-	ASSERT_EQ(tandem_stmt_step(st), 0);
-	ASSERT_EQ(tandem_stmt_reset(st), 0);
-	ASSERT_EQ(tandem_stmt_step(st), TANDEM_EEXIST);
-	ASSERT_EQ(tandem_stmt_reset(st), 0);
-	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "two"), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	ASSERT(tandem_stmt_i64(st, 0) > first);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 2);
-	tandem_stmt_finalize(st);
-	/* The same through the cache: a kept statement starts afresh. */
-	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name, data) VALUES ($1, NULL) "
-				       "RETURNING id", &st), 0);
-	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "three"), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	ASSERT_EQ(tandem_stmt_i64(st, 0), query_i64(s, "SELECT id FROM a WHERE name = 'three'"));
-	tandem_stmt_finalize(st);
-	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name, data) VALUES ('four', NULL), "
-				       "('five', NULL) RETURNING id", &st), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	ASSERT_EQ(tandem_stmt_step(st), 0);
-	tandem_stmt_finalize(st);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 5);
-	tandem_store_close(s);
-	tandem_diag_release(&d);
-	tdb_remove(&t);
-}
-BOTH_ENGINES(store_insert_returning_id)
 
 /* Values come back as they went in: the extremes of int64, UTF-8 text,
  * every byte value, empty text and empty blobs, several rows. */

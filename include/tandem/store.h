@@ -145,6 +145,13 @@ struct tandem_migration {
 	int version;
 	const char *name;
 	const char *sql;
+	/* NULL, or what SQLite runs instead of sql. SQLite changes a table's
+	 * own constraints only by making the table anew (create it under
+	 * another name, copy the rows, drop the old one, rename), which it
+	 * allows with its foreign keys off: this text runs so, and every
+	 * foreign key of the database is checked before the commit - one
+	 * broken refuses the migration. */
+	const char *sqlite_sql;
 };
 
 int tandem_store_version(struct tandem_store *s, int *version); /* 0: empty */

@@ -260,13 +260,25 @@ static int find_administration(struct tandem_store *s, struct batch *b,
 	return rc;
 }
 
+/* The key a file is found by (schema v13): the first 15 hex digits of its
+ * SHA-256, 60 bits, as an integer. */
+static int64_t file_key(const char sha[LEDGER_SHA256_HEX])
+{
+	uint64_t key = 0;
+
+	for (int i = 0; i < 15; i++)
+		key = key << 4 | (uint64_t)(sha[i] <= '9' ? sha[i] - '0' : sha[i] - 'a' + 10);
+	return (int64_t)key;
+}
+
 /* The same file stored before: its invoice, status and reason. */
 static int find_same_file(struct tandem_store *s, int64_t admin, const char *sha,
 			  struct tandem_invoice_result *res)
 {
 	struct tandem_stmt *st;
 	int rc = ledger_select(s, &st, "SELECT id, status, status_reason FROM invoice WHERE "
-			       "administration_id = $1 AND file_sha256 = $2", "it", admin, sha);
+			       "administration_id = $1 AND file_key = $2 AND file_sha256 = $3",
+			       "iit", admin, file_key(sha), sha);
 
 	if (rc == 1) {
 		res->id = tandem_stmt_i64(st, 0);
@@ -570,10 +582,11 @@ static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 			"service_code, kind, number, number_norm, seller_key, type_code, issue_date, "
 			"due_date, currency, buyer_reference, order_reference, payee_iban, net_cents, "
 			"vat_cents, gross_cents, due_cents, syntax, file_name, file_sha256, verdict, "
-			"status, status_reason, received_by, received_at, event_id) VALUES ($1, $2, "
-			"$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-			"$20, $21, $22, $23, $24, $25, $26, $27, $28) RETURNING id", id, NULL,
-			"iIIttttttttttttiiiittttttiti", r->admin, r->supplier, r->commitment,
+			"status, status_reason, received_by, received_at, event_id, file_key) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+			"$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, "
+			"$29) RETURNING id", id, NULL, "iIIttttttttttttiiiittttttitii", r->admin,
+			r->supplier, r->commitment,
 			r->service[0] != '\0' ? r->service : NULL,
 			ledger_credit_note(in->type_code) ? "credit_note" : "invoice", in->number,
 			norm, seller, in->type_code, in->issue_date, in->due_date, in->currency,
@@ -582,7 +595,7 @@ static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 			in->syntax != NULL ? in->syntax : "unknown",
 			in->file_name != NULL ? in->file_name : "", sha,
 			in->verdict != NULL ? in->verdict : "valid", r->status, r->reason, user, now,
-			event);
+			event, file_key(sha));
 	if (rc != 0)
 		return rc;
 	rc = tandem_store_prepare(s, "INSERT INTO invoice_file (invoice_id, bytes) VALUES ($1, $2)",
