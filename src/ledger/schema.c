@@ -461,7 +461,9 @@ static const char schema_v12[] =
  * storing it, as it did before writing anything; the index no longer refuses
  * a second copy by itself. PostgreSQL drops the constraint; SQLite cannot
  * drop a table's own constraint, so it makes the table anew (schema_v13_sqlite,
- * run with foreign keys off and checked whole before the commit).
+ * run with foreign keys off and checked whole before the commit), with the
+ * same checks - the status's written so that SQLite does not build a
+ * temporary index for it at every insert (a tenth of an import's work).
  */
 static const char schema_v13[] =
 	"ALTER TABLE invoice DROP CONSTRAINT invoice_administration_id_file_sha256_key;"
@@ -499,8 +501,10 @@ static const char schema_v13_sqlite[] =
 	" file_name TEXT NOT NULL,"
 	" file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),"
 	" verdict TEXT NOT NULL,"
-	" status TEXT NOT NULL CHECK (status IN ('received', 'a_recycler', 'suspended',"
-	"                                        'rejected', 'ready', 'paid')),"
+	/* The same check as an IN list, which SQLite runs by building a
+	 * temporary index of its six values at every insert or update. */
+	" status TEXT NOT NULL CHECK (status = 'received' OR status = 'a_recycler' OR"
+	"  status = 'suspended' OR status = 'rejected' OR status = 'ready' OR status = 'paid'),"
 	" status_reason TEXT NOT NULL,"
 	" received_by BIGINT NOT NULL REFERENCES app_user (id),"
 	" received_at TEXT NOT NULL,"
