@@ -88,6 +88,51 @@ static void store_insert_returning_id(enum engine e)
 }
 BOTH_ENGINES(store_insert_returning_id)
 
+static const struct tandem_migration with_values[] = {
+	{ 1, "first", parent_child, NULL },
+	{ 2, "second", "CREATE TABLE c (id {id})", NULL },
+	{ 3, "values", "CREATE TABLE v (t TEXT, b {blob})", NULL },
+};
+
+/* Values bound without a copy come back as they went in; NULL text is
+ * SQL NULL. */
+static void store_bind_ref(enum engine e)
+{
+	static const unsigned char bytes[] = { 0, 1, 0xff, 0 };
+	struct tdb t;
+	struct tandem_diag d;
+	struct tandem_store *s;
+	struct tandem_stmt *st;
+	char name[16];
+	size_t len;
+
+	tdb_init(&t, e);
+	tandem_diag_init(&d, 20);
+	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
+	ASSERT_EQ(tandem_store_migrate(s, with_values, 3, &d), 0);
+	snprintf(name, sizeof name, "é%d", 7);
+	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO v (t, b) VALUES ($1, $2)", &st), 0);
+	ASSERT_EQ(tandem_stmt_bind_text_ref(st, 1, name), 0);
+	ASSERT_EQ(tandem_stmt_bind_blob_ref(st, 2, bytes, sizeof bytes), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 0);
+	ASSERT_EQ(tandem_stmt_reset(st), 0);
+	ASSERT_EQ(tandem_stmt_bind_text_ref(st, 1, NULL), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 0);
+	ASSERT_EQ(tandem_stmt_bind_text_ref(st, 3, "x"), TANDEM_EINVAL);
+	tandem_stmt_finalize(st);
+	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM v WHERE t IS NULL"), 1);
+	ASSERT_EQ(tandem_store_prepare(s, "SELECT t, b FROM v WHERE t IS NOT NULL", &st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT_STR_EQ(tandem_stmt_text(st, 0), name);
+	ASSERT_MEM_EQ(tandem_stmt_blob(st, 1, &len), bytes, sizeof bytes);
+	ASSERT_EQ(len, sizeof bytes);
+	tandem_stmt_finalize(st);
+	tandem_store_close(s);
+	tandem_diag_release(&d);
+	tdb_remove(&t);
+}
+BOTH_ENGINES(store_bind_ref)
+
 /* A table made anew: a's name is no longer unique. SQLite runs the text
  * made for it, with foreign keys off, and the row of b keeps its parent. */
 static const struct tandem_migration rebuilt[] = {

@@ -89,19 +89,33 @@ static void memo_put(struct memo *m, const char *key, int64_t id, int64_t owner)
 
 	if (key[0] == '\0')
 		return;
-	(void)snprintf(e->key, sizeof e->key, "%s", key);
+	(void)ledger_put(e->key, sizeof e->key, 0, key, SIZE_MAX);
 	e->id = id;
 	e->owner = owner;
 }
 
-/* The key of parts joined by '|', or "" when it does not fit. */
+/* The key of parts joined by '|' ("12|a|b"), or "" when it does not fit. */
 static void memo_key(char key[MEMO_KEY_MAX], int64_t admin, const char *a, const char *b)
 {
-	int n = snprintf(key, MEMO_KEY_MAX, "%lld|%s|%s", (long long)admin, a != NULL ? a : "",
-			 b != NULL ? b : "");
+	char digits[24];
+	uint64_t u = admin < 0 ? 0 : (uint64_t)admin;
+	size_t n = sizeof digits - 1, at;
 
-	if (n < 0 || n >= MEMO_KEY_MAX)
+	digits[n] = '\0';
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (strlen(digits + n) + strlen(a != NULL ? a : "") + strlen(b != NULL ? b : "") + 2 >=
+	    MEMO_KEY_MAX) {
 		key[0] = '\0';
+		return;
+	}
+	at = ledger_put(key, MEMO_KEY_MAX, 0, digits + n, SIZE_MAX);
+	at = ledger_put(key, MEMO_KEY_MAX, at, "|", 1);
+	at = ledger_put(key, MEMO_KEY_MAX, at, a, SIZE_MAX);
+	at = ledger_put(key, MEMO_KEY_MAX, at, "|", 1);
+	(void)ledger_put(key, MEMO_KEY_MAX, at, b, SIZE_MAX);
 }
 
 static void set_status(struct route *r, const char *status, const char *fmt, ...)
@@ -604,11 +618,32 @@ static int insert(struct tandem_store *s, const struct tandem_invoice_in *in,
 		return rc;
 	rc = tandem_stmt_bind_i64(st, 1, *id);
 	if (rc == 0)
-		rc = tandem_stmt_bind_blob(st, 2, in->file, in->file_len);
+		rc = tandem_stmt_bind_blob_ref(st, 2, in->file, in->file_len);
 	if (rc == 0)
 		rc = tandem_stmt_step(st);
 	tandem_stmt_finalize(st);
 	return rc;
+}
+
+/* The invoice.receive event's detail: "invoice %.64s of %.40s, %s EUR due,
+ * from %.200s: %s, %.300s" (number, seller, amount due, file, status,
+ * reason). */
+static void event_detail(char *out, size_t size, const struct tandem_invoice_in *in,
+			 const char *seller, const char *due, const struct route *r)
+{
+	size_t at = ledger_put(out, size, 0, "invoice ", SIZE_MAX);
+
+	at = ledger_put(out, size, at, in->number, 64);
+	at = ledger_put(out, size, at, " of ", SIZE_MAX);
+	at = ledger_put(out, size, at, seller, 40);
+	at = ledger_put(out, size, at, ", ", SIZE_MAX);
+	at = ledger_put(out, size, at, due, SIZE_MAX);
+	at = ledger_put(out, size, at, " EUR due, from ", SIZE_MAX);
+	at = ledger_put(out, size, at, in->file_name, 200);
+	at = ledger_put(out, size, at, ": ", SIZE_MAX);
+	at = ledger_put(out, size, at, r->status, SIZE_MAX);
+	at = ledger_put(out, size, at, ", ", SIZE_MAX);
+	(void)ledger_put(out, size, at, r->reason, 300);
 }
 
 /* One invoice, inside the batch's transaction: every refusal comes before
@@ -634,7 +669,7 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 		return rc;
 	ledger_invoice_number_norm(in->number, norm, sizeof norm);
 	if (in->seller_siret != NULL && in->seller_siret[0] != '\0')
-		(void)snprintf(seller, sizeof seller, "%s", in->seller_siret);
+		(void)ledger_put(seller, sizeof seller, 0, in->seller_siret, SIZE_MAX);
 	else
 		ledger_compact(in->seller_vat, seller, sizeof seller);
 	rc = refuse_duplicate(s, in, r.admin, seller, norm, d);
@@ -643,9 +678,7 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 	*wrote = true;
 	rc = route(s, b, in, &r);
 	ledger_cents_text(in->due_cents, due);
-	(void)snprintf(detail, sizeof detail, "invoice %.64s of %.40s, %s EUR due, from %.200s: "
-		       "%s, %.300s", in->number, seller, due,
-		       in->file_name != NULL ? in->file_name : "", r.status, r.reason);
+	event_detail(detail, sizeof detail, in, seller, due, &r);
 	if (rc == 0)
 		rc = ledger_event(s, who->id, "invoice.receive", "invoice", 0, sha, detail, &event);
 	if (rc == 0)
@@ -656,8 +689,8 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 	if (rc == 0)
 		rc = ledger_suggest_store(s, r.admin, res->id, in, who->id);
 	if (rc == 0) {
-		(void)snprintf(res->status, sizeof res->status, "%s", r.status);
-		(void)snprintf(res->reason, sizeof res->reason, "%s", r.reason);
+		(void)ledger_put(res->status, sizeof res->status, 0, r.status, SIZE_MAX);
+		(void)ledger_put(res->reason, sizeof res->reason, 0, r.reason, SIZE_MAX);
 	}
 	return rc;
 }

@@ -358,6 +358,19 @@ static int sq_bind_blob(struct tandem_stmt *st, int n, const void *data, size_t 
 					      SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_ref(struct tandem_stmt *st, int n, const char *text)
+{
+	return bound(st, n, sqlite3_bind_text(st_of(st), param(st, n), text, -1, SQLITE_STATIC));
+}
+
+static int sq_bind_blob_ref(struct tandem_stmt *st, int n, const void *data, size_t len)
+{
+	if (len > (size_t)INT32_MAX)
+		return store_fail(st->store, TANDEM_ELIMIT, "blob of %zu bytes", len);
+	return bound(st, n, sqlite3_bind_blob(st_of(st), param(st, n), data, (int)len,
+					      SQLITE_STATIC));
+}
+
 static int sq_bind_null(struct tandem_stmt *st, int n)
 {
 	return bound(st, n, sqlite3_bind_null(st_of(st), param(st, n)));
@@ -383,7 +396,7 @@ static int rowid_step(struct tandem_stmt *base)
 	rc = sqlite3_step(st->st);
 	if (rc == SQLITE_DONE && sqlite3_changes(db) == 1) {
 		st->id = sqlite3_last_insert_rowid(db);
-		(void)snprintf(st->id_text, sizeof st->id_text, "%lld", (long long)st->id);
+		st->id_text[0] = '\0'; /* written when asked for */
 		st->rowid = SQ_ROWID_ROW;
 		return 1;
 	}
@@ -413,20 +426,26 @@ static int sq_step(struct tandem_stmt *st)
  * row). */
 static const char *rowid_col(struct tandem_stmt *st, int col)
 {
-	return sqs_of(st)->rowid == SQ_ROWID_ROW && col == 0 ? sqs_of(st)->id_text : NULL;
+	struct sqlite_stmt *q = sqs_of(st);
+
+	if (q->rowid != SQ_ROWID_ROW || col != 0)
+		return NULL;
+	if (q->id_text[0] == '\0')
+		(void)snprintf(q->id_text, sizeof q->id_text, "%lld", (long long)q->id);
+	return q->id_text;
 }
 
 static bool sq_is_null(struct tandem_stmt *st, int col)
 {
 	if (sqs_of(st)->rowid != SQ_ROWID_NO)
-		return rowid_col(st, col) == NULL;
+		return sqs_of(st)->rowid != SQ_ROWID_ROW || col != 0;
 	return sqlite3_column_type(st_of(st), col) == SQLITE_NULL;
 }
 
 static int64_t sq_i64(struct tandem_stmt *st, int col)
 {
 	if (sqs_of(st)->rowid != SQ_ROWID_NO)
-		return rowid_col(st, col) != NULL ? sqs_of(st)->id : 0;
+		return sqs_of(st)->rowid == SQ_ROWID_ROW && col == 0 ? sqs_of(st)->id : 0;
 	return sqlite3_column_int64(st_of(st), col);
 }
 
@@ -509,6 +528,8 @@ static const struct store_ops sqlite_ops = {
 	.bind_text = sq_bind_text,
 	.bind_blob = sq_bind_blob,
 	.bind_null = sq_bind_null,
+	.bind_text_ref = sq_bind_text_ref,
+	.bind_blob_ref = sq_bind_blob_ref,
 	.step = sq_step,
 	.is_null = sq_is_null,
 	.i64 = sq_i64,

@@ -180,6 +180,24 @@ int tandem_stmt_bind_blob(struct tandem_stmt *st, int n, const void *data, size_
 	return rc != 0 ? rc : st->store->ops->bind_blob(st, n, data, len);
 }
 
+int tandem_stmt_bind_text_ref(struct tandem_stmt *st, int n, const char *text)
+{
+	int rc = check_param(st, n);
+
+	if (rc != 0 || text == NULL || st->store->ops->bind_text_ref == NULL)
+		return rc != 0 ? rc : tandem_stmt_bind_text(st, n, text);
+	return st->store->ops->bind_text_ref(st, n, text);
+}
+
+int tandem_stmt_bind_blob_ref(struct tandem_stmt *st, int n, const void *data, size_t len)
+{
+	int rc = check_param(st, n);
+
+	if (rc != 0 || st->store->ops->bind_blob_ref == NULL)
+		return rc != 0 ? rc : tandem_stmt_bind_blob(st, n, data, len);
+	return st->store->ops->bind_blob_ref(st, n, data, len);
+}
+
 int tandem_stmt_bind_null(struct tandem_stmt *st, int n)
 {
 	int rc = check_param(st, n);
