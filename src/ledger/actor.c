@@ -140,11 +140,19 @@ void tandem_ledger_clock_set(int64_t unix_seconds)
 
 void ledger_now(char out[LEDGER_TIME_MAX])
 {
+	/* The text of the last second asked for, by thread: an import asks
+	 * twice per invoice, and gmtime and strftime cost more than copying. */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char text[LEDGER_TIME_MAX];
 	time_t t = clock_override > 0 ? (time_t)clock_override : time(NULL);
 	struct tm tm;
 
-	(void)gmtime_r(&t, &tm);
-	(void)strftime(out, LEDGER_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t != last) {
+		(void)gmtime_r(&t, &tm);
+		(void)strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	memcpy(out, text, LEDGER_TIME_MAX);
 }
 
 int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX])

@@ -543,8 +543,13 @@ void ledger_cents_text(int64_t cents, char out[32])
 
 size_t ledger_put(char *out, size_t size, size_t at, const char *s, size_t max)
 {
-	for (size_t i = 0; s != NULL && i < max && s[i] != '\0' && at + 1 < size; i++)
-		out[at++] = s[i];
+	size_t n = s != NULL && at + 1 < size ? strnlen(s, max) : 0;
+
+	if (at + 1 < size && n > size - 1 - at)
+		n = size - 1 - at;
+	if (n > 0)
+		memcpy(out + at, s, n);
+	at += n;
 	if (at < size)
 		out[at] = '\0';
 	return at;

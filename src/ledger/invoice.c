@@ -285,43 +285,49 @@ static int64_t file_key(const char sha[LEDGER_SHA256_HEX])
 	return (int64_t)key;
 }
 
-/* The same file stored before: its invoice, status and reason. */
-static int find_same_file(struct tandem_store *s, int64_t admin, const char *sha,
-			  struct tandem_invoice_result *res)
+/*
+ * The invoice met before, in one statement: the same file (its invoice,
+ * status and reason go into res, already), else the same number of the
+ * same seller not rejected, which refuses the invoice. The rows of the
+ * file come first; both kinds are read, whatever order the engine gives.
+ */
+static int find_met_before(struct tandem_store *s, const struct tandem_invoice_in *in,
+			   int64_t admin, const char *sha, const char *seller, const char *norm,
+			   struct tandem_diag *d, struct tandem_invoice_result *res)
 {
 	struct tandem_stmt *st;
-	int rc = ledger_select(s, &st, "SELECT id, status, status_reason FROM invoice WHERE "
-			       "administration_id = $1 AND file_key = $2 AND file_sha256 = $3",
-			       "iit", admin, file_key(sha), sha);
+	char file[201] = "", status[16] = "";
+	int64_t twin = 0;
+	int rc = ledger_select(s, &st,
+		"SELECT 1, id, status, status_reason, file_name FROM invoice WHERE "
+		"administration_id = $1 AND file_key = $2 AND file_sha256 = $3 UNION ALL "
+		"SELECT 2, id, status, status_reason, file_name FROM invoice WHERE "
+		"administration_id = $1 AND seller_key = $4 AND number_norm = $5 "
+		"AND status <> 'rejected'", "iittt", admin, file_key(sha), sha, seller, norm);
 
-	if (rc == 1) {
-		res->id = tandem_stmt_i64(st, 0);
-		res->already = true;
-		(void)snprintf(res->status, sizeof res->status, "%s", tandem_stmt_text(st, 1));
-		(void)snprintf(res->reason, sizeof res->reason, "%s", tandem_stmt_text(st, 2));
-		rc = 0;
+	for (; rc == 1 && !res->already; rc = tandem_stmt_step(st)) {
+		if (tandem_stmt_i64(st, 0) == 1) {
+			res->id = tandem_stmt_i64(st, 1);
+			res->already = true;
+			(void)ledger_put(res->status, sizeof res->status, 0, tandem_stmt_text(st, 2),
+					 SIZE_MAX);
+			(void)ledger_put(res->reason, sizeof res->reason, 0, tandem_stmt_text(st, 3),
+					 SIZE_MAX);
+		} else if (twin == 0) {
+			twin = tandem_stmt_i64(st, 1);
+			(void)ledger_put(status, sizeof status, 0, tandem_stmt_text(st, 2), SIZE_MAX);
+			(void)ledger_put(file, sizeof file, 0, tandem_stmt_text(st, 4), 200);
+		}
 	}
 	tandem_stmt_finalize(st);
-	return rc;
-}
-
-static int refuse_duplicate(struct tandem_store *s, const struct tandem_invoice_in *in,
-			    int64_t admin, const char *seller, const char *norm,
-			    struct tandem_diag *d)
-{
-	struct tandem_stmt *st;
-	int rc = ledger_select(s, &st, "SELECT id, file_name, status FROM invoice WHERE "
-			       "administration_id = $1 AND seller_key = $2 AND number_norm = $3 "
-			       "AND status <> 'rejected'", "itt", admin, seller, norm);
-
-	if (rc == 1)
-		rc = refuse(d, in, TANDEM_EEXIST, "TANDEM-INVOICE-DUPLICATE",
-			    "invoice %.64s of %.40s is booked already as invoice %lld (%.200s, %s): "
-			    "the same invoice is never booked twice", in->number, seller,
-			    (long long)tandem_stmt_i64(st, 0), tandem_stmt_text(st, 1),
-			    tandem_stmt_text(st, 2));
-	tandem_stmt_finalize(st);
-	return rc;
+	if (rc < 0 || res->already)
+		return rc < 0 ? rc : 0;
+	if (twin != 0)
+		return refuse(d, in, TANDEM_EEXIST, "TANDEM-INVOICE-DUPLICATE",
+			      "invoice %.64s of %.40s is booked already as invoice %lld (%.200s, "
+			      "%s): the same invoice is never booked twice", in->number, seller,
+			      (long long)twin, file, status);
+	return 0;
 }
 
 /* A French administration with services wants one of their codes in BT-10. */
@@ -663,17 +669,14 @@ static int import_one(struct tandem_store *s, struct batch *b, const struct ledg
 		rc = ledger_sha256_hex(in->file, in->file_len, sha);
 	if (rc == 0)
 		rc = find_administration(s, b, in, d, &r);
-	if (rc == 0)
-		rc = find_same_file(s, r.admin, sha, res);
-	if (rc != 0 || res->already)
-		return rc;
 	ledger_invoice_number_norm(in->number, norm, sizeof norm);
 	if (in->seller_siret != NULL && in->seller_siret[0] != '\0')
 		(void)ledger_put(seller, sizeof seller, 0, in->seller_siret, SIZE_MAX);
 	else
 		ledger_compact(in->seller_vat, seller, sizeof seller);
-	rc = refuse_duplicate(s, in, r.admin, seller, norm, d);
-	if (rc != 0)
+	if (rc == 0)
+		rc = find_met_before(s, in, r.admin, sha, seller, norm, d, res);
+	if (rc != 0 || res->already)
 		return rc;
 	*wrote = true;
 	rc = route(s, b, in, &r);
