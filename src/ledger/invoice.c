@@ -306,16 +306,17 @@ static int find_met_before(struct tandem_store *s, const struct tandem_invoice_i
 		"AND status <> 'rejected'", "iittt", admin, file_key(sha), sha, seller, norm);
 
 	for (; rc == 1 && !res->already; rc = tandem_stmt_step(st)) {
+		const char *was = tandem_stmt_text(st, 2);
+
 		if (tandem_stmt_i64(st, 0) == 1) {
 			res->id = tandem_stmt_i64(st, 1);
 			res->already = true;
-			(void)ledger_put(res->status, sizeof res->status, 0, tandem_stmt_text(st, 2),
-					 SIZE_MAX);
-			(void)ledger_put(res->reason, sizeof res->reason, 0, tandem_stmt_text(st, 3),
-					 SIZE_MAX);
+			(void)ledger_put(res->status, sizeof res->status, 0, was, SIZE_MAX);
+			(void)ledger_put(res->reason, sizeof res->reason, 0,
+					 tandem_stmt_text(st, 3), SIZE_MAX);
 		} else if (twin == 0) {
 			twin = tandem_stmt_i64(st, 1);
-			(void)ledger_put(status, sizeof status, 0, tandem_stmt_text(st, 2), SIZE_MAX);
+			(void)ledger_put(status, sizeof status, 0, was, SIZE_MAX);
 			(void)ledger_put(file, sizeof file, 0, tandem_stmt_text(st, 4), 200);
 		}
 	}
