@@ -2,10 +2,14 @@
  * tests/test_store_sqlite.c - what the SQLite engine does its own way, run
  * on both engines so that they keep behaving alike: an insert's RETURNING
  * id read from the connection, and a migration that makes a table anew
- * with foreign keys off and checked before the commit (sqlite_sql).
+ * with foreign keys off and checked before the commit (sqlite_sql); and
+ * SQLite's checkpoints on a thread of their own.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tandem/diag.h"
 #include "tandem/error.h"
@@ -87,6 +91,18 @@ static void store_insert_returning_id(enum engine e)
 	tdb_remove(&t);
 }
 BOTH_ENGINES(store_insert_returning_id)
+
+/* The text of the first column of the first row, into out. */
+static void query_text(struct tandem_store *s, const char *sql, char *out, size_t size)
+{
+	struct tandem_stmt *st;
+
+	ASSERT_EQ(tandem_store_prepare(s, sql, &st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	ASSERT(tandem_stmt_text(st, 0) != NULL);
+	snprintf(out, size, "%s", tandem_stmt_text(st, 0));
+	tandem_stmt_finalize(st);
+}
 
 static const struct tandem_migration with_values[] = {
 	{ 1, "first", parent_child, NULL },
@@ -184,3 +200,90 @@ static void store_migration_rebuild(enum engine e)
 	tdb_remove(&t);
 }
 BOTH_ENGINES(store_migration_rebuild)
+
+/* ---- SQLite's checkpoints (src/store/sqlite_ckpt.c) --------------------- */
+
+#define CKPT_ROWS 1200      /* rows of 4,000 bytes: a commit of some 1,200 pages */
+
+/* Commits CKPT_ROWS rows in one transaction. */
+static int big_commit(struct tandem_store *s, int round)
+{
+	static unsigned char bytes[4000];
+	struct tandem_stmt *st = NULL;
+	int rc = tandem_store_begin(s);
+
+	memset(bytes, round & 0xff, sizeof bytes);
+	if (rc == 0)
+		rc = tandem_store_prepare(s, "INSERT INTO v (t, b) VALUES ($1, $2)", &st);
+	for (int i = 0; i < CKPT_ROWS && rc == 0; i++) {
+		rc = tandem_stmt_reset(st);
+		if (rc == 0)
+			rc = tandem_stmt_bind_text(st, 1, "row");
+		if (rc == 0)
+			rc = tandem_stmt_bind_blob(st, 2, bytes, sizeof bytes);
+		if (rc == 0)
+			rc = tandem_stmt_step(st);
+	}
+	if (st != NULL)
+		tandem_stmt_finalize(st);
+	return rc == 0 ? tandem_store_commit(s) : rc;
+}
+
+/* Commits past SQLite's 1,000-page threshold have their checkpoints run by
+ * the store's thread while it goes on: a reader on another connection sees
+ * every commit whole, a writer killed at any moment (between, inside a
+ * commit or a checkpoint) leaves whole commits and a sound file, and the
+ * WAL is gone once the last connection closes. */
+TEST(store_sqlite_checkpoints)
+{
+	struct tdb t;
+	struct tandem_diag d;
+	struct tandem_store *s, *reader;
+	char wal[160], ok[16];
+	int fds[2], status = 0;
+	int64_t rows;
+	pid_t pid;
+
+	tdb_init(&t, ENGINE_SQLITE);
+	tandem_diag_init(&d, 20);
+	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
+	ASSERT_EQ(tandem_store_migrate(s, with_values, 3, &d), 0);
+	ASSERT_EQ(tandem_store_open(t.where, 0, &d, &reader), 0);
+	for (int round = 0; round < 5; round++) {
+		ASSERT_EQ(big_commit(s, round), 0);
+		ASSERT_EQ(query_i64(reader, "SELECT count(*) FROM v"), (int64_t)(round + 1) * CKPT_ROWS);
+	}
+	tandem_store_close(reader);
+	tandem_store_close(s);
+	/* A writer killed once it has made three commits. */
+	ASSERT_EQ(pipe(fds), 0);
+	fflush(NULL);
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		(void)close(fds[0]);
+		if (tandem_store_open(t.where, 0, &d, &s) != 0)
+			_exit(2);
+		for (int round = 0;; round++)
+			if (big_commit(s, round) != 0 || write(fds[1], "c", 1) != 1)
+				_exit(3);
+	}
+	(void)close(fds[1]);
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(read(fds[0], ok, 1), 1);
+	(void)kill(pid, SIGKILL);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	(void)close(fds[0]);
+	ASSERT_EQ(tandem_store_open(t.where, 0, &d, &s), 0);
+	rows = query_i64(s, "SELECT count(*) FROM v");
+	ASSERT(rows >= (int64_t)8 * CKPT_ROWS);
+	ASSERT_EQ(rows % CKPT_ROWS, 0);
+	query_text(s, "PRAGMA integrity_check", ok, sizeof ok);
+	ASSERT_STR_EQ(ok, "ok");
+	tandem_store_close(s);
+	snprintf(wal, sizeof wal, "%s-wal", t.path);
+	ASSERT(access(wal, F_OK) != 0);
+	tandem_diag_release(&d);
+	tdb_remove(&t);
+}

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "core/core.h"
+#include "store/sqlite_ckpt.h"
 #include "store/store_int.h"
 #include "tandem/alloc.h"
 #include "tandem/error.h"
@@ -62,6 +63,7 @@ struct sq_cached {
 struct sqlite_store {
 	struct tandem_store base;
 	sqlite3 *db;
+	struct sq_ckpt *ckpt;  /* runs the checkpoints (sqlite_ckpt.c); NULL: SQLite */
 	struct sq_cached cache[SQ_CACHE_SLOTS];
 	int cached;
 };
@@ -132,6 +134,7 @@ static void sq_close(struct tandem_store *s)
 		(void)sqlite3_finalize(q->cache[i].stmt.st);
 		tandem_free(q->cache[i].sql);
 	}
+	sq_ckpt_free(q->ckpt);
 	(void)sqlite3_close(db_of(s));
 	tandem_free(s);
 }
@@ -645,6 +648,9 @@ int store_sqlite_open(const char *path, unsigned flags, struct tandem_diag *d,
 			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-STORE-OPEN", path, 0,
 					      "cannot use %s: %s", path, s->base.errmsg);
 	}
+	/* Checkpoints on a thread of their own, off the commit. */
+	if (rc == 0 && (s->ckpt = sq_ckpt_new(path)) != NULL)
+		(void)sqlite3_wal_hook(s->db, sq_ckpt_hook, s->ckpt);
 	if (rc != 0) {
 		sq_close(&s->base);
 		return rc;
