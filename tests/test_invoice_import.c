@@ -390,6 +390,11 @@ static void ledger_invoice_totals_upgrade(enum engine e)
 	ASSERT_EQ(query_i64_f(&f, "SELECT certified_cents FROM commitment WHERE number = 'EJ-1'"),
 		  30000);
 	/* Back to version 6, totals gone; opened again, they are back. */
+	ASSERT_EQ(tandem_store_exec(f.s, "DROP INDEX invoice_file_key"), 0);
+	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE invoice DROP COLUMN file_key"), 0);
+	if (e == ENGINE_PG)
+		ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE invoice ADD UNIQUE "
+					    "(administration_id, file_sha256)"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN invoiced_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "ALTER TABLE commitment DROP COLUMN certified_cents"), 0);
 	ASSERT_EQ(tandem_store_exec(f.s, "DROP TABLE line_suggestion"), 0);
@@ -520,6 +525,50 @@ static void ledger_invoice_batch(enum engine e)
 	teardown(&f);
 }
 BOTH_ENGINES(ledger_invoice_batch)
+
+/* In a batch, each invoice is matched against what the invoices before it
+ * in the same batch claimed on its commitment, and the running totals
+ * written at the end are the sums of the counted invoices. */
+static void ledger_invoice_batch_totals(enum engine e)
+{
+	static const char *const numbers[] = { "T-1", "T-2", "T-3", "T-4", "T-5" };
+	static const char *const ejs[] = { "EJ-1", "EJ-2", "EJ-1", "EJ-1", "EJ-1" };
+	static const int64_t cents[] = { 30000, 5000, 30000, 30000, 20000 };
+	static const char *const statuses[] = { "ready", "received", "ready", "received",
+						"suspended" };
+	struct fixture f;
+	struct fake x[5];
+	struct tandem_invoice_in in[5];
+	struct tandem_invoice_result r[5];
+
+	setup(&f, e, true);
+	world(&f);
+	certify(&f, "EJ-1", 60000);
+	for (int i = 0; i < 5; i++) {
+		fake(&x[i], numbers[i], ejs[i], cents[i]);
+		in[i] = x[i].in;
+	}
+	ASSERT_EQ(tandem_ledger_invoice_import(f.s, "carl", in, 5, &f.d, r), 0);
+	for (int i = 0; i < 5; i++) {
+		ASSERT_EQ(r[i].code, 0);
+		ASSERT_STR_EQ(r[i].status, statuses[i]);
+	}
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-1'"),
+		  110000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-2'"),
+		  5000);
+	ASSERT_EQ(query_i64_f(&f, "SELECT count(*) FROM commitment c WHERE c.invoiced_cents <> "
+			      "(SELECT coalesce(sum(i.due_cents), 0) FROM invoice i WHERE "
+			      "i.commitment_id = c.id AND i.kind = 'invoice' AND i.status IN "
+			      "('received', 'suspended', 'ready', 'paid'))"), 0);
+	/* Again: stored already, nothing counted twice. */
+	ASSERT_EQ(tandem_ledger_invoice_import(f.s, "carl", in, 5, &f.d, r), 0);
+	ASSERT_EQ(query_i64_f(&f, "SELECT invoiced_cents FROM commitment WHERE number = 'EJ-1'"),
+		  110000);
+	assert_books_balance(&f);
+	teardown(&f);
+}
+BOTH_ENGINES(ledger_invoice_batch_totals)
 
 /* A German administration: the Leitweg-ID in BT-10 routes, its own or a
  * service's. */

@@ -184,17 +184,18 @@ static void store_refuses_foreign(enum engine e)
 BOTH_ENGINES(store_refuses_foreign)
 
 static const struct tandem_migration two[] = {
-	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
+	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})", NULL },
 	{ 2, "second", "CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id),"
-		       " n BIGINT NOT NULL CHECK (n >= 0))" },
+		       " n BIGINT NOT NULL CHECK (n >= 0))", NULL },
 };
 
 /* The third fails at its second statement, after its first made a table. */
 static const struct tandem_migration broken[] = {
-	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
+	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})", NULL },
 	{ 2, "second", "CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id),"
-		       " n BIGINT NOT NULL CHECK (n >= 0))" },
-	{ 3, "half", "CREATE TABLE c (x BIGINT); INSERT INTO c VALUES (1); CREATE TABLE oops (" },
+		       " n BIGINT NOT NULL CHECK (n >= 0))", NULL },
+	{ 3, "half", "CREATE TABLE c (x BIGINT); INSERT INTO c VALUES (1); CREATE TABLE oops (",
+	  NULL },
 };
 
 static void store_migrations(enum engine e)
@@ -239,10 +240,10 @@ static void store_migrations(enum engine e)
 BOTH_ENGINES(store_migrations)
 
 static const struct tandem_migration with_values[] = {
-	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})" },
+	{ 1, "first", "CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE, data {blob})", NULL },
 	{ 2, "second", "CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id),"
-		       " n BIGINT NOT NULL CHECK (n >= 0))" },
-	{ 3, "values", "CREATE TABLE v (i BIGINT, t TEXT, b {blob})" },
+		       " n BIGINT NOT NULL CHECK (n >= 0))", NULL },
+	{ 3, "values", "CREATE TABLE v (i BIGINT, t TEXT, b {blob})", NULL },
 };
 
 static void store_statements_and_constraints(enum engine e)

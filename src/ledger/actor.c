@@ -33,8 +33,11 @@ static size_t params_of(const char *sql)
 	return most;
 }
 
-/* Binds the parameters of params (ledger_run) from ap. */
-static int bind_all(struct tandem_stmt *st, const char *sql, const char *params, va_list ap)
+/* Binds the parameters of params (ledger_run) from ap; texts without a
+ * copy when ref (a statement run and finalized before the caller's texts
+ * can change). */
+static int bind_all(struct tandem_stmt *st, const char *sql, const char *params, bool ref,
+		    va_list ap)
 {
 	int rc = 0;
 
@@ -43,7 +46,10 @@ static int bind_all(struct tandem_stmt *st, const char *sql, const char *params,
 
 	for (int i = 0; params[i] != '\0' && rc == 0; i++) {
 		if (params[i] == 't') {
-			rc = tandem_stmt_bind_text(st, i + 1, va_arg(ap, const char *));
+			const char *text = va_arg(ap, const char *);
+
+			rc = ref ? tandem_stmt_bind_text_ref(st, i + 1, text) :
+				   tandem_stmt_bind_text(st, i + 1, text);
 		} else {
 			int64_t v = va_arg(ap, int64_t);
 
@@ -65,7 +71,7 @@ int ledger_select(struct tandem_store *s, struct tandem_stmt **out, const char *
 		return rc;
 	}
 	va_start(ap, params);
-	rc = bind_all(*out, sql, params, ap);
+	rc = bind_all(*out, sql, params, false, ap);
 	va_end(ap);
 	if (rc == 0)
 		rc = tandem_stmt_step(*out);
@@ -84,7 +90,7 @@ int ledger_run(struct tandem_store *s, const char *sql, int64_t *out, bool *foun
 	if (rc != 0)
 		return rc;
 	va_start(ap, params);
-	rc = bind_all(st, sql, params, ap);
+	rc = bind_all(st, sql, params, true, ap);
 	va_end(ap);
 	if (rc == 0)
 		rc = tandem_stmt_step(st);
@@ -134,11 +140,19 @@ void tandem_ledger_clock_set(int64_t unix_seconds)
 
 void ledger_now(char out[LEDGER_TIME_MAX])
 {
+	/* The text of the last second asked for, by thread: an import asks
+	 * twice per invoice, and gmtime and strftime cost more than copying. */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char text[LEDGER_TIME_MAX];
 	time_t t = clock_override > 0 ? (time_t)clock_override : time(NULL);
 	struct tm tm;
 
-	(void)gmtime_r(&t, &tm);
-	(void)strftime(out, LEDGER_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t != last) {
+		(void)gmtime_r(&t, &tm);
+		(void)strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	memcpy(out, text, LEDGER_TIME_MAX);
 }
 
 int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_SHA256_HEX])

@@ -523,7 +523,34 @@ int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
 void ledger_cents_text(int64_t cents, char out[32])
 {
 	uint64_t u = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
+	uint64_t whole = u / 100;
+	char digits[24]; /* 2^64 has 20 digits */
+	size_t n = 0, k = 0;
 
-	(void)snprintf(out, 32, "%s%llu.%02llu", cents < 0 ? "-" : "",
-		       (unsigned long long)(u / 100), (unsigned long long)(u % 100));
+	do {
+		digits[n++] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole > 0);
+	if (cents < 0)
+		out[k++] = '-';
+	while (n > 0)
+		out[k++] = digits[--n];
+	out[k++] = '.';
+	out[k++] = (char)('0' + u % 100 / 10);
+	out[k++] = (char)('0' + u % 10);
+	out[k] = '\0';
+}
+
+size_t ledger_put(char *out, size_t size, size_t at, const char *s, size_t max)
+{
+	size_t n = s != NULL && at + 1 < size ? strnlen(s, max) : 0;
+
+	if (at + 1 < size && n > size - 1 - at)
+		n = size - 1 - at;
+	if (n > 0)
+		memcpy(out + at, s, n);
+	at += n;
+	if (at < size)
+		out[at] = '\0';
+	return at;
 }

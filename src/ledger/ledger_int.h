@@ -307,4 +307,13 @@ int ledger_budget_parse(struct tandem_arena *a, const char *text, size_t len,
 /* Cents as a decimal text "1234.56" ("-1.05"). */
 void ledger_cents_text(int64_t cents, char out[32]);
 
+/*
+ * Appends up to max bytes of s (all of it: SIZE_MAX) to out, which holds
+ * at bytes of text in size, cutting at size - 1; out stays NUL-terminated.
+ * The new length. snprintf's "%.<max>s" without its cost: the import
+ * writes a few texts per invoice, and glibc's printf cost as much as some
+ * SQL statements.
+ */
+size_t ledger_put(char *out, size_t size, size_t at, const char *s, size_t max);
+
 #endif /* TANDEM_LEDGER_INT_H */

@@ -38,22 +38,37 @@ void ledger_match_decide(const struct ledger_totals *t, int64_t claimed, char st
 {
 	int64_t tol = ledger_tolerance(t->amount, t->tolerance_bp, t->tolerance_cents);
 	char a[32], c[32], x[32];
+	const char *p[7] = { NULL }; /* the reason's texts in order */
 
 	ledger_cents_text(t->amount, a);
 	ledger_cents_text(t->certified, c);
 	ledger_cents_text(claimed, x);
 	if (claimed > t->amount + tol) {
-		(void)snprintf(status, 16, "suspended");
-		(void)snprintf(reason, size, "invoiced %s EUR on a commitment of %s EUR", x, a);
+		(void)ledger_put(status, 16, 0, "suspended", SIZE_MAX);
+		p[0] = "invoiced ";
+		p[1] = x;
+		p[2] = " EUR on a commitment of ";
+		p[3] = a;
+		p[4] = " EUR";
 	} else if (claimed > t->certified + tol) {
-		(void)snprintf(status, 16, "received");
-		(void)snprintf(reason, size, "waiting for service done: %s EUR invoiced, %s EUR "
-			       "certified", x, c);
+		(void)ledger_put(status, 16, 0, "received", SIZE_MAX);
+		p[0] = "waiting for service done: ";
+		p[1] = x;
+		p[2] = " EUR invoiced, ";
+		p[3] = c;
+		p[4] = " EUR certified";
 	} else {
-		(void)snprintf(status, 16, "ready");
-		(void)snprintf(reason, size, "matched: %s EUR invoiced, %s EUR certified, commitment "
-			       "%s EUR", x, c, a);
+		(void)ledger_put(status, 16, 0, "ready", SIZE_MAX);
+		p[0] = "matched: ";
+		p[1] = x;
+		p[2] = " EUR invoiced, ";
+		p[3] = c;
+		p[4] = " EUR certified, commitment ";
+		p[5] = a;
+		p[6] = " EUR";
 	}
+	for (size_t i = 0, at = 0; i < 7 && p[i] != NULL && size > 0; i++)
+		at = ledger_put(reason, size, at, p[i], SIZE_MAX);
 }
 
 int ledger_invoiced_add(struct tandem_store *s, int64_t commitment, int64_t cents,

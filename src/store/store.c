@@ -180,6 +180,24 @@ int tandem_stmt_bind_blob(struct tandem_stmt *st, int n, const void *data, size_
 	return rc != 0 ? rc : st->store->ops->bind_blob(st, n, data, len);
 }
 
+int tandem_stmt_bind_text_ref(struct tandem_stmt *st, int n, const char *text)
+{
+	int rc = check_param(st, n);
+
+	if (rc != 0 || text == NULL || st->store->ops->bind_text_ref == NULL)
+		return rc != 0 ? rc : tandem_stmt_bind_text(st, n, text);
+	return st->store->ops->bind_text_ref(st, n, text);
+}
+
+int tandem_stmt_bind_blob_ref(struct tandem_stmt *st, int n, const void *data, size_t len)
+{
+	int rc = check_param(st, n);
+
+	if (rc != 0 || st->store->ops->bind_blob_ref == NULL)
+		return rc != 0 ? rc : tandem_stmt_bind_blob(st, n, data, len);
+	return st->store->ops->bind_blob_ref(st, n, data, len);
+}
+
 int tandem_stmt_bind_null(struct tandem_stmt *st, int n)
 {
 	int rc = check_param(st, n);
@@ -287,6 +305,23 @@ static void utc_now(char buf[32])
 	(void)strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* After a SQLite migration run with its foreign keys off: is every foreign
+ * key of the database still satisfied? */
+static int foreign_keys_hold(struct tandem_store *s)
+{
+	struct tandem_stmt *st = NULL;
+	int rc = tandem_store_prepare(s, "PRAGMA foreign_key_check", &st);
+
+	if (rc == 0)
+		rc = tandem_stmt_step(st);
+	if (rc == 1)
+		rc = store_fail(s, TANDEM_EBADINPUT, "the migration leaves row %lld of %s without "
+				"its row in %s", (long long)tandem_stmt_i64(st, 1),
+				tandem_stmt_text(st, 0), tandem_stmt_text(st, 2));
+	tandem_stmt_finalize(st);
+	return rc;
+}
+
 /* Applies one migration in its own transaction; *done is false when
  * another process applied it first (the version is read again under the
  * write lock, so two first runs at once do not collide). */
@@ -296,13 +331,17 @@ static int apply(struct tandem_store *s, const struct tandem_migration *m, bool 
 	struct tandem_stmt *st = NULL;
 	char now[32];
 	int version = 0;
+	/* SQLite's foreign keys are switched outside a transaction only. */
+	bool rebuild = m->sqlite_sql != NULL && s->kind == TANDEM_STORE_SQLITE;
 	int rc;
 
 	*done = false;
 	tandem_buf_init(&sql, TANDEM_STORE_SQL_MAX);
-	rc = spell(s, m->sql, &sql);
+	rc = spell(s, rebuild ? m->sqlite_sql : m->sql, &sql);
 	if (rc == 0)
 		rc = tandem_buf_putc(&sql, '\0');
+	if (rc == 0 && rebuild)
+		rc = s->ops->exec(s, "PRAGMA foreign_keys = OFF");
 	if (rc == 0)
 		rc = tandem_store_begin(s);
 	if (rc != 0)
@@ -317,6 +356,8 @@ static int apply(struct tandem_store *s, const struct tandem_migration *m, bool 
 		rc = s->ops->exec(s, schema_table);
 	if (rc == 0)
 		rc = s->ops->exec(s, sql.data);
+	if (rc == 0 && rebuild)
+		rc = foreign_keys_hold(s);
 	if (rc == 0)
 		rc = tandem_store_prepare(s, "INSERT INTO tandem_schema (version, name, applied_at) "
 					  "VALUES ($1, $2, $3)", &st);
@@ -340,6 +381,11 @@ static int apply(struct tandem_store *s, const struct tandem_migration *m, bool 
 		memcpy(s->errmsg, keep, sizeof keep);
 	}
 out:
+	if (rebuild) {
+		int on = s->ops->exec(s, "PRAGMA foreign_keys = ON");
+
+		rc = rc != 0 ? rc : on;
+	}
 	tandem_buf_release(&sql);
 	return rc;
 }

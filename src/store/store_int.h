@@ -29,6 +29,9 @@ struct store_ops {
 	int (*bind_i64)(struct tandem_stmt *st, int n, int64_t v);
 	int (*bind_text)(struct tandem_stmt *st, int n, const char *text);
 	int (*bind_blob)(struct tandem_stmt *st, int n, const void *data, size_t len);
+	/* Without a copy (tandem_stmt_bind_text_ref); NULL: bind_text, bind_blob. */
+	int (*bind_text_ref)(struct tandem_stmt *st, int n, const char *text);
+	int (*bind_blob_ref)(struct tandem_stmt *st, int n, const void *data, size_t len);
 	int (*bind_null)(struct tandem_stmt *st, int n);
 	int (*step)(struct tandem_stmt *st);
 	bool (*is_null)(struct tandem_stmt *st, int col);
