@@ -61,10 +61,11 @@ int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, uint32_
 	c->rows = calloc(threads * c->row_max, sizeof *c->rows);
 	c->qx_bytes = (llm_qx_bytes(LLM_BATCH, (uint32_t)c->row_max) + 63) / 64 * 64;
 	c->qx = aligned_alloc(64, threads * c->qx_bytes);
+	c->qxs = calloc(threads, sizeof *c->qxs);
 	if (c->k_cache == NULL || c->v_cache == NULL || c->x == NULL || c->xb == NULL ||
 	    c->xb2 == NULL || c->q == NULL || c->k == NULL || c->v == NULL || c->hb == NULL ||
 	    c->hb2 == NULL || c->att == NULL || c->rope_cos == NULL || c->rope_sin == NULL ||
-	    c->rows == NULL || c->qx == NULL) {
+	    c->rows == NULL || c->qx == NULL || c->qxs == NULL) {
 		tandem_llm_ctx_free(c);
 		return refuse(d, TANDEM_ENOMEM, "no memory for the context", n_ctx, threads);
 	}
@@ -97,6 +98,7 @@ void tandem_llm_ctx_free(struct tandem_llm_ctx *c)
 	free(c->rope_sin);
 	free(c->rows);
 	free(c->qx);
+	free(c->qxs);
 	free(c);
 }
 

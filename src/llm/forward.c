@@ -150,18 +150,20 @@ static void share(uint32_t n, uint32_t i, uint32_t threads, uint32_t *a, uint32_
 }
 
 /* Rows [a, b) of w for every position of the batch: X (nb, w->cols) to out
- * (nb, w->rows). */
-static void mm(const struct tandem_llm_ctx *c, const struct llm_mat *w, const float *X,
-	       uint32_t nb, float *out, uint32_t a, uint32_t b, uint32_t i)
+ * (nb, w->rows). again: X is what thread i quantized last, for a matrix of
+ * the same type and width (Q, K and V; gate and up). */
+static void mm(struct tandem_llm_ctx *c, const struct llm_mat *w, const float *X, uint32_t nb,
+	       float *out, uint32_t a, uint32_t b, uint32_t i, bool again)
 {
 	if (llm_qgemm_type(w->type, w->cols)) {
-		struct llm_qx qx;
+		struct llm_qx *qx = &c->qxs[i];
 
 		/* Each thread quantizes the batch for itself: nb * cols
 		 * against its share of rows * nb * cols. */
-		llm_qx_make(&qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols,
-			    llm_qgemm_offset(w->type));
-		llm_qgemm(w, &qx, out, w->rows, a, b);
+		if (!again)
+			llm_qx_make(qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols,
+				    llm_qgemm_offset(w->type));
+		llm_qgemm(w, qx, out, w->rows, a, b);
 		return;
 	}
 	llm_fgemm_fn f = llm_fgemm_kernel();
@@ -183,25 +185,26 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 	switch (j->step) {
 	case STEP_QKV:
 		share(w->wq.rows, i, n, &a, &b);
-		mm(c, &w->wq, c->xb, c->nb, c->q, a, b, i);
+		mm(c, &w->wq, c->xb, c->nb, c->q, a, b, i, false);
 		share(w->wk.rows, i, n, &a, &b);
-		mm(c, &w->wk, c->xb, c->nb, c->k, a, b, i);
-		mm(c, &w->wv, c->xb, c->nb, c->v, a, b, i);
+		mm(c, &w->wk, c->xb, c->nb, c->k, a, b, i, w->wk.type == w->wq.type);
+		mm(c, &w->wv, c->xb, c->nb, c->v, a, b, i, w->wv.type == w->wk.type);
 		break;
 	case STEP_ATTEND:
-		share(hp->n_kv_heads * c->nb, i, n, &a, &b);
-		for (uint32_t x = a; x < b; x++)
+		/* Interleaved: a later position attends to more, and the
+		 * threads' shares stay even. */
+		for (uint32_t x = i; x < hp->n_kv_heads * c->nb; x += n)
 			attend_group(c, j->layer, x / hp->n_kv_heads, x % hp->n_kv_heads,
 				     c->att + (size_t)i * c->att_max);
 		break;
 	case STEP_WO:
 		share(hp->dim, i, n, &a, &b);
-		mm(c, &w->wo, c->xb, c->nb, c->xb2, a, b, i);
+		mm(c, &w->wo, c->xb, c->nb, c->xb2, a, b, i, false);
 		break;
 	case STEP_FFN_UP:
 		share(hp->ffn_dim, i, n, &a, &b);
-		mm(c, &w->w_gate, c->xb, c->nb, c->hb, a, b, i);
-		mm(c, &w->w_up, c->xb, c->nb, c->hb2, a, b, i);
+		mm(c, &w->w_gate, c->xb, c->nb, c->hb, a, b, i, false);
+		mm(c, &w->w_up, c->xb, c->nb, c->hb2, a, b, i, w->w_up.type == w->w_gate.type);
 		for (uint32_t p = 0; p < c->nb; p++)
 			for (uint32_t r = a; r < b; r++) {     /* SiLU(gate) * up */
 				float *g = &c->hb[(size_t)p * hp->ffn_dim + r];
@@ -210,11 +213,12 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 		break;
 	case STEP_FFN_DOWN:
 		share(hp->dim, i, n, &a, &b);
-		mm(c, &w->w_down, c->hb, c->nb, c->xb, a, b, i);
+		mm(c, &w->w_down, c->hb, c->nb, c->xb, a, b, i, false);
 		break;
 	case STEP_OUTPUT:
 		share(hp->n_vocab, i, n, &a, &b);
-		mm(c, &c->m->output, c->x + (size_t)(c->nb - 1) * hp->dim, 1, j->logits, a, b, i);
+		mm(c, &c->m->output, c->x + (size_t)(c->nb - 1) * hp->dim, 1, j->logits, a, b, i,
+		   false);
 		break;
 	}
 }

@@ -84,6 +84,7 @@ struct tandem_llm_ctx {
 	size_t row_max;                    /* floats of one thread's rows */
 	unsigned char *qx;                 /* (threads, qx_bytes): quantized activations */
 	size_t qx_bytes;
+	struct llm_qx *qxs;                /* (threads): what each made last, in qx */
 };
 
 /* Can the kernels read a matrix of this type? */
