@@ -2,8 +2,9 @@
  * src/llm/kern_avx512.c - the integer products of qdot.c with AVX-512 VNNI
  * and VBMI, for processors that have them (chosen at run time): two blocks
  * (64 elements) a register. A pair of blocks is read with one masked load
- * (never past the row), its bytes put in element order with one byte
- * permutation and its two scales picked from the same register. Weights
+ * (never past the row) whose two scales are picked from the register; Q4_0
+ * nibbles are put in element order with one byte permutation, Q8_0 bytes
+ * are loaded again where they lie (cheaper than a two-register one). Weights
  * are unsigned bytes (a Q4_0 nibble is q + 8, a Q8_0 byte is flipped to
  * q + 128) so that one VPDPBUSD multiplies them with the signed activation
  * bytes, starting from minus the offset times the activations' sums of
@@ -33,20 +34,13 @@ struct qmat {
 };
 
 /* Byte indices: a Q4_0 pair [d0 q0 d1 q1] to q0 q0 q1 q1 (the second copy
- * of each to take the high nibbles); a Q8_0 pair [d0 q0] [d1 q1] (the
- * second register from byte 64 on) to q0 q1. Halfword indices of the
- * scales: d0 x 8, d1 x 8. */
+ * of each to take the high nibbles). Halfword indices of the scales:
+ * d0 x 8, d1 x 8 (Q4_0: d1 at byte 18, Q8_0: at byte 34). */
 static const unsigned char q4_bytes[64] = {
 	2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17,
 	2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17,
 	20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
 	20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-};
-static const unsigned char q8_bytes[64] = {
-	2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17,
-	18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
-	36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
-	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67,
 };
 static const uint16_t q4_scales[32] = { 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9 };
 static const uint16_t q8_scales[32] = { 0, 0, 0, 0, 0, 0, 0, 0, 17, 17, 17, 17, 17, 17, 17, 17 };
@@ -58,7 +52,7 @@ struct perm {
 
 /* Pair k of a row as 64 unsigned bytes in element order, and its scales
  * (q4 and one are constants where this is inlined). */
-AVX512 static INLINE __m512i weights(const struct qmat *w, const struct perm *pm,
+AVX512 static INLINE __m512i weights(const struct perm *pm,
 				     const unsigned char *row, uint32_t k, bool q4, bool one,
 				     __m512 *dw)
 {
@@ -67,7 +61,6 @@ AVX512 static INLINE __m512i weights(const struct qmat *w, const struct perm *pm
 	__m512i a = n >= 64 ? _mm512_loadu_si512(b) : _mm512_maskz_loadu_epi8((1ull << n) - 1, b);
 	__m512i v;
 
-	(void)w;
 	*dw = _mm512_cvtph_ps(_mm512_castsi512_si256(_mm512_permutexvar_epi16(pm->scales, a)));
 	if (q4) {
 		v = _mm512_permutexvar_epi8(pm->bytes, a);
@@ -76,13 +69,11 @@ AVX512 static INLINE __m512i weights(const struct qmat *w, const struct perm *pm
 		v = _mm512_mask_srli_epi16(v, 0xFF00FF00u, v, 4);
 		return _mm512_and_si512(v, _mm512_set1_epi8(0x0F));
 	}
-	if (n > 64) {
-		/* Both blocks whole: q0 and q1 loaded where they are. */
-		v = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256(
-			(const __m256i *)(b + 2))), _mm256_loadu_si256((const __m256i *)(b + 36)), 1);
-	} else {
-		v = _mm512_permutexvar_epi8(pm->bytes, a);
-	}
+	/* q0 and q1 loaded where they lie; the odd last block's pair has no
+	 * q1 (its bytes count for nothing: its scale is 0). */
+	v = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(b + 2)));
+	if (!one)
+		v = _mm512_inserti64x4(v, _mm256_loadu_si256((const __m256i *)(b + 36)), 1);
 	return _mm512_xor_si512(v, _mm512_set1_epi8(-128));
 }
 
@@ -93,7 +84,7 @@ struct acts {
 };
 
 /* Pair p for a tile: rt rows (row[]) by bt positions (a). */
-AVX512 static INLINE void step(const struct qmat *w, const struct perm *pm,
+AVX512 static INLINE void step(const struct perm *pm,
 			       const unsigned char *const *row, const struct acts *a, uint32_t p,
 			       bool q4, bool one, int rt, int bt, __m512 acc[RT_MAX][BT_MAX])
 {
@@ -102,7 +93,7 @@ AVX512 static INLINE void step(const struct qmat *w, const struct perm *pm,
 
 #pragma GCC unroll 4
 	for (int i = 0; i < rt; i++) {
-		wq[i] = weights(w, pm, row[i], p, q4, one, &dw[i]);
+		wq[i] = weights(pm, row[i], p, q4, one, &dw[i]);
 		/* The weights are read once, in order: ask for them some
 		 * blocks ahead (past the row's end is harmless). */
 		_mm_prefetch((const char *)row[i] + (size_t)(2 * p + 48) * (q4 ? 18 : 34),
@@ -148,9 +139,9 @@ AVX512 static INLINE void tile(const struct qmat *w, const struct perm *pm,
 		a.d16[j] = x->d16 + (size_t)(b + (uint32_t)j) * x->pairs * 16;
 	}
 	for (uint32_t p = 0; p < full; p++)
-		step(w, pm, row, &a, p, q4, false, rt, bt, acc);
+		step(pm, row, &a, p, q4, false, rt, bt, acc);
 	if (w->odd)
-		step(w, pm, row, &a, full, q4, true, rt, bt, acc);
+		step(pm, row, &a, full, q4, true, rt, bt, acc);
 #pragma GCC unroll 4
 	for (int i = 0; i < rt; i++)
 #pragma GCC unroll 8
@@ -197,7 +188,7 @@ AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, fl
 	bool q4 = m->type == TANDEM_GGML_Q4_0;
 	struct qmat w = { m->data, m->row_bytes, q4 ? 18 : 34, x->pairs,
 			  (m->cols / QK) % 2 != 0, q4 };
-	struct perm pm = { _mm512_loadu_si512(q4 ? q4_bytes : q8_bytes),
+	struct perm pm = { _mm512_loadu_si512(q4_bytes),
 			   _mm512_loadu_si512(q4 ? q4_scales : q8_scales) };
 
 	if (x->nb >= 4 && r1 - r0 >= 16) {
