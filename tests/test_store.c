@@ -64,18 +64,6 @@ static const char *message_of(const struct tandem_diag *d, const char *rule)
 	return NULL;
 }
 
-static int64_t query_i64(struct tandem_store *s, const char *sql)
-{
-	struct tandem_stmt *st;
-	int64_t v = -1;
-
-	ASSERT_EQ(tandem_store_prepare(s, sql, &st), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	v = tandem_stmt_i64(st, 0);
-	tandem_stmt_finalize(st);
-	return v;
-}
-
 /* The text of the first column of the first row, into out. */
 static void query_text(struct tandem_store *s, const char *sql, char *out, size_t size)
 {
@@ -232,7 +220,7 @@ static void store_migrations(enum engine e)
 	diag_renew(&d);
 	ASSERT_EQ(tandem_store_migrate(s, two, 1, &d), TANDEM_EUNSUPPORTED);
 	ASSERT(has_rule(&d, "TANDEM-STORE-NEWER"));
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM tandem_schema"), 2);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM tandem_schema"), 2);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);
@@ -292,7 +280,7 @@ static void store_statements_and_constraints(enum engine e)
 	ASSERT_EQ(tandem_stmt_bind_i64(st, 2, 6), 0);
 	ASSERT_EQ(tandem_stmt_step(st), 0);
 	tandem_stmt_finalize(st);
-	ASSERT_EQ(query_i64(s, "SELECT sum(n) FROM b"), 11);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT sum(n) FROM b"), 11);
 
 	ASSERT_EQ(tandem_store_prepare(s, "SELECT name, data, NULL FROM a", &st), 0);
 	ASSERT_EQ(tandem_stmt_step(st), 1);
@@ -383,7 +371,7 @@ static void store_values_round_trip(enum engine e)
 	ASSERT_EQ(tandem_stmt_step(st), 1);
 	ASSERT_EQ(tandem_stmt_i64(st, 0), 3);
 	tandem_stmt_finalize(st);
-	ASSERT_EQ(query_i64(s, "SELECT sum(i) FROM v WHERE i BETWEEN -1 AND 1"), 0);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT sum(i) FROM v WHERE i BETWEEN -1 AND 1"), 0);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);
@@ -405,7 +393,7 @@ static void store_transactions(enum engine e)
 	ASSERT_EQ(tandem_store_begin(s), TANDEM_EINVAL);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('rolled back')"), 0);
 	ASSERT_EQ(tandem_store_rollback(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 0);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 0);
 	/* A bulk transaction: only inside one; on PostgreSQL each run of a
 	 * kept statement is then planned afresh, until the transaction ends. */
 	ASSERT_EQ(tandem_store_bulk(s), TANDEM_EINVAL);
@@ -413,18 +401,18 @@ static void store_transactions(enum engine e)
 	ASSERT_EQ(tandem_store_bulk(s), 0);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('kept')"), 0);
 	if (e == ENGINE_PG)
-		ASSERT_EQ(query_i64(s, "SELECT CASE WHEN current_setting('plan_cache_mode') = "
+		ASSERT_EQ(tdb_query_i64(s, "SELECT CASE WHEN current_setting('plan_cache_mode') = "
 				    "'force_custom_plan' THEN 1 ELSE 0 END"), 1);
 	ASSERT_EQ(tandem_store_commit(s), 0);
 	if (e == ENGINE_PG)
-		ASSERT_EQ(query_i64(s, "SELECT CASE WHEN current_setting('plan_cache_mode') = "
+		ASSERT_EQ(tdb_query_i64(s, "SELECT CASE WHEN current_setting('plan_cache_mode') = "
 				    "'auto' THEN 1 ELSE 0 END"), 1);
 	/* Closing with a transaction open rolls it back. */
 	ASSERT_EQ(tandem_store_begin(s), 0);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('lost')"), 0);
 	tandem_store_close(s);
 	ASSERT_EQ(tandem_store_open(t.where, 0, &d, &s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 1);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 1);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);
@@ -454,15 +442,15 @@ static void store_failure_inside_transaction(enum engine e)
 	ASSERT_EQ(tandem_stmt_step(st), TANDEM_ENOENT);
 	tandem_stmt_finalize(st);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('y')"), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 2);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 2);
 	ASSERT_EQ(tandem_store_commit(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 2);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 2);
 	/* And again in the next transaction (no savepoint left behind). */
 	ASSERT_EQ(tandem_store_begin(s), 0);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('y')"), TANDEM_EEXIST);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('z')"), 0);
 	ASSERT_EQ(tandem_store_rollback(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 2);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 2);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);
@@ -503,8 +491,8 @@ static void store_marks(enum engine e)
 	ASSERT_EQ(tandem_store_mark_keep(s), 0);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('four')"), 0);
 	ASSERT_EQ(tandem_store_commit(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 4);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a WHERE name LIKE 'two%'"), 0);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 4);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a WHERE name LIKE 'two%'"), 0);
 	/* A rollback drops a mark with the transaction. */
 	ASSERT_EQ(tandem_store_begin(s), 0);
 	ASSERT_EQ(tandem_store_mark(s), 0);
@@ -514,7 +502,7 @@ static void store_marks(enum engine e)
 	ASSERT_EQ(tandem_store_mark(s), 0);
 	ASSERT_EQ(tandem_store_mark_undo(s), 0);
 	ASSERT_EQ(tandem_store_commit(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 4);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 4);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);
@@ -537,16 +525,16 @@ static void store_second_writer_waits(enum engine e)
 	ASSERT_EQ(tandem_store_open(t.where, 0, &d, &s2), 0);
 	ASSERT_EQ(tandem_store_begin(s1), 0);
 	ASSERT_EQ(tandem_store_exec(s1, "INSERT INTO a (name) VALUES ('first')"), 0);
-	ASSERT_EQ(query_i64(s2, "SELECT count(*) FROM a"), 0);
+	ASSERT_EQ(tdb_query_i64(s2, "SELECT count(*) FROM a"), 0);
 	ASSERT_EQ(tandem_store_begin(s2), TANDEM_EIO);
 	ASSERT_STR_CONTAINS(tandem_store_errmsg(s2), e == ENGINE_SQLITE ? "locked" : "busy");
 	ASSERT_EQ(tandem_store_rollback(s2), TANDEM_EINVAL); /* none was opened */
 	ASSERT_EQ(tandem_store_commit(s1), 0);
 	ASSERT_EQ(tandem_store_begin(s2), 0);
-	ASSERT_EQ(query_i64(s2, "SELECT count(*) FROM a"), 1);
+	ASSERT_EQ(tdb_query_i64(s2, "SELECT count(*) FROM a"), 1);
 	ASSERT_EQ(tandem_store_exec(s2, "INSERT INTO a (name) VALUES ('second')"), 0);
 	ASSERT_EQ(tandem_store_commit(s2), 0);
-	ASSERT_EQ(query_i64(s1, "SELECT count(*) FROM a"), 2);
+	ASSERT_EQ(tdb_query_i64(s1, "SELECT count(*) FROM a"), 2);
 	tandem_store_close(s2);
 	tandem_store_close(s1);
 	tandem_diag_release(&d);
@@ -592,7 +580,7 @@ static void ledger_schema_v1(enum engine e)
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO appropriation (fiscal_year_id, budget_node_id, "
 				       "kind, initial_cents) SELECT f.id, n.id, 'AE', 100000000 "
 				       "FROM fiscal_year f, budget_node n"), 0);
-	ASSERT_EQ(query_i64(s, "SELECT sum(initial_cents) FROM appropriation"), 100000000);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT sum(initial_cents) FROM appropriation"), 100000000);
 	tandem_store_close(s);
 	/* Opening again changes nothing. */
 	diag_renew(&d);
@@ -621,9 +609,9 @@ TEST(store_sqlite_settings)
 	ASSERT_EQ(tandem_stmt_step(q), 1);
 	ASSERT_STR_EQ(tandem_stmt_text(q, 0), "wal");
 	tandem_stmt_finalize(q);
-	ASSERT_EQ(query_i64(s, "PRAGMA synchronous"), 2);
-	ASSERT_EQ(query_i64(s, "PRAGMA foreign_keys"), 1);
-	ASSERT_EQ(query_i64(s, "PRAGMA application_id"), 0x54414E44);
+	ASSERT_EQ(tdb_query_i64(s, "PRAGMA synchronous"), 2);
+	ASSERT_EQ(tdb_query_i64(s, "PRAGMA foreign_keys"), 1);
+	ASSERT_EQ(tdb_query_i64(s, "PRAGMA application_id"), 0x54414E44);
 	tandem_store_close(s);
 	/* A directory, and bad arguments. */
 	ASSERT_EQ(tandem_store_open(t.dir, 0, &d, &s), TANDEM_EBADINPUT);
@@ -707,8 +695,8 @@ TEST(store_pg_settings)
 	tdb_init(&t, ENGINE_PG);
 	tandem_diag_init(&d, 10);
 	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT application_id FROM tandem_store"), 0x54414E44);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM tandem_store"), 1);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT application_id FROM tandem_store"), 0x54414E44);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM tandem_store"), 1);
 	query_text(s, "SHOW lock_timeout", text, sizeof text);
 	ASSERT_STR_EQ(text, "5s");
 	query_text(s, "SHOW client_encoding", text, sizeof text);
@@ -754,7 +742,7 @@ TEST(store_pg_serialization_failure)
 	ASSERT_EQ(tandem_store_open(t.where, TANDEM_STORE_CREATE, &d, &s), 0);
 	ASSERT_EQ(tandem_store_exec(s, "CREATE TABLE x (n BIGINT); CREATE TABLE y (n BIGINT)"), 0);
 	ASSERT_EQ(tandem_store_begin(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM x"), 0);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM x"), 0);
 	other = pg_admin();
 	snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT count(*) FROM %s.y; "
 		 "INSERT INTO %s.x VALUES (1); COMMIT", t.schema, t.schema);
@@ -769,7 +757,7 @@ TEST(store_pg_serialization_failure)
 	ASSERT_STR_CONTAINS(tandem_store_errmsg(s), "rolled back, then run again");
 	ASSERT_STR_CONTAINS(tandem_store_errmsg(s), "SQLSTATE 40001");
 	ASSERT_EQ(tandem_store_rollback(s), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM y"), 0);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM y"), 0);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);

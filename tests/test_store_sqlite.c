@@ -17,18 +17,6 @@
 #include "test.h"
 #include "testdb.h"
 
-static int64_t query_i64(struct tandem_store *s, const char *sql)
-{
-	struct tandem_stmt *st;
-	int64_t v = -1;
-
-	ASSERT_EQ(tandem_store_prepare(s, sql, &st), 0);
-	ASSERT_EQ(tandem_stmt_step(st), 1);
-	v = tandem_stmt_i64(st, 0);
-	tandem_stmt_finalize(st);
-	return v;
-}
-
 static const char parent_child[] =
 	"CREATE TABLE a (id {id}, name TEXT NOT NULL UNIQUE);"
 	"CREATE TABLE b (id {id}, a_id BIGINT NOT NULL REFERENCES a (id));"
@@ -71,13 +59,13 @@ static void store_insert_returning_id(enum engine e)
 	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "two"), 0);
 	ASSERT_EQ(tandem_stmt_step(st), 1);
 	ASSERT(tandem_stmt_i64(st, 0) > first);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 4);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 4);
 	tandem_stmt_finalize(st);
 	/* The same through the cache: a kept statement starts afresh. */
 	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name) VALUES ($1) RETURNING id", &st), 0);
 	ASSERT_EQ(tandem_stmt_bind_text(st, 1, "three"), 0);
 	ASSERT_EQ(tandem_stmt_step(st), 1);
-	ASSERT_EQ(tandem_stmt_i64(st, 0), query_i64(s, "SELECT id FROM a WHERE name = 'three'"));
+	ASSERT_EQ(tandem_stmt_i64(st, 0), tdb_query_i64(s, "SELECT id FROM a WHERE name = 'three'"));
 	tandem_stmt_finalize(st);
 	ASSERT_EQ(tandem_store_prepare(s, "INSERT INTO a (name) VALUES ('four'), ('five') "
 				       "RETURNING id", &st), 0);
@@ -85,7 +73,7 @@ static void store_insert_returning_id(enum engine e)
 	ASSERT_EQ(tandem_stmt_step(st), 1);
 	ASSERT_EQ(tandem_stmt_step(st), 0);
 	tandem_stmt_finalize(st);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 7);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 7);
 	tandem_store_close(s);
 	tandem_diag_release(&d);
 	tdb_remove(&t);
@@ -136,7 +124,7 @@ static void store_bind_ref(enum engine e)
 	ASSERT_EQ(tandem_stmt_step(st), 0);
 	ASSERT_EQ(tandem_stmt_bind_text_ref(st, 3, "x"), TANDEM_EINVAL);
 	tandem_stmt_finalize(st);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM v WHERE t IS NULL"), 1);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM v WHERE t IS NULL"), 1);
 	ASSERT_EQ(tandem_store_prepare(s, "SELECT t, b FROM v WHERE t IS NOT NULL", &st), 0);
 	ASSERT_EQ(tandem_stmt_step(st), 1);
 	ASSERT_STR_EQ(tandem_stmt_text(st, 0), name);
@@ -184,14 +172,14 @@ static void store_migration_rebuild(enum engine e)
 		  TANDEM_EBADINPUT : TANDEM_ENOENT);
 	ASSERT_EQ(tandem_store_version(s, &version), 0);
 	ASSERT_EQ(version, 2);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM a"), 2);
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM a"), 2);
 	/* Foreign keys are on again. */
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO b (a_id) VALUES (9)"), TANDEM_ENOENT);
 	ASSERT_EQ(tandem_store_migrate(s, rebuilt, 3, &d), 0);
 	ASSERT_EQ(tandem_store_version(s, &version), 0);
 	ASSERT_EQ(version, 3);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO a (name) VALUES ('x')"), 0);
-	ASSERT_EQ(query_i64(s, "SELECT count(*) FROM b JOIN a ON a.id = b.a_id WHERE "
+	ASSERT_EQ(tdb_query_i64(s, "SELECT count(*) FROM b JOIN a ON a.id = b.a_id WHERE "
 			    "a.name = 'y'"), 1);
 	ASSERT_EQ(tandem_store_exec(s, "INSERT INTO b (a_id) VALUES (9)"), TANDEM_ENOENT);
 	ASSERT_EQ(tandem_store_exec(s, "DELETE FROM a WHERE id = 2"), TANDEM_ENOENT);
@@ -251,7 +239,7 @@ TEST(store_sqlite_checkpoints)
 	ASSERT_EQ(tandem_store_open(t.where, 0, &d, &reader), 0);
 	for (int round = 0; round < 5; round++) {
 		ASSERT_EQ(big_commit(s, round), 0);
-		ASSERT_EQ(query_i64(reader, "SELECT count(*) FROM v"), (int64_t)(round + 1) * CKPT_ROWS);
+		ASSERT_EQ(tdb_query_i64(reader, "SELECT count(*) FROM v"), (int64_t)(round + 1) * CKPT_ROWS);
 	}
 	tandem_store_close(reader);
 	tandem_store_close(s);
@@ -276,7 +264,7 @@ TEST(store_sqlite_checkpoints)
 	ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	(void)close(fds[0]);
 	ASSERT_EQ(tandem_store_open(t.where, 0, &d, &s), 0);
-	rows = query_i64(s, "SELECT count(*) FROM v");
+	rows = tdb_query_i64(s, "SELECT count(*) FROM v");
 	ASSERT(rows >= (int64_t)8 * CKPT_ROWS);
 	ASSERT_EQ(rows % CKPT_ROWS, 0);
 	query_text(s, "PRAGMA integrity_check", ok, sizeof ok);

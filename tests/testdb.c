@@ -127,3 +127,15 @@ char *tdb_snapshot(const struct tdb *t, size_t *len)
 	*len = strlen(out);
 	return out;
 }
+
+int64_t tdb_query_i64(struct tandem_store *s, const char *sql)
+{
+	struct tandem_stmt *st;
+	int64_t v = -1;
+
+	ASSERT_EQ(tandem_store_prepare(s, sql, &st), 0);
+	ASSERT_EQ(tandem_stmt_step(st), 1);
+	v = tandem_stmt_i64(st, 0);
+	tandem_stmt_finalize(st);
+	return v;
+}

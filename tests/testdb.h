@@ -8,8 +8,11 @@
 #define TANDEM_TESTDB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libpq-fe.h>
+
+#include "tandem/store.h"
 
 enum engine { ENGINE_SQLITE, ENGINE_PG };
 
@@ -34,6 +37,9 @@ const char *pg_base(void);
 PGconn *pg_admin(void);
 void pg_admin_exec(const char *sql);
 void pg_admin_text(const char *sql, char *out, size_t size);
+
+/* The integer of the first column of a query's first row (asserted). */
+int64_t tdb_query_i64(struct tandem_store *s, const char *sql);
 
 /* A test body run on both engines: TEST(name_sqlite) and TEST(name_pg). */
 #define BOTH_ENGINES(name)                                                     \
