@@ -11,6 +11,7 @@
 
 #include "schematron/schematron.h"
 #include "schematron/schematron_int.h"
+#include "tandem/buf.h"
 #include "test.h"
 
 static const char sch_x[] =
@@ -99,4 +100,43 @@ TEST(cand_lists_follow_rule_set_and_prefix)
 	sch_free(x);
 	sch_free(y);
 	sch_runner_free(r);
+}
+
+/* A document of count elements named e<offset>.. before a:c0, item and a:c1. */
+static void many_names(struct tandem_buf *xml, int offset, int count)
+{
+	tandem_buf_reset(xml);
+	ASSERT_EQ(tandem_buf_puts(xml, "<r xmlns:a='urn:u'>"), 0);
+	for (int i = 0; i < count; i++)
+		ASSERT_EQ(tandem_buf_printf(xml, "<e%d/>", offset + i), 0);
+	ASSERT_EQ(tandem_buf_puts(xml, "<a:c0/><item/><a:c1/></r>"), 0);
+	ASSERT_EQ(tandem_buf_putc(xml, '\0'), 0);
+}
+
+/*
+ * More distinct names than either table holds (768 in a document, 1536
+ * kept across documents): in one document the names beyond take the long
+ * way; over several, the kept lists are forgotten and built again. The
+ * verdicts stay the same.
+ */
+TEST(cand_tables_full_same_verdicts)
+{
+	const char *want = "X1 prefixed a:c0|X2 item|X1 prefixed a:c1|";
+	struct tandem_buf xml;
+	tandem_buf_init(&xml, 1u << 20);
+	struct sch_schema *x = load_text(sch_x);
+	struct sch_runner *r = NULL;
+	ASSERT_EQ(sch_runner_new(&r), 0);
+	for (int round = 0; round < 2; round++) {
+		many_names(&xml, 0, 2000);
+		expect_run(r, x, (const char *)xml.data, want);
+		for (int k = 0; k < 4; k++) {
+			many_names(&xml, 10000 + 700 * k, 700);
+			expect_run(r, x, (const char *)xml.data, want);
+			expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
+		}
+	}
+	sch_runner_free(r);
+	sch_free(x);
+	tandem_buf_release(&xml);
 }

@@ -35,7 +35,6 @@ struct cand {
 	const xmlChar *name; /* the key: interned name, namespace, node kind */
 	const void *ns;
 	int kind;
-	uint32_t gen;        /* the document (sch_runner.gen) the entry is for */
 	uint32_t *start;     /* npatterns + 1 offsets into alts, scratch memory */
 	const struct sch_alt **alts;
 };
@@ -60,13 +59,20 @@ struct xcand {
 	const struct sch_alt **alts;
 };
 
+/*
+ * Both tables are open-addressed indexes of 16-bit entry numbers (0: free)
+ * over arrays filled in order: a short run touches a few pages of them, not
+ * 170 KB of slots spread by the hash (each page a fresh process touches
+ * costs it some 10 us on a virtual machine).
+ */
 struct sch_runner {
 	struct xp_ctx ctx;
 	struct xp_seq *generic; /* per document: node sets of generic contexts */
-	struct cand *cands;     /* CAND_SLOTS entries */
+	uint16_t *cidx;         /* CAND_SLOTS: 1 + the entry of cands, cleared per document */
+	struct cand *cands;     /* CAND_FILL_MAX entries */
 	size_t ncands;          /* entries of this document */
-	uint32_t gen;           /* bumped for each run */
-	struct xcand *xc;       /* XCAND_SLOTS entries */
+	uint16_t *xidx;         /* XCAND_SLOTS: 1 + the entry of xc */
+	struct xcand *xc;       /* XCAND_FILL_MAX entries */
 	size_t nxc;
 	char *xpool;            /* XCAND_POOL_BYTES */
 	size_t xpool_used;
@@ -79,12 +85,17 @@ int sch_runner_new(struct sch_runner **out)
 	*out = NULL;
 	if (!r)
 		return TANDEM_ENOMEM;
-	r->cands = tandem_calloc(CAND_SLOTS, sizeof *r->cands);
-	r->xc = tandem_calloc(XCAND_SLOTS, sizeof *r->xc);
+	r->cidx = tandem_calloc(CAND_SLOTS, sizeof *r->cidx);
+	r->cands = tandem_malloc(CAND_FILL_MAX * sizeof *r->cands);
+	r->xidx = tandem_calloc(XCAND_SLOTS, sizeof *r->xidx);
+	r->xc = tandem_malloc(XCAND_FILL_MAX * sizeof *r->xc);
 	r->xpool = tandem_malloc(XCAND_POOL_BYTES);
-	int rc = r->cands && r->xc && r->xpool ? xp_ctx_init(&r->ctx) : TANDEM_ENOMEM;
+	int rc = r->cidx && r->cands && r->xidx && r->xc && r->xpool ? xp_ctx_init(&r->ctx)
+								      : TANDEM_ENOMEM;
 	if (rc) {
+		tandem_free(r->cidx);
 		tandem_free(r->cands);
+		tandem_free(r->xidx);
 		tandem_free(r->xc);
 		tandem_free(r->xpool);
 		tandem_free(r);
@@ -100,7 +111,9 @@ void sch_runner_free(struct sch_runner *r)
 		return;
 	xp_ctx_release(&r->ctx);
 	xp_regex_release();
+	tandem_free(r->cidx);
 	tandem_free(r->cands);
+	tandem_free(r->xidx);
 	tandem_free(r->xc);
 	tandem_free(r->xpool);
 	tandem_free(r);
@@ -332,16 +345,18 @@ static uint64_t xcand_hash(uint64_t serial, int kind, xmlNodePtr n)
 	return hash_str(h, ns_prefix(n));
 }
 
-/* The slot of the lists for n in the table: its serial is 0 when absent. */
-static struct xcand *xcand_slot(struct sch_runner *r, uint64_t serial, uint64_t h, int kind,
-				xmlNodePtr n)
+/* The index slot of the lists for n: it holds 0 when they are absent. */
+static uint16_t *xcand_slot(struct sch_runner *r, uint64_t serial, uint64_t h, int kind,
+			    xmlNodePtr n)
 {
 	for (size_t i = (size_t)(h >> 40) & (XCAND_SLOTS - 1);; i = (i + 1) & (XCAND_SLOTS - 1)) {
-		struct xcand *x = &r->xc[i];
-		if (!x->serial || (x->serial == serial && x->hash == h && x->kind == kind &&
-				   strcmp(x->local, (const char *)n->name) == 0 &&
-				   same_str(x->uri, ns_uri(n)) && same_str(x->prefix, ns_prefix(n))))
-			return x;
+		if (!r->xidx[i])
+			return &r->xidx[i];
+		const struct xcand *x = &r->xc[r->xidx[i] - 1];
+		if (x->serial == serial && x->hash == h && x->kind == kind &&
+		    strcmp(x->local, (const char *)n->name) == 0 && same_str(x->uri, ns_uri(n)) &&
+		    same_str(x->prefix, ns_prefix(n)))
+			return &r->xidx[i];
 	}
 }
 
@@ -374,7 +389,7 @@ static void xcand_put(struct sch_runner *r, const struct sch_schema *s, uint64_t
 	size_t nstart = s->npatterns + 1, nalts = start[s->npatterns];
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (attempt || r->nxc >= XCAND_FILL_MAX) {
-			memset(r->xc, 0, XCAND_SLOTS * sizeof *r->xc);
+			memset(r->xidx, 0, XCAND_SLOTS * sizeof *r->xidx);
 			r->nxc = 0;
 			r->xpool_used = 0;
 		}
@@ -392,10 +407,10 @@ static void xcand_put(struct sch_runner *r, const struct sch_schema *s, uint64_t
 		}
 		memcpy(x.start, start, nstart * sizeof *x.start);
 		memcpy(x.alts, alts, nalts * sizeof(const struct sch_alt *));
-		struct xcand *slot = xcand_slot(r, s->serial, h, kind, n);
-		TANDEM_ASSERT(!slot->serial);
-		*slot = x;
-		r->nxc++;
+		uint16_t *slot = xcand_slot(r, s->serial, h, kind, n);
+		TANDEM_ASSERT(!*slot);
+		r->xc[r->nxc++] = x;
+		*slot = (uint16_t)r->nxc;
 		return;
 	}
 }
@@ -432,23 +447,21 @@ static int cand_get(struct sch_runner *r, const struct sch_schema *s, const stru
 	uintptr_t key = ((uintptr_t)n->name >> 4) ^ ((uintptr_t)ns >> 3) ^ (uintptr_t)kind;
 	size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 40) & (CAND_SLOTS - 1);
 	*out = NULL;
-	for (;;) {
-		struct cand *k = &r->cands[i];
-		if (k->gen != r->gen)
-			break;
+	for (; r->cidx[i]; i = (i + 1) & (CAND_SLOTS - 1)) {
+		struct cand *k = &r->cands[r->cidx[i] - 1];
 		if (k->name == n->name && k->ns == ns && k->kind == kind) {
 			*out = k;
 			return 0;
 		}
-		i = (i + 1) & (CAND_SLOTS - 1);
 	}
 	if (r->ncands >= CAND_FILL_MAX)
 		return 0;
-	struct cand *k = &r->cands[i];
+	struct cand *k = &r->cands[r->ncands];
 	*k = (struct cand){.name = n->name, .ns = ns, .kind = kind};
 	uint64_t h = xcand_hash(s->serial, kind, n);
-	const struct xcand *x = xcand_slot(r, s->serial, h, kind, n);
-	if (x->serial) {
+	const uint16_t *xi = xcand_slot(r, s->serial, h, kind, n);
+	if (*xi) {
+		const struct xcand *x = &r->xc[*xi - 1];
 		if (cand_doc(r, s, k, x->start, x->alts))
 			return r->ctx.err;
 	} else {
@@ -460,8 +473,7 @@ static int cand_get(struct sch_runner *r, const struct sch_schema *s, const stru
 		if (cand_doc(r, s, k, start, alts))
 			return r->ctx.err;
 	}
-	k->gen = r->gen;
-	r->ncands++;
+	r->cidx[i] = (uint16_t)++r->ncands;
 	*out = k;
 	return 0;
 }
@@ -633,10 +645,7 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 	struct xp_ctx *c = &r->ctx;
 	int rc = 0;
 	r->err[0] = '\0';
-	if (++r->gen == 0) {
-		memset(r->cands, 0, CAND_SLOTS * sizeof *r->cands);
-		r->gen = 1;
-	}
+	memset(r->cidx, 0, CAND_SLOTS * sizeof *r->cidx);
 	r->ncands = 0;
 	xp_ctx_begin(c, doc);
 	xp_ctx_names_from_doc(c, &s->names);
