@@ -65,6 +65,7 @@ AVX512 static INLINE void row_dot(const unsigned char *row, uint32_t blocks,
 	const __m512i low = _mm512_set1_epi8(0x0F), two = _mm512_set1_epi8(0x03);
 	__m512 acc[BT];
 
+#pragma GCC unroll 8
 	for (int j = 0; j < bt; j++)
 		acc[j] = _mm512_setzero_ps();
 
@@ -77,6 +78,7 @@ AVX512 static INLINE void row_dot(const unsigned char *row, uint32_t blocks,
 			_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
 				_mm_loadu_si128((const __m128i *)(blk + 192)))),
 			_mm512_set1_ps(_cvtsh_ss(dh)));
+#pragma GCC unroll 8
 		for (size_t h = 0; h < 2; h++) {
 			__m512i l = _mm512_loadu_si512(blk + 64 * h);
 			__m256i q = _mm256_loadu_si256((const __m256i *)(blk + 128 + 32 * h));
@@ -90,6 +92,7 @@ AVX512 static INLINE void row_dot(const unsigned char *row, uint32_t blocks,
 						     high_pair(_mm512_and_si512(h23, two)));
 			uint32_t p = 4 * k + 2 * (uint32_t)h;
 
+#pragma GCC unroll 8
 			for (int j = 0; j < bt; j++) {
 				acc[j] = pair(ab, x, b + (uint32_t)j, p, scales, idx[2 * h], acc[j]);
 				acc[j] = pair(cd, x, b + (uint32_t)j, p + 1, scales, idx[2 * h + 1],
@@ -97,6 +100,7 @@ AVX512 static INLINE void row_dot(const unsigned char *row, uint32_t blocks,
 			}
 		}
 	}
+#pragma GCC unroll 8
 	for (int j = 0; j < bt; j++)
 		out[(size_t)(b + (uint32_t)j) * stride] = _mm512_reduce_add_ps(acc[j]);
 }
@@ -125,6 +129,7 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 	size_t bytes = five ? 176 : 144;
 	__m512 acc[BT];
 
+#pragma GCC unroll 8
 	for (int i = 0; i < bt; i++)
 		acc[i] = _mm512_setzero_ps();
 
@@ -138,6 +143,7 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 		__builtin_memcpy(&dh, blk, sizeof dh);
 		__builtin_memcpy(&mh, blk + 2, sizeof mh);
 		float d = _cvtsh_ss(dh), dmin = _cvtsh_ss(mh);
+#pragma GCC unroll 8
 		for (int j = 0; j < 8; j++) {
 			unsigned sc, m;
 			llm_k_scale_min(j, blk + 4, &sc, &m);
@@ -145,6 +151,7 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 			sm[8 + j] = dmin * (float)m;
 		}
 		__m512 scales = _mm512_loadu_ps(sm);
+#pragma GCC unroll 8
 		for (uint32_t j = 0; j < 4; j++) {
 			__m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * (size_t)j));
 			__m256i lo = _mm256_and_si256(q, low);
@@ -163,6 +170,7 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 			__m512 psc = _mm512_permutexvar_ps(idx[j], scales);
 			__m512 pmn = _mm512_permutexvar_ps(idx[4 + j], scales);
 
+#pragma GCC unroll 8
 			for (int i = 0; i < bt; i++) {
 				size_t at = (size_t)b + (size_t)i;
 				const int8_t *xq = x->q + at * x->cols + (size_t)p * 64;
@@ -179,6 +187,7 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 			}
 		}
 	}
+#pragma GCC unroll 8
 	for (int i = 0; i < bt; i++)
 		out[(size_t)(b + (uint32_t)i) * stride] = _mm512_reduce_add_ps(acc[i]);
 }

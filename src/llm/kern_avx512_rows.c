@@ -28,6 +28,7 @@ AVX512 static INLINE void transpose(const unsigned char *p, size_t row_bytes, __
 {
 	__m512i z[4], t[4];
 
+#pragma GCC unroll 4
 	for (int g = 0; g < 4; g++) {
 		const unsigned char *r = p + (size_t)g * row_bytes;
 		__m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)r));
@@ -61,6 +62,7 @@ AVX512 static INLINE __m512 block(const unsigned char *row, size_t row_bytes, __
 		const __m512i m = _mm512_set1_epi8(0x0F);
 
 		transpose(b + 2, row_bytes, t);
+#pragma GCC unroll 4
 		for (int i = 0; i < 4; i++) {
 			w[i] = _mm512_and_si512(t[i], m);
 			w[4 + i] = _mm512_and_si512(_mm512_srli_epi16(t[i], 4), m);
@@ -70,6 +72,7 @@ AVX512 static INLINE __m512 block(const unsigned char *row, size_t row_bytes, __
 
 		transpose(b + 2, row_bytes, w);
 		transpose(b + 18, row_bytes, w + 4);
+#pragma GCC unroll 8
 		for (int i = 0; i < 8; i++)
 			w[i] = _mm512_xor_si512(w[i], flip);
 	}
@@ -87,23 +90,32 @@ AVX512 static INLINE void pass(const struct llm_mat *m, const struct llm_qx *x, 
 	uint32_t blocks = m->cols / QK;
 	__m512 acc[BT];
 
+#pragma GCC unroll 16
 	for (int j = 0; j < bt; j++)
 		acc[j] = _mm512_setzero_ps();
 	for (uint32_t k = 0; k < blocks; k++) {
 		__m512i w[8];
 		__m512 dw = block(row, m->row_bytes, rows, k, q4, w);
 
+		/* Unrolled whole (gcc's -O2 would not), so that w and acc
+		 * stay in registers. */
+#pragma GCC unroll 16
 		for (int j = 0; j < bt; j++) {
 			size_t at = (size_t)(b0 + (uint32_t)j) * m->cols / QK + k;
 			const int32_t *xq = (const int32_t *)(const void *)(x->q + at * QK);
-			__m512i s = _mm512_set1_epi32(x->negb[at]);
+			__m512i s = _mm512_set1_epi32(x->negb[at]), s2 = _mm512_setzero_si512();
 
-			for (int i = 0; i < 8; i++)
+#pragma GCC unroll 4
+			for (int i = 0; i < 8; i += 2) {
 				s = _mm512_dpbusd_epi32(s, w[i], _mm512_set1_epi32(xq[i]));
+				s2 = _mm512_dpbusd_epi32(s2, w[i + 1], _mm512_set1_epi32(xq[i + 1]));
+			}
+			s = _mm512_add_epi32(s, s2);
 			acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s),
 						 _mm512_mul_ps(dw, _mm512_set1_ps(x->d[at])), acc[j]);
 		}
 	}
+#pragma GCC unroll 16
 	for (int j = 0; j < bt; j++)
 		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
 }
