@@ -157,10 +157,15 @@ TEST(llm_qgemm_exact)
 }
 
 /* F16 and F32 weights with float activations: the SIMD kernel against the
- * exact product of the stored values, for tails of every length. */
+ * exact product of the stored values, for tails of every length; rows
+ * computed in two calls (two threads' shares); a width of 8192 makes the
+ * cache blocks a dozen rows or fewer and 12 positions, so that the shares
+ * and the batch span several. */
 TEST(llm_fgemm_exact)
 {
-	static const uint32_t shapes[][2] = { { 5, 40 }, { 9, 64 }, { 13, 200 }, { 3, 7 } };
+	static const uint32_t shapes[][2] = {
+		{ 5, 40 }, { 9, 64 }, { 13, 200 }, { 3, 7 }, { 29, 8192 },
+	};
 	llm_fgemm_fn f;
 	uint32_t seed = 777;
 
@@ -190,7 +195,8 @@ TEST(llm_fgemm_exact)
 				}
 				for (size_t i = 0; i < (size_t)nb * cols; i++)
 					X[i] = (float)((int)(rnd(&seed) % 2001) - 1000) / 300.0f;
-				f(&w, X, nb, out, rows, 0, rows);
+				f(&w, X, nb, out, rows, 0, rows / 2);
+				f(&w, X, nb, out, rows, rows / 2, rows);
 				for (uint32_t b = 0; b < nb; b++)
 					for (uint32_t r = 0; r < rows; r++) {
 						double want = 0, mag = 0;
