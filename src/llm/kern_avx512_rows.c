@@ -120,18 +120,39 @@ AVX512 static INLINE void pass(const struct llm_mat *m, const struct llm_qx *x, 
 		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
 }
 
+/*
+ * Groups of 16 rows by every position, in blocks that stay in the level-2
+ * cache: QGEMM_ROW_BYTES of weights by QGEMM_POS_BYTES of quantized
+ * activations (a position's bytes, scale and sum: 1.25 bytes a column).
+ * Group by group over all of a prompt, each group read the whole batch
+ * again from the level-3 cache.
+ */
+#define QGEMM_ROW_BYTES (192u << 10)
+#define QGEMM_POS_BYTES (384u << 10)
+
 AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx *x, float *out,
 				    size_t stride, uint32_t r0, uint32_t groups, bool q4)
 {
-	for (uint32_t g = 0; g < groups; g++) {
-		uint32_t b = 0;
+	uint32_t gb = (uint32_t)(QGEMM_ROW_BYTES / (16 * m->row_bytes));
+	uint32_t pb = (uint32_t)(QGEMM_POS_BYTES / ((size_t)m->cols + m->cols / 4)) / BT * BT;
 
-		for (; b + BT <= x->nb; b += BT)
-			pass(m, x, out, stride, r0 + 16 * g, b, BT, q4);
-		for (; b + 4 <= x->nb; b += 4)
-			pass(m, x, out, stride, r0 + 16 * g, b, 4, q4);
-		for (; b < x->nb; b++)
-			pass(m, x, out, stride, r0 + 16 * g, b, 1, q4);
+	gb = gb ? gb : 1;
+	pb = pb ? pb : BT;
+	for (uint32_t ga = 0; ga < groups; ga += gb) {
+		uint32_t ge = groups - ga > gb ? ga + gb : groups;
+		for (uint32_t ba = 0; ba < x->nb; ba += pb) {
+			uint32_t be = x->nb - ba > pb ? ba + pb : x->nb;
+			for (uint32_t g = ga; g < ge; g++) {
+				uint32_t b = ba, r = r0 + 16 * g;
+
+				for (; b + BT <= be; b += BT)
+					pass(m, x, out, stride, r, b, BT, q4);
+				for (; b + 4 <= be; b += 4)
+					pass(m, x, out, stride, r, b, 4, q4);
+				for (; b < be; b++)
+					pass(m, x, out, stride, r, b, 1, q4);
+			}
+		}
 	}
 }
 
