@@ -230,3 +230,44 @@ TEST(llm_fgemm_exact)
 				free(out);
 			}
 }
+
+/* The processor's quantization of activations gives the portable one's
+ * bytes, scales and sums: random values, a block of zeros, one of exact
+ * halves (ties rounded to even), tiny and huge magnitudes. */
+TEST(llm_qx_same_on_every_path)
+{
+	enum { NB = 7, COLS = 256 };
+	static float X[NB * COLS];
+	uint32_t seed = 4242;
+
+	for (size_t i = 0; i < (size_t)NB * COLS; i++)
+		X[i] = (float)((int)(rnd(&seed) % 20001) - 10000) / 777.0f;
+	for (size_t i = 0; i < 32; i++) {
+		X[32 + i] = 0.0f;                                  /* zeros */
+		X[64 + i] = (float)((int)i - 16) + 0.5f;           /* ties */
+		X[128 + i] = (float)((int)(rnd(&seed) % 201) - 100) * 1e-30f;
+		X[160 + i] = (float)((int)(rnd(&seed) % 201) - 100) * 1e30f;
+	}
+	X[64 + 31] = 127.0f; /* a scale of 1: the halves stay halves */
+	size_t bytes = (llm_qx_bytes(NB, COLS) + 63) / 64 * 64;
+	void *a = aligned_alloc(64, bytes), *b = aligned_alloc(64, bytes);
+	struct llm_qx qa, qb;
+	ASSERT(a != NULL && b != NULL);
+	memset(a, 0, bytes);
+	memset(b, 0, bytes);
+	for (int offset = 1; offset <= 128; offset *= 8) {
+		llm_kernels_select(false);
+		llm_qx_make(&qa, a, X, NB, COLS, offset);
+		llm_kernels_select(true);
+		llm_qx_make(&qb, b, X, NB, COLS, offset);
+		ASSERT_EQ(memcmp(qa.q, qb.q, (size_t)NB * COLS), 0);
+		ASSERT_EQ(memcmp(qa.d, qb.d, sizeof(float) * NB * COLS / 32), 0);
+		ASSERT_EQ(memcmp(qa.neg, qb.neg, sizeof(int32_t) * NB * COLS / 4), 0);
+		ASSERT_EQ(memcmp(qa.negb, qb.negb, sizeof(int32_t) * NB * COLS / 32), 0);
+	}
+	ASSERT_EQ(qa.q[64 + 16], 0);  /* 0.5 */
+	ASSERT_EQ(qa.q[64 + 18], 2);  /* 2.5 */
+	ASSERT_EQ(qa.q[64 + 13], -2); /* -2.5 */
+	free(a);
+	free(b);
+}

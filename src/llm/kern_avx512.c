@@ -203,3 +203,40 @@ AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, fl
 	else
 		product(&w, &pm, x, out, stride, r0, r1, false);
 }
+
+/*
+ * llm_qx_blocks_fn: a block's largest magnitude, its scale and reciprocal
+ * as the portable loop computes them (the same float division), each value
+ * times the reciprocal rounded to nearest even (VCVTPS2DQ under the default
+ * rounding mode, as lrintf) and its low byte kept (the values lie in
+ * -127..127), the sums of four by VPDPBUSD with ones. For finite inputs the
+ * bytes are the portable loop's (tests/test_llm_kern.c).
+ */
+AVX512 void llm_qx_blocks_avx512(const float *X, size_t blocks, int32_t offset, int8_t *q,
+				 float *d, int32_t *neg, int32_t *negb)
+{
+	const __m256i ones = _mm256_set1_epi8(1);
+	const __m256i off = _mm256_set1_epi32(-offset);
+
+	for (size_t k = 0; k < blocks; k++) {
+		const float *x = X + k * QK;
+		__m512 a = _mm512_loadu_ps(x), b = _mm512_loadu_ps(x + 16);
+		float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(a), _mm512_abs_ps(b)));
+		float dk = amax / 127.0f, id = dk > 0 ? 1.0f / dk : 0.0f;
+		__m512 vid = _mm512_set1_ps(id);
+		__m128i qa = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(a, vid)));
+		__m128i qb = _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(b, vid)));
+		__m256i qv = _mm256_inserti128_si256(_mm256_castsi128_si256(qa), qb, 1);
+		__m256i sums = _mm256_mullo_epi32(
+			_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, qv), off);
+
+		d[k] = dk;
+		_mm256_storeu_si256((__m256i *)(void *)(q + k * QK), qv);
+		_mm256_storeu_si256((__m256i *)(void *)(neg + k * QK / 4), sums);
+		__m128i h = _mm_add_epi32(_mm256_castsi256_si128(sums),
+					  _mm256_extracti128_si256(sums, 1));
+		h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4E));
+		h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xB1));
+		negb[k] = _mm_cvtsi128_si32(h);
+	}
+}

@@ -128,6 +128,17 @@ struct llm_qx {
 	uint32_t nb, cols, pairs;
 };
 
+/*
+ * Quantizes blocks of 32 floats as llm_qx_make does (q, d, neg, negb of
+ * struct llm_qx, the offset's sums): the portable loop, or the AVX-512
+ * one (kern_avx512.c) whose bytes are the same (one rounding, to nearest
+ * even, of the same float product).
+ */
+typedef void (*llm_qx_blocks_fn)(const float *X, size_t blocks, int32_t offset, int8_t *q,
+				 float *d, int32_t *neg, int32_t *negb);
+void llm_qx_blocks_avx512(const float *X, size_t blocks, int32_t offset, int8_t *q, float *d,
+			  int32_t *neg, int32_t *negb);
+
 /* Bytes of a buffer for llm_qx_make of nb rows of cols. */
 size_t llm_qx_bytes(uint32_t nb, uint32_t cols);
 void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols,

@@ -33,6 +33,34 @@ size_t llm_qx_bytes(uint32_t nb, uint32_t cols)
 	       p * 16 * sizeof(float);
 }
 
+/* The portable llm_qx_blocks_fn. */
+static void qx_blocks(const float *X, size_t blocks, int32_t offset, int8_t *q8, float *d,
+		      int32_t *neg4, int32_t *negb)
+{
+	for (size_t k = 0; k < blocks; k++) {
+		const float *x = X + k * QK;
+		int8_t *q = q8 + k * QK;
+		int32_t *neg = neg4 + k * QK / 4;
+		float amax = 0;
+
+		for (int i = 0; i < QK; i++) {
+			float a = fabsf(x[i]);
+			amax = a > amax ? a : amax;
+		}
+		float dk = amax / 127.0f, id = dk > 0 ? 1.0f / dk : 0.0f;
+		d[k] = dk;
+		for (int i = 0; i < QK; i++)
+			q[i] = (int8_t)lrintf(x[i] * id);
+		negb[k] = 0;
+		for (size_t i = 0; i < QK / 4; i++) {
+			neg[i] = -offset * (q[4 * i] + q[4 * i + 1] + q[4 * i + 2] + q[4 * i + 3]);
+			negb[k] += neg[i];
+		}
+	}
+}
+
+static llm_qx_blocks_fn qx_blocks_fn = qx_blocks;
+
 void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint32_t cols,
 		 int32_t offset)
 {
@@ -51,26 +79,7 @@ void llm_qx_make(struct llm_qx *qx, void *buf, const float *X, uint32_t nb, uint
 	qx->nb = nb;
 	qx->cols = cols;
 	qx->pairs = (uint32_t)pairs;
-	for (size_t k = 0; k < n / QK; k++) {
-		const float *x = X + k * QK;
-		int8_t *q = qx->q + k * QK;
-		int32_t *neg = qx->neg + k * QK / 4;
-		float amax = 0;
-
-		for (int i = 0; i < QK; i++) {
-			float a = fabsf(x[i]);
-			amax = a > amax ? a : amax;
-		}
-		float d = amax / 127.0f, id = d > 0 ? 1.0f / d : 0.0f;
-		qx->d[k] = d;
-		for (int i = 0; i < QK; i++)
-			q[i] = (int8_t)lrintf(x[i] * id);
-		qx->negb[k] = 0;
-		for (size_t i = 0; i < QK / 4; i++) {
-			neg[i] = -offset * (q[4 * i] + q[4 * i + 1] + q[4 * i + 2] + q[4 * i + 3]);
-			qx->negb[k] += neg[i];
-		}
-	}
+	qx_blocks_fn(X, n / QK, offset, qx->q, qx->d, qx->neg, qx->negb);
 	for (uint32_t b = 0; b < nb; b++)
 		for (size_t k = 0; k < pairs; k++) {
 			float *v = qx->d16 + ((size_t)b * pairs + k) * 16;
@@ -269,5 +278,6 @@ void llm_qgemm_select(bool simd, bool avx2)
 	qgemm = !simd || !avx2 ? llm_qgemm_portable :
 		cpu_has_avx512_vnni_vbmi() ? llm_qgemm_avx512 : llm_qgemm_avx2;
 	attend = simd && avx2 && cpu_has_avx512() ? llm_attend_avx512 : NULL;
+	qx_blocks_fn = simd && avx2 && cpu_has_avx512_vnni_vbmi() ? llm_qx_blocks_avx512 : qx_blocks;
 	fgemm = simd && avx2 && cpu_has_avx512() ? llm_fgemm_avx512 : NULL;
 }
