@@ -271,3 +271,78 @@ TEST(llm_qx_same_on_every_path)
 	free(a);
 	free(b);
 }
+
+/* x rounded to binary16 and back. */
+static float half_round(float x)
+{
+	return tandem_float_of_half(tandem_half_of(x));
+}
+
+/* The attention kernel against the same attention in double (queries and
+ * weights rounded to binary16 as the kernel rounds them): group sizes 1 to
+ * 16, head widths with and without a tail, key counts around the blocks of
+ * 16, a window that starts after the first key. */
+TEST(llm_attend_exact)
+{
+	static const uint32_t groups[] = { 1, 3, 8, 16 }, widths[] = { 64, 40, 128 };
+	static const uint32_t counts[][2] = { { 0, 0 }, { 0, 15 }, { 0, 16 }, { 3, 19 }, { 5, 74 } };
+	enum { T = 80, KVH = 2 };
+	uint32_t seed = 99;
+
+	llm_kernels_select(true);
+	llm_attend_fn f = llm_attend_kernel();
+	if (f == NULL)
+		SKIP("no SIMD attention kernel on this processor");
+	for (size_t gi = 0; gi < 4; gi++)
+		for (size_t wi = 0; wi < 3; wi++)
+			for (size_t ci = 0; ci < 5; ci++) {
+				uint32_t G = groups[gi], hd = widths[wi], stride = KVH * hd;
+				uint16_t *k = malloc(sizeof(uint16_t) * T * stride);
+				uint16_t *v = malloc(sizeof(uint16_t) * T * stride);
+				float *q = malloc(sizeof(float) * G * hd), *q0 = malloc(sizeof(float) * G * hd);
+				float *att = malloc(sizeof(float) * G * T), *out = malloc(sizeof(float) * G * hd);
+				for (size_t i = 0; i < (size_t)T * stride; i++) {
+					k[i] = tandem_half_of((float)((int)(rnd(&seed) % 2001) - 1000) / 500.0f);
+					v[i] = tandem_half_of((float)((int)(rnd(&seed) % 2001) - 1000) / 500.0f);
+				}
+				for (size_t i = 0; i < (size_t)G * hd; i++)
+					q0[i] = q[i] = (float)((int)(rnd(&seed) % 2001) - 1000) / 400.0f;
+				/* the second key/value head of the cache */
+				struct llm_attn a = { k + hd, v + hd, stride, hd, G, counts[ci][0],
+						      counts[ci][1], 1.0f / sqrtf((float)hd) };
+				f(&a, q, att, out);
+				uint32_t n = a.last + 1 - a.first;
+				for (uint32_t g = 0; g < G; g++) {
+					double s[T], mx = -1e300, sum = 0;
+					for (uint32_t t = 0; t < n; t++) {
+						const uint16_t *kt = a.k + (size_t)(a.first + t) * stride;
+						double d = 0;
+						for (uint32_t i = 0; i < hd; i++)
+							d += (double)half_round(q0[g * hd + i]) *
+							     tandem_float_of_half(kt[i]);
+						s[t] = d * a.scale;
+						mx = s[t] > mx ? s[t] : mx;
+					}
+					for (uint32_t t = 0; t < n; t++)
+						sum += s[t] = exp(s[t] - mx);
+					for (uint32_t i = 0; i < hd; i++) {
+						double want = 0, mag = 0;
+						for (uint32_t t = 0; t < n; t++) {
+							double w = half_round((float)(s[t] / sum));
+							double x = tandem_float_of_half(
+								a.v[(size_t)(a.first + t) * stride + i]);
+							want += w * x;
+							mag += fabs(w * x);
+						}
+						/* a weight may round to the next binary16 */
+						ASSERT(fabs(out[g * hd + i] - want) <= 2e-3 * (1e-3 + mag));
+					}
+				}
+				free(k);
+				free(v);
+				free(q);
+				free(q0);
+				free(att);
+				free(out);
+			}
+}

@@ -5,11 +5,18 @@
  * of forward.c (the query and the weights rounded to binary16, as the
  * cache is); exp by range reduction and a polynomial (within 2 ulp of
  * expf), the sums in another order.
+ *
+ * Scores: 16 keys at a time are widened into a small float block, and for
+ * each head their 16 dot products are summed lane-wise and then reduced
+ * together (a tree of shuffles gives the 16 sums in one register) instead
+ * of one horizontal reduction per key and head. Weighted values: the heads'
+ * sums of a 16-dimension slice stay in registers over all the keys.
  */
 #include <immintrin.h>
 #include <math.h>
 
 #include "llm/llm_int.h"
+#include "tandem/assert.h"
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,f16c,fma")))
 #define INLINE inline __attribute__((always_inline))
@@ -52,38 +59,114 @@ AVX512 static INLINE __m512 round_half(__m512 x)
 	return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
+#define KB 16          /* keys a block of scores */
+#define HD_MAX 1024    /* head dimensions (forward.c's portable attend takes as many) */
+
+/* Lane i of the result: the sum of the lanes of p[i]. */
+AVX512 static INLINE __m512 sums16(const __m512 p[16])
+{
+	__m512 z[4];
+
+	for (int g = 0; g < 4; g++) {
+		const __m512 *v = p + 4 * g;
+		__m512 x = _mm512_add_ps(_mm512_unpacklo_ps(v[0], v[1]),
+					 _mm512_unpackhi_ps(v[0], v[1]));
+		__m512 y = _mm512_add_ps(_mm512_unpacklo_ps(v[2], v[3]),
+					 _mm512_unpackhi_ps(v[2], v[3]));
+		/* each 128-bit lane L: the sums of lanes 4L..4L+3 of v[0..3] */
+		z[g] = _mm512_add_ps(_mm512_shuffle_ps(x, y, 0x44), _mm512_shuffle_ps(x, y, 0xEE));
+	}
+	__m512 t0 = _mm512_shuffle_f32x4(z[0], z[1], 0x44), t1 = _mm512_shuffle_f32x4(z[0], z[1], 0xEE);
+	__m512 t2 = _mm512_shuffle_f32x4(z[2], z[3], 0x44), t3 = _mm512_shuffle_f32x4(z[2], z[3], 0xEE);
+	__m512 w0 = _mm512_shuffle_f32x4(t0, t2, 0x88), w1 = _mm512_shuffle_f32x4(t0, t2, 0xDD);
+	__m512 w2 = _mm512_shuffle_f32x4(t1, t3, 0x88), w3 = _mm512_shuffle_f32x4(t1, t3, 0xDD);
+	return _mm512_add_ps(_mm512_add_ps(w0, w1), _mm512_add_ps(w2, w3));
+}
+
+AVX512 static INLINE __mmask16 first_lanes(uint32_t k)
+{
+	return (__mmask16)(k >= 16 ? 0xFFFFu : (1u << k) - 1);
+}
+
+/* att[g * n + t]: head g's score of key first + t, scaled. kf: KB rows of
+ * hd16 floats. */
+AVX512 static void scores(const struct llm_attn *a, const float *q, float *att, uint32_t n,
+			  float *kf, uint32_t hd16)
+{
+	uint32_t hd = a->head_dim, chunks = hd16 / 16;
+
+	for (uint32_t t0 = 0; t0 < n; t0 += KB) {
+		uint32_t nk = n - t0 < KB ? n - t0 : KB;
+
+		for (uint32_t t = 0; t < KB; t++) {
+			const uint16_t *k = a->k + (size_t)(a->first + t0 + t) * a->stride;
+			for (uint32_t c = 0; c < chunks; c++)
+				_mm512_storeu_ps(kf + (size_t)t * hd16 + 16 * c,
+						 t < nk ? widen(k + (size_t)16 * c, hd - 16 * c) :
+							  _mm512_setzero_ps());
+		}
+		for (uint32_t g = 0; g < a->heads; g++) {
+			__m512 p[KB];
+
+#pragma GCC unroll 16
+			for (int t = 0; t < KB; t++)
+				p[t] = _mm512_setzero_ps();
+			for (uint32_t c = 0; c < chunks; c++) {
+				__m512 qc = _mm512_maskz_loadu_ps(first_lanes(hd - 16 * c),
+								  q + (size_t)g * hd + 16 * c);
+#pragma GCC unroll 16
+				for (int t = 0; t < KB; t++)
+					p[t] = _mm512_fmadd_ps(qc, _mm512_loadu_ps(kf + (size_t)t * hd16 +
+										 16 * c), p[t]);
+			}
+			_mm512_mask_storeu_ps(att + (size_t)g * n + t0, first_lanes(nk),
+					      _mm512_mul_ps(sums16(p), _mm512_set1_ps(a->scale)));
+		}
+	}
+}
+
+/* out[g * hd + i] = sum over the keys of head g's weight times value i:
+ * for each 16-dimension slice, the G heads' sums in registers. */
+AVX512 static INLINE void values(const struct llm_attn *a, const float *att, float *out,
+				 uint32_t n, uint32_t G)
+{
+	uint32_t hd = a->head_dim;
+
+	for (uint32_t c = 0; c < hd; c += 16) {
+		__mmask16 m = first_lanes(hd - c);
+		__m512 acc[LLM_GROUP_MAX];
+
+#pragma GCC unroll 16
+		for (uint32_t g = 0; g < LLM_GROUP_MAX; g++)
+			acc[g] = _mm512_setzero_ps();
+		for (uint32_t t = 0; t < n; t++) {
+			__m512 vf = widen(a->v + (size_t)(a->first + t) * a->stride + c, hd - c);
+#pragma GCC unroll 16
+			for (uint32_t g = 0; g < G; g++)
+				acc[g] = _mm512_fmadd_ps(_mm512_set1_ps(att[(size_t)g * n + t]), vf,
+							 acc[g]);
+		}
+#pragma GCC unroll 16
+		for (uint32_t g = 0; g < G; g++)
+			_mm512_mask_storeu_ps(out + (size_t)g * hd + c, m, acc[g]);
+	}
+}
+
 AVX512 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, float *out)
 {
 	uint32_t hd = a->head_dim, G = a->heads, n = a->last + 1 - a->first;
-	uint32_t chunks = (hd + 15) / 16;
+	uint32_t hd16 = (hd + 15) / 16 * 16;
+	float kf[KB * HD_MAX];
 
+	TANDEM_ASSERT(hd16 <= HD_MAX && G <= LLM_GROUP_MAX);
 	/* The queries rounded to binary16, in place (q is this call's). */
 	for (uint32_t g = 0; g < G; g++)
 		for (uint32_t c = 0; c < hd; c += 16) {
-			uint32_t k = hd - c < 16 ? hd - c : 16;
-			__mmask16 m = (__mmask16)(k >= 16 ? 0xFFFF : (1u << k) - 1);
+			__mmask16 m = first_lanes(hd - c);
 			float *p = q + (size_t)g * hd + c;
 			_mm512_mask_storeu_ps(p, m, round_half(_mm512_maskz_loadu_ps(m, p)));
 		}
-	/* Scores: each key widened once for the G heads. */
-	for (uint32_t t = 0; t < n; t++) {
-		const uint16_t *k = a->k + (size_t)(a->first + t) * a->stride;
-		__m512 acc[LLM_GROUP_MAX];
-
-		for (uint32_t g = 0; g < G; g++)
-			acc[g] = _mm512_setzero_ps();
-		for (uint32_t c = 0; c < chunks; c++) {
-			__m512 kf = widen(k + (size_t)16 * c, hd - 16 * c);
-			for (uint32_t g = 0; g < G; g++) {
-				uint32_t left = hd - 16 * c;
-				__mmask16 m = (__mmask16)(left >= 16 ? 0xFFFF : (1u << left) - 1);
-				const float *qc = q + (size_t)g * hd + (size_t)16 * c;
-				acc[g] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, qc), kf, acc[g]);
-			}
-		}
-		for (uint32_t g = 0; g < G; g++)
-			att[(size_t)g * n + t] = _mm512_reduce_add_ps(acc[g]) * a->scale;
-	}
+	scores(a, q, att, n, kf, hd16);
 	/* Softmax of each head's scores, the weights rounded to binary16. */
 	for (uint32_t g = 0; g < G; g++) {
 		float *s = att + (size_t)g * n;
@@ -91,12 +174,12 @@ AVX512 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, fl
 		uint32_t t;
 
 		for (t = 0; t < n; t += 16) {
-			__mmask16 m = (__mmask16)(n - t >= 16 ? 0xFFFF : (1u << (n - t)) - 1);
+			__mmask16 m = first_lanes(n - t);
 			mx = _mm512_mask_max_ps(mx, m, mx, _mm512_maskz_loadu_ps(m, s + t));
 		}
 		__m512 vmax = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
 		for (t = 0; t < n; t += 16) {
-			__mmask16 m = (__mmask16)(n - t >= 16 ? 0xFFFF : (1u << (n - t)) - 1);
+			__mmask16 m = first_lanes(n - t);
 			__m512 e = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, s + t), vmax));
 			e = _mm512_maskz_mov_ps(m, e);
 			_mm512_mask_storeu_ps(s + t, m, e);
@@ -104,27 +187,18 @@ AVX512 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, fl
 		}
 		__m512 vsum = _mm512_set1_ps(_mm512_reduce_add_ps(sum));
 		for (t = 0; t < n; t += 16) {
-			__mmask16 m = (__mmask16)(n - t >= 16 ? 0xFFFF : (1u << (n - t)) - 1);
+			__mmask16 m = first_lanes(n - t);
 			__m512 w = round_half(_mm512_div_ps(_mm512_maskz_loadu_ps(m, s + t), vsum));
 			_mm512_mask_storeu_ps(s + t, m, w);
 		}
 	}
-	/* Weighted values: each value widened once for the G heads. */
-	for (uint32_t i = 0; i < G * hd; i++)
-		out[i] = 0;
-	for (uint32_t t = 0; t < n; t++) {
-		const uint16_t *v = a->v + (size_t)(a->first + t) * a->stride;
-
-		for (uint32_t c = 0; c < chunks; c++) {
-			uint32_t left = hd - 16 * c;
-			__mmask16 m = (__mmask16)(left >= 16 ? 0xFFFF : (1u << left) - 1);
-			__m512 vf = widen(v + (size_t)16 * c, left);
-			for (uint32_t g = 0; g < G; g++) {
-				float *o = out + (size_t)g * hd + (size_t)16 * c;
-				__m512 w = _mm512_set1_ps(att[(size_t)g * n + t]);
-				_mm512_mask_storeu_ps(o, m, _mm512_fmadd_ps(w, vf,
-									    _mm512_maskz_loadu_ps(m, o)));
-			}
-		}
+	/* Weighted values, with G a constant for the usual group sizes so that
+	 * the heads' sums stay in registers. */
+	switch (G) {
+	case 1: values(a, att, out, n, 1); break;
+	case 2: values(a, att, out, n, 2); break;
+	case 4: values(a, att, out, n, 4); break;
+	case 8: values(a, att, out, n, 8); break;
+	default: values(a, att, out, n, G); break;
 	}
 }
