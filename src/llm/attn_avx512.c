@@ -68,7 +68,7 @@ AVX512 static INLINE __m512 sums16(const __m512 p[16])
 	__m512 z[4];
 
 	for (int g = 0; g < 4; g++) {
-		const __m512 *v = p + 4 * g;
+		const __m512 *v = p + (ptrdiff_t)4 * g;
 		__m512 x = _mm512_add_ps(_mm512_unpacklo_ps(v[0], v[1]),
 					 _mm512_unpackhi_ps(v[0], v[1]));
 		__m512 y = _mm512_add_ps(_mm512_unpacklo_ps(v[2], v[3]),
@@ -101,7 +101,7 @@ AVX512 static void scores(const struct llm_attn *a, const float *q, float *att, 
 		for (uint32_t t = 0; t < KB; t++) {
 			const uint16_t *k = a->k + (size_t)(a->first + t0 + t) * a->stride;
 			for (uint32_t c = 0; c < chunks; c++)
-				_mm512_storeu_ps(kf + (size_t)t * hd16 + 16 * c,
+				_mm512_storeu_ps(kf + (size_t)t * hd16 + (size_t)16 * c,
 						 t < nk ? widen(k + (size_t)16 * c, hd - 16 * c) :
 							  _mm512_setzero_ps());
 		}
@@ -113,11 +113,11 @@ AVX512 static void scores(const struct llm_attn *a, const float *q, float *att, 
 				p[t] = _mm512_setzero_ps();
 			for (uint32_t c = 0; c < chunks; c++) {
 				__m512 qc = _mm512_maskz_loadu_ps(first_lanes(hd - 16 * c),
-								  q + (size_t)g * hd + 16 * c);
+								  q + (size_t)g * hd + (size_t)16 * c);
 #pragma GCC unroll 16
 				for (int t = 0; t < KB; t++)
 					p[t] = _mm512_fmadd_ps(qc, _mm512_loadu_ps(kf + (size_t)t * hd16 +
-										 16 * c), p[t]);
+										 (size_t)16 * c), p[t]);
 			}
 			_mm512_mask_storeu_ps(att + (size_t)g * n + t0, first_lanes(nk),
 					      _mm512_mul_ps(sums16(p), _mm512_set1_ps(a->scale)));
