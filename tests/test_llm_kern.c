@@ -99,7 +99,7 @@ TEST(llm_qgemm_exact)
 {
 	static const uint32_t shapes[][2] = { { 7, 96 }, { 9, 256 }, { 4, 32 }, { 13, 2048 },
 						 { 37, 64 }, { 50, 160 }, { 5, 512 }, { 3, 256 },
-						 { 49, 16384 } };
+						 { 33, 512 }, { 49, 16384 } };
 	static const enum tandem_ggml_type types[] = { TANDEM_GGML_Q8_0, TANDEM_GGML_Q4_0,
 						       TANDEM_GGML_Q6_K, TANDEM_GGML_Q4_K,
 						       TANDEM_GGML_Q5_K };

@@ -10,42 +10,13 @@
  * from a few positions on (kern_avx512.c does one position). The weights
  * are only read: nothing is repacked or copied.
  */
-#include <immintrin.h>
 #include <string.h>
 
+#include "llm/kern_avx512_int.h"
 #include "llm/llm_int.h"
-
-#define AVX512 \
-	__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c,fma")))
-#define INLINE inline __attribute__((always_inline))
 
 #define QK 32
 #define BT 16 /* positions a pass over the rows' blocks */
-
-/* Four 128-bit rows a register, lane L of register g from row 4L + g,
- * transposed by dwords: out[m] has dword m of row i in its lane i. */
-AVX512 static INLINE void transpose(const unsigned char *p, size_t row_bytes, __m512i out[4])
-{
-	__m512i z[4], t[4];
-
-#pragma GCC unroll 4
-	for (int g = 0; g < 4; g++) {
-		const unsigned char *r = p + (size_t)g * row_bytes;
-		__m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)r));
-		v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(r + 4 * row_bytes)), 1);
-		v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(r + 8 * row_bytes)), 2);
-		z[g] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(r + 12 * row_bytes)),
-					  3);
-	}
-	t[0] = _mm512_unpacklo_epi32(z[0], z[1]);
-	t[1] = _mm512_unpackhi_epi32(z[0], z[1]);
-	t[2] = _mm512_unpacklo_epi32(z[2], z[3]);
-	t[3] = _mm512_unpackhi_epi32(z[2], z[3]);
-	out[0] = _mm512_unpacklo_epi64(t[0], t[2]);
-	out[1] = _mm512_unpackhi_epi64(t[0], t[2]);
-	out[2] = _mm512_unpacklo_epi64(t[1], t[3]);
-	out[3] = _mm512_unpackhi_epi64(t[1], t[3]);
-}
 
 /* Block k of 16 rows from row: eight registers of unsigned weights (w[m]:
  * elements 4m to 4m + 3 of each row) and the 16 scales. */
@@ -61,7 +32,7 @@ AVX512 static INLINE __m512 block(const unsigned char *row, size_t row_bytes, __
 		__m512i t[4];
 		const __m512i m = _mm512_set1_epi8(0x0F);
 
-		transpose(b + 2, row_bytes, t);
+		llm_transpose16(b + 2, row_bytes, t);
 #pragma GCC unroll 4
 		for (int i = 0; i < 4; i++) {
 			w[i] = _mm512_and_si512(t[i], m);
@@ -70,8 +41,8 @@ AVX512 static INLINE __m512 block(const unsigned char *row, size_t row_bytes, __
 	} else {
 		const __m512i flip = _mm512_set1_epi8(-128);
 
-		transpose(b + 2, row_bytes, w);
-		transpose(b + 18, row_bytes, w + 4);
+		llm_transpose16(b + 2, row_bytes, w);
+		llm_transpose16(b + 18, row_bytes, w + 4);
 #pragma GCC unroll 8
 		for (int i = 0; i < 8; i++)
 			w[i] = _mm512_xor_si512(w[i], flip);
@@ -84,9 +55,7 @@ AVX512 static INLINE void pass(const struct llm_mat *m, const struct llm_qx *x, 
 			       size_t stride, uint32_t r, uint32_t b0, int bt, bool q4)
 {
 	const unsigned char *row = (const unsigned char *)m->data + (size_t)r * m->row_bytes;
-	const __m512i rows = _mm512_mullo_epi32(
-		_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-		_mm512_set1_epi32((int)m->row_bytes));
+	const __m512i rows = llm_row_offsets16(m->row_bytes);
 	uint32_t blocks = m->cols / QK;
 	__m512 acc[BT];
 

@@ -1,0 +1,155 @@
+/*
+ * src/llm/kern_avx512_krows.c - Q4_K and Q5_K products for a batch of
+ * positions with the rows in the lanes, as kern_avx512_rows.c does for
+ * Q8_0 and Q4_0: for each pair of sub-blocks, 16 rows' 32 bytes of nibbles
+ * are transposed in registers so that lane i holds four consecutive
+ * weights of row r + i (the low nibbles one sub-block, the high ones the
+ * next; a Q5_K's fifth bits come from its 32 bytes of high bits, transposed
+ * once a super-block). One VPDPBUSD with four activation bytes broadcast
+ * adds 64 products. The sub-blocks' scales and mins of the 16 rows are
+ * unpacked from their 12 bytes with lane-wise shifts, once a super-block.
+ * A sub-block of 32 is one activation block: its sum is scaled by d sc
+ * times the block's scale, and the min term is dmin m times the block's
+ * scale times its sum (negb, offset 1), in float. Weights are only read.
+ */
+#include <string.h>
+
+#include "llm/kern_avx512_int.h"
+#include "llm/llm_int.h"
+
+#define QK 32
+#define QK_K 256
+#define BT 8 /* positions a pass over the rows' super-blocks */
+
+/* The 16 rows' d sc (S) and dmin m (M) of the 8 sub-blocks of the
+ * super-blocks at blk (row i's at blk + i * row_bytes). */
+AVX512 static INLINE void scales16(const unsigned char *blk, __m512i rows, __m512 S[8],
+				   __m512 M[8])
+{
+	__m512i h = _mm512_i32gather_epi32(rows, (const void *)blk, 1);
+	__m512i A = _mm512_i32gather_epi32(rows, (const void *)(blk + 4), 1);
+	__m512i B = _mm512_i32gather_epi32(rows, (const void *)(blk + 8), 1);
+	__m512i C = _mm512_i32gather_epi32(rows, (const void *)(blk + 12), 1);
+	__m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(h));
+	__m512 dmin = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(h, 16)));
+	const __m512i m63 = _mm512_set1_epi32(63), m15 = _mm512_set1_epi32(15);
+	const __m512i m3 = _mm512_set1_epi32(3);
+
+#pragma GCC unroll 4
+	for (unsigned j = 0; j < 4; j++) {
+		/* sub-block j: sc = q[j] & 63, m = q[j + 4] & 63 */
+		__m512i sc = _mm512_and_si512(_mm512_srli_epi32(A, 8 * j), m63);
+		__m512i mn = _mm512_and_si512(_mm512_srli_epi32(B, 8 * j), m63);
+		S[j] = _mm512_mul_ps(d, _mm512_cvtepi32_ps(sc));
+		M[j] = _mm512_mul_ps(dmin, _mm512_cvtepi32_ps(mn));
+		/* sub-block 4 + j: sc = (q[8 + j] & 15) | (q[j] >> 6) << 4,
+		 * m = (q[8 + j] >> 4) | (q[4 + j] >> 6) << 4 */
+		sc = _mm512_or_si512(
+			_mm512_and_si512(_mm512_srli_epi32(C, 8 * j), m15),
+			_mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(A, 8 * j + 6), m3), 4));
+		mn = _mm512_or_si512(
+			_mm512_and_si512(_mm512_srli_epi32(C, 8 * j + 4), m15),
+			_mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(B, 8 * j + 6), m3), 4));
+		S[4 + j] = _mm512_mul_ps(d, _mm512_cvtepi32_ps(sc));
+		M[4 + j] = _mm512_mul_ps(dmin, _mm512_cvtepi32_ps(mn));
+	}
+}
+
+/* Sub-block sb of super-block k (weights w, scales s, mins mn) by
+ * positions [b0, b0 + bt) into acc. */
+AVX512 static INLINE void sub_block(const struct llm_qx *x, uint32_t k, uint32_t sb,
+				    const __m512i w[8], __m512 s, __m512 mn, uint32_t b0, int bt,
+				    __m512 acc[BT])
+{
+	uint32_t per_row = x->cols / QK;
+
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++) {
+		size_t at = (size_t)(b0 + (uint32_t)j) * per_row + (size_t)k * 8 + sb;
+		const int32_t *xq = (const int32_t *)(const void *)(x->q + at * QK);
+		__m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+
+#pragma GCC unroll 4
+		for (int i = 0; i < 8; i += 2) {
+			s0 = _mm512_dpbusd_epi32(s0, w[i], _mm512_set1_epi32(xq[i]));
+			s1 = _mm512_dpbusd_epi32(s1, w[i + 1], _mm512_set1_epi32(xq[i + 1]));
+		}
+		float dx = x->d[at];
+		acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)),
+					 _mm512_mul_ps(s, _mm512_set1_ps(dx)), acc[j]);
+		acc[j] = _mm512_fmadd_ps(mn, _mm512_set1_ps(dx * (float)x->negb[at]), acc[j]);
+	}
+}
+
+/* 16 rows from r by positions [b0, b0 + bt). */
+AVX512 static INLINE void pass(const struct llm_mat *m, const struct llm_qx *x, float *out,
+			       size_t stride, uint32_t r, uint32_t b0, int bt, bool five)
+{
+	const unsigned char *row = (const unsigned char *)m->data + (size_t)r * m->row_bytes;
+	const __m512i rows = llm_row_offsets16(m->row_bytes);
+	const __m512i low = _mm512_set1_epi8(0x0F), bit = _mm512_set1_epi8(0x01);
+	size_t bytes = five ? 176 : 144, qs_at = five ? 48 : 16;
+	__m512 acc[BT];
+
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++)
+		acc[j] = _mm512_setzero_ps();
+	for (uint32_t k = 0; k < m->cols / QK_K; k++) {
+		const unsigned char *blk = row + (size_t)k * bytes;
+		__m512 S[8], M[8];
+		__m512i qh[8];
+
+		scales16(blk, rows, S, M);
+		if (five) {
+			llm_transpose16(blk + 16, m->row_bytes, qh);
+			llm_transpose16(blk + 32, m->row_bytes, qh + 4);
+		}
+		for (uint32_t p = 0; p < 4; p++) {
+			__m512i t[8], w[8];
+
+			llm_transpose16(blk + qs_at + (size_t)32 * p, m->row_bytes, t);
+			llm_transpose16(blk + qs_at + (size_t)32 * p + 16, m->row_bytes, t + 4);
+			for (uint32_t half = 0; half < 2; half++) {
+				uint32_t sb = 2 * p + half;
+
+#pragma GCC unroll 8
+				for (int i = 0; i < 8; i++) {
+					__m512i v = half ? _mm512_srli_epi16(t[i], 4) : t[i];
+					w[i] = _mm512_and_si512(v, low);
+					if (five)
+						w[i] = _mm512_or_si512(w[i], _mm512_slli_epi16(
+							_mm512_and_si512(_mm512_srli_epi16(qh[i], sb),
+									 bit), 4));
+				}
+				sub_block(x, k, sb, w, S[sb], M[sb], b0, bt, acc);
+			}
+		}
+	}
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++)
+		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
+}
+
+AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx *x, float *out,
+				    size_t stride, uint32_t r0, uint32_t groups, bool five)
+{
+	for (uint32_t g = 0; g < groups; g++) {
+		uint32_t b = 0, r = r0 + 16 * g;
+
+		for (; b + BT <= x->nb; b += BT)
+			pass(m, x, out, stride, r, b, BT, five);
+		for (; b + 4 <= x->nb; b += 4)
+			pass(m, x, out, stride, r, b, 4, five);
+		for (; b < x->nb; b++)
+			pass(m, x, out, stride, r, b, 1, five);
+	}
+}
+
+AVX512 void llm_qgemm16_k45_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
+				   size_t stride, uint32_t r0, uint32_t groups)
+{
+	if (m->type == TANDEM_GGML_Q5_K)
+		groups_of(m, x, out, stride, r0, groups, true);
+	else
+		groups_of(m, x, out, stride, r0, groups, false);
+}
