@@ -230,6 +230,14 @@ AVX512 void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x
 	const __m512i idx[4] = { _mm512_loadu_si512(lanes[0]), _mm512_loadu_si512(lanes[1]),
 				 _mm512_loadu_si512(lanes[2]), _mm512_loadu_si512(lanes[3]) };
 
+	if (x->nb >= 4 && r1 - r0 >= 16) {
+		/* A batch: 16 rows a register (kern_avx512_krows.c). */
+		uint32_t groups = (r1 - r0) / 16;
+
+		llm_qgemm16_q6k_avx512(w, x, out, stride, r0, groups);
+		r0 += 16 * groups;
+	}
+
 	for (uint32_t r = r0; r < r1; r++) {
 		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
 		uint32_t b = 0;

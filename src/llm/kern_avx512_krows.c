@@ -10,7 +10,14 @@
  * unpacked from their 12 bytes with lane-wise shifts, once a super-block.
  * A sub-block of 32 is one activation block: its sum is scaled by d sc
  * times the block's scale, and the min term is dmin m times the block's
- * scale times its sum (negb, offset 1), in float. Weights are only read.
+ * scale times its sum (negb, offset 1), in float.
+ *
+ * Q6_K: for each half of a super-block, 16 rows' 64 bytes of low nibbles and
+ * 32 bytes of high bit pairs are transposed, which gives its four blocks of
+ * 32 as unsigned bytes (the weight plus 32); the products start from the
+ * activations' sums of four times -32, and a block's two sub-blocks of 16
+ * (lanes 0-3 and 4-7 of the weights) keep their own sums for their own
+ * int8 scales. Weights are only read.
  */
 #include <string.h>
 
@@ -142,6 +149,108 @@ AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx
 			pass(m, x, out, stride, r, b, 4, five);
 		for (; b < x->nb; b++)
 			pass(m, x, out, stride, r, b, 1, five);
+	}
+}
+
+/* Q6_K: block (half n, quarter q) of the super-block: the two sums start
+ * from the activations' sums of four of each sub-block of 16 (times -32). */
+AVX512 static INLINE void q6_block(const struct llm_qx *x, uint32_t blk32, const __m512i w[8],
+				   __m512 s_lo, __m512 s_hi, uint32_t b0, int bt, __m512 acc[BT])
+{
+	uint32_t per_row = x->cols / QK;
+
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++) {
+		size_t at = (size_t)(b0 + (uint32_t)j) * per_row + blk32;
+		const int32_t *xq = (const int32_t *)(const void *)(x->q + at * QK);
+		const int32_t *neg = x->neg + at * (QK / 4);
+		__m512i lo = _mm512_set1_epi32(neg[0] + neg[1] + neg[2] + neg[3]);
+		__m512i hi = _mm512_set1_epi32(neg[4] + neg[5] + neg[6] + neg[7]);
+
+#pragma GCC unroll 4
+		for (int i = 0; i < 4; i++) {
+			lo = _mm512_dpbusd_epi32(lo, w[i], _mm512_set1_epi32(xq[i]));
+			hi = _mm512_dpbusd_epi32(hi, w[4 + i], _mm512_set1_epi32(xq[4 + i]));
+		}
+		__m512 dx = _mm512_set1_ps(x->d[at]);
+		acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(lo), _mm512_mul_ps(s_lo, dx), acc[j]);
+		acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(hi), _mm512_mul_ps(s_hi, dx), acc[j]);
+	}
+}
+
+/* Sub-block scale i (0-15) of 16 rows, from their scale bytes in dwords
+ * sc[4], times d. */
+AVX512 static INLINE __m512 q6_scale(const __m512i sc[4], uint32_t i, __m512 d)
+{
+	__m512i v = _mm512_srai_epi32(_mm512_slli_epi32(sc[i / 4], 24 - 8 * (i % 4)), 24);
+
+	return _mm512_mul_ps(d, _mm512_cvtepi32_ps(v));
+}
+
+/* Q6_K: 16 rows from r by positions [b0, b0 + bt). */
+AVX512 static INLINE void q6_pass(const struct llm_mat *m, const struct llm_qx *x, float *out,
+				  size_t stride, uint32_t r, uint32_t b0, int bt)
+{
+	const unsigned char *row = (const unsigned char *)m->data + (size_t)r * m->row_bytes;
+	const __m512i rows = llm_row_offsets16(m->row_bytes);
+	const __m512i low = _mm512_set1_epi8(0x0F), two = _mm512_set1_epi8(0x03);
+	__m512 acc[BT];
+
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++)
+		acc[j] = _mm512_setzero_ps();
+	for (uint32_t k = 0; k < m->cols / QK_K; k++) {
+		const unsigned char *blk = row + (size_t)k * 210;
+		__m512i sc[4];
+
+		for (int i = 0; i < 4; i++)
+			sc[i] = _mm512_i32gather_epi32(rows, (const void *)(blk + 192 + (ptrdiff_t)4 * i), 1);
+		/* bytes 206-209: d in the high half (never past the block) */
+		__m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(
+			_mm512_i32gather_epi32(rows, (const void *)(blk + 206), 1), 16)));
+		for (uint32_t n = 0; n < 2; n++) {
+			__m512i ta[8], tb[8], h[8];
+
+			llm_transpose16(blk + (size_t)64 * n, m->row_bytes, ta);
+			llm_transpose16(blk + (size_t)64 * n + 16, m->row_bytes, ta + 4);
+			llm_transpose16(blk + (size_t)64 * n + 32, m->row_bytes, tb);
+			llm_transpose16(blk + (size_t)64 * n + 48, m->row_bytes, tb + 4);
+			llm_transpose16(blk + 128 + (size_t)32 * n, m->row_bytes, h);
+			llm_transpose16(blk + 128 + (size_t)32 * n + 16, m->row_bytes, h + 4);
+			for (uint32_t q = 0; q < 4; q++) {
+				const __m512i *t = q % 2 ? tb : ta;
+				__m512i w[8];
+
+#pragma GCC unroll 8
+				for (int i = 0; i < 8; i++) {
+					__m512i v = q < 2 ? t[i] : _mm512_srli_epi16(t[i], 4);
+					__m512i hb = _mm512_and_si512(_mm512_srli_epi16(h[i], 2 * q), two);
+					w[i] = _mm512_or_si512(_mm512_and_si512(v, low),
+							       _mm512_slli_epi16(hb, 4));
+				}
+				uint32_t sub = 8 * n + 2 * q;
+				q6_block(x, 8 * k + 4 * n + q, w, q6_scale(sc, sub, d),
+					 q6_scale(sc, sub + 1, d), b0, bt, acc);
+			}
+		}
+	}
+#pragma GCC unroll 8
+	for (int j = 0; j < bt; j++)
+		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
+}
+
+AVX512 void llm_qgemm16_q6k_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
+				   size_t stride, uint32_t r0, uint32_t groups)
+{
+	for (uint32_t g = 0; g < groups; g++) {
+		uint32_t b = 0, r = r0 + 16 * g;
+
+		for (; b + BT <= x->nb; b += BT)
+			q6_pass(m, x, out, stride, r, b, BT);
+		for (; b + 4 <= x->nb; b += 4)
+			q6_pass(m, x, out, stride, r, b, 4);
+		for (; b < x->nb; b++)
+			q6_pass(m, x, out, stride, r, b, 1);
 	}
 }
 

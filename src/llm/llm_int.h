@@ -169,8 +169,10 @@ void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float
  * lanes of a register (kern_avx512_rows.c). */
 void llm_qgemm16_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 			size_t stride, uint32_t r0, uint32_t groups);
-/* The same for Q4_K and Q5_K (kern_avx512_krows.c). */
+/* The same for Q4_K and Q5_K, and for Q6_K (kern_avx512_krows.c). */
 void llm_qgemm16_k45_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			    size_t stride, uint32_t r0, uint32_t groups);
+void llm_qgemm16_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 			    size_t stride, uint32_t r0, uint32_t groups);
 /* Chooses the integer, attention and F16 kernels (simd: the processor's
  * best; avx2: it has AVX2, FMA and F16C). */
