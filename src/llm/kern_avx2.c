@@ -125,7 +125,7 @@ AVX2 float llm_dot_floats_avx2(const float *y, const float *x, size_t n)
  * sums of four; Q8_0 bytes are signed, so their magnitudes multiply the
  * activations with the weights' signs. Pairs of 16-bit products become
  * 32-bit sums (VPMADDWD), scaled by the two scales and added in float.
- * Other types: the portable kernel. */
+ * The K-quants: kern_avx2_k.c. Other types: the portable kernel. */
 AVX2 static float qdot_avx2(const unsigned char *b, const struct llm_qx *x, uint32_t pos,
 			    bool q4)
 {
@@ -157,6 +157,11 @@ AVX2 static float qdot_avx2(const unsigned char *b, const struct llm_qx *x, uint
 AVX2 void llm_qgemm_avx2(const struct llm_mat *w, const struct llm_qx *x, float *out,
 			 size_t stride, uint32_t r0, uint32_t r1)
 {
+	if (w->type == TANDEM_GGML_Q4_K || w->type == TANDEM_GGML_Q5_K ||
+	    w->type == TANDEM_GGML_Q6_K) {
+		llm_qgemm_k_avx2(w, x, out, stride, r0, r1);
+		return;
+	}
 	if (w->type != TANDEM_GGML_Q4_0 && w->type != TANDEM_GGML_Q8_0) {
 		llm_qgemm_portable(w, x, out, stride, r0, r1);
 		return;

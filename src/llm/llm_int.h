@@ -159,6 +159,9 @@ void llm_qgemm_portable(const struct llm_mat *w, const struct llm_qx *x, float *
 			size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm_avx2(const struct llm_mat *w, const struct llm_qx *x, float *out,
 		    size_t stride, uint32_t r0, uint32_t r1);
+/* Q4_K, Q5_K and Q6_K with AVX2 (kern_avx2_k.c), which llm_qgemm_avx2 calls. */
+void llm_qgemm_k_avx2(const struct llm_mat *w, const struct llm_qx *x, float *out,
+		      size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 		      size_t stride, uint32_t r0, uint32_t r1);
 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
