@@ -4,12 +4,15 @@
  * the bytes so far can still begin one, and a constraint that lets the
  * sampler choose only tokens whose bytes keep it so, and the end of text
  * only once the object is closed. Agents and extraction then always get
- * output that parses.
+ * output that parses. With a schema (json_schema.c), the automaton of
+ * json_sgram.c reads the bytes instead, and the mask looks at a token only
+ * when its first byte can come.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_int.h"
 #include "tandem/buf.h"
 #include "tandem/error.h"
 #include "tandem/llm.h"
@@ -57,6 +60,8 @@ struct tandem_llm_json {
 	size_t n;
 	char **piece;              /* (n) each token's bytes, NUL-free, or NULL */
 	uint16_t *len;
+	struct tandem_llm_schema *sc;   /* owned; NULL: any JSON object */
+	struct js_state *ss;            /* with sc: the automaton's state */
 };
 
 static bool is_ws(unsigned char c)
@@ -293,20 +298,15 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete)
 	return true;
 }
 
-int tandem_llm_json_new(const struct tandem_tok *t, struct tandem_diag *d,
-			struct tandem_llm_json **out)
+/* Each token's bytes, as a text continued by it shows them. */
+static int pieces_load(struct tandem_llm_json *j, const struct tandem_tok *t)
 {
-	struct tandem_llm_json *j = calloc(1, sizeof *j);
 	struct tandem_buf b;
 	int rc = 0;
 
-	*out = NULL;
-	if (j == NULL)
-		return TANDEM_ENOMEM;
 	j->t = t;
 	j->eos = tandem_tok_eos(t);
 	j->n = tandem_tok_vocab_size(t);
-	j->s.lex = L_VALUE_ONLY;
 	j->piece = calloc(j->n, sizeof *j->piece);
 	j->len = calloc(j->n, sizeof *j->len);
 	tandem_buf_init(&b, TANDEM_TOK_PIECE_MAX + 8);
@@ -328,12 +328,51 @@ int tandem_llm_json_new(const struct tandem_tok *t, struct tandem_diag *d,
 		j->len[i] = (uint16_t)b.len;
 	}
 	tandem_buf_release(&b);
+	return rc;
+}
+
+int tandem_llm_json_new(const struct tandem_tok *t, struct tandem_diag *d,
+			struct tandem_llm_json **out)
+{
+	struct tandem_llm_json *j = calloc(1, sizeof *j);
+	int rc = j != NULL ? pieces_load(j, t) : TANDEM_ENOMEM;
+
+	*out = NULL;
 	if (rc != 0) {
 		tandem_llm_json_free(j);
 		return tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-LLM-JSON", NULL, 0,
 				       "no memory for the JSON constraint"), rc;
 	}
+	j->s.lex = L_VALUE_ONLY;
 	*out = j;
+	return 0;
+}
+
+int tandem_llm_json_new_schema(const struct tandem_tok *t, const char *schema_text, size_t len,
+			       struct tandem_diag *d, struct tandem_llm_json **out)
+{
+	struct tandem_llm_schema *sc = NULL;
+	int rc = tandem_llm_schema_new(schema_text, len, d, &sc);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = tandem_llm_json_new(t, d, out);
+	if (rc == 0) {
+		(*out)->ss = malloc(sizeof *(*out)->ss);
+		if ((*out)->ss == NULL) {
+			tandem_llm_json_free(*out);
+			*out = NULL;
+			rc = TANDEM_ENOMEM;
+			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-LLM-JSON", NULL, 0,
+					      "no memory for the JSON constraint");
+		}
+	}
+	if (rc != 0) {
+		tandem_llm_schema_free(sc);
+		return rc;
+	}
+	(*out)->sc = sc;
+	js_init(sc, (*out)->ss);
 	return 0;
 }
 
@@ -345,43 +384,73 @@ void tandem_llm_json_free(struct tandem_llm_json *j)
 		free(j->piece[i]);
 	free(j->piece);
 	free(j->len);
+	free(j->ss);
+	tandem_llm_schema_free(j->sc);
 	free(j);
 }
 
-/* Would the token keep the output a prefix of a JSON object? */
+/* Would the token keep the output a prefix of a JSON object (of an
+ * instance of the schema)? */
 static bool allowed(const struct tandem_llm_json *j, size_t id)
 {
-	struct jstate s = j->s;
-
 	if (j->piece[id] == NULL)
 		return false;
+	if (j->sc != NULL) {
+		struct js_state s;
+
+		memcpy(&s, j->ss, js_state_size(j->ss));
+		for (size_t k = 0; k < j->len[id]; k++)
+			if (!js_byte(j->sc, &s, (unsigned char)j->piece[id][k]))
+				return false;
+		return true;
+	}
+	struct jstate s = j->s;
+
 	for (size_t k = 0; k < j->len[id]; k++)
 		if (!json_byte(&s, (unsigned char)j->piece[id][k]))
 			return false;
 	return true;
 }
 
+bool tandem_llm_json_done(const struct tandem_llm_json *j)
+{
+	return j->sc != NULL ? js_done(j->ss) : j->s.lex == L_DONE;
+}
+
 void tandem_llm_json_mask(const struct tandem_llm_json *j, float *logits)
 {
-	bool done = j->s.lex == L_DONE;
+	bool done = tandem_llm_json_done(j), first[256];
 
-	for (size_t i = 0; i < j->n; i++)
-		if (done ? (int32_t)i != j->eos : !allowed(j, i))
+	/* With a schema: the bytes that may come next, so that most tokens
+	 * are refused by their first byte alone. */
+	for (unsigned c = 0; j->sc != NULL && !done && c < 256; c++) {
+		struct js_state s;
+
+		memcpy(&s, j->ss, js_state_size(j->ss));
+		first[c] = js_byte(j->sc, &s, (unsigned char)c);
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		if (done ? (int32_t)i != j->eos
+			 : (j->sc != NULL && (j->piece[i] == NULL ||
+					      !first[(unsigned char)j->piece[i][0]])) ||
+			   !allowed(j, i))
 			logits[i] = -INFINITY;
+	}
 }
 
 int tandem_llm_json_accept(struct tandem_llm_json *j, int32_t token)
 {
-	if (token == j->eos && j->s.lex == L_DONE)
+	if (token == j->eos && tandem_llm_json_done(j))
 		return 0;
 	if (token < 0 || (size_t)token >= j->n || !allowed(j, (size_t)token))
 		return TANDEM_EINVAL;
-	for (size_t k = 0; k < j->len[token]; k++)
-		(void)json_byte(&j->s, (unsigned char)j->piece[token][k]);
-	return 0;
-}
+	for (size_t k = 0; k < j->len[token]; k++) {
+		unsigned char c = (unsigned char)j->piece[token][k];
 
-bool tandem_llm_json_done(const struct tandem_llm_json *j)
-{
-	return j->s.lex == L_DONE;
+		if (j->sc != NULL)
+			(void)js_byte(j->sc, j->ss, c);
+		else
+			(void)json_byte(&j->s, c);
+	}
+	return 0;
 }
