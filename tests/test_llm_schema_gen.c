@@ -7,9 +7,11 @@
  * on the automaton) says. Prints the time the mask takes per token.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tandem/arena.h"
 #include "tandem/buf.h"
@@ -277,4 +279,48 @@ TEST(llm_schema_constrained_draws)
 	tandem_tok_free(t);
 	tandem_gguf_close(g);
 	tandem_diag_release(&d);
+}
+
+/* tandem llm run --json-schema: the output is an instance; a schema with a
+ * keyword outside the subset is refused (exit 1) with the keyword's path;
+ * a file that cannot be read is an I/O error (exit 3). */
+TEST(cli_llm_run_schema)
+{
+	char model[4096], dir[] = "/tmp/tandem-llm-schema-XXXXXX", good[128], bad[128];
+	const char *schema = schemas[0];
+
+	if (!test_shared_file(model, sizeof model, "llm/models/stories260K-F32.gguf"))
+		SKIP("../shared/data/llm is missing");
+	ASSERT(mkdtemp(dir) != NULL);
+	snprintf(good, sizeof good, "%s/good.json", dir);
+	snprintf(bad, sizeof bad, "%s/bad.json", dir);
+	test_write_file(good, schema);
+	test_write_file(bad, "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": "
+			"\"string\", \"pattern\": \"^[A-Z]+$\"}}}");
+	const char *prompt = "Once upon a time";
+	char *out = test_cli_expect((const char *const[]){"llm", "run", "-m", model, "-p", prompt,
+							  "-n", "400", "--json-schema", good, NULL},
+				    NULL, 0, NULL, "tokens/s");
+	char *err = NULL, *none = NULL;
+	int code = test_run_cli((const char *const[]){"llm", "run", "-m", model, "-p", prompt,
+						      "--json-schema", bad, NULL}, NULL, &none,
+				&err);
+	char *missing = test_cli_expect((const char *const[]){"llm", "run", "-m", model, "-p",
+							      prompt, "--json-schema", dir, NULL},
+					NULL, 3, NULL, NULL);
+	remove(good);
+	remove(bad);
+	rmdir(dir);
+	/* The line the tool ends with. */
+	ASSERT(strlen(out) > 0 && out[strlen(out) - 1] == '\n');
+	check_instance(schema, out, strlen(out) - 1);
+	ASSERT_EQ(code, 1);
+	ASSERT_STR_CONTAINS(err, "#/properties/id/pattern: the keyword \"pattern\" is not "
+			    "supported");
+	ASSERT_STR_CONTAINS(err, "the schema is refused");
+	ASSERT_STR_EQ(none, "");
+	free(out);
+	free(err);
+	free(none);
+	free(missing);
 }
