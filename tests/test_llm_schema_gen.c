@@ -201,6 +201,38 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The mask (shared prefixes, lengths of plain text) against the
+ * automaton run on the text and each token's bytes, token by token. */
+static void same_as_check(const struct tandem_tok *t, const char *schema,
+			  const struct tandem_buf *text, const float *logits, size_t n)
+{
+	struct tandem_llm_schema *s = NULL;
+	struct tandem_diag d;
+	struct tandem_buf b;
+
+	tandem_diag_init(&d, 4);
+	tandem_buf_init(&b, 1u << 20);
+	ASSERT_EQ(tandem_llm_schema_new(schema, strlen(schema), &d, &s), 0);
+	for (size_t i = 0; i < n; i++) {
+		int32_t id = (int32_t)i;
+		bool complete, ok;
+		size_t was;
+
+		tandem_buf_reset(&b);
+		ASSERT_EQ(tandem_buf_append(&b, text->data, text->len), 0);
+		was = b.len;
+		ok = tandem_tok_decode(t, &id, 1, TANDEM_TOK_MIDSTREAM, &b) == 0 && b.len > was &&
+		     memchr(b.data + was, '\0', b.len - was) == NULL &&
+		     tandem_llm_json_schema_check(s, b.data, b.len, &complete);
+		if (ok != (bool)isfinite(logits[i]))
+			FAIL("token %zu (%s) after %s: the mask says %d", i, b.data + was,
+			     text->data, !ok);
+	}
+	tandem_llm_schema_free(s);
+	tandem_buf_release(&b);
+	tandem_diag_release(&d);
+}
+
 /* Random logits; after a while the tokens that close things win. */
 static void random_logits(const struct tandem_tok *t, float *logits, size_t n, uint64_t *x,
 			  int step)
@@ -253,6 +285,8 @@ TEST(llm_schema_constrained_draws)
 				tandem_llm_json_mask(j, logits);
 				mask_s += now_s() - t0;
 				masks++;
+				if (seed == 1 && step % 16 == 0)
+					same_as_check(t, schemas[sc], &text, logits, n);
 				int32_t id = tandem_llm_argmax(logits, n);
 				/* Never a dead end: a token is always left. */
 				ASSERT(isfinite(logits[id]));

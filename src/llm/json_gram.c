@@ -5,14 +5,14 @@
  * sampler choose only tokens whose bytes keep it so, and the end of text
  * only once the object is closed. Agents and extraction then always get
  * output that parses. With a schema (json_schema.c), the automaton of
- * json_sgram.c reads the bytes instead, and the mask looks at a token only
- * when its first byte can come.
+ * json_sgram.c reads the bytes instead, and json_mask.c makes the mask.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_int.h"
+#include "tandem/alloc.h"
 #include "tandem/buf.h"
 #include "tandem/error.h"
 #include "tandem/llm.h"
@@ -58,10 +58,12 @@ struct tandem_llm_json {
 	const struct tandem_tok *t;
 	int32_t eos;
 	size_t n;
-	char **piece;              /* (n) each token's bytes, NUL-free, or NULL */
-	uint16_t *len;
+	char *bytes;               /* every token's bytes, one after the other */
+	uint32_t *at;              /* (n) where each token's begin in bytes */
+	uint16_t *len;             /* (n) their length; 0: never in JSON */
 	struct tandem_llm_schema *sc;   /* owned; NULL: any JSON object */
 	struct js_state *ss;            /* with sc: the automaton's state */
+	struct js_vocab *voc;           /* with sc: the tokens ordered for the mask */
 };
 
 static bool is_ws(unsigned char c)
@@ -298,35 +300,37 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete)
 	return true;
 }
 
-/* Each token's bytes, as a text continued by it shows them. */
+/* Each token's bytes, as a text continued by it shows them, side by
+ * side in one block (the mask reads them all before each token). */
 static int pieces_load(struct tandem_llm_json *j, const struct tandem_tok *t)
 {
-	struct tandem_buf b;
+	struct tandem_buf all, b;
 	int rc = 0;
 
 	j->t = t;
 	j->eos = tandem_tok_eos(t);
 	j->n = tandem_tok_vocab_size(t);
-	j->piece = calloc(j->n, sizeof *j->piece);
+	j->at = calloc(j->n, sizeof *j->at);
 	j->len = calloc(j->n, sizeof *j->len);
 	tandem_buf_init(&b, TANDEM_TOK_PIECE_MAX + 8);
-	if (j->piece == NULL || j->len == NULL)
+	tandem_buf_init(&all, j->n * (TANDEM_TOK_PIECE_MAX + 8));
+	if (j->at == NULL || j->len == NULL)
 		rc = TANDEM_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < j->n; i++) {
 		int32_t id = (int32_t)i;
 
+		j->at[i] = (uint32_t)all.len;
 		tandem_buf_reset(&b);
 		if (tandem_tok_decode(t, &id, 1, TANDEM_TOK_MIDSTREAM, &b) != 0 || b.len == 0 ||
 		    memchr(b.data, '\0', b.len) != NULL)
 			continue;          /* control tokens and the like: never in JSON */
-		j->piece[i] = malloc(b.len);
-		if (j->piece[i] == NULL) {
-			rc = TANDEM_ENOMEM;
-			break;
-		}
-		memcpy(j->piece[i], b.data, b.len);
+		rc = tandem_buf_append(&all, b.data, b.len);
 		j->len[i] = (uint16_t)b.len;
 	}
+	j->bytes = rc == 0 ? tandem_buf_detach(&all, NULL) : NULL;
+	if (rc == 0 && j->bytes == NULL)
+		rc = TANDEM_ENOMEM;
+	tandem_buf_release(&all);
 	tandem_buf_release(&b);
 	return rc;
 }
@@ -358,8 +362,10 @@ int tandem_llm_json_new_schema(const struct tandem_tok *t, const char *schema_te
 	if (rc == 0)
 		rc = tandem_llm_json_new(t, d, out);
 	if (rc == 0) {
-		(*out)->ss = malloc(sizeof *(*out)->ss);
-		if ((*out)->ss == NULL) {
+		struct tandem_llm_json *j = *out;
+
+		j->ss = malloc(sizeof *j->ss);
+		if (j->ss == NULL || js_vocab_new(j->bytes, j->at, j->len, j->n, &j->voc) != 0) {
 			tandem_llm_json_free(*out);
 			*out = NULL;
 			rc = TANDEM_ENOMEM;
@@ -380,11 +386,11 @@ void tandem_llm_json_free(struct tandem_llm_json *j)
 {
 	if (j == NULL)
 		return;
-	for (size_t i = 0; j->piece != NULL && i < j->n; i++)
-		free(j->piece[i]);
-	free(j->piece);
+	tandem_free(j->bytes);
+	free(j->at);
 	free(j->len);
 	free(j->ss);
+	js_vocab_free(j->voc);
 	tandem_llm_schema_free(j->sc);
 	free(j);
 }
@@ -393,21 +399,23 @@ void tandem_llm_json_free(struct tandem_llm_json *j)
  * instance of the schema)? */
 static bool allowed(const struct tandem_llm_json *j, size_t id)
 {
-	if (j->piece[id] == NULL)
+	const char *p = j->bytes + j->at[id];
+
+	if (j->len[id] == 0)
 		return false;
 	if (j->sc != NULL) {
 		struct js_state s;
 
 		memcpy(&s, j->ss, js_state_size(j->ss));
 		for (size_t k = 0; k < j->len[id]; k++)
-			if (!js_byte(j->sc, &s, (unsigned char)j->piece[id][k]))
+			if (!js_byte(j->sc, &s, (unsigned char)p[k]))
 				return false;
 		return true;
 	}
 	struct jstate s = j->s;
 
 	for (size_t k = 0; k < j->len[id]; k++)
-		if (!json_byte(&s, (unsigned char)j->piece[id][k]))
+		if (!json_byte(&s, (unsigned char)p[k]))
 			return false;
 	return true;
 }
@@ -419,23 +427,15 @@ bool tandem_llm_json_done(const struct tandem_llm_json *j)
 
 void tandem_llm_json_mask(const struct tandem_llm_json *j, float *logits)
 {
-	bool done = tandem_llm_json_done(j), first[256];
+	bool done = tandem_llm_json_done(j);
 
-	/* With a schema: the bytes that may come next, so that most tokens
-	 * are refused by their first byte alone. */
-	for (unsigned c = 0; j->sc != NULL && !done && c < 256; c++) {
-		struct js_state s;
-
-		memcpy(&s, j->ss, js_state_size(j->ss));
-		first[c] = js_byte(j->sc, &s, (unsigned char)c);
+	if (j->sc != NULL && !done) {
+		js_vocab_mask(j->voc, j->sc, j->ss, logits);
+		return;
 	}
-	for (size_t i = 0; i < j->n; i++) {
-		if (done ? (int32_t)i != j->eos
-			 : (j->sc != NULL && (j->piece[i] == NULL ||
-					      !first[(unsigned char)j->piece[i][0]])) ||
-			   !allowed(j, i))
+	for (size_t i = 0; i < j->n; i++)
+		if (done ? (int32_t)i != j->eos : !allowed(j, i))
 			logits[i] = -INFINITY;
-	}
 }
 
 int tandem_llm_json_accept(struct tandem_llm_json *j, int32_t token)
@@ -445,7 +445,7 @@ int tandem_llm_json_accept(struct tandem_llm_json *j, int32_t token)
 	if (token < 0 || (size_t)token >= j->n || !allowed(j, (size_t)token))
 		return TANDEM_EINVAL;
 	for (size_t k = 0; k < j->len[token]; k++) {
-		unsigned char c = (unsigned char)j->piece[token][k];
+		unsigned char c = (unsigned char)j->bytes[j->at[token] + k];
 
 		if (j->sc != NULL)
 			(void)js_byte(j->sc, j->ss, c);

@@ -124,6 +124,29 @@ bool js_done(const struct js_state *s);
  * all a copy needs. */
 size_t js_state_size(const struct js_state *s);
 
+/* The characters of the n bytes at p when they are whole characters of a
+ * string, none of them '"', '\\' or a control character (a token that
+ * only adds text to a string); JS_NOT_PLAIN when they are not. */
+#define JS_NOT_PLAIN UINT16_MAX
+uint16_t js_plain_chars(const char *p, size_t n);
+/* In a string value, or a key that may be one the schema does not name,
+ * between characters: true, and *room: the characters it may still take.
+ * Then a token of js_plain_chars() k is allowed exactly when k <= *room,
+ * whatever else the state holds (a free key takes any text). */
+bool js_plain_room(const struct tandem_llm_schema *sc, const struct js_state *s,
+		   uint32_t *room);
+
+/* A vocabulary ordered for the mask (json_mask.c): bytes, at and len are
+ * the caller's, kept while it lives. */
+struct js_vocab;
+int js_vocab_new(const char *bytes, const uint32_t *at, const uint16_t *len, size_t n,
+		 struct js_vocab **out);
+void js_vocab_free(struct js_vocab *v);
+/* Sets to -infinity the logit of every token that would take the text
+ * read into s off the ways to an instance of sc. */
+void js_vocab_mask(struct js_vocab *v, const struct tandem_llm_schema *sc,
+		   const struct js_state *s, float *logits);
+
 /* UTF-8 in a string: the lead byte c (not ASCII) opens a sequence of *left
  * continuation bytes, the first of them within lo .. hi; false for a byte
  * that can open none (overlong forms, surrogates, beyond U+10FFFF). */

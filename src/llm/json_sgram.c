@@ -544,3 +544,27 @@ bool js_byte(const struct tandem_llm_schema *sc, struct js_state *s, unsigned ch
 		return structure_byte(sc, s, c);
 	}
 }
+
+uint16_t js_plain_chars(const char *p, size_t n)
+{
+	struct js_state s = { .utf8_left = 0 };
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if ((s.utf8_left == 0 && (c == '"' || c == '\\')) || !text_byte(&s, c))
+			return JS_NOT_PLAIN;
+		chars += (c & 0xC0) != 0x80;
+	}
+	return s.utf8_left == 0 && chars < JS_NOT_PLAIN ? (uint16_t)chars : JS_NOT_PLAIN;
+}
+
+bool js_plain_room(const struct tandem_llm_schema *sc, const struct js_state *s,
+		   uint32_t *room)
+{
+	if (s->utf8_left > 0 || !(s->lex == L_STRING || (s->lex == L_KEYNAME && s->key_free)))
+		return false;
+	*room = s->lex == L_STRING ? sc->node[s->cur].max_len - s->count : JS_LEN_NONE;
+	return true;
+}
