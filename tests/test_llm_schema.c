@@ -130,24 +130,25 @@ TEST(llm_schema_refused_all)
 	ASSERT_STR_EQ(d.items[2].path, "#/properties/b/maximum");
 	ASSERT_STR_CONTAINS(d.items[1].message, "\"format\" is not supported");
 	tandem_diag_release(&d);
-	/* Limits. */
+	/* Limits: 65 properties, 65 enum values. */
+	static const struct { const char *head, *pre, *post, *tail, *path; } over[] = {
+		{ "{\"type\": \"object\", \"properties\": {", "\"p", "\": true", "}}",
+		  "#/properties" },
+		{ "{\"enum\": [", "\"v", "\"", "]}", "#/enum" },
+	};
 	char big[4096];
-	size_t n = (size_t)snprintf(big, sizeof big, "{\"type\": \"object\", \"properties\": {");
-	for (int i = 0; i < 65; i++)
-		n += (size_t)snprintf(big + n, sizeof big - n, "%s\"p%d\": true", i ? ", " : "", i);
-	snprintf(big + n, sizeof big - n, "}}");
-	tandem_diag_init(&d, 10);
-	ASSERT_EQ(compile(big, &d, &s), TANDEM_ELIMIT);
-	ASSERT_STR_EQ(d.items[0].path, "#/properties");
-	tandem_diag_release(&d);
-	n = (size_t)snprintf(big, sizeof big, "{\"enum\": [");
-	for (int i = 0; i < 65; i++)
-		n += (size_t)snprintf(big + n, sizeof big - n, "%s\"v%d\"", i ? ", " : "", i);
-	snprintf(big + n, sizeof big - n, "]}");
-	tandem_diag_init(&d, 10);
-	ASSERT_EQ(compile(big, &d, &s), TANDEM_ELIMIT);
-	ASSERT_STR_EQ(d.items[0].path, "#/enum");
-	tandem_diag_release(&d);
+	size_t n;
+	for (size_t k = 0; k < 2; k++) {
+		n = (size_t)snprintf(big, sizeof big, "%s", over[k].head);
+		for (int i = 0; i < 65; i++)
+			n += (size_t)snprintf(big + n, sizeof big - n, "%s%s%d%s", i ? ", " : "",
+					      over[k].pre, i, over[k].post);
+		snprintf(big + n, sizeof big - n, "%s", over[k].tail);
+		tandem_diag_init(&d, 10);
+		ASSERT_EQ(compile(big, &d, &s), TANDEM_ELIMIT);
+		ASSERT_STR_EQ(d.items[0].path, over[k].path);
+		tandem_diag_release(&d);
+	}
 	/* Schemas inside schemas. */
 	n = 0;
 	for (int i = 0; i < 40; i++)

@@ -21,26 +21,27 @@
 #include "tandem/llm.h"
 #include "tandem/tokenizer.h"
 #include "test.h"
+#include "tok_helpers.h"
 
 static const char *const schemas[] = {
-	"{\"type\": \"object\", \"properties\": {\"name\": {\"type\": \"string\", \"minLength\": "
-	"1, \"maxLength\": 12}, \"age\": {\"type\": \"integer\"}, \"tags\": {\"type\": \"array\", "
-	"\"items\": {\"type\": \"string\", \"maxLength\": 4}, \"maxItems\": 3}}, \"required\": "
-	"[\"name\", \"age\"], \"additionalProperties\": false}",
-	"{\"type\": \"object\", \"properties\": {\"kind\": {\"enum\": [\"invoice\", \"credit "
-	"note\", null, 1.50, 15, true]}, \"ok\": {\"type\": \"boolean\"}, \"c\": {\"const\": "
-	"\"EUR\"}, \"n\": {\"type\": [\"number\", \"null\"]}}, \"required\": [\"kind\", \"c\"]}",
-	"{\"$defs\": {\"line\": {\"type\": \"object\", \"properties\": {\"amount\": "
-	"{\"type\": \"string\", \"maxLength\": 8}, \"sub\": {\"type\": \"array\", \"items\": "
-	"{\"$ref\": \"#/$defs/line\"}, \"maxItems\": 2}}, \"required\": [\"amount\"], "
-	"\"additionalProperties\": false}}, \"type\": \"array\", \"items\": "
-	"{\"$ref\": \"#/$defs/line\"}, \"minItems\": 2, \"maxItems\": 4}",
-	"{\"type\": \"object\", \"properties\": {\"v\": {\"anyOf\": [{\"type\": \"string\", "
-	"\"maxLength\": 2}, {\"type\": \"null\"}, {\"type\": \"array\", \"items\": "
-	"{\"type\": \"integer\"}, \"minItems\": 2}]}}, \"required\": [\"v\"], "
-	"\"additionalProperties\": {\"type\": \"boolean\"}}",
-	"{\"type\": \"object\", \"required\": [\"a\", \"b c\", \"q\\\"\"], \"properties\": "
-	"{\"a\": {\"type\": \"object\"}, \"ab\": {\"type\": \"string\", \"minLength\": 3}}}",
+	("{\"type\": \"object\", \"properties\": {\"name\": {\"type\": \"string\", \"minLength\": "
+	 "1, \"maxLength\": 12}, \"age\": {\"type\": \"integer\"}, \"tags\": {\"type\": \"array\", "
+	 "\"items\": {\"type\": \"string\", \"maxLength\": 4}, \"maxItems\": 3}}, \"required\": "
+	 "[\"name\", \"age\"], \"additionalProperties\": false}"),
+	("{\"type\": \"object\", \"properties\": {\"kind\": {\"enum\": [\"invoice\", \"credit "
+	 "note\", null, 1.50, 15, true]}, \"ok\": {\"type\": \"boolean\"}, \"c\": {\"const\": "
+	 "\"EUR\"}, \"n\": {\"type\": [\"number\", \"null\"]}}, \"required\": [\"kind\", \"c\"]}"),
+	("{\"$defs\": {\"line\": {\"type\": \"object\", \"properties\": {\"amount\": "
+	 "{\"type\": \"string\", \"maxLength\": 8}, \"sub\": {\"type\": \"array\", \"items\": "
+	 "{\"$ref\": \"#/$defs/line\"}, \"maxItems\": 2}}, \"required\": [\"amount\"], "
+	 "\"additionalProperties\": false}}, \"type\": \"array\", \"items\": "
+	 "{\"$ref\": \"#/$defs/line\"}, \"minItems\": 2, \"maxItems\": 4}"),
+	("{\"type\": \"object\", \"properties\": {\"v\": {\"anyOf\": [{\"type\": \"string\", "
+	 "\"maxLength\": 2}, {\"type\": \"null\"}, {\"type\": \"array\", \"items\": "
+	 "{\"type\": \"integer\"}, \"minItems\": 2}]}}, \"required\": [\"v\"], "
+	 "\"additionalProperties\": {\"type\": \"boolean\"}}"),
+	("{\"type\": \"object\", \"required\": [\"a\", \"b c\", \"q\\\"\"], \"properties\": "
+	 "{\"a\": {\"type\": \"object\"}, \"ab\": {\"type\": \"string\", \"minLength\": 3}}}"),
 };
 
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,
@@ -233,41 +234,19 @@ static void same_as_check(const struct tandem_tok *t, const char *schema,
 	tandem_diag_release(&d);
 }
 
-/* Random logits; after a while the tokens that close things win. */
-static void random_logits(const struct tandem_tok *t, float *logits, size_t n, uint64_t *x,
-			  int step)
-{
-	for (size_t i = 0; i < n; i++) {
-		*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
-		logits[i] = (float)(*x % 1000) / 100.0f;
-	}
-	if (step < 60)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		size_t len = 0;
-		const char *p = tandem_tok_piece(t, (int32_t)i, &len);
-
-		if (len == 1 && (p[0] == '}' || p[0] == ']' || p[0] == '"'))
-			logits[i] = 100;
-	}
-}
-
 TEST(llm_schema_constrained_draws)
 {
-	char path[4096];
 	struct tandem_gguf *g = NULL;
-	struct tandem_tok *t = NULL;
+	struct tandem_tok *t = tok_open_vocab("ggml-vocab-llama-spm.gguf", &g);
 	struct tandem_llm_json *j = NULL;
 	struct tandem_diag d;
 	struct tandem_buf text;
 	double mask_s = 0;
 	size_t masks = 0;
 
-	if (!test_shared_file(path, sizeof path, "llm/ggml-vocab-llama-spm.gguf"))
+	if (t == NULL)
 		SKIP("../shared/data/llm is missing");
 	tandem_diag_init(&d, 10);
-	ASSERT_EQ(tandem_gguf_open(path, &d, &g), 0);
-	ASSERT_EQ(tandem_tok_from_gguf(g, &d, &t), 0);
 	size_t n = tandem_tok_vocab_size(t);
 	ASSERT_EQ(n, 32000);
 	float *logits = malloc(n * sizeof *logits);
@@ -280,7 +259,8 @@ TEST(llm_schema_constrained_draws)
 				FAIL("schema %zu: %s", sc, test_findings_text(&d));
 			tandem_buf_reset(&text);
 			for (int step = 0; step < 600 && !tandem_llm_json_done(j); step++) {
-				random_logits(t, logits, n, &x, step);
+				/* After a while, closing wins. */
+				tok_random_logits(t, logits, n, &x, step >= 60);
 				double t0 = now_s();
 				tandem_llm_json_mask(j, logits);
 				mask_s += now_s() - t0;

@@ -30,8 +30,7 @@ enum lex {
 	L_COLON,
 	L_AFTER,          /* after a value: ',' or the container's end */
 	L_STRING,         /* in a string (key or value) */
-	L_ESCAPE,         /* after '\' */
-	L_UNICODE,        /* in \uXXXX, esc digits read */
+	L_ESCAPE,         /* in an escape, after '\' (esc: how far) */
 	L_NUM_MINUS,      /* after '-' */
 	L_NUM_ZERO,       /* a leading 0 */
 	L_NUM_INT,        /* integer digits */
@@ -46,8 +45,7 @@ enum lex {
 
 struct jstate {
 	uint8_t lex, depth, ws, esc;
-	uint8_t utf8_left;         /* continuation bytes still due in a string */
-	uint8_t utf8_lo, utf8_hi;  /* the range of the next continuation byte */
+	struct js_utf8 u;          /* in a string */
 	uint8_t key;               /* the string being read is a key */
 	const char *lit;           /* the rest of the literal being read */
 	char stack[DEPTH_MAX];     /* '{' or '[' */
@@ -132,14 +130,8 @@ static bool close_container(struct jstate *s, char c)
 /* A byte inside a string: UTF-8 checked, no control characters. */
 static bool string_byte(struct jstate *s, unsigned char c)
 {
-	if (s->utf8_left > 0) {
-		if (c < s->utf8_lo || c > s->utf8_hi)
-			return false;
-		s->utf8_left--;
-		s->utf8_lo = 0x80;
-		s->utf8_hi = 0xBF;
-		return true;
-	}
+	if (s->u.left > 0)
+		return js_utf8_byte(&s->u, c);
 	if (c == '"') {
 		s->lex = s->key ? L_COLON : L_AFTER;
 		if (!s->key)
@@ -148,34 +140,19 @@ static bool string_byte(struct jstate *s, unsigned char c)
 	}
 	if (c == '\\') {
 		s->lex = L_ESCAPE;
+		s->esc = 0;
 		return true;
 	}
-	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xC2) || c > 0xF4)
-		return false;
-	if (c >= 0xC2) {
-		s->utf8_left = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-		s->utf8_lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-		s->utf8_hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-	}
-	return true;
+	return js_utf8_byte(&s->u, c);
 }
 
 static bool escape_byte(struct jstate *s, unsigned char c)
 {
-	if (s->lex == L_ESCAPE) {
-		if (c == 'u') {
-			s->lex = L_UNICODE;
-			s->esc = 0;
-			return true;
-		}
+	int r = js_escape_byte(&s->esc, c, true);
+
+	if (r == 0)
 		s->lex = L_STRING;
-		return strchr("\"\\/bfnrt", c) != NULL && c != '\0';
-	}
-	if (!is_digit(c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-		return false;
-	if (++s->esc == 4)
-		s->lex = L_STRING;
-	return true;
+	return r >= 0;
 }
 
 /* A byte that may end a number: what follows it is read as after a value. */
@@ -273,7 +250,7 @@ static bool json_byte(struct jstate *s, unsigned char c)
 	switch (s->lex) {
 	case L_STRING:
 		return string_byte(s, c);
-	case L_ESCAPE: case L_UNICODE:
+	case L_ESCAPE:
 		return escape_byte(s, c);
 	case L_LITERAL:
 		if (c != (unsigned char)*s->lit)

@@ -88,6 +88,11 @@ struct tandem_llm_schema {
 	uint16_t root;
 };
 
+/* UTF-8 in a string: continuation bytes still due, the range of the next. */
+struct js_utf8 {
+	uint8_t left, lo, hi;
+};
+
 /* One open object or array. */
 struct js_frame {
 	uint16_t node;
@@ -103,7 +108,7 @@ struct js_frame {
 
 struct js_state {
 	uint8_t lex, depth, ws, esc;
-	uint8_t utf8_left, utf8_lo, utf8_hi;
+	struct js_utf8 u;
 	uint8_t key_free;        /* the key being read may be one the schema does not name */
 	uint8_t num_int, num_len;    /* the number being read: an integer; its bytes */
 	uint16_t vnode;          /* the node of the value about to start */
@@ -147,10 +152,16 @@ void js_vocab_free(struct js_vocab *v);
 void js_vocab_mask(struct js_vocab *v, const struct tandem_llm_schema *sc,
 		   const struct js_state *s, float *logits);
 
-/* UTF-8 in a string: the lead byte c (not ASCII) opens a sequence of *left
- * continuation bytes, the first of them within lo .. hi; false for a byte
- * that can open none (overlong forms, surrogates, beyond U+10FFFF). */
-bool js_utf8_lead(unsigned char c, uint8_t *left, uint8_t *lo, uint8_t *hi);
+/* A byte of an escape in a string: *esc is 0 after the '\\' and keeps how
+ * far the escape has come. -1: not an escape of RFC 8259 (nor, unless
+ * surrogates, a \\u of U+D800 .. U+DFFF); 0: the escape is complete; 1:
+ * more bytes are due. */
+int js_escape_byte(uint8_t *esc, unsigned char c, bool surrogates);
+
+/* A byte of text in a string, neither its quote nor an escape (a
+ * continuation byte may be either): UTF-8 checked (no overlong forms, no
+ * surrogates, nothing beyond U+10FFFF), no control character. */
+bool js_utf8_byte(struct js_utf8 *u, unsigned char c);
 
 /*
  * The compiler (json_schema.c reads the keywords, json_schema_fin.c checks

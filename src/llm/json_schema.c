@@ -211,9 +211,9 @@ static bool number_is_integer(const char *t, size_t n)
 	}
 	cut = (long)int_len + sign * exp;
 	for (size_t k = 0; k < int_len + frac_len; k++) {
-		char dg = k < int_len ? t[int_at + k] : t[frac_at + k - int_len];
+		const char *dg = k < int_len ? &t[int_at + k] : &t[frac_at + k - int_len];
 
-		if ((long)k >= cut && dg != '0')
+		if ((long)k >= cut && *dg != '0')
 			return false;
 	}
 	return true;
@@ -473,9 +473,12 @@ static void read_ref(struct js_comp *cp, const struct tandem_json *ref, uint16_t
 		return;
 	}
 	w--;
-	for (; *name != '\0' && k < JS_LIT_BYTES_MAX; name++)
-		want[k++] = *name == '~' && (name[1] == '0' || name[1] == '1')
-				    ? (*++name == '0' ? '~' : '/') : *name;
+	for (; *name != '\0' && k < JS_LIT_BYTES_MAX; name++) {
+		if (*name == '~' && (name[1] == '0' || name[1] == '1'))
+			want[k++] = *++name == '0' ? (char)'~' : (char)'/';
+		else
+			want[k++] = *name;
+	}
 	for (size_t i = 0; cp->defs[w] != NULL && i < cp->defs[w]->n; i++) {
 		const struct tandem_json_member *m = &cp->defs[w]->u.members[i];
 		size_t at = w == 0 ? i : cp->ndefs0 + i;

@@ -238,7 +238,7 @@ int tandem_llm_schema_new(const char *text, size_t len, struct tandem_diag *d,
 	}
 	cp->sc = sc;
 	cp->d = d;
-	tandem_buf_init(&cp->buf, JS_LIT_BYTES_MAX * 8);
+	tandem_buf_init(&cp->buf, (size_t)JS_LIT_BYTES_MAX * 8);
 	cp->path_len = (size_t)snprintf(cp->path, sizeof cp->path, "#");
 	if (len > JS_SCHEMA_TEXT_MAX) {
 		rc = js_refuse(cp, TANDEM_ELIMIT, NULL, "a schema of more than %u bytes",

@@ -30,8 +30,7 @@ enum lex {
 	L_AFTER,        /* after a value: ',' or the container's end */
 	L_KEYNAME,      /* in a key, after its opening quote */
 	L_STRING,       /* in a string value */
-	L_ESCAPE,       /* after '\' */
-	L_UNICODE,      /* in \uXXXX, esc digits read */
+	L_ESCAPE,       /* in an escape, after '\' (esc: how far) */
 	L_LITERAL,      /* in an enum value or true / false / null */
 	L_NUM_MINUS, L_NUM_ZERO, L_NUM_INT, L_NUM_DOT, L_NUM_FRAC, L_NUM_E, L_NUM_ESIGN,
 	L_NUM_EXP,
@@ -51,13 +50,25 @@ static bool is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-bool js_utf8_lead(unsigned char c, uint8_t *left, uint8_t *lo, uint8_t *hi)
+bool js_utf8_byte(struct js_utf8 *u, unsigned char c)
 {
+	if (u->left > 0) {
+		if (c < u->lo || c > u->hi)
+			return false;
+		u->left--;
+		u->lo = 0x80;
+		u->hi = 0xBF;
+		return true;
+	}
+	if (c < 0x20 || c == 0x7F)
+		return false;
+	if (c < 0x80)
+		return true;
 	if (c < 0xC2 || c > 0xF4)
 		return false;
-	*left = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-	*lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-	*hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+	u->left = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+	u->lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+	u->hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
 	return true;
 }
 
@@ -234,7 +245,7 @@ static bool value_start(const struct tandem_llm_schema *sc, struct js_state *s, 
 		s->lex = L_STRING;
 		s->cur = node;
 		s->count = 0;
-		s->utf8_left = 0;
+		s->u.left = 0;
 		return true;
 	case JS_C_NUMBER:
 		s->num_int = !(n->types & JS_T_NUMBER);
@@ -296,7 +307,7 @@ static bool key_start(const struct tandem_llm_schema *sc, struct js_state *s)
 			      : open;
 	s->off = 0;
 	s->hash = FNV_BASIS;
-	s->utf8_left = 0;
+	s->u.left = 0;
 	s->lex = L_KEYNAME;
 	return true;
 }
@@ -318,7 +329,7 @@ static bool key_close(const struct tandem_llm_schema *sc, struct js_state *s, ui
 	struct js_frame *f = top(s);
 	const struct js_node *n = node_of(sc, f->node);
 
-	if (s->utf8_left > 0)
+	if (s->u.left > 0)
 		return false;
 	if (whole != 0) {
 		unsigned i = (unsigned)__builtin_ctzll(whole);
@@ -336,21 +347,6 @@ static bool key_close(const struct tandem_llm_schema *sc, struct js_state *s, ui
 	return true;
 }
 
-/* A byte of a string (free key or value) that is not '"' or '\'. */
-static bool text_byte(struct js_state *s, unsigned char c)
-{
-	if (s->utf8_left > 0) {
-		if (c < s->utf8_lo || c > s->utf8_hi)
-			return false;
-		s->utf8_left--;
-		s->utf8_lo = 0x80;
-		s->utf8_hi = 0xBF;
-		return true;
-	}
-	if (c < 0x20 || c == 0x7F)
-		return false;
-	return c < 0x80 || js_utf8_lead(c, &s->utf8_left, &s->utf8_lo, &s->utf8_hi);
-}
 
 static bool key_byte(const struct tandem_llm_schema *sc, struct js_state *s, unsigned char c)
 {
@@ -374,14 +370,14 @@ static bool key_byte(const struct tandem_llm_schema *sc, struct js_state *s, uns
 			return key_close(sc, s, whole);
 		if (c == '\\') {
 			/* Escapes only in the properties' own names. */
-			if (s->utf8_left > 0)
+			if (s->u.left > 0)
 				return false;
 			s->key_free = 0;
 			s->mask &= props_open(sc, s);
 			return s->mask != 0;
 		}
 		s->hash = (s->hash ^ c) * FNV_PRIME;
-		return text_byte(s, c);
+		return js_utf8_byte(&s->u, c);
 	}
 	if (next == 0)
 		return false;
@@ -398,8 +394,8 @@ static bool string_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 {
 	const struct js_node *n = node_of(sc, s->cur);
 
-	if (s->utf8_left > 0)
-		return text_byte(s, c);
+	if (s->u.left > 0)
+		return js_utf8_byte(&s->u, c);
 	if (c == '"') {
 		if (s->count < n->min_len)
 			return false;
@@ -411,37 +407,43 @@ static bool string_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 	if (c == '\\') {
 		s->count++;
 		s->lex = L_ESCAPE;
+		s->esc = 0;
 		return true;
 	}
-	if (!text_byte(s, c))
+	if (!js_utf8_byte(&s->u, c))
 		return false;
 	s->count++;
 	return true;
 }
 
-/* After '\': the escapes of RFC 8259, \uXXXX without surrogates (a pair
- * would be one character written as two: UTF-8 says it as one). */
-static bool escape_byte(struct js_state *s, unsigned char c)
+int js_escape_byte(uint8_t *esc, unsigned char c, bool surrogates)
 {
-	if (s->lex == L_ESCAPE) {
+	if (*esc == 0) {
 		if (c == 'u') {
-			s->lex = L_UNICODE;
-			s->esc = 0;
-			return true;
+			*esc = 0x20;
+			return 1;
 		}
-		s->lex = L_STRING;
-		return c != '\0' && strchr("\"\\/bfnrt", c) != NULL;
+		return c != '\0' && strchr("\"\\/bfnrt", c) != NULL ? 0 : -1;
 	}
 	if (!is_digit(c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-		return false;
-	/* esc: the digits read (low bits), 0x10 when the first was 'd'. */
-	if ((s->esc & 7) == 0 && (c | 0x20) == 'd')
-		s->esc |= 0x10;
-	else if ((s->esc & 0x17) == 0x11 && !(is_digit(c) && c < '8'))
-		return false;
-	if ((++s->esc & 7) == 4)
+		return -1;
+	/* The digits read in the low bits; 0x10 when the first was 'd'. */
+	if ((*esc & 7) == 0 && (c | 0x20) == 'd')
+		*esc |= 0x10;
+	else if ((*esc & 0x17) == 0x11 && !surrogates && !(is_digit(c) && c < '8'))
+		return -1;
+	return (++*esc & 7) == 4 ? 0 : 1;
+}
+
+/* After '\': no \u escape of a surrogate (a pair would be one character
+ * written as two: UTF-8 says it as one). */
+static bool escape_byte(struct js_state *s, unsigned char c)
+{
+	int r = js_escape_byte(&s->esc, c, false);
+
+	if (r == 0)
 		s->lex = L_STRING;
-	return true;
+	return r >= 0;
 }
 
 /* Bytes a number needs after it is in state l before it may end. */
@@ -533,7 +535,7 @@ bool js_byte(const struct tandem_llm_schema *sc, struct js_state *s, unsigned ch
 		return key_byte(sc, s, c);
 	case L_STRING:
 		return string_byte(sc, s, c);
-	case L_ESCAPE: case L_UNICODE:
+	case L_ESCAPE:
 		return escape_byte(s, c);
 	case L_LITERAL:
 		return literal_byte(sc, s, c);
@@ -547,23 +549,23 @@ bool js_byte(const struct tandem_llm_schema *sc, struct js_state *s, unsigned ch
 
 uint16_t js_plain_chars(const char *p, size_t n)
 {
-	struct js_state s = { .utf8_left = 0 };
+	struct js_utf8 u = { 0 };
 	size_t chars = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if ((s.utf8_left == 0 && (c == '"' || c == '\\')) || !text_byte(&s, c))
+		if ((u.left == 0 && (c == '"' || c == '\\')) || !js_utf8_byte(&u, c))
 			return JS_NOT_PLAIN;
 		chars += (c & 0xC0) != 0x80;
 	}
-	return s.utf8_left == 0 && chars < JS_NOT_PLAIN ? (uint16_t)chars : JS_NOT_PLAIN;
+	return u.left == 0 && chars < JS_NOT_PLAIN ? (uint16_t)chars : JS_NOT_PLAIN;
 }
 
 bool js_plain_room(const struct tandem_llm_schema *sc, const struct js_state *s,
 		   uint32_t *room)
 {
-	if (s->utf8_left > 0 || !(s->lex == L_STRING || (s->lex == L_KEYNAME && s->key_free)))
+	if (s->u.left > 0 || !(s->lex == L_STRING || (s->lex == L_KEYNAME && s->key_free)))
 		return false;
 	*room = s->lex == L_STRING ? sc->node[s->cur].max_len - s->count : JS_LEN_NONE;
 	return true;
