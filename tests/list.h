@@ -26,6 +26,7 @@
 #include "list_chat.h"
 #include "list_llm.h"
 #include "list_llm_json.h"
+#include "list_llm_schema.h"
 #include "list_llm_kern.h"
 #include "list_tok_bpe.h"
 #include "list_demo.h"

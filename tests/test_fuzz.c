@@ -28,6 +28,7 @@ int fuzz_tok(const uint8_t *data, size_t size);
 int fuzz_spm_model(const uint8_t *data, size_t size);
 int fuzz_json(const uint8_t *data, size_t size);
 int fuzz_chat(const uint8_t *data, size_t size);
+int fuzz_llm_schema(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -130,4 +131,9 @@ TEST(fuzz_replay_json)
 TEST(fuzz_replay_chat)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_chat", fuzz_chat), 0);
+}
+
+TEST(fuzz_replay_llm_schema)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_llm_schema", fuzz_llm_schema), 0);
 }

@@ -6,6 +6,7 @@
  * beginning of a JSON object, and once closed only end-of-text remains.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "tandem/llm.h"
 #include "tandem/tokenizer.h"
 #include "test.h"
+#include "tok_helpers.h"
 
 TEST(llm_json_automaton)
 {
@@ -53,21 +55,51 @@ TEST(llm_json_automaton)
 	ASSERT(!tandem_llm_json_check(deep, sizeof deep, &complete));
 }
 
+struct tandem_tok *tok_open_vocab(const char *name, struct tandem_gguf **g)
+{
+	char path[4096], rel[256];
+	struct tandem_tok *t = NULL;
+	struct tandem_diag d;
+
+	*g = NULL;
+	snprintf(rel, sizeof rel, "llm/%s", name);
+	if (!test_shared_file(path, sizeof path, rel))
+		return NULL;
+	tandem_diag_init(&d, 10);
+	if (tandem_gguf_open(path, &d, g) != 0 || tandem_tok_from_gguf(*g, &d, &t) != 0)
+		FAIL("%s: %s", name, test_findings_text(&d));
+	tandem_diag_release(&d);
+	return t;
+}
+
+void tok_random_logits(const struct tandem_tok *t, float *logits, size_t n, uint64_t *x,
+		       bool closing)
+{
+	for (size_t i = 0; i < n; i++) {
+		*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+		logits[i] = (float)(*x % 1000) / 100.0f;
+	}
+	for (size_t i = 0; closing && i < n; i++) {
+		size_t len = 0;
+		const char *p = tandem_tok_piece(t, (int32_t)i, &len);
+
+		if (len == 1 && (p[0] == '}' || p[0] == ']' || p[0] == '"'))
+			logits[i] = 100;
+	}
+}
+
 TEST(llm_json_constrained_draws)
 {
-	char path[4096];
 	struct tandem_gguf *g = NULL;
-	struct tandem_tok *t = NULL;
+	struct tandem_tok *t = tok_open_vocab("ggml-vocab-llama-spm.gguf", &g);
 	struct tandem_llm_json *j = NULL;
 	struct tandem_diag d;
 	struct tandem_buf text;
 	uint64_t x = 12345;
 
-	if (!test_shared_file(path, sizeof path, "llm/ggml-vocab-llama-spm.gguf"))
+	if (t == NULL)
 		SKIP("../shared/data/llm is missing");
 	tandem_diag_init(&d, 10);
-	ASSERT_EQ(tandem_gguf_open(path, &d, &g), 0);
-	ASSERT_EQ(tandem_tok_from_gguf(g, &d, &t), 0);
 	size_t n = tandem_tok_vocab_size(t);
 	float *logits = malloc(n * sizeof *logits);
 	tandem_buf_init(&text, 1u << 20);
@@ -75,19 +107,8 @@ TEST(llm_json_constrained_draws)
 		ASSERT_EQ(tandem_llm_json_new(t, &d, &j), 0);
 		tandem_buf_reset(&text);
 		for (int step = 0; step < 400 && !tandem_llm_json_done(j); step++) {
-			for (size_t i = 0; i < n; i++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				logits[i] = (float)(x % 1000) / 100.0f;
-			}
 			/* Later on, closing wins: the object ends. */
-			if (step > 100 + 50 * run) {
-				for (size_t i = 0; i < n; i++) {
-					size_t len = 0;
-					const char *p = tandem_tok_piece(t, (int32_t)i, &len);
-					if (len == 1 && (p[0] == '}' || p[0] == ']' || p[0] == '"'))
-						logits[i] = 100;
-				}
-			}
+			tok_random_logits(t, logits, n, &x, step > 100 + 50 * run);
 			tandem_llm_json_mask(j, logits);
 			int32_t id = tandem_llm_argmax(logits, n);
 			ASSERT(isfinite(logits[id]));

@@ -137,6 +137,67 @@ bool tandem_llm_json_done(const struct tandem_llm_json *j);
 bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
 
 /*
+ * Decoding constrained to a JSON Schema: the same, but the output is an
+ * instance of the schema. The subset followed (JSON Schema 2020-12 words):
+ *
+ *   type                  a name or a list of names; all types when absent
+ *   properties, required  each key at most once; '}' only once every
+ *                         required key has come
+ *   additionalProperties  false: only the properties; true or absent: other
+ *                         keys too (at most 8 per object, any value); a
+ *                         schema: other keys' values follow it
+ *   items                 one schema for every item (not a list of them)
+ *   minItems, maxItems    at most 65,536 items
+ *   minLength, maxLength  in characters (code points), at most 65,536
+ *   enum, const           strings, numbers, true, false, null (not objects or
+ *                         arrays), up to 64, each at most 256 bytes as JSON
+ *   anyOf                 up to 16 alternatives whose instances begin with
+ *                         different bytes: a string or null, an object or an
+ *                         array; not two objects, not two strings
+ *   $ref                  "#", "#/$defs/NAME", "#/definitions/NAME" (recursion
+ *                         allowed), with no other keyword beside it
+ *   true, false           any value, none
+ *   title, description, $comment, default, examples, deprecated, readOnly,
+ *   writeOnly             annotations: nothing to follow
+ *   $schema, $id, $defs, definitions   at the root only
+ *
+ * Any other keyword (pattern, format, oneOf, allOf, not, if, minimum,
+ * patternProperties, prefixItems, uniqueItems, ...) is refused, never
+ * ignored: TANDEM_EUNSUPPORTED with a finding TANDEM-LLM-SCHEMA whose path
+ * (and message) is the keyword's JSON Pointer, "#/properties/id/pattern".
+ * So is a schema whose top value may be a number (it would never say it
+ * has ended), and one no value can satisfy (TANDEM_EBADINPUT). Limits:
+ * 64 KiB of text, 1,024 schemas, schemas 32 deep, 64 properties per
+ * object (TANDEM_ELIMIT). A text that is not JSON: tandem_json_parse()'s
+ * refusal.
+ *
+ * Stricter than the specification, never looser, on what it writes and
+ * checks: keys are written without escapes unless a property's name needs
+ * them; enum values and property names byte for byte as JSON text
+ * (strings as tandem_json_string_py() writes them, numbers as the schema
+ * writes them: enum [1.0] wants "1.0"); an integer has no fraction or
+ * exponent; numbers at most 32 bytes; no \u escape of a surrogate; at most
+ * 32 levels of nesting and 4 whitespace bytes in a row.
+ *
+ * The constraint never leaves the sampler without a token: at every step
+ * some byte goes on towards an instance.
+ */
+struct tandem_llm_schema;
+/* Compiles len bytes of schema text. The schema is the caller's (free it). */
+int tandem_llm_schema_new(const char *text, size_t len, struct tandem_diag *d,
+			  struct tandem_llm_schema **out);
+void tandem_llm_schema_free(struct tandem_llm_schema *s);
+/* Is text (len bytes) the beginning of an instance of s (as the constraint
+ * writes them, above); *complete: all of one. */
+bool tandem_llm_json_schema_check(const struct tandem_llm_schema *s, const char *text,
+				  size_t len, bool *complete);
+/* A constraint like tandem_llm_json_new()'s, to the schema of len bytes of
+ * text (compiled as tandem_llm_schema_new() does, the same refusals). The
+ * mask, accept, done and free functions above serve it. */
+int tandem_llm_json_new_schema(const struct tandem_tok *t, const char *schema_text, size_t len,
+			       struct tandem_diag *d, struct tandem_llm_json **out);
+
+/*
  * Writes the model of g to path with its weight matrices in type (Q8_0 or
  * Q4_0) as llama.cpp's llama-quantize does, bit for bit: two-dimensional
  * weights are quantized from F32, F16 or BF16 by the reference algorithms;

@@ -17,12 +17,13 @@
 #include "tandem/tokenizer.h"
 
 #define GEN_MAX 100000
+#define SCHEMA_FILE_MAX (1u << 20)   /* bytes read; the schema's own limit is lower */
 
 static const char usage_text[] =
 	"usage: tandem llm run -m MODEL.gguf -p PROMPT [-n N] [--ctx N] [--temp T]\n"
 	"                      [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R]\n"
 	"                      [--repeat-last-n N] [--seed S] [--ignore-eos] [--threads N]\n"
-	"                      [--json]\n"
+	"                      [--json] [--json-schema FILE]\n"
 	"\n"
 	"Runs the model on PROMPT (BOS first when the model wants it) and writes the\n"
 	"continuation as it is generated: N tokens (128 by default) or up to the end\n"
@@ -32,12 +33,14 @@ static const char usage_text[] =
 	"The context holds --ctx positions (512): a prompt that does not fit, or\n"
 	"text that is not UTF-8, is refused. --json constrains the output to a JSON\n"
 	"object (it always parses) and stops when it is closed; output cut short by\n"
-	"-n before that is an error. --threads: the processors online by\n"
-	"default. Speeds go to stderr.\n"
+	"-n before that is an error. --json-schema FILE: the output is an instance\n"
+	"of the JSON Schema in FILE (a subset: docs/llm.md; a keyword outside it is\n"
+	"refused, never ignored). --threads: the processors online by default.\n"
+	"Speeds go to stderr.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 struct run_opts {
-	const char *model, *prompt;
+	const char *model, *prompt, *schema;
 	unsigned long n, ctx, threads;
 	bool ignore_eos, json;
 	struct tandem_llm_sampling s;
@@ -108,6 +111,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		CLI_LLM_SAMPLING_OPTIONS,
 		{"ignore-eos", no_argument, NULL, 'e'},
 		{"threads", required_argument, NULL, 'T'}, {"json", no_argument, NULL, 'j'},
+		{"json-schema", required_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -132,6 +136,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'p': o->prompt = optarg; break;
 		case 'e': o->ignore_eos = true; break;
 		case 'j': o->json = true; break;
+		case 'J': o->schema = optarg; o->json = true; break;
 		case 'n': ok = parse_count(optarg, GEN_MAX, &o->n); break;
 		case 'c': ok = cli_parse_uint(optarg, TANDEM_LLM_CTX_MAX, &o->ctx); break;
 		case 'T': ok = cli_parse_uint(optarg, TANDEM_LLM_THREADS_MAX, &o->threads); break;
@@ -159,22 +164,21 @@ static void put_token(const struct tandem_tok *t, int32_t id, struct tandem_buf 
 	fflush(stdout);
 }
 
+/* json: the constraint, or NULL (the caller's). */
 static int generate(const struct run_opts *o, struct tandem_tok *t, struct tandem_llm_ctx *c,
-		    const struct tandem_llm_hparams *hp, struct tandem_diag *d)
+		    const struct tandem_llm_hparams *hp, struct tandem_llm_json *json,
+		    struct tandem_diag *d)
 {
 	size_t cap = o->ctx, n = 0;
 	int32_t *ids = malloc(cap * sizeof *ids);
 	float *logits = malloc(hp->n_vocab * sizeof *logits);
 	struct tandem_llm_sampler *smp = NULL;
-	struct tandem_llm_json *json = NULL;
 	struct tandem_buf b;
 	int rc = ids != NULL && logits != NULL ? 0 : TANDEM_ENOMEM;
 
 	tandem_buf_init(&b, 1u << 16);
 	if (rc == 0)
 		rc = tandem_llm_sampler_new(&o->s, hp->n_vocab, d, &smp);
-	if (rc == 0 && o->json)
-		rc = tandem_llm_json_new(t, d, &json);
 	if (rc == 0)
 		rc = tandem_tok_encode(t, o->prompt, strlen(o->prompt),
 				       tandem_tok_adds_bos(t) ? TANDEM_TOK_ADD_BOS : 0, ids, cap, &n,
@@ -203,7 +207,8 @@ static int generate(const struct run_opts *o, struct tandem_tok *t, struct tande
 	double t2 = now_s();
 	if (rc == 0 && json != NULL && !tandem_llm_json_done(json)) {
 		(void)tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-LLM-JSON", NULL,
-				      0, "the JSON object is not closed after %zu tokens: raise -n",
+				      0, "the JSON %s after %zu tokens: raise -n",
+				      o->schema != NULL ? "value is not complete" : "object is not closed",
 				      made);
 		rc = TANDEM_ELIMIT;
 	}
@@ -215,11 +220,41 @@ static int generate(const struct run_opts *o, struct tandem_tok *t, struct tande
 			(double)made / (t2 - t1 + 1e-9));
 	}
 	tandem_buf_release(&b);
-	tandem_llm_json_free(json);
 	tandem_llm_sampler_free(smp);
 	free(logits);
 	free(ids);
 	return rc;
+}
+
+/* The constraint --json or --json-schema asks for, made before the model
+ * is loaded: a schema refused costs no load. 0, or the exit status. */
+static int constraint(const struct run_opts *o, const struct tandem_tok *t,
+		      struct tandem_diag *d, struct tandem_llm_json **json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*json = NULL;
+	if (!o->json)
+		return 0;
+	if (o->schema == NULL) {
+		rc = tandem_llm_json_new(t, d, json);
+	} else {
+		rc = cli_read_file("llm", o->schema, SCHEMA_FILE_MAX, &text, &len);
+		if (rc == TANDEM_EIO)
+			return CLI_EXIT_IO;
+		if (rc == TANDEM_ELIMIT)
+			return cli_error(CLI_EXIT_INVALID, "llm", "%s: a schema of more than %u "
+					 "bytes", o->schema, SCHEMA_FILE_MAX);
+		rc = tandem_llm_json_new_schema(t, text, len, d, json);
+		free(text);
+	}
+	if (rc == 0)
+		return 0;
+	cli_print_findings(stderr, d);
+	return cli_error(rc == TANDEM_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_INVALID, "llm",
+			 "%s: the schema is refused", o->schema != NULL ? o->schema : "--json");
 }
 
 int cmd_llm_run(int argc, char **argv)
@@ -229,6 +264,7 @@ int cmd_llm_run(int argc, char **argv)
 	struct tandem_tok *t = NULL;
 	struct tandem_llm_model *m = NULL;
 	struct tandem_llm_ctx *c = NULL;
+	struct tandem_llm_json *json = NULL;
 	struct tandem_diag d;
 	int rc, status = parse(argc, argv, &o);
 
@@ -238,12 +274,14 @@ int cmd_llm_run(int argc, char **argv)
 	rc = tandem_gguf_open(o.model, &d, &g);
 	if (rc == 0)
 		rc = tandem_tok_from_gguf(g, &d, &t);
+	if (rc == 0 && (status = constraint(&o, t, &d, &json)) != 0)
+		goto out;
 	if (rc == 0)
 		rc = tandem_llm_load(g, &d, &m);
 	if (rc == 0)
 		rc = tandem_llm_ctx_new(m, (uint32_t)o.ctx, (uint32_t)o.threads, &d, &c);
 	if (rc == 0)
-		rc = generate(&o, t, c, tandem_llm_hparams(m), &d);
+		rc = generate(&o, t, c, tandem_llm_hparams(m), json, &d);
 	if (rc != 0) {
 		cli_print_findings(stderr, &d);
 		status = cli_error(rc == TANDEM_EIO || rc == TANDEM_ENOMEM ? CLI_EXIT_IO
@@ -252,6 +290,8 @@ int cmd_llm_run(int argc, char **argv)
 	} else {
 		status = CLI_EXIT_OK;
 	}
+out:
+	tandem_llm_json_free(json);
 	tandem_llm_ctx_free(c);
 	tandem_llm_free(m);
 	tandem_tok_free(t);

@@ -4,12 +4,15 @@
  * the bytes so far can still begin one, and a constraint that lets the
  * sampler choose only tokens whose bytes keep it so, and the end of text
  * only once the object is closed. Agents and extraction then always get
- * output that parses.
+ * output that parses. With a schema (json_schema.c), the automaton of
+ * json_sgram.c reads the bytes instead, and json_mask.c makes the mask.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_int.h"
+#include "tandem/alloc.h"
 #include "tandem/buf.h"
 #include "tandem/error.h"
 #include "tandem/llm.h"
@@ -27,8 +30,7 @@ enum lex {
 	L_COLON,
 	L_AFTER,          /* after a value: ',' or the container's end */
 	L_STRING,         /* in a string (key or value) */
-	L_ESCAPE,         /* after '\' */
-	L_UNICODE,        /* in \uXXXX, esc digits read */
+	L_ESCAPE,         /* in an escape, after '\' (esc: how far) */
 	L_NUM_MINUS,      /* after '-' */
 	L_NUM_ZERO,       /* a leading 0 */
 	L_NUM_INT,        /* integer digits */
@@ -43,8 +45,7 @@ enum lex {
 
 struct jstate {
 	uint8_t lex, depth, ws, esc;
-	uint8_t utf8_left;         /* continuation bytes still due in a string */
-	uint8_t utf8_lo, utf8_hi;  /* the range of the next continuation byte */
+	struct js_utf8 u;          /* in a string */
 	uint8_t key;               /* the string being read is a key */
 	const char *lit;           /* the rest of the literal being read */
 	char stack[DEPTH_MAX];     /* '{' or '[' */
@@ -55,8 +56,12 @@ struct tandem_llm_json {
 	const struct tandem_tok *t;
 	int32_t eos;
 	size_t n;
-	char **piece;              /* (n) each token's bytes, NUL-free, or NULL */
-	uint16_t *len;
+	char *bytes;               /* every token's bytes, one after the other */
+	uint32_t *at;              /* (n) where each token's begin in bytes */
+	uint16_t *len;             /* (n) their length; 0: never in JSON */
+	struct tandem_llm_schema *sc;   /* owned; NULL: any JSON object */
+	struct js_state *ss;            /* with sc: the automaton's state */
+	struct js_vocab *voc;           /* with sc: the tokens ordered for the mask */
 };
 
 static bool is_ws(unsigned char c)
@@ -125,14 +130,8 @@ static bool close_container(struct jstate *s, char c)
 /* A byte inside a string: UTF-8 checked, no control characters. */
 static bool string_byte(struct jstate *s, unsigned char c)
 {
-	if (s->utf8_left > 0) {
-		if (c < s->utf8_lo || c > s->utf8_hi)
-			return false;
-		s->utf8_left--;
-		s->utf8_lo = 0x80;
-		s->utf8_hi = 0xBF;
-		return true;
-	}
+	if (s->u.left > 0)
+		return js_utf8_byte(&s->u, c);
 	if (c == '"') {
 		s->lex = s->key ? L_COLON : L_AFTER;
 		if (!s->key)
@@ -141,34 +140,19 @@ static bool string_byte(struct jstate *s, unsigned char c)
 	}
 	if (c == '\\') {
 		s->lex = L_ESCAPE;
+		s->esc = 0;
 		return true;
 	}
-	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xC2) || c > 0xF4)
-		return false;
-	if (c >= 0xC2) {
-		s->utf8_left = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-		s->utf8_lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-		s->utf8_hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-	}
-	return true;
+	return js_utf8_byte(&s->u, c);
 }
 
 static bool escape_byte(struct jstate *s, unsigned char c)
 {
-	if (s->lex == L_ESCAPE) {
-		if (c == 'u') {
-			s->lex = L_UNICODE;
-			s->esc = 0;
-			return true;
-		}
+	int r = js_escape_byte(&s->esc, c, true);
+
+	if (r == 0)
 		s->lex = L_STRING;
-		return strchr("\"\\/bfnrt", c) != NULL && c != '\0';
-	}
-	if (!is_digit(c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-		return false;
-	if (++s->esc == 4)
-		s->lex = L_STRING;
-	return true;
+	return r >= 0;
 }
 
 /* A byte that may end a number: what follows it is read as after a value. */
@@ -266,7 +250,7 @@ static bool json_byte(struct jstate *s, unsigned char c)
 	switch (s->lex) {
 	case L_STRING:
 		return string_byte(s, c);
-	case L_ESCAPE: case L_UNICODE:
+	case L_ESCAPE:
 		return escape_byte(s, c);
 	case L_LITERAL:
 		if (c != (unsigned char)*s->lit)
@@ -293,47 +277,85 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete)
 	return true;
 }
 
-int tandem_llm_json_new(const struct tandem_tok *t, struct tandem_diag *d,
-			struct tandem_llm_json **out)
+/* Each token's bytes, as a text continued by it shows them, side by
+ * side in one block (the mask reads them all before each token). */
+static int pieces_load(struct tandem_llm_json *j, const struct tandem_tok *t)
 {
-	struct tandem_llm_json *j = calloc(1, sizeof *j);
-	struct tandem_buf b;
+	struct tandem_buf all, b;
 	int rc = 0;
 
-	*out = NULL;
-	if (j == NULL)
-		return TANDEM_ENOMEM;
 	j->t = t;
 	j->eos = tandem_tok_eos(t);
 	j->n = tandem_tok_vocab_size(t);
-	j->s.lex = L_VALUE_ONLY;
-	j->piece = calloc(j->n, sizeof *j->piece);
+	j->at = calloc(j->n, sizeof *j->at);
 	j->len = calloc(j->n, sizeof *j->len);
 	tandem_buf_init(&b, TANDEM_TOK_PIECE_MAX + 8);
-	if (j->piece == NULL || j->len == NULL)
+	tandem_buf_init(&all, j->n * (TANDEM_TOK_PIECE_MAX + 8));
+	if (j->at == NULL || j->len == NULL)
 		rc = TANDEM_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < j->n; i++) {
 		int32_t id = (int32_t)i;
 
+		j->at[i] = (uint32_t)all.len;
 		tandem_buf_reset(&b);
 		if (tandem_tok_decode(t, &id, 1, TANDEM_TOK_MIDSTREAM, &b) != 0 || b.len == 0 ||
 		    memchr(b.data, '\0', b.len) != NULL)
 			continue;          /* control tokens and the like: never in JSON */
-		j->piece[i] = malloc(b.len);
-		if (j->piece[i] == NULL) {
-			rc = TANDEM_ENOMEM;
-			break;
-		}
-		memcpy(j->piece[i], b.data, b.len);
+		rc = tandem_buf_append(&all, b.data, b.len);
 		j->len[i] = (uint16_t)b.len;
 	}
+	j->bytes = rc == 0 ? tandem_buf_detach(&all, NULL) : NULL;
+	if (rc == 0 && j->bytes == NULL)
+		rc = TANDEM_ENOMEM;
+	tandem_buf_release(&all);
 	tandem_buf_release(&b);
+	return rc;
+}
+
+int tandem_llm_json_new(const struct tandem_tok *t, struct tandem_diag *d,
+			struct tandem_llm_json **out)
+{
+	struct tandem_llm_json *j = calloc(1, sizeof *j);
+	int rc = j != NULL ? pieces_load(j, t) : TANDEM_ENOMEM;
+
+	*out = NULL;
 	if (rc != 0) {
 		tandem_llm_json_free(j);
 		return tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-LLM-JSON", NULL, 0,
 				       "no memory for the JSON constraint"), rc;
 	}
+	j->s.lex = L_VALUE_ONLY;
 	*out = j;
+	return 0;
+}
+
+int tandem_llm_json_new_schema(const struct tandem_tok *t, const char *schema_text, size_t len,
+			       struct tandem_diag *d, struct tandem_llm_json **out)
+{
+	struct tandem_llm_schema *sc = NULL;
+	int rc = tandem_llm_schema_new(schema_text, len, d, &sc);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = tandem_llm_json_new(t, d, out);
+	if (rc == 0) {
+		struct tandem_llm_json *j = *out;
+
+		j->ss = malloc(sizeof *j->ss);
+		if (j->ss == NULL || js_vocab_new(j->bytes, j->at, j->len, j->n, &j->voc) != 0) {
+			tandem_llm_json_free(*out);
+			*out = NULL;
+			rc = TANDEM_ENOMEM;
+			(void)tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-LLM-JSON", NULL, 0,
+					      "no memory for the JSON constraint");
+		}
+	}
+	if (rc != 0) {
+		tandem_llm_schema_free(sc);
+		return rc;
+	}
+	(*out)->sc = sc;
+	js_init(sc, (*out)->ss);
 	return 0;
 }
 
@@ -341,30 +363,53 @@ void tandem_llm_json_free(struct tandem_llm_json *j)
 {
 	if (j == NULL)
 		return;
-	for (size_t i = 0; j->piece != NULL && i < j->n; i++)
-		free(j->piece[i]);
-	free(j->piece);
+	tandem_free(j->bytes);
+	free(j->at);
 	free(j->len);
+	free(j->ss);
+	js_vocab_free(j->voc);
+	tandem_llm_schema_free(j->sc);
 	free(j);
 }
 
-/* Would the token keep the output a prefix of a JSON object? */
+/* Would the token keep the output a prefix of a JSON object (of an
+ * instance of the schema)? */
 static bool allowed(const struct tandem_llm_json *j, size_t id)
 {
+	const char *p = j->bytes + j->at[id];
+
+	if (j->len[id] == 0)
+		return false;
+	if (j->sc != NULL) {
+		struct js_state s;
+
+		memcpy(&s, j->ss, js_state_size(j->ss));
+		for (size_t k = 0; k < j->len[id]; k++)
+			if (!js_byte(j->sc, &s, (unsigned char)p[k]))
+				return false;
+		return true;
+	}
 	struct jstate s = j->s;
 
-	if (j->piece[id] == NULL)
-		return false;
 	for (size_t k = 0; k < j->len[id]; k++)
-		if (!json_byte(&s, (unsigned char)j->piece[id][k]))
+		if (!json_byte(&s, (unsigned char)p[k]))
 			return false;
 	return true;
 }
 
+bool tandem_llm_json_done(const struct tandem_llm_json *j)
+{
+	return j->sc != NULL ? js_done(j->ss) : j->s.lex == L_DONE;
+}
+
 void tandem_llm_json_mask(const struct tandem_llm_json *j, float *logits)
 {
-	bool done = j->s.lex == L_DONE;
+	bool done = tandem_llm_json_done(j);
 
+	if (j->sc != NULL && !done) {
+		js_vocab_mask(j->voc, j->sc, j->ss, logits);
+		return;
+	}
 	for (size_t i = 0; i < j->n; i++)
 		if (done ? (int32_t)i != j->eos : !allowed(j, i))
 			logits[i] = -INFINITY;
@@ -372,16 +417,17 @@ void tandem_llm_json_mask(const struct tandem_llm_json *j, float *logits)
 
 int tandem_llm_json_accept(struct tandem_llm_json *j, int32_t token)
 {
-	if (token == j->eos && j->s.lex == L_DONE)
+	if (token == j->eos && tandem_llm_json_done(j))
 		return 0;
 	if (token < 0 || (size_t)token >= j->n || !allowed(j, (size_t)token))
 		return TANDEM_EINVAL;
-	for (size_t k = 0; k < j->len[token]; k++)
-		(void)json_byte(&j->s, (unsigned char)j->piece[token][k]);
-	return 0;
-}
+	for (size_t k = 0; k < j->len[token]; k++) {
+		unsigned char c = (unsigned char)j->bytes[j->at[token] + k];
 
-bool tandem_llm_json_done(const struct tandem_llm_json *j)
-{
-	return j->s.lex == L_DONE;
+		if (j->sc != NULL)
+			(void)js_byte(j->sc, j->ss, c);
+		else
+			(void)json_byte(&j->s, c);
+	}
+	return 0;
 }
