@@ -1,9 +1,13 @@
 /*
  * src/llm/kern_avx512_f16.c - products with binary16 and float weights and
  * float activations, with AVX-512: weights widened in registers (never
- * copied), 16 elements a register along the row. One position: a row at a
- * time with four sums in flight. A batch: tiles of 4 rows by 6 positions
- * that share every load, 24 sums in registers, each reduced once a row.
+ * copied), 16 elements a register along the row, in tiles of 4 rows by up
+ * to 6 positions that share every load, one sum a row and position in a
+ * register, reduced once a row; one position, 8 rows in flight. Each sum
+ * takes its row's products in the same order whatever the tile, so a
+ * row's result for a position does not depend on the other positions of
+ * the batch: a sequence evaluated with others gives the bits it gives
+ * alone.
  */
 #include <immintrin.h>
 
@@ -14,6 +18,7 @@
 
 #define RT_MAX 4
 #define BT_MAX 6
+#define RT1_MAX 8   /* rows in flight for one position */
 
 /* 16 weights from element i of a row (n of them when fewer, else 0). */
 AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask16 m)
@@ -21,28 +26,6 @@ AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask1
 	if (f16)
 		return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, (const uint16_t *)row + i));
 	return _mm512_maskz_loadu_ps(m, (const float *)row + i);
-}
-
-/* One position, one row: four sums in flight, then the tail. */
-AVX512 static INLINE float row_dot(const void *row, const float *x, uint32_t n, bool f16)
-{
-	__m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-	uint32_t i = 0;
-
-	for (; i + 64 <= n; i += 64) {
-		a0 = _mm512_fmadd_ps(load_w(row, i, f16, 0xFFFF), _mm512_loadu_ps(x + i), a0);
-		a1 = _mm512_fmadd_ps(load_w(row, i + 16, f16, 0xFFFF), _mm512_loadu_ps(x + i + 16),
-				     a1);
-		a2 = _mm512_fmadd_ps(load_w(row, i + 32, f16, 0xFFFF), _mm512_loadu_ps(x + i + 32),
-				     a2);
-		a3 = _mm512_fmadd_ps(load_w(row, i + 48, f16, 0xFFFF), _mm512_loadu_ps(x + i + 48),
-				     a3);
-	}
-	for (; i < n; i += 16) {
-		__mmask16 m = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-		a0 = _mm512_fmadd_ps(load_w(row, i, f16, m), _mm512_maskz_loadu_ps(m, x + i), a0);
-	}
-	return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
 }
 
 /* rt rows from r by bt positions from b. */
@@ -81,6 +64,41 @@ AVX512 static INLINE void tile(const struct llm_mat *w, const float *X, float *o
 				_mm512_reduce_add_ps(acc[i][j]);
 }
 
+/*
+ * One position, rt rows from r: the products of each row summed in the
+ * order tile() sums them (so the same bits), the full registers without a
+ * mask; as many rows in flight as there are sums to wait for.
+ */
+AVX512 static INLINE void rows1(const struct llm_mat *w, const float *x, float *out, uint32_t r,
+				int rt, bool f16)
+{
+	const unsigned char *base = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+	uint32_t n = w->cols, k = 0;
+	__m512 acc[RT1_MAX];
+
+#pragma GCC unroll 8
+	for (int i = 0; i < rt; i++)
+		acc[i] = _mm512_setzero_ps();
+	for (; k + 16 <= n; k += 16) {
+		__m512 xv = _mm512_loadu_ps(x + k);
+#pragma GCC unroll 8
+		for (int i = 0; i < rt; i++)
+			acc[i] = _mm512_fmadd_ps(load_w(base + (size_t)i * w->row_bytes, k, f16, 0xFFFF),
+						 xv, acc[i]);
+	}
+	if (k < n) {
+		__mmask16 m = (__mmask16)((1u << (n - k)) - 1);
+		__m512 xv = _mm512_maskz_loadu_ps(m, x + k);
+#pragma GCC unroll 8
+		for (int i = 0; i < rt; i++)
+			acc[i] = _mm512_fmadd_ps(load_w(base + (size_t)i * w->row_bytes, k, f16, m),
+						 xv, acc[i]);
+	}
+#pragma GCC unroll 8
+	for (int i = 0; i < rt; i++)
+		out[r + (uint32_t)i] = _mm512_reduce_add_ps(acc[i]);
+}
+
 /* rt rows from r by every position. */
 AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
 			       size_t stride, uint32_t r, int rt, bool f16)
@@ -101,9 +119,10 @@ AVX512 static INLINE void product(const struct llm_mat *w, const float *X, uint3
 	uint32_t r = r0;
 
 	if (nb == 1) {
+		for (; r + RT1_MAX <= r1; r += RT1_MAX)
+			rows1(w, X, out, r, RT1_MAX, f16);
 		for (; r < r1; r++)
-			out[r] = row_dot((const unsigned char *)w->data + (size_t)r * w->row_bytes, X,
-					 w->cols, f16);
+			rows1(w, X, out, r, 1, f16);
 		return;
 	}
 	for (; r + RT_MAX <= r1; r += RT_MAX)
