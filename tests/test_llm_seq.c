@@ -347,3 +347,21 @@ TEST(llm_seq_context)
 	tandem_gguf_close(g);
 	tandem_diag_release(&d);
 }
+
+/* tandem llm bench --seqs: the generation of sequences together. */
+TEST(cli_llm_bench_seqs)
+{
+	char path[4096];
+
+	if (!test_shared_file(path, sizeof path, "llm/models/stories260K-F32.gguf"))
+		SKIP("../shared/data/llm is missing");
+	char *out = test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "-p", "4",
+							  "-n", "8", "--reps", "1", "--threads",
+							  "2", "--seqs", "3", NULL}, NULL, 0,
+				    "  tg8 x3 ", NULL);
+	ASSERT_STR_CONTAINS(out, "tokens/s, ");
+	ASSERT_STR_CONTAINS(out, " a sequence");
+	free(out);
+	free(test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "--seqs", "65",
+						   NULL}, NULL, 2, NULL, "not a valid number"));
+}
