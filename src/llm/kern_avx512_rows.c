@@ -116,9 +116,17 @@ AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx
 
 		for (; b + BT <= x->nb; b += BT)
 			pass(m, x, out, stride, r0 + 16 * g, b, BT, q4);
-		for (; b + 4 <= x->nb; b += 4)
-			pass(m, x, out, stride, r0 + 16 * g, b, 4, q4);
-		for (; b < x->nb; b++)
+		/* What is left in as few passes as can be: each transposes
+		 * the rows' blocks again. */
+		if (b + 8 <= x->nb)
+			pass(m, x, out, stride, r0 + 16 * g, b, 8, q4), b += 8;
+		if (b + 4 <= x->nb)
+			pass(m, x, out, stride, r0 + 16 * g, b, 4, q4), b += 4;
+		if (b + 3 == x->nb)
+			pass(m, x, out, stride, r0 + 16 * g, b, 3, q4);
+		else if (b + 2 == x->nb)
+			pass(m, x, out, stride, r0 + 16 * g, b, 2, q4);
+		else if (b + 1 == x->nb)
 			pass(m, x, out, stride, r0 + 16 * g, b, 1, q4);
 	}
 }
