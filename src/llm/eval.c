@@ -8,8 +8,8 @@
 #include "llm/llm_int.h"
 #include "tandem/error.h"
 
-/* The items fed: a batch's, or n tokens of sequence 0 with the logits of
- * the last (tandem_llm_eval). */
+/* The items fed: a batch's, or (tokens set) n tokens of sequence 0 with
+ * the logits of the last (tandem_llm_eval). */
 struct feed {
 	const struct tandem_llm_batch_item *items;
 	const int32_t *tokens;
@@ -18,9 +18,9 @@ struct feed {
 
 static struct tandem_llm_batch_item item_at(const struct feed *f, size_t i)
 {
-	if (f->items != NULL)
-		return f->items[i];
-	return (struct tandem_llm_batch_item){ 0, f->tokens[i], i + 1 == f->n };
+	if (f->tokens != NULL)
+		return (struct tandem_llm_batch_item){ 0, f->tokens[i], i + 1 == f->n };
+	return f->items[i];
 }
 
 /* Is every item valid and does every sequence have room for its items? */
