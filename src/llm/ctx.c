@@ -51,6 +51,7 @@ int tandem_llm_ctx_new_seqs(const struct tandem_llm_model *m, uint32_t n_ctx, ui
 	if (c == NULL)
 		return TANDEM_ENOMEM;
 	B = n_seq > LLM_BATCH ? n_seq : LLM_BATCH;
+	TANDEM_ASSERT(B <= LLM_ROWS_MAX);        /* the rows' own arrays in the context */
 	cache = (size_t)n_seq * hp->n_layers * n_ctx * kv_dim;
 	c->m = m;
 	c->n_ctx = n_ctx;

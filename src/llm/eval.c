@@ -6,6 +6,7 @@
  * (forward.c), each row at the next position of its sequence.
  */
 #include "llm/llm_int.h"
+#include "tandem/assert.h"
 #include "tandem/error.h"
 
 /* The items fed: a batch's, or (tokens set) n tokens of sequence 0 with
@@ -71,6 +72,7 @@ static void run(struct tandem_llm_ctx *c, const struct feed *f, float *logits)
 			n_out += c->out[b];
 		}
 		c->nb = nb;
+		TANDEM_ASSERT(nb <= c->rows_max && c->rows_max <= LLM_ROWS_MAX);
 		llm_forward(c, logits);
 		if (logits != NULL)
 			logits += n_out * n_vocab;
