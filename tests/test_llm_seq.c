@@ -285,7 +285,7 @@ TEST(llm_seq_exact)
 /*
  * Quantized weights: the activations are quantized row by row as alone,
  * and the K-quant kernels sum in the same order whatever the batch (the
- * same bits); but Q8_0 and Q4_0 sum a batch of four or more rows in
+ * same bits); but Q8_0 and Q4_0 sum a batch of more than six rows in
  * another order than one position, and a last bit of difference in an
  * activation can round it to the next integer step when it is quantized
  * for the next product: as much as a tenth of a logit on stories260K,

@@ -7,7 +7,7 @@
  * integer sums are scaled (16 rows' weight scales times the position's
  * scale) and added in float once a block, not once a lane group. The
  * transposition costs the same for any number of positions, so it pays
- * from a few positions on (kern_avx512.c does one position). The weights
+ * from a few positions on (kern_avx512.c does up to six). The weights
  * are only read: nothing is repacked or copied.
  */
 #include <immintrin.h>
