@@ -99,7 +99,9 @@ AVX512 static INLINE void rows1(const struct llm_mat *w, const float *x, float *
 		out[r + (uint32_t)i] = _mm512_reduce_add_ps(acc[i]);
 }
 
-/* rt rows from r by every position. */
+/* rt rows from r by every position: what is left after the tiles of
+ * BT_MAX positions in one tile, so that each row is widened once for it (a
+ * few sequences generating together). */
 AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t nb, float *out,
 			       size_t stride, uint32_t r, int rt, bool f16)
 {
@@ -107,10 +109,14 @@ AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t
 
 	for (; b + BT_MAX <= nb; b += BT_MAX)
 		tile(w, X, out, stride, r, b, rt, BT_MAX, f16);
-	for (; b + 3 <= nb; b += 3)
-		tile(w, X, out, stride, r, b, rt, 3, f16);
-	for (; b < nb; b++)
-		tile(w, X, out, stride, r, b, rt, 1, f16);
+	switch (nb - b) {
+	case 5: tile(w, X, out, stride, r, b, rt, 5, f16); break;
+	case 4: tile(w, X, out, stride, r, b, rt, 4, f16); break;
+	case 3: tile(w, X, out, stride, r, b, rt, 3, f16); break;
+	case 2: tile(w, X, out, stride, r, b, rt, 2, f16); break;
+	case 1: tile(w, X, out, stride, r, b, rt, 1, f16); break;
+	default: break;
+	}
 }
 
 AVX512 static INLINE void product(const struct llm_mat *w, const float *X, uint32_t nb,
