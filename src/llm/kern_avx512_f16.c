@@ -19,6 +19,9 @@
 #define RT_MAX 4
 #define BT_MAX 6
 #define RT1_MAX 8   /* rows in flight for one position */
+#ifndef PREFETCH
+#define PREFETCH 1024
+#endif
 
 /* 16 weights from element i of a row (n of them when fewer, else 0). */
 AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask16 m)
@@ -46,8 +49,14 @@ AVX512 static INLINE void tile(const struct llm_mat *w, const float *X, float *o
 		__m512 wv[RT_MAX];
 
 #pragma GCC unroll 4
-		for (int i = 0; i < rt; i++)
-			wv[i] = load_w(base + (size_t)i * w->row_bytes, k, f16, m);
+		for (int i = 0; i < rt; i++) {
+			const unsigned char *row = base + (size_t)i * w->row_bytes;
+			wv[i] = load_w(row, k, f16, m);
+			/* The rows are read once, in order: ask for them some
+			 * way ahead (past the row's end is harmless). */
+			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH,
+				     _MM_HINT_T0);
+		}
 #pragma GCC unroll 6
 		for (int j = 0; j < bt; j++) {
 			__m512 xv = _mm512_maskz_loadu_ps(m, X + (size_t)(b + (uint32_t)j) * n + k);
@@ -82,9 +91,12 @@ AVX512 static INLINE void rows1(const struct llm_mat *w, const float *x, float *
 	for (; k + 16 <= n; k += 16) {
 		__m512 xv = _mm512_loadu_ps(x + k);
 #pragma GCC unroll 8
-		for (int i = 0; i < rt; i++)
-			acc[i] = _mm512_fmadd_ps(load_w(base + (size_t)i * w->row_bytes, k, f16, 0xFFFF),
-						 xv, acc[i]);
+		for (int i = 0; i < rt; i++) {
+			const unsigned char *row = base + (size_t)i * w->row_bytes;
+			acc[i] = _mm512_fmadd_ps(load_w(row, k, f16, 0xFFFF), xv, acc[i]);
+			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH,
+				     _MM_HINT_T0);
+		}
 	}
 	if (k < n) {
 		__mmask16 m = (__mmask16)((1u << (n - k)) - 1);
