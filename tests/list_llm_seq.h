@@ -2,4 +2,3 @@
 TEST_DECLARE(llm_seq_exact)
 TEST_DECLARE(llm_seq_quantized)
 TEST_DECLARE(llm_seq_context)
-TEST_DECLARE(cli_llm_bench_seqs)

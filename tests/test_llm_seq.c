@@ -306,18 +306,15 @@ TEST(llm_seq_quantized)
  * (sequence 0). */
 TEST(llm_seq_context)
 {
-	char path[4096];
-	struct tandem_gguf *g = NULL;
-	struct tandem_llm_model *m = NULL;
+	struct world w;
 	struct tandem_llm_ctx *c = NULL;
 	struct tandem_diag d;
 	int32_t toks[3] = { 1, 403, 407 };
 
-	tandem_diag_init(&d, 10);
-	snprintf(path, sizeof path, "%s/llm/models/stories260K-F32.gguf", test_shared_data());
-	if (tandem_gguf_open(path, &d, &g) != 0)
+	if (!world_open(&w, "stories260K-F32"))
 		SKIP("../shared/data/llm is missing");
-	ASSERT_EQ(tandem_llm_load(g, &d, &m), 0);
+	const struct tandem_llm_model *m = w.m;
+	tandem_diag_init(&d, 10);
 	ASSERT_EQ(tandem_llm_ctx_new_seqs(m, 8, 0, 1, &d, &c), TANDEM_EINVAL);
 	ASSERT_EQ(tandem_llm_ctx_new_seqs(m, 8, TANDEM_LLM_SEQ_MAX + 1, 1, &d, &c), TANDEM_EINVAL);
 	ASSERT(c == NULL);
@@ -343,25 +340,6 @@ TEST(llm_seq_context)
 	b.n = 0;                                         /* an empty batch: nothing */
 	ASSERT_EQ(tandem_llm_eval_batch(c, &b, NULL, &d), 0);
 	tandem_llm_ctx_free(c);
-	tandem_llm_free(m);
-	tandem_gguf_close(g);
+	world_close(&w);
 	tandem_diag_release(&d);
-}
-
-/* tandem llm bench --seqs: the generation of sequences together. */
-TEST(cli_llm_bench_seqs)
-{
-	char path[4096];
-
-	if (!test_shared_file(path, sizeof path, "llm/models/stories260K-F32.gguf"))
-		SKIP("../shared/data/llm is missing");
-	char *out = test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "-p", "4",
-							  "-n", "8", "--reps", "1", "--threads",
-							  "2", "--seqs", "3", NULL}, NULL, 0,
-				    "  tg8 x3 ", NULL);
-	ASSERT_STR_CONTAINS(out, "tokens/s, ");
-	ASSERT_STR_CONTAINS(out, " a sequence");
-	free(out);
-	free(test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "--seqs", "65",
-						   NULL}, NULL, 2, NULL, "not a valid number"));
 }
