@@ -27,7 +27,7 @@
 
 #define TANDEM_LLM_LAYERS_MAX 512
 #define TANDEM_LLM_DIM_MAX    65536      /* model and feed-forward widths */
-#define TANDEM_LLM_CTX_MAX    (1u << 20) /* positions of a context */
+#define TANDEM_LLM_CTX_MAX    (1u << 20) /* positions of a sequence */
 #define TANDEM_LLM_THREADS_MAX 64        /* threads of a context */
 #define TANDEM_LLM_SEQ_MAX    64         /* sequences of a context */
 
@@ -117,8 +117,9 @@ struct tandem_llm_batch {
  * prompt), mixed in any way with those of others (one token each, for a
  * step of generation). Each item sees its own sequence only, up to its own
  * position: the logits are those the sequence would give alone (bit for
- * bit with float and binary16 weights; quantized weights within a rounding
- * of the activations, see docs/llm.md). logits (or NULL) receives n_vocab
+ * bit with float and binary16 weights where the processor has AVX-512;
+ * else within the last bits, and quantized weights within a rounding of
+ * the activations: docs/llm.md). logits (or NULL) receives n_vocab
  * floats for each item that asks, in the items' order. Everything is
  * checked first, and on an error nothing is fed to any sequence:
  * TANDEM_EINVAL for a sequence out of range or a token out of the
