@@ -6,7 +6,7 @@
  * bound for quantized ones), the greedy continuations identical; a reset
  * sequence starts again without disturbing the others; a bad batch (a
  * sequence out of range, a token out of the vocabulary, an overflow) feeds
- * nothing to any sequence.
+ * nothing to any sequence; a prompt copied from one sequence to others.
  */
 #include <math.h>
 #include <stdio.h>
@@ -300,6 +300,56 @@ TEST(llm_seq_quantized)
 		SKIP("../shared/data/llm is missing");
 	ASSERT(check_model("synth-tiny-Q8_0", 1e-3));
 	ASSERT(check_model("synth-tiny-Q4_K_M", tol));
+}
+
+/* A prompt evaluated once in sequence 0 and copied to 1 and 2 (2 held a
+ * longer one), each then continued with a token of its own in one batch:
+ * the logits of the prompt and that token alone. */
+TEST(llm_seq_copy)
+{
+	static const int32_t next[3] = { 403, 407, 261 };
+	struct world w;
+	struct tandem_llm_ctx *c = NULL;
+	struct tandem_diag d;
+
+	if (!world_open(&w, "stories260K-F32"))
+		SKIP("../shared/data/llm is missing");
+	llm_kernels_select(true);
+	double tol = llm_fgemm_kernel() != NULL ? 0 : 1e-3;
+	const struct seq *p = &w.s[3], *longer = &w.s[1];
+	float *want = malloc(3 * w.nv * sizeof *want), *got = malloc(3 * w.nv * sizeof *got);
+	ASSERT(want != NULL && got != NULL);
+	tandem_diag_init(&d, 10);
+	ASSERT_EQ(tandem_llm_ctx_new(w.m, N_CTX, 2, &d, &c), 0);
+	for (int i = 0; i < 3; i++) {
+		tandem_llm_ctx_reset(c);
+		ASSERT_EQ(tandem_llm_eval(c, p->prompt, p->np, NULL, &d), 0);
+		ASSERT_EQ(tandem_llm_eval(c, &next[i], 1, want + i * w.nv, &d), 0);
+	}
+	tandem_llm_ctx_free(c);
+	ASSERT_EQ(tandem_llm_ctx_new_seqs(w.m, N_CTX, 3, 2, &d, &c), 0);
+	struct tandem_llm_batch_item items[PROMPT_MAX];
+	for (size_t k = 0; k < longer->np; k++)
+		items[k] = (struct tandem_llm_batch_item){ 2, longer->prompt[k], false };
+	struct tandem_llm_batch b = { items, longer->np };
+	ASSERT_EQ(tandem_llm_eval_batch(c, &b, NULL, &d), 0);
+	ASSERT_EQ(tandem_llm_eval(c, p->prompt, p->np, NULL, &d), 0);
+	tandem_llm_seq_copy(c, 0, 0);                    /* onto itself: nothing */
+	tandem_llm_seq_copy(c, 1, 0);
+	tandem_llm_seq_copy(c, 2, 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		ASSERT_EQ(tandem_llm_seq_pos(c, i), p->np);
+		items[i] = (struct tandem_llm_batch_item){ i, next[i], true };
+	}
+	b.n = 3;
+	ASSERT_EQ(tandem_llm_eval_batch(c, &b, got, &d), 0);
+	for (size_t v = 0; v < 3 * w.nv; v++)
+		ASSERT(fabs((double)got[v] - want[v]) <= tol);
+	tandem_llm_ctx_free(c);
+	tandem_diag_release(&d);
+	free(want);
+	free(got);
+	world_close(&w);
 }
 
 /* The limits of a context of sequences, and the one-sequence calls on it

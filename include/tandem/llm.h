@@ -88,6 +88,10 @@ uint32_t tandem_llm_ctx_n_ctx(const struct tandem_llm_ctx *c);
  * touched. A sequence out of range is a programming error: it aborts. */
 uint32_t tandem_llm_seq_pos(const struct tandem_llm_ctx *c, uint32_t seq);
 void tandem_llm_seq_reset(struct tandem_llm_ctx *c, uint32_t seq);
+/* Sequence dst takes what src holds, its positions with their keys and
+ * values (what dst held is forgotten): drafts that share a prompt have it
+ * evaluated once. Both in range, or it aborts. */
+void tandem_llm_seq_copy(struct tandem_llm_ctx *c, uint32_t dst, uint32_t src);
 
 /*
  * Feeds n tokens to sequence 0 at its next positions; logits (n_vocab

@@ -5,6 +5,7 @@
  * freed.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "llm/llm_int.h"
 #include "tandem/assert.h"
@@ -141,4 +142,20 @@ void tandem_llm_seq_reset(struct tandem_llm_ctx *c, uint32_t seq)
 {
 	TANDEM_ASSERT(seq < c->n_seq);
 	c->pos[seq] = 0;
+}
+
+/* Each layer's filled positions of src, keys and values, over dst's. */
+void tandem_llm_seq_copy(struct tandem_llm_ctx *c, uint32_t dst, uint32_t src)
+{
+	TANDEM_ASSERT(dst < c->n_seq && src < c->n_seq);
+	if (dst == src)
+		return;
+	size_t n = llm_cache_at(c, 0, 0, c->pos[src]);     /* values of one layer */
+	for (uint32_t l = 0; l < c->m->hp.n_layers; l++) {
+		size_t to = llm_cache_at(c, dst, l, 0), from = llm_cache_at(c, src, l, 0);
+
+		memcpy(c->k_cache + to, c->k_cache + from, n * sizeof *c->k_cache);
+		memcpy(c->v_cache + to, c->v_cache + from, n * sizeof *c->v_cache);
+	}
+	c->pos[dst] = c->pos[src];
 }
