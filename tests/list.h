@@ -25,6 +25,7 @@
 #include "list_tok_model.h"
 #include "list_chat.h"
 #include "list_llm.h"
+#include "list_llm_seq.h"
 #include "list_llm_json.h"
 #include "list_llm_schema.h"
 #include "list_llm_kern.h"

@@ -427,11 +427,16 @@ TEST(cli_llm_bench)
 		SKIP("../shared/data/llm is missing");
 	char *out = test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "-p", "16",
 							  "-n", "8", "--reps", "2", "--threads",
-							  "2", NULL}, NULL, 0, "  pp16 ", NULL);
+							  "2", "--seqs", "3", NULL}, NULL, 0, "  pp16 ",
+				    NULL);
 	ASSERT_STR_CONTAINS(out, "  tg8 ");
+	ASSERT_STR_CONTAINS(out, "  tg8 x3 ");      /* three sequences together */
+	ASSERT_STR_CONTAINS(out, " a sequence\n");
 	ASSERT_STR_CONTAINS(out, "GB/s a triad gets on 2 threads");
 	ASSERT_STR_CONTAINS(out, "peak memory");
 	free(out);
 	free(test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "--threads", "0",
+						   NULL}, NULL, 2, NULL, "not a valid number"));
+	free(test_cli_expect((const char *const[]){"llm", "bench", "-m", path, "--seqs", "65",
 						   NULL}, NULL, 2, NULL, "not a valid number"));
 }

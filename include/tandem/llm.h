@@ -8,9 +8,12 @@
  * in the mapped file in their own type (F32, F16, BF16, Q8_0, Q4_0, Q4_K,
  * Q5_K, Q6_K) and are read as they are multiplied; activations are float.
  *
- * A context holds what a sequence needs: the key/value cache for n_ctx
- * positions (kept in binary16) and every buffer of the forward pass,
- * allocated once when the context is made: evaluating allocates nothing.
+ * A context holds what its sequences need: for each, the key/value cache
+ * for n_ctx positions (kept in binary16) and its next position; and every
+ * buffer of the forward pass, allocated once when the context is made:
+ * evaluating allocates nothing. Several sequences (a server's users, an
+ * agent's drafts) are evaluated together by tandem_llm_eval_batch(), which
+ * reads each weight once for all of them.
  */
 #ifndef TANDEM_LLM_H
 #define TANDEM_LLM_H
@@ -24,8 +27,9 @@
 
 #define TANDEM_LLM_LAYERS_MAX 512
 #define TANDEM_LLM_DIM_MAX    65536      /* model and feed-forward widths */
-#define TANDEM_LLM_CTX_MAX    (1u << 20) /* positions of a context */
+#define TANDEM_LLM_CTX_MAX    (1u << 20) /* positions of a sequence */
 #define TANDEM_LLM_THREADS_MAX 64        /* threads of a context */
+#define TANDEM_LLM_SEQ_MAX    64         /* sequences of a context */
 
 /* What the model is, from its metadata (llama.*). */
 struct tandem_llm_hparams {
@@ -58,23 +62,76 @@ int tandem_llm_load(const struct tandem_gguf *g, struct tandem_diag *d,
 void tandem_llm_free(struct tandem_llm_model *m);
 const struct tandem_llm_hparams *tandem_llm_hparams(const struct tandem_llm_model *m);
 
-/* A context of n_ctx positions (1 .. TANDEM_LLM_CTX_MAX), evaluated by
- * threads threads (1 .. 64; the caller's is one of them). */
+/* A context of one sequence of n_ctx positions (1 .. TANDEM_LLM_CTX_MAX),
+ * evaluated by threads threads (1 .. 64; the caller's is one of them):
+ * tandem_llm_ctx_new_seqs() with n_seq 1. */
 int tandem_llm_ctx_new(const struct tandem_llm_model *m, uint32_t n_ctx, uint32_t threads,
 		       struct tandem_diag *d, struct tandem_llm_ctx **out);
+/*
+ * A context of n_seq sequences (1 .. TANDEM_LLM_SEQ_MAX), numbered from 0,
+ * each of n_ctx positions with a cache of its own (n_seq times the memory
+ * of one). TANDEM_EINVAL when a count is out of its range, TANDEM_ENOMEM;
+ * each with a finding TANDEM-LLM-CONTEXT.
+ */
+int tandem_llm_ctx_new_seqs(const struct tandem_llm_model *m, uint32_t n_ctx, uint32_t n_seq,
+			    uint32_t threads, struct tandem_diag *d, struct tandem_llm_ctx **out);
 void tandem_llm_ctx_free(struct tandem_llm_ctx *c);
-/* Positions filled so far; forgetting them starts a new sequence. */
+/* Positions of sequence 0 filled so far; forgetting those of every
+ * sequence starts them anew. */
 uint32_t tandem_llm_ctx_pos(const struct tandem_llm_ctx *c);
 void tandem_llm_ctx_reset(struct tandem_llm_ctx *c);
+/* The sequences of the context, and the positions each holds. */
+uint32_t tandem_llm_ctx_seqs(const struct tandem_llm_ctx *c);
+uint32_t tandem_llm_ctx_n_ctx(const struct tandem_llm_ctx *c);
+/* Positions of sequence seq (< tandem_llm_ctx_seqs()) filled so far, and
+ * forgetting them (the next token goes at position 0); the others are not
+ * touched. A sequence out of range is a programming error: it aborts. */
+uint32_t tandem_llm_seq_pos(const struct tandem_llm_ctx *c, uint32_t seq);
+void tandem_llm_seq_reset(struct tandem_llm_ctx *c, uint32_t seq);
+/* Sequence dst takes what src holds, its positions with their keys and
+ * values (what dst held is forgotten): drafts that share a prompt have it
+ * evaluated once. Both in range, or it aborts. */
+void tandem_llm_seq_copy(struct tandem_llm_ctx *c, uint32_t dst, uint32_t src);
 
 /*
- * Feeds n tokens at the next positions; logits (n_vocab floats, or NULL)
- * receives those after the last one. TANDEM_EINVAL: a token out of the
- * vocabulary; TANDEM_ELIMIT: the tokens do not fit in the context (nothing
- * fed then). Each with a finding.
+ * Feeds n tokens to sequence 0 at its next positions; logits (n_vocab
+ * floats, or NULL) receives those after the last one. TANDEM_EINVAL: a
+ * token out of the vocabulary; TANDEM_ELIMIT: the tokens do not fit in the
+ * sequence (nothing fed then). Each with a finding.
  */
 int tandem_llm_eval(struct tandem_llm_ctx *c, const int32_t *tokens, size_t n, float *logits,
 		    struct tandem_diag *d);
+
+/* One token for one sequence; logits: return the logits after it. */
+struct tandem_llm_batch_item {
+	uint32_t seq;
+	int32_t token;
+	bool logits;
+};
+
+/* Items in the order they are fed. */
+struct tandem_llm_batch {
+	const struct tandem_llm_batch_item *items;
+	size_t n;
+};
+
+/*
+ * Feeds the items of b, each token at the next position of its sequence:
+ * the items of one sequence take consecutive positions in their order (a
+ * prompt), mixed in any way with those of others (one token each, for a
+ * step of generation). Each item sees its own sequence only, up to its own
+ * position: the logits are those the sequence would give alone (bit for
+ * bit with float and binary16 weights where the processor has AVX-512;
+ * else within the last bits, and quantized weights within a rounding of
+ * the activations: docs/llm.md). logits (or NULL) receives n_vocab
+ * floats for each item that asks, in the items' order. Everything is
+ * checked first, and on an error nothing is fed to any sequence:
+ * TANDEM_EINVAL for a sequence out of range or a token out of the
+ * vocabulary, TANDEM_ELIMIT for a sequence whose items do not fit in its
+ * positions; each with a finding TANDEM-LLM-SEQ, -TOKEN or -CONTEXT.
+ */
+int tandem_llm_eval_batch(struct tandem_llm_ctx *c, const struct tandem_llm_batch *b,
+			  float *logits, struct tandem_diag *d);
 
 /* The index of the highest logit, the lowest on ties (greedy decoding). */
 int32_t tandem_llm_argmax(const float *logits, size_t n);

@@ -3,7 +3,9 @@
  * llama-bench measures it - prompt processing of P tokens (pp) and
  * generation of N tokens one at a time (tg), in tokens per second - with
  * the memory bandwidth generation uses against what this machine gives (a
- * triad over arrays much larger than the caches), and the peak memory.
+ * triad over arrays much larger than the caches), and the peak memory;
+ * with --seqs S, the generation of S sequences together (tg xS), one
+ * token of each a step, in tokens per second of all of them.
  */
 #include <getopt.h>
 #include <math.h>
@@ -24,11 +26,14 @@
 
 static const char usage_text[] =
 	"usage: tandem llm bench -m MODEL.gguf [-p 512] [-n 128] [--threads N] [--reps R]\n"
+	"                        [--seqs S]\n"
 	"\n"
 	"Prompt processing of P tokens (pp) and generation of N tokens (tg), R times\n"
 	"each (3), in tokens/s, mean and standard deviation as llama-bench prints them;\n"
 	"the bytes of weights a generated token reads, the bandwidth that makes, the\n"
 	"machine's own (a triad on the same threads) and the share used; peak memory.\n"
+	"--seqs S (1-64): also S sequences generating N tokens each together, one\n"
+	"token of each a step (tg xS), in tokens/s of all of them and of one.\n"
 	"Exit status: 0 done, 1 refused, 2 usage error, 3 I/O error.\n";
 
 static double now_s(void)
@@ -150,13 +155,37 @@ static int once(struct tandem_llm_ctx *c, const struct tandem_llm_hparams *hp, u
 	return rc;
 }
 
+/* One repetition of seqs sequences generating n tokens together, each
+ * from a token of its own: tokens/s of all of them. */
+static int together(struct tandem_llm_ctx *c, uint32_t n_vocab, unsigned long n,
+		    unsigned long seqs, float *logits, struct tandem_diag *d, double *tg)
+{
+	struct tandem_llm_batch_item items[TANDEM_LLM_SEQ_MAX];
+	struct tandem_llm_batch b = { items, seqs };
+	int rc;
+
+	tandem_llm_ctx_reset(c);
+	for (uint32_t s = 0; s < seqs; s++)
+		items[s] = (struct tandem_llm_batch_item){ s, (int32_t)((1 + s) % n_vocab), true };
+	rc = tandem_llm_eval_batch(c, &b, logits, d);
+	double t0 = now_s();
+	for (unsigned long i = 0; rc == 0 && i < n; i++) {
+		for (uint32_t s = 0; s < seqs; s++)
+			items[s].token = tandem_llm_argmax(logits + (size_t)s * n_vocab, n_vocab);
+		rc = tandem_llm_eval_batch(c, &b, logits, d);
+	}
+	*tg = (double)(n * seqs) / (now_s() - t0);
+	return rc;
+}
+
+/* seqs 0: no generation together. */
 static int bench(const char *model, unsigned long p, unsigned long n, unsigned long threads,
-		 unsigned long reps, struct tandem_diag *d)
+		 unsigned long reps, unsigned long seqs, struct tandem_diag *d)
 {
 	struct tandem_gguf *g = NULL;
 	struct tandem_llm_model *m = NULL;
 	struct tandem_llm_ctx *c = NULL;
-	double pp[REPS_MAX], tg[REPS_MAX], pm, ps, tm, ts;
+	double pp[REPS_MAX], tg[REPS_MAX], tgs[REPS_MAX], pm, ps, tm, ts;
 	int32_t *ids = malloc((p + 1) * sizeof *ids);
 	float *logits = NULL;
 	int rc = ids != NULL ? tandem_gguf_open(model, d, &g) : TANDEM_ENOMEM;
@@ -164,9 +193,10 @@ static int bench(const char *model, unsigned long p, unsigned long n, unsigned l
 	if (rc == 0)
 		rc = tandem_llm_load(g, d, &m);
 	if (rc == 0)
-		rc = tandem_llm_ctx_new(m, (uint32_t)(p > n + 1 ? p : n + 1), (uint32_t)threads, d,
-					&c);
-	if (rc == 0 && (logits = malloc(tandem_llm_hparams(m)->n_vocab * sizeof *logits)) == NULL)
+		rc = tandem_llm_ctx_new_seqs(m, (uint32_t)(p > n + 1 ? p : n + 1),
+					     seqs > 0 ? (uint32_t)seqs : 1, (uint32_t)threads, d, &c);
+	if (rc == 0 && (logits = malloc((seqs > 0 ? seqs : 1) * tandem_llm_hparams(m)->n_vocab *
+					sizeof *logits)) == NULL)
 		rc = TANDEM_ENOMEM;
 	if (rc == 0) {   /* a first token reads every weight in: page faults are not timed */
 		int32_t bos = 1;
@@ -174,6 +204,8 @@ static int bench(const char *model, unsigned long p, unsigned long n, unsigned l
 	}
 	for (unsigned long r = 0; rc == 0 && r < reps; r++)
 		rc = once(c, tandem_llm_hparams(m), p, n, ids, logits, d, &pp[r], &tg[r]);
+	for (unsigned long r = 0; rc == 0 && seqs > 0 && r < reps; r++)
+		rc = together(c, tandem_llm_hparams(m)->n_vocab, n, seqs, logits, d, &tgs[r]);
 	if (rc == 0) {
 		struct rusage ru;
 		double bytes = weight_bytes(g, tandem_llm_hparams(m));
@@ -184,6 +216,12 @@ static int bench(const char *model, unsigned long p, unsigned long n, unsigned l
 		mean_sd(tg, (unsigned)reps, &tm, &ts);
 		printf("%s: %lu threads\n  pp%lu  %8.2f ± %.2f tokens/s\n  tg%lu  %8.2f ± %.2f "
 		       "tokens/s\n", model, threads, p, pm, ps, n, tm, ts);
+		if (seqs > 0) {
+			mean_sd(tgs, (unsigned)reps, &tm, &ts);
+			printf("  tg%lu x%lu  %8.2f ± %.2f tokens/s, %.2f a sequence\n", n, seqs, tm,
+			       ts, tm / (double)seqs);
+			mean_sd(tg, (unsigned)reps, &tm, &ts);
+		}
 		printf("  generation reads %.1f MB of weights a token: %.1f GB/s, %.0f %% of the "
 		       "%.1f GB/s a triad gets on %lu threads\n", bytes / 1e6, bytes * tm / 1e9,
 		       100.0 * bytes * tm / 1e9 / machine, machine, threads);
@@ -202,12 +240,13 @@ int cmd_llm_bench(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"model", required_argument, NULL, 'm'}, {"threads", required_argument, NULL, 't'},
-		{"reps", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{"reps", required_argument, NULL, 'r'}, {"seqs", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *model = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned long p = 512, n = 128, reps = 3, threads = cpus < 1 ? 1 : cpus > 8 ? 8 :
+	unsigned long p = 512, n = 128, reps = 3, seqs = 0, threads = cpus < 1 ? 1 : cpus > 8 ? 8 :
 		(unsigned long)cpus;
 	struct tandem_diag d;
 	int c, rc;
@@ -227,6 +266,8 @@ int cmd_llm_bench(int argc, char **argv)
 			ok = cli_parse_uint(optarg, TANDEM_LLM_THREADS_MAX, &threads);
 		else if (c == 'r')
 			ok = cli_parse_uint(optarg, REPS_MAX, &reps);
+		else if (c == 's')
+			ok = cli_parse_uint(optarg, TANDEM_LLM_SEQ_MAX, &seqs);
 		else if (c == 'h')
 			return fputs(usage_text, stdout), CLI_EXIT_OK;
 		else
@@ -237,7 +278,7 @@ int cmd_llm_bench(int argc, char **argv)
 	if (model == NULL || optind != argc)
 		return cli_usage("llm", "bench needs -m MODEL");
 	tandem_diag_init(&d, 10);
-	rc = bench(model, p, n, threads, reps, &d);
+	rc = bench(model, p, n, threads, reps, seqs, &d);
 	if (rc != 0) {
 		cli_print_findings(stderr, &d);
 		(void)cli_error(0, "llm", "%s: the benchmark did not run", model);

@@ -1,10 +1,11 @@
 /*
  * src/llm/forward.c - the forward pass of a Llama-architecture model over
- * a batch of up to LLM_BATCH positions: RMSNorm, rotary embeddings,
- * grouped-query attention over the binary16 key/value cache (causal within
- * the batch), SwiGLU, and the output projection of the last position.
- * Each weight row is read once per batch. Every buffer was allocated with
- * the context (ctx.c): evaluating allocates nothing.
+ * a batch of rows, each a token of one sequence at one position: RMSNorm,
+ * rotary embeddings, grouped-query attention over the row's sequence's
+ * binary16 key/value cache (causal within the batch), SwiGLU, and the
+ * output projection of the rows asked for. Each weight row is read once
+ * per batch. Every buffer was allocated with the context (ctx.c):
+ * evaluating allocates nothing.
  */
 #include <math.h>
 #include <string.h>
@@ -25,12 +26,12 @@ static void rmsnorm(float *out, const float *x, const float *w, uint32_t n, floa
 		out[i] = x[i] * scale * w[i];
 }
 
-/* The angles of position pos + b: pair i turns by (pos + b) * θ^(-2i/dim). */
+/* The angles of row b at position p: pair i turns by p * θ^(-2i/dim). */
 static void rope_angles(struct tandem_llm_ctx *c, uint32_t b)
 {
 	const struct tandem_llm_hparams *hp = &c->m->hp;
 	float step = powf(hp->rope_theta, -2.0f / (float)hp->rope_dim);
-	float theta = (float)(c->pos + b);
+	float theta = (float)c->at[b];
 	size_t half = hp->rope_dim / 2;
 
 	for (size_t i = 0; i < half; i++) {
@@ -40,8 +41,8 @@ static void rope_angles(struct tandem_llm_ctx *c, uint32_t b)
 	}
 }
 
-/* Rotates the leading rope_dim values of each head of v (position pos + b),
- * adjacent pairs. */
+/* Rotates the leading rope_dim values of each head of v (row b), adjacent
+ * pairs. */
 static void rope(const struct tandem_llm_ctx *c, uint32_t b, float *v, uint32_t heads)
 {
 	const struct tandem_llm_hparams *hp = &c->m->hp;
@@ -65,8 +66,8 @@ static float round_half(float x)
 }
 
 /*
- * Attention of head h of batch position b (position p = pos + b) over
- * [first, p]: the query (rounded to binary16, as the cache is) against
+ * Attention of head h of row b (at position p of its sequence) over that
+ * sequence's [first, p]: the query (rounded to binary16, as the cache is) against
  * each cached key, softmax, then the weights (rounded too) over the cached
  * values, into out (head_dim).
  */
@@ -74,12 +75,12 @@ static void attend(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, uint32_
 		   float *out)
 {
 	const struct tandem_llm_hparams *hp = &c->m->hp;
-	uint32_t hd = hp->head_dim, kv_dim = hp->n_kv_heads * hd, p = c->pos + b;
+	uint32_t hd = hp->head_dim, kv_dim = hp->n_kv_heads * hd, p = c->at[b];
 	uint32_t kvh = h / (hp->n_heads / hp->n_kv_heads);
 	uint32_t first = hp->sliding_window > 0 && p >= hp->sliding_window ?
 		p - hp->sliding_window + 1 : 0;
 	const float *q = c->q + (size_t)b * hp->n_heads * hd + (size_t)h * hd;
-	size_t base = (size_t)layer * c->n_ctx * kv_dim + (size_t)kvh * hd;
+	size_t base = llm_cache_at(c, c->seq[b], layer, 0) + (size_t)kvh * hd;
 	float scale = 1.0f / sqrtf((float)hd), max = -INFINITY, sum = 0;
 	float q16[1024];
 
@@ -108,17 +109,17 @@ static void attend(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, uint32_
 	}
 }
 
-/* The query heads of key/value head kvh for batch position b. */
+/* The query heads of key/value head kvh for row b. */
 static void attend_group(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, uint32_t kvh,
 			 float *att)
 {
 	const struct tandem_llm_hparams *hp = &c->m->hp;
-	uint32_t hd = hp->head_dim, G = hp->n_heads / hp->n_kv_heads, p = c->pos + b;
+	uint32_t hd = hp->head_dim, G = hp->n_heads / hp->n_kv_heads, p = c->at[b];
 	size_t kv_dim = (size_t)hp->n_kv_heads * hd, head = (size_t)b * hp->n_heads + (size_t)kvh * G;
 	llm_attend_fn simd = llm_attend_kernel();
 
 	if (simd != NULL && G <= LLM_GROUP_MAX) {
-		size_t base = (size_t)layer * c->n_ctx * kv_dim + (size_t)kvh * hd;
+		size_t base = llm_cache_at(c, c->seq[b], layer, 0) + (size_t)kvh * hd;
 		struct llm_attn a = {
 			c->k_cache + base, c->v_cache + base, kv_dim, hd, G,
 			hp->sliding_window > 0 && p >= hp->sliding_window ?
@@ -140,6 +141,7 @@ struct job {
 	uint32_t layer;
 	enum step step;
 	float *logits;
+	uint32_t n_out;        /* STEP_OUTPUT: rows of xb to project */
 };
 
 /* Thread i's share of n items. */
@@ -217,15 +219,15 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 		break;
 	case STEP_OUTPUT:
 		share(hp->n_vocab, i, n, &a, &b);
-		mm(c, &c->m->output, c->x + (size_t)(c->nb - 1) * hp->dim, 1, j->logits, a, b, i,
-		   false);
+		mm(c, &c->m->output, c->xb, j->n_out, j->logits, a, b, i, false);
 		break;
 	}
 }
 
-static void step(struct tandem_llm_ctx *c, uint32_t layer, enum step s, float *logits)
+static void step(struct tandem_llm_ctx *c, uint32_t layer, enum step s, float *logits,
+		 uint32_t n_out)
 {
-	struct job j = { c, layer, s, logits };
+	struct job j = { c, layer, s, logits, n_out };
 
 	llm_pool_run(&c->pool, run_step, &j);
 }
@@ -248,9 +250,9 @@ static void layer_forward(struct tandem_llm_ctx *c, uint32_t l)
 	size_t q_dim = (size_t)hp->n_heads * hp->head_dim;
 
 	norm_all(c, w->attn_norm);
-	step(c, l, STEP_QKV, NULL);
+	step(c, l, STEP_QKV, NULL, 0);
 	for (uint32_t b = 0; b < c->nb; b++) {
-		size_t at = ((size_t)l * c->n_ctx + c->pos + b) * kv_dim;
+		size_t at = llm_cache_at(c, c->seq[b], l, c->at[b]);
 
 		rope(c, b, c->q + b * q_dim, hp->n_heads);
 		rope(c, b, c->k + b * kv_dim, hp->n_kv_heads);
@@ -259,66 +261,34 @@ static void layer_forward(struct tandem_llm_ctx *c, uint32_t l)
 			c->v_cache[at + i] = tandem_half_of(c->v[b * kv_dim + i]);
 		}
 	}
-	step(c, l, STEP_ATTEND, NULL);
-	step(c, l, STEP_WO, NULL);
+	step(c, l, STEP_ATTEND, NULL, 0);
+	step(c, l, STEP_WO, NULL, 0);
 	for (size_t i = 0; i < (size_t)c->nb * hp->dim; i++)
 		c->x[i] += c->xb2[i];
 	norm_all(c, w->ffn_norm);
-	step(c, l, STEP_FFN_UP, NULL);
-	step(c, l, STEP_FFN_DOWN, NULL);
+	step(c, l, STEP_FFN_UP, NULL, 0);
+	step(c, l, STEP_FFN_DOWN, NULL, 0);
 	for (size_t i = 0; i < (size_t)c->nb * hp->dim; i++)
 		c->x[i] += c->xb[i];
 }
 
-/* One batch of nb tokens at the next positions. */
-static void batch(struct tandem_llm_ctx *c, const int32_t *tokens, uint32_t nb)
+void llm_forward(struct tandem_llm_ctx *c, float *logits)
 {
 	const struct tandem_llm_model *m = c->m;
+	uint32_t n_out = 0;
 
-	c->nb = nb;
-	for (uint32_t b = 0; b < nb; b++) {
-		llm_row_get(&m->embd, (uint32_t)tokens[b], c->x + (size_t)b * m->hp.dim);
+	for (uint32_t b = 0; b < c->nb; b++) {
+		llm_row_get(&m->embd, (uint32_t)c->token[b], c->x + (size_t)b * m->hp.dim);
 		rope_angles(c, b);
 	}
 	for (uint32_t l = 0; l < m->hp.n_layers; l++)
 		layer_forward(c, l);
-}
-
-int tandem_llm_eval(struct tandem_llm_ctx *c, const int32_t *tokens, size_t n, float *logits,
-		    struct tandem_diag *d)
-{
-	const struct tandem_llm_model *m = c->m;
-
-	if (n > c->n_ctx - c->pos)
-		return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-LLM-CONTEXT",
-				       NULL, 0, "%zu tokens do not fit: the context holds %u, %u "
-				       "are used", n, c->n_ctx, c->pos), TANDEM_ELIMIT;
-	for (size_t i = 0; i < n; i++)
-		if (tokens[i] < 0 || (uint32_t)tokens[i] >= m->hp.n_vocab)
-			return tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EINVAL, "TANDEM-LLM-TOKEN",
-					       NULL, 0, "token %d is not in the vocabulary of %u",
-					       tokens[i], m->hp.n_vocab), TANDEM_EINVAL;
-	for (size_t i = 0; i < n;) {
-		uint32_t nb = n - i < LLM_BATCH ? (uint32_t)(n - i) : LLM_BATCH;
-
-		batch(c, tokens + i, nb);
-		c->pos += nb;
-		i += nb;
-	}
-	if (logits != NULL && n > 0) {     /* the last batch's rows are still there */
-		float *last = c->x + (size_t)(c->nb - 1) * m->hp.dim;
-		rmsnorm(last, last, m->output_norm, m->hp.dim, m->hp.rms_eps);
-		step(c, 0, STEP_OUTPUT, logits);
-	}
-	return 0;
-}
-
-int32_t tandem_llm_argmax(const float *logits, size_t n)
-{
-	size_t best = 0;
-
-	for (size_t i = 1; i < n; i++)
-		if (logits[i] > logits[best])
-			best = i;
-	return (int32_t)best;
+	/* The rows asked for, normalised, one after the other in xb (free
+	 * once the last layer is done), projected together. */
+	for (uint32_t b = 0; b < c->nb; b++)
+		if (c->out[b])
+			rmsnorm(c->xb + (size_t)n_out++ * m->hp.dim, c->x + (size_t)b * m->hp.dim,
+				m->output_norm, m->hp.dim, m->hp.rms_eps);
+	if (n_out > 0)
+		step(c, 0, STEP_OUTPUT, logits, n_out);
 }

@@ -24,6 +24,10 @@
 #define QK 32
 #define RT_MAX 4
 #define BT_MAX 8
+/* Up to this many positions, a row at a time by all of them: its blocks
+ * unpacked once for them; more, the rows in the lanes (kern_avx512_rows.c),
+ * whose transposition pays from there on. */
+#define FEW 6
 
 struct qmat {
 	const unsigned char *data;
@@ -150,17 +154,24 @@ AVX512 static INLINE void tile(const struct qmat *w, const struct perm *pm,
 				_mm512_reduce_add_ps(acc[i][j]);
 }
 
-/* Rows [r0, r1): one position a row at a time, read as one stream; more,
- * in tiles of 2 rows by 4 positions. */
+/* Rows [r0, r1): up to FEW positions a row at a time by all of them, read
+ * as one stream; more, in tiles of 2 rows by 4 positions. */
 AVX512 static INLINE void product(const struct qmat *w, const struct perm *pm,
 				  const struct llm_qx *x, float *out, size_t stride, uint32_t r0,
 				  uint32_t r1, bool q4)
 {
 	uint32_t r = r0, b;
 
-	if (x->nb == 1) {
+	if (x->nb <= FEW) {
 		for (; r < r1; r++)
-			tile(w, pm, x, out, stride, r, 0, q4, 1, 1);
+			switch (x->nb) {
+			case 1: tile(w, pm, x, out, stride, r, 0, q4, 1, 1); break;
+			case 2: tile(w, pm, x, out, stride, r, 0, q4, 1, 2); break;
+			case 3: tile(w, pm, x, out, stride, r, 0, q4, 1, 3); break;
+			case 4: tile(w, pm, x, out, stride, r, 0, q4, 1, 4); break;
+			case 5: tile(w, pm, x, out, stride, r, 0, q4, 1, 5); break;
+			default: tile(w, pm, x, out, stride, r, 0, q4, 1, 6); break;
+			}
 		return;
 	}
 	for (; r + 2 <= r1; r += 2) {
@@ -191,7 +202,7 @@ AVX512 void llm_qgemm_avx512(const struct llm_mat *m, const struct llm_qx *x, fl
 	struct perm pm = { _mm512_loadu_si512(q4_bytes),
 			   _mm512_loadu_si512(q4 ? q4_scales : q8_scales) };
 
-	if (x->nb >= 4 && r1 - r0 >= 16) {
+	if (x->nb > FEW && r1 - r0 >= 16) {
 		/* A batch: 16 rows a register (kern_avx512_rows.c). */
 		uint32_t groups = (r1 - r0) / 16;
 

@@ -1,9 +1,13 @@
 /*
  * src/llm/kern_avx512_f16.c - products with binary16 and float weights and
  * float activations, with AVX-512: weights widened in registers (never
- * copied), 16 elements a register along the row. One position: a row at a
- * time with four sums in flight. A batch: tiles of 4 rows by 6 positions
- * that share every load, 24 sums in registers, each reduced once a row.
+ * copied), 16 elements a register along the row, in tiles of 4 rows by up
+ * to 6 positions that share every load, one sum a row and position in a
+ * register, reduced once a row; one position, 8 rows in flight. Each sum
+ * takes its row's products in the same order whatever the tile, so a
+ * row's result for a position does not depend on the other positions of
+ * the batch: a sequence evaluated with others gives the bits it gives
+ * alone.
  */
 #include <immintrin.h>
 
@@ -14,6 +18,10 @@
 
 #define RT_MAX 4
 #define BT_MAX 6
+#define RT1_MAX 8   /* rows in flight for one position */
+#ifndef PREFETCH
+#define PREFETCH 1024
+#endif
 
 /* 16 weights from element i of a row (n of them when fewer, else 0). */
 AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask16 m)
@@ -23,54 +31,12 @@ AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask1
 	return _mm512_maskz_loadu_ps(m, (const float *)row + i);
 }
 
-/* One position, one row: four sums in flight, then the tail. */
-AVX512 static INLINE float row_dot(const void *row, const float *x, uint32_t n, bool f16)
-{
-	__m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-	uint32_t i = 0;
-
-	for (; i + 64 <= n; i += 64) {
-		a0 = _mm512_fmadd_ps(load_w(row, i, f16, 0xFFFF), _mm512_loadu_ps(x + i), a0);
-		a1 = _mm512_fmadd_ps(load_w(row, i + 16, f16, 0xFFFF), _mm512_loadu_ps(x + i + 16),
-				     a1);
-		a2 = _mm512_fmadd_ps(load_w(row, i + 32, f16, 0xFFFF), _mm512_loadu_ps(x + i + 32),
-				     a2);
-		a3 = _mm512_fmadd_ps(load_w(row, i + 48, f16, 0xFFFF), _mm512_loadu_ps(x + i + 48),
-				     a3);
-	}
-	for (; i < n; i += 16) {
-		__mmask16 m = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-		a0 = _mm512_fmadd_ps(load_w(row, i, f16, m), _mm512_maskz_loadu_ps(m, x + i), a0);
-	}
-	return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
-}
-
-/* Columns [k, k + 16) of the tile (lanes beyond m zero): rt rows by bt positions. */
-AVX512 static INLINE void tile_step(const unsigned char *base, size_t row_bytes, const float *X,
-				    uint32_t n, uint32_t b, uint32_t k, __mmask16 m, int rt, int bt,
-				    bool f16, __m512 acc[RT_MAX][BT_MAX])
-{
-	__m512 wv[RT_MAX];
-
-#pragma GCC unroll 4
-	for (int i = 0; i < rt; i++)
-		wv[i] = load_w(base + (size_t)i * row_bytes, k, f16, m);
-#pragma GCC unroll 6
-	for (int j = 0; j < bt; j++) {
-		__m512 xv = _mm512_maskz_loadu_ps(m, X + (size_t)(b + (uint32_t)j) * n + k);
-#pragma GCC unroll 4
-		for (int i = 0; i < rt; i++)
-			acc[i][j] = _mm512_fmadd_ps(wv[i], xv, acc[i][j]);
-	}
-}
-
-/* rt rows from r by bt positions from b: whole registers, then the tail
- * (the constant mask of the first makes its loads plain ones). */
+/* rt rows from r by bt positions from b. */
 AVX512 static INLINE void tile(const struct llm_mat *w, const float *X, float *out,
 			       size_t stride, uint32_t r, uint32_t b, int rt, int bt, bool f16)
 {
 	const unsigned char *base = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
-	uint32_t n = w->cols, k = 0;
+	uint32_t n = w->cols;
 	__m512 acc[RT_MAX][BT_MAX];
 
 #pragma GCC unroll 4
@@ -78,11 +44,27 @@ AVX512 static INLINE void tile(const struct llm_mat *w, const float *X, float *o
 #pragma GCC unroll 6
 		for (int j = 0; j < bt; j++)
 			acc[i][j] = _mm512_setzero_ps();
-	for (; k + 16 <= n; k += 16)
-		tile_step(base, w->row_bytes, X, n, b, k, 0xFFFF, rt, bt, f16, acc);
-	if (k < n)
-		tile_step(base, w->row_bytes, X, n, b, k, (__mmask16)((1u << (n - k)) - 1), rt, bt,
-			  f16, acc);
+	for (uint32_t k = 0; k < n; k += 16) {
+		__mmask16 m = (__mmask16)(n - k >= 16 ? 0xFFFF : (1u << (n - k)) - 1);
+		__m512 wv[RT_MAX];
+
+#pragma GCC unroll 4
+		for (int i = 0; i < rt; i++) {
+			const unsigned char *row = base + (size_t)i * w->row_bytes;
+			wv[i] = load_w(row, k, f16, m);
+			/* The rows are read once, in order: ask for them some
+			 * way ahead (past the row's end is harmless). */
+			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH,
+				     _MM_HINT_T0);
+		}
+#pragma GCC unroll 6
+		for (int j = 0; j < bt; j++) {
+			__m512 xv = _mm512_maskz_loadu_ps(m, X + (size_t)(b + (uint32_t)j) * n + k);
+#pragma GCC unroll 4
+			for (int i = 0; i < rt; i++)
+				acc[i][j] = _mm512_fmadd_ps(wv[i], xv, acc[i][j]);
+		}
+	}
 #pragma GCC unroll 4
 	for (int i = 0; i < rt; i++)
 #pragma GCC unroll 6
@@ -91,7 +73,47 @@ AVX512 static INLINE void tile(const struct llm_mat *w, const float *X, float *o
 				_mm512_reduce_add_ps(acc[i][j]);
 }
 
-/* rt rows from r by positions [b0, b1). */
+/*
+ * One position, rt rows from r: the products of each row summed in the
+ * order tile() sums them (so the same bits), the full registers without a
+ * mask; as many rows in flight as there are sums to wait for.
+ */
+AVX512 static INLINE void rows1(const struct llm_mat *w, const float *x, float *out, uint32_t r,
+				int rt, bool f16)
+{
+	const unsigned char *base = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
+	uint32_t n = w->cols, k = 0;
+	__m512 acc[RT1_MAX];
+
+#pragma GCC unroll 8
+	for (int i = 0; i < rt; i++)
+		acc[i] = _mm512_setzero_ps();
+	for (; k + 16 <= n; k += 16) {
+		__m512 xv = _mm512_loadu_ps(x + k);
+#pragma GCC unroll 8
+		for (int i = 0; i < rt; i++) {
+			const unsigned char *row = base + (size_t)i * w->row_bytes;
+			acc[i] = _mm512_fmadd_ps(load_w(row, k, f16, 0xFFFF), xv, acc[i]);
+			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH,
+				     _MM_HINT_T0);
+		}
+	}
+	if (k < n) {
+		__mmask16 m = (__mmask16)((1u << (n - k)) - 1);
+		__m512 xv = _mm512_maskz_loadu_ps(m, x + k);
+#pragma GCC unroll 8
+		for (int i = 0; i < rt; i++)
+			acc[i] = _mm512_fmadd_ps(load_w(base + (size_t)i * w->row_bytes, k, f16, m),
+						 xv, acc[i]);
+	}
+#pragma GCC unroll 8
+	for (int i = 0; i < rt; i++)
+		out[r + (uint32_t)i] = _mm512_reduce_add_ps(acc[i]);
+}
+
+/* rt rows from r by positions [b0, b1): what is left after the tiles of
+ * BT_MAX positions in one tile, so that each row is widened once for it (a
+ * few sequences generating together). */
 AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t b0, uint32_t b1,
 			       float *out, size_t stride, uint32_t r, int rt, bool f16)
 {
@@ -99,10 +121,14 @@ AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t
 
 	for (; b + BT_MAX <= b1; b += BT_MAX)
 		tile(w, X, out, stride, r, b, rt, BT_MAX, f16);
-	for (; b + 3 <= b1; b += 3)
-		tile(w, X, out, stride, r, b, rt, 3, f16);
-	for (; b < b1; b++)
-		tile(w, X, out, stride, r, b, rt, 1, f16);
+	switch (b1 - b) {
+	case 5: tile(w, X, out, stride, r, b, rt, 5, f16); break;
+	case 4: tile(w, X, out, stride, r, b, rt, 4, f16); break;
+	case 3: tile(w, X, out, stride, r, b, rt, 3, f16); break;
+	case 2: tile(w, X, out, stride, r, b, rt, 2, f16); break;
+	case 1: tile(w, X, out, stride, r, b, rt, 1, f16); break;
+	default: break;
+	}
 }
 
 /*
@@ -119,9 +145,12 @@ AVX512 static INLINE void product(const struct llm_mat *w, const float *X, uint3
 				  float *out, size_t stride, uint32_t r0, uint32_t r1, bool f16)
 {
 	if (nb == 1) {
-		for (uint32_t r = r0; r < r1; r++)
-			out[r] = row_dot((const unsigned char *)w->data + (size_t)r * w->row_bytes, X,
-					 w->cols, f16);
+		uint32_t r = r0;
+
+		for (; r + RT1_MAX <= r1; r += RT1_MAX)
+			rows1(w, X, out, r, RT1_MAX, f16);
+		for (; r < r1; r++)
+			rows1(w, X, out, r, 1, f16);
 		return;
 	}
 	uint32_t rb = (uint32_t)(FGEMM_ROW_BYTES / w->row_bytes) / RT_MAX * RT_MAX;

@@ -7,7 +7,7 @@
  * integer sums are scaled (16 rows' weight scales times the position's
  * scale) and added in float once a block, not once a lane group. The
  * transposition costs the same for any number of positions, so it pays
- * from a few positions on (kern_avx512.c does one position). The weights
+ * from a few positions on (kern_avx512.c does up to six). The weights
  * are only read: nothing is repacked or copied.
  */
 #include <string.h>
@@ -116,9 +116,21 @@ AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx
 
 				for (; b + BT <= be; b += BT)
 					pass(m, x, out, stride, r, b, BT, q4);
-				for (; b + 4 <= be; b += 4)
+				/* What is left in as few passes as can be: each
+				 * transposes the rows' blocks again. */
+				if (b + 8 <= be) {
+					pass(m, x, out, stride, r, b, 8, q4);
+					b += 8;
+				}
+				if (b + 4 <= be) {
 					pass(m, x, out, stride, r, b, 4, q4);
-				for (; b < be; b++)
+					b += 4;
+				}
+				if (b + 3 == be)
+					pass(m, x, out, stride, r, b, 3, q4);
+				else if (b + 2 == be)
+					pass(m, x, out, stride, r, b, 2, q4);
+				else if (b + 1 == be)
 					pass(m, x, out, stride, r, b, 1, q4);
 			}
 		}

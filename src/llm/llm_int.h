@@ -62,18 +62,26 @@ int llm_pool_start(struct llm_pool *pool, uint32_t n);
 void llm_pool_run(struct llm_pool *pool, void (*fn)(void *, uint32_t, uint32_t), void *arg);
 void llm_pool_stop(struct llm_pool *pool);
 
-#define LLM_BATCH 32   /* positions a forward pass takes at once */
+#define LLM_BATCH 32   /* rows a forward pass takes at once, at least */
+#define LLM_ROWS_MAX (TANDEM_LLM_SEQ_MAX > LLM_BATCH ? TANDEM_LLM_SEQ_MAX : LLM_BATCH)
 
 /*
- * A context: the cache, and every buffer of the forward pass for a batch
- * of up to LLM_BATCH positions (b-th row of each: position pos + b).
+ * A context: the caches of its sequences, and every buffer of the forward
+ * pass for a batch of up to B = max(LLM_BATCH, n_seq) rows, so that a step
+ * of generation takes every sequence at once. Row b of each buffer is the
+ * token of sequence seq[b] at position pos[b].
  */
 struct tandem_llm_ctx {
 	struct llm_pool pool;
 	const struct tandem_llm_model *m;
-	uint32_t n_ctx, pos;
-	uint32_t nb;                       /* positions in the batch being computed */
-	uint16_t *k_cache, *v_cache;       /* (n_layers, n_ctx, kv_dim) binary16 */
+	uint32_t n_ctx, n_seq;             /* positions a sequence, sequences */
+	uint32_t pos[TANDEM_LLM_SEQ_MAX];  /* each sequence's next position */
+	uint32_t rows_max;                 /* B */
+	uint32_t nb;                       /* rows in the batch being computed */
+	uint32_t seq[LLM_ROWS_MAX], at[LLM_ROWS_MAX];   /* each row's sequence, position */
+	int32_t token[LLM_ROWS_MAX];
+	bool out[LLM_ROWS_MAX];            /* the row's logits are wanted */
+	uint16_t *k_cache, *v_cache;       /* (n_seq, n_layers, n_ctx, kv_dim) binary16 */
 	float *x, *xb, *xb2;               /* (B, dim) (B, max(dim, q_dim)) (B, dim) */
 	float *q, *k, *v;                  /* (B, q_dim) (B, kv_dim) (B, kv_dim) */
 	float *hb, *hb2;                   /* (B, ffn) */
@@ -86,6 +94,21 @@ struct tandem_llm_ctx {
 	size_t qx_bytes;
 	struct llm_qx *qxs;                /* (threads): what each made last, in qx */
 };
+
+/* Where the key (or value) of sequence seq at position t of layer l
+ * begins in its cache: rows of kv_dim binary16. */
+static inline size_t llm_cache_at(const struct tandem_llm_ctx *c, uint32_t seq, uint32_t l,
+				  uint32_t t)
+{
+	const struct tandem_llm_hparams *hp = &c->m->hp;
+
+	return (((size_t)seq * hp->n_layers + l) * c->n_ctx + t) * hp->n_kv_heads * hp->head_dim;
+}
+
+/* The forward pass (forward.c) of the c->nb rows set in c->seq, c->at and
+ * c->token, each row's key and value stored at its position; logits
+ * receives n_vocab floats for each row whose c->out is set, in order. */
+void llm_forward(struct tandem_llm_ctx *c, float *logits);
 
 /* Can the kernels read a matrix of this type? */
 int llm_type_supported(enum tandem_ggml_type t);
