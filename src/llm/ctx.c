@@ -51,7 +51,8 @@ int tandem_llm_ctx_new_seqs(const struct tandem_llm_model *m, uint32_t n_ctx, ui
 	c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return TANDEM_ENOMEM;
-	B = n_seq > LLM_BATCH ? n_seq : LLM_BATCH;
+	B = (size_t)n_seq * n_ctx < LLM_BATCH ? (size_t)n_seq * n_ctx : LLM_BATCH;
+	B = n_seq > B ? n_seq : B;
 	TANDEM_ASSERT(B <= LLM_ROWS_MAX);        /* the rows' own arrays in the context */
 	cache = (size_t)n_seq * hp->n_layers * n_ctx * kv_dim;
 	c->m = m;

@@ -62,14 +62,17 @@ int llm_pool_start(struct llm_pool *pool, uint32_t n);
 void llm_pool_run(struct llm_pool *pool, void (*fn)(void *, uint32_t, uint32_t), void *arg);
 void llm_pool_stop(struct llm_pool *pool);
 
-#define LLM_BATCH 32   /* rows a forward pass takes at once, at least */
+/* Rows a forward pass takes at once, when the context holds as many: a
+ * prompt's 512 positions are one pass (each weight read once for all of
+ * them; passes of 32 read the weights of a 1.1B model 16 times over). */
+#define LLM_BATCH 512
 #define LLM_ROWS_MAX (TANDEM_LLM_SEQ_MAX > LLM_BATCH ? TANDEM_LLM_SEQ_MAX : LLM_BATCH)
 
 /*
  * A context: the caches of its sequences, and every buffer of the forward
- * pass for a batch of up to B = max(LLM_BATCH, n_seq) rows, so that a step
- * of generation takes every sequence at once. Row b of each buffer is the
- * token of sequence seq[b] at position pos[b].
+ * pass for a batch of up to B = max(min(LLM_BATCH, n_seq n_ctx), n_seq)
+ * rows, so that a step of generation takes every sequence at once. Row b
+ * of each buffer is the token of sequence seq[b] at position pos[b].
  */
 struct tandem_llm_ctx {
 	struct llm_pool pool;
