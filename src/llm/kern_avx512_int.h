@@ -7,6 +7,8 @@
 
 #include <immintrin.h>
 
+#include "llm/llm_int.h"
+
 #define AVX512 \
 	__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c,fma")))
 #define INLINE inline __attribute__((always_inline))
@@ -45,6 +47,58 @@ AVX512 static INLINE __m512i llm_row_offsets16(size_t row_bytes)
 	return _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
 						    14, 15),
 				  _mm512_set1_epi32((int)row_bytes));
+}
+
+/* A batch kernel's pass: 16 rows from r by positions [b, b + bt), with
+ * flag the kernel's own (its weight type). bt is one of 1, 2, 3, 4, 8 and
+ * the kernel's largest. */
+typedef void (*llm_pass16_fn)(const struct llm_mat *m, const struct llm_qx *x, float *out,
+			      size_t stride, uint32_t r, uint32_t b, int bt, int flag);
+
+/*
+ * Groups of 16 rows from r0 by every position of x, in blocks that stay in
+ * the level-2 cache: LLM_BLOCK_ROW_BYTES of weights by LLM_BLOCK_POS_BYTES
+ * of quantized activations (a position's bytes, scale and sum: 1.25 bytes
+ * a column). Group by group over all of a prompt, each group read the whole
+ * batch again from the level-3 cache. In a block, passes of bt_max
+ * positions, then what is left in as few passes as can be (8, 4, then the
+ * last 1 to 3): each transposes the rows' blocks again.
+ */
+#define LLM_BLOCK_ROW_BYTES (192u << 10)
+#define LLM_BLOCK_POS_BYTES (384u << 10)
+
+static inline void llm_groups_blocked(const struct llm_mat *m, const struct llm_qx *x, float *out,
+				      size_t stride, uint32_t r0, uint32_t groups, int bt_max,
+				      llm_pass16_fn pass, int flag)
+{
+	uint32_t bt = (uint32_t)bt_max;
+	uint32_t gb = (uint32_t)(LLM_BLOCK_ROW_BYTES / (16 * m->row_bytes));
+	uint32_t pb = (uint32_t)(LLM_BLOCK_POS_BYTES / ((size_t)m->cols + m->cols / 4)) / bt * bt;
+
+	gb = gb ? gb : 1;
+	pb = pb ? pb : bt;
+	for (uint32_t ga = 0; ga < groups; ga += gb) {
+		uint32_t ge = groups - ga > gb ? ga + gb : groups;
+		for (uint32_t ba = 0; ba < x->nb; ba += pb) {
+			uint32_t be = x->nb - ba > pb ? ba + pb : x->nb;
+			for (uint32_t g = ga; g < ge; g++) {
+				uint32_t b = ba, r = r0 + 16 * g;
+
+				for (; b + bt <= be; b += bt)
+					pass(m, x, out, stride, r, b, bt_max, flag);
+				if (bt > 8 && b + 8 <= be) {
+					pass(m, x, out, stride, r, b, 8, flag);
+					b += 8;
+				}
+				if (bt > 4 && b + 4 <= be) {
+					pass(m, x, out, stride, r, b, 4, flag);
+					b += 4;
+				}
+				if (b < be)
+					pass(m, x, out, stride, r, b, (int)(be - b), flag);
+			}
+		}
+	}
 }
 
 #endif

@@ -137,18 +137,18 @@ AVX512 static INLINE void pass(const struct llm_mat *m, const struct llm_qx *x, 
 		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
 }
 
-AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx *x, float *out,
-				    size_t stride, uint32_t r0, uint32_t groups, bool five)
+/* The llm_pass16_fn of Q4_K (flag 0) and Q5_K (flag 1). */
+AVX512 static void k45_pass_any(const struct llm_mat *m, const struct llm_qx *x, float *out,
+				size_t stride, uint32_t r, uint32_t b, int bt, int flag)
 {
-	for (uint32_t g = 0; g < groups; g++) {
-		uint32_t b = 0, r = r0 + 16 * g;
+	bool five = flag != 0;
 
-		for (; b + BT <= x->nb; b += BT)
-			pass(m, x, out, stride, r, b, BT, five);
-		for (; b + 4 <= x->nb; b += 4)
-			pass(m, x, out, stride, r, b, 4, five);
-		for (; b < x->nb; b++)
-			pass(m, x, out, stride, r, b, 1, five);
+	switch (bt) {
+	case 8: pass(m, x, out, stride, r, b, 8, five); break;
+	case 4: pass(m, x, out, stride, r, b, 4, five); break;
+	case 3: pass(m, x, out, stride, r, b, 3, five); break;
+	case 2: pass(m, x, out, stride, r, b, 2, five); break;
+	default: pass(m, x, out, stride, r, b, 1, five); break;
 	}
 }
 
@@ -239,26 +239,29 @@ AVX512 static INLINE void q6_pass(const struct llm_mat *m, const struct llm_qx *
 		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
 }
 
+/* The llm_pass16_fn of Q6_K. */
+AVX512 static void q6_pass_any(const struct llm_mat *m, const struct llm_qx *x, float *out,
+			       size_t stride, uint32_t r, uint32_t b, int bt, int flag)
+{
+	(void)flag;
+	switch (bt) {
+	case 8: q6_pass(m, x, out, stride, r, b, 8); break;
+	case 4: q6_pass(m, x, out, stride, r, b, 4); break;
+	case 3: q6_pass(m, x, out, stride, r, b, 3); break;
+	case 2: q6_pass(m, x, out, stride, r, b, 2); break;
+	default: q6_pass(m, x, out, stride, r, b, 1); break;
+	}
+}
+
 AVX512 void llm_qgemm16_q6k_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
 				   size_t stride, uint32_t r0, uint32_t groups)
 {
-	for (uint32_t g = 0; g < groups; g++) {
-		uint32_t b = 0, r = r0 + 16 * g;
-
-		for (; b + BT <= x->nb; b += BT)
-			q6_pass(m, x, out, stride, r, b, BT);
-		for (; b + 4 <= x->nb; b += 4)
-			q6_pass(m, x, out, stride, r, b, 4);
-		for (; b < x->nb; b++)
-			q6_pass(m, x, out, stride, r, b, 1);
-	}
+	llm_groups_blocked(m, x, out, stride, r0, groups, BT, q6_pass_any, 0);
 }
 
 AVX512 void llm_qgemm16_k45_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
 				   size_t stride, uint32_t r0, uint32_t groups)
 {
-	if (m->type == TANDEM_GGML_Q5_K)
-		groups_of(m, x, out, stride, r0, groups, true);
-	else
-		groups_of(m, x, out, stride, r0, groups, false);
+	llm_groups_blocked(m, x, out, stride, r0, groups, BT, k45_pass_any,
+			   m->type == TANDEM_GGML_Q5_K);
 }

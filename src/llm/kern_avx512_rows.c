@@ -89,59 +89,26 @@ AVX512 static INLINE void pass(const struct llm_mat *m, const struct llm_qx *x, 
 		_mm512_storeu_ps(out + (size_t)(b0 + (uint32_t)j) * stride + r, acc[j]);
 }
 
-/*
- * Groups of 16 rows by every position, in blocks that stay in the level-2
- * cache: QGEMM_ROW_BYTES of weights by QGEMM_POS_BYTES of quantized
- * activations (a position's bytes, scale and sum: 1.25 bytes a column).
- * Group by group over all of a prompt, each group read the whole batch
- * again from the level-3 cache.
- */
-#define QGEMM_ROW_BYTES (192u << 10)
-#define QGEMM_POS_BYTES (384u << 10)
-
-AVX512 static INLINE void groups_of(const struct llm_mat *m, const struct llm_qx *x, float *out,
-				    size_t stride, uint32_t r0, uint32_t groups, bool q4)
+/* The llm_pass16_fn of this kernel (flag: Q4_0): each batch size its own
+ * unrolled pass. */
+AVX512 static void pass_any(const struct llm_mat *m, const struct llm_qx *x, float *out,
+			    size_t stride, uint32_t r, uint32_t b, int bt, int flag)
 {
-	uint32_t gb = (uint32_t)(QGEMM_ROW_BYTES / (16 * m->row_bytes));
-	uint32_t pb = (uint32_t)(QGEMM_POS_BYTES / ((size_t)m->cols + m->cols / 4)) / BT * BT;
+	bool q4 = flag != 0;
 
-	gb = gb ? gb : 1;
-	pb = pb ? pb : BT;
-	for (uint32_t ga = 0; ga < groups; ga += gb) {
-		uint32_t ge = groups - ga > gb ? ga + gb : groups;
-		for (uint32_t ba = 0; ba < x->nb; ba += pb) {
-			uint32_t be = x->nb - ba > pb ? ba + pb : x->nb;
-			for (uint32_t g = ga; g < ge; g++) {
-				uint32_t b = ba, r = r0 + 16 * g;
-
-				for (; b + BT <= be; b += BT)
-					pass(m, x, out, stride, r, b, BT, q4);
-				/* What is left in as few passes as can be: each
-				 * transposes the rows' blocks again. */
-				if (b + 8 <= be) {
-					pass(m, x, out, stride, r, b, 8, q4);
-					b += 8;
-				}
-				if (b + 4 <= be) {
-					pass(m, x, out, stride, r, b, 4, q4);
-					b += 4;
-				}
-				if (b + 3 == be)
-					pass(m, x, out, stride, r, b, 3, q4);
-				else if (b + 2 == be)
-					pass(m, x, out, stride, r, b, 2, q4);
-				else if (b + 1 == be)
-					pass(m, x, out, stride, r, b, 1, q4);
-			}
-		}
+	switch (bt) {
+	case BT: pass(m, x, out, stride, r, b, BT, q4); break;
+	case 8: pass(m, x, out, stride, r, b, 8, q4); break;
+	case 4: pass(m, x, out, stride, r, b, 4, q4); break;
+	case 3: pass(m, x, out, stride, r, b, 3, q4); break;
+	case 2: pass(m, x, out, stride, r, b, 2, q4); break;
+	default: pass(m, x, out, stride, r, b, 1, q4); break;
 	}
 }
 
 AVX512 void llm_qgemm16_avx512(const struct llm_mat *m, const struct llm_qx *x, float *out,
 			       size_t stride, uint32_t r0, uint32_t groups)
 {
-	if (m->type == TANDEM_GGML_Q4_0)
-		groups_of(m, x, out, stride, r0, groups, true);
-	else
-		groups_of(m, x, out, stride, r0, groups, false);
+	llm_groups_blocked(m, x, out, stride, r0, groups, BT, pass_any,
+			   m->type == TANDEM_GGML_Q4_0);
 }
