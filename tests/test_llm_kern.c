@@ -311,7 +311,8 @@ TEST(llm_attend_exact)
 				uint16_t *k = malloc(sizeof(uint16_t) * T * stride);
 				uint16_t *v = malloc(sizeof(uint16_t) * T * stride);
 				float *q = malloc(sizeof(float) * G * hd), *q0 = malloc(sizeof(float) * G * hd);
-				float *att = malloc(sizeof(float) * G * T), *out = malloc(sizeof(float) * G * hd);
+				float *att = malloc(sizeof(float) * (G * T + LLM_ATTN_SCRATCH(hd)));
+				float *out = malloc(sizeof(float) * G * hd);
 				for (size_t i = 0; i < (size_t)T * stride; i++) {
 					k[i] = tandem_half_of((float)((int)(rnd(&seed) % 2001) - 1000) / 500.0f);
 					v[i] = tandem_half_of((float)((int)(rnd(&seed) % 2001) - 1000) / 500.0f);

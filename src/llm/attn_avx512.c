@@ -59,8 +59,7 @@ AVX512 static INLINE __m512 round_half(__m512 x)
 	return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
-#define KB 16          /* keys a block of scores */
-#define HD_MAX 1024    /* head dimensions (forward.c's portable attend takes as many) */
+#define KB 16          /* keys a block of scores (LLM_ATTN_SCRATCH) */
 
 /* Lane i of the result: the sum of the lanes of p[i]. */
 AVX512 static INLINE __m512 sums16(const __m512 p[16])
@@ -156,9 +155,9 @@ AVX512 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, fl
 {
 	uint32_t hd = a->head_dim, G = a->heads, n = a->last + 1 - a->first;
 	uint32_t hd16 = (hd + 15) / 16 * 16;
-	float kf[KB * HD_MAX];
+	float *kf = att + (size_t)G * n; /* KB rows of hd16: LLM_ATTN_SCRATCH */
 
-	TANDEM_ASSERT(hd16 <= HD_MAX && G <= LLM_GROUP_MAX);
+	TANDEM_ASSERT(G <= LLM_GROUP_MAX);
 	/* The queries rounded to binary16, in place (q is this call's). */
 	for (uint32_t g = 0; g < G; g++)
 		for (uint32_t c = 0; c < hd; c += 16) {

@@ -71,7 +71,8 @@ int tandem_llm_ctx_new_seqs(const struct tandem_llm_model *m, uint32_t n_ctx, ui
 	c->v = calloc(B * kv_dim, sizeof *c->v);
 	c->hb = calloc(B * hp->ffn_dim, sizeof *c->hb);
 	c->hb2 = calloc(B * hp->ffn_dim, sizeof *c->hb2);
-	c->att_max = (size_t)n_ctx * (hp->n_heads / hp->n_kv_heads);
+	c->att_max = (size_t)n_ctx * (hp->n_heads / hp->n_kv_heads) +
+		     LLM_ATTN_SCRATCH(hp->head_dim);
 	c->att = calloc(c->att_max * threads, sizeof *c->att);   /* a group's rows a thread */
 	c->rope_cos = calloc(B * (hp->rope_dim / 2 + 1), sizeof *c->rope_cos);
 	c->rope_sin = calloc(B * (hp->rope_dim / 2 + 1), sizeof *c->rope_sin);

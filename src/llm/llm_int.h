@@ -217,6 +217,9 @@ struct llm_attn {
 	uint32_t first, last;      /* the positions attended */
 	float scale;
 };
+/* att: room for the heads' scores (heads x (last + 1 - first) floats), then
+ * LLM_ATTN_SCRATCH(head_dim) floats of the kernel's own (16 keys widened). */
+#define LLM_ATTN_SCRATCH(hd) ((size_t)16 * (((size_t)(hd) + 15) / 16 * 16))
 typedef void (*llm_attend_fn)(const struct llm_attn *a, float *q, float *att, float *out);
 void llm_attend_avx512(const struct llm_attn *a, float *q, float *att, float *out);
 /* The kernel in use, or NULL (then forward.c's portable one). */
