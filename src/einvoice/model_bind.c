@@ -143,7 +143,6 @@ static bool build(enum einv_binding b)
 	return true;
 }
 
-
 static const char *map_code(size_t term, enum einv_binding b, const char *v, bool to_model)
 {
 	for (size_t i = 0; v != NULL && i < einv_code_map_count; i++) {
