@@ -192,6 +192,20 @@ AVX512 static INLINE void k45_row_dot(const unsigned char *row, uint32_t blocks,
 		out[(size_t)(b + (uint32_t)i) * stride] = _mm512_reduce_add_ps(acc[i]);
 }
 
+/* A batch of four positions or more: the groups of 16 rows by the
+ * rows-in-lanes kernel fn (kern_avx512_krows.c); the first row left to a
+ * row at a time. */
+static uint32_t batch_rows(const struct llm_mat *w, const struct llm_qx *x, float *out,
+			   size_t stride, uint32_t r0, uint32_t r1,
+			   void (*fn)(const struct llm_mat *, const struct llm_qx *, float *, size_t,
+				      uint32_t, uint32_t))
+{
+	if (x->nb < 4 || r1 - r0 < 16)
+		return r0;
+	fn(w, x, out, stride, r0, (r1 - r0) / 16);
+	return r0 + (r1 - r0) / 16 * 16;
+}
+
 AVX512 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *x, float *out,
 				  size_t stride, uint32_t r0, uint32_t r1)
 {
@@ -200,13 +214,7 @@ AVX512 void llm_qgemm_q45k_avx512(const struct llm_mat *w, const struct llm_qx *
 
 	for (int i = 0; i < 8; i++)
 		idx[i] = _mm512_loadu_si512(k45_lanes[i]);
-	if (x->nb >= 4 && r1 - r0 >= 16) {
-		/* A batch: 16 rows a register (kern_avx512_krows.c). */
-		uint32_t groups = (r1 - r0) / 16;
-
-		llm_qgemm16_k45_avx512(w, x, out, stride, r0, groups);
-		r0 += 16 * groups;
-	}
+	r0 = batch_rows(w, x, out, stride, r0, r1, llm_qgemm16_k45_avx512);
 	for (uint32_t r = r0; r < r1; r++) {
 		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
 		uint32_t b = 0;
@@ -230,14 +238,7 @@ AVX512 void llm_qgemm_q6k_avx512(const struct llm_mat *w, const struct llm_qx *x
 	const __m512i idx[4] = { _mm512_loadu_si512(lanes[0]), _mm512_loadu_si512(lanes[1]),
 				 _mm512_loadu_si512(lanes[2]), _mm512_loadu_si512(lanes[3]) };
 
-	if (x->nb >= 4 && r1 - r0 >= 16) {
-		/* A batch: 16 rows a register (kern_avx512_krows.c). */
-		uint32_t groups = (r1 - r0) / 16;
-
-		llm_qgemm16_q6k_avx512(w, x, out, stride, r0, groups);
-		r0 += 16 * groups;
-	}
-
+	r0 = batch_rows(w, x, out, stride, r0, r1, llm_qgemm16_q6k_avx512);
 	for (uint32_t r = r0; r < r1; r++) {
 		const unsigned char *row = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
 		uint32_t b = 0;
