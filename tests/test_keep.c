@@ -4,7 +4,9 @@
  * node or per document, and that verdicts with kept values are those of a
  * plain evaluation - values of one node never given to another, a kept
  * string outliving the scratch memory it was computed in, expressions that
- * read a variable or the position never kept.
+ * read a variable or the position never kept; and that a second rule set
+ * run over the same document (sch_run_next) meets none of the values the
+ * first one kept.
  */
 #include <libxml/parser.h>
 #include <stdio.h>
@@ -36,7 +38,7 @@ static const char keep_xml[] =
 	"<r><item><code> A </code></item><item><code>B</code></item><item><code/></item>"
 	"<item><code> B</code></item></r>";
 
-static struct sch_schema *load_keep_sch(void)
+static struct sch_schema *load_sch(const char *text)
 {
 	char dir[] = "/tmp/tandem-keep-XXXXXX", path[64], err[512];
 	struct sch_schema *s = NULL;
@@ -44,7 +46,7 @@ static struct sch_schema *load_keep_sch(void)
 	snprintf(path, sizeof path, "%s/k.sch", dir);
 	FILE *f = fopen(path, "wb");
 	ASSERT(f != NULL);
-	ASSERT_EQ(fwrite(keep_sch, 1, sizeof keep_sch - 1, f), sizeof keep_sch - 1);
+	ASSERT_EQ(fwrite(text, 1, strlen(text), f), strlen(text));
 	ASSERT_EQ(fclose(f), 0);
 	int rc = sch_load(path, &s, err, sizeof err);
 	unlink(path);
@@ -52,6 +54,11 @@ static struct sch_schema *load_keep_sch(void)
 	if (rc != 0)
 		FAIL("sch_load = %d: %s", rc, err);
 	return s;
+}
+
+static struct sch_schema *load_keep_sch(void)
+{
+	return load_sch(keep_sch);
 }
 
 static const struct xp_expr *test_of(const struct sch_schema *s, const char *id)
@@ -123,5 +130,48 @@ TEST(keep_verdicts_are_those_of_plain_evaluation)
 				       "K4 last\n");
 	}
 	sch_runner_free(r);
+	sch_free(s);
+}
+
+/*
+ * A second rule set whose first kept expression (string(code/@k)) has the
+ * number of keep_sch's first (normalize-space(code)) but another value on
+ * the same nodes: run
+ * after keep_sch over the same document, reusing its index, it must not be
+ * given keep_sch's values.
+ */
+static const char next_sch[] =
+	"<schema xmlns='http://purl.oclc.org/dsdl/schematron' queryBinding='xslt2'>\n"
+	" <pattern id='n'>\n"
+	"  <rule context='item'>\n"
+	"   <assert id='N1' test=\"normalize-space(string(code/@k)) = ''\">k: "
+	"[<value-of select='normalize-space(string(code/@k))'/>]</assert>\n"
+	"  </rule>\n"
+	" </pattern>\n"
+	"</schema>\n";
+
+static const char next_xml[] = "<r><item><code k=' x '> A </code></item><item><code>B</code></item></r>";
+
+TEST(keep_next_rule_set_meets_no_value_of_the_first)
+{
+	struct sch_schema *s = load_keep_sch(), *n = load_sch(next_sch);
+	struct sch_runner *r = NULL, *alone = NULL;
+	/* string(code/@k) and normalize-space(code): both kept per item. */
+	ASSERT_EQ(test_of(n, "N1")->kids[0]->kids[0]->keep_id, test_of(s, "K1")->kids[0]->keep_id);
+	ASSERT_EQ(sch_runner_new(&r), 0);
+	ASSERT_EQ(sch_runner_new(&alone), 0);
+	xmlDocPtr doc = xmlReadMemory(next_xml, (int)strlen(next_xml), "n.xml", NULL, 0);
+	ASSERT(doc != NULL);
+	struct events first = {0}, next = {0}, fresh = {0};
+	ASSERT_EQ(sch_run(r, s, doc, on_event, &first), 0);
+	ASSERT_EQ(sch_run_next(r, n, doc, on_event, &next), 0);
+	ASSERT_EQ(sch_run(alone, n, doc, on_event, &fresh), 0);
+	ASSERT_STR_EQ(next.text, fresh.text);
+	ASSERT_STR_EQ(first.text, "K5 one A\nK2 B: [B]\nK4 last\n");
+	ASSERT_STR_EQ(next.text, "N1 k: [x]\n");
+	xmlFreeDoc(doc);
+	sch_runner_free(alone);
+	sch_runner_free(r);
+	sch_free(n);
 	sch_free(s);
 }

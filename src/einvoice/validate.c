@@ -343,7 +343,8 @@ static int on_event(void *arg, const struct sch_event *ev)
 	return rc == TANDEM_ENOMEM ? rc : 0;
 }
 
-static int run_set(struct tandem_einv_validator *v, enum rule_set set, xmlDocPtr doc,
+/* next: doc is the document the validator's last run_set() ran over, unchanged. */
+static int run_set(struct tandem_einv_validator *v, enum rule_set set, xmlDocPtr doc, bool next,
 		   struct tandem_diag *d, struct tandem_einv_verdict *verdict)
 {
 	struct collect col = {d, verdict};
@@ -351,7 +352,8 @@ static int run_set(struct tandem_einv_validator *v, enum rule_set set, xmlDocPtr
 	const struct sch_schema *s = get_set(v->rules, set, d, &rc);
 	if (!s)
 		return rc == TANDEM_ENOMEM ? rc : TANDEM_EIO;
-	rc = sch_run(v->runner, s, doc, on_event, &col);
+	rc = next ? sch_run_next(v->runner, s, doc, on_event, &col)
+		  : sch_run(v->runner, s, doc, on_event, &col);
 	if (rc == TANDEM_ELIMIT || rc == TANDEM_EBADINPUT)
 		tandem_diag_add(d, TANDEM_SEV_ERROR, rc, "TANDEM-RULES-LIMIT", NULL, 0,
 				"the %s rules could not be run to the end on this invoice: %s",
@@ -382,10 +384,10 @@ int tandem_einv_validate(struct tandem_einv_validator *v, const struct tandem_ei
 				tandem_einv_syntax_name(src->syntax));
 		return TANDEM_EUNSUPPORTED;
 	}
-	int rc = run_set(v, cen, src->doc->doc, d, verdict);
+	int rc = run_set(v, cen, src->doc->doc, false, d, verdict);
 	verdict->sets[0] = set_files[cen].name;
 	if (!rc && src->profile == TANDEM_EINV_PROFILE_XRECHNUNG && v->rules->present[xr]) {
-		rc = run_set(v, xr, src->doc->doc, d, verdict);
+		rc = run_set(v, xr, src->doc->doc, true, d, verdict);
 		verdict->sets[1] = set_files[xr].name;
 	}
 	if (rc == TANDEM_EBADINPUT)
@@ -406,7 +408,7 @@ int tandem_einv_validate_set(struct tandem_einv_validator *v, const struct tande
 			continue;
 		if (!v->rules->present[i])
 			return TANDEM_ENOENT;
-		int rc = run_set(v, (enum rule_set)i, src->doc->doc, d, verdict);
+		int rc = run_set(v, (enum rule_set)i, src->doc->doc, false, d, verdict);
 		verdict->sets[0] = set_files[i].name;
 		if (rc == TANDEM_EBADINPUT)
 			verdict->fatal++;

@@ -76,6 +76,7 @@ struct sch_runner {
 	size_t nxc;
 	char *xpool;            /* XCAND_POOL_BYTES */
 	size_t xpool_used;
+	xmlDocPtr doc;          /* of the last run (sch_run_next) */
 	char err[320];
 };
 
@@ -639,15 +640,20 @@ static int visit(struct sch_runner *r, const struct sch_schema *s, const struct 
 	return 0;
 }
 
-int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch_event_fn fn,
-	    void *arg)
+/* A run of s over doc; again: doc is the document of the runner's last run. */
+static int run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, bool again,
+	       sch_event_fn fn, void *arg)
 {
 	struct xp_ctx *c = &r->ctx;
 	int rc = 0;
 	r->err[0] = '\0';
 	memset(r->cidx, 0, CAND_SLOTS * sizeof *r->cidx);
 	r->ncands = 0;
-	xp_ctx_begin(c, doc);
+	if (again)
+		xp_ctx_again(c);
+	else
+		xp_ctx_begin(c, doc);
+	r->doc = doc;
 	xp_ctx_names_from_doc(c, &s->names);
 	struct xp_focus f = {.item = {.type = XP_NODE, .v.node = (xmlNodePtr)doc}, .pos = 1, .size = 1};
 	for (size_t i = 0; i < s->nglobals; i++) {
@@ -713,4 +719,16 @@ int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch
 	if (rc == TANDEM_ELIMIT)
 		snprintf(r->err, sizeof r->err, "%s", c->err_msg);
 	return rc;
+}
+
+int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, sch_event_fn fn,
+	    void *arg)
+{
+	return run(r, s, doc, false, fn, arg);
+}
+
+int sch_run_next(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc,
+		 sch_event_fn fn, void *arg)
+{
+	return run(r, s, doc, r->doc == doc, fn, arg);
 }

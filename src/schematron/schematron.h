@@ -124,6 +124,16 @@ void sch_runner_free(struct sch_runner *r);
 int sch_run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc,
 	    sch_event_fn fn, void *arg);
 
+/*
+ * sch_run() of another rule set over the document of the runner's last
+ * run, which must not have changed or been freed since: the document's
+ * numbering and index are reused, not built again (XRechnung's rules run
+ * after the CEN rules on the same invoice). Any other doc is run as
+ * sch_run() runs it.
+ */
+int sch_run_next(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc,
+		 sch_event_fn fn, void *arg);
+
 /* Why the last sch_run stopped with TANDEM_ELIMIT. */
 const char *sch_runner_error(const struct sch_runner *r);
 

@@ -355,6 +355,7 @@ struct xp_ctx {
 	struct xp_ns_slot ns_cache[8];
 	unsigned ns_next;
 	struct xp_index *index; /* elements by name, in scratch memory */
+	size_t index_used;      /* scratch bytes below the index's end (xp_ctx_again) */
 	uint64_t steps;        /* work done on this document */
 	int err;               /* first error, 0 if none */
 	char err_code[16];     /* XPath error code, e.g. "XPTY0004" */
@@ -369,6 +370,15 @@ void xp_ctx_release(struct xp_ctx *c);
  * (kept in each node's psvi field) and resets the work counter.
  */
 void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc);
+
+/*
+ * Prepares c for another rule set over the document of the last
+ * xp_ctx_begin(), which must not have changed since: keeps the numbering
+ * and the index, forgets everything else - the values kept and memoised
+ * (numbered per rule set), the names looked up, the scratch memory, the
+ * work counter and the error.
+ */
+void xp_ctx_again(struct xp_ctx *c);
 
 /*
  * After xp_ctx_begin(): records the document form of each numbered name of

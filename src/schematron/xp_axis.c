@@ -178,18 +178,26 @@ static void prefault(void *table, size_t bytes, size_t *ready)
 	*ready = bytes;
 }
 
+/* What a rule set starts from: a new generation of every cache, no work done. */
+static void fresh(struct xp_ctx *c)
+{
+	c->gen++;
+	c->steps = 0;
+	c->err = 0;
+	c->ns_next = 0;
+	c->names_complete = false;
+	c->keep_used = 0;
+	memset(c->ns_cache, 0, sizeof c->ns_cache);
+}
+
 void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
 {
 	c->doc = doc;
 	c->dict = doc->dict;
-	c->gen++;
-	c->steps = 0;
-	c->err = 0;
 	c->used = 0;
-	c->ns_next = 0;
-	c->names_complete = false;
-	memset(c->ns_cache, 0, sizeof c->ns_cache);
+	fresh(c);
 	build_index(c, doc);
+	c->index_used = c->used;
 	/* The caches of predicate and kept values: about four slots per node,
 	 * so a small document touches few pages of them. */
 	size_t slots = 256;
@@ -199,9 +207,14 @@ void xp_ctx_begin(struct xp_ctx *c, xmlDocPtr doc)
 		slots = XP_KEEP_SLOTS_MAX;
 	c->keep_mask = slots - 1;
 	c->memo_mask = (slots < XP_MEMO_SLOTS ? slots : XP_MEMO_SLOTS) - 1;
-	c->keep_used = 0;
 	prefault(c->keep, (c->keep_mask + 1) * sizeof *c->keep, &c->keep_ready);
 	prefault(c->memo, (c->memo_mask + 1) * sizeof *c->memo, &c->memo_ready);
+}
+
+void xp_ctx_again(struct xp_ctx *c)
+{
+	fresh(c);
+	c->used = c->index_used;
 }
 
 static void names_of_table(struct xp_ctx *c, const struct xp_name_table *t,
