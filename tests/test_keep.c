@@ -136,9 +136,8 @@ TEST(keep_verdicts_are_those_of_plain_evaluation)
 /*
  * A second rule set whose first kept expression (string(code/@k)) has the
  * number of keep_sch's first (normalize-space(code)) but another value on
- * the same nodes: run
- * after keep_sch over the same document, reusing its index, it must not be
- * given keep_sch's values.
+ * the same nodes: run after keep_sch over the same document, reusing its
+ * index, it must not be given keep_sch's values.
  */
 static const char next_sch[] =
 	"<schema xmlns='http://purl.oclc.org/dsdl/schematron' queryBinding='xslt2'>\n"
@@ -150,7 +149,8 @@ static const char next_sch[] =
 	" </pattern>\n"
 	"</schema>\n";
 
-static const char next_xml[] = "<r><item><code k=' x '> A </code></item><item><code>B</code></item></r>";
+static const char next_xml[] =
+	"<r><item><code k=' x '> A </code></item><item><code>B</code></item></r>";
 
 TEST(keep_next_rule_set_meets_no_value_of_the_first)
 {
