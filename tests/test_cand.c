@@ -140,3 +140,59 @@ TEST(cand_tables_full_same_verdicts)
 	sch_free(x);
 	tandem_buf_release(&xml);
 }
+
+static const char sch_parent[] =
+	"<schema xmlns='http://purl.oclc.org/dsdl/schematron' queryBinding='xslt2'>\n"
+	" <ns prefix='u' uri='urn:u'/>\n"
+	" <pattern id='by-parent'>\n"
+	"  <rule context='/r/x'><report id='P1' test='true()'>r</report></rule>\n"
+	"  <rule context='a/x'><report id='P2' test='true()'>a</report></rule>\n"
+	"  <rule context='u:b/x'><report id='P3' test='true()'>u:b</report></rule>\n"
+	"  <rule context='x/@id'><report id='P4' test='true()'>@id</report></rule>\n"
+	"  <rule context='c//x'><report id='P5' test='true()'>c//</report></rule>\n"
+	" </pattern>\n"
+	" <pattern id='any'>\n"
+	"  <rule context='x'><report id='P6' test='true()'>x</report></rule>\n"
+	" </pattern>\n"
+	" <pattern id='root'>\n"
+	"  <rule context='/r'><report id='R1' test='true()'>root</report></rule>\n"
+	" </pattern>\n"
+	"</schema>\n";
+
+/*
+ * A node's candidates depend on its parent's kind, name and namespace: the
+ * same x under r, a, v:b, then u:b (same local name, another namespace: the
+ * lists built for v:b lack u:b/x), and c/d (after //, the parent decides
+ * nothing) fires different rules, in every document the runner sees, and
+ * still when one name has more parents than the runner keeps lists for
+ * (the lists for any parent). /r: the root element's parent is the
+ * document node.
+ */
+TEST(cand_lists_by_parent)
+{
+	static const char doc[] = "<r xmlns:u='urn:u' xmlns:v='urn:v'><x id='1'/><a><x/></a>"
+				  "<v:b><x/></v:b><u:b><x/></u:b><c><d><x/></d></c><y id='2'/></r>";
+	const char *want = "R1 root|P1 r|P6 x|P4 @id|P2 a|P6 x|P6 x|P3 u:b|P6 x|P5 c//|P6 x|";
+	struct sch_schema *s = load_text(sch_parent);
+	struct sch_runner *r = NULL;
+	ASSERT_EQ(sch_runner_new(&r), 0);
+	expect_run(r, s, doc, want);
+	expect_run(r, s, doc, want);
+	struct tandem_buf xml;
+	tandem_buf_init(&xml, 1u << 16);
+	ASSERT_EQ(tandem_buf_puts(&xml, "<r>"), 0);
+	for (int i = 0; i < 40; i++)
+		ASSERT_EQ(tandem_buf_printf(&xml, "<p%d><x/></p%d>", i, i), 0);
+	ASSERT_EQ(tandem_buf_puts(&xml, "<a><x/></a><x/></r>"), 0);
+	ASSERT_EQ(tandem_buf_putc(&xml, '\0'), 0);
+	char many[1024];
+	size_t at = (size_t)snprintf(many, sizeof many, "R1 root|");
+	for (int i = 0; i < 40; i++)
+		at += (size_t)snprintf(many + at, sizeof many - at, "P6 x|");
+	snprintf(many + at, sizeof many - at, "P2 a|P6 x|P1 r|P6 x|");
+	expect_run(r, s, (const char *)xml.data, many);
+	expect_run(r, s, doc, want);
+	tandem_buf_release(&xml);
+	sch_runner_free(r);
+	sch_free(s);
+}

@@ -29,6 +29,8 @@ struct xp_name_table {
 	uint32_t *start;       /* slots entries: first position in nodes */
 	uint32_t *count;       /* slots entries */
 	xmlNodePtr *nodes;     /* nodes grouped by name, each group in order */
+	uint32_t *order;       /* the number of each of nodes: the binary searches
+				* read this array, not the nodes themselves */
 };
 
 struct xp_index {
@@ -109,7 +111,8 @@ static bool fill_table(struct xp_ctx *c, struct xp_name_table *t, xmlNodePtr *li
 	t->start = xp_alloc(c, t->slots * sizeof *t->start);
 	t->count = xp_alloc(c, t->slots * sizeof *t->count);
 	t->nodes = xp_alloc(c, (n + 1) * sizeof(xmlNodePtr));
-	if (!t->keys || !t->start || !t->count || !t->nodes)
+	t->order = xp_alloc(c, (n + 1) * sizeof *t->order);
+	if (!t->keys || !t->start || !t->count || !t->nodes || !t->order)
 		return false;
 	memset(t->keys, 0, t->slots * sizeof *t->keys);
 	memset(t->count, 0, t->slots * sizeof *t->count);
@@ -127,7 +130,9 @@ static bool fill_table(struct xp_ctx *c, struct xp_name_table *t, xmlNodePtr *li
 	}
 	for (size_t k = 0; k < n; k++) {
 		size_t i = name_slot(t, list[k]->name);
-		t->nodes[t->start[i] + t->count[i]++] = list[k];
+		uint32_t at_k = t->start[i] + t->count[i]++;
+		t->nodes[at_k] = list[k];
+		t->order[at_k] = (uint32_t)xp_node_order(list[k]);
 	}
 	return true;
 }
@@ -371,10 +376,11 @@ static bool index_range(struct xp_ctx *c, const struct xp_name_table *tab, xmlNo
 	if (from >= ix->numbers)
 		return false;
 	uintptr_t to = ix->end_of[from];
+	const uint32_t *order = tab->order + tab->start[i];
 	size_t a = 0, b = *hi;
 	while (a < b) { /* first number after from */
 		size_t mid = a + (b - a) / 2;
-		if (xp_node_order((*list)[mid]) <= from)
+		if (order[mid] <= from)
 			a = mid + 1;
 		else
 			b = mid;
@@ -383,7 +389,7 @@ static bool index_range(struct xp_ctx *c, const struct xp_name_table *tab, xmlNo
 	b = *hi;
 	while (a < b) { /* first number after to */
 		size_t mid = a + (b - a) / 2;
-		if (xp_node_order((*list)[mid]) <= to)
+		if (order[mid] <= to)
 			a = mid + 1;
 		else
 			b = mid;
