@@ -129,6 +129,16 @@ static xmlNodePtr up(xmlNodePtr n)
 	return n->type == XML_DOCUMENT_NODE ? NULL : n->parent;
 }
 
+/* Whether pattern path asks its left side of the parent: after //, an
+ * ancestor, not the parent, may match it. */
+static bool parent_asked(const struct xp_expr *path)
+{
+	if (path->op != XP_OP_PATH)
+		return false;
+	int axis = path->kids[1]->axis;
+	return axis == XP_AXIS_CHILD || axis == XP_AXIS_ATTRIBUTE;
+}
+
 /*
  * Whether up(n), p, can be the node the rest of pattern path matches, as far
  * as p's kind, name and namespace decide: match_step() tests the node test
@@ -136,15 +146,6 @@ static xmlNodePtr up(xmlNodePtr n)
  * that is the root wants the document node. Seven alternatives are tried on
  * every cbc:ID of a UBL invoice; the parent's name rejects most of them.
  */
-static bool parent_asked(const struct xp_expr *path)
-{
-	if (path->op != XP_OP_PATH)
-		return false;
-	int axis = path->kids[1]->axis;
-	/* After //, an ancestor, not the parent, may match the left side. */
-	return axis == XP_AXIS_CHILD || axis == XP_AXIS_ATTRIBUTE;
-}
-
 static bool parent_can(struct xp_ctx *c, const struct xp_expr *path, xmlNodePtr p)
 {
 	if (!parent_asked(path))
@@ -161,9 +162,8 @@ static bool parent_can(struct xp_ctx *c, const struct xp_expr *path, xmlNodePtr 
 /*
  * Whether alternative a can match n, or a node of the same kind, name,
  * namespace and prefix, as far as those decide: 0 and *can, or
- * TANDEM_ELIMIT. A
- * predicate that raises an error leaves the alternative in, to raise it
- * again when it is tried, as before.
+ * TANDEM_ELIMIT. A predicate that raises an error leaves the alternative
+ * in, to raise it again when it is tried, as before.
  */
 static int cand_can(struct sch_cands *r, const struct sch_alt *a, xmlNodePtr n, int kind,
 		    bool *can)
