@@ -450,8 +450,9 @@ static int cand_entry(struct sch_cands *r, const struct sch_schema *s, const str
 		return 0;
 	struct cand *k = &r->cands[r->ncands];
 	*k = (struct cand){.name = n->name, .ns = ns, .kind = kind};
-	if (cand_any(r, s, d, n, k))
-		return r->ctx->err;
+	int rc = cand_any(r, s, d, n, k);
+	if (rc)
+		return rc;
 	r->cidx[i] = (uint16_t)++r->ncands;
 	*out = k;
 	return 0;
@@ -463,8 +464,9 @@ int sch_cands_get(struct sch_cands *r, const struct sch_schema *s, const struct 
 {
 	struct cand *k = NULL;
 	*out = NULL;
-	if (cand_entry(r, s, d, n, &k) || !k)
-		return r->ctx->err;
+	int rc = cand_entry(r, s, d, n, &k);
+	if (rc || !k)
+		return rc;
 	*out = &k->l;
 	if (!k->by_parent)
 		return 0;
