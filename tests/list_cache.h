@@ -1,6 +1,8 @@
 /* tests/list_cache.h - tests of tests/test_cache.c, in running order. */
 TEST_DECLARE(cache_written_then_mapped_with_the_same_verdicts)
 TEST_DECLARE(cache_invalidated_when_the_schema_or_an_include_changes)
+TEST_DECLARE(cache_sources_checked_by_identity_then_content)
+TEST_DECLARE(cache_image_copied_or_mapped)
 TEST_DECLARE(cache_damaged_truncated_or_foreign_is_rebuilt)
 TEST_DECLARE(cache_stale_temporary_file_is_replaced)
 TEST_DECLARE(cache_unwritable_is_no_error)

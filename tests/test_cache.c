@@ -10,12 +10,14 @@
  * it cannot be written or trusted, and that no damaged image can crash the
  * evaluator. The real artefacts are used for the public API and the CLI.
  */
+#include <fcntl.h>
 #include <glob.h>
 #include <libxml/parser.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "schematron/schematron.h"
@@ -197,6 +199,80 @@ TEST(cache_invalidated_when_the_schema_or_an_include_changes)
 	run_doc(s, &ev);
 	sch_free(s);
 	ASSERT(strstr(ev.text, "C4") == NULL);
+	dir_remove(&d);
+}
+
+/*
+ * A source's recorded identity spares hashing it: compiled from files that
+ * had not changed for a second, a load hashes none. Touched (same bytes),
+ * a file is hashed and still unchanged; rewritten (same size, other
+ * bytes), it is stale. A file compiled within a second of its change is
+ * hashed at every load: its identity was not recorded.
+ */
+TEST(cache_sources_checked_by_identity_then_content)
+{
+	struct dir d;
+	struct sch_cache_status st;
+	struct events ev;
+	dir_init(&d);
+	sleep(1);
+	struct timespec settle = {0, 200 * 1000 * 1000};
+	nanosleep(&settle, NULL);
+	sch_free(load(&d, &st));
+	ASSERT(st.written);
+	sch_free(load(&d, &st));
+	ASSERT(st.hit);
+	ASSERT_EQ(st.hashed, 0u);
+
+	/* Touched: another modification time, the same bytes. */
+	struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
+	ASSERT_EQ(utimensat(AT_FDCWD, d.inc, times, 0), 0);
+	sch_free(load(&d, &st));
+	ASSERT(st.hit);
+	ASSERT_EQ(st.hashed, 1u);
+
+	/* Rewritten in place with the same size: the limit 3 becomes 5. */
+	char text[sizeof main_sch];
+	snprintf(text, sizeof text, "%s", main_sch);
+	strstr(text, "value='3'")[7] = '5';
+	test_write_file(d.sch, text);
+	struct sch_schema *s = load(&d, &st);
+	ASSERT(!st.hit);
+	ASSERT_STR_CONTAINS(st.why, "main.sch has changed");
+	run_doc(s, &ev);
+	sch_free(s);
+	ASSERT_STR_CONTAINS(ev.text, "n 9 is over 5");
+	/* main.sch changed just now: its content is hashed at every load. */
+	sch_free(load(&d, &st));
+	ASSERT(st.hit);
+	ASSERT(st.hashed >= 1u);
+	dir_remove(&d);
+}
+
+/* The image copied into 2 MiB pages or mapped from the file: the same verdicts. */
+TEST(cache_image_copied_or_mapped)
+{
+	struct dir d;
+	struct sch_cache_status st;
+	struct events fresh, copied, mapped;
+	dir_init(&d);
+	struct sch_schema *s = load(&d, &st);
+	ASSERT(st.written);
+	run_doc(s, &fresh);
+	sch_free(s);
+	sch_cache_huge_pages(1);
+	s = load(&d, &st);
+	ASSERT(st.hit);
+	run_doc(s, &copied);
+	sch_free(s);
+	sch_cache_huge_pages(0);
+	s = load(&d, &st);
+	ASSERT(st.hit);
+	run_doc(s, &mapped);
+	sch_free(s);
+	sch_cache_huge_pages(-1);
+	ASSERT_STR_EQ(copied.text, fresh.text);
+	ASSERT_STR_EQ(mapped.text, fresh.text);
 	dir_remove(&d);
 }
 

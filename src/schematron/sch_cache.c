@@ -6,7 +6,8 @@
  * File layout (native byte order; the build identity pins the machine):
  *
  *   struct cache_header            magic, format, sizes, identity, hashes
- *   struct sch_source[nsources]    the files compiled: path, size, content hash
+ *   struct sch_source[nsources]    the files compiled: path, size, content hash,
+ *                                  identity (device, inode, times)
  *   zero padding                   to header_size, a multiple of the page size
  *   image                          image_size bytes: the compiled rule set as it
  *                                  was in memory at address `base` (sch_image.c)
@@ -17,9 +18,9 @@
  * build identity is this program's (its GNU build-id, else the executable's
  * device, inode, size and time, with tandem's version and the layout of the
  * compiled records), so a rebuilt tandem never reads an image of another
- * build; the first source is the file asked for; every source still has the
- * recorded size and content hash (the artefacts are hashed on every use: a
- * changed artefact, whatever its time stamp, invalidates the cache); the
+ * build; the first source is the file asked for; every source is unchanged
+ * (source_unchanged: its recorded identity, else its size and content hash;
+ * a changed artefact, whatever its modification time, invalidates the cache); the
  * image can be mapped at `base`; the image's hash; and sch_image_check().
  * Anything else is a miss: the set is compiled and the file rewritten.
  *
@@ -43,8 +44,9 @@
 #include "tandem/version.h"
 
 #define CACHE_MAGIC "TNDMRULE"
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define CACHE_HEADER_MAX (1u << 20)
+#define IMAGE_PAGE ((size_t)2 << 20) /* an image's mapping: whole huge pages */
 
 struct cache_header {
 	char magic[8];
@@ -130,14 +132,36 @@ static uint64_t build_identity(void)
 	return cached;
 }
 
-/* The content of an artefact has the recorded size and hash. */
-static bool source_unchanged(const struct sch_source *f)
+static int64_t ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
+}
+
+/*
+ * An artefact is unchanged when the file still has its recorded identity
+ * (device, inode, size, modification and change times, as git's index and
+ * make trust a file's stat data), or else when its content still has the
+ * recorded size and hash. Any write to a file sets its change time to the
+ * clock, which no program can set back, and an identity is only recorded
+ * for a file that had not changed for a second before it was read
+ * (sch_image_source): a later change always shows. A file copied, touched
+ * or restored with the same bytes is hashed and still counts as unchanged.
+ */
+static bool source_unchanged(const struct sch_source *f, struct sch_cache_status *st)
 {
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	struct stat st;
-	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == f->size;
+	struct stat fs;
+	bool same = fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && (uint64_t)fs.st_size == f->size;
+	if (same && (f->dev || f->ino) && (uint64_t)fs.st_dev == f->dev &&
+	    (uint64_t)fs.st_ino == f->ino && ns_of(fs.st_mtim) == f->mtime_ns &&
+	    ns_of(fs.st_ctim) == f->ctime_ns) {
+		close(fd);
+		return true;
+	}
+	if (same)
+		st->hashed++;
 	if (same && f->size) {
 		void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		same = p != MAP_FAILED && sch_hash(p, f->size, 0) == f->hash;
@@ -188,12 +212,88 @@ static bool header_ok(const struct cache_header *h, size_t fsize, const char *pa
 		return false;
 	}
 	for (size_t i = 0; i < h->nsources; i++) {
-		if (!source_unchanged(&src[i])) {
+		if (!source_unchanged(&src[i], st)) {
 			why(st, "stale: %s has changed", src[i].path);
 			return false;
 		}
 	}
 	return true;
+}
+
+static _Atomic int huge_mode = -1; /* sch_cache_huge_pages() */
+
+void sch_cache_huge_pages(int mode)
+{
+	huge_mode = mode;
+}
+
+/* Whether this process can ask for 2 MiB pages (madvise), as the kernel says. */
+static bool huge_pages(void)
+{
+	int mode = huge_mode;
+	if (mode >= 0)
+		return mode == 1;
+	char buf[128] = {0};
+	int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	mode = n > 0 && (strstr(buf, "[always]") || strstr(buf, "[madvise]"));
+	huge_mode = mode;
+	return mode == 1;
+}
+
+/* Reads the image (h) of an open cache file into p, span bytes mapped read-write. */
+static bool read_image(int fd, void *p, size_t span, const struct cache_header *h)
+{
+	(void)madvise(p, span, MADV_HUGEPAGE);
+	char *at = p;
+	size_t done = 0;
+	errno = 0;
+	while (done < h->image_size) {
+		ssize_t r = pread(fd, at + done, h->image_size - done, (off_t)(h->header_size + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		done += (size_t)r;
+	}
+	return mprotect(p, span, PROT_READ) == 0;
+}
+
+/*
+ * Puts the image of an open cache file at its address, read-only: the
+ * mapping's address and *span bytes, or NULL and *bad. Where the kernel
+ * gives 2 MiB pages on request, a copy in one such page: on a virtual
+ * machine the first use of each of an image's 450 small pages (a page walk
+ * through the guest's and the host's tables) costs a one-file run more
+ * than reading the whole file. Elsewhere a mapping of the file itself (a
+ * copy in small pages would fault on each).
+ */
+static void *place_image(int fd, const struct cache_header *h, size_t *span, const char **bad)
+{
+	void *want = (void *)(uintptr_t)h->base; /* NOLINT(performance-no-int-to-ptr): an address */
+	bool copy = huge_pages();
+	void *p;
+	*span = copy ? (h->image_size + IMAGE_PAGE - 1) / IMAGE_PAGE * IMAGE_PAGE : h->image_size;
+	if (copy)
+		p = mmap(want, *span, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	else
+		p = mmap(want, *span, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE | MAP_POPULATE,
+			 fd, (off_t)h->header_size);
+	if (p != want) {
+		if (p != MAP_FAILED)
+			munmap(p, *span);
+		*bad = "its address is in use in this process";
+		return NULL;
+	}
+	if (copy && !read_image(fd, p, *span, h)) {
+		munmap(p, *span);
+		*bad = "cannot read the image";
+		return NULL;
+	}
+	return p;
 }
 
 /* Maps the image of an open cache file; NULL (and st->why) on a miss. */
@@ -231,16 +331,13 @@ static struct sch_schema *map_image(int fd, const char *path, struct sch_cache_s
 	munmap(hp, h.header_size);
 	if (!ok)
 		return NULL;
-	void *want = (void *)(uintptr_t)h.base; /* NOLINT(performance-no-int-to-ptr): an address */
-	void *p = mmap(want, h.image_size, PROT_READ,
-		       MAP_PRIVATE | MAP_FIXED_NOREPLACE | MAP_POPULATE, fd, h.header_size);
-	if (p != want) {
-		if (p != MAP_FAILED)
-			munmap(p, h.image_size);
-		why(st, "its address is in use in this process");
+	size_t span;
+	const char *bad = NULL;
+	void *p = place_image(fd, &h, &span, &bad);
+	if (!p) {
+		why(st, "%s", bad);
 		return NULL;
 	}
-	const char *bad = NULL;
 	const struct sch_schema *root = (const struct sch_schema *)((char *)p + h.root);
 	if (sch_hash(p, h.image_size, 0) != h.image_hash)
 		bad = "image checksum";
@@ -248,14 +345,14 @@ static struct sch_schema *map_image(int fd, const char *path, struct sch_cache_s
 		bad = NULL;
 	struct sch_schema *s = bad ? NULL : tandem_malloc(sizeof *s);
 	if (!s) {
-		munmap(p, h.image_size);
+		munmap(p, span);
 		why(st, "damaged: %s", bad ? bad : "out of memory");
 		return NULL;
 	}
 	*s = *root;
 	memset(&s->arena, 0, sizeof s->arena);
 	s->map = p;
-	s->map_size = h.image_size;
+	s->map_size = span;
 	s->image_size = h.image_size;
 	s->root = root;
 	s->serial = sch_serial_next();

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,11 +80,23 @@ int sch_image_begin(struct sch_schema *s)
 	return s->sources ? 0 : TANDEM_ENOMEM;
 }
 
-void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n)
+static int64_t ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
+}
+
+void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n,
+		      const struct stat *st)
 {
 	struct sch_sources *src = s->sources;
 	if (!src)
 		return;
+	/* An included file is read once per pass of the loader: recorded once,
+	 * unless its bytes differed between reads. */
+	uint64_t hash = sch_hash(data, n, 0);
+	for (size_t i = 0; i < src->n; i++)
+		if (src->v[i].size == n && src->v[i].hash == hash && strcmp(src->v[i].path, path) == 0)
+			return;
 	if (src->n == SCH_SOURCES_MAX || strlen(path) >= SCH_SOURCE_PATH_MAX) {
 		src->overflow = true;
 		return;
@@ -91,7 +104,21 @@ void sch_image_source(struct sch_schema *s, const char *path, const void *data, 
 	struct sch_source *f = &src->v[src->n++];
 	snprintf(f->path, sizeof f->path, "%s", path);
 	f->size = n;
-	f->hash = sch_hash(data, n, 0);
+	f->hash = hash;
+	/* A change in the same tick of the file system's clock as the read
+	 * could leave both times as they were: the identity of a file changed
+	 * that recently is not recorded (the "racily clean" case of git's
+	 * index). */
+	struct timespec now;
+	if (!st || (uint64_t)st->st_size != n || clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return;
+	int64_t settled = ns_of(now) - SCH_SOURCE_SETTLED_NS;
+	if (ns_of(st->st_mtim) > settled || ns_of(st->st_ctim) > settled)
+		return;
+	f->dev = (uint64_t)st->st_dev;
+	f->ino = (uint64_t)st->st_ino;
+	f->mtime_ns = ns_of(st->st_mtim);
+	f->ctime_ns = ns_of(st->st_ctim);
 }
 
 void sch_image_prune(struct sch_schema *s, const struct xp_names *t)

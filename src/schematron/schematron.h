@@ -62,6 +62,8 @@ struct sch_cache_status {
 	bool written;  /* it was compiled, and the cache file written */
 	char why[256]; /* when not a hit: why the file was not used; when not
 			  written: why not (a sentence) */
+	unsigned hashed; /* sources whose content was hashed: their recorded
+			    identity was absent or no longer theirs */
 };
 
 /*

@@ -110,13 +110,22 @@ struct sch_schema {
 	struct xp_name_map names;       /* the interned names of the expressions */
 };
 
-/* The files a rule set was compiled from, with a hash of the bytes read. */
+/*
+ * The files a rule set was compiled from, with a hash of the bytes read and
+ * the file's identity when they were read (device, inode, modification and
+ * change times). The identity is recorded only when both times were at least
+ * SCH_SOURCE_SETTLED_NS old at the read; otherwise it stays zero and the
+ * content is hashed at every use (sch_cache.c).
+ */
 #define SCH_SOURCES_MAX  64
 #define SCH_SOURCE_PATH_MAX 1024
+#define SCH_SOURCE_SETTLED_NS 1000000000ll
 struct sch_source {
 	char path[SCH_SOURCE_PATH_MAX];
 	uint64_t size;
-	uint64_t hash; /* sch_hash() of the content */
+	uint64_t hash;     /* sch_hash() of the content */
+	uint64_t dev, ino; /* all four 0: no identity recorded */
+	int64_t mtime_ns, ctime_ns;
 };
 
 struct sch_sources {
@@ -147,8 +156,21 @@ int sch_image_begin(struct sch_schema *s);
 /* A new serial number for a rule set handle (sch_schema.serial). */
 uint64_t sch_serial_next(void);
 
-/* Records a file read while compiling (its path and content). */
-void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n);
+/*
+ * How a cached image is put in memory (sch_cache.c): 1 a copy in 2 MiB
+ * pages, 0 a mapping of the file, -1 (the default) as the kernel allows.
+ * For tests of both ways.
+ */
+void sch_cache_huge_pages(int mode);
+
+/*
+ * Records a file read while compiling: its path and content, and its
+ * identity from st (NULL when unknown or when the file changed while it was
+ * read).
+ */
+struct stat;
+void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n,
+		      const struct stat *st);
 
 /* Keeps the values of the subexpressions worth it (xp_keep_prune()). */
 void sch_image_prune(struct sch_schema *s, const struct xp_names *t);
