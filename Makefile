@@ -1,8 +1,8 @@
 # tandem - plain Makefile. `make help` lists the targets.
 #
 # Variables: CC (gcc or clang), BUILD (output folder), SAN=1 (ASan+UBSan build
-# in build/san), STATIC=1 (the tool with its libraries linked in, build/static),
-# PREFIX (install prefix), SHARED (path of ../shared/data).
+# in build/san), DYNAMIC=1 (the tool linked to the shared libraries, in
+# build/dynamic), PREFIX (install prefix), SHARED (path of ../shared/data).
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -12,8 +12,8 @@ FUZZ_SECONDS ?= 600
 ifeq ($(SAN),1)
 BUILD   ?= build/san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-else ifeq ($(STATIC),1)
-BUILD   ?= build/static
+else ifeq ($(DYNAMIC),1)
+BUILD   ?= build/dynamic
 SANFLAGS =
 else
 BUILD   ?= build
@@ -49,13 +49,14 @@ ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLA
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
-# STATIC=1: the tool links libxml2 (with ICU and lzma, which it needs),
-# zlib, pcre2 and libstdc++ from Debian's static libraries, and is not
-# position-independent; glibc stays shared, so dlopen(libqpdf) still works.
-# A process then starts without loading and relocating five shared
-# libraries: some 4 ms less per cold run on the bench machine, for a binary
-# 34 MB larger (ICU's data, never touched). docs/einvoice.md, "Speed".
-ifeq ($(STATIC),1)
+# The tool links libxml2 (with ICU and lzma, which it needs), zlib, pcre2,
+# sqlite, libsodium and libstdc++ from Debian's static libraries, and is not
+# position-independent; glibc stays shared, so dlopen(libqpdf, libpq) still
+# works. A process then starts without loading and relocating six shared
+# libraries: some 3 to 4 ms less per one-file run on the bench machine, for
+# a binary 34 MB larger (ICU's data, never touched). docs/einvoice.md,
+# "Speed". The sanitizer build, and DYNAMIC=1, link the shared libraries.
+ifeq ($(SAN)$(DYNAMIC),)
 TOOL_LIBS = -no-pie -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lsqlite3 -lsodium \
 	    -lstdc++ \
 	    -Wl,-Bdynamic -lpthread -lm -ldl
@@ -184,6 +185,6 @@ help:
 	@echo "make install    install into PREFIX (default /usr/local)"
 	@echo "make demo       a short demo of tandem on its embedded defaults"
 	@echo "CC=clang BUILD=build/clang make test   the same with clang"
-	@echo "make STATIC=1   build/static/tandem with its libraries linked in (faster start)"
+	@echo "make DYNAMIC=1  build/dynamic/tandem linked to the shared libraries"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
