@@ -24,11 +24,12 @@ struct tandem_einv_xml {
 /*
  * The region libxml2 allocates a document in while it is parsed (xml_mem.c):
  * _begin makes it the calling thread's (NULL when there is none: libxml2
- * then allocates with malloc), _end stops that, and _free gives its memory
- * back, after xmlFreeDoc() of the document. NULL is accepted by both.
+ * then allocates with malloc) for a text of len bytes, _end stops that, and
+ * _free gives its memory back, after xmlFreeDoc() of the document. NULL is
+ * accepted by both.
  */
 struct einv_xml_region;
-struct einv_xml_region *einv_xml_region_begin(void);
+struct einv_xml_region *einv_xml_region_begin(size_t len);
 void einv_xml_region_end(struct einv_xml_region *r);
 void einv_xml_region_free(struct einv_xml_region *r);
 

@@ -331,7 +331,7 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 				what, TANDEM_EINV_XML_ATTRIBUTES_MAX);
 		return TANDEM_ELIMIT;
 	}
-	region = einv_xml_region_begin();
+	region = einv_xml_region_begin(len);
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
 		xmlResetLastError();
