@@ -132,11 +132,6 @@ static uint64_t build_identity(void)
 	return cached;
 }
 
-static int64_t ns_of(struct timespec t)
-{
-	return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
-}
-
 /*
  * An artefact is unchanged when the file still has its recorded identity
  * (device, inode, size, modification and change times, as git's index and
@@ -155,8 +150,8 @@ static bool source_unchanged(const struct sch_source *f, struct sch_cache_status
 	struct stat fs;
 	bool same = fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && (uint64_t)fs.st_size == f->size;
 	if (same && (f->dev || f->ino) && (uint64_t)fs.st_dev == f->dev &&
-	    (uint64_t)fs.st_ino == f->ino && ns_of(fs.st_mtim) == f->mtime_ns &&
-	    ns_of(fs.st_ctim) == f->ctime_ns) {
+	    (uint64_t)fs.st_ino == f->ino && sch_ns_of(fs.st_mtim) == f->mtime_ns &&
+	    sch_ns_of(fs.st_ctim) == f->ctime_ns) {
 		close(fd);
 		return true;
 	}

@@ -80,11 +80,6 @@ int sch_image_begin(struct sch_schema *s)
 	return s->sources ? 0 : TANDEM_ENOMEM;
 }
 
-static int64_t ns_of(struct timespec t)
-{
-	return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
-}
-
 void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n,
 		      const struct stat *st)
 {
@@ -112,13 +107,13 @@ void sch_image_source(struct sch_schema *s, const char *path, const void *data, 
 	struct timespec now;
 	if (!st || (uint64_t)st->st_size != n || clock_gettime(CLOCK_REALTIME, &now) != 0)
 		return;
-	int64_t settled = ns_of(now) - SCH_SOURCE_SETTLED_NS;
-	if (ns_of(st->st_mtim) > settled || ns_of(st->st_ctim) > settled)
+	int64_t settled = sch_ns_of(now) - SCH_SOURCE_SETTLED_NS;
+	if (sch_ns_of(st->st_mtim) > settled || sch_ns_of(st->st_ctim) > settled)
 		return;
 	f->dev = (uint64_t)st->st_dev;
 	f->ino = (uint64_t)st->st_ino;
-	f->mtime_ns = ns_of(st->st_mtim);
-	f->ctime_ns = ns_of(st->st_ctim);
+	f->mtime_ns = sch_ns_of(st->st_mtim);
+	f->ctime_ns = sch_ns_of(st->st_ctim);
 }
 
 void sch_image_prune(struct sch_schema *s, const struct xp_names *t)

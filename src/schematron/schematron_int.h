@@ -5,6 +5,8 @@
 #ifndef TANDEM_SCHEMATRON_INT_H
 #define TANDEM_SCHEMATRON_INT_H
 
+#include <time.h>
+
 #include "schematron.h"
 #include "xp.h"
 
@@ -120,6 +122,10 @@ struct sch_schema {
 #define SCH_SOURCES_MAX  64
 #define SCH_SOURCE_PATH_MAX 1024
 #define SCH_SOURCE_SETTLED_NS 1000000000ll
+static inline int64_t sch_ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
+}
 struct sch_source {
 	char path[SCH_SOURCE_PATH_MAX];
 	uint64_t size;
