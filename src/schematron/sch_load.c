@@ -95,13 +95,6 @@ static const char *attr(struct loader *ld, xmlNodePtr n, const char *name)
 	return s;
 }
 
-static bool same_identity(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 static xmlDocPtr read_doc(struct loader *ld, const char *path, xmlNodePtr from)
 {
 	if (ld->ndocs == TANDEM_ARRAY_SIZE(ld->docs)) {
@@ -113,8 +106,10 @@ static xmlDocPtr read_doc(struct loader *ld, const char *path, xmlNodePtr from)
 		fail(ld, TANDEM_EIO, from, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	/* The file's identity before and after the read (sch_image_source). */
-	struct stat before, after;
+	/* The file's identity as the read starts (sch_image_source). A change
+	 * during the read gives the file a recent change time: its content is
+	 * then hashed at each use of the cache, and found different. */
+	struct stat before;
 	bool known = fstat(fileno(fp), &before) == 0;
 	/* Size first: a buffer of the file's size, not of the limit. */
 	long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
@@ -123,7 +118,6 @@ static xmlDocPtr read_doc(struct loader *ld, const char *path, xmlNodePtr from)
 	char *buf = tandem_malloc(cap);
 	size_t n = buf ? fread(buf, 1, cap, fp) : 0;
 	bool bad = ferror(fp) || !seek_ok;
-	known = known && fstat(fileno(fp), &after) == 0 && same_identity(&before, &after);
 	fclose(fp);
 	if (!buf || bad || n > SCH_FILE_MAX || n == cap) {
 		tandem_free(buf);

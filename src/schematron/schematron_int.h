@@ -171,8 +171,7 @@ void sch_cache_huge_pages(int mode);
 
 /*
  * Records a file read while compiling: its path and content, and its
- * identity from st (NULL when unknown or when the file changed while it was
- * read).
+ * identity from st, taken as the read started (NULL when unknown).
  */
 struct stat;
 void sch_image_source(struct sch_schema *s, const char *path, const void *data, size_t n,
