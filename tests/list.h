@@ -34,6 +34,7 @@
 #include "list_xpath.h"
 #include "list_cache.h"
 #include "list_keep.h"
+#include "list_quiet.h"
 #include "list_cand.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

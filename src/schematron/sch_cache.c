@@ -44,7 +44,7 @@
 #include "tandem/version.h"
 
 #define CACHE_MAGIC "TNDMRULE"
-#define CACHE_FORMAT 2u
+#define CACHE_FORMAT 3u
 #define CACHE_HEADER_MAX (1u << 20)
 #define IMAGE_PAGE ((size_t)2 << 20) /* an image's mapping: whole huge pages */
 

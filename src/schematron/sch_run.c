@@ -24,6 +24,7 @@ struct sch_runner {
 	struct xp_seq *generic;  /* per document: node sets of generic contexts */
 	struct sch_cands *cands; /* the candidate contexts of the nodes */
 	xmlDocPtr doc;           /* of the last run (sch_run_next) */
+	size_t evaluated, quiet; /* asserts of the last run (sch_runner_counts) */
 	char err[320];
 };
 
@@ -58,6 +59,12 @@ void sch_runner_free(struct sch_runner *r)
 const char *sch_runner_error(const struct sch_runner *r)
 {
 	return r->err;
+}
+
+void sch_runner_counts(const struct sch_runner *r, size_t *evaluated, size_t *quiet)
+{
+	*evaluated = r->evaluated;
+	*quiet = r->quiet;
 }
 
 static int build_dispatch(struct xp_ctx *c, const struct sch_pattern *p, struct sch_dispatch *d)
@@ -148,6 +155,21 @@ static int first_cand(struct sch_runner *r, const struct sch_cand_lists *l, size
 	return 0;
 }
 
+/*
+ * Whether the document lacks one of the names that keep assert a silent
+ * (sch_assert.quiet): then it holds, or the report does not fire, on any
+ * node, without an error, and is not evaluated.
+ */
+static bool quiet(struct xp_ctx *c, const struct sch_assert *a)
+{
+	if (!c->dict)
+		return false;
+	for (size_t i = 0; i < a->nquiet; i++)
+		if (!xp_resolve(c, a->quiet[i]->local, a->quiet[i]->name_id))
+			return true;
+	return false;
+}
+
 /* Message of a fired assert, with value-of and name evaluated, spaces normalized. */
 static const char *message(struct xp_ctx *c, const struct sch_assert *a, const struct xp_focus *f)
 {
@@ -228,6 +250,11 @@ static int fire(struct sch_runner *r, const struct sch_schema *s, const struct s
 	}
 	for (size_t i = 0; i < rule->nasserts; i++) {
 		const struct sch_assert *a = &s->asserts[rule->first_assert + i];
+		if (!let_error && quiet(c, a)) {
+			r->quiet++;
+			continue;
+		}
+		r->evaluated++;
 		size_t amark = xp_mark(c);
 		bool ok = false;
 		const char *error = let_error;
@@ -298,6 +325,7 @@ static int run(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc, 
 	struct xp_ctx *c = &r->ctx;
 	int rc = 0;
 	r->err[0] = '\0';
+	r->evaluated = r->quiet = 0;
 	if (again)
 		xp_ctx_again(c);
 	else

@@ -139,4 +139,11 @@ int sch_run_next(struct sch_runner *r, const struct sch_schema *s, xmlDocPtr doc
 /* Why the last sch_run stopped with TANDEM_ELIMIT. */
 const char *sch_runner_error(const struct sch_runner *r);
 
+/*
+ * The asserts and reports of the last run: how many were evaluated, and
+ * how many were not because the document lacks a name whose absence keeps
+ * them silent (xp_quiet_names() in xp.h).
+ */
+void sch_runner_counts(const struct sch_runner *r, size_t *evaluated, size_t *quiet);
+
 #endif /* TANDEM_SCHEMATRON_H */

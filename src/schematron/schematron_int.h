@@ -18,6 +18,8 @@ struct sch_part {
 	struct xp_expr *expr; /* VALUE, and NAME with a path (else NULL: the context) */
 };
 
+#define SCH_QUIET_MAX 4 /* names kept per assert (sch_assert.quiet) */
+
 struct sch_assert {
 	const char *id;
 	const char *flag;
@@ -28,6 +30,11 @@ struct sch_assert {
 	struct xp_expr *test;
 	struct sch_part *parts;
 	size_t nparts;
+	/* Names any one of whose absence from a document keeps the assert
+	 * silent: it holds (a report does not), whatever the node, without an
+	 * error (xp_quiet_names()); the runner then does not evaluate it. */
+	const struct xp_test *const *quiet;
+	size_t nquiet;
 	long line;
 	bool report;
 };

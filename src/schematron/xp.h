@@ -505,6 +505,17 @@ void xp_keep_prune(const struct xp_names *t, struct xp_expr *e);
  */
 const struct xp_test *xp_path_guard(const struct xp_expr *p);
 
+/*
+ * Name tests any one of whose absence from a document makes the effective
+ * boolean value of e equal to value, with no error raised on the way, on
+ * whatever node e is evaluated (xp_quiet.c): at most max of them, into
+ * out. "not(cac:X) or ..." has cac:X for true; so has "every $v in cac:X
+ * satisfies ...". Names of operands the evaluator reaches only after one
+ * that may raise an error are left out.
+ */
+size_t xp_quiet_names(const struct xp_expr *e, bool value, const struct xp_test **out,
+		      size_t max);
+
 /* Whether b is a child or attribute step, or a union of them, that
  * descendant:: or descendant-attribute:: can replace after '//' (its
  * predicates do not depend on position). */
