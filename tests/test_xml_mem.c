@@ -2,8 +2,10 @@
  * tests/test_xml_mem.c - the regions libxml2 allocates parsed documents in
  * (src/einvoice/xml_mem.c): more documents alive than there are regions,
  * a document freed on another thread than the one that parsed it, a tree
- * changed after its parse, a document whose parse outgrows its region, and
- * a catalog PI, which libxml2 must ignore.
+ * changed after its parse, a document whose parse outgrows its region, a
+ * catalog PI, which libxml2 must ignore, and when a document may go with
+ * its region without xmlFreeDoc(); einv_xml_text(), which reads text in
+ * place.
  * Each document's content is checked after others were parsed and freed,
  * so a region given back too early, or to two documents, shows.
  */
@@ -184,4 +186,54 @@ TEST(einv_xml_mem_catalog_pi_ignored)
 	ASSERT_EQ(xmlCatalogGetDefaults(), XML_CATA_ALLOW_NONE);
 	check_one(&p);
 	tandem_arena_release(&p.a);
+}
+
+TEST(einv_xml_mem_whole_document_goes_with_region)
+{
+	static const char xml[] = "<r><a>text 1</a><b x='7'/></r>";
+	struct einv_xml_region *r = einv_xml_region_begin(sizeof xml);
+	ASSERT(r != NULL);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL, 0);
+	einv_xml_region_end(r);
+	ASSERT(doc != NULL);
+	/* Every block of the parse is the region's. */
+	ASSERT(einv_xml_region_whole(r));
+	/* A libxml2 block from malloc after the parse, anywhere, might be
+	 * the document's: from then on it is freed node by node. */
+	xmlChar *copy = xmlStrdup(BAD_CAST "outside");
+	ASSERT(copy != NULL);
+	xmlFree(copy);
+	ASSERT(!einv_xml_region_whole(r));
+	ASSERT(!einv_xml_region_whole(NULL));
+	xmlFreeDoc(doc);
+	einv_xml_region_free(r);
+}
+
+TEST(einv_xml_text_read_in_place)
+{
+	static const char xml[] = "<r a='  at tr '>\n  <x> one <y>two</y>\t</x><z/> three &amp; "
+				  "<![CDATA[four]]>\r\n</r>";
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL, XML_PARSE_NOCDATA);
+	ASSERT(doc != NULL);
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	char out[64], small[8];
+	/* What xmlNodeGetContent() gives, trimmed. */
+	einv_xml_text(root, out, sizeof out);
+	ASSERT_STR_EQ(out, "one two\t three & four");
+	einv_xml_text(root->children->next, out, sizeof out);
+	ASSERT_STR_EQ(out, "one two");
+	einv_xml_text(root->children->next->next, out, sizeof out);
+	ASSERT_STR_EQ(out, "");
+	einv_xml_text((xmlNodePtr)root->properties, out, sizeof out);
+	ASSERT_STR_EQ(out, "at tr");
+	einv_xml_text(root->children, out, sizeof out);
+	ASSERT_STR_EQ(out, "");
+	/* Cut to the buffer, then trimmed. */
+	einv_xml_text(root, small, sizeof small);
+	ASSERT_STR_EQ(small, "one two");
+	einv_xml_text(root->children->next->children, small, 5);
+	ASSERT_STR_EQ(small, "one");
+	einv_xml_text(NULL, out, sizeof out);
+	ASSERT_STR_EQ(out, "");
+	xmlFreeDoc(doc);
 }

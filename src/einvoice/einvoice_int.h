@@ -32,6 +32,13 @@ struct einv_xml_region;
 struct einv_xml_region *einv_xml_region_begin(size_t len);
 void einv_xml_region_end(struct einv_xml_region *r);
 void einv_xml_region_free(struct einv_xml_region *r);
+/*
+ * Whether every block of the document parsed in r lies in r: none of its
+ * parse went to malloc, and no libxml2 block came from malloc, in any
+ * thread, since the parse ended (a tree or a dictionary that grew after
+ * it). Then the document goes with its region, without xmlFreeDoc().
+ */
+bool einv_xml_region_whole(const struct einv_xml_region *r);
 
 int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 		   const char *what, struct tandem_diag *d, xmlDocPtr *out);

@@ -27,8 +27,12 @@
  *     from malloc itself (libxml2 2.9.14's threads.c);
  *   - a block grown after the parse (a dictionary that takes a new name)
  *     moves to malloc; a full region hands the rest of its parse to malloc.
- *     So the document is still freed with xmlFreeDoc(), whose frees of the
- *     region's blocks do nothing, before the region goes back;
+ *     Such a document is freed with xmlFreeDoc(), whose frees of the
+ *     region's blocks do nothing, before the region goes back. The others -
+ *     no block of the parse went to malloc, and no libxml2 block came from
+ *     malloc anywhere since it ended (a count kept over all threads) - have
+ *     all their blocks in the region and go with it, without the walk
+ *     (einv_xml_region_whole);
  *   - the functions are installed before main(), when no thread can be
  *     inside libxml2, and only over libxml2's own defaults: a program that
  *     installed its own keeps them and parses without regions.
@@ -57,7 +61,9 @@ struct einv_xml_region {
 	size_t used; /* bytes of the slot used, this record included */
 	size_t last; /* offset of the last block's header: it can grow in place */
 	size_t top;  /* the most bytes used at once (a block can shrink) */
+	uint64_t outside_at_end; /* `outside` when the parse ended */
 	unsigned slot;
+	bool spilled; /* a block of the parse went to malloc: the region was full */
 };
 
 static char *reserve;      /* SLOTS * SLOT_BYTES, or NULL: no regions */
@@ -66,6 +72,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned free_slot[SLOTS]; /* a stack: the slot freed last is reused first */
 static unsigned nfree;
 static _Thread_local struct einv_xml_region *current;
+/* libxml2's blocks from malloc, by any thread: none since a document's
+ * parse ended means none of its blocks lies outside its region. */
+static _Atomic uint64_t outside;
 
 static bool in_reserve(const void *p)
 {
@@ -95,7 +104,12 @@ static void *region_alloc(struct einv_xml_region *r, size_t n)
 static void *mem_malloc(size_t n)
 {
 	void *p = current ? region_alloc(current, n) : NULL;
-	return p ? p : malloc(n);
+	if (p)
+		return p;
+	if (current)
+		current->spilled = true;
+	outside++;
+	return malloc(n);
 }
 
 static void mem_free(void *p)
@@ -108,8 +122,10 @@ static void *mem_realloc(void *p, size_t n)
 {
 	if (!p)
 		return mem_malloc(n);
-	if (!in_reserve(p))
+	if (!in_reserve(p)) {
+		outside++;
 		return realloc(p, n);
+	}
 	size_t old;
 	memcpy(&old, (char *)p - HEADER, sizeof old);
 	struct einv_xml_region *r = current;
@@ -206,6 +222,13 @@ void einv_xml_region_end(struct einv_xml_region *r)
 {
 	TANDEM_ASSERT(current == r);
 	current = NULL;
+	if (r)
+		r->outside_at_end = outside;
+}
+
+bool einv_xml_region_whole(const struct einv_xml_region *r)
+{
+	return r && !r->spilled && outside == r->outside_at_end;
 }
 
 void einv_xml_region_free(struct einv_xml_region *r)
