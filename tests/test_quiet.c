@@ -157,7 +157,7 @@ static const char *quiet_of_assert(const struct sch_schema *s, const char *id)
 			continue;
 		for (size_t k = 0; k < a->nquiet; k++)
 			snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", k ? " " : "",
-				 a->quiet[k]->local);
+				 a->quiet[k].local);
 		return out;
 	}
 	FAIL("no assert %s", id);

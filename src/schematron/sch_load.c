@@ -312,22 +312,14 @@ static int message_parts(struct loader *ld, xmlNodePtr n, const struct xp_scope 
 	return ld->rc;
 }
 
-/* The names whose absence keeps a silent (xp_quiet_names()), in the image. */
-static int quiet_names(struct loader *ld, struct sch_assert *a)
+/* The names whose absence keeps a silent (xp_quiet_names()). */
+static void quiet_names(struct sch_assert *a)
 {
 	const struct xp_test *t[SCH_QUIET_MAX];
 	size_t n = xp_quiet_names(a->test, !a->report, t, SCH_QUIET_MAX);
-	a->quiet = NULL;
-	a->nquiet = 0;
-	if (n == 0)
-		return 0;
-	const struct xp_test **q = tandem_arena_alloc(&ld->s->arena, n * sizeof(const struct xp_test *));
-	if (!q)
-		return TANDEM_ENOMEM;
-	memcpy(q, t, n * sizeof(const struct xp_test *));
-	a->quiet = q;
-	a->nquiet = n;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		a->quiet[i] = (struct sch_quiet_name){t[i]->local, t[i]->name_id};
+	a->nquiet = (uint8_t)n;
 }
 
 static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
@@ -364,8 +356,7 @@ static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
 		return fail(ld, TANDEM_EBADINPUT, n, "<%s> without test", (const char *)n->name);
 	if (!(a->test = compile(ld, n, a->test_text, scope)))
 		return ld->rc;
-	if (quiet_names(ld, a) != 0)
-		return fail(ld, TANDEM_ENOMEM, n, "out of memory");
+	quiet_names(a);
 	struct tandem_buf text;
 	size_t cap = 0;
 	tandem_buf_init(&text, (size_t)64 * 1024);

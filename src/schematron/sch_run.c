@@ -165,7 +165,7 @@ static bool quiet(struct xp_ctx *c, const struct sch_assert *a)
 	if (!c->dict)
 		return false;
 	for (size_t i = 0; i < a->nquiet; i++)
-		if (!xp_resolve(c, a->quiet[i]->local, a->quiet[i]->name_id))
+		if (!xp_resolve(c, a->quiet[i].local, a->quiet[i].name_id))
 			return true;
 	return false;
 }

@@ -18,25 +18,36 @@ struct sch_part {
 	struct xp_expr *expr; /* VALUE, and NAME with a path (else NULL: the context) */
 };
 
-#define SCH_QUIET_MAX 4 /* names kept per assert (sch_assert.quiet) */
+#define SCH_QUIET_MAX 3 /* names kept per assert (sch_assert.quiet) */
 
+/* A name test's name: its interned local name and number (xp_resolve()). */
+struct sch_quiet_name {
+	const char *local;
+	uint32_t name_id;
+};
+
+/*
+ * An assert or report. The members the runner reads for every assert come
+ * first, in one cache line where the allocation allows; the rest only when
+ * it fails.
+ */
 struct sch_assert {
+	struct xp_expr *test;
+	bool report;
+	/* Names any one of whose absence from a document keeps the assert
+	 * silent: it holds (a report does not), whatever the node, without an
+	 * error (xp_quiet_names()); the runner then does not evaluate it. */
+	uint8_t nquiet;
+	struct sch_quiet_name quiet[SCH_QUIET_MAX];
 	const char *id;
 	const char *flag;
 	const char *test_text;
 	const char *message_text;
 	const char *pattern_id;
 	const char *context_text;
-	struct xp_expr *test;
 	struct sch_part *parts;
 	size_t nparts;
-	/* Names any one of whose absence from a document keeps the assert
-	 * silent: it holds (a report does not), whatever the node, without an
-	 * error (xp_quiet_names()); the runner then does not evaluate it. */
-	const struct xp_test *const *quiet;
-	size_t nquiet;
 	long line;
-	bool report;
 };
 
 struct sch_let {
