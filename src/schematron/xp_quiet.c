@@ -93,6 +93,14 @@ static bool is_string_literal(const struct xp_expr *e)
 	return e->op == XP_OP_LITERAL && e->u.lit->type == XP_STRING;
 }
 
+static int count_of_nothing(const struct xp_expr *e, const struct xp_expr **p);
+
+/* Whether e is count() of one argument (it raises no error of its own). */
+static bool is_count(const struct xp_expr *e)
+{
+	return e->op == XP_OP_CALL && e->nkids == 1 && strcmp(xp_expr_fn(e)->name, "count") == 0;
+}
+
 /*
  * Whether e, evaluated on a node, raises no error, and neither does taking
  * its effective boolean value. A variable is not: it may hold several
@@ -116,10 +124,16 @@ static bool error_free(const struct xp_expr *e)
 	case XP_OP_OR:
 	case XP_OP_AND:
 		return error_free(e->kids[0]) && error_free(e->kids[1]);
-	case XP_OP_GCMP:
+	case XP_OP_VCMP:
+	case XP_OP_GCMP: {
+		/* count() against a number: two numbers. */
+		const struct xp_expr *p = NULL;
+		if (count_of_nothing(e, &p) >= 0)
+			return error_free(p);
+	}
 		/* = and != of nodes and strings compare strings: untyped
 		 * values are never cast to a number. */
-		if (e->sub != XP_EQ && e->sub != XP_NE)
+		if (e->op == XP_OP_VCMP || (e->sub != XP_EQ && e->sub != XP_NE))
 			return false;
 		for (size_t i = 0; i < 2; i++) {
 			const struct xp_expr *k = e->kids[i];
@@ -135,10 +149,50 @@ static bool error_free(const struct xp_expr *e)
 		case XP_FN_EMPTY:
 			return error_free(e->kids[0]);
 		default:
-			return false;
+			return is_count(e) && error_free(e->kids[0]);
 		}
 	default:
 		return false;
+	}
+}
+
+/*
+ * For a comparison of count(p) with a number (either side, = != < <= > >=,
+ * general or value): the value it has when p is empty, -1 when it is not
+ * such a comparison.
+ */
+static int count_of_nothing(const struct xp_expr *e, const struct xp_expr **p)
+{
+	if ((e->op != XP_OP_GCMP && e->op != XP_OP_VCMP) || e->sub > XP_GE)
+		return -1;
+	bool left = is_count(e->kids[0]);
+	const struct xp_expr *c = e->kids[left ? 0 : 1], *n = e->kids[left ? 1 : 0];
+	if (!is_count(c) || n->op != XP_OP_LITERAL)
+		return -1;
+	int sign; /* of 0 - n */
+	switch ((int)n->u.lit->type) {
+	case XP_INTEGER:
+	case XP_DECIMAL:
+		sign = -tandem_dec_sign(n->u.lit->v.dec);
+		break;
+	case XP_DOUBLE:
+		if (n->u.lit->v.d != n->u.lit->v.d)
+			return -1; /* NaN */
+		sign = n->u.lit->v.d > 0 ? -1 : n->u.lit->v.d < 0;
+		break;
+	default:
+		return -1;
+	}
+	if (!left)
+		sign = -sign; /* n op 0 */
+	*p = c->kids[0];
+	switch (e->sub) {
+	case XP_EQ: return sign == 0;
+	case XP_NE: return sign != 0;
+	case XP_LT: return sign < 0;
+	case XP_LE: return sign <= 0;
+	case XP_GT: return sign > 0;
+	default: return sign >= 0; /* XP_GE */
 	}
 }
 
@@ -207,6 +261,13 @@ static void yes_of(const struct xp_expr *e, struct names *out)
 	case XP_OP_EVERY:
 		empty_of(e->kids[0], out); /* nothing to check: true */
 		return;
+	case XP_OP_GCMP:
+	case XP_OP_VCMP: {
+		const struct xp_expr *p = NULL;
+		if (count_of_nothing(e, &p) == 1)
+			empty_of(p, out); /* count(p) is 0, and 0 compares so */
+		return;
+	}
 	case XP_OP_CALL:
 		switch (xp_expr_fn(e)->kind) {
 		case XP_FN_NOT:
@@ -244,7 +305,18 @@ static void no_of(const struct xp_expr *e, struct names *out)
 	case XP_OP_UNION:
 		empty_of(e, out); /* the empty sequence is false */
 		return;
-	case XP_OP_GCMP:
+	case XP_OP_VCMP:
+	case XP_OP_GCMP: {
+		const struct xp_expr *p = NULL;
+		int nothing = count_of_nothing(e, &p);
+		if (nothing >= 0) {
+			if (nothing == 0)
+				empty_of(p, out);
+			return;
+		}
+		if (e->op == XP_OP_VCMP)
+			return;
+	}
 		/* An empty side makes any general comparison false; both
 		 * sides are evaluated, the left one first. */
 		if (error_free(e->kids[1]))
