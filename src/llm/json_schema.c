@@ -376,7 +376,9 @@ static size_t read_required(struct js_comp *cp, const struct tandem_json *props,
 		bool known = false;
 
 		for (size_t k = 0; k < i; k++)
-			if (r->type == TANDEM_JSON_STRING && req->u.items[k].n == r->n &&
+			if (r->type == TANDEM_JSON_STRING &&
+			    req->u.items[k].type == TANDEM_JSON_STRING &&
+			    req->u.items[k].n == r->n &&
 			    memcmp(req->u.items[k].u.s, r->u.s, r->n) == 0)
 				js_refuse(cp, TANDEM_EBADINPUT, "required", "item %zu given twice", i);
 		for (size_t k = 0; props != NULL && k < props->n; k++)
