@@ -49,7 +49,9 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	bool complete = false;
 
 	tandem_diag_init(&d, 10);
-	tandem_buf_init(&out, STEPS_MAX + 8);
+	/* The text read, then at most STEPS_MAX bytes: a pattern's ".*" may
+	 * take the first byte that goes on for ever. */
+	tandem_buf_init(&out, size + STEPS_MAX + 8);
 	if (tandem_llm_schema_new(text, slen, &d, &sc) != 0) {
 		TANDEM_ASSERT(sc == NULL && d.count >= 1);
 		goto out;

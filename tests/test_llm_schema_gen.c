@@ -7,6 +7,7 @@
  * on the automaton) says. Prints the time the mask takes per token.
  */
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@ static const char *const schemas[] = {
 	 "\"additionalProperties\": {\"type\": \"boolean\"}}"),
 	("{\"type\": \"object\", \"required\": [\"a\", \"b c\", \"q\\\"\"], \"properties\": "
 	 "{\"a\": {\"type\": \"object\"}, \"ab\": {\"type\": \"string\", \"minLength\": 3}}}"),
+	("{\"type\": \"object\", \"properties\": {\"siret\": {\"type\": \"string\", "
+	 "\"pattern\": \"^[0-9]{14}$\"}, \"iban\": {\"type\": \"string\", \"pattern\": "
+	 "\"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$\"}, \"due\": {\"type\": \"string\", \"format\": "
+	 "\"date\"}, \"vat\": {\"type\": \"string\", \"pattern\": \"^(S|Z|E|AE|K)$\"}, "
+	 "\"ref\": {\"type\": \"string\", \"pattern\": \"^[A-Z][a-z0-9 ]*$\"}}, \"required\": "
+	 "[\"siret\", \"iban\", \"due\", \"vat\", \"ref\"], \"additionalProperties\": false}"),
 };
 
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,
@@ -101,6 +108,31 @@ static bool valid_object(const struct tandem_json *root, const struct tandem_jso
 }
 
 /* JSON Schema's rules for the keywords the schemas above use. */
+/* POSIX extended expressions read the test's patterns as ECMA-262 does. */
+static bool pattern_matches(const char *pattern, const struct tandem_json *v)
+{
+	regex_t re;
+
+	ASSERT_EQ(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+	bool m = strlen(v->u.s) == v->n && regexec(&re, v->u.s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
+/* RFC 3339 full-date: YYYY-MM-DD, a day its month has in that year. */
+static bool is_date(const struct tandem_json *v)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+	char end;
+
+	if (v->n != 10 || v->u.s[4] != '-' || v->u.s[7] != '-' ||
+	    sscanf(v->u.s, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || m < 1 || m > 12 || d < 1)
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,
 		  const struct tandem_json *v, int depth)
 {
@@ -129,6 +161,12 @@ static bool valid(const struct tandem_json *root, const struct tandem_json *s,
 		if (!any)
 			return false;
 	}
+	if (v->type == TANDEM_JSON_STRING && (x = tandem_json_get(s, "pattern")) != NULL &&
+	    !pattern_matches(x->u.s, v))
+		return false;
+	if (v->type == TANDEM_JSON_STRING && tandem_json_get(s, "format") != NULL &&
+	    !is_date(v))
+		return false;
 	if (v->type == TANDEM_JSON_STRING) {
 		size_t chars = 0;
 
@@ -310,7 +348,7 @@ TEST(cli_llm_run_schema)
 	snprintf(bad, sizeof bad, "%s/bad.json", dir);
 	test_write_file(good, schema);
 	test_write_file(bad, "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": "
-			"\"string\", \"pattern\": \"^[A-Z]+$\"}}}");
+			"\"string\", \"oneOf\": [{\"maxLength\": 3}]}}}");
 	const char *prompt = "Once upon a time";
 	char *out = test_cli_expect((const char *const[]){"llm", "run", "-m", model, "-p", prompt,
 							  "-n", "400", "--json-schema", good, NULL},
@@ -329,7 +367,7 @@ TEST(cli_llm_run_schema)
 	ASSERT(strlen(out) > 0 && out[strlen(out) - 1] == '\n');
 	check_instance(schema, out, strlen(out) - 1);
 	ASSERT_EQ(code, 1);
-	ASSERT_STR_CONTAINS(err, "#/properties/id/pattern: the keyword \"pattern\" is not "
+	ASSERT_STR_CONTAINS(err, "#/properties/id/oneOf: the keyword \"oneOf\" is not "
 			    "supported");
 	ASSERT_STR_CONTAINS(err, "the schema is refused");
 	ASSERT_STR_EQ(none, "");

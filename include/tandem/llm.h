@@ -206,6 +206,13 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  *   items                 one schema for every item (not a list of them)
  *   minItems, maxItems    at most 65,536 items
  *   minLength, maxLength  in characters (code points), at most 65,536
+ *   pattern               ECMA-262, the subset of src/llm/json_regex.c:
+ *                         classes, \d \w \s, groups, alternation, * + ?
+ *                         {n} {n,} {n,m}, '^' first and '$' last (without
+ *                         them: anywhere in the string); at most 127
+ *                         character atoms once repetitions are written out;
+ *                         not beside minLength, maxLength, enum or const
+ *   format                "date" only (RFC 3339 full-date), as a pattern
  *   enum, const           strings, numbers, true, false, null (not objects or
  *                         arrays), up to 64, each at most 256 bytes as JSON
  *   anyOf                 up to 16 alternatives whose instances begin with
@@ -218,10 +225,10 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  *   writeOnly             annotations: nothing to follow
  *   $schema, $id, $defs, definitions   at the root only
  *
- * Any other keyword (pattern, format, oneOf, allOf, not, if, minimum,
- * patternProperties, prefixItems, uniqueItems, ...) is refused, never
+ * Any other keyword (oneOf, allOf, not, if, minimum, patternProperties,
+ * prefixItems, uniqueItems, ...) is refused, never
  * ignored: TANDEM_EUNSUPPORTED with a finding TANDEM-LLM-SCHEMA whose path
- * (and message) is the keyword's JSON Pointer, "#/properties/id/pattern".
+ * (and message) is the keyword's JSON Pointer, "#/properties/id/oneOf".
  * So is a schema whose top value may be a number (it would never say it
  * has ended), and one no value can satisfy (TANDEM_EBADINPUT). Limits:
  * 64 KiB of text, 1,024 schemas, schemas 32 deep, 64 properties per
@@ -234,7 +241,9 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  * (strings as tandem_json_string_py() writes them, numbers as the schema
  * writes them: enum [1.0] wants "1.0"); an integer has no fraction or
  * exponent; numbers at most 32 bytes; no \u escape of a surrogate; at most
- * 32 levels of nesting and 4 whitespace bytes in a row.
+ * 32 levels of nesting and 4 whitespace bytes in a row; a string with a
+ * pattern holds printable ASCII only, without '"' and '\' ("." and negated
+ * classes stand for those characters), and a "date" is never 29 February.
  *
  * The constraint never leaves the sampler without a token: at every step
  * some byte goes on towards an instance.

@@ -61,6 +61,7 @@ struct js_node {
 	uint16_t alt0, nalt;       /* js_schema.alt[alt0 ..]: anyOf */
 	uint32_t min_items, max_items;
 	uint32_t min_len, max_len;     /* characters of a string; max JS_LEN_NONE */
+	uint16_t re;                   /* a string's pattern: js_schema.re[re - 1]; 0 none */
 	uint64_t required;             /* bit i: prop0 + i */
 };
 
@@ -77,6 +78,32 @@ struct js_lit {
 	uint16_t len;
 };
 
+/*
+ * A "pattern" (json_regex.c): a position automaton of at most JS_RE_STATES
+ * states - the start and one per character atom - whose sets are bits of
+ * a js_set.
+ */
+#define JS_RE_STATES 128
+#define JS_RE_DEPTH_MAX 16         /* groups inside groups */
+#define JS_PATTERN_BYTES_MAX 1024  /* of a pattern */
+#define JS_RES_MAX 64              /* patterns of one schema */
+__extension__ typedef unsigned __int128 js_set;
+struct js_re {
+	js_set follow[JS_RE_STATES]; /* the states that may come after each */
+	js_set cls[JS_RE_STATES];    /* the characters (< 128) each state's atom takes */
+	js_set with[128];            /* by character: the live states that take it */
+	js_set accept;               /* states a string may end in (bit 0: the empty string) */
+	uint8_t nstates;
+};
+
+/* Compiles pattern (n bytes) into re: 0, or TANDEM_EBADINPUT (syntax),
+ * TANDEM_EUNSUPPORTED (outside the subset, or nothing writable matches)
+ * or TANDEM_ELIMIT, with *why saying what. */
+int js_re_compile(const char *pattern, size_t n, struct js_re *re, const char **why);
+/* Reads character c into the set of states *set: false (and *set
+ * unchanged) when no string of the pattern goes on with it. */
+bool js_re_step(const struct js_re *re, js_set *set, unsigned char c);
+
 /* A compiled schema. Owns its arena, which holds every table. */
 struct tandem_llm_schema {
 	struct tandem_arena a;
@@ -84,7 +111,8 @@ struct tandem_llm_schema {
 	struct js_prop *prop;
 	struct js_lit *lit;
 	uint16_t *alt;
-	size_t nnode, nprop, nlit, nalt;
+	struct js_re **re;             /* JS_RES_MAX patterns; js_node.re - 1 */
+	size_t nnode, nprop, nlit, nalt, nre;
 	uint16_t root;
 };
 
@@ -115,6 +143,7 @@ struct js_state {
 	uint16_t cur;            /* the node of the string being read */
 	uint16_t lit0, off;      /* literals or key being read: the first, bytes read */
 	uint32_t count;          /* characters of the string being read */
+	js_set re_set;           /* the states of its pattern (js_node.re) */
 	uint32_t hash;           /* of the key being read */
 	uint64_t mask;           /* literals or properties still matching */
 	struct js_frame f[JS_DEPTH_MAX];

@@ -86,7 +86,7 @@ static bool is_value_keyword(const char *k)
 {
 	static const char *const words[] = {
 		"type", "properties", "required", "additionalProperties", "items", "minItems",
-		"maxItems", "minLength", "maxLength", "enum", "const",
+		"maxItems", "minLength", "maxLength", "enum", "const", "pattern", "format",
 	};
 
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -543,6 +543,72 @@ static void check_keywords(struct js_comp *cp, const struct tandem_json *v, unsi
 	}
 }
 
+/*
+ * "format": "date" as a pattern: RFC 3339's full-date, with days 29 and 30
+ * only in the months that have them, 31 in the seven that do, and no
+ * 29 February (leap years are beyond a pattern of this size): stricter
+ * than the format, never looser.
+ */
+static const char date_pattern[] =
+	"^[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|"
+	"(0[13578]|1[02])-31)$";
+
+/* "pattern" or "format" of a string: its automaton, n->re. */
+static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct js_node *n)
+{
+	const struct tandem_json *pat = tandem_json_get(v, "pattern");
+	const struct tandem_json *fmt = tandem_json_get(v, "format");
+	const struct tandem_json *x = pat ? pat : fmt;
+	const char *kw = pat ? "pattern" : "format", *text, *why = NULL;
+	size_t len;
+
+	if (x == NULL)
+		return;
+	if (pat && fmt) {
+		js_refuse(cp, TANDEM_EUNSUPPORTED, "format", "\"format\" beside \"pattern\" is "
+			  "not supported");
+		return;
+	}
+	if (x->type != TANDEM_JSON_STRING) {
+		js_refuse(cp, TANDEM_EBADINPUT, kw, "not a string");
+		return;
+	}
+	if (fmt && strcmp(x->u.s, "date") != 0) {
+		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "the format \"%.40s\" is not supported "
+			  "(only \"date\")", x->u.s);
+		return;
+	}
+	text = fmt ? date_pattern : x->u.s;
+	len = fmt ? sizeof date_pattern - 1 : x->n;
+	if (tandem_json_get(v, "minLength") || tandem_json_get(v, "maxLength") ||
+	    tandem_json_get(v, "enum") || tandem_json_get(v, "const")) {
+		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "\"%s\" beside minLength, maxLength, enum "
+			  "or const is not supported", kw);
+		return;
+	}
+	if (len > JS_PATTERN_BYTES_MAX || memchr(text, '\0', len) != NULL) {
+		js_refuse(cp, TANDEM_ELIMIT, kw, "longer than %d bytes, or with a NUL",
+			  JS_PATTERN_BYTES_MAX);
+		return;
+	}
+	if (cp->sc->nre == JS_RES_MAX) {
+		js_refuse(cp, TANDEM_ELIMIT, kw, "more than %d patterns", JS_RES_MAX);
+		return;
+	}
+	struct js_re *re = tandem_arena_alloc(&cp->sc->a, sizeof *re);
+	if (re == NULL) {
+		js_refuse(cp, TANDEM_ENOMEM, kw, "out of memory");
+		return;
+	}
+	int rc = js_re_compile(text, len, re, &why);
+	if (rc != 0) {
+		js_refuse(cp, rc, kw, "%s", why);
+		return;
+	}
+	cp->sc->re[cp->sc->nre++] = re;
+	n->re = (uint16_t)cp->sc->nre;
+}
+
 void js_compile(struct js_comp *cp, const struct tandem_json *v, unsigned depth,
 		    uint16_t idx)
 {
@@ -581,6 +647,7 @@ void js_compile(struct js_comp *cp, const struct tandem_json *v, unsigned depth,
 	n->types = (uint8_t)read_types(cp, v);
 	(void)read_count(cp, v, "minLength", JS_STRING_LEN_MAX, &n->min_len);
 	(void)read_count(cp, v, "maxLength", JS_STRING_LEN_MAX, &n->max_len);
+	read_pattern(cp, v, n);
 	(void)read_count(cp, v, "minItems", JS_ITEMS_MAX, &n->min_items);
 	(void)read_count(cp, v, "maxItems", JS_ITEMS_MAX, &n->max_items);
 	/* No string, no array is then an instance: the type goes. */

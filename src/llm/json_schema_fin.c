@@ -158,7 +158,9 @@ static int tables(struct tandem_llm_schema *sc)
 	sc->prop = tandem_arena_calloc(&sc->a, JS_PROPS_TOTAL_MAX, sizeof *sc->prop);
 	sc->lit = tandem_arena_calloc(&sc->a, JS_LITS_TOTAL_MAX, sizeof *sc->lit);
 	sc->alt = tandem_arena_calloc(&sc->a, JS_ALTS_TOTAL_MAX, sizeof *sc->alt);
-	if (sc->node == NULL || sc->prop == NULL || sc->lit == NULL || sc->alt == NULL)
+	sc->re = tandem_arena_calloc(&sc->a, JS_RES_MAX, sizeof(struct js_re *));
+	if (sc->node == NULL || sc->prop == NULL || sc->lit == NULL || sc->alt == NULL ||
+	    sc->re == NULL)
 		return TANDEM_ENOMEM;
 	for (size_t i = 0; i < 3; i++)
 		sc->lit[i] = (struct js_lit){ .text = words[i], .len = (uint16_t)strlen(words[i]) };

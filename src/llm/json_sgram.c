@@ -245,6 +245,7 @@ static bool value_start(const struct tandem_llm_schema *sc, struct js_state *s, 
 		s->lex = L_STRING;
 		s->cur = node;
 		s->count = 0;
+		s->re_set = 1; /* the pattern's start, when there is one */
 		s->u.left = 0;
 		return true;
 	case JS_C_NUMBER:
@@ -394,6 +395,17 @@ static bool string_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 {
 	const struct js_node *n = node_of(sc, s->cur);
 
+	if (n->re) {
+		/* Unescaped printable ASCII, as the pattern goes (json_regex.c). */
+		const struct js_re *re = sc->re[n->re - 1];
+		if (c == '"') {
+			if (!(s->re_set & re->accept))
+				return false;
+			value_done(s);
+			return true;
+		}
+		return js_re_step(re, &s->re_set, c);
+	}
 	if (s->u.left > 0)
 		return js_utf8_byte(&s->u, c);
 	if (c == '"') {
@@ -565,8 +577,9 @@ uint16_t js_plain_chars(const char *p, size_t n)
 bool js_plain_room(const struct tandem_llm_schema *sc, const struct js_state *s,
 		   uint32_t *room)
 {
-	if (s->u.left > 0 || !(s->lex == L_STRING || (s->lex == L_KEYNAME && s->key_free)))
-		return false;
+	if (s->u.left > 0 || !(s->lex == L_STRING || (s->lex == L_KEYNAME && s->key_free)) ||
+	    (s->lex == L_STRING && sc->node[s->cur].re))
+		return false; /* a pattern takes its characters one by one */
 	*room = s->lex == L_STRING ? sc->node[s->cur].max_len - s->count : JS_LEN_NONE;
 	return true;
 }

@@ -1,0 +1,159 @@
+/*
+ * tests/test_llm_pattern.c - "pattern" and "format": "date" in decoding
+ * constrained to a JSON Schema (src/llm/json_regex.c): strings that match
+ * and strings that do not, every prefix of a match accepted and complete
+ * only at its end, the anchors and their absence, counted repetitions
+ * written out, the characters the writer never writes, and patterns
+ * refused with the reason. Expected results come from ECMA-262's
+ * definition of the constructs, worked out by hand.
+ */
+#include <string.h>
+
+#include "tandem/diag.h"
+#include "tandem/error.h"
+#include "tandem/llm.h"
+#include "test.h"
+
+/* Whether the JSON string text (quoted) is an instance of {"type":
+ * "string", key: value}; every prefix is checked to be one's beginning. */
+static bool matches(const char *key, const char *value, const char *text)
+{
+	char schema[512];
+	struct tandem_llm_schema *s = NULL;
+	struct tandem_diag d;
+	bool complete = false, begins = true;
+	size_t n = strlen(text);
+
+	snprintf(schema, sizeof schema, "{\"type\": \"string\", \"%s\": \"%s\"}", key, value);
+	tandem_diag_init(&d, 4);
+	if (tandem_llm_schema_new(schema, strlen(schema), &d, &s) != 0)
+		FAIL("%s: %s", schema, test_findings_text(&d));
+	bool whole = tandem_llm_json_schema_check(s, text, n, &complete) && complete;
+	if (whole) {
+		/* A match is reached through prefixes that are all accepted,
+		 * none of them complete. */
+		for (size_t k = 1; k < n; k++) {
+			bool c = false;
+			begins = begins && tandem_llm_json_schema_check(s, text, k, &c) && !c;
+		}
+		if (!begins)
+			FAIL("%s: a prefix of %s is refused or complete", schema, text);
+	}
+	tandem_llm_schema_free(s);
+	tandem_diag_release(&d);
+	return whole;
+}
+
+#define MATCH(pattern, text) ASSERT(matches("pattern", pattern, "\"" text "\""))
+#define NO_MATCH(pattern, text) ASSERT(!matches("pattern", pattern, "\"" text "\""))
+
+TEST(llm_pattern_strings)
+{
+	/* Anchored: the whole string. */
+	MATCH("^[0-9]{14}$", "73282932000074");
+	NO_MATCH("^[0-9]{14}$", "7328293200007");
+	NO_MATCH("^[0-9]{14}$", "732829320000745");
+	NO_MATCH("^[0-9]{14}$", "7328293200007A");
+	MATCH("^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$", "FR7630006000011234567890189");
+	NO_MATCH("^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$", "FR76300060000");
+	NO_MATCH("^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$", "FR761234567890123456789012345678901");
+	/* Unanchored: anywhere in the string. */
+	MATCH("b+c", "abbcd");
+	MATCH("b+c", "bc");
+	NO_MATCH("b+c", "abd");
+	MATCH("^ab", "abzz");
+	NO_MATCH("^ab", "zab");
+	MATCH("yz$", "xyz");
+	NO_MATCH("yz$", "yzx");
+	/* Groups, alternation, quantifiers. */
+	MATCH("^(ab)+$", "abab");
+	NO_MATCH("^(ab)+$", "aba");
+	NO_MATCH("^(ab)+$", "");
+	MATCH("^a{2,}$", "aaa");
+	MATCH("^a{2,}$", "aa");
+	NO_MATCH("^a{2,}$", "a");
+	MATCH("^a{0,2}b$", "b");
+	MATCH("^a{0,2}b$", "aab");
+	NO_MATCH("^a{0,2}b$", "aaab");
+	MATCH("^x?y*$", "");
+	MATCH("^x?y*$", "xyy");
+	NO_MATCH("^x?y*$", "yx");
+	MATCH("^(S|Z|AE|K)$", "AE");
+	NO_MATCH("^(S|Z|AE|K)$", "A");
+	MATCH("^(?:no|yes)+?$", "noyesno");
+	MATCH("^\\\\d+(\\\\.\\\\d{1,2})?$", "12.50");
+	NO_MATCH("^\\\\d+(\\\\.\\\\d{1,2})?$", "12.");
+	NO_MATCH("^\\\\d+(\\\\.\\\\d{1,2})?$", "12.505");
+	/* Classes. */
+	MATCH("^[^a-z]+$", "AB-9");
+	NO_MATCH("^[^a-z]+$", "AbC");
+	MATCH("^[\\\\w.-]+@[a-z]+$", "j.doe-1@example");
+	MATCH("^\\\\$[0-9]$", "$5");
+	MATCH("^a\\\\|b$", "a|b");
+	/* The writer writes no escape: a quote, a backslash or a tab the
+	 * pattern allows is still never written. */
+	NO_MATCH("^.+$", "a\\\"b");
+	NO_MATCH("^\\\\S+$", "a\\\\tb");
+}
+
+TEST(llm_pattern_date)
+{
+	ASSERT(matches("format", "date", "\"2026-11-23\""));
+	ASSERT(matches("format", "date", "\"2024-02-28\""));
+	ASSERT(matches("format", "date", "\"2024-04-30\""));
+	ASSERT(matches("format", "date", "\"2024-12-31\""));
+	ASSERT(!matches("format", "date", "\"2024-04-31\""));
+	ASSERT(!matches("format", "date", "\"2024-13-01\""));
+	ASSERT(!matches("format", "date", "\"2024-00-10\""));
+	ASSERT(!matches("format", "date", "\"2024-1-10\""));
+	ASSERT(!matches("format", "date", "\"2024-01-10T00:00:00Z\""));
+	/* 29 February exists only in leap years, which a pattern of this
+	 * size cannot tell: it is never written. */
+	ASSERT(!matches("format", "date", "\"2024-02-29\""));
+}
+
+TEST(llm_pattern_refused)
+{
+	static const struct { const char *schema; int code; const char *path, *why; } bad[] = {
+		{ "{\"type\": \"string\", \"pattern\": \"^a|b$\"}", TANDEM_EUNSUPPORTED,
+		  "#/pattern", "alternation outside a group" },
+		{ "{\"type\": \"string\", \"pattern\": \"a(?=b)\"}", TANDEM_EBADINPUT,
+		  "#/pattern", "look-around" },
+		{ "{\"type\": \"string\", \"pattern\": \"(a)\\\\1\"}", TANDEM_EBADINPUT,
+		  "#/pattern", "back-reference" },
+		{ "{\"type\": \"string\", \"pattern\": \"[ab\"}", TANDEM_EBADINPUT,
+		  "#/pattern", "without its ']'" },
+		{ "{\"type\": \"string\", \"pattern\": \"a)\"}", TANDEM_EBADINPUT,
+		  "#/pattern", "without its '('" },
+		{ "{\"type\": \"string\", \"pattern\": \"*a\"}", TANDEM_EBADINPUT,
+		  "#/pattern", "nothing before it" },
+		{ "{\"type\": \"string\", \"pattern\": \"a^b\"}", TANDEM_EBADINPUT,
+		  "#/pattern", "only at the start and the end" },
+		{ "{\"type\": \"string\", \"pattern\": \"^\\\\t$\"}", TANDEM_EUNSUPPORTED,
+		  "#/pattern", "no string of printable ASCII" },
+		{ "{\"type\": \"string\", \"pattern\": \"^[a-z]{200}$\"}", TANDEM_ELIMIT,
+		  "#/pattern", "more character atoms" },
+		{ "{\"type\": \"string\", \"pattern\": 5}", TANDEM_EBADINPUT, "#/pattern",
+		  "not a string" },
+		{ "{\"type\": \"string\", \"pattern\": \"^a$\", \"maxLength\": 3}",
+		  TANDEM_EUNSUPPORTED, "#/pattern", "beside minLength" },
+		{ "{\"type\": \"string\", \"pattern\": \"^a$\", \"format\": \"date\"}",
+		  TANDEM_EUNSUPPORTED, "#/format", "beside \"pattern\"" },
+		{ "{\"type\": \"string\", \"format\": \"date-time\"}", TANDEM_EUNSUPPORTED,
+		  "#/format", "the format \"date-time\" is not supported" },
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct tandem_llm_schema *s = NULL;
+		struct tandem_diag d;
+
+		tandem_diag_init(&d, 10);
+		int rc = tandem_llm_schema_new(bad[i].schema, strlen(bad[i].schema), &d, &s);
+		if (rc != bad[i].code || d.count == 0)
+			FAIL("%s: %d, want %d", bad[i].schema, rc, bad[i].code);
+		ASSERT(s == NULL);
+		ASSERT_STR_EQ(d.items[0].path, bad[i].path);
+		ASSERT_STR_CONTAINS(d.items[0].message, bad[i].why);
+		tandem_diag_release(&d);
+	}
+}
