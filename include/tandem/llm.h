@@ -212,7 +212,8 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  *                         them: anywhere in the string); at most 127
  *                         character atoms once repetitions are written out;
  *                         not beside minLength, maxLength, enum or const
- *   format                "date" only (RFC 3339 full-date), as a pattern
+ *   format                date, time, date-time (RFC 3339), uuid (lower
+ *                         case), each as a pattern
  *   enum, const           strings, numbers, true, false, null (not objects or
  *                         arrays), up to 64, each at most 256 bytes as JSON
  *   anyOf                 up to 16 alternatives whose instances begin with
@@ -243,7 +244,8 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  * exponent; numbers at most 32 bytes; no \u escape of a surrogate; at most
  * 32 levels of nesting and 4 whitespace bytes in a row; a string with a
  * pattern holds printable ASCII only, without '"' and '\' ("." and negated
- * classes stand for those characters), and a "date" is never 29 February.
+ * classes stand for those characters), a "date" is never 29 February, a
+ * "time" never a leap second.
  *
  * The constraint never leaves the sampler without a token: at every step
  * some byte goes on towards an instance.

@@ -544,14 +544,25 @@ static void check_keywords(struct js_comp *cp, const struct tandem_json *v, unsi
 }
 
 /*
- * "format": "date" as a pattern: RFC 3339's full-date, with days 29 and 30
- * only in the months that have them, 31 in the seven that do, and no
- * 29 February (leap years are beyond a pattern of this size): stricter
- * than the format, never looser.
+ * The formats followed, as patterns. "date" is RFC 3339's full-date, with
+ * days 29 and 30 only in the months that have them, 31 in the seven that
+ * do, and no 29 February (leap years are beyond a pattern of this size);
+ * "time" its full-time (no leap second 60, a fraction of at most 6
+ * digits); "date-time" both with a 'T'; "uuid" RFC 9562's form in lower
+ * case. Stricter than the formats, never looser.
  */
-static const char date_pattern[] =
-	"^[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|"
-	"(0[13578]|1[02])-31)$";
+#define FMT_DATE "[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|" \
+		 "(0[13578]|1[02])-31)"
+#define FMT_TIME "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?" \
+		 "(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+static const struct {
+	const char *name, *pattern;
+} formats[] = {
+	{"date", "^" FMT_DATE "$"},
+	{"time", "^" FMT_TIME "$"},
+	{"date-time", "^" FMT_DATE "T" FMT_TIME "$"},
+	{"uuid", "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
+};
 
 /* "pattern" or "format" of a string: its automaton, n->re. */
 static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct js_node *n)
@@ -573,13 +584,16 @@ static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct
 		js_refuse(cp, TANDEM_EBADINPUT, kw, "not a string");
 		return;
 	}
-	if (fmt && strcmp(x->u.s, "date") != 0) {
+	text = fmt ? NULL : x->u.s;
+	for (size_t i = 0; fmt && i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(x->u.s, formats[i].name) == 0)
+			text = formats[i].pattern;
+	if (text == NULL) {
 		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "the format \"%.40s\" is not supported "
-			  "(only \"date\")", x->u.s);
+			  "(only date, time, date-time, uuid)", x->u.s);
 		return;
 	}
-	text = fmt ? date_pattern : x->u.s;
-	len = fmt ? sizeof date_pattern - 1 : x->n;
+	len = fmt ? strlen(text) : x->n;
 	if (tandem_json_get(v, "minLength") || tandem_json_get(v, "maxLength") ||
 	    tandem_json_get(v, "enum") || tandem_json_get(v, "const")) {
 		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "\"%s\" beside minLength, maxLength, enum "
