@@ -29,6 +29,7 @@
 #include "list_llm_json.h"
 #include "list_llm_schema.h"
 #include "list_llm_pattern.h"
+#include "list_llm_bounds.h"
 #include "list_llm_kern.h"
 #include "list_tok_bpe.h"
 #include "list_demo.h"

@@ -7,41 +7,23 @@
  * refused with the reason. Expected results come from ECMA-262's
  * definition of the constructs, worked out by hand.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "schema_helpers.h"
 #include "tandem/diag.h"
 #include "tandem/error.h"
 #include "tandem/llm.h"
 #include "test.h"
 
 /* Whether the JSON string text (quoted) is an instance of {"type":
- * "string", key: value}; every prefix is checked to be one's beginning. */
+ * "string", key: value}, reached through prefixes that begin one. */
 static bool matches(const char *key, const char *value, const char *text)
 {
 	char schema[512];
-	struct tandem_llm_schema *s = NULL;
-	struct tandem_diag d;
-	bool complete = false, begins = true;
-	size_t n = strlen(text);
 
 	snprintf(schema, sizeof schema, "{\"type\": \"string\", \"%s\": \"%s\"}", key, value);
-	tandem_diag_init(&d, 4);
-	if (tandem_llm_schema_new(schema, strlen(schema), &d, &s) != 0)
-		FAIL("%s: %s", schema, test_findings_text(&d));
-	bool whole = tandem_llm_json_schema_check(s, text, n, &complete) && complete;
-	if (whole) {
-		/* A match is reached through prefixes that are all accepted,
-		 * none of them complete. */
-		for (size_t k = 1; k < n; k++) {
-			bool c = false;
-			begins = begins && tandem_llm_json_schema_check(s, text, k, &c) && !c;
-		}
-		if (!begins)
-			FAIL("%s: a prefix of %s is refused or complete", schema, text);
-	}
-	tandem_llm_schema_free(s);
-	tandem_diag_release(&d);
-	return whole;
+	return schema_instance(schema, text);
 }
 
 #define MATCH(pattern, text) ASSERT(matches("pattern", pattern, "\"" text "\""))
@@ -124,7 +106,7 @@ TEST(llm_pattern_formats)
 
 TEST(llm_pattern_refused)
 {
-	static const struct { const char *schema; int code; const char *path, *why; } bad[] = {
+	static const struct schema_refusal bad[] = {
 		{ "{\"type\": \"string\", \"pattern\": \"^a|b$\"}", TANDEM_EUNSUPPORTED,
 		  "#/pattern", "alternation outside a group" },
 		{ "{\"type\": \"string\", \"pattern\": \"a(?=b)\"}", TANDEM_EBADINPUT,
@@ -153,17 +135,5 @@ TEST(llm_pattern_refused)
 		  "#/format", "the format \"email\" is not supported" },
 	};
 
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct tandem_llm_schema *s = NULL;
-		struct tandem_diag d;
-
-		tandem_diag_init(&d, 10);
-		int rc = tandem_llm_schema_new(bad[i].schema, strlen(bad[i].schema), &d, &s);
-		if (rc != bad[i].code || d.count == 0)
-			FAIL("%s: %d, want %d", bad[i].schema, rc, bad[i].code);
-		ASSERT(s == NULL);
-		ASSERT_STR_EQ(d.items[0].path, bad[i].path);
-		ASSERT_STR_CONTAINS(d.items[0].message, bad[i].why);
-		tandem_diag_release(&d);
-	}
+	schema_expect_refusals(bad, sizeof bad / sizeof bad[0]);
 }

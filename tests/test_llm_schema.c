@@ -28,7 +28,7 @@ TEST(llm_schema_refused)
 		{ "{\"allOf\": [{\"type\": \"object\"}]}", TANDEM_EUNSUPPORTED, "#/allOf" },
 		{ "{\"not\": {\"type\": \"string\"}}", TANDEM_EUNSUPPORTED, "#/not" },
 		{ "{\"if\": true, \"then\": true}", TANDEM_EUNSUPPORTED, "#/if" },
-		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
 		  "\"minimum\": 0}}}", TANDEM_EUNSUPPORTED, "#/properties/n/minimum" },
 		{ "{\"type\": \"array\", \"items\": {\"type\": \"number\", \"multipleOf\": 2}}",
 		  TANDEM_EUNSUPPORTED, "#/items/multipleOf" },

@@ -47,8 +47,10 @@ static const char *const schemas[] = {
 	 "\"pattern\": \"^[0-9]{14}$\"}, \"iban\": {\"type\": \"string\", \"pattern\": "
 	 "\"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$\"}, \"due\": {\"type\": \"string\", \"format\": "
 	 "\"date\"}, \"vat\": {\"type\": \"string\", \"pattern\": \"^(S|Z|E|AE|K)$\"}, "
-	 "\"ref\": {\"type\": \"string\", \"pattern\": \"^[A-Z][a-z0-9 ]*$\"}}, \"required\": "
-	 "[\"siret\", \"iban\", \"due\", \"vat\", \"ref\"], \"additionalProperties\": false}"),
+	 "\"ref\": {\"type\": \"string\", \"pattern\": \"^[A-Z][a-z0-9 ]*$\"}, \"qty\": "
+	 "{\"type\": \"integer\", \"minimum\": -20, \"exclusiveMaximum\": 250}}, "
+	 "\"required\": [\"siret\", \"iban\", \"due\", \"vat\", \"ref\", \"qty\"], "
+	 "\"additionalProperties\": false}"),
 };
 
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,
@@ -133,6 +135,22 @@ static bool is_date(const struct tandem_json *v)
 	return d <= days[m - 1] + (m == 2 && leap);
 }
 
+/* minimum, maximum and their exclusive forms, on the number's value. */
+static bool within_bounds(const struct tandem_json *s, const struct tandem_json *v)
+{
+	static const char *const kws[] = {"minimum", "exclusiveMinimum", "maximum",
+					  "exclusiveMaximum"};
+	double x = strtod(v->u.s, NULL);
+
+	for (int k = 0; k < 4; k++) {
+		const struct tandem_json *b = tandem_json_get(s, kws[k]);
+		double lim = b != NULL ? strtod(b->u.s, NULL) : 0;
+		if (b != NULL && (k == 0 ? x < lim : k == 1 ? x <= lim : k == 2 ? x > lim : x >= lim))
+			return false;
+	}
+	return true;
+}
+
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,
 		  const struct tandem_json *v, int depth)
 {
@@ -166,6 +184,8 @@ static bool valid(const struct tandem_json *root, const struct tandem_json *s,
 		return false;
 	if (v->type == TANDEM_JSON_STRING && tandem_json_get(s, "format") != NULL &&
 	    !is_date(v))
+		return false;
+	if (v->type == TANDEM_JSON_NUMBER && !within_bounds(s, v))
 		return false;
 	if (v->type == TANDEM_JSON_STRING) {
 		size_t chars = 0;

@@ -214,6 +214,11 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  *                         not beside minLength, maxLength, enum or const
  *   format                date, time, date-time (RFC 3339), uuid (lower
  *                         case), each as a pattern
+ *   minimum, maximum, exclusiveMinimum, exclusiveMaximum
+ *                         of "type": "integer" only, integers of at most 18
+ *                         digits (and so is the value written); a digit is
+ *                         taken only while an ending within them stays in
+ *                         reach; not beside enum or const
  *   enum, const           strings, numbers, true, false, null (not objects or
  *                         arrays), up to 64, each at most 256 bytes as JSON
  *   anyOf                 up to 16 alternatives whose instances begin with
@@ -226,7 +231,7 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  *   writeOnly             annotations: nothing to follow
  *   $schema, $id, $defs, definitions   at the root only
  *
- * Any other keyword (oneOf, allOf, not, if, minimum, patternProperties,
+ * Any other keyword (oneOf, allOf, not, if, multipleOf, patternProperties,
  * prefixItems, uniqueItems, ...) is refused, never
  * ignored: TANDEM_EUNSUPPORTED with a finding TANDEM-LLM-SCHEMA whose path
  * (and message) is the keyword's JSON Pointer, "#/properties/id/oneOf".

@@ -19,6 +19,7 @@
 #define JS_WS_MAX 4            /* whitespace bytes in a row: no endless padding */
 #define JS_NUMBER_BYTES_MAX 32 /* bytes of a number the automaton writes */
 #define JS_EXTRA_KEYS_MAX 8    /* keys of one object that the schema does not name */
+#define JS_BOUND_DIGITS_MAX 18 /* digits of a bounded integer, and of its bounds */
 
 /* Kinds of JSON value (the schema's "type"), bits of js_node.types. */
 enum {
@@ -62,6 +63,8 @@ struct js_node {
 	uint32_t min_items, max_items;
 	uint32_t min_len, max_len;     /* characters of a string; max JS_LEN_NONE */
 	uint16_t re;                   /* a string's pattern: js_schema.re[re - 1]; 0 none */
+	bool bounded;                  /* an integer within [lo, hi] (minimum, maximum, ...) */
+	int64_t lo, hi;
 	uint64_t required;             /* bit i: prop0 + i */
 };
 
@@ -139,6 +142,8 @@ struct js_state {
 	struct js_utf8 u;
 	uint8_t key_free;        /* the key being read may be one the schema does not name */
 	uint8_t num_int, num_len;    /* the number being read: an integer; its bytes */
+	uint8_t num_neg, num_digits; /* a bounded integer: its sign, its digits so far */
+	uint64_t num_mag;            /* and their value */
 	uint16_t vnode;          /* the node of the value about to start */
 	uint16_t cur;            /* the node of the string being read */
 	uint16_t lit0, off;      /* literals or key being read: the first, bytes read */
@@ -148,6 +153,10 @@ struct js_state {
 	uint64_t mask;           /* literals or properties still matching */
 	struct js_frame f[JS_DEPTH_MAX];
 };
+
+/* Whether the integer being read (sign, magnitude, digits so far, the
+ * last one a leading 0 when zero) can still end within n's bounds. */
+bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned digits, bool zero);
 
 /* The state before the first byte. */
 void js_init(const struct tandem_llm_schema *sc, struct js_state *s);

@@ -252,7 +252,11 @@ static bool value_start(const struct tandem_llm_schema *sc, struct js_state *s, 
 		s->num_int = !(n->types & JS_T_NUMBER);
 		s->num_len = 1;
 		s->lex = c == '-' ? L_NUM_MINUS : c == '0' ? L_NUM_ZERO : L_NUM_INT;
-		return true;
+		s->cur = node;
+		s->num_neg = c == '-';
+		s->num_digits = c != '-';
+		s->num_mag = c == '-' ? 0 : (uint64_t)(c - '0');
+		return !n->bounded || js_bound_fits(n, s->num_neg, s->num_mag, s->num_digits, c == '0');
 	default:
 		return literal_start(sc, s, JS_LIT_WORDS, cls == JS_C_TRUE ? 1 : cls == JS_C_FALSE
 				     ? 2 : 4, c);
@@ -459,6 +463,41 @@ static bool escape_byte(struct js_state *s, unsigned char c)
 }
 
 /* Bytes a number needs after it is in state l before it may end. */
+bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned digits, bool zero)
+{
+	__extension__ typedef __int128 wide;
+	wide lo = n->lo, hi = n->hi, p = 1;
+
+	if (digits > 0) {
+		wide v = neg ? -(wide)mag : (wide)mag;
+		if (v >= lo && v <= hi)
+			return true; /* it may end here */
+		if (zero)
+			return false; /* a leading 0 takes no more digits */
+	}
+	/* j more digits: from mag * 10^j to mag * 10^j + 10^j - 1 (after a
+	 * lone '-', from 10^(j-1), or 0 for one digit). */
+	for (unsigned j = 1; digits + j <= JS_BOUND_DIGITS_MAX; j++) {
+		p *= 10;
+		wide a = digits > 0 ? (wide)mag * p : j == 1 ? 0 : p / 10, b = digits > 0 ? a + p - 1
+									      : p - 1;
+		if (neg ? (-b <= hi && -a >= lo) : (a <= hi && b >= lo))
+			return true;
+	}
+	return false;
+}
+
+/* A digit of a bounded integer: still within reach of its bounds. */
+static bool bound_digit(const struct js_node *n, struct js_state *s, unsigned char c)
+{
+	if (s->num_digits >= JS_BOUND_DIGITS_MAX)
+		return false;
+	s->num_mag = s->num_mag * 10 + (uint64_t)(c - '0');
+	s->num_digits++;
+	return js_bound_fits(n, s->num_neg, s->num_mag, s->num_digits,
+			     s->num_mag == 0 && s->num_digits == 1);
+}
+
 static unsigned number_need(unsigned l)
 {
 	return l == L_NUM_MINUS || l == L_NUM_DOT || l == L_NUM_E || l == L_NUM_ESIGN;
@@ -489,11 +528,21 @@ static bool number_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 		else if ((c | 0x20) == 'e' && l != L_NUM_EXP && !s->num_int)
 			next = L_NUM_E;
 		else {
+			const struct js_node *n = node_of(sc, s->cur);
+			if (n->bounded) { /* the value itself within the bounds */
+				__extension__ __int128 v = s->num_neg ? -(__int128)s->num_mag
+								      : (__int128)s->num_mag;
+				if (v < n->lo || v > n->hi)
+					return false;
+			}
 			value_done(s);
 			return structure_byte(sc, s, c);
 		}
 	}
 	if (next == L_DONE || s->num_len + 1u + number_need(next) > JS_NUMBER_BYTES_MAX)
+		return false;
+	if ((next == L_NUM_INT || next == L_NUM_ZERO) && node_of(sc, s->cur)->bounded &&
+	    !bound_digit(node_of(sc, s->cur), s, c))
 		return false;
 	s->num_len++;
 	s->lex = (uint8_t)next;
