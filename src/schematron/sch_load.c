@@ -312,16 +312,6 @@ static int message_parts(struct loader *ld, xmlNodePtr n, const struct xp_scope 
 	return ld->rc;
 }
 
-/* The names whose absence keeps a silent (xp_quiet_names()). */
-static void quiet_names(struct sch_assert *a)
-{
-	const struct xp_test *t[SCH_QUIET_MAX];
-	size_t n = xp_quiet_names(a->test, !a->report, t, SCH_QUIET_MAX);
-	for (size_t i = 0; i < n; i++)
-		a->quiet[i] = (struct sch_quiet_name){t[i]->local, t[i]->name_id};
-	a->nquiet = (uint8_t)n;
-}
-
 static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
 		      const char *context_text, const struct xp_scope *scope)
 {
@@ -356,7 +346,11 @@ static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
 		return fail(ld, TANDEM_EBADINPUT, n, "<%s> without test", (const char *)n->name);
 	if (!(a->test = compile(ld, n, a->test_text, scope)))
 		return ld->rc;
-	quiet_names(a);
+	/* The names whose absence keeps it silent (xp_quiet_names()). */
+	const struct xp_test *quiet[SCH_QUIET_MAX];
+	a->nquiet = (uint8_t)xp_quiet_names(a->test, !a->report, quiet, SCH_QUIET_MAX);
+	for (size_t i = 0; i < a->nquiet; i++)
+		a->quiet[i] = (struct sch_quiet_name){quiet[i]->local, quiet[i]->name_id};
 	struct tandem_buf text;
 	size_t cap = 0;
 	tandem_buf_init(&text, (size_t)64 * 1024);

@@ -17,9 +17,9 @@
  * for a report) without an error, never one it would have reported.
  *
  * Three sets, for an expression e and a name test t:
- *   empty(e) - without t, e is the empty sequence;
- *   yes(e)   - without t, the effective boolean value of e is true;
- *   no(e)    - without t, it is false.
+ *   empty_of(e)        - without t, e is the empty sequence;
+ *   value_of(e, true)  - without t, the effective boolean value of e is true;
+ *   value_of(e, false) - without t, it is false.
  * A set holds at most QUIET_MAX names; dropping one keeps it true (any
  * part of a set of sufficient conditions is one), so the sets are cut, not
  * refused, when they fill up.
@@ -197,8 +197,7 @@ static int count_of_nothing(const struct xp_expr *e, const struct xp_expr **p)
 }
 
 static void empty_of(const struct xp_expr *e, struct names *out);
-static void yes_of(const struct xp_expr *e, struct names *out);
-static void no_of(const struct xp_expr *e, struct names *out);
+static void value_of(const struct xp_expr *e, bool value, struct names *out);
 
 static void empty_of(const struct xp_expr *e, struct names *out)
 {
@@ -236,9 +235,8 @@ static void empty_of(const struct xp_expr *e, struct names *out)
 static void connective(const struct xp_expr *e, bool decides, struct names *out)
 {
 	struct names r = {0};
-	void (*of)(const struct xp_expr *, struct names *) = decides ? yes_of : no_of;
-	of(e->kids[0], out);
-	of(e->kids[1], &r);
+	value_of(e->kids[0], decides, out);
+	value_of(e->kids[1], decides, &r);
 	if ((e->op == XP_OP_OR) == decides) {
 		/* Either side giving the deciding value decides; the right one
 		 * only runs after a left one that raised nothing. */
@@ -250,71 +248,39 @@ static void connective(const struct xp_expr *e, bool decides, struct names *out)
 	}
 }
 
-static void yes_of(const struct xp_expr *e, struct names *out)
-{
-	out->n = 0;
-	switch (e->op) {
-	case XP_OP_OR:
-	case XP_OP_AND:
-		connective(e, true, out);
-		return;
-	case XP_OP_EVERY:
-		empty_of(e->kids[0], out); /* nothing to check: true */
-		return;
-	case XP_OP_GCMP:
-	case XP_OP_VCMP: {
-		const struct xp_expr *p = NULL;
-		if (count_of_nothing(e, &p) == 1)
-			empty_of(p, out); /* count(p) is 0, and 0 compares so */
-		return;
-	}
-	case XP_OP_CALL:
-		switch (xp_expr_fn(e)->kind) {
-		case XP_FN_NOT:
-			no_of(e->kids[0], out);
-			return;
-		case XP_FN_BOOLEAN:
-			yes_of(e->kids[0], out);
-			return;
-		case XP_FN_EMPTY:
-			empty_of(e->kids[0], out);
-			return;
-		default:
-			return;
-		}
-	default:
-		return;
-	}
-}
-
-static void no_of(const struct xp_expr *e, struct names *out)
+/* The names whose absence makes the effective boolean value of e value. */
+static void value_of(const struct xp_expr *e, bool value, struct names *out)
 {
 	struct names r = {0};
 	out->n = 0;
 	switch (e->op) {
 	case XP_OP_OR:
 	case XP_OP_AND:
-		connective(e, false, out);
+		connective(e, value, out);
 		return;
+	case XP_OP_EVERY:
 	case XP_OP_SOME:
-		empty_of(e->kids[0], out); /* nothing to find: false */
+		/* Nothing to check: "every" holds, "some" does not. */
+		if ((e->op == XP_OP_EVERY) == value)
+			empty_of(e->kids[0], out);
 		return;
 	case XP_OP_STEP:
 	case XP_OP_PATH:
 	case XP_OP_FILTER:
 	case XP_OP_UNION:
-		empty_of(e, out); /* the empty sequence is false */
+		if (!value)
+			empty_of(e, out); /* the empty sequence is false */
 		return;
 	case XP_OP_VCMP:
 	case XP_OP_GCMP: {
 		const struct xp_expr *p = NULL;
 		int nothing = count_of_nothing(e, &p);
 		if (nothing >= 0) {
-			if (nothing == 0)
-				empty_of(p, out);
+			if (nothing == (int)value)
+				empty_of(p, out); /* count(p) is 0, and 0 compares so */
 			return;
 		}
-		if (e->op == XP_OP_VCMP)
+		if (value || e->op == XP_OP_VCMP)
 			return;
 	}
 		/* An empty side makes any general comparison false; both
@@ -329,13 +295,15 @@ static void no_of(const struct xp_expr *e, struct names *out)
 	case XP_OP_CALL:
 		switch (xp_expr_fn(e)->kind) {
 		case XP_FN_NOT:
-			yes_of(e->kids[0], out);
+			value_of(e->kids[0], !value, out);
 			return;
 		case XP_FN_BOOLEAN:
-			no_of(e->kids[0], out);
+			value_of(e->kids[0], value, out);
 			return;
 		case XP_FN_EXISTS:
-			empty_of(e->kids[0], out);
+		case XP_FN_EMPTY:
+			if ((xp_expr_fn(e)->kind == XP_FN_EMPTY) == value)
+				empty_of(e->kids[0], out);
 			return;
 		default:
 			return;
@@ -349,10 +317,7 @@ size_t xp_quiet_names(const struct xp_expr *e, bool value, const struct xp_test 
 		      size_t max)
 {
 	struct names s = {0};
-	if (value)
-		yes_of(e, &s);
-	else
-		no_of(e, &s);
+	value_of(e, value, &s);
 	size_t n = s.n < max ? s.n : max;
 	memcpy(out, s.t, n * sizeof(const struct xp_test *));
 	return n;
