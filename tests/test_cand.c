@@ -12,6 +12,7 @@
 #include "schematron/schematron.h"
 #include "schematron/schematron_int.h"
 #include "tandem/buf.h"
+#include "sch_helpers.h"
 #include "test.h"
 
 static const char sch_x[] =
@@ -37,24 +38,6 @@ static const char sch_y[] =
 /* The same local names and namespace, with two prefixes. */
 static const char doc_a[] = "<r xmlns:a='urn:u'><item/><a:xcode/></r>";
 static const char doc_b[] = "<r xmlns:b='urn:u'><item/><b:xcode/></r>";
-
-static struct sch_schema *load_text(const char *text)
-{
-	char dir[] = "/tmp/tandem-cand-XXXXXX", path[64], err[512];
-	struct sch_schema *s = NULL;
-	ASSERT(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof path, "%s/c.sch", dir);
-	FILE *f = fopen(path, "wb");
-	ASSERT(f != NULL);
-	ASSERT_EQ(fwrite(text, 1, strlen(text), f), strlen(text));
-	ASSERT_EQ(fclose(f), 0);
-	int rc = sch_load(path, &s, err, sizeof err);
-	unlink(path);
-	rmdir(dir);
-	if (rc != 0)
-		FAIL("sch_load = %d: %s", rc, err);
-	return s;
-}
 
 struct events {
 	char text[1024];
@@ -85,15 +68,15 @@ TEST(cand_lists_follow_rule_set_and_prefix)
 {
 	struct sch_runner *r = NULL;
 	ASSERT_EQ(sch_runner_new(&r), 0);
-	struct sch_schema *x = load_text(sch_x);
+	struct sch_schema *x = sch_from_text(sch_x);
 	expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
 	expect_run(r, x, doc_b, "X2 item|");
 	expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
 	/* Y is likely compiled where X was: the lists kept for X must not serve it. */
 	sch_free(x);
-	struct sch_schema *y = load_text(sch_y);
+	struct sch_schema *y = sch_from_text(sch_y);
 	expect_run(r, y, doc_a, "Y2 ends a:xcode|");
-	x = load_text(sch_x);
+	x = sch_from_text(sch_x);
 	expect_run(r, x, doc_b, "X2 item|");
 	expect_run(r, y, doc_b, "Y2 ends b:xcode|");
 	expect_run(r, x, doc_a, "X2 item|X1 prefixed a:xcode|");
@@ -124,7 +107,7 @@ TEST(cand_tables_full_same_verdicts)
 	const char *want = "X1 prefixed a:c0|X2 item|X1 prefixed a:c1|";
 	struct tandem_buf xml;
 	tandem_buf_init(&xml, 1u << 20);
-	struct sch_schema *x = load_text(sch_x);
+	struct sch_schema *x = sch_from_text(sch_x);
 	struct sch_runner *r = NULL;
 	ASSERT_EQ(sch_runner_new(&r), 0);
 	for (int round = 0; round < 2; round++) {
@@ -173,7 +156,7 @@ TEST(cand_lists_by_parent)
 	static const char doc[] = "<r xmlns:u='urn:u' xmlns:v='urn:v'><x id='1'/><a><x/></a>"
 				  "<v:b><x/></v:b><u:b><x/></u:b><c><d><x/></d></c><y id='2'/></r>";
 	const char *want = "R1 root|P1 r|P6 x|P4 @id|P2 a|P6 x|P6 x|P3 u:b|P6 x|P5 c//|P6 x|";
-	struct sch_schema *s = load_text(sch_parent);
+	struct sch_schema *s = sch_from_text(sch_parent);
 	struct sch_runner *r = NULL;
 	ASSERT_EQ(sch_runner_new(&r), 0);
 	expect_run(r, s, doc, want);

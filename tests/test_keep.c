@@ -14,6 +14,7 @@
 
 #include "schematron/schematron.h"
 #include "schematron/schematron_int.h"
+#include "sch_helpers.h"
 #include "test.h"
 
 static const char keep_sch[] =
@@ -38,27 +39,9 @@ static const char keep_xml[] =
 	"<r><item><code> A </code></item><item><code>B</code></item><item><code/></item>"
 	"<item><code> B</code></item></r>";
 
-static struct sch_schema *load_sch(const char *text)
-{
-	char dir[] = "/tmp/tandem-keep-XXXXXX", path[64], err[512];
-	struct sch_schema *s = NULL;
-	ASSERT(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof path, "%s/k.sch", dir);
-	FILE *f = fopen(path, "wb");
-	ASSERT(f != NULL);
-	ASSERT_EQ(fwrite(text, 1, strlen(text), f), strlen(text));
-	ASSERT_EQ(fclose(f), 0);
-	int rc = sch_load(path, &s, err, sizeof err);
-	unlink(path);
-	rmdir(dir);
-	if (rc != 0)
-		FAIL("sch_load = %d: %s", rc, err);
-	return s;
-}
-
 static struct sch_schema *load_keep_sch(void)
 {
-	return load_sch(keep_sch);
+	return sch_from_text(keep_sch);
 }
 
 static const struct xp_expr *test_of(const struct sch_schema *s, const char *id)
@@ -154,7 +137,7 @@ static const char next_xml[] =
 
 TEST(keep_next_rule_set_meets_no_value_of_the_first)
 {
-	struct sch_schema *s = load_keep_sch(), *n = load_sch(next_sch);
+	struct sch_schema *s = load_keep_sch(), *n = sch_from_text(next_sch);
 	struct sch_runner *r = NULL, *alone = NULL;
 	/* string(code/@k) and normalize-space(code): both kept per item. */
 	ASSERT_EQ(test_of(n, "N1")->kids[0]->kids[0]->keep_id, test_of(s, "K1")->kids[0]->keep_id);

@@ -12,6 +12,7 @@
 
 #include "schematron/schematron.h"
 #include "schematron/schematron_int.h"
+#include "sch_helpers.h"
 #include "test.h"
 
 /* The local names xp_quiet_names() gives for text, space-separated, sorted. */
@@ -129,24 +130,6 @@ static const char quiet_sch[] =
 
 static const char quiet_xml[] = "<r><present>x</present><item>z</item><item>1</item></r>";
 
-static struct sch_schema *load_quiet_sch(void)
-{
-	char dir[] = "/tmp/tandem-quiet-XXXXXX", path[64], err[512];
-	struct sch_schema *s = NULL;
-	ASSERT(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof path, "%s/q.sch", dir);
-	FILE *f = fopen(path, "wb");
-	ASSERT(f != NULL);
-	ASSERT_EQ(fwrite(quiet_sch, 1, strlen(quiet_sch), f), strlen(quiet_sch));
-	ASSERT_EQ(fclose(f), 0);
-	int rc = sch_load(path, &s, err, sizeof err);
-	unlink(path);
-	rmdir(dir);
-	if (rc != 0)
-		FAIL("sch_load = %d: %s", rc, err);
-	return s;
-}
-
 struct events {
 	char text[2048];
 	size_t len;
@@ -180,7 +163,7 @@ static const char *quiet_of_assert(const struct sch_schema *s, const char *id)
 
 TEST(quiet_asserts_skipped_without_changing_a_verdict)
 {
-	struct sch_schema *s = load_quiet_sch();
+	struct sch_schema *s = sch_from_text(quiet_sch);
 	ASSERT_STR_EQ(quiet_of_assert(s, "Q1"), "gone");
 	ASSERT_STR_EQ(quiet_of_assert(s, "Q2"), "");
 	ASSERT_STR_EQ(quiet_of_assert(s, "Q3"), "gone");
