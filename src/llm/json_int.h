@@ -96,7 +96,6 @@ struct js_re {
 	js_set cls[JS_RE_STATES];    /* the characters (< 128) each state's atom takes */
 	js_set with[128];            /* by character: the live states that take it */
 	js_set accept;               /* states a string may end in (bit 0: the empty string) */
-	uint8_t nstates;
 };
 
 /* Compiles pattern (n bytes) into re: 0, or TANDEM_EBADINPUT (syntax),

@@ -214,9 +214,8 @@ static struct glu char_class(struct rp *r)
 			}
 			if (hi < 0 || hi < lo)
 				return fail(r, "a class range out of order, or with a set at an end");
+			/* Empty when lo is beyond ASCII. */
 			one_cls = range((unsigned)lo, (unsigned)(hi < 127 ? hi : 127));
-			if (lo > 127)
-				one_cls = 0;
 		}
 		cls |= one_cls;
 	}
@@ -458,7 +457,6 @@ int js_re_compile(const char *pattern, size_t n, struct js_re *re, const char **
 		for (unsigned q = 1; q <= r.npos; q++)
 			if ((re->cls[q] & bit(c)) && (live & bit(q)))
 				re->with[c] |= bit(q);
-	re->nstates = (uint8_t)(r.npos + 1);
 	return 0;
 }
 
