@@ -8,6 +8,7 @@
 #include "list_ident.h"
 #include "list_einvoice.h"
 #include "list_xml_mem.h"
+#include "list_xml_runs.h"
 #include "list_validate.h"
 #include "list_model.h"
 #include "list_model_detail.h"

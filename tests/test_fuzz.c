@@ -29,6 +29,7 @@ int fuzz_spm_model(const uint8_t *data, size_t size);
 int fuzz_json(const uint8_t *data, size_t size);
 int fuzz_chat(const uint8_t *data, size_t size);
 int fuzz_llm_schema(const uint8_t *data, size_t size);
+int fuzz_xml_runs(const uint8_t *data, size_t size);
 
 static size_t replay_dir(const char *dir, int (*entry)(const uint8_t *, size_t))
 {
@@ -136,4 +137,9 @@ TEST(fuzz_replay_chat)
 TEST(fuzz_replay_llm_schema)
 {
 	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_llm_schema", fuzz_llm_schema), 0);
+}
+
+TEST(fuzz_replay_xml_runs)
+{
+	ASSERT_GT(replay_dir("fuzz/corpus/fuzz_xml_runs", fuzz_xml_runs), 0);
 }

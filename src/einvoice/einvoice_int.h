@@ -5,6 +5,7 @@
 #ifndef TANDEM_EINVOICE_INT_H
 #define TANDEM_EINVOICE_INT_H
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "tandem/einvoice.h"
@@ -40,8 +41,56 @@ void einv_xml_region_free(struct einv_xml_region *r);
  */
 bool einv_xml_region_whole(const struct einv_xml_region *r);
 
+/*
+ * The pre-scan of an XML text (xml_scan.c). A run is a text between two
+ * element tags inside the root element, of EINV_XML_RUN_MIN bytes or more
+ * (and below libxml2's 10,000,000-byte text limit), that libxml2 could only
+ * read as one text node: ASCII from space to '~' but '&' and ']',
+ * line feeds and carriage returns. At most EINV_XML_RUNS_MAX are listed.
+ */
+#define EINV_XML_RUN_MIN 256
+#define EINV_XML_RUN_MAX 9999999
+#define EINV_XML_RUNS_MAX 65536
+
+struct einv_xml_run {
+	size_t at;  /* offset of its first byte in the text */
+	size_t len; /* its bytes */
+	size_t lf;  /* its line feeds: the lines libxml2 counts in it */
+	bool cr;    /* it has carriage returns, which XML reads as line ends */
+};
+
+struct einv_xml_scan {
+	bool find_runs;       /* set by the caller: list the runs */
+	long attributes_line; /* line of the first start tag over the attribute limit, or 0 */
+	struct einv_xml_run *runs;
+	size_t n, cap;
+};
+
+/* Scans the text: 0, or TANDEM_ENOMEM. einv_xml_scan_free() releases it. */
+int einv_xml_scan(const char *xml, size_t len, struct einv_xml_scan *s);
+void einv_xml_scan_free(struct einv_xml_scan *s);
+/* The line, counted from its first, libxml2 gives the text node of a run
+ * t of n bytes: the line where it reports the first piece of it. */
+size_t einv_xml_run_first_line(const char *t, size_t n);
+
+/*
+ * What makes the text other than UTF-8 or ASCII (written into name when
+ * declared), or NULL; *utf8 when libxml2 reads it as UTF-8 unconverted.
+ */
+const char *einv_xml_foreign_encoding(const char *xml, size_t len, char *name,
+				      size_t name_size, bool *utf8);
+
 int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 		   const char *what, struct tandem_diag *d, xmlDocPtr *out);
+
+/* The libxml2 options of einv_xml_parse(). */
+#define EINV_XML_PARSE_OPTIONS                                                        \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | \
+	 XML_PARSE_NOCDATA | XML_PARSE_COMPACT)
+
+/* How many parses with stand-ins for runs were done again on the original
+ * text (a failure, or a stand-in libxml2 did not report), in all threads. */
+unsigned long einv_xml_retries(void);
 
 /* First child element of parent with this namespace and local name. */
 xmlNodePtr einv_xml_child(xmlNodePtr parent, const char *ns, const char *name);

@@ -2,7 +2,7 @@
  * src/einvoice/xml.c - safe XML parsing with libxml2 for everything that
  * arrives from outside: invoices and XMP packets.
  *
- * libxml2 builds the tree through its SAX2 callbacks; three of them are
+ * libxml2 builds the tree through its SAX2 callbacks; some of them are
  * wrapped here:
  *   - internalSubset: any <!DOCTYPE ...> stops the parser at once, before a
  *     single entity declaration is read. An e-invoice never has one, and
@@ -13,12 +13,17 @@
  * an external entity loader that refuses everything guards the rest, and
  * catalogs named by a document (<?oasis-xml-catalog?>) are ignored.
  *
- * Before libxml2 sees the bytes, a linear pre-scan counts the attributes of
- * every start tag: libxml2 2.9 appends attributes to a list by walking it
- * and checks duplicates pairwise, so 100,000 attributes on one element cost
- * it minutes. Markup is rare in an invoice, text is skipped with memchr.
+ * Before libxml2 sees the bytes, a pre-scan (xml_scan.c) checks the
+ * encoding, counts the attributes of every start tag, and finds the long
+ * runs of plain text - attachments in base64. libxml2 then parses a copy
+ * in which each run is a stand-in of as many line feeds, and the fourth
+ * wrapped callback, characters, gives it the run's text when it reaches
+ * the stand-in: the same tree and the same line numbers, without libxml2
+ * reading those bytes one at a time. A parse that fails, or does not meet
+ * every stand-in where expected, is done again on the original text.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,18 +37,45 @@
 #include "core/core.h"
 #include "einvoice_int.h"
 
+/*
+ * The text libxml2 parses when runs (xml_scan.c) are taken out of it: the
+ * original with each run replaced by a stand-in, as many line feeds as
+ * the run has (one space when it has none), so that libxml2 counts the
+ * same lines.
+ */
+struct stand_ins {
+	const char *xml; /* the original text */
+	const struct einv_xml_run *runs;
+	size_t n;
+	size_t *at; /* where each stand-in is in copy */
+	char *copy;
+	size_t len;
+};
+
 struct parse_state {
 	startElementNsSAX2Func start;
 	endElementNsSAX2Func end;
+	charactersSAXFunc characters;
 	size_t depth;
 	size_t elements;
 	int stop_reason; /* 0, or which limit or rule stopped the parser */
 	long stop_line;
+	const struct stand_ins *si; /* or NULL */
+	size_t next;                /* the stand-in libxml2 reports next */
+	bool astray;                /* one was not reported where expected */
+	char *norm;                 /* a run's text, line ends normalised */
+	size_t norm_size;
 };
 
-enum { STOP_NONE, STOP_DTD, STOP_DEPTH, STOP_ELEMENTS };
+enum { STOP_NONE, STOP_DTD, STOP_DEPTH, STOP_ELEMENTS, STOP_ASTRAY };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static atomic_ulong retries;
+
+unsigned long einv_xml_retries(void)
+{
+	return atomic_load_explicit(&retries, memory_order_relaxed);
+}
 
 /* Refuses every external resource: a document must never make us read one. */
 static xmlParserInputPtr no_external(const char *url, const char *id,
@@ -117,6 +149,80 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		  nb_attributes, nb_defaulted, attributes);
 }
 
+/* The stand-in's length in the copy. */
+static size_t stand_in_len(const struct einv_xml_run *r)
+{
+	return r->lf ? r->lf : 1;
+}
+
+/* r's text with "\r\n" and lone '\r' read as '\n' (XML 1.0 section 2.11),
+ * in st->norm, NUL-terminated with a byte to spare (libxml2 peeks past the
+ * end of a text); NULL without memory. */
+static const char *normalised(struct parse_state *st, const struct einv_xml_run *r, size_t *len)
+{
+	const char *t = st->si->xml + r->at;
+	size_t n = 0;
+
+	if (st->norm_size < r->len + 2) {
+		char *b = tandem_realloc(st->norm, r->len + 2);
+		if (!b)
+			return NULL;
+		st->norm = b;
+		st->norm_size = r->len + 2;
+	}
+	for (size_t i = 0; i < r->len; i++) {
+		if (t[i] != '\r')
+			st->norm[n++] = t[i];
+		else if (i + 1 == r->len || t[i + 1] != '\n')
+			st->norm[n++] = '\n';
+	}
+	st->norm[n] = st->norm[n + 1] = '\0';
+	*len = n;
+	return st->norm;
+}
+
+/*
+ * Text, as libxml2 reports it: a stand-in is replaced by its run's text.
+ * Stand-ins come in the order of the text, each in one call that starts
+ * on its first byte (a run fills the space between two tags); anything
+ * else stops the parser, and the original text is parsed instead.
+ */
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+	const struct stand_ins *si = st->si;
+	xmlParserInputPtr in = ctxt->input;
+
+	if (si && st->next < si->n && in && (uintptr_t)ch >= (uintptr_t)in->base &&
+	    (uintptr_t)ch < (uintptr_t)in->end) {
+		size_t at = (size_t)in->consumed + (size_t)((uintptr_t)ch - (uintptr_t)in->base);
+		const struct einv_xml_run *r = &si->runs[st->next];
+		if (at == si->at[st->next] && (size_t)len == stand_in_len(r)) {
+			size_t n = r->len;
+			const char *text = r->cr ? normalised(st, r, &n) : si->xml + r->at;
+			if (text) {
+				/* The text node takes the line libxml2 would give it
+				 * (in->line is now the run's first plus its line feeds). */
+				int line = in->line;
+				if (r->cr)
+					in->line = line - (int)r->lf +
+						   (int)einv_xml_run_first_line(si->xml + r->at, r->len);
+				st->next++;
+				st->characters(ctx, (const xmlChar *)text, (int)n);
+				in->line = line;
+				return;
+			}
+		}
+		if (at >= si->at[st->next]) {
+			st->astray = true;
+			stop(ctxt, st, STOP_ASTRAY);
+			return;
+		}
+	}
+	st->characters(ctx, ch, len);
+}
+
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		   const xmlChar *uri)
 {
@@ -126,150 +232,6 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (st->depth > 0)
 		st->depth--;
 	st->end(ctx, localname, prefix, uri);
-}
-
-/* Skips from p past the first occurrence of end, or to the end of input. */
-static const char *skip_past(const char *p, const char *stop, const char *end)
-{
-	size_t n = strlen(end);
-
-	while (p < stop) {
-		const char *q = memchr(p, end[0], (size_t)(stop - p));
-		if (q == NULL || (size_t)(stop - q) < n)
-			return stop;
-		if (memcmp(q, end, n) == 0)
-			return q + n;
-		p = q + 1;
-	}
-	return stop;
-}
-
-static long line_of(const char *xml, const char *at)
-{
-	long line = 1;
-
-	for (const char *p = xml; p < at && (p = memchr(p, '\n', (size_t)(at - p))); p++)
-		line++;
-	return line;
-}
-
-/* The bytes that end a run of plain tag bytes: quotes, '=' and '>'. */
-static const bool tag_special[256] = {['"'] = true, ['\''] = true, ['='] = true, ['>'] = true};
-
-/*
- * The attributes of each start tag are counted as '=' signs outside quoted
- * values; comments, CDATA sections, processing instructions and
- * declarations are skipped, and so are end tags (nothing in one, nor in the
- * text after it, can hide a '<'). Returns the line of the first tag with too
- * many, or 0. Works on the raw bytes, so UTF-16 input is scanned the same
- * way (its ASCII bytes keep their values). Inside a tag, runs of other bytes
- * are skipped through a table: the scan is some 3 % of parsing.
- */
-static long attributes_over_limit(const char *xml, size_t len)
-{
-	const char *p, *stop;
-
-	if (len == 0)
-		return 0; /* xml may be NULL: no pointer arithmetic on it */
-	p = xml;
-	stop = xml + len;
-
-	while ((p = memchr(p, '<', (size_t)(stop - p))) != NULL) {
-		const char *tag = p++;
-		size_t left = (size_t)(stop - p), count = 0;
-
-		if (left >= 1 && *p == '/')
-			continue; /* an end tag: the next '<' is found from here */
-		if (left >= 3 && memcmp(p, "!--", 3) == 0) {
-			p = skip_past(p + 3, stop, "-->");
-			continue;
-		}
-		if (left >= 8 && memcmp(p, "![CDATA[", 8) == 0) {
-			p = skip_past(p + 8, stop, "]]>");
-			continue;
-		}
-		if (left >= 1 && *p == '?') { /* a PI ends at "?>", not at '>' */
-			p = skip_past(p + 1, stop, "?>");
-			continue;
-		}
-		if (left >= 1 && *p == '!') {
-			p = skip_past(p, stop, ">");
-			continue;
-		}
-		for (;;) {
-			while (p < stop && !tag_special[(unsigned char)*p])
-				p++;
-			if (p >= stop)
-				return 0; /* unterminated: libxml2 reports it */
-			if (*p == '>')
-				break;
-			if (*p == '=') {
-				if (++count > TANDEM_EINV_XML_ATTRIBUTES_MAX)
-					return line_of(xml, tag);
-				p++;
-				continue;
-			}
-			/* A quoted value: '>' and '=' in it count for nothing. */
-			const char *q = memchr(p + 1, *p, (size_t)(stop - p - 1));
-			if (q == NULL)
-				return 0;
-			p = q + 1;
-		}
-		p++;
-	}
-	return 0;
-}
-
-/*
- * The pre-scan reads '<', '=', quotes as ASCII bytes: it only holds for
- * ASCII-compatible input. UTF-16/32, EBCDIC or a declared UTF-7 would hide
- * attributes from it, so anything but UTF-8 (or its ASCII subset) is
- * refused; EN 16931 invoices are UTF-8. Returns what was found, or NULL.
- */
-static const char *foreign_encoding(const char *xml, size_t len, char *name,
-				    size_t name_size)
-{
-	const unsigned char *u = (const unsigned char *)xml;
-	const char *p, *end, *enc;
-	char quote;
-	size_t n;
-
-	if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe)))
-		return "UTF-16 or UTF-32 (byte-order mark)";
-	if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xfe && u[3] == 0xff)
-		return "UTF-32 (byte-order mark)";
-	if (len >= 2 && (u[0] == 0 || u[1] == 0))
-		return "UTF-16 or UTF-32 (NUL bytes in the first characters)";
-	if (len >= 4 && u[0] == 0x4c && u[1] == 0x6f && u[2] == 0xa7 && u[3] == 0x94)
-		return "EBCDIC";
-	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
-		xml += 3; /* the UTF-8 byte-order mark */
-		len -= 3;
-	}
-	if (len < 5 || memcmp(xml, "<?xml", 5) != 0)
-		return NULL;
-	end = skip_past(xml, xml + (len < 512 ? len : 512), "?>");
-	for (p = xml + 5; p + 8 < end; p++)
-		if (memcmp(p, "encoding", 8) == 0)
-			break;
-	if (p + 8 >= end)
-		return NULL;
-	for (p += 8; p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '='); p++)
-		;
-	if (p >= end || (*p != '"' && *p != '\''))
-		return NULL; /* malformed: libxml2 reports it */
-	quote = *p++;
-	enc = p;
-	while (p < end && *p != quote)
-		p++;
-	n = (size_t)(p - enc);
-	if ((n == 5 && strncasecmp(enc, "UTF-8", 5) == 0) ||
-	    (n == 4 && strncasecmp(enc, "UTF8", 4) == 0) ||
-	    (n == 8 && strncasecmp(enc, "US-ASCII", 8) == 0) ||
-	    (n == 5 && strncasecmp(enc, "ASCII", 5) == 0))
-		return NULL;
-	snprintf(name, name_size, "%.*s (declared)", (int)(n < 64 ? n : 64), enc);
-	return name;
 }
 
 /* A parsed document and the region its tree lives in. */
@@ -299,18 +261,120 @@ static void error_text(const xmlError *e, char *out, size_t size)
 		out[--n] = '\0';
 }
 
+/* Copies xml into si->copy with each run of s replaced by its stand-in. */
+static int stand_ins_make(const char *xml, size_t len, const struct einv_xml_scan *s,
+			  struct stand_ins *si)
+{
+	size_t out = len, from = 0, to = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		out = out - s->runs[i].len + stand_in_len(&s->runs[i]);
+	*si = (struct stand_ins){.xml = xml, .runs = s->runs, .n = s->n, .len = out};
+	si->copy = tandem_malloc(out);
+	si->at = tandem_malloc(s->n * sizeof *si->at);
+	if (!si->copy || !si->at)
+		return TANDEM_ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct einv_xml_run *r = &s->runs[i];
+		size_t k = stand_in_len(r);
+		memcpy(si->copy + to, xml + from, r->at - from);
+		to += r->at - from;
+		si->at[i] = to;
+		memset(si->copy + to, r->lf ? '\n' : ' ', k);
+		to += k;
+		from = r->at + r->len;
+	}
+	memcpy(si->copy + to, xml + from, len - from);
+	return 0;
+}
+
+static void stand_ins_free(struct stand_ins *si)
+{
+	tandem_free(si->copy);
+	tandem_free(si->at);
+}
+
+/* One parse by libxml2, and what came of it. */
+struct outcome {
+	xmlDocPtr doc;
+	struct einv_xml_region *region;
+	int stop_reason;
+	long stop_line;
+	bool malformed; /* libxml2 found the text not well-formed: error, error_line */
+	long error_line;
+	char error[256];
+};
+
+static void outcome_drop(struct outcome *o)
+{
+	xmlFreeDoc(o->doc);
+	einv_xml_region_free(o->region);
+	o->doc = NULL;
+	o->region = NULL;
+}
+
+/* Parses xml (len bytes; the stand-ins of si when not NULL) into o. */
+static int parse_once(const char *xml, size_t len, size_t len_hint, const struct stand_ins *si,
+		      struct outcome *o)
+{
+	struct parse_state st = {.si = si};
+	xmlParserCtxtPtr ctxt;
+
+	*o = (struct outcome){0};
+	o->region = einv_xml_region_begin(len_hint);
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL) {
+		xmlResetLastError();
+		einv_xml_region_end(o->region);
+		einv_xml_region_free(o->region);
+		o->region = NULL;
+		return TANDEM_ENOMEM;
+	}
+	st.start = ctxt->sax->startElementNs;
+	st.end = ctxt->sax->endElementNs;
+	st.characters = ctxt->sax->characters;
+	ctxt->sax->internalSubset = on_internal_subset;
+	/* Comments and processing instructions mean nothing in an invoice
+	 * and would cost tree memory that no limit counts: not kept. */
+	ctxt->sax->comment = NULL;
+	ctxt->sax->processingInstruction = NULL;
+	ctxt->sax->startElementNs = on_start;
+	ctxt->sax->endElementNs = on_end;
+	if (si) {
+		/* Both, as SAX2 has them (the same function): blank text is
+		 * then text, as without the stand-ins. */
+		ctxt->sax->characters = on_characters;
+		ctxt->sax->ignorableWhitespace = on_characters;
+	}
+	ctxt->_private = &st;
+	o->doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL, EINV_XML_PARSE_OPTIONS);
+	o->stop_reason = st.stop_reason;
+	o->stop_line = st.stop_line;
+	if (si && !st.astray && st.next != si->n)
+		o->stop_reason = STOP_ASTRAY;
+	if (o->stop_reason == STOP_NONE && (o->doc == NULL || !ctxt->wellFormed)) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		o->malformed = true;
+		o->error_line = e ? e->line : 0;
+		error_text(e, o->error, sizeof o->error);
+	}
+	tandem_free(st.norm);
+	xmlFreeParserCtxt(ctxt);
+	/* The thread's copy of the last error was made in the region. */
+	xmlResetLastError();
+	einv_xml_region_end(o->region);
+	return 0;
+}
+
 int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 		   const char *what, struct tandem_diag *d, xmlDocPtr *out)
 {
-	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
-			    XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
-			    XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-	struct parse_state st = {0};
-	struct einv_xml_region *region;
-	xmlParserCtxtPtr ctxt;
-	xmlDocPtr doc;
+	struct einv_xml_scan scan = {0};
+	struct stand_ins si = {0};
+	struct outcome o = {0};
 	const char *foreign;
 	char msg[256];
+	bool utf8;
 	int err = 0;
 
 	*out = NULL;
@@ -321,77 +385,76 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 				len, TANDEM_EINV_XML_BYTES_MAX);
 		return TANDEM_ELIMIT;
 	}
-	if ((foreign = foreign_encoding(xml, len, msg, sizeof msg)) != NULL) {
+	if ((foreign = einv_xml_foreign_encoding(xml, len, msg, sizeof msg, &utf8)) != NULL) {
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
 				"TANDEM-XML-ENCODING", NULL, 1,
 				"the %s is not UTF-8: %s", what, foreign);
 		return TANDEM_EBADINPUT;
 	}
-	if ((st.stop_line = attributes_over_limit(xml, len)) != 0) {
-		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT,
-				"TANDEM-XML-ATTRIBUTES", NULL, st.stop_line,
-				"the %s has an element with more than %d attributes",
-				what, TANDEM_EINV_XML_ATTRIBUTES_MAX);
-		return TANDEM_ELIMIT;
-	}
-	region = einv_xml_region_begin(len);
-	ctxt = xmlNewParserCtxt();
-	if (ctxt == NULL) {
-		xmlResetLastError();
-		einv_xml_region_end(region);
-		einv_xml_region_free(region);
+	/* Runs only where libxml2 reads the bytes as they are (no decoder). */
+	scan.find_runs = utf8;
+	if (einv_xml_scan(xml, len, &scan) != 0) {
+		einv_xml_scan_free(&scan);
 		return TANDEM_ENOMEM;
 	}
-	st.start = ctxt->sax->startElementNs;
-	st.end = ctxt->sax->endElementNs;
-	ctxt->sax->internalSubset = on_internal_subset;
-	/* Comments and processing instructions mean nothing in an invoice
-	 * and would cost tree memory that no limit counts: not kept. */
-	ctxt->sax->comment = NULL;
-	ctxt->sax->processingInstruction = NULL;
-	ctxt->sax->startElementNs = on_start;
-	ctxt->sax->endElementNs = on_end;
-	ctxt->_private = &st;
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL, options);
+	if (scan.attributes_line != 0) {
+		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT,
+				"TANDEM-XML-ATTRIBUTES", NULL, scan.attributes_line,
+				"the %s has an element with more than %d attributes",
+				what, TANDEM_EINV_XML_ATTRIBUTES_MAX);
+		einv_xml_scan_free(&scan);
+		return TANDEM_ELIMIT;
+	}
+	/*
+	 * With stand-ins first. Whatever goes wrong then - a limit, a
+	 * well-formedness error, a stand-in not seen where it should be - the
+	 * original is parsed, so that every finding is libxml2's own on it.
+	 */
+	bool done = false;
+	if (scan.n && stand_ins_make(xml, len, &scan, &si) == 0 &&
+	    parse_once(si.copy, si.len, len, &si, &o) == 0) {
+		done = o.stop_reason == STOP_NONE && !o.malformed;
+		if (!done) {
+			outcome_drop(&o);
+			atomic_fetch_add_explicit(&retries, 1, memory_order_relaxed);
+		}
+	}
+	stand_ins_free(&si);
+	einv_xml_scan_free(&scan);
+	if (!done && parse_once(xml, len, len, NULL, &o) != 0)
+		return TANDEM_ENOMEM;
 
-	switch (st.stop_reason) {
+	switch (o.stop_reason) {
 	case STOP_DTD:
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT, "TANDEM-XML-DTD",
-				NULL, st.stop_line,
+				NULL, o.stop_line,
 				"the %s has a document type declaration (<!DOCTYPE>): refused, an e-invoice never has one and it could declare external or exploding entities",
 				what);
 		err = TANDEM_EBADINPUT;
 		break;
 	case STOP_DEPTH:
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-XML-DEPTH",
-				NULL, st.stop_line,
+				NULL, o.stop_line,
 				"the %s nests elements more than %d deep", what,
 				TANDEM_EINV_XML_DEPTH_MAX);
 		err = TANDEM_ELIMIT;
 		break;
 	case STOP_ELEMENTS:
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_ELIMIT, "TANDEM-XML-ELEMENTS",
-				NULL, st.stop_line,
+				NULL, o.stop_line,
 				"the %s has more than %d elements", what,
 				TANDEM_EINV_XML_NODES_MAX);
 		err = TANDEM_ELIMIT;
 		break;
 	default:
-		if (doc == NULL || !ctxt->wellFormed) {
-			const xmlError *e = xmlCtxtGetLastError(ctxt);
-			error_text(e, msg, sizeof msg);
+		if (o.malformed) {
 			tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
-					"TANDEM-XML-MALFORMED", NULL,
-					e ? e->line : 0, "the %s is not well-formed XML: %s",
-					what, msg);
+					"TANDEM-XML-MALFORMED", NULL, o.error_line,
+					"the %s is not well-formed XML: %s", what, o.error);
 			err = TANDEM_EBADINPUT;
 		}
 	}
-	xmlFreeParserCtxt(ctxt);
-	/* The thread's copy of the last error was made in the region. */
-	xmlResetLastError();
-	einv_xml_region_end(region);
-	if (err == 0 && xmlDocGetRootElement(doc) == NULL) {
+	if (err == 0 && xmlDocGetRootElement(o.doc) == NULL) {
 		tandem_diag_add(d, TANDEM_SEV_ERROR, TANDEM_EBADINPUT,
 				"TANDEM-XML-MALFORMED", NULL, 0,
 				"the %s has no root element", what);
@@ -399,17 +462,16 @@ int einv_xml_parse(struct tandem_arena *a, const char *xml, size_t len,
 	}
 	struct parsed *held = err ? NULL : tandem_arena_alloc(a, sizeof *held);
 	if (held) {
-		*held = (struct parsed){.doc = doc, .region = region};
+		*held = (struct parsed){.doc = o.doc, .region = o.region};
 		if (tandem_arena_on_release(a, free_doc, held) != 0)
 			held = NULL;
 	}
 	if (!held) {
-		xmlFreeDoc(doc);
-		einv_xml_region_free(region);
+		outcome_drop(&o);
 		/* Else the caller's arena is full: a resource failure, not the XML's. */
 		return err ? err : TANDEM_ENOMEM;
 	}
-	*out = doc;
+	*out = o.doc;
 	return 0;
 }
 
