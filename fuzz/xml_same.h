@@ -120,7 +120,7 @@ static inline int xml_same_check(const char *xml, size_t len)
 	struct tandem_arena arena;
 	struct tandem_diag d;
 	xmlDocPtr doc = NULL;
-	char msg[256];
+	char msg[1024];
 	int line;
 
 	tandem_arena_init(&arena, XML_SAME_ARENA_BYTES_MAX);
@@ -132,11 +132,13 @@ static inline int xml_same_check(const char *xml, size_t len)
 			TANDEM_ASSERT(ref != NULL);
 			xml_same_tree(xmlDocGetRootElement(doc), xmlDocGetRootElement(ref));
 		} else if (!strstr(d.items[0].message, "has no root element")) {
-			const char *m = d.items[0].message;
-			size_t n = strlen(m), k = strlen(msg);
+			/* libxml2's message, maybe cut short in the finding. */
+			const char *m = strstr(d.items[0].message, "well-formed XML: ");
 			TANDEM_ASSERT(ref == NULL);
 			TANDEM_ASSERT(d.items[0].line == line);
-			TANDEM_ASSERT(n >= k && strcmp(m + n - k, msg) == 0);
+			TANDEM_ASSERT(m != NULL);
+			m += strlen("well-formed XML: ");
+			TANDEM_ASSERT(strncmp(m, msg, strlen(m)) == 0);
 		}
 		xmlFreeDoc(ref);
 	}
