@@ -1,10 +1,11 @@
 /*
  * tests/test_llm_bounds.c - minimum, maximum, exclusiveMinimum and
- * exclusiveMaximum of integers in decoding constrained to a JSON Schema
- * (src/llm/json_sgram.c, json_schema.c): integers within the bounds and
- * not, every prefix of one within them accepted (a digit is taken only
- * while some ending stays within reach), the value checked where the
- * number ends, and bounds refused with the reason.
+ * exclusiveMaximum of integers and numbers in decoding constrained to a
+ * JSON Schema (src/llm/json_sgram.c, json_schema.c): values within the
+ * bounds and not, every prefix of one within them accepted (a digit is
+ * taken only while some ending stays within reach), the value checked
+ * where the number ends, bounds written with fractions and exponents,
+ * and bounds refused with the reason.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,14 +16,17 @@
 #include "tandem/llm.h"
 #include "test.h"
 
-/* The object whose member n has the integer schema with the given bounds
+/* The type of n in the schemas below: "integer" or "number". */
+static const char *type = "integer";
+
+/* The object whose member n has the schema of type with the given bounds
  * (JSON members, without braces). */
 static const char *schema_of(const char *bounds)
 {
 	static char schema[512];
 
 	snprintf(schema, sizeof schema, "{\"type\": \"object\", \"properties\": {\"n\": "
-		 "{\"type\": \"integer\", %s}}, \"required\": [\"n\"]}", bounds);
+		 "{\"type\": \"%s\", %s}}, \"required\": [\"n\"]}", type, bounds);
 	return schema;
 }
 
@@ -46,6 +50,7 @@ static bool begins(const char *bounds, const char *digits)
 
 TEST(llm_integer_bounds)
 {
+	type = "integer";
 	const char *pct = "\"minimum\": 0, \"maximum\": 100";
 	ASSERT(fits(pct, "0"));
 	ASSERT(fits(pct, "42"));
@@ -84,29 +89,102 @@ TEST(llm_integer_bounds)
 	ASSERT(!begins(big, "0"));
 	ASSERT(fits("\"minimum\": 5, \"maximum\": 5", "5"));
 	ASSERT(!fits("\"minimum\": 5, \"maximum\": 5", "50"));
+	/* Bounds with a fraction or an exponent: the integers between. */
+	const char *half = "\"minimum\": 0.5, \"maximum\": 2.5";
+	ASSERT(!fits(half, "0"));
+	ASSERT(fits(half, "1"));
+	ASSERT(fits(half, "2"));
+	ASSERT(!fits(half, "3"));
+	ASSERT(fits("\"maximum\": 1e3", "1000"));
+	ASSERT(!fits("\"maximum\": 1e3", "1001"));
+	ASSERT(fits("\"exclusiveMinimum\": -2.5", "-2"));
+	ASSERT(!fits("\"exclusiveMinimum\": -2.5", "-3"));
+	/* Beyond what is written (18 digits): no bound on that side. */
+	ASSERT(fits("\"maximum\": 1e300", "999999999999999999"));
+	ASSERT(fits("\"minimum\": -1e30", "-999999999999999999"));
+}
+
+TEST(llm_number_bounds)
+{
+	type = "number";
+	const char *price = "\"minimum\": 0, \"exclusiveMaximum\": 100.5";
+	ASSERT(fits(price, "0"));
+	ASSERT(fits(price, "0.0"));
+	ASSERT(fits(price, "-0"));
+	ASSERT(fits(price, "42"));
+	ASSERT(fits(price, "100.49"));
+	ASSERT(fits(price, "100.499999999999"));
+	ASSERT(!fits(price, "100.5"));
+	ASSERT(!fits(price, "100.51"));
+	ASSERT(!fits(price, "101"));
+	ASSERT(!fits(price, "-0.1"));
+	ASSERT(!fits(price, "-1"));
+	ASSERT(!fits(price, "1e2")); /* no exponent in a bounded number */
+	ASSERT(begins(price, "10"));
+	ASSERT(begins(price, "100."));
+	ASSERT(begins(price, "100.4"));
+	ASSERT(!begins(price, "100.5"));
+	ASSERT(!begins(price, "101"));
+	ASSERT(begins(price, "-"));
+	ASSERT(begins(price, "-0"));
+	ASSERT(!begins(price, "-0.1"));
+	/* A range below 1: the digits after the point decide. */
+	const char *tiny = "\"minimum\": 0.001, \"maximum\": 0.002";
+	ASSERT(fits(tiny, "0.001"));
+	ASSERT(fits(tiny, "0.0015"));
+	ASSERT(fits(tiny, "0.002"));
+	ASSERT(fits(tiny, "0.0020"));
+	ASSERT(!fits(tiny, "0.0021"));
+	ASSERT(!fits(tiny, "0.0009"));
+	ASSERT(!fits(tiny, "0"));
+	ASSERT(begins(tiny, "0.00"));
+	ASSERT(!begins(tiny, "0.01"));
+	ASSERT(!begins(tiny, "1"));
+	ASSERT(!begins(tiny, "0.0"
+			     "03"));
+	/* Below zero. */
+	const char *neg = "\"minimum\": -2.5, \"maximum\": -1.25";
+	ASSERT(fits(neg, "-2.5"));
+	ASSERT(fits(neg, "-1.25"));
+	ASSERT(fits(neg, "-2"));
+	ASSERT(fits(neg, "-1.3"));
+	ASSERT(!fits(neg, "-1.2"));
+	ASSERT(!fits(neg, "-2.51"));
+	ASSERT(!fits(neg, "-1"));
+	ASSERT(!fits(neg, "1.5"));
+	ASSERT(begins(neg, "-1.2"));
+	ASSERT(!begins(neg, "-1.1"));
+	ASSERT(!begins(neg, "-3"));
+	/* Twelve digits after the point at most; a bound finer than that is
+	 * met on that grid. */
+	ASSERT(fits("\"minimum\": 0", "0.123456789012"));
+	ASSERT(!begins("\"minimum\": 0", "0.1234567890123"));
+	const char *fine = "\"exclusiveMinimum\": 0.0000000000001, \"maximum\": 1";
+	ASSERT(fits(fine, "0.000000000001"));
+	ASSERT(!fits(fine, "0"));
+	ASSERT(!fits(fine, "0.000000000000"));
+	/* Exponents in bounds. */
+	ASSERT(fits("\"maximum\": 1.5e2", "150"));
+	ASSERT(!fits("\"maximum\": 1.5e2", "150.01"));
+	ASSERT(fits("\"minimum\": 25E-3", "0.025"));
+	ASSERT(!fits("\"minimum\": 25E-3", "0.0249"));
+	/* An unbounded number keeps its exponent. */
+	ASSERT(schema_instance("{\"type\": \"object\", \"properties\": {\"n\": {\"type\": "
+			       "\"number\"}}}", "{\"n\":1e2}"));
 }
 
 TEST(llm_integer_bounds_refused)
 {
 	static const struct schema_refusal bad[] = {
-		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
-		  "\"minimum\": 0}}}", TANDEM_EUNSUPPORTED, "#/properties/n/minimum",
-		  "only for \"type\": \"integer\"" },
-		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
-		  "\"minimum\": 0.5}}}", TANDEM_EUNSUPPORTED, "#/properties/n/minimum",
-		  "other than an integer" },
-		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
-		  "\"maximum\": 1e3}}}", TANDEM_EUNSUPPORTED, "#/properties/n/maximum",
-		  "other than an integer" },
-		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
-		  "\"maximum\": 1000000000000000000}}}", TANDEM_EUNSUPPORTED,
-		  "#/properties/n/maximum", "at most 18 digits" },
 		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
 		  "\"maximum\": \"3\"}}}", TANDEM_EBADINPUT, "#/properties/n/maximum",
 		  "not a number" },
 		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
 		  "\"enum\": [1, 2], \"minimum\": 2}}}", TANDEM_EUNSUPPORTED,
 		  "#/properties/n/minimum", "beside enum or const" },
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
+		  "\"const\": 2, \"maximum\": 2}}}", TANDEM_EUNSUPPORTED,
+		  "#/properties/n/maximum", "beside enum or const" },
 	};
 
 	schema_expect_refusals(bad, sizeof bad / sizeof bad[0]);
@@ -119,6 +197,14 @@ TEST(llm_integer_bounds_refused)
 				    "\"required\": [\"n\"]}";
 	tandem_diag_init(&d, 10);
 	ASSERT(tandem_llm_schema_new(empty, strlen(empty), &d, &s) != 0);
+	ASSERT(s == NULL && d.count > 0);
+	tandem_diag_release(&d);
+	/* Nor any number. */
+	static const char none[] = "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": "
+				   "\"number\", \"minimum\": 0.5, \"exclusiveMaximum\": 0.5}}, "
+				   "\"required\": [\"n\"]}";
+	tandem_diag_init(&d, 10);
+	ASSERT(tandem_llm_schema_new(none, strlen(none), &d, &s) != 0);
 	ASSERT(s == NULL && d.count > 0);
 	tandem_diag_release(&d);
 }

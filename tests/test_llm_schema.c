@@ -29,7 +29,7 @@ TEST(llm_schema_refused)
 		{ "{\"not\": {\"type\": \"string\"}}", TANDEM_EUNSUPPORTED, "#/not" },
 		{ "{\"if\": true, \"then\": true}", TANDEM_EUNSUPPORTED, "#/if" },
 		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
-		  "\"minimum\": 0}}}", TANDEM_EUNSUPPORTED, "#/properties/n/minimum" },
+		  "\"minimum\": 0, \"const\": 1}}}", TANDEM_EUNSUPPORTED, "#/properties/n/minimum" },
 		{ "{\"type\": \"array\", \"items\": {\"type\": \"number\", \"multipleOf\": 2}}",
 		  TANDEM_EUNSUPPORTED, "#/items/multipleOf" },
 		{ "{\"type\": \"object\", \"patternProperties\": {}}", TANDEM_EUNSUPPORTED,
@@ -122,12 +122,12 @@ TEST(llm_schema_refused_all)
 
 	tandem_diag_init(&d, 10);
 	ASSERT_EQ(compile("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", "
-			  "\"format\": \"email\"}, \"b\": {\"type\": \"number\", \"maximum\": 3}}, "
+			  "\"format\": \"email\"}, \"b\": {\"type\": \"number\", \"multipleOf\": 3}}, "
 			  "\"minProperties\": 1}", &d, &s), TANDEM_EUNSUPPORTED);
 	ASSERT_EQ(d.count, 3);
 	ASSERT_STR_EQ(d.items[0].path, "#/minProperties");
 	ASSERT_STR_EQ(d.items[1].path, "#/properties/a/format");
-	ASSERT_STR_EQ(d.items[2].path, "#/properties/b/maximum");
+	ASSERT_STR_EQ(d.items[2].path, "#/properties/b/multipleOf");
 	ASSERT_STR_CONTAINS(d.items[1].message, "the format \"email\" is not supported");
 	tandem_diag_release(&d);
 	/* Limits: 65 properties, 65 enum values. */

@@ -48,9 +48,11 @@ static const char *const schemas[] = {
 	 "\"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$\"}, \"due\": {\"type\": \"string\", \"format\": "
 	 "\"date\"}, \"vat\": {\"type\": \"string\", \"pattern\": \"^(S|Z|E|AE|K)$\"}, "
 	 "\"ref\": {\"type\": \"string\", \"pattern\": \"^[A-Z][a-z0-9 ]*$\"}, \"qty\": "
-	 "{\"type\": \"integer\", \"minimum\": -20, \"exclusiveMaximum\": 250}}, "
-	 "\"required\": [\"siret\", \"iban\", \"due\", \"vat\", \"ref\", \"qty\"], "
-	 "\"additionalProperties\": false}"),
+	 "{\"type\": \"integer\", \"minimum\": -20, \"exclusiveMaximum\": 250}, \"rate\": "
+	 "{\"type\": \"number\", \"exclusiveMinimum\": -0.5, \"maximum\": 19.6}, \"eps\": "
+	 "{\"type\": \"number\", \"minimum\": 0.0001, \"exclusiveMaximum\": 0.00025}}, "
+	 "\"required\": [\"siret\", \"iban\", \"due\", \"vat\", \"ref\", \"qty\", \"rate\", "
+	 "\"eps\"], \"additionalProperties\": false}"),
 };
 
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,

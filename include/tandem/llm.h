@@ -215,10 +215,13 @@ bool tandem_llm_json_check(const char *text, size_t len, bool *complete);
  *   format                date, time, date-time (RFC 3339), uuid (lower
  *                         case), each as a pattern
  *   minimum, maximum, exclusiveMinimum, exclusiveMaximum
- *                         of "type": "integer" only, integers of at most 18
- *                         digits (and so is the value written); a digit is
- *                         taken only while an ending within them stays in
- *                         reach; not beside enum or const
+ *                         of integers and numbers, any JSON number as
+ *                         bound; the value is written with at most 18
+ *                         digits before the point and (a number) 12 after
+ *                         it, no exponent, and a bound finer than that is
+ *                         met on that grid; a digit is taken only while an
+ *                         ending within them stays in reach; not beside
+ *                         enum or const
  *   enum, const           strings, numbers, true, false, null (not objects or
  *                         arrays), up to 64, each at most 256 bytes as JSON
  *   anyOf                 up to 16 alternatives whose instances begin with

@@ -20,6 +20,11 @@
 #define JS_NUMBER_BYTES_MAX 32 /* bytes of a number the automaton writes */
 #define JS_EXTRA_KEYS_MAX 8    /* keys of one object that the schema does not name */
 #define JS_BOUND_DIGITS_MAX 18 /* digits of a bounded integer, and of its bounds */
+#define JS_BOUND_FRAC_MAX 12   /* digits after the point of a bounded number */
+#define JS_BOUND_SCALE 1000000000000LL /* 10^JS_BOUND_FRAC_MAX */
+
+/* A bounded number in units of 10^-JS_BOUND_FRAC_MAX. */
+__extension__ typedef __int128 js_wide;
 
 /* Kinds of JSON value (the schema's "type"), bits of js_node.types. */
 enum {
@@ -65,6 +70,8 @@ struct js_node {
 	uint16_t re;                   /* a string's pattern: js_schema.re[re - 1]; 0 none */
 	bool bounded;                  /* an integer within [lo, hi] (minimum, maximum, ...) */
 	int64_t lo, hi;
+	bool nbounded;                 /* a number within [nlo, nhi], in units of 10^-12 */
+	js_wide nlo, nhi;
 	uint64_t required;             /* bit i: prop0 + i */
 };
 
@@ -141,8 +148,9 @@ struct js_state {
 	struct js_utf8 u;
 	uint8_t key_free;        /* the key being read may be one the schema does not name */
 	uint8_t num_int, num_len;    /* the number being read: an integer; its bytes */
-	uint8_t num_neg, num_digits; /* a bounded integer: its sign, its digits so far */
-	uint64_t num_mag;            /* and their value */
+	uint8_t num_neg, num_digits; /* a bounded number: its sign, its digits so far */
+	uint8_t num_fdigits;         /* and after its point */
+	uint64_t num_mag, num_frac;  /* and their values */
 	uint16_t vnode;          /* the node of the value about to start */
 	uint16_t cur;            /* the node of the string being read */
 	uint16_t lit0, off;      /* literals or key being read: the first, bytes read */
@@ -156,6 +164,9 @@ struct js_state {
 /* Whether the integer being read (sign, magnitude, digits so far, the
  * last one a leading 0 when zero) can still end within n's bounds. */
 bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned digits, bool zero);
+/* The same for a bounded number (n->nbounded) in state s, which may have
+ * a point (frac) and digits after it. */
+bool js_nbound_fits(const struct js_node *n, const struct js_state *s, bool zero, bool frac);
 
 /* The state before the first byte. */
 void js_init(const struct tandem_llm_schema *sc, struct js_state *s);
@@ -248,6 +259,9 @@ uint16_t js_node_new(struct js_comp *cp);
  * length before, to go back to. */
 size_t js_path_push(struct js_comp *cp, const char *seg, size_t n);
 const char *js_arena_copy(struct js_comp *cp, const char *s, size_t n);
+/* minimum, maximum and their exclusive forms of schema v into node n
+ * (json_bounds.c). */
+void js_read_bounds(struct js_comp *cp, const struct tandem_json *v, struct js_node *n);
 /* The schema v, depth schemas deep, into node idx. */
 void js_compile(struct js_comp *cp, const struct tandem_json *v, unsigned depth, uint16_t idx);
 

@@ -565,81 +565,6 @@ static const struct {
 	{"uuid", "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
 };
 
-/* A bound: an integer of at most JS_BOUND_DIGITS_MAX digits, as written. */
-static bool read_bound(struct js_comp *cp, const struct tandem_json *x, const char *kw,
-		       int64_t *out)
-{
-	size_t i = x->type == TANDEM_JSON_NUMBER && x->n > 0 && x->u.s[0] == '-';
-	int64_t v = 0;
-
-	if (x->type != TANDEM_JSON_NUMBER) {
-		js_refuse(cp, TANDEM_EBADINPUT, kw, "not a number");
-		return false;
-	}
-	if (x->n == i || x->n - i > JS_BOUND_DIGITS_MAX) {
-		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "a bound other than an integer of at most %d "
-			  "digits is not supported", JS_BOUND_DIGITS_MAX);
-		return false;
-	}
-	for (size_t k = i; k < x->n; k++) {
-		if (x->u.s[k] < '0' || x->u.s[k] > '9') {
-			js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "a bound other than an integer of at "
-				  "most %d digits is not supported", JS_BOUND_DIGITS_MAX);
-			return false;
-		}
-		v = v * 10 + (x->u.s[k] - '0');
-	}
-	*out = i ? -v : v;
-	return true;
-}
-
-/*
- * minimum, maximum, exclusiveMinimum, exclusiveMaximum of an integer: its
- * range [n->lo, n->hi], within the JS_BOUND_DIGITS_MAX digits it is then
- * written with. Bounds on numbers that may have a fraction are refused.
- */
-static void read_bounds(struct js_comp *cp, const struct tandem_json *v, struct js_node *n)
-{
-	static const char *const kws[] = {"minimum", "exclusiveMinimum", "maximum",
-					  "exclusiveMaximum"};
-	int64_t limit = 999999999999999999, lo = -limit, hi = limit;
-	bool any = false;
-
-	for (size_t k = 0; k < sizeof kws / sizeof kws[0]; k++) {
-		const struct tandem_json *x = tandem_json_get(v, kws[k]);
-		int64_t b;
-
-		if (x == NULL)
-			continue;
-		any = true;
-		if (!read_bound(cp, x, kws[k], &b))
-			continue;
-		if (n->types & JS_T_NUMBER) {
-			js_refuse(cp, TANDEM_EUNSUPPORTED, kws[k], "\"%s\" is supported only for "
-				  "\"type\": \"integer\"", kws[k]);
-			continue;
-		}
-		if (tandem_json_get(v, "enum") || tandem_json_get(v, "const")) {
-			js_refuse(cp, TANDEM_EUNSUPPORTED, kws[k], "\"%s\" beside enum or const is "
-				  "not supported", kws[k]);
-			continue;
-		}
-		switch (k) {
-		case 0: lo = b > lo ? b : lo; break;
-		case 1: lo = b + 1 > lo ? b + 1 : lo; break;
-		case 2: hi = b < hi ? b : hi; break;
-		default: hi = b - 1 < hi ? b - 1 : hi; break;
-		}
-	}
-	if (!any || !(n->types & JS_T_INTEGER))
-		return;
-	n->bounded = true;
-	n->lo = lo;
-	n->hi = hi;
-	if (lo > hi) /* no integer is then an instance: the type goes */
-		n->types &= (uint8_t)~JS_T_INTEGER;
-}
-
 /* "pattern" or "format" of a string: its automaton, n->re. */
 static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct js_node *n)
 {
@@ -738,7 +663,7 @@ void js_compile(struct js_comp *cp, const struct tandem_json *v, unsigned depth,
 	(void)read_count(cp, v, "minLength", JS_STRING_LEN_MAX, &n->min_len);
 	(void)read_count(cp, v, "maxLength", JS_STRING_LEN_MAX, &n->max_len);
 	read_pattern(cp, v, n);
-	read_bounds(cp, v, n);
+	js_read_bounds(cp, v, n);
 	(void)read_count(cp, v, "minItems", JS_ITEMS_MAX, &n->min_items);
 	(void)read_count(cp, v, "maxItems", JS_ITEMS_MAX, &n->max_items);
 	/* No string, no array is then an instance: the type goes. */

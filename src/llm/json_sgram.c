@@ -256,6 +256,10 @@ static bool value_start(const struct tandem_llm_schema *sc, struct js_state *s, 
 		s->num_neg = c == '-';
 		s->num_digits = c != '-';
 		s->num_mag = c == '-' ? 0 : (uint64_t)(c - '0');
+		s->num_fdigits = 0;
+		s->num_frac = 0;
+		if (n->nbounded)
+			return js_nbound_fits(n, s, c == '0', false);
 		return !n->bounded || js_bound_fits(n, s->num_neg, s->num_mag, s->num_digits, c == '0');
 	default:
 		return literal_start(sc, s, JS_LIT_WORDS, cls == JS_C_TRUE ? 1 : cls == JS_C_FALSE
@@ -487,6 +491,67 @@ bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned dig
 	return false;
 }
 
+static const uint64_t pow10s[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				   100000000, 1000000000, 10000000000, 100000000000,
+				   1000000000000};
+
+/* Whether [a, b] (magnitudes, units of 10^-12) meets n's range with the
+ * sign s has. */
+static bool meets(const struct js_node *n, const struct js_state *s, js_wide a, js_wide b)
+{
+	return s->num_neg ? -b <= n->nhi && -a >= n->nlo : a <= n->nhi && b >= n->nlo;
+}
+
+bool js_nbound_fits(const struct js_node *n, const struct js_state *s, bool zero, bool frac)
+{
+	const js_wide one = JS_BOUND_SCALE;
+	js_wide m = (js_wide)s->num_mag * one;
+
+	if (frac) { /* after the point: digits to come make at most 10^-f - 10^-12 more */
+		js_wide at = m + (js_wide)s->num_frac * (js_wide)pow10s[JS_BOUND_FRAC_MAX -
+									s->num_fdigits];
+		return meets(n, s, at, at + (js_wide)pow10s[JS_BOUND_FRAC_MAX - s->num_fdigits] - 1);
+	}
+	if (s->num_digits == 0) /* a lone '-': any magnitude to come */
+		return meets(n, s, 0, (js_wide)999999999999999999 * one + one - 1);
+	/* j more digits before the point, then perhaps a fraction: from
+	 * mag 10^j to (mag + 1) 10^j - 10^-12. A leading 0 takes none. */
+	js_wide p = 1;
+	for (unsigned j = 0; s->num_digits + j <= JS_BOUND_DIGITS_MAX; j++, p *= 10) {
+		if (meets(n, s, m * p, ((js_wide)s->num_mag + 1) * p * one - 1))
+			return true;
+		if (zero)
+			break;
+	}
+	return false;
+}
+
+/* The value a bounded number ends with, within its range. */
+static bool nbound_value(const struct js_node *n, const struct js_state *s)
+{
+	js_wide v = (js_wide)s->num_mag * JS_BOUND_SCALE +
+		    (js_wide)s->num_frac * (js_wide)pow10s[JS_BOUND_FRAC_MAX - s->num_fdigits];
+	return meets(n, s, v, v);
+}
+
+/* A digit of a bounded number: still within reach of its bounds. */
+static bool nbound_digit(const struct js_node *n, struct js_state *s, unsigned l,
+			 unsigned char c)
+{
+	if (l == L_NUM_DOT || l == L_NUM_FRAC) {
+		if (s->num_fdigits >= JS_BOUND_FRAC_MAX)
+			return false;
+		s->num_frac = s->num_frac * 10 + (uint64_t)(c - '0');
+		s->num_fdigits++;
+		return js_nbound_fits(n, s, false, true);
+	}
+	if (s->num_digits >= JS_BOUND_DIGITS_MAX)
+		return false;
+	s->num_mag = s->num_mag * 10 + (uint64_t)(c - '0');
+	s->num_digits++;
+	return js_nbound_fits(n, s, s->num_mag == 0 && s->num_digits == 1, false);
+}
+
 /* A digit of a bounded integer: still within reach of its bounds. */
 static bool bound_digit(const struct js_node *n, struct js_state *s, unsigned char c)
 {
@@ -525,7 +590,8 @@ static bool number_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 			next = l;
 		else if (c == '.' && (l == L_NUM_ZERO || l == L_NUM_INT) && !s->num_int)
 			next = L_NUM_DOT;
-		else if ((c | 0x20) == 'e' && l != L_NUM_EXP && !s->num_int)
+		else if ((c | 0x20) == 'e' && l != L_NUM_EXP && !s->num_int &&
+			 !node_of(sc, s->cur)->nbounded)
 			next = L_NUM_E;
 		else {
 			const struct js_node *n = node_of(sc, s->cur);
@@ -535,14 +601,19 @@ static bool number_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 				if (v < n->lo || v > n->hi)
 					return false;
 			}
+			if (n->nbounded && !nbound_value(n, s))
+				return false;
 			value_done(s);
 			return structure_byte(sc, s, c);
 		}
 	}
 	if (next == L_DONE || s->num_len + 1u + number_need(next) > JS_NUMBER_BYTES_MAX)
 		return false;
-	if ((next == L_NUM_INT || next == L_NUM_ZERO) && node_of(sc, s->cur)->bounded &&
-	    !bound_digit(node_of(sc, s->cur), s, c))
+	const struct js_node *n = node_of(sc, s->cur);
+	if ((next == L_NUM_INT || next == L_NUM_ZERO) && n->bounded && !bound_digit(n, s, c))
+		return false;
+	if (n->nbounded && (next == L_NUM_DOT ? !js_nbound_fits(n, s, false, true)
+			    : is_digit(c) && !nbound_digit(n, s, l, c)))
 		return false;
 	s->num_len++;
 	s->lex = (uint8_t)next;
