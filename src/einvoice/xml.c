@@ -62,7 +62,6 @@ struct parse_state {
 	long stop_line;
 	const struct stand_ins *si; /* or NULL */
 	size_t next;                /* the stand-in libxml2 reports next */
-	bool astray;                /* one was not reported where expected */
 	char *norm;                 /* a run's text, line ends normalised */
 	size_t norm_size;
 };
@@ -215,7 +214,6 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 			}
 		}
 		if (at >= si->at[st->next]) {
-			st->astray = true;
 			stop(ctxt, st, STOP_ASTRAY);
 			return;
 		}
@@ -350,7 +348,7 @@ static int parse_once(const char *xml, size_t len, size_t len_hint, const struct
 	o->doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL, EINV_XML_PARSE_OPTIONS);
 	o->stop_reason = st.stop_reason;
 	o->stop_line = st.stop_line;
-	if (si && !st.astray && st.next != si->n)
+	if (si && st.next != si->n) /* one not met where expected */
 		o->stop_reason = STOP_ASTRAY;
 	if (o->stop_reason == STOP_NONE && (o->doc == NULL || !ctxt->wellFormed)) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);

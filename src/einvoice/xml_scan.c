@@ -234,6 +234,40 @@ static const char *text_after(struct einv_xml_scan *s, const char *xml, const ch
 	return q < stop ? memchr(q, '<', (size_t)(stop - q)) : NULL;
 }
 
+/*
+ * The '>' of the start tag at tag, its name from p on; NULL when it has no
+ * end (libxml2 reports it) or more attributes than allowed (then
+ * s->attributes_line). Attributes are counted as '=' signs outside quoted
+ * values; runs of other bytes are skipped through a table.
+ */
+static const char *tag_end(struct einv_xml_scan *s, const char *xml, const char *tag,
+			   const char *p, const char *stop)
+{
+	size_t count = 0;
+
+	for (;;) {
+		while (p < stop && !tag_special[(unsigned char)*p])
+			p++;
+		if (p >= stop)
+			return NULL;
+		if (*p == '>')
+			return p;
+		if (*p == '=') {
+			if (++count > TANDEM_EINV_XML_ATTRIBUTES_MAX) {
+				s->attributes_line = line_of(xml, tag);
+				return NULL;
+			}
+			p++;
+			continue;
+		}
+		/* A quoted value: '>' and '=' in it count for nothing. */
+		const char *q = memchr(p + 1, *p, (size_t)(stop - p - 1));
+		if (q == NULL)
+			return NULL;
+		p = q + 1;
+	}
+}
+
 int einv_xml_scan(const char *xml, size_t len, struct einv_xml_scan *s)
 {
 	const char *p, *stop;
@@ -250,7 +284,7 @@ int einv_xml_scan(const char *xml, size_t len, struct einv_xml_scan *s)
 	p = memchr(p, '<', len);
 	while (p != NULL && rc == 0) {
 		const char *tag = p++;
-		size_t left = (size_t)(stop - p), count = 0;
+		size_t left = (size_t)(stop - p);
 
 		if (left >= 1 && *p == '/') { /* an end tag: nothing in it hides a '>' */
 			const char *gt = memchr(p, '>', left);
@@ -268,34 +302,15 @@ int einv_xml_scan(const char *xml, size_t len, struct einv_xml_scan *s)
 			p = skip_past(p + 1, stop, "?>");
 		else if (left >= 1 && *p == '!')
 			p = skip_past(p, stop, ">");
-		else
-			goto start_tag;
-		p = memchr(p, '<', (size_t)(stop - p));
-		continue;
-start_tag:
-		for (;;) {
-			while (p < stop && !tag_special[(unsigned char)*p])
-				p++;
-			if (p >= stop)
-				return rc; /* unterminated: libxml2 reports it */
-			if (*p == '>')
-				break;
-			if (*p == '=') {
-				if (++count > TANDEM_EINV_XML_ATTRIBUTES_MAX) {
-					s->attributes_line = line_of(xml, tag);
-					return rc;
-				}
-				p++;
-				continue;
-			}
-			/* A quoted value: '>' and '=' in it count for nothing. */
-			const char *q = memchr(p + 1, *p, (size_t)(stop - p - 1));
-			if (q == NULL)
+		else { /* a start tag */
+			const char *gt = tag_end(s, xml, tag, p, stop);
+			if (gt == NULL)
 				return rc;
-			p = q + 1;
+			depth += gt[-1] != '/'; /* not an empty-element tag */
+			p = text_after(s, xml, gt + 1, stop, depth, &rc);
+			continue;
 		}
-		depth += p[-1] != '/'; /* not an empty-element tag */
-		p = text_after(s, xml, p + 1, stop, depth, &rc);
+		p = memchr(p, '<', (size_t)(stop - p));
 	}
 	return rc;
 }
