@@ -55,9 +55,13 @@ LIBS    = $(PKG_LIBS) -lpthread -lm -ldl
 # works. A process then starts without loading and relocating six shared
 # libraries: some 3 to 4 ms less per one-file run on the bench machine, for
 # a binary 34 MB larger (ICU's data, never touched). docs/einvoice.md,
-# "Speed". The sanitizer build, and DYNAMIC=1, link the shared libraries.
+# "Speed". libgcc is linked statically too (-static-libgcc: libstdc++'s
+# unwinder comes from libgcc_eh): loading libgcc_s.so.1, and running its
+# CPU detection, cost each run some 0.2 ms. The sanitizer build, and
+# DYNAMIC=1, link the shared libraries.
 ifeq ($(SAN)$(DYNAMIC),)
-TOOL_LIBS = -no-pie -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lsqlite3 -lsodium \
+TOOL_LIBS = -no-pie -static-libgcc \
+	    -Wl,-Bstatic -lxml2 -licuuc -licudata -llzma -lz -lpcre2-8 -lsqlite3 -lsodium \
 	    -lstdc++ \
 	    -Wl,-Bdynamic -lpthread -lm -ldl
 else

@@ -1,7 +1,8 @@
 /*
  * tests/test_buf.c - unit tests of the bounded buffer and its JSON string
- * encoder (tandem/buf.h) and of string slices (tandem/slice.h). Expected
- * outputs are written out by hand from the headers.
+ * encoder (tandem/buf.h), of string slices (tandem/slice.h) and of the
+ * CPU feature check (core/cpu.h). Expected outputs are written out by hand
+ * from the headers.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +25,7 @@
 #include "tandem/slice.h"
 #include "tandem/version.h"
 
+#include "core/cpu.h"
 #include "core_helpers.h"
 #include "test.h"
 
@@ -604,4 +606,30 @@ TEST(core_utf8_sequence)
 	ASSERT_EQ(tandem_utf8_sequence("\xf4\x90\x80\x80", 4, NULL), 0);
 	ASSERT_EQ(tandem_utf8_sequence("\x80", 1, NULL), 0);
 	ASSERT_EQ(tandem_utf8_sequence("\xc3" "A", 2, NULL), 0);
+}
+
+/*
+ * tandem_cpu_has() against the compiler's own detection, feature by
+ * feature: the two read the same CPUID and XCR0 bits their own way.
+ */
+TEST(core_cpu_features_as_the_compiler_sees_them)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_POPCNT), __builtin_cpu_supports("popcnt") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX2), __builtin_cpu_supports("avx2") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_FMA), __builtin_cpu_supports("fma") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX512F), __builtin_cpu_supports("avx512f") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX512BW), __builtin_cpu_supports("avx512bw") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX512DQ), __builtin_cpu_supports("avx512dq") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX512VL), __builtin_cpu_supports("avx512vl") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX512VNNI), __builtin_cpu_supports("avx512vnni") != 0);
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX512VBMI), __builtin_cpu_supports("avx512vbmi") != 0);
+	/* A mask asks for all of its features. */
+	ASSERT_EQ(tandem_cpu_has(TANDEM_CPU_AVX2 | TANDEM_CPU_AVX512F),
+		  tandem_cpu_has(TANDEM_CPU_AVX2) && tandem_cpu_has(TANDEM_CPU_AVX512F));
+	ASSERT(tandem_cpu_has(0));
+#else
+	ASSERT(!tandem_cpu_has(TANDEM_CPU_AVX2));
+#endif
 }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "classify_int.h"
+#include "core/cpu.h"
 
 /* Rows of weights summed together; the next as many are fetched meanwhile. */
 #define CLS_ROWS 8
@@ -57,7 +58,6 @@ static void rows_half_any(float *restrict y, const uint16_t *restrict W, size_t 
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
 #include <immintrin.h>
 
 __attribute__((target("avx2"))) static void axpy_avx2(float *restrict y,
@@ -137,11 +137,7 @@ static int have_avx2 = -1;
 static void detect(void)
 {
 	make_half_table();
-	unsigned a, b, c, d;
-	/* F16C: CPUID leaf 1, ECX bit 29 (AVX2's check covers the OS's
-	 * saving of the AVX registers). */
-	have_avx2 = __builtin_cpu_supports("avx2") && __get_cpuid(1, &a, &b, &c, &d) &&
-		    (c & 1u << 29) != 0;
+	have_avx2 = tandem_cpu_has(TANDEM_CPU_AVX2 | TANDEM_CPU_F16C);
 }
 
 void cls_axpy(float *restrict y, const float *restrict x, float a, size_t n)

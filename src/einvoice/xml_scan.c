@@ -32,6 +32,7 @@
 #endif
 
 #include "core/core.h"
+#include "core/cpu.h"
 #include "einvoice_int.h"
 
 /* Skips from p past the first occurrence of end, or to the end of input. */
@@ -182,7 +183,7 @@ static bool use_avx2;
 static void cpu_init(void)
 {
 #if defined(HAVE_AVX2_PATH)
-	use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+	use_avx2 = tandem_cpu_has(TANDEM_CPU_AVX2 | TANDEM_CPU_POPCNT);
 #endif
 }
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/cpu.h"
 #include "llm/llm_int.h"
 #include "tandem/half.h"
 
@@ -241,23 +242,14 @@ void llm_qgemm(const struct llm_mat *w, const struct llm_qx *x, float *out, size
 
 static bool cpu_has_avx512_vnni_vbmi(void)
 {
-#if defined(__x86_64__)
-	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-	       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-	       __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vbmi");
-#else
-	return false;
-#endif
+	return tandem_cpu_has(TANDEM_CPU_AVX512F | TANDEM_CPU_AVX512BW | TANDEM_CPU_AVX512DQ |
+			      TANDEM_CPU_AVX512VL | TANDEM_CPU_AVX512VNNI | TANDEM_CPU_AVX512VBMI);
 }
 
 static bool cpu_has_avx512(void)
 {
-#if defined(__x86_64__)
-	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-	       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-#else
-	return false;
-#endif
+	return tandem_cpu_has(TANDEM_CPU_AVX512F | TANDEM_CPU_AVX512BW | TANDEM_CPU_AVX512DQ |
+			      TANDEM_CPU_AVX512VL);
 }
 
 static llm_attend_fn attend;

@@ -5,10 +5,7 @@
  * path: exact to the stored values, the reference for faster kernels.
  */
 #include <string.h>
-#if defined(__x86_64__)
-#include <cpuid.h>
-#endif
-
+#include "core/cpu.h"
 #include "llm/llm_int.h"
 #include "tandem/half.h"
 
@@ -220,15 +217,7 @@ static float dot_q4_0(const void *row, const float *x, size_t n)
 
 static bool cpu_has_avx2(void)
 {
-#if defined(__x86_64__)
-	unsigned a, b, c, d;
-
-	/* F16C: CPUID.1:ECX bit 29 (clang's __builtin_cpu_supports lacks it). */
-	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-	       __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) != 0;
-#else
-	return false;
-#endif
+	return tandem_cpu_has(TANDEM_CPU_AVX2 | TANDEM_CPU_FMA | TANDEM_CPU_F16C);
 }
 
 void llm_kernels_select(bool simd)
