@@ -9,6 +9,8 @@
 #include "tandem/assert.h"
 #include "tandem/error.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TANDEM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -27,5 +29,13 @@ static inline uint64_t tandem__fnv1a(const char *s)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	return h;
 }
+
+/*
+ * Makes the pages of [p, p + n) present and writable with one system call
+ * (MADV_POPULATE_WRITE), for memory about to be filled: false when the
+ * kernel cannot (then they fault in one by one when first written, as
+ * without this call). Only for private anonymous memory. src/core/pages.c.
+ */
+bool tandem_pages_populate(void *p, size_t n);
 
 #endif /* TANDEM_CORE_H */

@@ -8,11 +8,17 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "core/core.h"
 #include "einvoice/model.h"
 #include "tandem/log.h"
 
 #define BIND_ARENA_MAX (4u << 20)
+/* About what one syntax's table takes (70 KB for UBL): faulted in with one
+ * system call before it is built, instead of 18 faults one at a time
+ * (some 0.15 ms of a one-file run). */
+#define BIND_POPULATE (96u << 10)
 
 /* UBL Invoice names and their CreditNote spelling. */
 static const struct {
@@ -30,6 +36,7 @@ static const struct {
 static pthread_mutex_t bound_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tandem_arena arena;
 static bool arena_ready;
+static char *arena_mem; /* BIND_ARENA_MAX reserved for the fixed arena, or NULL */
 static struct einv_bound bound[EINV_B_COUNT_];
 static atomic_int bound_state[EINV_B_COUNT_];
 
@@ -173,8 +180,20 @@ const struct einv_bound *einv_bound_get(enum einv_binding b)
 		state = atomic_load_explicit(&bound_state[b], memory_order_relaxed);
 		if (state == 0) {
 			if (!arena_ready) {
-				tandem_arena_init(&arena, BIND_ARENA_MAX);
+				void *m = mmap(NULL, BIND_ARENA_MAX, PROT_READ | PROT_WRITE,
+					       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+				arena_mem = m == MAP_FAILED ? NULL : m;
+				if (arena_mem)
+					tandem_arena_init_fixed(&arena, arena_mem, BIND_ARENA_MAX);
+				else
+					tandem_arena_init(&arena, BIND_ARENA_MAX);
 				arena_ready = true;
+			}
+			if (arena_mem) {
+				size_t used = tandem_arena_fixed_used(&arena);
+				size_t n = BIND_ARENA_MAX - used < BIND_POPULATE ? BIND_ARENA_MAX - used
+										 : BIND_POPULATE;
+				(void)tandem_pages_populate(arena_mem + used, n);
 			}
 			state = build(b) ? 1 : 2;
 			atomic_store_explicit(&bound_state[b], state, memory_order_release);

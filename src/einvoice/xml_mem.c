@@ -186,18 +186,13 @@ __attribute__((constructor)) static void xml_mem_install(void)
  */
 static void prefault(unsigned slot, size_t len)
 {
-#ifdef MADV_POPULATE_WRITE
 	size_t page = 4096, want = len < KEEP_BYTES / 8 ? len * 8 : KEEP_BYTES;
 	want = (want + page - 1) / page * page;
 	if (want <= backed[slot])
 		return;
 	char *from = reserve + (size_t)slot * SLOT_BYTES + backed[slot];
-	if (madvise(from, want - backed[slot], MADV_POPULATE_WRITE) == 0)
+	if (tandem_pages_populate(from, want - backed[slot]))
 		backed[slot] = want;
-#else
-	(void)slot;
-	(void)len;
-#endif
 }
 
 struct einv_xml_region *einv_xml_region_begin(size_t len)

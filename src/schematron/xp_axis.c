@@ -10,8 +10,6 @@
  * from the document ends a step at once.
  */
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/core.h"
 #include "xp.h"
@@ -164,22 +162,16 @@ static void build_index(struct xp_ctx *c, xmlDocPtr doc)
 }
 
 /*
- * The first bytes of a table are about to be written at random: fault their
- * pages in with one system call (a page fault costs some 10 us on a virtual
- * machine; a short-lived process touches each page once). *ready: how much
- * of the table is already in. Without MADV_POPULATE_WRITE (Linux < 5.14)
- * the pages come in one fault at a time, as before.
+ * The first bytes of a table are about to be written at random: their
+ * pages are faulted in with one system call (tandem_pages_populate: a
+ * short-lived process touches each page once). *ready: how much of the
+ * table is already in.
  */
 static void prefault(void *table, size_t bytes, size_t *ready)
 {
 	if (bytes <= *ready)
 		return;
-#ifdef MADV_POPULATE_WRITE
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t start = ((uintptr_t)table + *ready) & ~(uintptr_t)(page - 1);
-	uintptr_t end = (uintptr_t)table + bytes;
-	(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE); /* NOLINT(performance-no-int-to-ptr) */
-#endif
+	(void)tandem_pages_populate((char *)table + *ready, bytes - *ready);
 	*ready = bytes;
 }
 
