@@ -23,8 +23,22 @@ TEST(llm_schema_refused)
 		{ "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"string\", "
 		  "\"pattern\": \"^(?=a)\"}}}", TANDEM_EBADINPUT, "#/properties/id/pattern" },
 		{ "{\"type\": \"string\", \"format\": \"email\"}", TANDEM_EUNSUPPORTED, "#/format" },
-		{ "{\"oneOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}]}", TANDEM_EUNSUPPORTED,
-		  "#/oneOf" },
+		/* oneOf: only of alternatives no value can fit two of. */
+		{ "{\"oneOf\": [{\"type\": \"integer\"}, {\"type\": \"number\"}]}",
+		  TANDEM_EUNSUPPORTED, "#/oneOf/1" },
+		{ "{\"type\": \"object\", \"properties\": {\"p\": {\"oneOf\": [{\"type\": "
+		  "\"object\", \"properties\": {\"k\": {\"const\": \"a\"}}}, {\"type\": \"object\", "
+		  "\"properties\": {\"k\": {\"const\": \"b\"}}}]}}}", TANDEM_EUNSUPPORTED,
+		  "#/properties/p/oneOf/1" },
+		{ "{\"oneOf\": [{\"type\": \"string\"}], \"anyOf\": [{\"type\": \"null\"}]}",
+		  TANDEM_EUNSUPPORTED, "#/oneOf" },
+		{ "{\"$defs\": {\"a\": {\"type\": \"null\"}}, \"$ref\": \"#/$defs/a\", "
+		  "\"oneOf\": [{\"type\": \"string\"}]}", TANDEM_EUNSUPPORTED, "#/oneOf" },
+		{ "{\"oneOf\": [{\"type\": \"string\"}], \"type\": \"string\"}",
+		  TANDEM_EUNSUPPORTED, "#/type" },
+		{ "{\"oneOf\": []}", TANDEM_EBADINPUT, "#/oneOf" },
+		{ "{\"$defs\": {\"a\": {\"oneOf\": [{\"$ref\": \"#/$defs/a\"}, {\"type\": "
+		  "\"null\"}]}}, \"$ref\": \"#/$defs/a\"}", TANDEM_EUNSUPPORTED, "#/$defs/a/oneOf" },
 		{ "{\"allOf\": [{\"type\": \"object\"}]}", TANDEM_EUNSUPPORTED, "#/allOf" },
 		{ "{\"not\": {\"type\": \"string\"}}", TANDEM_EUNSUPPORTED, "#/not" },
 		{ "{\"if\": true, \"then\": true}", TANDEM_EUNSUPPORTED, "#/if" },
@@ -217,6 +231,14 @@ static const struct case_ cases[] = {
 	    "{\"x\": false, \"v\": \"\"}", },
 	  { "{\"v\": \"abc\"}", "{\"v\": [1]}", "{\"v\": 1}", "{\"v\": null, \"w\": 1}",
 	    "{\"v\": null, \"w\": true, \"w\": false}", "{\"v\": [1, 2.5]}", } },
+	/* oneOf of different kinds: exactly one fits whenever one does. */
+	{ "{\"type\": \"object\", \"properties\": {\"v\": {\"oneOf\": [{\"type\": \"string\", "
+	  "\"maxLength\": 2}, {\"type\": \"null\"}, {\"type\": \"array\", \"items\": "
+	  "{\"type\": \"integer\"}, \"minItems\": 2}]}}, \"required\": [\"v\"], "
+	  "\"additionalProperties\": false}",
+	  { "{\"v\": \"ab\"}", "{\"v\": null}", "{\"v\": [1, 2, 3]}", "{\"v\": \"\"}", },
+	  { "{\"v\": \"abc\"}", "{\"v\": [1]}", "{\"v\": 1}", "{\"v\": true}",
+	    "{\"v\": [1, 2.5]}", "{\"v\": null, \"w\": 1}", "{}", } },
 	{ "{\"enum\": [\"red\", \"green\", \"re\"]}",
 	  { "\"red\"", "\"re\"", "\"green\"", },
 	  { "\"r\"", "\"blue\"", "red", "\"red\" ", } },

@@ -40,7 +40,7 @@ enum {
 
 enum js_kind {
 	JS_VALUE,   /* types and their keywords */
-	JS_ANYOF,   /* alternatives whose first bytes differ */
+	JS_ANYOF,   /* alternatives whose first bytes differ (anyOf, or oneOf) */
 	JS_REF,     /* stands for target; gone once the schema is compiled */
 };
 
@@ -61,6 +61,7 @@ struct js_node {
 	uint8_t md_obj, md_arr;   /* the same for an object, an array */
 	bool additional;       /* keys beyond prop may come, their values of addl */
 	bool is_enum;          /* the instance is one of the literals */
+	bool one_of;           /* JS_ANYOF written as oneOf (the keyword of findings) */
 	uint16_t items, addl, target;
 	uint16_t prop0, nprop;     /* js_schema.prop[prop0 ..] */
 	uint16_t lit0, nlit;       /* js_schema.lit[lit0 ..]: enum and const */

@@ -6,7 +6,9 @@
  * properties, required, additionalProperties (false, true, or a schema),
  * items (one schema), minItems, maxItems, minLength, maxLength, enum and
  * const (strings, numbers, true, false, null), anyOf whose alternatives
- * begin with different bytes, $ref to "#", "#/$defs/NAME" or
+ * begin with different bytes, and oneOf of such alternatives (an instance
+ * then begins as one of them only, so at least one fits exactly when
+ * exactly one does), $ref to "#", "#/$defs/NAME" or
  * "#/definitions/NAME", the schemas true and false, and the annotations
  * (title, description, ...), which change nothing. Every other keyword is
  * refused with a finding TANDEM-LLM-SCHEMA at its JSON Pointer, as are
@@ -496,19 +498,22 @@ static void read_ref(struct js_comp *cp, const struct tandem_json *ref, uint16_t
 	js_refuse(cp, TANDEM_EBADINPUT, "$ref", "\"%s\": no such definition", ref->u.s);
 }
 
+/* anyOf, or oneOf (one_of): x's alternatives into node idx. */
 static void read_anyof(struct js_comp *cp, const struct tandem_json *x, uint16_t idx,
-		       unsigned depth)
+		       unsigned depth, bool one_of)
 {
 	struct js_node *n = &cp->sc->node[idx];
+	const char *kw = one_of ? "oneOf" : "anyOf";
 	uint16_t alt0;
 
 	n->kind = JS_ANYOF;
+	n->one_of = one_of;
 	if (x->type != TANDEM_JSON_ARRAY || x->n == 0 || x->n > JS_ALTS_MAX) {
 		js_refuse(cp, x->type == TANDEM_JSON_ARRAY && x->n > 0 ? TANDEM_ELIMIT
-			   : TANDEM_EBADINPUT, "anyOf", "not a list of 1 to %d schemas", JS_ALTS_MAX);
+			   : TANDEM_EBADINPUT, kw, "not a list of 1 to %d schemas", JS_ALTS_MAX);
 		return;
 	}
-	if (!reserve(cp, &cp->sc->nalt, x->n, JS_ALTS_TOTAL_MAX, "anyOf", &alt0))
+	if (!reserve(cp, &cp->sc->nalt, x->n, JS_ALTS_TOTAL_MAX, kw, &alt0))
 		return;
 	n->alt0 = alt0;
 	n->nalt = (uint16_t)x->n;
@@ -516,8 +521,8 @@ static void read_anyof(struct js_comp *cp, const struct tandem_json *x, uint16_t
 		char seg[16];
 		int len = snprintf(seg, sizeof seg, "%zu", i);
 
-		cp->sc->alt[alt0 + i] = sub_schema(cp, &x->u.items[i], "anyOf", seg,
-						   (size_t)len, depth);
+		cp->sc->alt[alt0 + i] = sub_schema(cp, &x->u.items[i], kw, seg, (size_t)len,
+						   depth);
 	}
 }
 
@@ -528,7 +533,8 @@ static void check_keywords(struct js_comp *cp, const struct tandem_json *v, unsi
 	for (size_t i = 0; i < v->n; i++) {
 		const char *k = v->u.members[i].key;
 
-		if (is_annotation(k) || strcmp(k, "$ref") == 0 || strcmp(k, "anyOf") == 0)
+		if (is_annotation(k) || strcmp(k, "$ref") == 0 || strcmp(k, "anyOf") == 0 ||
+		    strcmp(k, "oneOf") == 0)
 			continue;
 		if (strcmp(k, "$schema") == 0 || strcmp(k, "$id") == 0 ||
 		    strcmp(k, "$defs") == 0 || strcmp(k, "definitions") == 0) {
@@ -538,8 +544,8 @@ static void check_keywords(struct js_comp *cp, const struct tandem_json *v, unsi
 		} else if (!is_value_keyword(k)) {
 			js_refuse(cp, TANDEM_EUNSUPPORTED, k, "the keyword \"%s\" is not supported", k);
 		} else if (alone) {
-			js_refuse(cp, TANDEM_EUNSUPPORTED, k, "\"%s\" beside $ref or anyOf is not "
-			       "supported", k);
+			js_refuse(cp, TANDEM_EUNSUPPORTED, k, "\"%s\" beside $ref, anyOf or oneOf "
+			       "is not supported", k);
 		}
 	}
 }
@@ -628,7 +634,7 @@ void js_compile(struct js_comp *cp, const struct tandem_json *v, unsigned depth,
 		    uint16_t idx)
 {
 	struct js_node *n = &cp->sc->node[idx];
-	const struct tandem_json *ref, *anyof, *items;
+	const struct tandem_json *ref, *anyof, *oneof, *items;
 
 	*n = cp->sc->node[JS_NODE_ANY];
 	n->md = n->md_obj = n->md_arr = JS_MD_NONE;
@@ -648,14 +654,19 @@ void js_compile(struct js_comp *cp, const struct tandem_json *v, unsigned depth,
 	}
 	ref = tandem_json_get(v, "$ref");
 	anyof = tandem_json_get(v, "anyOf");
-	check_keywords(cp, v, depth, ref != NULL || anyof != NULL);
+	oneof = tandem_json_get(v, "oneOf");
+	check_keywords(cp, v, depth, ref != NULL || anyof != NULL || oneof != NULL);
 	if (ref != NULL && anyof != NULL)
 		js_refuse(cp, TANDEM_EUNSUPPORTED, "anyOf", "anyOf beside $ref is not supported");
-	if (ref != NULL || anyof != NULL) {
+	if (ref != NULL && oneof != NULL)
+		js_refuse(cp, TANDEM_EUNSUPPORTED, "oneOf", "oneOf beside $ref is not supported");
+	if (anyof != NULL && oneof != NULL)
+		js_refuse(cp, TANDEM_EUNSUPPORTED, "oneOf", "oneOf beside anyOf is not supported");
+	if (ref != NULL || anyof != NULL || oneof != NULL) {
 		if (ref != NULL)
 			read_ref(cp, ref, idx);
 		else
-			read_anyof(cp, anyof, idx, depth);
+			read_anyof(cp, anyof != NULL ? anyof : oneof, idx, depth, anyof == NULL);
 		cp->where[idx] = js_arena_copy(cp, cp->path, cp->path_len);
 		return;
 	}

@@ -49,25 +49,28 @@ static int resolve_refs(struct js_comp *cp)
 }
 
 /* The first bytes of anyOf node i: its alternatives', which must not
- * share one (the first byte of a value then says which one it is). */
+ * share one (the first byte of a value then says which one it is, and no
+ * value is an instance of two: what oneOf asks beyond anyOf). */
 static unsigned anyof_classes(struct js_comp *cp, uint16_t i, unsigned depth)
 {
 	struct js_node *n = &cp->sc->node[i];
+	const char *kw = n->one_of ? "oneOf" : "anyOf";
 	unsigned all = 0;
 
 	if (n->kind != JS_ANYOF || cp->visit[i] == 2)
 		return n->classes;
 	if (cp->visit[i] == 1 || depth > JS_ANYOF_DEPTH_MAX) {
 		(void)snprintf(cp->path, sizeof cp->path, "%s", cp->where[i]);
-		return js_refuse(cp, TANDEM_EUNSUPPORTED, "anyOf", "anyOf directly inside "
-				 "anyOf more than %d deep, or inside itself", JS_ANYOF_DEPTH_MAX), 0;
+		return js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "%s directly inside anyOf or "
+				 "oneOf more than %d deep, or inside itself", kw,
+				 JS_ANYOF_DEPTH_MAX), 0;
 	}
 	cp->visit[i] = 1;
 	for (uint16_t k = 0; k < n->nalt && cp->rc == 0; k++) {
 		unsigned c = anyof_classes(cp, cp->sc->alt[n->alt0 + k], depth + 1);
 
 		if (c & all) {
-			(void)snprintf(cp->path, sizeof cp->path, "%s/anyOf/%u", cp->where[i], k);
+			(void)snprintf(cp->path, sizeof cp->path, "%s/%s/%u", cp->where[i], kw, k);
 			js_refuse(cp, TANDEM_EUNSUPPORTED, NULL, "an instance of this alternative "
 				  "may begin as one of an earlier one does: only alternatives "
 				  "of different kinds (object, array, string, number, true, "
