@@ -370,7 +370,7 @@ TEST(cli_llm_run_schema)
 	snprintf(bad, sizeof bad, "%s/bad.json", dir);
 	test_write_file(good, schema);
 	test_write_file(bad, "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": "
-			"\"string\", \"oneOf\": [{\"maxLength\": 3}]}}}");
+			"\"string\", \"allOf\": [{\"maxLength\": 3}]}}}");
 	const char *prompt = "Once upon a time";
 	char *out = test_cli_expect((const char *const[]){"llm", "run", "-m", model, "-p", prompt,
 							  "-n", "400", "--json-schema", good, NULL},
@@ -389,7 +389,7 @@ TEST(cli_llm_run_schema)
 	ASSERT(strlen(out) > 0 && out[strlen(out) - 1] == '\n');
 	check_instance(schema, out, strlen(out) - 1);
 	ASSERT_EQ(code, 1);
-	ASSERT_STR_CONTAINS(err, "#/properties/id/oneOf: the keyword \"oneOf\" is not "
+	ASSERT_STR_CONTAINS(err, "#/properties/id/allOf: the keyword \"allOf\" is not "
 			    "supported");
 	ASSERT_STR_CONTAINS(err, "the schema is refused");
 	ASSERT_STR_EQ(none, "");
