@@ -38,6 +38,7 @@
 #include "list_cache.h"
 #include "list_keep.h"
 #include "list_quiet.h"
+#include "list_value_keep.h"
 #include "list_cand.h"
 #include "list_cli.h"
 #include "list_fuzz.h"

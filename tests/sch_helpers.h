@@ -1,6 +1,7 @@
 /*
  * tests/sch_helpers.h - helpers of the Schematron runner's tests
- * (tests/test_cand.c, tests/test_keep.c, tests/test_quiet.c).
+ * (tests/test_cand.c, tests/test_keep.c, tests/test_quiet.c,
+ * tests/test_value_keep.c).
  */
 #ifndef TANDEM_TEST_SCH_HELPERS_H
 #define TANDEM_TEST_SCH_HELPERS_H

@@ -254,6 +254,14 @@ static bool assert_ok(struct check *k, const struct sch_assert *a)
 	for (size_t i = 0; i < a->nquiet; i++)
 		if (!str_ok(k, a->quiet[i].local) || a->quiet[i].name_id > XP_NAME_IDS_MAX)
 			return fail(k, "bad quiet name");
+	if (a->nvalue > SCH_VALUE_MAX)
+		return fail(k, "too many value inputs");
+	for (size_t i = 0; i < a->nvalue; i++) {
+		const struct xp_test *t = &a->value[i];
+		bool self = t->kind == XP_TEST_NODE && !t->local && !t->ns;
+		if (!self && (t->kind != XP_TEST_NAME || !test_ok(k, t, true)))
+			return fail(k, "bad value input");
+	}
 	for (size_t i = 0; i < a->nparts; i++) {
 		const struct sch_part *p = &a->parts[i];
 		if (!in_range(&p->kind, SCH_PART_TEXT, SCH_PART_NAME) || !opt_str_ok(k, p->text) ||

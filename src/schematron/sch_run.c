@@ -18,11 +18,14 @@
 
 #include "core/core.h"
 #include "sch_cand.h"
+#include "sch_value.h"
 
 struct sch_runner {
 	struct xp_ctx ctx;
 	struct xp_seq *generic;  /* per document: node sets of generic contexts */
 	struct sch_cands *cands; /* the candidate contexts of the nodes */
+	struct sch_values *values; /* asserts' values kept by their inputs (sch_value.c) */
+	bool values_off;         /* sch_runner_keep_values(false) */
 	xmlDocPtr doc;           /* of the last run (sch_run_next) */
 	size_t evaluated, quiet; /* asserts of the last run (sch_runner_counts) */
 	char err[320];
@@ -36,9 +39,12 @@ int sch_runner_new(struct sch_runner **out)
 		return TANDEM_ENOMEM;
 	int rc = sch_cands_new(&r->cands);
 	if (!rc)
+		rc = sch_values_new(&r->values);
+	if (!rc)
 		rc = xp_ctx_init(&r->ctx);
 	if (rc) {
 		sch_cands_free(r->cands);
+		sch_values_free(r->values);
 		tandem_free(r);
 		return rc;
 	}
@@ -53,6 +59,7 @@ void sch_runner_free(struct sch_runner *r)
 	xp_ctx_release(&r->ctx);
 	xp_regex_release();
 	sch_cands_free(r->cands);
+	sch_values_free(r->values);
 	tandem_free(r);
 }
 
@@ -65,6 +72,16 @@ void sch_runner_counts(const struct sch_runner *r, size_t *evaluated, size_t *qu
 {
 	*evaluated = r->evaluated;
 	*quiet = r->quiet;
+}
+
+size_t sch_runner_values_kept(const struct sch_runner *r)
+{
+	return sch_values_hits(r->values);
+}
+
+void sch_runner_keep_values(struct sch_runner *r, bool on)
+{
+	r->values_off = !on;
 }
 
 static int build_dispatch(struct xp_ctx *c, const struct sch_pattern *p, struct sch_dispatch *d)
@@ -256,12 +273,19 @@ static int fire(struct sch_runner *r, const struct sch_schema *s, const struct s
 		}
 		r->evaluated++;
 		size_t amark = xp_mark(c);
-		bool ok = false;
+		bool ok = false, kept = false;
 		const char *error = let_error;
-		if (!error && xp_eval_bool(c, a->test, &f, &ok)) {
+		struct sch_value_key key;
+		bool keyed = !error && a->nvalue && !r->values_off &&
+			     sch_value_key(c, s->serial, (uint32_t)(rule->first_assert + i), a, n, &key);
+		if (keyed)
+			kept = sch_value_get(r->values, &key, &ok);
+		if (!kept && !error && xp_eval_bool(c, a->test, &f, &ok)) {
 			if (c->err == TANDEM_ELIMIT)
 				return c->err;
 			error = c->err_msg;
+		} else if (keyed && !kept) {
+			sch_value_put(r->values, &key, ok);
 		}
 		if (error || ok == a->report) {
 			char err_copy[300];

@@ -146,4 +146,14 @@ const char *sch_runner_error(const struct sch_runner *r);
  */
 void sch_runner_counts(const struct sch_runner *r, size_t *evaluated, size_t *quiet);
 
+/*
+ * An assert whose value depends only on the string values of its node and
+ * of some of the node's attributes (xp_value_inputs() in xp.h) is kept by
+ * them, across nodes and documents (sch_value.c): the evaluations so
+ * answered since the runner was made. sch_runner_keep_values(r, false)
+ * evaluates every one (the tests compare both ways).
+ */
+size_t sch_runner_values_kept(const struct sch_runner *r);
+void sch_runner_keep_values(struct sch_runner *r, bool on);
+
 #endif /* TANDEM_SCHEMATRON_H */

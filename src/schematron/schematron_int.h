@@ -19,6 +19,7 @@ struct sch_part {
 };
 
 #define SCH_QUIET_MAX 3 /* names kept per assert (sch_assert.quiet) */
+#define SCH_VALUE_MAX 2 /* inputs of an assert kept by value (sch_assert.value) */
 
 /* A name test's name: its interned local name and number (xp_resolve()). */
 struct sch_quiet_name {
@@ -39,6 +40,12 @@ struct sch_assert {
 	 * error (xp_quiet_names()); the runner then does not evaluate it. */
 	uint8_t nquiet;
 	struct sch_quiet_name quiet[SCH_QUIET_MAX];
+	/* When nvalue > 0, the test's value depends only on the string values
+	 * of these, read from the node (xp_value_inputs(): XP_TEST_NODE the
+	 * node itself, else an attribute's name test); the runner keeps it by
+	 * them (sch_value.c). */
+	uint8_t nvalue;
+	struct xp_test value[SCH_VALUE_MAX];
 	const char *id;
 	const char *flag;
 	const char *test_text;
