@@ -351,9 +351,7 @@ static int add_assert(struct loader *ld, xmlNodePtr n, const char *rule_flag,
 	a->nquiet = (uint8_t)xp_quiet_names(a->test, !a->report, quiet, SCH_QUIET_MAX);
 	for (size_t i = 0; i < a->nquiet; i++)
 		a->quiet[i] = (struct sch_quiet_name){quiet[i]->local, quiet[i]->name_id};
-	/* Inputs by which its value may be kept (xp_value_inputs()). */
-	int nvalue = xp_value_inputs(a->test, a->value, SCH_VALUE_MAX);
-	a->nvalue = nvalue > 0 ? (uint8_t)nvalue : 0;
+	a->nvalue = (uint8_t)xp_value_inputs(a->test, a->value, SCH_VALUE_MAX);
 	struct tandem_buf text;
 	size_t cap = 0;
 	tandem_buf_init(&text, (size_t)64 * 1024);

@@ -519,11 +519,11 @@ size_t xp_quiet_names(const struct xp_expr *e, bool value, const struct xp_test 
 /*
  * Whether the value of e, evaluated with a node as focus, depends only on
  * the string value of that node and on the presence and string values of
- * some of its attributes (xp_inputs.c): their number (at most max), each
- * into out - kind XP_TEST_NODE for the node itself, else the attribute's
- * name test - or -1 when it depends on anything else.
+ * some of its attributes (xp_inputs.c): their number (1 to max), each into
+ * out - kind XP_TEST_NODE for the node itself, else the attribute's name
+ * test - or 0 when it depends on anything else, or on none of them.
  */
-int xp_value_inputs(const struct xp_expr *e, struct xp_test *out, size_t max);
+size_t xp_value_inputs(const struct xp_expr *e, struct xp_test *out, size_t max);
 
 /* Whether b is a child or attribute step, or a union of them, that
  * descendant:: or descendant-attribute:: can replace after '//' (its

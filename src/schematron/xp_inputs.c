@@ -128,9 +128,9 @@ static void walk(struct inputs *in, const struct xp_expr *e)
 		walk(in, e->kids[i]);
 }
 
-int xp_value_inputs(const struct xp_expr *e, struct xp_test *out, size_t max)
+size_t xp_value_inputs(const struct xp_expr *e, struct xp_test *out, size_t max)
 {
 	struct inputs in = {.out = out, .max = max, .ok = true};
 	walk(&in, e);
-	return in.ok ? (int)in.n : -1;
+	return in.ok ? in.n : 0;
 }
