@@ -2,3 +2,6 @@
 TEST_DECLARE(llm_integer_bounds)
 TEST_DECLARE(llm_number_bounds)
 TEST_DECLARE(llm_integer_bounds_refused)
+TEST_DECLARE(llm_integer_multiple_of)
+TEST_DECLARE(llm_number_multiple_of)
+TEST_DECLARE(llm_multiple_of_refused)

@@ -5,7 +5,7 @@
  * bounds and not, every prefix of one within them accepted (a digit is
  * taken only while some ending stays within reach), the value checked
  * where the number ends, bounds written with fractions and exponents,
- * and bounds refused with the reason.
+ * and bounds refused with the reason; multipleOf alone and beside bounds.
  */
 #include <stdio.h>
 #include <string.h>
@@ -207,4 +207,132 @@ TEST(llm_integer_bounds_refused)
 	ASSERT(tandem_llm_schema_new(none, strlen(none), &d, &s) != 0);
 	ASSERT(s == NULL && d.count > 0);
 	tandem_diag_release(&d);
+}
+
+/* Whether schema (which must not compile) is refused with no instance. */
+static bool no_instance(const char *schema)
+{
+	struct tandem_llm_schema *s = NULL;
+	struct tandem_diag d;
+
+	tandem_diag_init(&d, 10);
+	bool refused = tandem_llm_schema_new(schema, strlen(schema), &d, &s) != 0 && s == NULL &&
+		       d.count > 0;
+	tandem_diag_release(&d);
+	tandem_llm_schema_free(s);
+	return refused;
+}
+
+TEST(llm_integer_multiple_of)
+{
+	type = "integer";
+	const char *five = "\"multipleOf\": 5";
+	ASSERT(fits(five, "0"));
+	ASSERT(fits(five, "-0"));
+	ASSERT(fits(five, "5"));
+	ASSERT(fits(five, "100"));
+	ASSERT(fits(five, "-15"));
+	ASSERT(!fits(five, "7"));
+	ASSERT(!fits(five, "-12"));
+	ASSERT(!fits(five, "5.0")); /* an integer has no point */
+	ASSERT(begins(five, "7"));  /* 70, 75 */
+	ASSERT(begins(five, "-"));
+	/* Beside bounds: a digit is taken only while a multiple within
+	 * them stays within reach. */
+	const char *one_digit = "\"minimum\": 1, \"maximum\": 9, \"multipleOf\": 5";
+	ASSERT(fits(one_digit, "5"));
+	ASSERT(!fits(one_digit, "0"));
+	ASSERT(!fits(one_digit, "10"));
+	ASSERT(!begins(one_digit, "1"));
+	ASSERT(!begins(one_digit, "-"));
+	const char *range = "\"minimum\": 120, \"maximum\": 139, \"multipleOf\": 7";
+	ASSERT(fits(range, "126"));
+	ASSERT(fits(range, "133"));
+	ASSERT(!fits(range, "127"));
+	ASSERT(begins(range, "12"));
+	ASSERT(!begins(range, "127"));
+	ASSERT(!begins(range, "14"));
+	/* A step with a fraction: an integer is a multiple of 2.5 when it is
+	 * one of 5, of 0.5 always. */
+	ASSERT(fits("\"multipleOf\": 2.5", "10"));
+	ASSERT(!fits("\"multipleOf\": 2.5", "2"));
+	ASSERT(fits("\"multipleOf\": 0.5", "3"));
+	/* A step beyond 18 digits: only 0. */
+	ASSERT(fits("\"multipleOf\": 1e20", "0"));
+	ASSERT(!begins("\"multipleOf\": 1e20", "1"));
+	/* No multiple within the bounds: the required member has no instance. */
+	ASSERT(no_instance("{\"type\": \"object\", \"properties\": {\"n\": {\"type\": "
+			   "\"integer\", \"minimum\": 11, \"maximum\": 14, \"multipleOf\": 5}}, "
+			   "\"required\": [\"n\"]}"));
+}
+
+TEST(llm_number_multiple_of)
+{
+	type = "number";
+	const char *cents = "\"multipleOf\": 0.01";
+	ASSERT(fits(cents, "12.34"));
+	ASSERT(fits(cents, "12.3"));
+	ASSERT(fits(cents, "12.340"));
+	ASSERT(fits(cents, "12"));
+	ASSERT(fits(cents, "-0.05"));
+	ASSERT(fits(cents, "0"));
+	ASSERT(!fits(cents, "12.345"));
+	ASSERT(!fits(cents, "1e2")); /* no exponent */
+	ASSERT(begins(cents, "12.34"));
+	ASSERT(begins(cents, "12.340"));
+	ASSERT(!begins(cents, "12.345"));
+	const char *quarter = "\"multipleOf\": 0.25";
+	ASSERT(fits(quarter, "0.75"));
+	ASSERT(fits(quarter, "1.5"));
+	ASSERT(fits(quarter, "-2"));
+	ASSERT(!fits(quarter, "0.1"));
+	ASSERT(!fits(quarter, "0.2"));
+	ASSERT(begins(quarter, "0.2")); /* 0.25 */
+	ASSERT(!begins(quarter, "0.3"));
+	ASSERT(!begins(quarter, "0.26"));
+	/* Beside bounds. */
+	const char *thirds = "\"minimum\": 0, \"maximum\": 1, \"multipleOf\": 0.3";
+	ASSERT(fits(thirds, "0.3"));
+	ASSERT(fits(thirds, "0.90"));
+	ASSERT(fits(thirds, "0"));
+	ASSERT(!fits(thirds, "1"));
+	ASSERT(!fits(thirds, "1.2"));
+	ASSERT(!fits(thirds, "0.5"));
+	ASSERT(!begins(thirds, "1"));
+	ASSERT(!begins(thirds, "0.4"));
+	ASSERT(begins(thirds, "0.6"));
+	ASSERT(!begins(thirds, "-0.3"));
+	const char *neg = "\"exclusiveMaximum\": -1, \"minimum\": -2, \"multipleOf\": 0.4";
+	ASSERT(fits(neg, "-1.2"));
+	ASSERT(fits(neg, "-2"));
+	ASSERT(!fits(neg, "-1.0"));
+	ASSERT(!fits(neg, "-0.8"));
+	ASSERT(!begins(neg, "-0"));
+	ASSERT(begins(neg, "-1.6"));
+	ASSERT(no_instance("{\"type\": \"object\", \"properties\": {\"n\": {\"type\": "
+			   "\"number\", \"exclusiveMinimum\": 0.5, \"exclusiveMaximum\": 1, "
+			   "\"multipleOf\": 0.5}}, \"required\": [\"n\"]}"));
+}
+
+TEST(llm_multiple_of_refused)
+{
+	static const struct schema_refusal bad[] = {
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
+		  "\"multipleOf\": 0}}}", TANDEM_EBADINPUT, "#/properties/n/multipleOf",
+		  "not greater than 0" },
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", "
+		  "\"multipleOf\": -3}}}", TANDEM_EBADINPUT, "#/properties/n/multipleOf",
+		  "not greater than 0" },
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
+		  "\"multipleOf\": \"2\"}}}", TANDEM_EBADINPUT, "#/properties/n/multipleOf",
+		  "not a number" },
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
+		  "\"multipleOf\": 1e-13}}}", TANDEM_EUNSUPPORTED, "#/properties/n/multipleOf",
+		  "finer than 10^-12" },
+		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
+		  "\"enum\": [2, 4], \"multipleOf\": 2}}}", TANDEM_EUNSUPPORTED,
+		  "#/properties/n/multipleOf", "beside enum or const" },
+	};
+
+	schema_expect_refusals(bad, sizeof bad / sizeof bad[0]);
 }

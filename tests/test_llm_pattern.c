@@ -3,8 +3,8 @@
  * constrained to a JSON Schema (src/llm/json_regex.c): strings that match
  * and strings that do not, every prefix of a match accepted and complete
  * only at its end, the anchors and their absence, counted repetitions
- * written out, the characters the writer never writes, and patterns
- * refused with the reason. Expected results come from ECMA-262's
+ * written out, the characters the writer never writes, patterns beside
+ * minLength and maxLength, and patterns refused with the reason. Expected results come from ECMA-262's
  * definition of the constructs, worked out by hand.
  */
 #include <stdio.h>
@@ -104,6 +104,65 @@ TEST(llm_pattern_formats)
 	ASSERT(!matches("format", "uuid", "\"123e4567e89b12d3a456426614174000\""));
 }
 
+/* {"type": "string", "pattern": pattern, bounds} */
+static const char *bounded(const char *pattern, const char *bounds)
+{
+	static char schema[512];
+
+	snprintf(schema, sizeof schema, "{\"type\": \"string\", \"pattern\": \"%s\", %s}",
+		 pattern, bounds);
+	return schema;
+}
+
+#define LEN_MATCH(p, b, text) ASSERT(schema_instance(bounded(p, b), "\"" text "\""))
+#define LEN_NO_MATCH(p, b, text) ASSERT(!schema_instance(bounded(p, b), "\"" text "\""))
+#define LEN_BEGINS(p, b, text) ASSERT(schema_begins(bounded(p, b), "\"" text))
+#define LEN_NO_BEGIN(p, b, text) ASSERT(!schema_begins(bounded(p, b), "\"" text))
+
+TEST(llm_pattern_lengths)
+{
+	const char *five = "\"maxLength\": 5";
+	LEN_MATCH("^[A-Z0-9]+$", five, "AB12");
+	LEN_MATCH("^[A-Z0-9]+$", five, "ABCDE");
+	LEN_NO_MATCH("^[A-Z0-9]+$", five, "ABCDEF");
+	LEN_NO_MATCH("^[A-Z0-9]+$", five, "");
+	/* Cut where the pattern can no longer end in time. */
+	LEN_MATCH("^(ab)+$", five, "abab");
+	LEN_BEGINS("^(ab)+$", five, "abab");
+	LEN_NO_BEGIN("^(ab)+$", five, "ababa");
+	LEN_NO_BEGIN("b+c", "\"maxLength\": 3", "aa");
+	LEN_MATCH("b+c", "\"maxLength\": 3", "abc");
+	LEN_NO_MATCH("b+c", "\"maxLength\": 3", "abcd");
+	/* A minimum: the string closes only once long enough. */
+	const char *three = "\"minLength\": 3";
+	LEN_MATCH("^[a-z]*$", three, "abc");
+	LEN_MATCH("^[a-z]*$", three, "abcdefgh");
+	LEN_NO_MATCH("^[a-z]*$", three, "ab");
+	LEN_BEGINS("^[a-z]*$", three, "ab");
+	LEN_MATCH("^(abc|de)$", three, "abc");
+	LEN_NO_MATCH("^(abc|de)$", three, "de");
+	LEN_NO_BEGIN("^(abc|de)$", three, "d");
+	/* Both. */
+	const char *four = "\"minLength\": 4, \"maxLength\": 4";
+	LEN_MATCH("^a{2}b*$", four, "aabb");
+	LEN_NO_MATCH("^a{2}b*$", four, "aab");
+	LEN_NO_MATCH("^a{2}b*$", four, "aabbb");
+	LEN_MATCH("^(x|yy)*$", "\"minLength\": 5, \"maxLength\": 6", "xyyxx");
+	LEN_NO_BEGIN("^(x|yy)*$", "\"minLength\": 5, \"maxLength\": 6", "xyyxxyy");
+	/* A format beside lengths: a date has 10 characters. */
+	ASSERT(schema_instance("{\"type\": \"string\", \"format\": \"date\", \"maxLength\": 10}",
+			       "\"2026-11-24\""));
+	struct tandem_llm_schema *s = NULL;
+	struct tandem_diag d;
+	static const char none[] = "{\"type\": \"object\", \"properties\": {\"d\": {\"type\": "
+				   "\"string\", \"format\": \"date\", \"maxLength\": 9}}, "
+				   "\"required\": [\"d\"]}";
+	tandem_diag_init(&d, 10);
+	ASSERT(tandem_llm_schema_new(none, strlen(none), &d, &s) != 0);
+	ASSERT(s == NULL && d.count > 0);
+	tandem_diag_release(&d);
+}
+
 TEST(llm_pattern_refused)
 {
 	static const struct schema_refusal bad[] = {
@@ -127,8 +186,11 @@ TEST(llm_pattern_refused)
 		  "#/pattern", "more character atoms" },
 		{ "{\"type\": \"string\", \"pattern\": 5}", TANDEM_EBADINPUT, "#/pattern",
 		  "not a string" },
-		{ "{\"type\": \"string\", \"pattern\": \"^a$\", \"maxLength\": 3}",
-		  TANDEM_EUNSUPPORTED, "#/pattern", "beside minLength" },
+		{ "{\"type\": \"string\", \"pattern\": \"^a$\", \"enum\": [\"a\"]}",
+		  TANDEM_EUNSUPPORTED, "#/pattern", "beside enum or const" },
+		/* Lengths 60 x + 61 y: they settle only past 3,539 characters. */
+		{ "{\"type\": \"string\", \"pattern\": \"^(a{60}|b{61})*$\", \"maxLength\": "
+		  "500}", TANDEM_EUNSUPPORTED, "#/pattern", "do not repeat within 256" },
 		{ "{\"type\": \"string\", \"pattern\": \"^a$\", \"format\": \"date\"}",
 		  TANDEM_EUNSUPPORTED, "#/format", "beside \"pattern\"" },
 		{ "{\"type\": \"string\", \"format\": \"email\"}", TANDEM_EUNSUPPORTED,

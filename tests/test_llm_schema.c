@@ -44,8 +44,8 @@ TEST(llm_schema_refused)
 		{ "{\"if\": true, \"then\": true}", TANDEM_EUNSUPPORTED, "#/if" },
 		{ "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"number\", "
 		  "\"minimum\": 0, \"const\": 1}}}", TANDEM_EUNSUPPORTED, "#/properties/n/minimum" },
-		{ "{\"type\": \"array\", \"items\": {\"type\": \"number\", \"multipleOf\": 2}}",
-		  TANDEM_EUNSUPPORTED, "#/items/multipleOf" },
+		{ "{\"type\": \"array\", \"items\": {\"type\": \"array\", \"uniqueItems\": true}}",
+		  TANDEM_EUNSUPPORTED, "#/items/uniqueItems" },
 		{ "{\"type\": \"object\", \"patternProperties\": {}}", TANDEM_EUNSUPPORTED,
 		  "#/patternProperties" },
 		{ "{\"type\": \"array\", \"uniqueItems\": true}", TANDEM_EUNSUPPORTED,
@@ -136,12 +136,12 @@ TEST(llm_schema_refused_all)
 
 	tandem_diag_init(&d, 10);
 	ASSERT_EQ(compile("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\", "
-			  "\"format\": \"email\"}, \"b\": {\"type\": \"number\", \"multipleOf\": 3}}, "
+			  "\"format\": \"email\"}, \"b\": {\"type\": \"array\", \"contains\": {}}}, "
 			  "\"minProperties\": 1}", &d, &s), TANDEM_EUNSUPPORTED);
 	ASSERT_EQ(d.count, 3);
 	ASSERT_STR_EQ(d.items[0].path, "#/minProperties");
 	ASSERT_STR_EQ(d.items[1].path, "#/properties/a/format");
-	ASSERT_STR_EQ(d.items[2].path, "#/properties/b/multipleOf");
+	ASSERT_STR_EQ(d.items[2].path, "#/properties/b/contains");
 	ASSERT_STR_CONTAINS(d.items[1].message, "the format \"email\" is not supported");
 	tandem_diag_release(&d);
 	/* Limits: 65 properties, 65 enum values. */

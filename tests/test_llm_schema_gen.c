@@ -53,6 +53,15 @@ static const char *const schemas[] = {
 	 "{\"type\": \"number\", \"minimum\": 0.0001, \"exclusiveMaximum\": 0.00025}}, "
 	 "\"required\": [\"siret\", \"iban\", \"due\", \"vat\", \"ref\", \"qty\", \"rate\", "
 	 "\"eps\"], \"additionalProperties\": false}"),
+	("{\"type\": \"object\", \"properties\": {\"price\": {\"type\": \"number\", "
+	 "\"multipleOf\": 0.05, \"minimum\": 0, \"maximum\": 999.99}, \"pack\": {\"type\": "
+	 "\"integer\", \"multipleOf\": 6, \"exclusiveMinimum\": 0}, \"share\": {\"type\": "
+	 "\"number\", \"multipleOf\": 0.3, \"minimum\": -1, \"maximum\": 1}, \"big\": "
+	 "{\"type\": \"integer\", \"multipleOf\": 7}, \"code\": {\"type\": \"string\", "
+	 "\"pattern\": \"^[A-Z]{2}[0-9]+$\", \"minLength\": 4, \"maxLength\": 6}, \"word\": "
+	 "{\"type\": \"string\", \"pattern\": \"b+c\", \"maxLength\": 4}}, \"required\": "
+	 "[\"price\", \"pack\", \"share\", \"big\", \"code\", \"word\"], "
+	 "\"additionalProperties\": false}"),
 };
 
 static bool valid(const struct tandem_json *root, const struct tandem_json *s,
@@ -137,9 +146,51 @@ static bool is_date(const struct tandem_json *v)
 	return d <= days[m - 1] + (m == 2 && leap);
 }
 
-/* minimum, maximum and their exclusive forms, on the number's value. */
+__extension__ typedef __int128 wide;
+
+/* A decimal without exponent as digits (*digits) and digits after the point. */
+static void decimal_of(const char *t, wide *digits, int *frac)
+{
+	bool point = false;
+
+	*digits = 0;
+	*frac = 0;
+	for (; *t != '\0' && *t != 'e' && *t != 'E'; t++) {
+		if (*t == '.')
+			point = true;
+		else if (*t >= '0' && *t <= '9') {
+			*digits = *digits * 10 + (*t - '0');
+			*frac += point;
+		}
+	}
+}
+
+/* multipleOf, exactly: a number written without exponent, a step of at
+ * most 12 digits after the point. */
+static bool multiple_of(const struct tandem_json *step, const struct tandem_json *v)
+{
+	wide a, b;
+	int fa, fb;
+
+	if (strpbrk(v->u.s, "eE") != NULL)
+		return false; /* a number with a step is written without one */
+	decimal_of(v->u.s, &a, &fa);
+	decimal_of(step->u.s, &b, &fb);
+	for (; fa < fb; fa++)
+		a *= 10;
+	for (; fb < fa; fb++)
+		b *= 10;
+	return b != 0 && a % b == 0;
+}
+
+/* minimum, maximum and their exclusive forms, on the number's value;
+ * multipleOf. */
 static bool within_bounds(const struct tandem_json *s, const struct tandem_json *v)
 {
+	const struct tandem_json *step = tandem_json_get(s, "multipleOf");
+
+	if (step != NULL && !multiple_of(step, v))
+		return false;
 	static const char *const kws[] = {"minimum", "exclusiveMinimum", "maximum",
 					  "exclusiveMaximum"};
 	double x = strtod(v->u.s, NULL);

@@ -73,6 +73,9 @@ struct js_node {
 	int64_t lo, hi;
 	bool nbounded;                 /* a number within [nlo, nhi], in units of 10^-12 */
 	js_wide nlo, nhi;
+	js_wide mult;                  /* multipleOf: the value a multiple of it, in the units
+					  of the range (10^-12 for a number, 1 for an
+					  integer); 0 for any value */
 	uint64_t required;             /* bit i: prop0 + i */
 };
 
@@ -99,11 +102,18 @@ struct js_lit {
 #define JS_PATTERN_BYTES_MAX 1024  /* of a pattern */
 #define JS_RES_MAX 64              /* patterns of one schema */
 __extension__ typedef unsigned __int128 js_set;
+#define JS_RE_AHEAD_MAX 256        /* lengths followed before they repeat */
 struct js_re {
 	js_set follow[JS_RE_STATES]; /* the states that may come after each */
 	js_set cls[JS_RE_STATES];    /* the characters (< 128) each state's atom takes */
 	js_set with[128];            /* by character: the live states that take it */
 	js_set accept;               /* states a string may end in (bit 0: the empty string) */
+	/* ahead[k]: the states from which exactly k more characters can end
+	 * the string, for k < pre + period; beyond, the sequence repeats:
+	 * ahead[pre + (k - pre) % period]. period 0: it does not repeat
+	 * within JS_RE_AHEAD_MAX (then lengths cannot be followed). */
+	js_set ahead[JS_RE_AHEAD_MAX];
+	uint16_t pre, period;
 };
 
 /* Compiles pattern (n bytes) into re: 0, or TANDEM_EBADINPUT (syntax),
@@ -113,6 +123,9 @@ int js_re_compile(const char *pattern, size_t n, struct js_re *re, const char **
 /* Reads character c into the set of states *set: false (and *set
  * unchanged) when no string of the pattern goes on with it. */
 bool js_re_step(const struct js_re *re, js_set *set, unsigned char c);
+/* Whether from the states set the string can end after k more
+ * characters for some k in [lo, hi] (re->period > 0). */
+bool js_re_ends_within(const struct js_re *re, js_set set, uint32_t lo, uint32_t hi);
 
 /* A compiled schema. Owns its arena, which holds every table. */
 struct tandem_llm_schema {
@@ -163,11 +176,15 @@ struct js_state {
 };
 
 /* Whether the integer being read (sign, magnitude, digits so far, the
- * last one a leading 0 when zero) can still end within n's bounds. */
+ * last one a leading 0 when zero) can still end within n's bounds, on a
+ * multiple of n->mult (json_bounds.c). */
 bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned digits, bool zero);
+/* Whether the integer read (sign, magnitude) is within them, as it ends. */
+bool js_bound_value(const struct js_node *n, bool neg, uint64_t mag);
 /* The same for a bounded number (n->nbounded) in state s, which may have
  * a point (frac) and digits after it. */
 bool js_nbound_fits(const struct js_node *n, const struct js_state *s, bool zero, bool frac);
+bool js_nbound_value(const struct js_node *n, const struct js_state *s);
 
 /* The state before the first byte. */
 void js_init(const struct tandem_llm_schema *sc, struct js_state *s);

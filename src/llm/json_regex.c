@@ -411,6 +411,53 @@ static bool ends_anchored(const char *p, size_t n)
 	return k % 2 == 0;
 }
 
+/*
+ * The lengths strings of the pattern can still take: ahead[k], the states
+ * from which exactly k more characters end the string - the accepting
+ * ones for k = 0, then those with a follower (that some character
+ * enters) in ahead[k - 1]. A sequence of sets of npos + 1 states repeats
+ * at last; the first repetition within JS_RE_AHEAD_MAX fixes pre and
+ * period.
+ */
+static void lengths(struct js_re *re, unsigned npos)
+{
+	js_set enter = 0;
+
+	for (unsigned c = 0; c < 128; c++)
+		enter |= re->with[c];
+	re->ahead[0] = re->accept;
+	re->pre = re->period = 0;
+	for (unsigned k = 0; k + 1 < JS_RE_AHEAD_MAX; k++) {
+		js_set next = 0;
+
+		for (unsigned q = 0; q <= npos; q++)
+			if (re->follow[q] & re->ahead[k] & enter)
+				next |= bit(q);
+		for (unsigned j = 0; j <= k; j++) {
+			if (re->ahead[j] == next) {
+				re->pre = (uint16_t)j;
+				re->period = (uint16_t)(k + 1 - j);
+				return;
+			}
+		}
+		re->ahead[k + 1] = next;
+	}
+}
+
+bool js_re_ends_within(const struct js_re *re, js_set set, uint32_t lo, uint32_t hi)
+{
+	uint32_t end = (lo > re->pre ? lo : re->pre) + re->period - 1;
+
+	if (hi > end)
+		hi = end;
+	for (uint32_t k = lo; k <= hi; k++) {
+		uint32_t i = k < re->pre ? k : re->pre + (k - re->pre) % re->period;
+		if (set & re->ahead[i])
+			return true;
+	}
+	return false;
+}
+
 int js_re_compile(const char *pattern, size_t n, struct js_re *re, const char **why)
 {
 	struct rp r = {.p = pattern, .n = n, .re = re};
@@ -457,6 +504,7 @@ int js_re_compile(const char *pattern, size_t n, struct js_re *re, const char **
 		for (unsigned q = 1; q <= r.npos; q++)
 			if ((re->cls[q] & bit(c)) && (live & bit(q)))
 				re->with[c] |= bit(q);
+	lengths(re, r.npos);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ static bool is_value_keyword(const char *k)
 	static const char *const words[] = {
 		"type", "properties", "required", "additionalProperties", "items", "minItems",
 		"maxItems", "minLength", "maxLength", "enum", "const", "pattern", "format",
-		"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+		"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
 	};
 
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -601,10 +601,9 @@ static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct
 		return;
 	}
 	len = fmt ? strlen(text) : x->n;
-	if (tandem_json_get(v, "minLength") || tandem_json_get(v, "maxLength") ||
-	    tandem_json_get(v, "enum") || tandem_json_get(v, "const")) {
-		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "\"%s\" beside minLength, maxLength, enum "
-			  "or const is not supported", kw);
+	if (tandem_json_get(v, "enum") || tandem_json_get(v, "const")) {
+		js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "\"%s\" beside enum or const is not "
+			  "supported", kw);
 		return;
 	}
 	if (len > JS_PATTERN_BYTES_MAX || memchr(text, '\0', len) != NULL) {
@@ -625,6 +624,18 @@ static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct
 	if (rc != 0) {
 		js_refuse(cp, rc, kw, "%s", why);
 		return;
+	}
+	if (n->min_len > 0 || n->max_len != JS_LEN_NONE) {
+		if (re->period == 0) {
+			js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "beside minLength or maxLength, a "
+				  "pattern whose lengths do not repeat within %d characters is not "
+				  "supported", JS_RE_AHEAD_MAX);
+			return;
+		}
+		/* No string of the pattern has a length within the bounds: the
+		 * type goes. */
+		if (!js_re_ends_within(re, 1, n->min_len, n->max_len))
+			n->types &= (uint8_t)~JS_T_STRING;
 	}
 	cp->sc->re[cp->sc->nre++] = re;
 	n->re = (uint16_t)cp->sc->nre;

@@ -404,15 +404,26 @@ static bool string_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 	const struct js_node *n = node_of(sc, s->cur);
 
 	if (n->re) {
-		/* Unescaped printable ASCII, as the pattern goes (json_regex.c). */
+		/* Unescaped printable ASCII, as the pattern goes (json_regex.c),
+		 * a character a byte; with length bounds, only while the pattern
+		 * can still end within them. */
 		const struct js_re *re = sc->re[n->re - 1];
+		js_set set = s->re_set;
 		if (c == '"') {
-			if (!(s->re_set & re->accept))
+			if (!(set & re->accept) || s->count < n->min_len)
 				return false;
 			value_done(s);
 			return true;
 		}
-		return js_re_step(re, &s->re_set, c);
+		if (s->count >= n->max_len || !js_re_step(re, &set, c))
+			return false;
+		uint32_t k = s->count + 1;
+		if ((n->min_len > 0 || n->max_len != JS_LEN_NONE) &&
+		    !js_re_ends_within(re, set, n->min_len > k ? n->min_len - k : 0, n->max_len - k))
+			return false;
+		s->re_set = set;
+		s->count = k;
+		return true;
 	}
 	if (s->u.left > 0)
 		return js_utf8_byte(&s->u, c);
@@ -466,74 +477,6 @@ static bool escape_byte(struct js_state *s, unsigned char c)
 	return r >= 0;
 }
 
-/* Bytes a number needs after it is in state l before it may end. */
-bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned digits, bool zero)
-{
-	__extension__ typedef __int128 wide;
-	wide lo = n->lo, hi = n->hi, p = 1;
-
-	if (digits > 0) {
-		wide v = neg ? -(wide)mag : (wide)mag;
-		if (v >= lo && v <= hi)
-			return true; /* it may end here */
-		if (zero)
-			return false; /* a leading 0 takes no more digits */
-	}
-	/* j more digits: from mag * 10^j to mag * 10^j + 10^j - 1 (after a
-	 * lone '-', from 10^(j-1), or 0 for one digit). */
-	for (unsigned j = 1; digits + j <= JS_BOUND_DIGITS_MAX; j++) {
-		p *= 10;
-		wide a = digits > 0 ? (wide)mag * p : j == 1 ? 0 : p / 10, b = digits > 0 ? a + p - 1
-									      : p - 1;
-		if (neg ? (-b <= hi && -a >= lo) : (a <= hi && b >= lo))
-			return true;
-	}
-	return false;
-}
-
-static const uint64_t pow10s[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-				   100000000, 1000000000, 10000000000, 100000000000,
-				   1000000000000};
-
-/* Whether [a, b] (magnitudes, units of 10^-12) meets n's range with the
- * sign s has. */
-static bool meets(const struct js_node *n, const struct js_state *s, js_wide a, js_wide b)
-{
-	return s->num_neg ? -b <= n->nhi && -a >= n->nlo : a <= n->nhi && b >= n->nlo;
-}
-
-bool js_nbound_fits(const struct js_node *n, const struct js_state *s, bool zero, bool frac)
-{
-	const js_wide one = JS_BOUND_SCALE;
-	js_wide m = (js_wide)s->num_mag * one;
-
-	if (frac) { /* after the point: digits to come make at most 10^-f - 10^-12 more */
-		js_wide at = m + (js_wide)s->num_frac * (js_wide)pow10s[JS_BOUND_FRAC_MAX -
-									s->num_fdigits];
-		return meets(n, s, at, at + (js_wide)pow10s[JS_BOUND_FRAC_MAX - s->num_fdigits] - 1);
-	}
-	if (s->num_digits == 0) /* a lone '-': any magnitude to come */
-		return meets(n, s, 0, (js_wide)999999999999999999 * one + one - 1);
-	/* j more digits before the point, then perhaps a fraction: from
-	 * mag 10^j to (mag + 1) 10^j - 10^-12. A leading 0 takes none. */
-	js_wide p = 1;
-	for (unsigned j = 0; s->num_digits + j <= JS_BOUND_DIGITS_MAX; j++, p *= 10) {
-		if (meets(n, s, m * p, ((js_wide)s->num_mag + 1) * p * one - 1))
-			return true;
-		if (zero)
-			break;
-	}
-	return false;
-}
-
-/* The value a bounded number ends with, within its range. */
-static bool nbound_value(const struct js_node *n, const struct js_state *s)
-{
-	js_wide v = (js_wide)s->num_mag * JS_BOUND_SCALE +
-		    (js_wide)s->num_frac * (js_wide)pow10s[JS_BOUND_FRAC_MAX - s->num_fdigits];
-	return meets(n, s, v, v);
-}
-
 /* A digit of a bounded number: still within reach of its bounds. */
 static bool nbound_digit(const struct js_node *n, struct js_state *s, unsigned l,
 			 unsigned char c)
@@ -563,6 +506,7 @@ static bool bound_digit(const struct js_node *n, struct js_state *s, unsigned ch
 			     s->num_mag == 0 && s->num_digits == 1);
 }
 
+/* Bytes a number needs after it is in state l before it may end. */
 static unsigned number_need(unsigned l)
 {
 	return l == L_NUM_MINUS || l == L_NUM_DOT || l == L_NUM_E || l == L_NUM_ESIGN;
@@ -595,13 +539,9 @@ static bool number_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 			next = L_NUM_E;
 		else {
 			const struct js_node *n = node_of(sc, s->cur);
-			if (n->bounded) { /* the value itself within the bounds */
-				__extension__ __int128 v = s->num_neg ? -(__int128)s->num_mag
-								      : (__int128)s->num_mag;
-				if (v < n->lo || v > n->hi)
-					return false;
-			}
-			if (n->nbounded && !nbound_value(n, s))
+			if (n->bounded && !js_bound_value(n, s->num_neg, s->num_mag))
+				return false; /* the value itself within the bounds */
+			if (n->nbounded && !js_nbound_value(n, s))
 				return false;
 			value_done(s);
 			return structure_byte(sc, s, c);
