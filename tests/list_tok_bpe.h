@@ -2,3 +2,4 @@
 TEST_DECLARE(tok_bpe_llama3)
 TEST_DECLARE(tok_bpe_gpt2)
 TEST_DECLARE(chat_llama3_format)
+TEST_DECLARE(chat_llama31_tools)

@@ -1,8 +1,8 @@
 /*
  * tests/test_json.c - the JSON reader and the writer in Python's form
  * (tandem/json.h): what json.loads takes and refuses, the limits, and the
- * bytes json.dumps(ensure_ascii=False) writes for the same values (the
- * expected texts are Python 3's).
+ * bytes json.dumps(ensure_ascii=False) writes for the same values, with
+ * and without indent (the expected texts are Python 3's).
  */
 #include <string.h>
 
@@ -57,6 +57,37 @@ static void refused(const char *text, size_t len, int code)
 	(void)py(text, len, &rc);
 	if (rc != code)
 		FAIL("%.*s: %d, not %d", (int)len, text, rc, code);
+}
+
+/* text parsed and written back with indent. */
+static void same_indented(const char *text, unsigned indent, const char *want)
+{
+	struct tandem_arena a;
+	struct tandem_diag d;
+	struct tandem_json *v = NULL;
+	struct tandem_buf b;
+
+	tandem_arena_init(&a, 1u << 24);
+	tandem_diag_init(&d, 10);
+	tandem_buf_init(&b, 1u << 20);
+	ASSERT_EQ(tandem_json_parse(text, strlen(text), &a, &v, &d), 0);
+	ASSERT_EQ(tandem_json_write_py_indent(v, indent, &b), 0);
+	ASSERT_STR_EQ(b.data, want);
+	tandem_buf_release(&b);
+	tandem_diag_release(&d);
+	tandem_arena_release(&a);
+}
+
+/* json.dumps(v, ensure_ascii=False, indent=n). */
+TEST(json_python_indent)
+{
+	same_indented("{\"a\": [], \"b\": {}, \"c\": [1, {\"d\": null}], \"e\": \"\u00e9\"}", 4,
+		      "{\n    \"a\": [],\n    \"b\": {},\n    \"c\": [\n        1,\n"
+		      "        {\n            \"d\": null\n        }\n    ],\n"
+		      "    \"e\": \"\xc3\xa9\"\n}");
+	same_indented("[1, 2.50]", 0, "[\n1,\n2.5\n]");
+	same_indented("[[]]", 2, "[\n  []\n]");
+	same_indented("\"x\"", 4, "\"x\"");
 }
 
 TEST(json_python_form)

@@ -142,13 +142,16 @@ static struct tandem_tok *open_vocab(const char *pre, bool with_merges, int want
 	return t;
 }
 
+/* The room of the arrays enc() writes into: 256 ids, more for long texts. */
+static size_t enc_max = 256;
+
 static size_t enc(const struct tandem_tok *t, const char *s, unsigned flags, int32_t *ids)
 {
 	struct tandem_diag d;
 	size_t n = 0;
 
 	tandem_diag_init(&d, 4);
-	ASSERT_EQ(tandem_tok_encode(t, s, strlen(s), flags, ids, 256, &n, &d), 0);
+	ASSERT_EQ(tandem_tok_encode(t, s, strlen(s), flags, ids, enc_max, &n, &d), 0);
 	tandem_diag_release(&d);
 	return n;
 }
@@ -237,14 +240,15 @@ TEST(tok_bpe_gpt2)
 	tandem_diag_release(&d);
 }
 
-/* Appends the ids of s (no control tokens read) to ids. */
+/* Appends the ids of s (no control tokens read) to ids (enc_max of room
+ * after *n). */
 static void add(const struct tandem_tok *t, const char *s, int32_t *ids, size_t *n)
 {
 	*n += enc(t, s, 0, ids + *n);
 }
 
 /* Llama 3's instruct format: headers, trimmed contents, the answer's
- * header; a message cannot forge a control token; tools refused. */
+ * header; a message cannot forge a control token. */
 TEST(chat_llama3_format)
 {
 	struct tandem_diag d;
@@ -288,11 +292,7 @@ TEST(chat_llama3_format)
 	chat = (struct tandem_chat){ p, 2, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
 	ASSERT(got[n - 1] != eot && got[n - 1] != eh);
-	/* Refused: tools, a tool message, a last message of the assistant. */
-	const struct tandem_chat_tool tool = { "f", NULL, NULL };
-	chat = (struct tandem_chat){ m, 2, &tool, 1 };
-	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d),
-		  TANDEM_EUNSUPPORTED);
+	/* Refused: a last message of the assistant; too few ids. */
 	const struct tandem_chat_message a[] = {
 		{ .role = TANDEM_CHAT_USER, .content = "hi" },
 		{ .role = TANDEM_CHAT_ASSISTANT, .content = "yes" },
@@ -305,6 +305,120 @@ TEST(chat_llama3_format)
 	chat = (struct tandem_chat){ m, 2, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 5, &n, &d),
 		  TANDEM_ELIMIT);
+	tandem_tok_free(t);
+	tandem_gguf_close(g_file);
+	tandem_diag_release(&d);
+}
+
+/* With tools, Llama 3.1's template: the system header with its dates,
+ * the tools (json.dumps indent=4) in the first user message, a call as
+ * {"name": ..., "parameters": ...}, a result under ipython as a JSON
+ * string. The texts below are what the template writes. */
+TEST(chat_llama31_tools)
+{
+	static int32_t want[4096], got[4096];
+	struct tandem_diag d;
+	struct tandem_tok *t;
+	size_t nw = 0, n = 0;
+	const int32_t bos = 263, eot = 264, sh = 265, eh = 266;
+
+	tandem_diag_init(&d, 10);
+	t = open_vocab("llama-bpe", true, 0, &d);
+	enc_max = 2048; /* room left in want at the longest text below */
+	const struct tandem_chat_tool tool = {
+		"get_weather", "Weather of a city",
+		"{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+		"\"required\":[\"city\"]}" };
+	const struct tandem_chat_call call = { NULL, "get_weather", "{\"city\":\"Paris\"}" };
+	const struct tandem_chat_message m[] = {
+		{ .role = TANDEM_CHAT_SYSTEM, .content = " Be brief. " },
+		{ .role = TANDEM_CHAT_USER, .content = "What is the weather in Paris?\n" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .calls = &call, .n_calls = 1 },
+		{ .role = TANDEM_CHAT_TOOL, .content = "{\"temp\": 12}", .name = "get_weather" },
+	};
+	struct tandem_chat chat = { m, 4, &tool, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
+	want[nw++] = bos;
+	want[nw++] = sh;
+	add(t, "system", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\n"
+	    "Today Date: 26 Jul 2024\n\nBe brief.", want, &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "user", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\nGiven the following functions, please respond with a JSON for a function "
+	    "call with its proper arguments that best answers the given prompt.\n\n"
+	    "Respond in the format {\"name\": function name, \"parameters\": dictionary of "
+	    "argument name and its value}.Do not use variables.\n\n"
+	    "{\n    \"type\": \"function\",\n    \"function\": {\n"
+	    "        \"name\": \"get_weather\",\n        \"description\": \"Weather of a city\",\n"
+	    "        \"parameters\": {\n            \"type\": \"object\",\n"
+	    "            \"properties\": {\n                \"city\": {\n"
+	    "                    \"type\": \"string\"\n                }\n            },\n"
+	    "            \"required\": [\n                \"city\"\n            ]\n"
+	    "        }\n    }\n}\n\nWhat is the weather in Paris?", want, &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "assistant", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}", want,
+	    &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "ipython", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\n\"{\\\"temp\\\": 12}\"", want, &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "assistant", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\n", want, &nw);
+	ASSERT_EQ(n, nw);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(got[i], want[i]);
+	/* A call or result without tools: the dates, no ipython line. */
+	chat = (struct tandem_chat){ m + 1, 3, NULL, 0 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
+	nw = 0;
+	want[nw++] = bos;
+	want[nw++] = sh;
+	add(t, "system", want, &nw);
+	want[nw++] = eh;
+	add(t, "\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n", want,
+	    &nw);
+	want[nw++] = eot;
+	want[nw++] = sh;
+	add(t, "user", want, &nw);
+	ASSERT(n > nw);
+	for (size_t i = 0; i < nw; i++)
+		ASSERT_EQ(got[i], want[i]);
+	/* Refused: two calls in one message; tools and no first user
+	 * message; a bad name; parameters that are not an object. */
+	const struct tandem_chat_call two[] = { call, call };
+	const struct tandem_chat_message m2[] = {
+		{ .role = TANDEM_CHAT_USER, .content = "hi" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .calls = two, .n_calls = 2 },
+		{ .role = TANDEM_CHAT_TOOL, .content = "1" },
+		{ .role = TANDEM_CHAT_TOOL, .content = "2" },
+	};
+	chat = (struct tandem_chat){ m2, 4, &tool, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
+		  TANDEM_EINVAL);
+	chat = (struct tandem_chat){ m + 2, 2, &tool, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
+		  TANDEM_EINVAL);
+	const struct tandem_chat_tool bad_name = { "get weather", NULL, NULL };
+	chat = (struct tandem_chat){ m, 2, &bad_name, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
+		  TANDEM_EINVAL);
+	const struct tandem_chat_tool bad_params = { "f", NULL, "[1]" };
+	chat = (struct tandem_chat){ m, 2, &bad_params, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
+		  TANDEM_EINVAL);
+	ASSERT(d.count >= 4);
+	enc_max = 256;
 	tandem_tok_free(t);
 	tandem_gguf_close(g_file);
 	tandem_diag_release(&d);

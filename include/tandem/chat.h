@@ -102,8 +102,19 @@ enum tandem_chat_format tandem_chat_format_of(const struct tandem_gguf *g,
  * trimmed of white space as Llama 3's template trims it, encoded without
  * reading control tokens in it), then the header of the assistant's
  * answer; the last message a user's, or an assistant's prefix left open.
- * Llama 3 refuses tools, tool calls and results (TANDEM_EUNSUPPORTED: not
- * implemented) and a vocabulary without its control tokens.
+ * With tools, tool calls or tool results, Llama 3 is written as Llama
+ * 3.1's template writes it (JSON tool calling, the tools in the first user
+ * message): a system header first with "Environment: ipython" (when there
+ * are tools), "Cutting Knowledge Date: December 2023", "Today Date: 26 Jul
+ * 2024" and the system message; the first user message after the
+ * instruction to answer with {"name": ..., "parameters": ...} and each
+ * tool as json.dumps({"type": "function", "function": {...}}, indent=4);
+ * a call as {"name": "NAME", "parameters": ARGUMENTS}; a result under the
+ * header ipython, as a JSON string; the last message may then be a
+ * result. Refused (TANDEM_EINVAL): more than one call in a message, or a
+ * call with content; tools without a user message first (after the
+ * system's); a function name outside [a-zA-Z0-9_-]{1,64}; parameters that
+ * are not a JSON object; a vocabulary without the control tokens.
  */
 int tandem_chat_encode(const struct tandem_tok *t, enum tandem_chat_format format,
 		       const struct tandem_chat *chat, int32_t *ids, size_t max, size_t *n,

@@ -86,6 +86,15 @@ const struct tandem_json *tandem_json_get(const struct tandem_json *v, const cha
  */
 int tandem_json_write_py(const struct tandem_json *v, struct tandem_buf *out);
 
+/*
+ * The same with json.dumps(v, ensure_ascii=False, indent=indent): each
+ * element and member on a line of its own, indent spaces deeper than its
+ * container (at most 64), "," at the end of a line, an empty array or
+ * object as [] or {}.
+ */
+int tandem_json_write_py_indent(const struct tandem_json *v, unsigned indent,
+				struct tandem_buf *out);
+
 /* Appends s (len bytes) as a string the same way. */
 int tandem_json_string_py(struct tandem_buf *out, const char *s, size_t len);
 

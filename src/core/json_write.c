@@ -118,8 +118,22 @@ static int put_number(struct tandem_buf *out, const struct tandem_json *v)
 	return put_double(out, x);
 }
 
-int tandem_json_write_py(const struct tandem_json *v, struct tandem_buf *out)
+/* A line break and the indentation of level (indent < 0: none, a space). */
+static int newline(struct tandem_buf *out, int indent, unsigned level)
 {
+	int rc = indent < 0 ? 0 : tandem_buf_putc(out, '\n');
+
+	for (size_t k = 0; indent > 0 && k < (size_t)indent * level && rc == 0; k++)
+		rc = tandem_buf_putc(out, ' ');
+	return rc;
+}
+
+/* v at level (containers inside containers), indent spaces a level or
+ * none (indent < 0). */
+static int write_py(const struct tandem_json *v, struct tandem_buf *out, int indent,
+		    unsigned level)
+{
+	bool obj = v->type == TANDEM_JSON_OBJECT;
 	int rc = 0;
 
 	switch (v->type) {
@@ -129,29 +143,38 @@ int tandem_json_write_py(const struct tandem_json *v, struct tandem_buf *out)
 	case TANDEM_JSON_NUMBER: return put_number(out, v);
 	case TANDEM_JSON_STRING: return tandem_json_string_py(out, v->u.s, v->n);
 	case TANDEM_JSON_ARRAY:
-		rc = tandem_buf_putc(out, '[');
-		for (size_t i = 0; i < v->n && rc == 0; i++) {
-			if (i > 0)
-				rc = tandem_buf_puts(out, ", ");
-			if (rc == 0)
-				rc = tandem_json_write_py(&v->u.items[i], out);
-		}
-		return rc == 0 ? tandem_buf_putc(out, ']') : rc;
 	case TANDEM_JSON_OBJECT:
-		rc = tandem_buf_putc(out, '{');
+		rc = tandem_buf_putc(out, obj ? '{' : '[');
 		for (size_t i = 0; i < v->n && rc == 0; i++) {
-			const struct tandem_json_member *m = &v->u.members[i];
+			const struct tandem_json_member *m = obj ? &v->u.members[i] : NULL;
 
+			/* ", " without indentation; with it "," and a line. */
 			if (i > 0)
-				rc = tandem_buf_puts(out, ", ");
-			if (rc == 0)
+				rc = tandem_buf_puts(out, indent < 0 ? ", " : ",");
+			if (rc == 0 && indent >= 0)
+				rc = newline(out, indent, level + 1);
+			if (rc == 0 && m != NULL)
 				rc = tandem_json_string_py(out, m->key, m->key_len);
-			if (rc == 0)
+			if (rc == 0 && m != NULL)
 				rc = tandem_buf_puts(out, ": ");
 			if (rc == 0)
-				rc = tandem_json_write_py(&m->value, out);
+				rc = write_py(m != NULL ? &m->value : &v->u.items[i], out, indent,
+					      level + 1);
 		}
-		return rc == 0 ? tandem_buf_putc(out, '}') : rc;
+		if (rc == 0 && v->n > 0 && indent >= 0)
+			rc = newline(out, indent, level);
+		return rc == 0 ? tandem_buf_putc(out, obj ? '}' : ']') : rc;
 	}
 	return rc;
+}
+
+int tandem_json_write_py(const struct tandem_json *v, struct tandem_buf *out)
+{
+	return write_py(v, out, -1, 0);
+}
+
+int tandem_json_write_py_indent(const struct tandem_json *v, unsigned indent,
+				struct tandem_buf *out)
+{
+	return write_py(v, out, indent > 64 ? 64 : (int)indent, 0);
 }
