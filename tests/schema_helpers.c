@@ -62,3 +62,16 @@ bool schema_begins(const char *schema, const char *text)
 	tandem_llm_schema_free(s);
 	return ok;
 }
+
+bool schema_has_no_instance(const char *schema)
+{
+	struct tandem_llm_schema *s = NULL;
+	struct tandem_diag d;
+
+	tandem_diag_init(&d, 10);
+	bool refused = tandem_llm_schema_new(schema, strlen(schema), &d, &s) != 0 && s == NULL &&
+		       d.count > 0;
+	tandem_diag_release(&d);
+	tandem_llm_schema_free(s);
+	return refused;
+}

@@ -26,4 +26,8 @@ bool schema_instance(const char *schema, const char *text);
 /* Whether text begins an instance of schema. */
 bool schema_begins(const char *schema, const char *text);
 
+/* Whether schema is refused, with findings, because no value is an
+ * instance of it. */
+bool schema_has_no_instance(const char *schema);
+
 #endif /* TANDEM_TEST_SCHEMA_HELPERS_H */

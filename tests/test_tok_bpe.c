@@ -247,6 +247,14 @@ static void add(const struct tandem_tok *t, const char *s, int32_t *ids, size_t 
 	*n += enc(t, s, 0, ids + *n);
 }
 
+/* Appends <|start_header_id|>role<|end_header_id|> (ids 265, 266) to ids. */
+static void head(const struct tandem_tok *t, const char *role, int32_t *ids, size_t *n)
+{
+	ids[(*n)++] = 265;
+	add(t, role, ids, n);
+	ids[(*n)++] = 266;
+}
+
 /* Llama 3's instruct format: headers, trimmed contents, the answer's
  * header; a message cannot forge a control token. */
 TEST(chat_llama3_format)
@@ -255,7 +263,7 @@ TEST(chat_llama3_format)
 	struct tandem_tok *t;
 	int32_t want[256], got[256];
 	size_t nw = 0, n = 0;
-	const int32_t bos = 263, eot = 264, sh = 265, eh = 266;
+	const int32_t bos = 263, eot = 264, eh = 266;
 
 	tandem_diag_init(&d, 10);
 	t = open_vocab("llama-bpe", true, 0, &d);
@@ -267,19 +275,13 @@ TEST(chat_llama3_format)
 	struct tandem_chat chat = { m, 2, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
 	want[nw++] = bos;
-	want[nw++] = sh;
-	add(t, "system", want, &nw);
-	want[nw++] = eh;
+	head(t, "system", want, &nw);
 	add(t, "\n\nBe brief.", want, &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "user", want, &nw);
-	want[nw++] = eh;
+	head(t, "user", want, &nw);
 	add(t, "\n\nthe <|eot_id|>", want, &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "assistant", want, &nw);
-	want[nw++] = eh;
+	head(t, "assistant", want, &nw);
 	add(t, "\n\n", want, &nw);
 	ASSERT_EQ(n, nw);
 	for (size_t i = 0; i < n; i++)
@@ -320,7 +322,7 @@ TEST(chat_llama31_tools)
 	struct tandem_diag d;
 	struct tandem_tok *t;
 	size_t nw = 0, n = 0;
-	const int32_t bos = 263, eot = 264, sh = 265, eh = 266;
+	const int32_t bos = 263, eot = 264;
 
 	tandem_diag_init(&d, 10);
 	t = open_vocab("llama-bpe", true, 0, &d);
@@ -339,15 +341,11 @@ TEST(chat_llama31_tools)
 	struct tandem_chat chat = { m, 4, &tool, 1 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
 	want[nw++] = bos;
-	want[nw++] = sh;
-	add(t, "system", want, &nw);
-	want[nw++] = eh;
+	head(t, "system", want, &nw);
 	add(t, "\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\n"
 	    "Today Date: 26 Jul 2024\n\nBe brief.", want, &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "user", want, &nw);
-	want[nw++] = eh;
+	head(t, "user", want, &nw);
 	add(t, "\n\nGiven the following functions, please respond with a JSON for a function "
 	    "call with its proper arguments that best answers the given prompt.\n\n"
 	    "Respond in the format {\"name\": function name, \"parameters\": dictionary of "
@@ -360,20 +358,14 @@ TEST(chat_llama31_tools)
 	    "            \"required\": [\n                \"city\"\n            ]\n"
 	    "        }\n    }\n}\n\nWhat is the weather in Paris?", want, &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "assistant", want, &nw);
-	want[nw++] = eh;
+	head(t, "assistant", want, &nw);
 	add(t, "\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}", want,
 	    &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "ipython", want, &nw);
-	want[nw++] = eh;
+	head(t, "ipython", want, &nw);
 	add(t, "\n\n\"{\\\"temp\\\": 12}\"", want, &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "assistant", want, &nw);
-	want[nw++] = eh;
+	head(t, "assistant", want, &nw);
 	add(t, "\n\n", want, &nw);
 	ASSERT_EQ(n, nw);
 	for (size_t i = 0; i < n; i++)
@@ -383,14 +375,11 @@ TEST(chat_llama31_tools)
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
 	nw = 0;
 	want[nw++] = bos;
-	want[nw++] = sh;
-	add(t, "system", want, &nw);
-	want[nw++] = eh;
+	head(t, "system", want, &nw);
 	add(t, "\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n", want,
 	    &nw);
 	want[nw++] = eot;
-	want[nw++] = sh;
-	add(t, "user", want, &nw);
+	head(t, "user", want, &nw);
 	ASSERT(n > nw);
 	for (size_t i = 0; i < nw; i++)
 		ASSERT_EQ(got[i], want[i]);
