@@ -106,7 +106,25 @@ static js_wide units(js_wide v, bool down)
 	return q - (down && r < 0) + (!down && r > 0);
 }
 
-static bool meets(bool neg, js_wide a, js_wide b, js_wide lo, js_wide hi, js_wide m);
+/* Whether [a, b] (magnitudes, a >= 0) holds, within the magnitudes
+ * [lo, hi], a multiple of m (0: any value). */
+static bool reach(js_wide a, js_wide b, js_wide lo, js_wide hi, js_wide m)
+{
+	if (lo > a)
+		a = lo;
+	if (hi < b)
+		b = hi;
+	if (a > b)
+		return false;
+	return m == 0 || (a + m - 1) / m * m <= b;
+}
+
+/* Whether [a, b] (magnitudes) holds a value of n's range and step with
+ * the sign neg (signed bounds lo, hi; step m). */
+static bool meets(bool neg, js_wide a, js_wide b, js_wide lo, js_wide hi, js_wide m)
+{
+	return neg ? reach(a, b, hi >= 0 ? 0 : -hi, -lo, m) : reach(a, b, lo < 0 ? 0 : lo, hi, m);
+}
 
 /* Whether some value of [lo, hi] of a magnitude at most top (what 18
  * digits before the point, and 12 after for a number, write) is a
@@ -213,26 +231,6 @@ void js_read_bounds(struct js_comp *cp, const struct tandem_json *v, struct js_n
 	/* No integer is then an instance: the type goes. */
 	if (!has_multiple(ilo, ihi, n->mult, WIDE_MAX / JS_BOUND_SCALE))
 		n->types &= (uint8_t)~JS_T_INTEGER;
-}
-
-/* Whether [a, b] (magnitudes, a >= 0) holds, within the magnitudes
- * [lo, hi], a multiple of m (0: any value). */
-static bool reach(js_wide a, js_wide b, js_wide lo, js_wide hi, js_wide m)
-{
-	if (lo > a)
-		a = lo;
-	if (hi < b)
-		b = hi;
-	if (a > b)
-		return false;
-	return m == 0 || (a + m - 1) / m * m <= b;
-}
-
-/* Whether [a, b] (magnitudes) holds a value of n's range and step with
- * the sign neg (signed bounds lo, hi; step m). */
-static bool meets(bool neg, js_wide a, js_wide b, js_wide lo, js_wide hi, js_wide m)
-{
-	return neg ? reach(a, b, hi >= 0 ? 0 : -hi, -lo, m) : reach(a, b, lo < 0 ? 0 : lo, hi, m);
 }
 
 bool js_bound_fits(const struct js_node *n, bool neg, uint64_t mag, unsigned digits, bool zero)

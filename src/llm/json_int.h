@@ -175,6 +175,13 @@ struct js_state {
 	struct js_frame f[JS_DEPTH_MAX];
 };
 
+/* Whether a string of n has minLength or maxLength to keep (a pattern
+ * then follows them, js_re_ends_within()). */
+static inline bool js_has_lengths(const struct js_node *n)
+{
+	return n->min_len > 0 || n->max_len != JS_LEN_NONE;
+}
+
 /* Whether the integer being read (sign, magnitude, digits so far, the
  * last one a leading 0 when zero) can still end within n's bounds, on a
  * multiple of n->mult (json_bounds.c). */

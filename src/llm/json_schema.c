@@ -625,7 +625,7 @@ static void read_pattern(struct js_comp *cp, const struct tandem_json *v, struct
 		js_refuse(cp, rc, kw, "%s", why);
 		return;
 	}
-	if (n->min_len > 0 || n->max_len != JS_LEN_NONE) {
+	if (js_has_lengths(n)) {
 		if (re->period == 0) {
 			js_refuse(cp, TANDEM_EUNSUPPORTED, kw, "beside minLength or maxLength, a "
 				  "pattern whose lengths do not repeat within %d characters is not "

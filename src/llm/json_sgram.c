@@ -418,7 +418,7 @@ static bool string_byte(const struct tandem_llm_schema *sc, struct js_state *s,
 		if (s->count >= n->max_len || !js_re_step(re, &set, c))
 			return false;
 		uint32_t k = s->count + 1;
-		if ((n->min_len > 0 || n->max_len != JS_LEN_NONE) &&
+		if (js_has_lengths(n) &&
 		    !js_re_ends_within(re, set, n->min_len > k ? n->min_len - k : 0, n->max_len - k))
 			return false;
 		s->re_set = set;
