@@ -255,6 +255,23 @@ static void head(const struct tandem_tok *t, const char *role, int32_t *ids, siz
 	ids[(*n)++] = 266;
 }
 
+/* Appends a whole turn: the header, the text, <|eot_id|> (264). */
+static void turn(const struct tandem_tok *t, const char *role, const char *text, int32_t *ids,
+		 size_t *n)
+{
+	head(t, role, ids, n);
+	add(t, text, ids, n);
+	ids[(*n)++] = 264;
+}
+
+/* Fails unless got (n ids) is want (nw ids). */
+static void same_ids(const int32_t *got, size_t n, const int32_t *want, size_t nw)
+{
+	ASSERT_EQ(n, nw);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(got[i], want[i]);
+}
+
 /* Llama 3's instruct format: headers, trimmed contents, the answer's
  * header; a message cannot forge a control token. */
 TEST(chat_llama3_format)
@@ -275,17 +292,11 @@ TEST(chat_llama3_format)
 	struct tandem_chat chat = { m, 2, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
 	want[nw++] = bos;
-	head(t, "system", want, &nw);
-	add(t, "\n\nBe brief.", want, &nw);
-	want[nw++] = eot;
-	head(t, "user", want, &nw);
-	add(t, "\n\nthe <|eot_id|>", want, &nw);
-	want[nw++] = eot;
+	turn(t, "system", "\n\nBe brief.", want, &nw);
+	turn(t, "user", "\n\nthe <|eot_id|>", want, &nw);
 	head(t, "assistant", want, &nw);
 	add(t, "\n\n", want, &nw);
-	ASSERT_EQ(n, nw);
-	for (size_t i = 0; i < n; i++)
-		ASSERT_EQ(got[i], want[i]);
+	same_ids(got, n, want, nw);
 	/* An assistant's prefix stays open: no <|eot_id|>, no new header. */
 	const struct tandem_chat_message p[] = {
 		{ .role = TANDEM_CHAT_USER, .content = "hi" },
@@ -322,7 +333,7 @@ TEST(chat_llama31_tools)
 	struct tandem_diag d;
 	struct tandem_tok *t;
 	size_t nw = 0, n = 0;
-	const int32_t bos = 263, eot = 264;
+	const int32_t bos = 263;
 
 	tandem_diag_init(&d, 10);
 	t = open_vocab("llama-bpe", true, 0, &d);
@@ -341,44 +352,32 @@ TEST(chat_llama31_tools)
 	struct tandem_chat chat = { m, 4, &tool, 1 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
 	want[nw++] = bos;
-	head(t, "system", want, &nw);
-	add(t, "\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\n"
-	    "Today Date: 26 Jul 2024\n\nBe brief.", want, &nw);
-	want[nw++] = eot;
-	head(t, "user", want, &nw);
-	add(t, "\n\nGiven the following functions, please respond with a JSON for a function "
-	    "call with its proper arguments that best answers the given prompt.\n\n"
-	    "Respond in the format {\"name\": function name, \"parameters\": dictionary of "
-	    "argument name and its value}.Do not use variables.\n\n"
-	    "{\n    \"type\": \"function\",\n    \"function\": {\n"
-	    "        \"name\": \"get_weather\",\n        \"description\": \"Weather of a city\",\n"
-	    "        \"parameters\": {\n            \"type\": \"object\",\n"
-	    "            \"properties\": {\n                \"city\": {\n"
-	    "                    \"type\": \"string\"\n                }\n            },\n"
-	    "            \"required\": [\n                \"city\"\n            ]\n"
-	    "        }\n    }\n}\n\nWhat is the weather in Paris?", want, &nw);
-	want[nw++] = eot;
-	head(t, "assistant", want, &nw);
-	add(t, "\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}", want,
-	    &nw);
-	want[nw++] = eot;
-	head(t, "ipython", want, &nw);
-	add(t, "\n\n\"{\\\"temp\\\": 12}\"", want, &nw);
-	want[nw++] = eot;
+	turn(t, "system", "\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\n"
+	     "Today Date: 26 Jul 2024\n\nBe brief.", want, &nw);
+	turn(t, "user", "\n\nGiven the following functions, please respond with a JSON for a "
+	     "function call with its proper arguments that best answers the given prompt.\n\n"
+	     "Respond in the format {\"name\": function name, \"parameters\": dictionary of "
+	     "argument name and its value}.Do not use variables.\n\n"
+	     "{\n    \"type\": \"function\",\n    \"function\": {\n"
+	     "        \"name\": \"get_weather\",\n        \"description\": \"Weather of a city\",\n"
+	     "        \"parameters\": {\n            \"type\": \"object\",\n"
+	     "            \"properties\": {\n                \"city\": {\n"
+	     "                    \"type\": \"string\"\n                }\n            },\n"
+	     "            \"required\": [\n                \"city\"\n            ]\n"
+	     "        }\n    }\n}\n\nWhat is the weather in Paris?", want, &nw);
+	turn(t, "assistant", "\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": "
+	     "\"Paris\"}}", want, &nw);
+	turn(t, "ipython", "\n\n\"{\\\"temp\\\": 12}\"", want, &nw);
 	head(t, "assistant", want, &nw);
 	add(t, "\n\n", want, &nw);
-	ASSERT_EQ(n, nw);
-	for (size_t i = 0; i < n; i++)
-		ASSERT_EQ(got[i], want[i]);
+	same_ids(got, n, want, nw);
 	/* A call or result without tools: the dates, no ipython line. */
 	chat = (struct tandem_chat){ m + 1, 3, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
 	nw = 0;
 	want[nw++] = bos;
-	head(t, "system", want, &nw);
-	add(t, "\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n", want,
-	    &nw);
-	want[nw++] = eot;
+	turn(t, "system", "\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n",
+	     want, &nw);
 	head(t, "user", want, &nw);
 	ASSERT(n > nw);
 	for (size_t i = 0; i < nw; i++)
