@@ -197,6 +197,99 @@ TEST(chat_mistral_samples)
 	ASSERT_EQ(matched, tried - 1);
 }
 
+/* The JSON text s as json.dumps writes it, for comparing arguments. */
+static void py_form(const char *s, struct tandem_arena *a, struct tandem_buf *out)
+{
+	struct tandem_json *v;
+	struct tandem_diag d;
+
+	tandem_diag_init(&d, 2);
+	tandem_buf_reset(out);
+	ASSERT_EQ(tandem_json_parse(s, strlen(s), a, &v, &d), 0);
+	ASSERT_EQ(tandem_json_write_py(v, out), 0);
+	tandem_diag_release(&d);
+}
+
+/* Each [TOOL_CALLS] ... </s> of a sample's ids reads back as the calls of
+ * its assistant message (v2 keeps only those after the last user
+ * message: the last ones). */
+static size_t answers_of_sample(const char *name, int v)
+{
+	static int32_t ids[IDS_MAX];
+	struct tandem_tok *t = tok_open_spm_model(model_files[v]);
+	struct tandem_buf want, got;
+	struct tandem_arena a;
+	struct tandem_diag d;
+	struct tandem_chat chat;
+	size_t len, n = expected_ids(name, v, ids), seen = 0, with_calls = 0, k = 0;
+	char *json = sample_file(name, "sample.json", &len);
+	int32_t tag = tandem_tok_control(t, "[TOOL_CALLS]", 12);
+
+	ASSERT(json != NULL && n > 0 && tag >= 0);
+	tandem_arena_init(&a, 1u << 24);
+	tandem_diag_init(&d, 10);
+	tandem_buf_init(&want, 1u << 20);
+	tandem_buf_init(&got, 1u << 20);
+	ASSERT_EQ(tandem_chat_parse_json(json, len, &a, &chat, &d), 0);
+	for (size_t i = 0; i < chat.n_messages; i++)
+		with_calls += chat.messages[i].n_calls > 0;
+	for (size_t i = 0; i < n; i++)
+		seen += ids[i] == tag;
+	ASSERT(seen > 0 && seen <= with_calls);
+	for (size_t i = 0; i < n; i++) {
+		if (ids[i] != tag)
+			continue;
+		size_t end = i;
+		while (end < n && ids[end] != tandem_tok_eos(t))
+			end++;
+		ASSERT(end < n);
+		struct tandem_chat_message ans;
+		if (tandem_chat_answer(t, (enum tandem_chat_format)v, &chat, ids + i, end + 1 - i, &a,
+				       &ans, &d) != 0)
+			FAIL("%s v%d: %s", name, v, test_findings_text(&d));
+		/* The (with_calls - seen + k)-th assistant message with calls. */
+		const struct tandem_chat_message *exp = NULL;
+		for (size_t m = 0, at = 0; m < chat.n_messages && exp == NULL; m++)
+			if (chat.messages[m].n_calls > 0 && at++ == with_calls - seen + k)
+				exp = &chat.messages[m];
+		ASSERT(exp != NULL);
+		ASSERT(ans.content == NULL);
+		ASSERT_EQ(ans.n_calls, exp->n_calls);
+		for (size_t c = 0; c < ans.n_calls; c++) {
+			ASSERT_STR_EQ(ans.calls[c].name, exp->calls[c].name);
+			if (v == 3)
+				ASSERT_STR_EQ(ans.calls[c].id, exp->calls[c].id);
+			else
+				ASSERT(ans.calls[c].id == NULL);
+			py_form(exp->calls[c].arguments, &a, &want);
+			py_form(ans.calls[c].arguments, &a, &got);
+			ASSERT(want.len == got.len && memcmp(want.data, got.data, got.len) == 0);
+		}
+		k++;
+	}
+	tandem_buf_release(&want);
+	tandem_buf_release(&got);
+	tandem_arena_release(&a);
+	tandem_diag_release(&d);
+	tandem_tok_free(t);
+	free(json);
+	return seen;
+}
+
+TEST(chat_mistral_answers)
+{
+	size_t calls = 0;
+
+	if (!have_samples())
+		SKIP("../shared/data/llm/mistral-common is missing");
+	for (size_t s = 0; s < sizeof samples / sizeof samples[0]; s++)
+		for (int v = 2; v <= 3; v++)
+			if ((samples[s].versions & (1u << v)) && strcmp(samples[s].name, "no_tools"))
+				calls += answers_of_sample(samples[s].name, v);
+	printf("  %zu [TOOL_CALLS] answers of the samples read back as their calls\n", calls);
+	ASSERT_GT(calls, 10);
+}
+
 /* text_vN.txt as text: "▁" a space, "<0xXX>" its byte. */
 static size_t real_text(const char *s, size_t n, char *out)
 {
@@ -281,7 +374,7 @@ static int talk(int v, const struct tandem_chat_message *m, size_t n,
 {
 	static int32_t ids[IDS_MAX];
 	struct tandem_tok *t = tok_open_spm_model(model_files[v < 1 || v > 3 ? 3 : v]);
-	struct tandem_chat chat = { m, n, tools, nt };
+	struct tandem_chat chat = { m, n, tools, nt, NULL, 0 };
 	struct tandem_diag d;
 	size_t k = 0;
 	int rc;
@@ -387,7 +480,7 @@ TEST(chat_refusals)
 
 	/* v1's tokenizer has no [INST] token: not for v2. */
 	struct tandem_tok *t = tok_open_spm_model(model_files[1]);
-	struct tandem_chat chat = { hello, 1, NULL, 0 };
+	struct tandem_chat chat = { hello, 1, NULL, 0, NULL, 0 };
 	struct tandem_diag d;
 	int32_t ids[8];
 	size_t n;

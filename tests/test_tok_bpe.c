@@ -76,9 +76,9 @@ static void byte_char(unsigned b, char out[3])
 /* Tokens after the 256 bytes ("Ġ" is the space's character). */
 static const char *const extra[] = {
 	"he", "Ġt", "Ġthe", "th", "34", "'m", "Ġhello", "<|begin_of_text|>", "<|eot_id|>",
-	"<|start_header_id|>", "<|end_header_id|>",
+	"<|start_header_id|>", "<|end_header_id|>", "<|python_tag|>", "<|eom_id|>",
 };
-#define N_CONTROL 4   /* the last ones */
+#define N_CONTROL 6   /* the last ones */
 #define N_TOKENS (256 + sizeof extra / sizeof extra[0])
 static const char *const merges[] = { "h e", "Ġ t", "Ġt he", "t h", "3 4", "' m", "x y" };
 
@@ -289,7 +289,7 @@ TEST(chat_llama3_format)
 		{ .role = TANDEM_CHAT_SYSTEM, .content = "  Be brief.\n" },
 		{ .role = TANDEM_CHAT_USER, .content = "the <|eot_id|>" },
 	};
-	struct tandem_chat chat = { m, 2, NULL, 0 };
+	struct tandem_chat chat = { m, 2, NULL, 0, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
 	want[nw++] = bos;
 	turn(t, "system", "\n\nBe brief.", want, &nw);
@@ -302,7 +302,7 @@ TEST(chat_llama3_format)
 		{ .role = TANDEM_CHAT_USER, .content = "hi" },
 		{ .role = TANDEM_CHAT_ASSISTANT, .content = "the", .prefix = true },
 	};
-	chat = (struct tandem_chat){ p, 2, NULL, 0 };
+	chat = (struct tandem_chat){ p, 2, NULL, 0, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d), 0);
 	ASSERT(got[n - 1] != eot && got[n - 1] != eh);
 	/* Refused: a last message of the assistant; too few ids. */
@@ -310,12 +310,12 @@ TEST(chat_llama3_format)
 		{ .role = TANDEM_CHAT_USER, .content = "hi" },
 		{ .role = TANDEM_CHAT_ASSISTANT, .content = "yes" },
 	};
-	chat = (struct tandem_chat){ a, 2, NULL, 0 };
+	chat = (struct tandem_chat){ a, 2, NULL, 0, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 256, &n, &d),
 		  TANDEM_EINVAL);
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 3, &n, &d),
 		  TANDEM_EINVAL);
-	chat = (struct tandem_chat){ m, 2, NULL, 0 };
+	chat = (struct tandem_chat){ m, 2, NULL, 0, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 5, &n, &d),
 		  TANDEM_ELIMIT);
 	tandem_tok_free(t);
@@ -349,7 +349,7 @@ TEST(chat_llama31_tools)
 		{ .role = TANDEM_CHAT_ASSISTANT, .calls = &call, .n_calls = 1 },
 		{ .role = TANDEM_CHAT_TOOL, .content = "{\"temp\": 12}", .name = "get_weather" },
 	};
-	struct tandem_chat chat = { m, 4, &tool, 1 };
+	struct tandem_chat chat = { m, 4, &tool, 1, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
 	want[nw++] = bos;
 	turn(t, "system", "\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\n"
@@ -372,7 +372,7 @@ TEST(chat_llama31_tools)
 	add(t, "\n\n", want, &nw);
 	same_ids(got, n, want, nw);
 	/* A call or result without tools: the dates, no ipython line. */
-	chat = (struct tandem_chat){ m + 1, 3, NULL, 0 };
+	chat = (struct tandem_chat){ m + 1, 3, NULL, 0, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
 	nw = 0;
 	want[nw++] = bos;
@@ -391,22 +391,221 @@ TEST(chat_llama31_tools)
 		{ .role = TANDEM_CHAT_TOOL, .content = "1" },
 		{ .role = TANDEM_CHAT_TOOL, .content = "2" },
 	};
-	chat = (struct tandem_chat){ m2, 4, &tool, 1 };
+	chat = (struct tandem_chat){ m2, 4, &tool, 1, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
 		  TANDEM_EINVAL);
-	chat = (struct tandem_chat){ m + 2, 2, &tool, 1 };
+	chat = (struct tandem_chat){ m + 2, 2, &tool, 1, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
 		  TANDEM_EINVAL);
 	const struct tandem_chat_tool bad_name = { "get weather", NULL, NULL };
-	chat = (struct tandem_chat){ m, 2, &bad_name, 1 };
+	chat = (struct tandem_chat){ m, 2, &bad_name, 1, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
 		  TANDEM_EINVAL);
 	const struct tandem_chat_tool bad_params = { "f", NULL, "[1]" };
-	chat = (struct tandem_chat){ m, 2, &bad_params, 1 };
+	chat = (struct tandem_chat){ m, 2, &bad_params, 1, NULL, 0 };
 	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
 		  TANDEM_EINVAL);
 	ASSERT(d.count >= 4);
 	enc_max = 256;
+	tandem_tok_free(t);
+	tandem_gguf_close(g_file);
+	tandem_diag_release(&d);
+}
+
+/* Built-in tools, as Llama 3.1's template writes them: named after
+ * "Environment: ipython" (code_interpreter left out), a call of one after
+ * <|python_tag|> as NAME.call(ARG="VALUE"), every call ended by
+ * <|eom_id|>. */
+TEST(chat_llama31_builtin)
+{
+	static int32_t want[4096], got[4096];
+	const int32_t bos = 263, tag = 267, eom = 268;
+	const char *const builtin[] = { "brave_search", "code_interpreter", "wolfram_alpha" };
+	struct tandem_diag d;
+	struct tandem_tok *t;
+	size_t nw = 0, n = 0;
+
+	tandem_diag_init(&d, 10);
+	t = open_vocab("llama-bpe", true, 0, &d);
+	enc_max = 2048;
+	const struct tandem_chat_call search = { NULL, "brave_search",
+						 "{\"query\": \"weather Paris\", \"n\": \"3\"}" };
+	const struct tandem_chat_message m[] = {
+		{ .role = TANDEM_CHAT_SYSTEM, .content = "Be brief." },
+		{ .role = TANDEM_CHAT_USER, .content = " Weather in Paris? " },
+		{ .role = TANDEM_CHAT_ASSISTANT, .calls = &search, .n_calls = 1 },
+		{ .role = TANDEM_CHAT_TOOL, .content = "12 C", .name = "brave_search" },
+	};
+	struct tandem_chat chat = { m, 4, NULL, 0, builtin, 3 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
+	want[nw++] = bos;
+	turn(t, "system", "\n\nEnvironment: ipython\nTools: brave_search, wolfram_alpha\n\n"
+	     "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nBe brief.",
+	     want, &nw);
+	turn(t, "user", "\n\nWeather in Paris?", want, &nw);
+	head(t, "assistant", want, &nw);
+	add(t, "\n\n", want, &nw);
+	want[nw++] = tag;
+	add(t, "brave_search.call(query=\"weather Paris\", n=\"3\")", want, &nw);
+	want[nw++] = eom;
+	turn(t, "ipython", "\n\n\"12 C\"", want, &nw);
+	head(t, "assistant", want, &nw);
+	add(t, "\n\n", want, &nw);
+	same_ids(got, n, want, nw);
+	/* Only code_interpreter: "Tools: " and nothing; a custom tool's call
+	 * ends with <|eom_id|> too. */
+	const struct tandem_chat_tool tool = { "get_weather", NULL, NULL };
+	const struct tandem_chat_call call = { NULL, "get_weather", "{\"city\": \"Paris\"}" };
+	const struct tandem_chat_message m2[] = {
+		{ .role = TANDEM_CHAT_USER, .content = "hi" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .calls = &call, .n_calls = 1 },
+		{ .role = TANDEM_CHAT_TOOL, .content = "12" },
+	};
+	chat = (struct tandem_chat){ m2, 3, &tool, 1, builtin + 1, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d), 0);
+	nw = 0;
+	want[nw++] = bos;
+	turn(t, "system", "\n\nEnvironment: ipython\nTools: \n\nCutting Knowledge Date: "
+	     "December 2023\nToday Date: 26 Jul 2024\n\n", want, &nw);
+	for (size_t i = 0; i < nw; i++)
+		ASSERT_EQ(got[i], want[i]);
+	nw = 0;
+	head(t, "assistant", want, &nw);
+	add(t, "\n\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}", want,
+	    &nw);
+	want[nw++] = eom;
+	ASSERT(n > nw + 10);
+	size_t at = 0;
+	while (at + nw <= n && memcmp(got + at, want, nw * sizeof *want) != 0)
+		at++;
+	ASSERT(at + nw <= n);
+	/* Refused: a built-in call with an argument that is not a string;
+	 * built-in tools in Mistral's formats. */
+	const struct tandem_chat_call bad = { NULL, "brave_search", "{\"n\": 3}" };
+	const struct tandem_chat_message m3[] = {
+		{ .role = TANDEM_CHAT_USER, .content = "hi" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .calls = &bad, .n_calls = 1 },
+		{ .role = TANDEM_CHAT_TOOL, .content = "12" },
+	};
+	chat = (struct tandem_chat){ m3, 3, NULL, 0, builtin, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, got, 4096, &n, &d),
+		  TANDEM_EINVAL);
+	chat = (struct tandem_chat){ m + 1, 1, NULL, 0, builtin, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_MISTRAL_V3, &chat, got, 4096, &n, &d),
+		  TANDEM_EINVAL);
+	enc_max = 256;
+	tandem_tok_free(t);
+	tandem_gguf_close(g_file);
+	tandem_diag_release(&d);
+}
+
+/* Reads the answer tag (-1: none), text, end back with the tools of chat;
+ * the status, and *m. */
+static int answer_of(const struct tandem_tok *t, const struct tandem_chat *chat, int32_t tag,
+		     const char *text, int32_t end, struct tandem_arena *a,
+		     struct tandem_chat_message *m)
+{
+	int32_t ids[256];
+	size_t n = 0;
+	struct tandem_diag d;
+	int rc;
+
+	if (tag >= 0)
+		ids[n++] = tag;
+	add(t, text, ids, &n);
+	if (end >= 0)
+		ids[n++] = end;
+	tandem_diag_init(&d, 4);
+	rc = tandem_chat_answer(t, TANDEM_CHAT_LLAMA3, chat, ids, n, a, m, &d);
+	ASSERT(rc == 0 || d.count == 1);
+	tandem_diag_release(&d);
+	return rc;
+}
+
+static void is_call(const struct tandem_chat_message *m, const char *name, const char *args)
+{
+	ASSERT_EQ(m->role, TANDEM_CHAT_ASSISTANT);
+	ASSERT_EQ(m->n_calls, 1);
+	ASSERT_STR_EQ(m->calls[0].name, name);
+	ASSERT_STR_EQ(m->calls[0].arguments, args);
+}
+
+/* Llama 3.1's answers read back: a JSON call of a tool offered (after
+ * <|python_tag|> or not), a built-in tool's call, code for
+ * code_interpreter, text; calls of what was not offered refused. */
+TEST(chat_llama31_answer)
+{
+	const int32_t eot = 264, tag = 267, eom = 268;
+	const char *const builtin[] = { "brave_search", "code_interpreter" };
+	const struct tandem_chat_tool tool = { "get_weather", NULL, NULL };
+	struct tandem_chat chat = { NULL, 0, &tool, 1, builtin, 2 };
+	struct tandem_chat_message m;
+	struct tandem_arena a;
+	struct tandem_diag d;
+	struct tandem_tok *t;
+
+	tandem_diag_init(&d, 10);
+	tandem_arena_init(&a, 1u << 24);
+	t = open_vocab("llama-bpe", true, 0, &d);
+	const char *json = " {\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}\n";
+	ASSERT_EQ(answer_of(t, &chat, -1, json, eot, &a, &m), 0);
+	is_call(&m, "get_weather", "{\"city\": \"Paris\"}");
+	ASSERT(m.content == NULL);
+	ASSERT_EQ(answer_of(t, &chat, tag, json, eom, &a, &m), 0);
+	is_call(&m, "get_weather", "{\"city\": \"Paris\"}");
+	ASSERT_EQ(answer_of(t, &chat, -1, "{\"name\":\"get_weather\",\"arguments\":{}}", -1, &a,
+			    &m), 0);
+	is_call(&m, "get_weather", "{}");
+	ASSERT_EQ(answer_of(t, &chat, tag, "brave_search.call(query=\"a \\\"b\\\"\", n='3\\n',)",
+			    eom, &a, &m), 0);
+	is_call(&m, "brave_search", "{\"query\": \"a \\\"b\\\"\", \"n\": \"3\\n\"}");
+	ASSERT_EQ(answer_of(t, &chat, tag, "brave_search.call()", eom, &a, &m), 0);
+	is_call(&m, "brave_search", "{}");
+	/* Not arguments of that form, or not a built-in tool: code. */
+	ASSERT_EQ(answer_of(t, &chat, tag, "brave_search.call(x)", eom, &a, &m), 0);
+	is_call(&m, "code_interpreter", "{\"code\": \"brave_search.call(x)\"}");
+	ASSERT_EQ(answer_of(t, &chat, tag, "print(2 ** 8)\n", eom, &a, &m), 0);
+	is_call(&m, "code_interpreter", "{\"code\": \"print(2 ** 8)\"}");
+	/* Text, and JSON that is no call, are content. */
+	ASSERT_EQ(answer_of(t, &chat, -1, "It is 12 C.", eot, &a, &m), 0);
+	ASSERT_EQ(m.n_calls, 0);
+	ASSERT_STR_EQ(m.content, "It is 12 C.");
+	ASSERT_EQ(answer_of(t, &chat, -1, "{\"city\": \"Paris\"}", eot, &a, &m), 0);
+	ASSERT_EQ(m.n_calls, 0);
+	ASSERT_EQ(answer_of(t, NULL, -1, json, eot, &a, &m), 0);
+	ASSERT_EQ(m.n_calls, 0);
+	ASSERT_STR_EQ(m.content, json);
+	/* Refused: a function not offered, arguments not an object, a
+	 * built-in call not offered without code_interpreter. */
+	ASSERT_EQ(answer_of(t, &chat, -1, "{\"name\": \"pay\", \"parameters\": {}}", eot, &a, &m),
+		  TANDEM_EBADINPUT);
+	ASSERT_EQ(answer_of(t, &chat, -1, "{\"name\": \"get_weather\", \"parameters\": 3}", eot,
+			    &a, &m), TANDEM_EBADINPUT);
+	chat.n_builtin_tools = 1;
+	ASSERT_EQ(answer_of(t, &chat, tag, "print(1)", eom, &a, &m), TANDEM_EBADINPUT);
+	ASSERT_EQ(answer_of(t, &chat, tag, "wolfram_alpha.call(q=\"1\")", eom, &a, &m),
+		  TANDEM_EBADINPUT);
+	/* What Llama 3.1's encoding writes reads back as the same call. */
+	int32_t ids[512];
+	size_t n = 0;
+	const struct tandem_chat_call call = { NULL, "brave_search", "{\"query\": \"x y\"}" };
+	const struct tandem_chat_message turns[] = {
+		{ .role = TANDEM_CHAT_USER, .content = "hi" },
+		{ .role = TANDEM_CHAT_ASSISTANT, .calls = &call, .n_calls = 1 },
+		{ .role = TANDEM_CHAT_TOOL, .content = "1" },
+	};
+	chat = (struct tandem_chat){ turns, 3, NULL, 0, builtin, 1 };
+	ASSERT_EQ(tandem_chat_encode(t, TANDEM_CHAT_LLAMA3, &chat, ids, 512, &n, &d), 0);
+	size_t from = 0, to = 0;
+	while (from < n && ids[from] != tag)
+		from++;
+	while (to < n && ids[to] != eom)
+		to++;
+	ASSERT(from < to && to < n);
+	ASSERT_EQ(tandem_chat_answer(t, TANDEM_CHAT_LLAMA3, &chat, ids + from, to + 1 - from, &a,
+				     &m, &d), 0);
+	is_call(&m, "brave_search", "{\"query\": \"x y\"}");
+	tandem_arena_release(&a);
 	tandem_tok_free(t);
 	tandem_gguf_close(g_file);
 	tandem_diag_release(&d);

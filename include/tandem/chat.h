@@ -77,6 +77,10 @@ struct tandem_chat {
 	size_t n_messages;
 	const struct tandem_chat_tool *tools;
 	size_t n_tools;
+	/* Llama 3.1's built-in tools, by name: brave_search, wolfram_alpha,
+	 * code_interpreter (other formats have none). */
+	const char *const *builtin_tools;
+	size_t n_builtin_tools;
 };
 
 enum tandem_chat_format {
@@ -111,10 +115,15 @@ enum tandem_chat_format tandem_chat_format_of(const struct tandem_gguf *g,
  * tool as json.dumps({"type": "function", "function": {...}}, indent=4);
  * a call as {"name": "NAME", "parameters": ARGUMENTS}; a result under the
  * header ipython, as a JSON string; the last message may then be a
- * result. Refused (TANDEM_EINVAL): more than one call in a message, or a
- * call with content; tools without a user message first (after the
+ * result. With built-in tools, as the template writes them too: "Tools:
+ * NAME, ..." (code_interpreter left out) after "Environment: ipython"; a
+ * call of one as <|python_tag|>NAME.call(ARG="VALUE", ...) with its
+ * arguments in their order; and every call ends with <|eom_id|> instead of
+ * <|eot_id|>. Refused (TANDEM_EINVAL): more than one call in a message, or
+ * a call with content; tools without a user message first (after the
  * system's); a function name outside [a-zA-Z0-9_-]{1,64}; parameters that
- * are not a JSON object; a vocabulary without the control tokens.
+ * are not a JSON object; a built-in call whose arguments are not an object
+ * of strings; a vocabulary without the control tokens.
  */
 int tandem_chat_encode(const struct tandem_tok *t, enum tandem_chat_format format,
 		       const struct tandem_chat *chat, int32_t *ids, size_t max, size_t *n,
@@ -139,6 +148,38 @@ int tandem_chat_encode(const struct tandem_tok *t, enum tandem_chat_format forma
 int tandem_chat_encode_mistral(const struct tandem_tok *t, enum tandem_chat_format format,
 			       const struct tandem_chat *chat, int32_t *ids, size_t max,
 			       size_t *n, struct tandem_diag *d);
+
+/*
+ * The assistant message a model's answer makes: ids (n of them) are what
+ * the model generated after the answer's header, with the token that
+ * stopped it (EOS, <|eot_id|>, <|eom_id|>) at the end or not; chat is the
+ * conversation it answers (its tools; NULL: none). Calls are read back as
+ * the format writes them:
+ *   Mistral v2/v3  [TOOL_CALLS], then a JSON list of {"name": ...,
+ *                  "arguments": {...}} (with an "id": kept), or one such
+ *                  object;
+ *   Llama 3.1      the whole answer one JSON object {"name": ...,
+ *                  "parameters": {...}} ("arguments" read too) naming one
+ *                  of chat's tools; after <|python_tag|>: that, or
+ *                  NAME.call(ARG="VALUE", ...) for a built-in tool, or
+ *                  any other text as the code of code_interpreter
+ *                  ({"code": TEXT}) when that is one of chat's built-in
+ *                  tools.
+ * Any other answer is content: its text, as tandem_tok_decode() gives it.
+ * Text before [TOOL_CALLS] or <|python_tag|> that is not blank is kept as
+ * the message's content beside the calls (the encoders take a message with
+ * one or the other). A call's arguments are JSON text, as json.dumps
+ * writes it; strings are allocated in a. Refused (TANDEM_EBADINPUT,
+ * finding TANDEM-CHAT-ANSWER), so that a caller asks again rather than
+ * act on it: after [TOOL_CALLS], text that is not such a list; after
+ * <|python_tag|>, text that is no call of one of chat's tools; a call of a
+ * function chat does not offer, or whose arguments are not a JSON object.
+ * More than TANDEM_CHAT_CALLS_MAX calls: TANDEM_ELIMIT.
+ */
+int tandem_chat_answer(const struct tandem_tok *t, enum tandem_chat_format format,
+		       const struct tandem_chat *chat, const int32_t *ids, size_t n,
+		       struct tandem_arena *a, struct tandem_chat_message *out,
+		       struct tandem_diag *d);
 
 /*
  * A conversation from a chat-completion request in JSON (the form of

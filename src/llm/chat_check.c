@@ -179,6 +179,9 @@ int chat_check(enum tandem_chat_format format, const struct tandem_chat *chat,
 	if (rc == 0 && format == TANDEM_CHAT_MISTRAL_V1 && chat->n_tools > 0)
 		rc = chat_refuse(d, TANDEM_EINVAL, "TOOLS", "the v1 format has no tools (mistral-"
 				 "common would leave them out unsaid)");
+	if (rc == 0 && chat->n_builtin_tools > 0)
+		rc = chat_refuse(d, TANDEM_EINVAL, "TOOLS", "built-in tools are Llama 3.1's: "
+				 "Mistral's formats have none");
 	for (size_t i = 0; rc == 0 && i < chat->n_tools; i++)
 		if (!function_name(chat->tools[i].name))
 			rc = chat_refuse(d, TANDEM_EINVAL, "NAME", "tool %zu: the function name is "

@@ -17,7 +17,11 @@
  * {"type": "function", "function": {...}}; a call as {"name": "NAME",
  * "parameters": ARGUMENTS} (one call a message, as the template allows);
  * a result under the header ipython as a JSON string (the template
- * passes content through tojson).
+ * passes content through tojson). Built-in tools are named after
+ * "Environment: ipython" ("Tools: ...", code_interpreter left out); a call
+ * of one is <|python_tag|>NAME.call(ARG="VALUE", ...), and with built-in
+ * tools every call ends with <|eom_id|>, the end of a message that waits
+ * for a tool's result.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +36,8 @@ struct l3 {
 	size_t max, k;
 	struct tandem_diag *d;
 	const int32_t *ctl;       /* start, end of header, end of turn */
+	const struct tandem_chat *chat;
+	int32_t tag, eom;         /* <|python_tag|>, <|eom_id|>: built-in tools */
 	struct tandem_buf text;   /* a text between control tokens */
 	struct tandem_arena a;    /* JSON read from the conversation */
 };
@@ -187,27 +193,86 @@ static int put_tool(struct l3 *e, const struct tandem_chat_tool *t, size_t i)
 	return rc == 0 ? tandem_buf_puts(&e->text, "\n\n") : rc;
 }
 
-/* An assistant's call: {"name": "NAME", "parameters": ARGUMENTS}. */
+static bool builtin(const struct tandem_chat *chat, const char *name)
+{
+	for (size_t i = 0; i < chat->n_builtin_tools; i++)
+		if (strcmp(chat->builtin_tools[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A built-in tool's call: NAME.call(ARG="VALUE", ...), each value a
+ * string put in as it is, as the template joins them. */
+static int put_builtin_call(struct l3 *e, const struct tandem_chat_call *c,
+			    const struct tandem_json *args, size_t i)
+{
+	int rc = tandem_buf_puts(&e->text, c->name);
+
+	if (args->type != TANDEM_JSON_OBJECT)
+		return chat_refuse(e->d, TANDEM_EINVAL, "CALLS", "message %zu: the arguments "
+				   "of a built-in tool are not a JSON object", i + 1);
+	if (rc == 0)
+		rc = tandem_buf_puts(&e->text, ".call(");
+	for (size_t k = 0; k < args->n && rc == 0; k++) {
+		const struct tandem_json_member *m = &args->u.members[k];
+		if (m->value.type != TANDEM_JSON_STRING)
+			return chat_refuse(e->d, TANDEM_EINVAL, "CALLS", "message %zu: argument "
+					   "%s of a built-in tool is not a string", i + 1, m->key);
+		if (k > 0)
+			rc = tandem_buf_puts(&e->text, ", ");
+		if (rc == 0)
+			rc = tandem_buf_append(&e->text, m->key, m->key_len);
+		if (rc == 0)
+			rc = tandem_buf_puts(&e->text, "=\"");
+		if (rc == 0)
+			rc = tandem_buf_append(&e->text, m->value.u.s, m->value.n);
+		if (rc == 0)
+			rc = tandem_buf_putc(&e->text, '"');
+	}
+	return rc == 0 ? tandem_buf_putc(&e->text, ')') : rc;
+}
+
+/* An assistant's call: {"name": "NAME", "parameters": ARGUMENTS}, or a
+ * built-in tool's after <|python_tag|>; <|eom_id|> after it when there
+ * are built-in tools, else <|eot_id|>. */
 static int put_call(struct l3 *e, const struct tandem_chat_message *m, size_t i)
 {
+	const struct tandem_chat_call *c = &m->calls[0];
+	bool tag = builtin(e->chat, c->name);
 	struct tandem_json args;
 	int rc;
 
 	if (m->n_calls != 1 || (m->content != NULL && m->content[0] != '\0'))
 		return chat_refuse(e->d, TANDEM_EINVAL, "CALLS", "message %zu: Llama 3.1 takes "
 				   "one call a message, without content", i + 1);
-	rc = json_of(e, m->calls[0].arguments, &args);
+	rc = json_of(e, c->arguments, &args);
 	if (rc == 0)
-		rc = tandem_buf_puts(&e->text, "\n\n{\"name\": \"");
+		rc = put_id(e, e->ctl[0]);
 	if (rc == 0)
-		rc = tandem_buf_puts(&e->text, m->calls[0].name);
+		rc = put_text(e, "assistant", 9);
 	if (rc == 0)
-		rc = tandem_buf_puts(&e->text, "\", \"parameters\": ");
+		rc = put_id(e, e->ctl[1]);
 	if (rc == 0)
-		rc = tandem_json_write_py(&args, &e->text);
+		rc = put_text(e, "\n\n", 2);
+	if (rc == 0 && tag) {
+		rc = put_id(e, e->tag);
+		if (rc == 0)
+			rc = put_builtin_call(e, c, &args, i);
+	} else if (rc == 0) {
+		rc = tandem_buf_puts(&e->text, "{\"name\": \"");
+		if (rc == 0)
+			rc = tandem_buf_puts(&e->text, c->name);
+		if (rc == 0)
+			rc = tandem_buf_puts(&e->text, "\", \"parameters\": ");
+		if (rc == 0)
+			rc = tandem_json_write_py(&args, &e->text);
+		if (rc == 0)
+			rc = tandem_buf_putc(&e->text, '}');
+	}
 	if (rc == 0)
-		rc = tandem_buf_putc(&e->text, '}');
-	return rc == 0 ? turn(e, "assistant", false) : rc;
+		rc = put_text(e, e->text.data, e->text.len);
+	tandem_buf_reset(&e->text);
+	return rc == 0 ? put_id(e, e->chat->n_builtin_tools > 0 ? e->eom : e->ctl[2]) : rc;
 }
 
 /* Function names as the other formats take them: [a-zA-Z0-9_-]{1,64}. */
@@ -224,6 +289,10 @@ static bool good_name(const char *s)
 
 static int tools_names(struct l3 *e, const struct tandem_chat *chat)
 {
+	for (size_t i = 0; i < chat->n_builtin_tools; i++)
+		if (!good_name(chat->builtin_tools[i]))
+			return chat_refuse(e->d, TANDEM_EINVAL, "NAME", "built-in tool %zu: a name "
+					   "outside [a-zA-Z0-9_-]{1,64}", i + 1);
 	for (size_t i = 0; i < chat->n_tools; i++)
 		if (!good_name(chat->tools[i].name))
 			return chat_refuse(e->d, TANDEM_EINVAL, "NAME", "tool %zu: a function name "
@@ -243,9 +312,25 @@ static int with_tools(struct l3 *e, const struct tandem_chat *chat)
 	int rc = tools_names(e, chat);
 
 	if (rc == 0)
-		rc = tandem_buf_puts(&e->text, chat->n_tools > 0 ? "\n\nEnvironment: ipython\n"
-								 L31_KNOWLEDGE L31_TODAY
-							       : "\n\n" L31_KNOWLEDGE L31_TODAY);
+		rc = tandem_buf_puts(&e->text, chat->n_tools > 0 || chat->n_builtin_tools > 0
+						       ? "\n\nEnvironment: ipython\n" : "\n\n");
+	if (rc == 0 && chat->n_builtin_tools > 0) {
+		const char *sep = "Tools: ";
+		for (size_t k = 0; k < chat->n_builtin_tools && rc == 0; k++) {
+			if (strcmp(chat->builtin_tools[k], "code_interpreter") == 0)
+				continue;
+			rc = tandem_buf_puts(&e->text, sep);
+			if (rc == 0)
+				rc = tandem_buf_puts(&e->text, chat->builtin_tools[k]);
+			sep = ", ";
+		}
+		if (rc == 0 && sep[0] == 'T')
+			rc = tandem_buf_puts(&e->text, sep);
+		if (rc == 0)
+			rc = tandem_buf_puts(&e->text, "\n\n");
+	}
+	if (rc == 0)
+		rc = tandem_buf_puts(&e->text, L31_KNOWLEDGE L31_TODAY);
 	if (rc == 0 && chat->messages[0].role == TANDEM_CHAT_SYSTEM)
 		rc = put_trimmed(e, chat->messages[i++].content);
 	if (rc == 0)
@@ -288,8 +373,8 @@ int chat_encode_llama3(const struct tandem_tok *t, const struct tandem_chat *cha
 	static const char *const names[3] = { "<|start_header_id|>", "<|end_header_id|>",
 					      "<|eot_id|>" };
 	int32_t ctl[3];
-	struct l3 e = { t, ids, max, 0, d, ctl, { 0 }, { 0 } };
-	bool tools = chat->n_tools > 0;
+	struct l3 e = { t, ids, max, 0, d, ctl, chat, -1, -1, { 0 }, { 0 } };
+	bool tools = chat->n_tools > 0 || chat->n_builtin_tools > 0;
 	const struct tandem_chat_message *last;
 	int rc = 0;
 
@@ -300,6 +385,14 @@ int chat_encode_llama3(const struct tandem_tok *t, const struct tandem_chat *cha
 					   "control token: not Llama 3's", names[i]);
 	if (chat->n_messages == 0)
 		return chat_refuse(d, TANDEM_EINVAL, "EMPTY", "the conversation has no message");
+	if (chat->n_tools > TANDEM_CHAT_TOOLS_MAX || chat->n_builtin_tools > TANDEM_CHAT_TOOLS_MAX)
+		return chat_refuse(d, TANDEM_ELIMIT, "LIMIT", "more than %d tools",
+				   TANDEM_CHAT_TOOLS_MAX);
+	if (chat->n_builtin_tools > 0 &&
+	    ((e.tag = tandem_tok_control(t, "<|python_tag|>", 14)) < 0 ||
+	     (e.eom = tandem_tok_control(t, "<|eom_id|>", 10)) < 0))
+		return chat_refuse(d, TANDEM_EINVAL, "FORMAT", "the vocabulary has no "
+				   "<|python_tag|> or <|eom_id|> control token: no built-in tools");
 	for (size_t i = 0; i < chat->n_messages; i++) {
 		const struct tandem_chat_message *m = &chat->messages[i];
 
