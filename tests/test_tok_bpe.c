@@ -585,6 +585,9 @@ TEST(chat_llama31_answer)
 	ASSERT_EQ(answer_of(t, &chat, tag, "print(1)", eom, &a, &m), TANDEM_EBADINPUT);
 	ASSERT_EQ(answer_of(t, &chat, tag, "wolfram_alpha.call(q=\"1\")", eom, &a, &m),
 		  TANDEM_EBADINPUT);
+	const int32_t outside[] = { 'h', 99999 };
+	ASSERT_EQ(tandem_chat_answer(t, TANDEM_CHAT_LLAMA3, &chat, outside, 2, &a, &m, &d),
+		  TANDEM_EINVAL);
 	/* What Llama 3.1's encoding writes reads back as the same call. */
 	int32_t ids[512];
 	size_t n = 0;

@@ -174,7 +174,8 @@ int tandem_chat_encode_mistral(const struct tandem_tok *t, enum tandem_chat_form
  * act on it: after [TOOL_CALLS], text that is not such a list; after
  * <|python_tag|>, text that is no call of one of chat's tools; a call of a
  * function chat does not offer, or whose arguments are not a JSON object.
- * More than TANDEM_CHAT_CALLS_MAX calls: TANDEM_ELIMIT.
+ * More than TANDEM_CHAT_CALLS_MAX calls: TANDEM_ELIMIT; an id outside
+ * the vocabulary: TANDEM_EINVAL.
  */
 int tandem_chat_answer(const struct tandem_tok *t, enum tandem_chat_format format,
 		       const struct tandem_chat *chat, const int32_t *ids, size_t n,

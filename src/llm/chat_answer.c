@@ -46,6 +46,8 @@ static char *text_of(struct reader *r, const int32_t *ids, size_t n, bool trim, 
 
 	tandem_buf_init(&b, ANSWER_TEXT_MAX);
 	*rc = tandem_tok_decode(r->t, ids, n, 0, &b);
+	if (*rc == TANDEM_EINVAL)
+		(void)chat_refuse(r->d, *rc, "ANSWER", "an id outside the vocabulary");
 	s = b.data != NULL ? b.data : "";
 	*len = b.len;
 	while (trim && *len > 0 && blank(s[0]))
