@@ -68,7 +68,7 @@ static bool offered(const struct tandem_chat *chat, const char *name)
 	return false;
 }
 
-static bool builtin_offered(const struct tandem_chat *chat, const char *name)
+bool chat_builtin(const struct tandem_chat *chat, const char *name)
 {
 	for (size_t i = 0; chat != NULL && i < chat->n_builtin_tools; i++)
 		if (strcmp(chat->builtin_tools[i], name) == 0)
@@ -104,7 +104,7 @@ static int read_call(struct reader *r, const struct tandem_json *v, const char *
 		args = tandem_json_get(v, "arguments");
 	if (name == NULL || name->type != TANDEM_JSON_STRING)
 		return REFUSE(r, "a call without a function name");
-	if (!offered(r->chat, name->u.s) && !(builtin_too && builtin_offered(r->chat, name->u.s)))
+	if (!offered(r->chat, name->u.s) && !(builtin_too && chat_builtin(r->chat, name->u.s)))
 		return REFUSE(r, "the model called %s, which is not one of the tools offered",
 			      name->u.s);
 	if (args != NULL && args->type != TANDEM_JSON_OBJECT)
@@ -301,7 +301,7 @@ static int builtin_call(struct reader *r, const char *s, size_t len)
 	char *name = tandem_arena_strndup(r->a, s, i);
 	if (name == NULL)
 		return TANDEM_ENOMEM;
-	if (!builtin_offered(r->chat, name))
+	if (!chat_builtin(r->chat, name))
 		return 0;
 	rc = read_args(r, s, len - 1, i + 6, &obj);
 	if (rc != 1)
@@ -323,7 +323,7 @@ static int llama_tagged(struct reader *r, const char *s, size_t len)
 		rc = builtin_call(r, s, len);
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
-	if (!builtin_offered(r->chat, "code_interpreter"))
+	if (!chat_builtin(r->chat, "code_interpreter"))
 		return REFUSE(r, "the text after <|python_tag|> is no call of a tool offered");
 	struct tandem_json_member code = { "code", 4, { .type = TANDEM_JSON_STRING, .n = len,
 							.u.s = s } };

@@ -15,6 +15,9 @@ int chat_refuse(struct tandem_diag *d, int code, const char *rule, const char *f
 int chat_check(enum tandem_chat_format format, const struct tandem_chat *chat,
 	       struct tandem_diag *d);
 
+/* Whether name is one of chat's built-in tools (chat NULL: none). */
+bool chat_builtin(const struct tandem_chat *chat, const char *name);
+
 /* Llama 3's format (chat_llama3.c), as tandem_chat_encode. */
 int chat_encode_llama3(const struct tandem_tok *t, const struct tandem_chat *chat, int32_t *ids,
 		       size_t max, size_t *n, struct tandem_diag *d);

@@ -65,6 +65,16 @@ static bool space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* <|start_header_id|>role<|end_header_id|>. */
+static int header(struct l3 *e, const char *role)
+{
+	int rc = put_id(e, e->ctl[0]);
+
+	if (rc == 0)
+		rc = put_text(e, role, strlen(role));
+	return rc == 0 ? put_id(e, e->ctl[1]) : rc;
+}
+
 static const char *const role_names[] = { "system", "user", "assistant", "tool" };
 
 static int message(struct l3 *e, const struct tandem_chat_message *m, const int32_t ctl[3],
@@ -78,11 +88,7 @@ static int message(struct l3 *e, const struct tandem_chat_message *m, const int3
 		s++, len--;
 	while (len > 0 && space(s[len - 1]))
 		len--;
-	rc = put_id(e, ctl[0]);
-	if (rc == 0)
-		rc = put_text(e, role_names[m->role], strlen(role_names[m->role]));
-	if (rc == 0)
-		rc = put_id(e, ctl[1]);
+	rc = header(e, role_names[m->role]);
 	if (rc == 0) {
 		/* "\n\n" and the content are one text between control tokens. */
 		char *text = malloc(len + 3);
@@ -110,16 +116,11 @@ static int message(struct l3 *e, const struct tandem_chat_message *m, const int3
 		"Respond in the format {\"name\": function name, \"parameters\": dictionary of " \
 		"argument name and its value}.Do not use variables.\n\n"
 
-/* <|start_header_id|>role<|end_header_id|>, then e->text, then
- * <|eot_id|> unless open. */
+/* The header, then e->text, then <|eot_id|> unless open. */
 static int turn(struct l3 *e, const char *role, bool open)
 {
-	int rc = put_id(e, e->ctl[0]);
+	int rc = header(e, role);
 
-	if (rc == 0)
-		rc = put_text(e, role, strlen(role));
-	if (rc == 0)
-		rc = put_id(e, e->ctl[1]);
 	if (rc == 0)
 		rc = put_text(e, e->text.data, e->text.len);
 	if (rc == 0 && !open)
@@ -193,14 +194,6 @@ static int put_tool(struct l3 *e, const struct tandem_chat_tool *t, size_t i)
 	return rc == 0 ? tandem_buf_puts(&e->text, "\n\n") : rc;
 }
 
-static bool builtin(const struct tandem_chat *chat, const char *name)
-{
-	for (size_t i = 0; i < chat->n_builtin_tools; i++)
-		if (strcmp(chat->builtin_tools[i], name) == 0)
-			return true;
-	return false;
-}
-
 /* A built-in tool's call: NAME.call(ARG="VALUE", ...), each value a
  * string put in as it is, as the template joins them. */
 static int put_builtin_call(struct l3 *e, const struct tandem_chat_call *c,
@@ -238,7 +231,7 @@ static int put_builtin_call(struct l3 *e, const struct tandem_chat_call *c,
 static int put_call(struct l3 *e, const struct tandem_chat_message *m, size_t i)
 {
 	const struct tandem_chat_call *c = &m->calls[0];
-	bool tag = builtin(e->chat, c->name);
+	bool tag = chat_builtin(e->chat, c->name);
 	struct tandem_json args;
 	int rc;
 
@@ -247,11 +240,7 @@ static int put_call(struct l3 *e, const struct tandem_chat_message *m, size_t i)
 				   "one call a message, without content", i + 1);
 	rc = json_of(e, c->arguments, &args);
 	if (rc == 0)
-		rc = put_id(e, e->ctl[0]);
-	if (rc == 0)
-		rc = put_text(e, "assistant", 9);
-	if (rc == 0)
-		rc = put_id(e, e->ctl[1]);
+		rc = header(e, "assistant");
 	if (rc == 0)
 		rc = put_text(e, "\n\n", 2);
 	if (rc == 0 && tag) {
@@ -315,17 +304,18 @@ static int with_tools(struct l3 *e, const struct tandem_chat *chat)
 		rc = tandem_buf_puts(&e->text, chat->n_tools > 0 || chat->n_builtin_tools > 0
 						       ? "\n\nEnvironment: ipython\n" : "\n\n");
 	if (rc == 0 && chat->n_builtin_tools > 0) {
-		const char *sep = "Tools: ";
+		/* "Tools: " + the names but code_interpreter, joined by ", ". */
+		bool first = true;
+		rc = tandem_buf_puts(&e->text, "Tools: ");
 		for (size_t k = 0; k < chat->n_builtin_tools && rc == 0; k++) {
 			if (strcmp(chat->builtin_tools[k], "code_interpreter") == 0)
 				continue;
-			rc = tandem_buf_puts(&e->text, sep);
+			if (!first)
+				rc = tandem_buf_puts(&e->text, ", ");
 			if (rc == 0)
 				rc = tandem_buf_puts(&e->text, chat->builtin_tools[k]);
-			sep = ", ";
+			first = false;
 		}
-		if (rc == 0 && sep[0] == 'T')
-			rc = tandem_buf_puts(&e->text, sep);
 		if (rc == 0)
 			rc = tandem_buf_puts(&e->text, "\n\n");
 	}
