@@ -35,9 +35,18 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* *s (*len bytes) without the white space at both ends. */
+static void trim(const char **s, size_t *len)
+{
+	while (*len > 0 && blank((*s)[0]))
+		(*s)++, (*len)--;
+	while (*len > 0 && blank((*s)[*len - 1]))
+		(*len)--;
+}
+
 /* The text of ids into a NUL-terminated copy in the arena; NULL and
- * *rc on failure. trim: without the white space at both ends. */
-static char *text_of(struct reader *r, const int32_t *ids, size_t n, bool trim, size_t *len,
+ * *rc on failure. trimmed: without the white space at both ends. */
+static char *text_of(struct reader *r, const int32_t *ids, size_t n, bool trimmed, size_t *len,
 		     int *rc)
 {
 	struct tandem_buf b;
@@ -50,10 +59,8 @@ static char *text_of(struct reader *r, const int32_t *ids, size_t n, bool trim, 
 		(void)chat_refuse(r->d, *rc, "ANSWER", "an id outside the vocabulary");
 	s = b.data != NULL ? b.data : "";
 	*len = b.len;
-	while (trim && *len > 0 && blank(s[0]))
-		s++, (*len)--;
-	while (trim && *len > 0 && blank(s[*len - 1]))
-		(*len)--;
+	if (trimmed)
+		trim(&s, len);
 	if (*rc == 0 && (copy = tandem_arena_strndup(r->a, s, *len)) == NULL)
 		*rc = TANDEM_ENOMEM;
 	tandem_buf_release(&b);
@@ -377,10 +384,7 @@ int tandem_chat_answer(const struct tandem_tok *t, enum tandem_chat_format forma
 		out->content = s;
 		if (!llama || chat == NULL || chat->n_tools == 0)
 			return 0;
-		while (len > 0 && blank(s[0]))
-			s++, len--;
-		while (len > 0 && blank(s[len - 1]))
-			len--;
+		trim(&s, &len);
 		rc = llama_json_call(&r, s, len, false);
 		if (rc == 1)
 			out->content = NULL;
