@@ -136,12 +136,31 @@ static void attend_group(struct tandem_llm_ctx *c, uint32_t layer, uint32_t b, u
 /* What the threads do together: one step of one layer. */
 enum step { STEP_QKV, STEP_ATTEND, STEP_WO, STEP_FFN_UP, STEP_FFN_DOWN, STEP_OUTPUT };
 
+/*
+ * The rows of a batch's matrices go to the threads CHUNK_ROWS at a time,
+ * each thread taking the next chunk when it is done with one: the two
+ * processors of a machine are not always alike (one ran the same product
+ * a quarter slower than the other here), and an even split waits for the
+ * slower. A multiple of the batch kernels' tiles (5 rows for F16 and F32,
+ * 16 for the integer ones), so that a chunk's edges cut none; which thread
+ * computes a row does not change its bits. Fewer positions than
+ * SHARED_MIN (generation) keep an even split: a chunk would then be a few
+ * microseconds of work, and taking it from a counter the processors share
+ * costs as much (Q4_0 generation lost a fifth).
+ */
+#define CHUNK_ROWS 80
+#define SHARED_MIN 16
+/* (position, key/value head) pairs of the attention taken at once. */
+#define CHUNK_HEADS 8
+
 struct job {
 	struct tandem_llm_ctx *c;
 	uint32_t layer;
 	enum step step;
 	float *logits;
-	uint32_t n_out;        /* STEP_OUTPUT: rows of xb to project */
+	uint32_t n_out;           /* STEP_OUTPUT: rows of xb to project */
+	uint32_t nb;              /* positions of the step's products */
+	_Atomic uint32_t next[2]; /* the next chunk to take, of two matrices */
 };
 
 /* Thread i's share of n items. */
@@ -151,20 +170,59 @@ static void share(uint32_t n, uint32_t i, uint32_t threads, uint32_t *a, uint32_
 	*b = (uint32_t)((uint64_t)n * (i + 1) / threads);
 }
 
+/* The rows of one matrix as thread i of n gets them. */
+struct deal {
+	_Atomic uint32_t *next;   /* chunks from this counter, or NULL: the share */
+	uint32_t rows, i, n;
+	bool dealt;               /* the share was given */
+};
+
+static struct deal deal(struct job *j, int which, uint32_t rows, uint32_t i, uint32_t n)
+{
+	return (struct deal){ j->nb >= SHARED_MIN ? &j->next[which] : NULL, rows, i, n, false };
+}
+
+/* The next rows [*a, *b) of the deal, or false when it has none left. */
+static bool deal_next(struct deal *d, uint32_t *a, uint32_t *b)
+{
+	if (d->next == NULL) {
+		if (d->dealt)
+			return false;
+		d->dealt = true;
+		share(d->rows, d->i, d->n, a, b);
+		return *a < *b;
+	}
+	uint32_t t = atomic_fetch_add_explicit(d->next, 1, memory_order_relaxed);
+	if (t >= (d->rows + CHUNK_ROWS - 1) / CHUNK_ROWS)
+		return false;
+	*a = t * CHUNK_ROWS;
+	*b = d->rows - *a > CHUNK_ROWS ? *a + CHUNK_ROWS : d->rows;
+	return true;
+}
+
+/* What thread i quantized last in this step: a matrix whose product
+ * would quantize the same activations the same way uses it again. */
+struct made {
+	const float *X;
+	uint32_t cols;
+	int32_t offset;
+};
+
 /* Rows [a, b) of w for every position of the batch: X (nb, w->cols) to out
- * (nb, w->rows). again: X is what thread i quantized last, for a matrix of
- * the same type and width (Q, K and V; gate and up). */
+ * (nb, w->rows). */
 static void mm(struct tandem_llm_ctx *c, const struct llm_mat *w, const float *X, uint32_t nb,
-	       float *out, uint32_t a, uint32_t b, uint32_t i, bool again)
+	       float *out, uint32_t a, uint32_t b, uint32_t i, struct made *made)
 {
 	if (llm_qgemm_type(w->type, w->cols)) {
 		struct llm_qx *qx = &c->qxs[i];
+		int32_t offset = llm_qgemm_offset(w->type);
 
 		/* Each thread quantizes the batch for itself: nb * cols
 		 * against its share of rows * nb * cols. */
-		if (!again)
-			llm_qx_make(qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols,
-				    llm_qgemm_offset(w->type));
+		if (made->X != X || made->cols != w->cols || made->offset != offset) {
+			llm_qx_make(qx, c->qx + (size_t)i * c->qx_bytes, X, nb, w->cols, offset);
+			*made = (struct made){ X, w->cols, offset };
+		}
 		llm_qgemm(w, qx, out, w->rows, a, b);
 		return;
 	}
@@ -176,50 +234,92 @@ static void mm(struct tandem_llm_ctx *c, const struct llm_mat *w, const float *X
 	llm_matmul_rows(w, X, nb, out, w->rows, a, b, c->rows + (size_t)i * c->row_max);
 }
 
+/* SiLU(gate) * up into hb, rows [a, b) of every position. */
+static void swiglu(struct tandem_llm_ctx *c, uint32_t a, uint32_t b)
+{
+	uint32_t ffn = c->m->hp.ffn_dim;
+
+	for (uint32_t p = 0; p < c->nb; p++)
+		for (uint32_t r = a; r < b; r++) {
+			float *g = &c->hb[(size_t)p * ffn + r];
+			*g = *g / (1.0f + expf(-*g)) * c->hb2[(size_t)p * ffn + r];
+		}
+}
+
+/* One matrix of the step, as dealt. */
+static void mm_all(struct job *j, const struct llm_mat *w, const float *X, float *out,
+		   uint32_t i, uint32_t n, struct made *made)
+{
+	struct deal d = deal(j, 0, w->rows, i, n);
+	uint32_t a, b;
+
+	while (deal_next(&d, &a, &b))
+		mm(j->c, w, X, j->nb, out, a, b, i, made);
+}
+
+/* The attention of the batch: (position, key/value head) pairs in order
+ * of position, a later position attending to more. Interleaved when
+ * shared evenly, so that the shares stay even; else the threads take
+ * CHUNK_HEADS pairs at a time while any are left. */
+static void attend_all(struct job *j, uint32_t i, uint32_t n)
+{
+	struct tandem_llm_ctx *c = j->c;
+	uint32_t kvh = c->m->hp.n_kv_heads, items = kvh * c->nb;
+	float *att = c->att + (size_t)i * c->att_max;
+
+	if (j->nb < SHARED_MIN) {
+		for (uint32_t x = i; x < items; x += n)
+			attend_group(c, j->layer, x / kvh, x % kvh, att);
+		return;
+	}
+	for (;;) {
+		uint32_t t = atomic_fetch_add_explicit(&j->next[0], 1, memory_order_relaxed);
+		if (t >= (items + CHUNK_HEADS - 1) / CHUNK_HEADS)
+			return;
+		for (uint32_t x = t * CHUNK_HEADS; x < items && x < (t + 1) * CHUNK_HEADS; x++)
+			attend_group(c, j->layer, x / kvh, x % kvh, att);
+	}
+}
+
 static void run_step(void *arg, uint32_t i, uint32_t n)
 {
-	const struct job *j = arg;
+	struct job *j = arg;
 	struct tandem_llm_ctx *c = j->c;
 	const struct tandem_llm_hparams *hp = &c->m->hp;
 	const struct llm_layer *w = j->step == STEP_OUTPUT ? NULL : &c->m->layers[j->layer];
+	struct made made = { NULL, 0, 0 };
+	struct deal d;
 	uint32_t a, b;
 
 	switch (j->step) {
 	case STEP_QKV:
-		share(w->wq.rows, i, n, &a, &b);
-		mm(c, &w->wq, c->xb, c->nb, c->q, a, b, i, false);
-		share(w->wk.rows, i, n, &a, &b);
-		mm(c, &w->wk, c->xb, c->nb, c->k, a, b, i, w->wk.type == w->wq.type);
-		mm(c, &w->wv, c->xb, c->nb, c->v, a, b, i, w->wv.type == w->wk.type);
+		mm_all(j, &w->wq, c->xb, c->q, i, n, &made);
+		/* The same rows of the keys and the values together. */
+		d = deal(j, 1, w->wk.rows, i, n);
+		while (deal_next(&d, &a, &b)) {
+			mm(c, &w->wk, c->xb, c->nb, c->k, a, b, i, &made);
+			mm(c, &w->wv, c->xb, c->nb, c->v, a, b, i, &made);
+		}
 		break;
 	case STEP_ATTEND:
-		/* Interleaved: a later position attends to more, and the
-		 * threads' shares stay even. */
-		for (uint32_t x = i; x < hp->n_kv_heads * c->nb; x += n)
-			attend_group(c, j->layer, x / hp->n_kv_heads, x % hp->n_kv_heads,
-				     c->att + (size_t)i * c->att_max);
+		attend_all(j, i, n);
 		break;
 	case STEP_WO:
-		share(hp->dim, i, n, &a, &b);
-		mm(c, &w->wo, c->xb, c->nb, c->xb2, a, b, i, false);
+		mm_all(j, &w->wo, c->xb, c->xb2, i, n, &made);
 		break;
 	case STEP_FFN_UP:
-		share(hp->ffn_dim, i, n, &a, &b);
-		mm(c, &w->w_gate, c->xb, c->nb, c->hb, a, b, i, false);
-		mm(c, &w->w_up, c->xb, c->nb, c->hb2, a, b, i, w->w_up.type == w->w_gate.type);
-		for (uint32_t p = 0; p < c->nb; p++)
-			for (uint32_t r = a; r < b; r++) {     /* SiLU(gate) * up */
-				float *g = &c->hb[(size_t)p * hp->ffn_dim + r];
-				*g = *g / (1.0f + expf(-*g)) * c->hb2[(size_t)p * hp->ffn_dim + r];
-			}
+		d = deal(j, 0, hp->ffn_dim, i, n);
+		while (deal_next(&d, &a, &b)) {
+			mm(c, &w->w_gate, c->xb, c->nb, c->hb, a, b, i, &made);
+			mm(c, &w->w_up, c->xb, c->nb, c->hb2, a, b, i, &made);
+			swiglu(c, a, b);
+		}
 		break;
 	case STEP_FFN_DOWN:
-		share(hp->dim, i, n, &a, &b);
-		mm(c, &w->w_down, c->hb, c->nb, c->xb, a, b, i, false);
+		mm_all(j, &w->w_down, c->hb, c->xb, i, n, &made);
 		break;
 	case STEP_OUTPUT:
-		share(hp->n_vocab, i, n, &a, &b);
-		mm(c, &c->m->output, c->xb, j->n_out, j->logits, a, b, i, false);
+		mm_all(j, &c->m->output, c->xb, j->logits, i, n, &made);
 		break;
 	}
 }
@@ -227,8 +327,10 @@ static void run_step(void *arg, uint32_t i, uint32_t n)
 static void step(struct tandem_llm_ctx *c, uint32_t layer, enum step s, float *logits,
 		 uint32_t n_out)
 {
-	struct job j = { c, layer, s, logits, n_out };
+	struct job j = { c, layer, s, logits, n_out, s == STEP_OUTPUT ? n_out : c->nb, { 0, 0 } };
 
+	atomic_init(&j.next[0], 0);
+	atomic_init(&j.next[1], 0);
 	llm_pool_run(&c->pool, run_step, &j);
 }
 

@@ -1,8 +1,8 @@
 /*
  * src/llm/kern_avx512_f16.c - products with binary16 and float weights and
  * float activations, with AVX-512: weights widened in registers (never
- * copied), 16 elements a register along the row, in tiles of 4 rows by up
- * to 6 positions that share every load, one sum a row and position in a
+ * copied), 16 elements a register along the row, in tiles of 5 rows by up
+ * to 5 positions that share every load, one sum a row and position in a
  * register, reduced once a row; one position, 8 rows in flight. Each sum
  * takes its row's products in the same order whatever the tile, so a
  * row's result for a position does not depend on the other positions of
@@ -16,12 +16,11 @@
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,f16c,fma")))
 #define INLINE inline __attribute__((always_inline))
 
-#define RT_MAX 4
-#define BT_MAX 6
+#define RT_MAX 5
+#define BT_MAX 5
 #define RT1_MAX 8   /* rows in flight for one position */
-#ifndef PREFETCH
-#define PREFETCH 1024
-#endif
+#define PREFETCH 512   /* bytes ahead on a row, a batch */
+#define PREFETCH1 1024 /* one position */
 
 /* 16 weights from element i of a row (n of them when fewer, else 0). */
 AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask16 m)
@@ -31,43 +30,64 @@ AVX512 static INLINE __m512 load_w(const void *row, size_t i, bool f16, __mmask1
 	return _mm512_maskz_loadu_ps(m, (const float *)row + i);
 }
 
-/* rt rows from r by bt positions from b. */
+/*
+ * Columns [k, k + 16) of rt rows into the tile's sums: the weights widened
+ * once for every position, each position's activations loaded once for
+ * every row. m masks the columns past the row's end.
+ */
+AVX512 static INLINE void step16(const unsigned char *base, size_t row_bytes, const float *x0,
+				 uint32_t n, uint32_t k, __mmask16 m, int rt, int bt, bool f16,
+				 __m512 acc[RT_MAX][BT_MAX])
+{
+	__m512 wv[RT_MAX];
+
+#pragma GCC unroll 5
+	for (int i = 0; i < rt; i++)
+		wv[i] = load_w(base + (size_t)i * row_bytes, k, f16, m);
+#pragma GCC unroll 5
+	for (int j = 0; j < bt; j++) {
+		__m512 xv = _mm512_maskz_loadu_ps(m, x0 + (size_t)j * n + k);
+#pragma GCC unroll 5
+		for (int i = 0; i < rt; i++)
+			acc[i][j] = _mm512_fmadd_ps(wv[i], xv, acc[i][j]);
+	}
+}
+
+/* rt rows from r by bt positions from b: 32 columns a turn without masks,
+ * then the last 16 or fewer. */
 AVX512 static INLINE void tile(const struct llm_mat *w, const float *X, float *out,
 			       size_t stride, uint32_t r, uint32_t b, int rt, int bt, bool f16)
 {
 	const unsigned char *base = (const unsigned char *)w->data + (size_t)r * w->row_bytes;
-	uint32_t n = w->cols;
+	const float *x0 = X + (size_t)b * w->cols;
+	uint32_t n = w->cols, k = 0;
 	__m512 acc[RT_MAX][BT_MAX];
 
-#pragma GCC unroll 4
+#pragma GCC unroll 5
 	for (int i = 0; i < rt; i++)
-#pragma GCC unroll 6
+#pragma GCC unroll 5
 		for (int j = 0; j < bt; j++)
 			acc[i][j] = _mm512_setzero_ps();
-	for (uint32_t k = 0; k < n; k += 16) {
-		__mmask16 m = (__mmask16)(n - k >= 16 ? 0xFFFF : (1u << (n - k)) - 1);
-		__m512 wv[RT_MAX];
-
-#pragma GCC unroll 4
+	for (; k + 32 <= n; k += 32) {
+		/* The rows are read once, in order: ask for them some way
+		 * ahead (past the row's end is harmless). */
+#pragma GCC unroll 5
 		for (int i = 0; i < rt; i++) {
-			const unsigned char *row = base + (size_t)i * w->row_bytes;
-			wv[i] = load_w(row, k, f16, m);
-			/* The rows are read once, in order: ask for them some
-			 * way ahead (past the row's end is harmless). */
-			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH,
-				     _MM_HINT_T0);
+			const char *p = (const char *)base + (size_t)i * w->row_bytes +
+					(size_t)k * (f16 ? 2 : 4) + PREFETCH;
+			_mm_prefetch(p, _MM_HINT_T0);
+			if (!f16)
+				_mm_prefetch(p + 64, _MM_HINT_T0);
 		}
-#pragma GCC unroll 6
-		for (int j = 0; j < bt; j++) {
-			__m512 xv = _mm512_maskz_loadu_ps(m, X + (size_t)(b + (uint32_t)j) * n + k);
-#pragma GCC unroll 4
-			for (int i = 0; i < rt; i++)
-				acc[i][j] = _mm512_fmadd_ps(wv[i], xv, acc[i][j]);
-		}
+		step16(base, w->row_bytes, x0, n, k, 0xFFFF, rt, bt, f16, acc);
+		step16(base, w->row_bytes, x0, n, k + 16, 0xFFFF, rt, bt, f16, acc);
 	}
-#pragma GCC unroll 4
+	for (; k < n; k += 16)
+		step16(base, w->row_bytes, x0, n, k,
+		       (__mmask16)(n - k >= 16 ? 0xFFFF : (1u << (n - k)) - 1), rt, bt, f16, acc);
+#pragma GCC unroll 5
 	for (int i = 0; i < rt; i++)
-#pragma GCC unroll 6
+#pragma GCC unroll 5
 		for (int j = 0; j < bt; j++)
 			out[(size_t)(b + (uint32_t)j) * stride + r + (uint32_t)i] =
 				_mm512_reduce_add_ps(acc[i][j]);
@@ -94,7 +114,7 @@ AVX512 static INLINE void rows1(const struct llm_mat *w, const float *x, float *
 		for (int i = 0; i < rt; i++) {
 			const unsigned char *row = base + (size_t)i * w->row_bytes;
 			acc[i] = _mm512_fmadd_ps(load_w(row, k, f16, 0xFFFF), xv, acc[i]);
-			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH,
+			_mm_prefetch((const char *)row + (size_t)k * (f16 ? 2 : 4) + PREFETCH1,
 				     _MM_HINT_T0);
 		}
 	}
@@ -122,7 +142,6 @@ AVX512 static INLINE void rows(const struct llm_mat *w, const float *X, uint32_t
 	for (; b + BT_MAX <= b1; b += BT_MAX)
 		tile(w, X, out, stride, r, b, rt, BT_MAX, f16);
 	switch (b1 - b) {
-	case 5: tile(w, X, out, stride, r, b, rt, 5, f16); break;
 	case 4: tile(w, X, out, stride, r, b, rt, 4, f16); break;
 	case 3: tile(w, X, out, stride, r, b, rt, 3, f16); break;
 	case 2: tile(w, X, out, stride, r, b, rt, 2, f16); break;
